@@ -1,0 +1,116 @@
+/*P:100 src/guest/include/lguest.h is the treaty between the Guest and the
+ * Host: the hypercall numbers, the lguest_data page they share, and the shapes
+ * of DMA buffers and device descriptors.  It is C because the Guest is C, and it
+ * is the only place these numbers are written: the Java Host mirrors them, and a
+ * test fails the day the two disagree.  Everything here follows lguest as it was
+ * in Linux 2.6.23. :*/
+#ifndef LGUEST_ABI_H
+#define LGUEST_ABI_H
+
+/*G:010 Part II, the Guest.  A normal kernel starts on bare hardware and takes
+ * what it needs: it loads page tables into CR3, interrupt tables into the IDT,
+ * turns interrupts on and off with a single instruction.  Our Guest runs in ring
+ * 1, where every one of those instructions faults.  So it is written to know
+ * what it is: at each place where a kernel would touch the machine, it asks
+ * the Host instead, with a hypercall, or by writing a field of a page the two
+ * share.  This part follows the Guest from the first instruction after the
+ * magic string to a shell prompt. :*/
+
+/* The hypercalls.  A Guest makes one with "int $0x1F", the call number in
+ * %eax and up to three arguments in %edx, %ebx and %ecx; the result comes back
+ * in %eax.  Numbers are part of the ABI: never renumber. */
+#define LHCALL_FLUSH_ASYNC      0
+#define LHCALL_LGUEST_INIT      1
+#define LHCALL_CRASH            2
+#define LHCALL_LOAD_GDT         3
+#define LHCALL_NEW_PGTABLE      4
+#define LHCALL_FLUSH_TLB        5
+#define LHCALL_LOAD_IDT_ENTRY   6
+#define LHCALL_SET_STACK        7
+#define LHCALL_TS               8
+#define LHCALL_SET_CLOCKEVENT   9
+#define LHCALL_HALT            10
+/* 11 is unused in 2.6.23: the Host answers it with "Bad hypercall". */
+#define LHCALL_BIND_DMA        12
+#define LHCALL_SEND_DMA        13
+#define LHCALL_SET_PTE         14
+#define LHCALL_SET_PMD         15
+#define LHCALL_LOAD_TLS        16
+
+#define LGUEST_TRAP_ENTRY    0x1F
+
+/* The async hypercall ring: calls queued by the Guest, run by the Host on its
+ * next exit.  A status byte of 0xFF means "slot free". */
+#define LHCALL_RING_SIZE       64
+
+struct hcall_args {
+	unsigned int eax, edx, ebx, ecx;
+};
+
+struct lguest_time {
+	unsigned int seconds;
+	unsigned int nanoseconds;
+};
+
+/* The page the Guest and the Host share, registered by LGUEST_INIT. */
+struct lguest_data {
+	unsigned int irq_enabled;          /* virtual IF: 0x200 or 0 */
+	unsigned int blocked_interrupts;   /* one bit per virtual IRQ */
+	unsigned long cr2;                 /* written by the Host on a reflected #PF */
+	struct lguest_time time;           /* written by the Host */
+	unsigned char hcall_status[LHCALL_RING_SIZE];
+	struct hcall_args hcalls[LHCALL_RING_SIZE];
+	unsigned long reserve_mem;         /* the Host keeps the top this many bytes */
+	unsigned short guestid;
+	unsigned long tsc_khz;
+	unsigned long noirq_start, noirq_end; /* no interrupts while EIP is in here */
+};
+
+/*D:010 Part III, the Drivers.  The Guest has no devices of its own, only a
+ * page of descriptors the Launcher wrote just above its memory, and one way to
+ * talk: DMA.  A driver describes a buffer as up to sixteen (address, length)
+ * pieces of its own physical memory and either sends it to a key (SEND_DMA) or
+ * offers it to receive at a key (BIND_DMA).  Console, block device and network
+ * card are each that one trick with a different protocol on top, which is why
+ * three drivers fit in a few hundred lines. :*/
+
+#define LGUEST_MAX_DMA_SECTIONS 16
+
+struct lguest_dma {
+	unsigned long used_len;            /* 0 while the buffer is free */
+	unsigned long addr[LGUEST_MAX_DMA_SECTIONS];
+	unsigned short len[LGUEST_MAX_DMA_SECTIONS]; /* a 0 ends the list */
+};
+
+/* The device page: LGUEST_MAX_DEVICES descriptors at guest-physical
+ * max_pfn * 4096. */
+#define LGUEST_MAX_DEVICES 16
+#define LGUEST_DEVICE_T_CONSOLE 1
+#define LGUEST_DEVICE_T_NET     2
+#define LGUEST_DEVICE_T_BLOCK   3
+
+#define LGUEST_DEVICE_S_ACKNOWLEDGE 1
+#define LGUEST_DEVICE_S_DRIVER      2
+#define LGUEST_DEVICE_S_DRIVER_OK   4
+#define LGUEST_DEVICE_S_REMOVED     8
+#define LGUEST_DEVICE_S_REMOVED_ACK 16
+#define LGUEST_DEVICE_S_FAILED      128
+
+struct lguest_device_desc {
+	unsigned short type;
+	unsigned short features;
+	unsigned short status;
+	unsigned short num_pages;
+	unsigned int pfn;
+};
+
+/* The sizes and offsets the Host relies on, checked when the Guest builds. */
+_Static_assert(sizeof(struct lguest_data) == 1128, "lguest_data is 1128 bytes");
+_Static_assert(__builtin_offsetof(struct lguest_data, hcall_status) == 20, "hcall_status at 20");
+_Static_assert(__builtin_offsetof(struct lguest_data, hcalls) == 84, "hcalls at 84");
+_Static_assert(__builtin_offsetof(struct lguest_data, reserve_mem) == 1108, "reserve_mem at 1108");
+_Static_assert(__builtin_offsetof(struct lguest_data, noirq_start) == 1120, "noirq_start at 1120");
+_Static_assert(sizeof(struct lguest_dma) == 100, "lguest_dma is 100 bytes");
+_Static_assert(sizeof(struct lguest_device_desc) == 12, "a device descriptor is 12 bytes");
+
+#endif /* LGUEST_ABI_H */

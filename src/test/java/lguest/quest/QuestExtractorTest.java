@@ -1,0 +1,126 @@
+package lguest.quest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Golden tests of extract-tool/Quest.java on small fixture trees. */
+class QuestExtractorTest {
+
+    private static String expected(String fixture, String file) throws Exception {
+        return Files.readString(QuestTool.fixture(fixture).resolve(file));
+    }
+
+    @Test
+    void sectionsAreOrderedByNumberAcrossFilesWithAPathLineWhenTheFileChanges() throws Exception {
+        QuestTool.Result r = QuestTool.run("--root", QuestTool.fixture("ordering").toString(), "Preparation");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).isEqualTo(expected("ordering", "expected-preparation.txt"));
+    }
+
+    @Test
+    void codeBetweenTheCommentAndTheClosingLineComesIntoTheStory() throws Exception {
+        QuestTool.Result r = QuestTool.run("--root", QuestTool.fixture("ordering").toString(), "Host");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).isEqualTo(expected("ordering", "expected-host.txt"))
+                .doesNotContain("notInTheStory").doesNotContain("g(void)");
+    }
+
+    @Test
+    void theBangFormOfAPartNameIsTheSamePart() throws Exception {
+        QuestTool.Result plain = QuestTool.run("--root", QuestTool.fixture("ordering").toString(), "Preparation");
+        QuestTool.Result bang = QuestTool.run("--root", QuestTool.fixture("ordering").toString(), "Preparation!");
+        assertThat(bang.out()).isEqualTo(plain.out());
+    }
+
+    @Test
+    void buildOutputIsSkipped() throws Exception {
+        QuestTool.Result r = QuestTool.run("--root", QuestTool.fixture("ordering").toString(), "Preparation");
+        assertThat(r.out()).doesNotContain("Build output");
+    }
+
+    @Test
+    void aFolderMarkedQuestSkipIsLeftOutButNotWhenItIsTheRoot() throws Exception {
+        QuestTool.Result fromAbove = QuestTool.run("--root", QuestTool.fixture("skipped").toString(), "Preparation");
+        assertThat(fromAbove.status()).isZero();
+        assertThat(fromAbove.out()).contains("Seen.").doesNotContain("Only seen");
+        QuestTool.Result asRoot = QuestTool.run("--root", QuestTool.fixture("skipped/fixtures").toString(), "Preparation");
+        assertThat(asRoot.out()).contains("Only seen when this folder is the root.");
+    }
+
+    @Test
+    void beerPrintsEveryPartUnderItsBannerInOrder() throws Exception {
+        QuestTool.Result r = QuestTool.run("--root", QuestTool.fixture("ordering").toString(), "--beer");
+        assertThat(r.status()).isZero();
+        List<String> banners = r.out().lines().filter(l -> l.startsWith("{==-")).toList();
+        assertThat(banners).containsExactly("{==- Preparation -==}", "{==- Guest -==}", "{==- Drivers -==}",
+                "{==- Launcher -==}", "{==- Host -==}", "{==- Switcher -==}", "{==- Mastery -==}",
+                "{==- Appendix: Silicon -==}", "{==-==}");
+        assertThat(r.out()).contains("An appendix section");
+    }
+
+    @Test
+    void aDuplicateNumberStopsItNamingBothFilesAndLines() throws Exception {
+        QuestTool.Result r = QuestTool.run("--root", QuestTool.fixture("duplicate").toString(), "Host");
+        assertThat(r.status()).isNotZero();
+        assertThat(r.err()).contains("H:100").contains("one.c:1").contains("two.h:2");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void aSectionThatIsNeverClosedStopsIt() throws Exception {
+        QuestTool.Result r = QuestTool.run("--root", QuestTool.fixture("unclosed").toString(), "Launcher");
+        assertThat(r.status()).isNotZero();
+        assertThat(r.err()).contains("open.java:2").contains("L:100").contains("never closed");
+    }
+
+    @Test
+    void aMalformedNumberStopsIt() throws Exception {
+        QuestTool.Result r = QuestTool.run("--root", QuestTool.fixture("malformed").toString(), "Host");
+        assertThat(r.status()).isNotZero();
+        assertThat(r.err()).contains("bad.c:1").contains("H:20");
+    }
+
+    @Test
+    void aMarkerOfAnotherPartInsideAnOpenSectionStopsIt() throws Exception {
+        QuestTool.Result r = QuestTool.run("--root", QuestTool.fixture("foreign").toString(), "Guest");
+        assertThat(r.status()).isNotZero();
+        assertThat(r.err()).contains("mixed.c:3").contains("G:010").contains("H:100");
+    }
+
+    @Test
+    void anUnknownPartGetsOneLineAndStatusTwo() throws Exception {
+        QuestTool.Result r = QuestTool.run("Chapter9");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err().lines().count()).isEqualTo(1);
+    }
+
+    @Test
+    void theSiteGetsOneAsciiDocFilePerPartIncludingExactlyTheSectionsCodeLines(@TempDir Path out) throws Exception {
+        Path root = QuestTool.fixture("ordering");
+        QuestTool.Result r = QuestTool.run("--root", root.toString(), "--adoc", out.toString());
+        assertThat(r.status()).isZero();
+        for (String part : List.of("preparation", "guest", "drivers", "launcher", "host", "switcher", "mastery",
+                "silicon")) {
+            assertThat(out.resolve("_part-" + part + ".adoc")).exists();
+        }
+        String host = Files.readString(out.resolve("_part-host.adoc"));
+        Matcher m = Pattern.compile("include::\\{quest-root}/(\\S+)\\[lines=(\\d+)\\.\\.(\\d+)").matcher(host);
+        assertThat(m.find()).isTrue();
+        assertThat(m.group(1)).isEqualTo("b.java");
+        List<String> lines = Files.readAllLines(root.resolve("b.java"))
+                .subList(Integer.parseInt(m.group(2)) - 1, Integer.parseInt(m.group(3)));
+        assertThat(lines).extracting(String::strip).containsExactly("int x = 1;", "int y = 2;");
+        assertThat(m.find()).isTrue();
+        assertThat(m.group(1)).isEqualTo("sub/a.c");
+        assertThat(Files.readAllLines(root.resolve("sub/a.c")).get(Integer.parseInt(m.group(2)) - 1))
+                .isEqualTo("int f(void) { return 42; }");
+        assertThat(host).contains("[#H050.quest-section]").contains("Code from C.");
+    }
+}

@@ -1,0 +1,1 @@
+/*H:100 The first claim. :*/

@@ -1,0 +1,2 @@
+int padding;
+/*H:100 The second claim. :*/

@@ -1,0 +1,1 @@
+/*H:20 Two digits are not a number here. :*/

@@ -1,0 +1,5 @@
+/*P:030 Third words, from assembly. :*/
+	.text
+/*X:010 An appendix section */
+	ret
+/*:*/

@@ -66,13 +66,22 @@ class QuestSiteBrowserTest {
         if (browser != null) browser.quit();
     }
 
+    /**
+     * Opens a page and records every request made on behalf of one of the site's
+     * documents (the browser's own new-tab page makes requests of its own, which
+     * are none of our business).
+     */
     private static void open(String page) {
+        browser.manage().logs().get(LogType.PERFORMANCE);
         browser.get(site.resolve(page).toUri().toString());
         for (LogEntry e : browser.manage().logs().get(LogType.PERFORMANCE)) {
-            Map<?, ?> message = (Map<?, ?>) new Json().toType(e.getMessage(), Map.class).get("message");
-            if ("Network.requestWillBeSent".equals(message.get("method"))) {
-                Map<?, ?> request = (Map<?, ?>) ((Map<?, ?>) message.get("params")).get("request");
-                requests.add((String) request.get("url"));
+            Map<?, ?> entry = new Json().toType(e.getMessage(), Map.class);
+            Map<?, ?> message = (Map<?, ?>) entry.get("message");
+            if (!"Network.requestWillBeSent".equals(message.get("method"))) continue;
+            Map<?, ?> params = (Map<?, ?>) message.get("params");
+            String document = String.valueOf(params.get("documentURL"));
+            if (document.startsWith("file:")) {
+                requests.add((String) ((Map<?, ?>) params.get("request")).get("url"));
             }
         }
     }

@@ -7,7 +7,7 @@ QUEST   := java extract-tool/Quest.java
 PARTS   := Preparation Guest Drivers Launcher Host Switcher Mastery Silicon
 SITESRC := target/quest-src
 
-.PHONY: all build run test docs clean bench-cpu Beer $(PARTS)
+.PHONY: all build guest run test docs clean bench bench-cpu Beer $(PARTS)
 
 all: build
 
@@ -22,8 +22,12 @@ Beer:
 	@$(QUEST) --beer
 
 # ---- building and running ------------------------------------------------------
-build:
+build: guest
 	$(MVN) compile
+
+# The Guest kernel (and the hostile guests the tests throw at the Host), in C.
+guest:
+	@if [ -f src/guest/Makefile ]; then $(MAKE) -s -C src/guest O=$(CURDIR)/target/guest; fi
 
 # Until there is a guest to boot, running the project means reading its first part.
 run: build
@@ -31,7 +35,7 @@ run: build
 
 # ---- tests -------------------------------------------------------------------
 # The site is rendered first, because one of the tests opens it in a real browser.
-test: docs
+test: docs guest
 	$(MVN) test -Dquest.site=$(CURDIR)/target/docs-site
 
 # ---- the site ------------------------------------------------------------------
@@ -44,6 +48,8 @@ docs:
 	@test -f target/docs-site/index.html && echo "Quest site: target/docs-site/index.html"
 
 # ---- benchmarks ------------------------------------------------------------------
+bench: bench-cpu
+
 bench-cpu: build
 	bash bench/cpu.sh
 

@@ -36,6 +36,7 @@ run: build
 # ---- tests -------------------------------------------------------------------
 # The site is rendered first, because one of the tests opens it in a real browser.
 test: docs guest
+	@$(MAKE) -s -C src/guest O=$(CURDIR)/target/guest check selftest
 	$(MVN) test -Dquest.site=$(CURDIR)/target/docs-site
 
 # ---- the site ------------------------------------------------------------------

@@ -43,6 +43,7 @@
  * next exit.  A status byte of 0xFF means "slot free". */
 #define LHCALL_RING_SIZE       64
 
+#ifndef __ASSEMBLER__
 struct hcall_args {
 	unsigned int eax, edx, ebx, ecx;
 };
@@ -65,6 +66,7 @@ struct lguest_data {
 	unsigned long tsc_khz;
 	unsigned long noirq_start, noirq_end; /* no interrupts while EIP is in here */
 };
+#endif /* !__ASSEMBLER__ */
 
 /*D:010 Part III, the Drivers.  The Guest has no devices of its own, only a
  * page of descriptors the Launcher wrote just above its memory, and one way to
@@ -76,11 +78,13 @@ struct lguest_data {
 
 #define LGUEST_MAX_DMA_SECTIONS 16
 
+#ifndef __ASSEMBLER__
 struct lguest_dma {
 	unsigned long used_len;            /* 0 while the buffer is free */
 	unsigned long addr[LGUEST_MAX_DMA_SECTIONS];
 	unsigned short len[LGUEST_MAX_DMA_SECTIONS]; /* a 0 ends the list */
 };
+#endif /* !__ASSEMBLER__ */
 
 /* The device page: LGUEST_MAX_DEVICES descriptors at guest-physical
  * max_pfn * 4096. */
@@ -96,6 +100,7 @@ struct lguest_dma {
 #define LGUEST_DEVICE_S_REMOVED_ACK 16
 #define LGUEST_DEVICE_S_FAILED      128
 
+#ifndef __ASSEMBLER__
 struct lguest_device_desc {
 	unsigned short type;
 	unsigned short features;
@@ -103,8 +108,80 @@ struct lguest_device_desc {
 	unsigned short num_pages;
 	unsigned int pfn;
 };
+#endif /* !__ASSEMBLER__ */
+
+
+/* Added for the first Guest kernel (see src/guest/BOOT.md for the whole
+ * contract).  Everything below is also ABI: the Launcher and the Host must
+ * agree with it. */
+
+/* Where the kernel lives.  The Launcher loads each PT_LOAD segment at its
+ * p_paddr and takes page_offset = p_vaddr - p_paddr; the Guest's entry point
+ * is the byte after the first occurrence of LGUEST_MAGIC in the loaded image. */
+#define LGUEST_PAGE_OFFSET   0xC0000000
+#define LGUEST_KERNEL_PHYS   0x00100000
+#define LGUEST_MAGIC         "GenuineLguest"
+
+/* The boot parameters ("zero page") the Launcher writes at physical 0,
+ * at the offsets of Linux's struct boot_params. */
+#define LGUEST_BOOT_E820_ENTRIES   0x1E8  /* u8: number of e820 entries (1) */
+#define LGUEST_BOOT_RAMDISK_IMAGE  0x218  /* u32: initrd physical start, 0 if none */
+#define LGUEST_BOOT_RAMDISK_SIZE   0x21C  /* u32: initrd size in bytes */
+#define LGUEST_BOOT_CMD_LINE_PTR   0x228  /* u32: physical address of the command line */
+#define LGUEST_BOOT_SUBARCH        0x23C  /* u32: 1 (lguest) */
+#define LGUEST_BOOT_E820_MAP       0x2D0  /* {u64 addr, u64 size, u32 type} entries */
+#define LGUEST_BOOT_CMD_LINE       4096   /* where the Launcher puts the command line */
+#define LGUEST_E820_RAM            1
+
+/* Segment selectors.  The Host starts the Guest with cs = LGUEST_KERNEL_CS and
+ * ds = es = ss = LGUEST_KERNEL_DS (GDT entries 12 and 13, requested privilege
+ * level 1).  Entries 10 and 11 are the Host's own (privilege 0); 16 and 31 are
+ * the TSSs; 6 to 8 are thread-local storage, set by LHCALL_LOAD_TLS. */
+#define LGUEST_GDT_ENTRIES   32
+#define LGUEST_TLS_MIN       6
+#define LGUEST_TLS_ENTRIES   3
+#define LGUEST_HOST_CS       0x50
+#define LGUEST_HOST_DS       0x58
+#define LGUEST_KERNEL_CS     0x61
+#define LGUEST_KERNEL_DS     0x69
+#define LGUEST_USER_CS       0x73
+#define LGUEST_USER_DS       0x7b
+#define LGUEST_SWITCHER_ADDR 0xFFC00000
+#define LGUEST_SYSCALL_VECTOR 0x80
+
+/* The console's key: output is a SEND_DMA to it, input arrives in the one
+ * buffer bound at it. */
+#define LGUEST_CONSOLE_DMA_KEY 0
+#define LGUEST_CONSOLE_INPUT_BYTES 256
+
+/* The block device's page, at the pfn its descriptor names.  The Guest
+ * binds one DMA buffer at the page's physical address (the key) and has
+ * one request in flight. */
+#define LGUEST_BLOCK_READ   0
+#define LGUEST_BLOCK_WRITE  1
+#define LGUEST_BLOCK_PENDING 0
+#define LGUEST_BLOCK_OK      1
+#define LGUEST_BLOCK_ERROR   2
+#define LGUEST_SECTOR_SIZE   512
+
+#ifndef __ASSEMBLER__
+struct lguest_block_page {
+	int type;                  /* LGUEST_BLOCK_READ or _WRITE, set by the Guest */
+	unsigned int sector;       /* offset on the device = sector * 512 */
+	unsigned int bytes;        /* length of the request */
+	int result;                /* 0 pending, 1 done, 2 error: set by the Launcher */
+	unsigned int num_sectors;  /* size of the device, set by the Launcher */
+};
+#endif
+
+/* Power off: LHCALL_CRASH with the message "Power down" means status 0;
+ * "Power down N" (N in decimal) means status N.  Any other CRASH message is
+ * a panic. */
+#define LGUEST_POWER_DOWN "Power down"
+#define LGUEST_CRASH_MESSAGE_MAX 128
 
 /* The sizes and offsets the Host relies on, checked when the Guest builds. */
+#ifndef __ASSEMBLER__
 _Static_assert(sizeof(struct lguest_data) == 1128, "lguest_data is 1128 bytes");
 _Static_assert(__builtin_offsetof(struct lguest_data, hcall_status) == 20, "hcall_status at 20");
 _Static_assert(__builtin_offsetof(struct lguest_data, hcalls) == 84, "hcalls at 84");
@@ -112,5 +189,8 @@ _Static_assert(__builtin_offsetof(struct lguest_data, reserve_mem) == 1108, "res
 _Static_assert(__builtin_offsetof(struct lguest_data, noirq_start) == 1120, "noirq_start at 1120");
 _Static_assert(sizeof(struct lguest_dma) == 100, "lguest_dma is 100 bytes");
 _Static_assert(sizeof(struct lguest_device_desc) == 12, "a device descriptor is 12 bytes");
+_Static_assert(sizeof(struct lguest_block_page) == 20, "the block page header is 20 bytes");
+
+#endif /* !__ASSEMBLER__ */
 
 #endif /* LGUEST_ABI_H */

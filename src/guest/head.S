@@ -1,0 +1,249 @@
+/*P:110 src/guest/ is the Guest kernel: a small kernel in C and a little
+ * assembler that boots on the Host the way lguest's paravirtualized Linux did,
+ * and then does what a kernel does in miniature: finds its devices on the
+ * lguest bus, reads a disk, runs a program in ring 3 and turns itself off.  It
+ * is built by gcc -m32 and GNU ld into an ELF file the Launcher loads.  The
+ * files are arranged as the story goes: head.S is the first and last
+ * instructions (entry, trap entry and lguest_iret), lguest.c the paravirt
+ * layer that turns every privileged operation into a hypercall, mm.c the page
+ * tables, traps.c interrupts and system calls, process.c the one user
+ * process, bus.c, console.c and block.c the drivers, and main.c the little
+ * demonstration the whole thing exists to run.  BOOT.md beside them is the
+ * contract with the Launcher and the Host, written down. :*/
+#include "kernel.h"
+
+/*G:020 Every kernel's story starts with its first instruction, and ours is
+ * odd before it starts: there is no boot loader and no BIOS.  The Launcher
+ * copies our ELF segments into guest memory, then searches the image for the
+ * string below and starts us on the byte right after it, already in protected
+ * mode with paging on, in ring 1, with all of RAM mapped at PAGE_OFFSET.  So
+ * the string must be the first thing in the image (the Launcher takes the
+ * first match it finds) and the code must follow it immediately.  lguest did
+ * exactly this, and a "GenuineLguest" is still the most honest ELF note ever
+ * written.
+ *
+ * We are handed very little: %esi holds the physical address of the boot
+ * parameters (0), and nothing else is promised, not even a stack.  So before
+ * any C can run we pick a direction for string instructions, clear the BSS
+ * (the Launcher's RAM is zeroed, but a kernel that relies on somebody else's
+ * zeroes has a bug waiting for a different Launcher), set up a stack, and pass
+ * the boot parameters to lguest_init() as a kernel virtual address. */
+	.section .text.head, "ax"
+	.ascii LGUEST_MAGIC
+	.globl lguest_entry
+lguest_entry:
+	cld
+	movl $__bss_start, %edi
+	movl $__bss_end, %ecx
+	subl %edi, %ecx
+	xorl %eax, %eax
+	rep stosb
+	movl $boot_stack_top, %esp
+	xorl %ebp, %ebp
+	leal LGUEST_PAGE_OFFSET(%esi), %eax
+	pushl %eax
+	call lguest_init
+1:	jmp 1b
+/*:*/
+
+/*G:500 Traps and interrupts come in through the IDT as on any i386: the CPU
+ * (or, for a virtual interrupt, the Host pretending to be the CPU) pushes
+ * eip, cs and eflags, plus esp and ss when we were in ring 3, plus an error
+ * code for a few exceptions, and jumps to the gate's handler.  We give each
+ * of the first 64 vectors a stub of exactly 16 bytes, so the IDT setup in C
+ * can find stub N at trap_stubs + 16*N without a table.  Vectors that get no
+ * error code from the CPU push a 0, so every frame has the same shape; then
+ * each stub pushes its vector number and joins the common path.
+ *
+ * Which vectors have an error code is the CPU's rule, not ours: 8, 10 to 14
+ * and 17.  The Host follows the same rule when it delivers a trap to us, so
+ * the frame looks the same however it was made. */
+	.text
+	.p2align 4
+	.globl trap_stubs
+trap_stubs:
+	.set vec, 0
+	.rept TRAP_STUB_COUNT
+	.p2align 4
+	.if (vec == 8) || ((vec >= 10) && (vec <= 14)) || (vec == 17)
+	.else
+	pushl $0
+	.endif
+	pushl $vec
+	jmp trap_common
+	.set vec, vec + 1
+	.endr
+	.p2align 4
+	.globl trap_stubs_end
+trap_stubs_end:
+/*:*/
+
+/*G:505 System calls have their own door, vector 0x80.  Its IDT gate is a
+ * trap gate with privilege 3, and that combination matters: the Host copies
+ * such a gate straight into the real IDT, so "int $0x80" from a user program
+ * goes from ring 3 to our ring 1 through the CPU alone, with no visit to the
+ * Host.  lguest measured what that is worth: a system call went from about
+ * 1750 ns to 270 ns. */
+	.globl syscall_entry
+syscall_entry:
+	pushl $0
+	pushl $LGUEST_SYSCALL_VECTOR
+	jmp trap_common
+/*:*/
+
+/*G:510 The common path saves the registers in the order of struct
+ * trap_frame, so C sees the whole trapped state as one structure.  The data
+ * segments are saved and replaced, because a trap from ring 3 arrives with
+ * the user's selectors loaded.  They are flat too, so nothing would break at
+ * once, but "the kernel runs on whatever segments the user left" is a bet a
+ * kernel should not make.  The direction flag is cleared because gcc's code
+ * assumes it is, and a user program may well have set it.
+ *
+ * The way out is not a plain iret; see lguest_iret just below. */
+trap_common:
+	pushl %ds
+	pushl %es
+	pushl %eax
+	pushl %ebp
+	pushl %edi
+	pushl %esi
+	pushl %edx
+	pushl %ecx
+	pushl %ebx
+	cld
+	movl $LGUEST_KERNEL_DS, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	pushl %esp
+	call trap_dispatch
+	addl $4, %esp
+	popl %ebx
+	popl %ecx
+	popl %edx
+	popl %esi
+	popl %edi
+	popl %ebp
+	popl %eax
+	popl %es
+	popl %ds
+	addl $8, %esp
+	jmp lguest_iret
+/*:*/
+
+/*G:610 The kernel enters its one user process the way every i386 kernel
+ * does, by faking the frame a trap from ring 3 would have left and "returning"
+ * to it: user ss and esp, eflags with interrupts on, user cs and eip.  Before
+ * that, the callee-saved registers and the stack pointer are put aside, so that
+ * when the process calls exit() leave_user() can come back here as if
+ * enter_user() had returned the exit status.  (A kernel with many processes
+ * would switch stacks instead of jumping back; with one, this is a setjmp and
+ * a longjmp, and honest about it.)
+ *
+ * The general registers are cleared on the way out: whatever the kernel had
+ * in them is none of the user's business. */
+	.globl enter_user
+enter_user:
+	pushl %ebp
+	pushl %ebx
+	pushl %esi
+	pushl %edi
+	movl %esp, user_return_esp
+	movl 20(%esp), %ecx
+	movl 24(%esp), %edx
+	pushl $LGUEST_USER_DS
+	pushl %edx
+	pushl $X86_EFLAGS_IF
+	pushl $LGUEST_USER_CS
+	pushl %ecx
+	movl $LGUEST_USER_DS, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	xorl %eax, %eax
+	xorl %ebx, %ebx
+	xorl %ecx, %ecx
+	xorl %edx, %edx
+	xorl %esi, %esi
+	xorl %edi, %edi
+	xorl %ebp, %ebp
+	jmp lguest_iret
+
+	.globl leave_user
+leave_user:
+	movl 4(%esp), %eax
+	movl user_return_esp, %esp
+	popl %edi
+	popl %esi
+	popl %ebx
+	popl %ebp
+	ret
+/*:*/
+
+/*G:520 Halting has a famous race.  The idle loop checks that there is
+ * nothing to do, then halts "with interrupts enabled".  If it enables
+ * interrupts first and halts second, an interrupt can slip in between: its
+ * handler runs, produces the very work we were waiting for, returns, and we
+ * halt anyway, asleep with work on the table until some unrelated interrupt
+ * wakes us.  Real hardware closes the gap with "sti; hlt" (sti takes effect
+ * one instruction late).  We have no sti, but we have something better: the
+ * noirq window, the stretch of code between lguest_noirq_start and
+ * lguest_noirq_end in which the Host promises never to deliver an interrupt.
+ *
+ * So safe_halt() is called with virtual interrupts off, loads the HALT call
+ * number outside the window and jumps to two instructions inside it: turn the
+ * virtual interrupt flag on, make the hypercall.  Nothing can be delivered
+ * between the two, and the instruction after the "int" is lguest_noirq_end
+ * itself, just outside the window, so the Host is free to deliver the waking
+ * interrupt the moment the halt ends.  lguest had the Host turn interrupts on
+ * when it woke a halted Guest instead; this way works with either kind of
+ * Host. */
+	.globl safe_halt
+safe_halt:
+	movl $LHCALL_HALT, %eax
+	jmp halt_in_window
+/*:*/
+
+/*G:530 lguest_iret is how every trap, interrupt and system call returns.
+ * A native kernel's iret restores eflags, interrupt flag included, in one go.
+ * Ours runs in ring 1 with an I/O privilege level of 0, and there the CPU
+ * quietly refuses to change IF on iret; besides, our interrupt flag is not
+ * IF at all but lguest_data.irq_enabled.  So before the iret we copy the
+ * saved IF into irq_enabled ourselves.
+ *
+ * That store and the iret must not be separated by an interrupt: once
+ * irq_enabled says "on", the Host could deliver one right there, on this
+ * stack, before our iret, and a steady stream of them would stack frame upon
+ * frame.  So the store, the pop and the iret sit inside the noirq window,
+ * whose bounds lguest_init() gives to the Host with LGUEST_INIT.
+ *
+ * The store uses an %ss: override.  By now %ds may hold the user's selector
+ * again; that one is flat too, but the stack segment is the only one we know
+ * for certain is ours. */
+	.globl lguest_iret
+lguest_iret:
+	pushl %eax
+	movl 12(%esp), %eax
+	andl $X86_EFLAGS_IF, %eax
+	.globl lguest_noirq_start
+lguest_noirq_start:
+	movl %eax, %ss:lguest_data
+	popl %eax
+	iret
+halt_in_window:
+	movl $X86_EFLAGS_IF, %ss:lguest_data
+	int $LGUEST_TRAP_ENTRY
+	.globl lguest_noirq_end
+lguest_noirq_end:
+	ret
+/*:*/
+
+/* The boot stack: the kernel runs on it from the first instruction to power
+ * off.  The process stack, which the Host switches to on a trap from ring 3,
+ * is another one (see process.c). */
+	.section .bss
+	.p2align 12
+boot_stack:
+	.skip 8192
+boot_stack_top:
+	.p2align 2
+user_return_esp:
+	.skip 4

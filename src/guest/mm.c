@@ -1,0 +1,137 @@
+/*P:120 src/guest/mm.c is the Guest's memory: a page allocator that only
+ * ever hands pages out, and the page tables, which on lguest are the Guest's
+ * to write but the Host's to believe.  The Guest writes a page-table entry in
+ * its own memory, as any i386 kernel does, and then tells the Host with a
+ * hypercall, because the tables the real MMU walks are the Host's shadow
+ * copies. :*/
+#include "kernel.h"
+
+/* Flags for a page-directory entry: the page table is present, writable and
+ * accessed; user-space ones also allow ring 3, which the entries in the page
+ * table then grant or refuse page by page. */
+#define PDE_KERNEL (PTE_PRESENT | PTE_RW | PTE_ACCESSED | PTE_DIRTY)
+#define PDE_USER   (PDE_KERNEL | PTE_USER)
+
+unsigned long *kernel_pgdir;
+static int pgdir_live;
+
+/*G:300 Our memory allocator is the simplest one that can work: a pointer
+ * that starts at the end of the kernel image and only moves up.  This kernel
+ * allocates a few dozen pages in its whole life and frees none, so anything
+ * cleverer would be decoration.
+ *
+ * One thing it must respect: the Launcher put its initial page tables and
+ * the initrd at the top of RAM, and we are running on those tables until
+ * mm_init() switches to ours, so the allocator stays below the initrd and
+ * starts from the bottom, as far from them as it can. */
+static unsigned long next_free_pa, free_limit_pa;
+
+void *alloc_page(void)
+{
+	void *page;
+
+	if (next_free_pa + PAGE_SIZE > free_limit_pa)
+		panic("out of memory allocating a page");
+	page = __va(next_free_pa);
+	next_free_pa += PAGE_SIZE;
+	memset(page, 0, PAGE_SIZE);
+	return page;
+}
+/*:*/
+
+/*G:320 Changing a live page table is a two-step dance.  First we write the
+ * entry in our own table, so that the Host, which reads our tables when it
+ * fills in its shadows on demand, finds the new value.  Then we tell it: a
+ * shadow may already hold the old translation, and the Host does not watch
+ * our memory for writes (that would make every write to any page-table page a
+ * trap).  SET_PMD says a page-directory entry changed (the Host drops its
+ * shadow of that 4 MiB); SET_PTE gives it the new entry itself, which it
+ * copies straight into the shadow if we marked the page accessed or dirty, or
+ * else just forgets the old one.
+ *
+ * Both are lazy: in lazy mode, mapping a whole program costs one exit. */
+static void set_pmd(unsigned int index)
+{
+	lazy_hcall(LHCALL_SET_PMD, __pa(kernel_pgdir), index, 0);
+}
+
+void map_page(unsigned long vaddr, unsigned long paddr, unsigned long flags)
+{
+	unsigned int pgd_index = vaddr >> 22;
+	unsigned int pte_index = (vaddr >> PAGE_SHIFT) & 1023;
+	unsigned long *table;
+
+	if (!(kernel_pgdir[pgd_index] & PTE_PRESENT)) {
+		table = alloc_page();
+		kernel_pgdir[pgd_index] = __pa(table)
+			| (vaddr < PAGE_OFFSET ? PDE_USER : PDE_KERNEL);
+		if (pgdir_live)
+			set_pmd(pgd_index);
+	} else {
+		table = __va(kernel_pgdir[pgd_index] & ~0xFFFUL);
+	}
+	table[pte_index] = (paddr & ~0xFFFUL) | flags;
+	if (pgdir_live)
+		lazy_hcall(LHCALL_SET_PTE, __pa(kernel_pgdir), vaddr & ~0xFFFUL,
+			   table[pte_index]);
+}
+/*:*/
+
+unsigned long lookup_pte(unsigned long vaddr)
+{
+	unsigned long pde = kernel_pgdir[vaddr >> 22];
+	unsigned long *table;
+
+	if (!(pde & PTE_PRESENT))
+		return 0;
+	table = __va(pde & ~0xFFFUL);
+	return table[(vaddr >> PAGE_SHIFT) & 1023];
+}
+
+/*G:310 Why our own page tables at all?  The Launcher's map all of RAM at
+ * PAGE_OFFSET and nothing else, and we need more: the device pages just above
+ * RAM, and user pages at 0x08048000 for our program.  So we build a page
+ * directory of our own that maps RAM the same way, entry for entry.  Until it
+ * is loaded nobody but us reads it, so no hypercalls yet.
+ *
+ * The entries are marked accessed and dirty from the start.  The Host uses
+ * those bits the way the CPU does, and a page it finds "not yet dirty" is
+ * shadowed read-only so that the first write faults and the Host can set the
+ * bit.  For kernel memory we gain nothing from that bookkeeping, so we spare
+ * the Host (and ourselves) the extra faults.
+ *
+ * Then NEW_PGTABLE, the Guest's "mov to %cr3": the Host finds or makes a
+ * shadow for this directory and switches to it.  Because its shadows of the
+ * kernel half may still hold translations made from the Launcher's tables,
+ * we ask for a full flush too (FLUSH_TLB with a non-zero argument flushes the
+ * kernel mappings as well, in all four shadows the Host keeps). */
+void mm_init(void)
+{
+	unsigned long pa;
+
+	next_free_pa = (__pa(_end) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	free_limit_pa = initrd_start ? initrd_start : ram_size;
+	if (initrd_start + initrd_size > ram_size || next_free_pa >= free_limit_pa)
+		panic("initrd at %#lx (%lu bytes) does not fit in %lu bytes of RAM",
+		      initrd_start, initrd_size, ram_size);
+
+	kernel_pgdir = alloc_page();
+	for (pa = 0; pa < ram_size; pa += PAGE_SIZE)
+		map_page(PAGE_OFFSET + pa, pa,
+			 PTE_PRESENT | PTE_RW | PTE_ACCESSED | PTE_DIRTY);
+
+	hcall(LHCALL_NEW_PGTABLE, __pa(kernel_pgdir), 0, 0);
+	hcall(LHCALL_FLUSH_TLB, 1, 0, 0);
+	pgdir_live = 1;
+}
+/*:*/
+
+/*G:330 Taking user mappings away is the other half: after we clear a user
+ * page's entry the Host must forget its shadow too.  FLUSH_TLB with 0 drops
+ * every user mapping of the current shadow, which is the Guest's equivalent
+ * of reloading %cr3 on a native i386. */
+void flush_tlb_user(void)
+{
+	lazy_hcall(LHCALL_FLUSH_TLB, 0, 0, 0);
+}
+/*:*/

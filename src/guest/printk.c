@@ -1,0 +1,231 @@
+/*P:135 src/guest/printk.c is the kernel's voice: formatted output to the
+ * console, panic, and the way a Guest turns itself off, which on lguest is
+ * a crash with a polite message. :*/
+#include "kernel.h"
+
+#include <stdarg.h>
+
+void *memset(void *d, int c, unsigned long n)
+{
+	u8 *p = d;
+
+	while (n--)
+		*p++ = (u8)c;
+	return d;
+}
+
+void *memcpy(void *d, const void *s, unsigned long n)
+{
+	u8 *p = d;
+	const u8 *q = s;
+
+	while (n--)
+		*p++ = *q++;
+	return d;
+}
+
+int memcmp(const void *a, const void *b, unsigned long n)
+{
+	const u8 *p = a, *q = b;
+
+	for (; n; n--, p++, q++)
+		if (*p != *q)
+			return *p - *q;
+	return 0;
+}
+
+unsigned long strlen(const char *s)
+{
+	unsigned long n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
+struct outbuf {
+	char *buf;
+	unsigned long size, len;
+};
+
+static void put(struct outbuf *o, char c)
+{
+	if (o->len + 1 < o->size)
+		o->buf[o->len] = c;
+	o->len++;
+}
+
+/* Numbers are printed with 32-bit arithmetic only: a 64-bit division would
+ * need libgcc's helpers, which a freestanding kernel does not have. */
+static void put_number(struct outbuf *o, unsigned long v, unsigned int base, int neg,
+		       int width, char pad, const char *prefix, int upper)
+{
+	char digits[12];
+	const char *set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	int n = 0, len;
+
+	do {
+		digits[n++] = set[v % base];
+		v /= base;
+	} while (v);
+	len = n + (neg ? 1 : 0) + (int)strlen(prefix);
+	if (pad == ' ')
+		for (; width > len; width--)
+			put(o, ' ');
+	if (neg)
+		put(o, '-');
+	while (*prefix)
+		put(o, *prefix++);
+	if (pad == '0')
+		for (; width > len; width--)
+			put(o, '0');
+	while (n)
+		put(o, digits[--n]);
+}
+
+static int vformat(char *buf, unsigned long size, const char *fmt, va_list ap)
+{
+	struct outbuf o = { buf, size, 0 };
+
+	for (; *fmt; fmt++) {
+		int alt = 0, width = 0;
+		char pad = ' ';
+
+		if (*fmt != '%') {
+			put(&o, *fmt);
+			continue;
+		}
+		fmt++;
+		if (*fmt == '#') {
+			alt = 1;
+			fmt++;
+		}
+		if (*fmt == '0') {
+			pad = '0';
+			fmt++;
+		}
+		while (*fmt >= '0' && *fmt <= '9')
+			width = width * 10 + (*fmt++ - '0');
+		if (*fmt == 'l')
+			fmt++;
+		switch (*fmt) {
+		case 'd':
+		case 'i': {
+			long v = va_arg(ap, long);
+
+			put_number(&o, v < 0 ? -(unsigned long)v : (unsigned long)v, 10,
+				   v < 0, width, pad, "", 0);
+			break;
+		}
+		case 'u':
+			put_number(&o, va_arg(ap, unsigned long), 10, 0, width, pad, "", 0);
+			break;
+		case 'x':
+		case 'X':
+			put_number(&o, va_arg(ap, unsigned long), 16, 0, width, pad,
+				   alt ? "0x" : "", *fmt == 'X');
+			break;
+		case 'p':
+			put_number(&o, (unsigned long)va_arg(ap, void *), 16, 0, width, pad, "0x", 0);
+			break;
+		case 'c':
+			put(&o, (char)va_arg(ap, int));
+			break;
+		case 's': {
+			const char *s = va_arg(ap, const char *);
+			int len;
+
+			if (!s)
+				s = "(null)";
+			len = (int)strlen(s);
+			for (; width > len; width--)
+				put(&o, ' ');
+			while (*s)
+				put(&o, *s++);
+			break;
+		}
+		case '%':
+			put(&o, '%');
+			break;
+		default:
+			put(&o, '%');
+			if (!*fmt)
+				fmt--;
+			else
+				put(&o, *fmt);
+		}
+	}
+	if (size)
+		buf[o.len < size ? o.len : size - 1] = '\0';
+	return (int)o.len;
+}
+
+int snprintf(char *buf, unsigned long size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vformat(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int printk(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vformat(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	console_write(buf, n < (int)sizeof(buf) ? (unsigned long)n : sizeof(buf) - 1);
+	return n;
+}
+
+/*G:800 The end of a Guest.  There is no power switch to flip; lguest's
+ * Guest turned itself off by crashing on purpose, with LHCALL_CRASH and the
+ * message "Power down", and its Launcher reported that like any other death.
+ * We keep the call and give the message a meaning the Launcher can act on:
+ * "Power down" is a clean exit with status 0, "Power down N" one with status
+ * N, and any other crash message is a panic.  The Host reads at most 128 bytes from the physical address we give,
+ * so the message lives in a static buffer of exactly that size, in RAM, and
+ * always ends with a NUL inside it.
+ *
+ * The call never returns, since the Host does not run a crashed Guest again;
+ * the loop is for the reader who wonders what happens if it did. */
+static char last_words[LGUEST_CRASH_MESSAGE_MAX];
+
+static void __attribute__((noreturn)) crash(void)
+{
+	last_words[sizeof(last_words) - 1] = '\0';
+	for (;;)
+		hcall(LHCALL_CRASH, __pa(last_words), 0, 0);
+}
+
+void power_off(int status)
+{
+	irq_disable();
+	if (status)
+		snprintf(last_words, sizeof(last_words), "%s %d", LGUEST_POWER_DOWN, status);
+	else
+		snprintf(last_words, sizeof(last_words), "%s", LGUEST_POWER_DOWN);
+	crash();
+}
+
+void panic(const char *fmt, ...)
+{
+	static int panicking;
+	va_list ap;
+
+	irq_disable();
+	if (!panicking++) {
+		va_start(ap, fmt);
+		vformat(last_words, sizeof(last_words), fmt, ap);
+		va_end(ap);
+		printk("Kernel panic: %s\n", last_words);
+	}
+	crash();
+}
+/*:*/

@@ -1,0 +1,44 @@
+/*P:160 src/guest/user/ holds the programs the Guest runs in ring 3.  They
+ * are ordinary static i386 ELF executables, linked at 0x08048000 by
+ * user.lds, knowing nothing about lguest: they speak the Linux system-call
+ * ABI through int $0x80, and the kernel embeds them in its image (blob.S)
+ * and loads them as exec() would.  hello.c is the demonstration's program;
+ * hcall.c is the ring-3 half of a hostile guest. :*/
+#ifndef USER_SYSCALL_H
+#define USER_SYSCALL_H
+
+#define SYS_exit  1
+#define SYS_write 4
+
+static inline long syscall3(long nr, long a, long b, long c)
+{
+	long ret;
+
+	__asm__ __volatile__("int $0x80"
+			     : "=a"(ret)
+			     : "a"(nr), "b"(a), "c"(b), "d"(c)
+			     : "memory");
+	return ret;
+}
+
+static inline long write(int fd, const void *buf, unsigned long len)
+{
+	return syscall3(SYS_write, fd, (long)buf, (long)len);
+}
+
+static inline void __attribute__((noreturn)) exit(int status)
+{
+	for (;;)
+		syscall3(SYS_exit, status, 0, 0);
+}
+
+static inline unsigned long strlen(const char *s)
+{
+	unsigned long n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
+#endif

@@ -1,0 +1,228 @@
+package lguest.host;
+
+import static lguest.host.Abi.*;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * DMA between guests and to the Launcher (lguest 2.6.23's io.c): keys, bindings,
+ * BIND_DMA, SEND_DMA and GETDMA. All of it under the Host's one lock.
+ */
+final class Dma {
+    /*H:600 2.6.23's I/O is one idea used three times.  A Guest offers buffers to
+     * receive at a "key" (BIND_DMA) and sends buffers to a key (SEND_DMA).  A key is
+     * an address in the Guest's memory, and what makes two keys equal is what makes
+     * two futexes equal in Linux: the same page of the same *file*, for memory shared
+     * between Launchers, or the same address of the same process otherwise.  So a key
+     * in memory that several Guests map from one file is shared: sending to it copies
+     * straight into another Guest's buffers, with no Launcher involved, which is how
+     * --sharenet's guests talk.  A key in private memory can only mean this Guest's
+     * own Launcher, and the send is handed to it through read(). :*/
+    static final int LGUEST_MAX_DMA = 32;
+
+    /** A key: which memory (a guest's own, or a shared file) and where in it. */
+    record Key(Object space, long offset, boolean shared) { }
+
+    /** One BIND_DMA: a guest's array of num lguest_dma structures, offered at key. */
+    static final class Binding {
+        Key key;
+        int dmas, numDmas, nextDma, irq;
+    }
+
+    /** A file the Launcher mapped shared at a guest-physical range (what MAP_SHARED tells the kernel). */
+    record SharedRegion(int base, int size, Path file) { }
+
+    private final Host host;
+
+    Dma(Host host) {
+        this.host = host;
+    }
+
+    /*H:610 From an address to a key, as get_futex_key did: it must be 4-byte
+     * aligned and inside the Guest's memory; inside a shared region it names the
+     * file and the offset, elsewhere the Guest and the address. */
+    private static Key key(Guest g, int addr) {
+        if ((addr & 3) != 0 || !g.addressOk(addr, 4)) return null;
+        for (SharedRegion r : g.shared) {
+            long off = Integer.toUnsignedLong(addr) - Integer.toUnsignedLong(r.base());
+            if (off >= 0 && off < Integer.toUnsignedLong(r.size())) return new Key(r.file(), off, true);
+        }
+        return new Key(g, Integer.toUnsignedLong(addr), false);
+    }
+    /*:*/
+
+    /*H:620 BIND_DMA: key, the address of an array of lguest_dma, and in ECX the
+     * number of them (bits 8 and up) and the interrupt to raise when one is filled.
+     * Interrupt 0 means "unbind"; an interrupt of 32 or more is refused (the answer
+     * is 0), and so is a 33rd binding.  The Host keeps its own copy of the binding;
+     * it reads the buffers themselves from the Guest only when it uses them. */
+    int bindDma(Guest g, int ukey, int dmas, int numDmas, int irq) {
+        if (Integer.compareUnsigned(irq, LGUEST_IRQS) >= 0) return 0;
+        synchronized (host.lock) {
+            Key k = key(g, ukey);
+            if (k == null) {
+                g.kill(String.format("bad dma key %#x", ukey));
+                return 0;
+            }
+            if (irq == 0) return unbind(g, k, dmas);
+            for (int i = 0; i < LGUEST_MAX_DMA; i++) {
+                Binding b = g.dma[i];
+                if (b.irq != 0) continue;
+                b.key = k;
+                b.dmas = dmas;
+                b.numDmas = numDmas;
+                b.nextDma = 0;
+                b.irq = irq;
+                return 1;
+            }
+            return 0;
+        }
+    }
+
+    private int unbind(Guest g, Key k, int dmas) {
+        for (Binding b : g.dma) {
+            if (b.irq != 0 && k.equals(b.key) && b.dmas == dmas) {
+                b.irq = 0;
+                b.key = null;
+                return 1;
+            }
+        }
+        return 0;
+    }
+    /*:*/
+
+    void unbindAll(Guest g) {
+        synchronized (host.lock) {
+            for (Binding b : g.dma) { b.irq = 0; b.key = null; }
+        }
+    }
+
+    /*H:630 Checking a DMA description.  Each of its (up to 16) pieces must lie in
+     * the Guest's memory and within one page; the list ends at the first length of
+     * zero.  The Host copies with these addresses, so one unchecked piece would let a
+     * Guest read or write anything. */
+    private static List<int[]> dmaSections(Guest g, int udma, String what) {
+        byte[] d = g.read(udma, DMA_SIZE);
+        List<int[]> out = new ArrayList<>();
+        if (g.isDead()) return out;
+        for (int i = 0; i < LGUEST_MAX_DMA_SECTIONS; i++) {
+            int len = (d[DMA_LEN + 2 * i] & 0xFF) | (d[DMA_LEN + 2 * i + 1] & 0xFF) << 8;
+            if (len == 0) break;
+            int addr = Segments.word(d, DMA_ADDR + 4 * i);
+            if (!g.addressOk(addr, len) || (addr & 0xFFF) + len > 4096 || !g.backed(addr, len)) {
+                g.kill(String.format("bad address in %s DMA", what));
+                return out;
+            }
+            out.add(new int[] {addr, len});
+        }
+        return out;
+    }
+    /*:*/
+
+    /*H:640 SEND_DMA.  For a shared key, find the first binding of that key owned by
+     * some *other* Guest (a Guest does not talk to itself), find a free buffer in it
+     * (used_len 0) starting from where the last send stopped, copy the pieces across,
+     * write the length into the sender's used_len and then the receiver's, and
+     * interrupt the receiver.  The receiver is interrupted even when it had no room,
+     * so that it empties its buffers, and the send is tried once more (in lguest,
+     * after dropping the lock, so the receiver had a chance to run).  For a private key
+     * the Launcher must act: note it, and the run loop returns from read(). */
+    void sendDma(Guest g, int ukey, int udma) {
+        synchronized (host.lock) {
+            Key k = key(g, ukey);
+            if (k == null) {
+                g.kill(String.format("bad sending DMA key %#x", ukey));
+                return;
+            }
+            if (!k.shared()) {
+                g.dmaIsPending = true;
+                g.pendingDma = udma;
+                g.pendingKey = ukey;
+                return;
+            }
+            for (int attempt = 0; attempt < 2; attempt++) {
+                Binding b = null;
+                Guest other = null;
+                for (Guest o : host.guests()) {
+                    if (o == g || o.isDead()) continue;
+                    for (Binding x : o.dma) {
+                        if (x.irq != 0 && k.equals(x.key)) { b = x; other = o; break; }
+                    }
+                    if (b != null) break;
+                }
+                if (b == null || transfer(g, udma, other, b)) return;
+            }
+        }
+    }
+
+    /** Copies into the first free buffer of b; false when there was none (worth one retry). */
+    private boolean transfer(Guest src, int udma, Guest dst, Binding b) {
+        List<int[]> from = dmaSections(src, udma, "sending");
+        if (src.isDead()) return true;
+        boolean delivered = false;
+        for (int n = 0; n < b.numDmas; n++) {
+            int j = (b.nextDma + n) % b.numDmas;
+            int dd = b.dmas + j * DMA_SIZE;
+            if (!dst.addressOk(dd, DMA_SIZE) || !dst.backed(dd, DMA_SIZE)) { dst.kill("bad registered DMA buffer"); return true; }
+            if (dst.mem.read32(dd + DMA_USED_LEN) != 0) continue;
+            List<int[]> to = dmaSections(dst, dd, "registered");
+            if (dst.isDead()) return true;
+            int bytes = copy(src, from, dst, to);
+            src.write32(udma + DMA_USED_LEN, bytes);
+            dst.mem.write32(dd + DMA_USED_LEN, bytes);
+            b.nextDma = j + 1;
+            delivered = true;
+            break;
+        }
+        dst.irqsPending.getAndUpdate(p -> p | (1 << b.irq));
+        dst.wake();
+        return delivered;
+    }
+
+    private static int copy(Guest src, List<int[]> from, Guest dst, List<int[]> to) {
+        int total = 0, si = 0, so = 0;
+        for (int[] t : to) {
+            int to_off = 0;
+            while (to_off < t[1] && si < from.size()) {
+                int[] f = from.get(si);
+                int n = Math.min(t[1] - to_off, f[1] - so);
+                byte[] buf = new byte[n];
+                src.mem.read(f[0] + so, buf, 0, n);
+                dst.mem.write(t[0] + to_off, buf, 0, n);
+                to_off += n; so += n; total += n;
+                if (so == f[1]) { si++; so = 0; }
+            }
+        }
+        return total;
+    }
+    /*:*/
+
+    /*H:650 GETDMA, from the Launcher: "which buffer has the Guest offered me at this
+     * key?"  The first free one of the Guest's binding at that key, with a quirk
+     * kept from 2.6.23: the binding's interrupt number is written into that buffer's
+     * used_len, which is how the Launcher learns which interrupt to raise when it has
+     * filled it (and it overwrites used_len with the length then anyway).  If every
+     * buffer is in use the last one is returned regardless, also as 2.6.23 did. */
+    long getDma(Guest g, int ukey) {
+        synchronized (host.lock) {
+            Key k = key(g, ukey);
+            if (k == null) return -EINVAL;
+            for (Binding b : g.dma) {
+                if (b.irq == 0 || !k.equals(b.key)) continue;
+                int addr = 0;
+                for (int j = 0; j < b.numDmas; j++) {
+                    addr = b.dmas + j * DMA_SIZE;
+                    if (!g.addressOk(addr, DMA_SIZE)) return -EFAULT;
+                    if (g.mem.read32(addr + DMA_USED_LEN) == 0) break;
+                }
+                if (b.numDmas == 0) return -ENOENT;
+                g.mem.write32(addr + DMA_USED_LEN, b.irq);
+                return Integer.toUnsignedLong(addr);
+            }
+            return -ENOENT;
+        }
+    }
+    /*:*/
+}

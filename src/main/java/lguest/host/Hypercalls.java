@@ -1,0 +1,168 @@
+package lguest.host;
+
+import static lguest.host.Abi.*;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The hypercalls: the synchronous one in the registers and the asynchronous ring in
+ * lguest_data, and LGUEST_INIT, which must come first.
+ */
+final class Hypercalls {
+    private final Guest g;
+
+    Hypercalls(Guest g) {
+        this.g = g;
+    }
+
+    /*H:200 A hypercall is "int $0x1F" with the call number in EAX and arguments in
+     * EDX, EBX and ECX: the Guest's kernel in ring 1 may make it (the gate has DPL 1),
+     * its programs in ring 3 may not.  The Host reads the numbers from the register
+     * page, where the trap saved them, does the call and writes any result into EAX
+     * there, so the Guest finds it when it resumes.  Each argument is checked by the
+     * code that uses it; a bad one kills the Guest.  BIND_DMA is the only call with
+     * an answer; the others either work or are the last thing the Guest does. */
+    private void doHcall(int eax, int edx, int ebx, int ecx, boolean sync) {
+        if (eax >= 0 && eax < g.stats.hypercalls.length()) g.stats.hypercalls.incrementAndGet(eax);
+        switch (eax) {
+            case LHCALL_FLUSH_ASYNC:
+                break;
+            case LHCALL_LGUEST_INIT:
+                g.kill("already have lguest_data");
+                break;
+            case LHCALL_CRASH: {
+                byte[] msg = g.read(edx, 128);
+                int n = 0;
+                while (n < 127 && msg[n] != 0) n++;
+                g.kill("CRASH: " + new String(msg, 0, n, StandardCharsets.ISO_8859_1));
+                break;
+            }
+            case LHCALL_FLUSH_TLB:
+                if (edx != 0) g.pages.clearAll(); else g.pages.flushUser();
+                break;
+            case LHCALL_BIND_DMA: {
+                int r = g.host.dma.bindDma(g, edx, ebx, (ecx >>> 8) & 0xFFFF, ecx & 0xFF);
+                if (sync) g.setReg(Switcher.R_EAX, r);
+                break;
+            }
+            case LHCALL_SEND_DMA:
+                g.host.dma.sendDma(g, edx, ebx);
+                break;
+            case LHCALL_LOAD_GDT:
+                g.segments.loadGuestGdt(edx, ebx);
+                break;
+            case LHCALL_LOAD_IDT_ENTRY:
+                g.traps.loadGuestIdtEntry(edx, ebx, ecx);
+                break;
+            case LHCALL_NEW_PGTABLE:
+                g.pages.guestNewPagetable(edx);
+                break;
+            case LHCALL_SET_STACK:
+                g.pages.guestSetStack(edx, ebx, ecx);
+                break;
+            case LHCALL_SET_PTE:
+                g.pages.guestSetPte(edx, ebx, ecx);
+                break;
+            case LHCALL_SET_PMD:
+                g.pages.guestSetPmd(edx, ebx);
+                break;
+            case LHCALL_LOAD_TLS:
+                g.segments.guestLoadTls(edx);
+                break;
+            case LHCALL_SET_CLOCKEVENT:
+                g.traps.setClockevent(edx);
+                break;
+            case LHCALL_TS:
+                g.ts = edx != 0;
+                break;
+            case LHCALL_HALT:
+                g.halted = true;
+                break;
+            default:
+                g.kill("Bad hypercall " + eax);
+        }
+    }
+    /*:*/
+
+    /*H:210 The asynchronous ring.  Most page-table hypercalls come in bursts (a fork
+     * copies a whole address space), and each one would be a trip out of the Guest
+     * and back.  So the Guest may queue them in lguest_data instead: 64 slots, each
+     * with a status byte (0xFF "free", 0 "please do this") and four words of
+     * arguments, filled in order round the ring.  The Host runs the queue on every
+     * hypercall, before the call in the registers, because that call may depend on
+     * the queued ones, starting where it stopped last time and stopping at the first
+     * free slot.  Each slot is marked free again when done, and results are thrown
+     * away: only calls without results are worth queueing.  If one of them sends DMA
+     * to the Launcher, we stop, because the Launcher has to see that before anything
+     * else happens. */
+    private void doAsyncHcalls() {
+        byte[] st = g.read(g.lguestData + LD_HCALL_STATUS, LHCALL_RING_SIZE);
+        if (g.isDead()) return;
+        for (int i = 0; i < LHCALL_RING_SIZE; i++) {
+            int n = g.nextHcall;
+            if ((st[n] & 0xFF) == 0xFF) break;
+            if (++g.nextHcall == LHCALL_RING_SIZE) g.nextHcall = 0;
+            int a = g.lguestData + LD_HCALLS + n * HCALL_ARGS_SIZE;
+            byte[] args = g.read(a, HCALL_ARGS_SIZE);
+            if (g.isDead()) return;
+            g.stats.asyncHypercalls++;
+            doHcall(Segments.word(args, 0), Segments.word(args, 4), Segments.word(args, 8), Segments.word(args, 12), false);
+            if (!g.addressOk(g.lguestData + LD_HCALL_STATUS + n, 1)) { g.kill("Writing result for async hypercall"); return; }
+            g.mem.write8(g.lguestData + LD_HCALL_STATUS + n, 0xFF);
+            if (g.dmaIsPending || g.isDead()) break;
+        }
+    }
+    /*:*/
+
+    /*H:220 LGUEST_INIT, the first hypercall of every Guest and the only one allowed
+     * before it.  Until then the Host does not know where lguest_data is, so there is
+     * nowhere to read the async ring or the interrupt flag from, and any other call
+     * is a broken rule.  The Host checks the whole structure lies in the Guest's
+     * memory, reads the noirq window (the Guest filled it in before calling), writes
+     * what the Guest should know about its Host (the memory it must keep away from at
+     * the top, the guest id, the TSC speed: 0 here, since this machine's TSC counts
+     * instructions and is no clock) and the time, then throws away every shadow, since
+     * the Guest is about to take charge of its page tables.  A second LGUEST_INIT is
+     * a broken rule too. */
+    private void initialize() {
+        int eax = g.reg(Switcher.R_EAX);
+        if (eax != LHCALL_LGUEST_INIT) {
+            g.kill("hypercall " + eax + " before LGUEST_INIT");
+            return;
+        }
+        g.stats.hypercalls.incrementAndGet(LHCALL_LGUEST_INIT);
+        int data = g.reg(Switcher.R_EDX);
+        if (!g.addressOk(data, LD_SIZE) || !g.backed(data, LD_SIZE)) {
+            g.kill(String.format("bad guest page %#x", data));
+            return;
+        }
+        g.lguestData = data;
+        g.haveData = true;
+        g.noirqStart = g.mem.read32(data + LD_NOIRQ_START);
+        g.noirqEnd = g.mem.read32(data + LD_NOIRQ_END);
+        g.mem.write32(data + LD_TSC_KHZ, 0);
+        g.mem.write16(data + LD_GUESTID, g.guestid);
+        g.mem.write32(data + LD_RESERVE_MEM, 4 << 20);
+        g.writeTimestamp();
+        g.pages.clearAll();
+    }
+    /*:*/
+
+    /*H:230 do_hypercalls, from the top of the run loop when the last exit was trap
+     * 0x1F.  Afterwards trapnum becomes 255, so that a trip round the loop that does
+     * not enter the Guest (an interrupt to inject, a DMA for the Launcher) does not
+     * perform the same call twice. */
+    void doHypercalls() {
+        if (!g.haveData) {
+            initialize();
+            g.setReg(Switcher.R_TRAPNUM, 255);
+            return;
+        }
+        doAsyncHcalls();
+        if (!g.dmaIsPending && !g.isDead()) {
+            doHcall(g.reg(Switcher.R_EAX), g.reg(Switcher.R_EDX), g.reg(Switcher.R_EBX), g.reg(Switcher.R_ECX), true);
+            g.setReg(Switcher.R_TRAPNUM, 255);
+        }
+    }
+    /*:*/
+}

@@ -1,0 +1,40 @@
+package lguest.host;
+
+/**
+ * One open /dev/lguest, with lguest 2.6.23's semantics. A request is written as an array
+ * of 32-bit words (the code first); a negative result is a negated Linux error number.
+ */
+public interface LguestDevice {
+    /*L:020 /dev/lguest is the whole interface between a Launcher and its Host, and it
+     * is tiny on purpose.  Four writes: INITIALIZE (here is my memory, my page
+     * directory and where to start), GETDMA (which buffer did the Guest offer me at
+     * this key?), IRQ (please interrupt the Guest) and BREAK (stop running it for a
+     * moment, I have input).  And one read, which does not read anything: it lends
+     * the caller's thread to the Guest until the Guest wants the Launcher for
+     * something.  A Java interface keeps the shape of those calls, with the error
+     * numbers a C Launcher would have seen in errno, so the Launcher in this package
+     * reads like the one in Documentation/lguest. :*/
+
+    /** Writes a request: {code, args...}. Returns the request's result or -errno. */
+    long write(int... request);
+
+    /**
+     * Runs the guest. Returns 8 with {dma address, key} in buf when the guest sent DMA to
+     * the Launcher, -EAGAIN after a BREAK, -ERESTARTSYS when the calling thread is
+     * interrupted, -ENOENT when the guest died; once dead, the reason string (NUL-terminated,
+     * as many bytes as fit) and its length.
+     */
+    int read(byte[] buf);
+
+    /** Releases the guest: timer, DMA bindings, shadow page tables, the slot. */
+    void close();
+
+    /**
+     * Tells the Host that guest-physical [base, base+size) is a file the Launcher maps
+     * shared, as mmap(MAP_SHARED) would have told the kernel: DMA keys there are shared.
+     */
+    void mapShared(int base, int size, java.nio.file.Path file);
+
+    /** The figures behind --stats. */
+    Stats stats();
+}

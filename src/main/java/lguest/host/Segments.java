@@ -1,0 +1,117 @@
+package lguest.host;
+
+import static lguest.host.Abi.*;
+
+import lguest.machine.PhysicalMemory;
+
+/**
+ * The guest's GDT: LOAD_GDT, LOAD_TLS, the entries the guest may not touch, and the copy
+ * the CPU uses in the Switcher's read-only page.
+ */
+final class Segments {
+    private final Guest g;
+    /** The Host's record of the guest's GDT: low and high words of 32 descriptors. */
+    final int[] lo = new int[GDT_ENTRIES], hi = new int[GDT_ENTRIES];
+
+    Segments(Guest g) {
+        this.g = g;
+    }
+
+    /*H:500 Segments, the part of the i386 everybody wishes away and nobody can.
+     * The Guest may write any GDT entry except four that belong to the Host: 10 and
+     * 11, the Switcher's own ring-0 code and data; 16, the TSS the CPU uses to find
+     * the Host's stack; and 31, the double-fault TSS.  Those are simply skipped when
+     * the Guest's table is copied in, so a Guest that writes them writes nothing.
+     *
+     * For the rest, lguest 2.6.23 made only two fix-ups and checked nothing else.
+     * A descriptor with DPL 0 becomes DPL 1: ring 0 is the Host's, and a Guest
+     * kernel that could load a ring-0 segment could run ring-0 code.  And the
+     * accessed bit is set in advance, because the CPU sets it when it loads a
+     * segment, and the table it would write is in a read-only page.  A bogus
+     * descriptor is not rejected here; the CPU rejects it when the Switcher loads it,
+     * inside the Switcher, and that is a death of its own ("unhandled trap 256"). */
+    private static boolean ignoredGdt(int num) {
+        return num == GDT_ENTRY_TSS || num == GDT_ENTRY_LGUEST_CS || num == GDT_ENTRY_LGUEST_DS
+                || num == GDT_ENTRY_DOUBLEFAULT_TSS;
+    }
+
+    private void fixupGdtTable(int start, int end) {
+        for (int i = start; i < end; i++) {
+            if (ignoredGdt(i)) continue;
+            if ((hi[i] & 0x6000) == 0) hi[i] |= GUEST_PL << 13;
+            hi[i] |= 0x100;
+        }
+    }
+    /*:*/
+
+    /*H:510 LOAD_GDT: the Guest hands over the physical address and the number of
+     * entries.  More than 32 is a broken rule (the table is a fixed 32 entries in the
+     * Switcher's page, and a longer one would run into the TSS), so that kills it. */
+    void loadGuestGdt(int table, int num) {
+        if (Integer.compareUnsigned(num, GDT_ENTRIES) > 0) {
+            g.kill("too many gdt entries " + num);
+            return;
+        }
+        byte[] b = g.read(table, num * 8);
+        for (int i = 0; i < num; i++) {
+            lo[i] = word(b, i * 8);
+            hi[i] = word(b, i * 8 + 4);
+        }
+        fixupGdtTable(0, GDT_ENTRIES);
+        g.changed |= Switcher.CHANGED_GDT;
+    }
+
+    /* LOAD_TLS: the three thread-local-storage entries, changed on every context
+     * switch between processes, so they get their own cheap call. */
+    void guestLoadTls(int gtls) {
+        byte[] b = g.read(gtls, GDT_ENTRY_TLS_ENTRIES * 8);
+        for (int i = 0; i < GDT_ENTRY_TLS_ENTRIES; i++) {
+            lo[GDT_ENTRY_TLS_MIN + i] = word(b, i * 8);
+            hi[GDT_ENTRY_TLS_MIN + i] = word(b, i * 8 + 4);
+        }
+        fixupGdtTable(GDT_ENTRY_TLS_MIN, GDT_ENTRY_TLS_MIN + GDT_ENTRY_TLS_ENTRIES);
+        g.changed |= Switcher.CHANGED_GDT_TLS;
+    }
+    /*:*/
+
+    /** Before the guest loads a table of its own: flat kernel code and data with DPL 1. */
+    void setupGuestGdt() {
+        lo[GDT_ENTRY_KERNEL_CS] = 0x0000FFFF;
+        hi[GDT_ENTRY_KERNEL_CS] = 0x00CF9B00 | (GUEST_PL << 13);
+        lo[GDT_ENTRY_KERNEL_DS] = 0x0000FFFF;
+        hi[GDT_ENTRY_KERNEL_DS] = 0x00CF9300 | (GUEST_PL << 13);
+    }
+
+    void copyGdt(int dst) {
+        for (int i = 0; i < GDT_ENTRIES; i++) {
+            if (ignoredGdt(i)) continue;
+            g.mem.write32(dst + i * 8, lo[i]);
+            g.mem.write32(dst + i * 8 + 4, hi[i]);
+        }
+    }
+
+    void copyGdtTls(int dst) {
+        for (int i = GDT_ENTRY_TLS_MIN; i < GDT_ENTRY_TLS_MIN + GDT_ENTRY_TLS_ENTRIES; i++) {
+            g.mem.write32(dst + i * 8, lo[i]);
+            g.mem.write32(dst + i * 8 + 4, hi[i]);
+        }
+    }
+
+    /*S:100 The Host's entries in the Guest's GDT: LGUEST_CS and LGUEST_DS, flat
+     * ring-0 code and data for the Switcher (with the accessed bit already set, as
+     * the table is read-only), and the TSS descriptor, type 9 "available 32-bit
+     * TSS", pointing at the TSS in the same read-only page. */
+    static void setupDefaultGdtEntries(PhysicalMemory mem, int gdt, int tssVirt) {
+        mem.write32(gdt + GDT_ENTRY_LGUEST_CS * 8, 0x0000FFFF);
+        mem.write32(gdt + GDT_ENTRY_LGUEST_CS * 8 + 4, 0x00CF9B00);
+        mem.write32(gdt + GDT_ENTRY_LGUEST_DS * 8, 0x0000FFFF);
+        mem.write32(gdt + GDT_ENTRY_LGUEST_DS * 8 + 4, 0x00CF9300);
+        mem.write32(gdt + GDT_ENTRY_TSS * 8, 0x00000067 | (tssVirt << 16));
+        mem.write32(gdt + GDT_ENTRY_TSS * 8 + 4, 0x00008900 | (tssVirt & 0xFF000000) | ((tssVirt >>> 16) & 0xFF));
+    }
+    /*:*/
+
+    static int word(byte[] b, int o) {
+        return (b[o] & 0xFF) | (b[o + 1] & 0xFF) << 8 | (b[o + 2] & 0xFF) << 16 | (b[o + 3] & 0xFF) << 24;
+    }
+}

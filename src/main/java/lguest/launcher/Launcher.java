@@ -1,0 +1,305 @@
+package lguest.launcher;
+
+import static lguest.host.Abi.*;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import lguest.host.Host;
+import lguest.host.LguestDevice;
+import lguest.machine.PhysicalMemory;
+
+/**
+ * The Launcher: {@code lguest MEM KERNEL [--block=FILE] [--initrd=FILE] [--verbose]
+ * [--stats] [ARGS...]}.
+ */
+public final class Launcher {
+    static final String USAGE = "usage: lguest MEM KERNEL [--block=FILE] [--sharenet=FILE] [--initrd=FILE] [--verbose] [--stats] [ARGS...]"
+            + "  (MEM like 64m)";
+    static final int MIN_MEM = 4 << 20, MAX_MEM = 1024 << 20;
+
+    PhysicalMemory mem = new PhysicalMemory();
+    int memBytes, top;
+    LguestDevice dev;
+    volatile boolean finished;
+    private final List<Device> devices = new ArrayList<>();
+    private final PrintStream err;
+    private boolean verbose;
+
+    Launcher(PrintStream err) {
+        this.err = err;
+    }
+
+    /** The command-line entry point: exits with the guest's status. */
+    public static void main(String[] args) {
+        Terminal term = Terminal.rawIfInteractive();
+        int status;
+        try {
+            status = run(new Host(), args, System.in, System.out, System.err);
+        } finally {
+            term.restore();
+        }
+        System.exit(status);
+    }
+
+    /** Runs one guest to its end; returns the exit status lguest would have. Never throws. */
+    public static int run(Host host, String[] args, InputStream in, OutputStream out, PrintStream err) {
+        Launcher l = new Launcher(err);
+        try {
+            return l.launch(host, args, in, out);
+        } catch (LaunchError e) {
+            err.println("lguest: " + e.getMessage());
+            return 1;
+        } catch (IOException | RuntimeException e) {
+            err.println("lguest: " + why(e));
+            return 1;
+        } catch (OutOfMemoryError e) {
+            l.mem = null;
+            err.println("lguest: not enough Java heap for that much guest memory (raise it with LGUEST_JAVA_OPTS=-Xmx...)");
+            return 1;
+        } finally {
+            l.finished = true;
+            if (l.dev != null) l.dev.close();
+            for (Device d : l.devices) {
+                if (d instanceof BlockDevice) ((BlockDevice) d).close();
+                if (d instanceof NetDevice) ((NetDevice) d).close();
+            }
+        }
+    }
+
+    static String why(Exception e) {
+        String m = e.getMessage();
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+
+    /*L:100 The command line, as lguest's: the memory size and the kernel, options,
+     * and whatever is left over becomes the Guest's kernel command line.  Every
+     * mistake is one line and a non-zero exit; a stack trace is no way to tell
+     * somebody they mistyped a file name. */
+    private int launch(Host host, String[] args, InputStream in, OutputStream out) throws LaunchError, IOException {
+        List<String> pos = new ArrayList<>();
+        List<String> cmdline = new ArrayList<>();
+        Path block = null, initrd = null;
+        List<Path> nets = new ArrayList<>();
+        boolean stats = false;
+        for (String a : args) {
+            if (pos.size() >= 2 && !a.startsWith("--")) { cmdline.add(a); continue; }
+            if (!cmdline.isEmpty()) { cmdline.add(a); continue; }
+            if (a.startsWith("--block=")) block = Path.of(a.substring(8));
+            else if (a.startsWith("--sharenet=")) nets.add(Path.of(a.substring(11)));
+            else if (a.startsWith("--initrd=")) initrd = Path.of(a.substring(9));
+            else if (a.equals("--verbose")) verbose = true;
+            else if (a.equals("--stats")) stats = true;
+            else if (a.startsWith("--")) throw new LaunchError("unknown option " + a + "\n" + USAGE);
+            else pos.add(a);
+        }
+        if (pos.size() < 2) throw new LaunchError(USAGE);
+        memBytes = parseMem(pos.get(0));
+        Path kernel = Path.of(pos.get(1));
+        /*:*/
+
+        /*L:110 Guest memory.  In lguest the Guest's physical memory *was* the
+         * Launcher's memory from address 0, so a guest-physical address and a
+         * Launcher pointer were the same number.  Here the Launcher owns an emulated
+         * physical address space and puts RAM at 0, then the device page and one page
+         * per device just above it; the first page past all that is pfn_limit, and
+         * the Host will not let the Guest name anything from there up. */
+        Console console = new Console(out);
+        devices.add(console);
+        if (block != null) devices.add(new BlockDevice(block));
+        for (Path n : nets) devices.add(new NetDevice(n));
+        top = memBytes + 4096 * (1 + devices.size());
+        mem.addRegion(0, memBytes + 4096);
+        for (int i = 0; i < devices.size(); i++) {
+            Device d = devices.get(i);
+            d.index = i;
+            d.page = memBytes + 4096 * (1 + i);
+            if (d instanceof NetDevice) mem.addFileRegion(d.page, 4096, ((NetDevice) d).file);
+            else mem.addRegion(d.page, 4096);
+            d.describe(this);
+            if (d instanceof BlockDevice) ((BlockDevice) d).setup(this);
+        }
+        /*:*/
+        KernelImage k = KernelImage.load(kernel, mem, memBytes);
+        int initrdBytes = 0;
+        if (initrd != null) initrdBytes = loadInitrd(initrd, k);
+        int pgdir = setupPagetables(memBytes - initrdBytes, k.pageOffset);
+        writeBootParams(String.join(" ", cmdline), initrdBytes);
+        if (verbose)
+            err.printf("lguest: %d MB, kernel %s page_offset %#x start %#x, pgdir %#x, pfnlimit %#x%n",
+                    memBytes >>> 20, kernel, k.pageOffset, k.start, pgdir, top >>> 12);
+
+        /*L:185 Tell the Host: INITIALIZE with pfnlimit, the page directory, the start
+         * address and page_offset.  From here on the Guest exists. */
+        dev = host.open(mem);
+        long r = dev.write(LHREQ_INITIALIZE, top >>> 12, pgdir, k.start, k.pageOffset);
+        if (r < 0) throw new LaunchError("cannot initialize the guest: error " + (-r)
+                + (r == -ENOSPC ? " (all " + Host.MAX_GUESTS + " guest slots are in use)" : ""));
+        /*:*/
+        for (Device d : devices)
+            if (d instanceof NetDevice) dev.mapShared(d.page, 4096, ((NetDevice) d).file);
+        console.startWaker(this, in);
+        int status = runGuest(console);
+        if (stats) err.print(dev.stats().report());
+        return status;
+    }
+
+    private static int parseMem(String s) throws LaunchError {
+        String t = s.toLowerCase();
+        long mult = 1 << 20;
+        if (t.endsWith("m")) t = t.substring(0, t.length() - 1);
+        else if (t.endsWith("g")) { mult = 1L << 30; t = t.substring(0, t.length() - 1); }
+        else if (t.endsWith("k")) { mult = 1 << 10; t = t.substring(0, t.length() - 1); }
+        long v;
+        try {
+            v = Long.parseLong(t) * mult;
+        } catch (NumberFormatException e) {
+            throw new LaunchError("bad memory size " + s + " (say 64m)");
+        }
+        if (v < MIN_MEM) throw new LaunchError("memory " + s + " is too small (at least 4m)");
+        if (v > MAX_MEM) throw new LaunchError("memory " + s + " is too large (at most 1024m)");
+        return (int) (v & ~0xFFFL);
+    }
+
+    /*L:160 The initrd goes at the very top of RAM, and the boot parameters say where. */
+    private int loadInitrd(Path f, KernelImage k) throws LaunchError {
+        byte[] b;
+        try {
+            b = Files.readAllBytes(f);
+        } catch (IOException | SecurityException e) {
+            throw new LaunchError("cannot read initrd " + f + ": " + why(e));
+        }
+        int size = (b.length + 4095) & ~4095;
+        int at = memBytes - size;
+        if (at < k.highestPhys + (64 << 10)) throw new LaunchError("initrd " + f + " does not fit in memory");
+        mem.write(at, b, 0, b.length);
+        mem.write32(0x218, at);
+        mem.write32(0x21C, b.length);
+        mem.write8(0x210, 0xFF);
+        return size;
+    }
+    /*:*/
+
+    /*L:170 The initial page tables, just below the initrd (or the top of RAM).  They
+     * map all of RAM at page_offset and nothing at 0: a 2.6.23 Guest starts with
+     * paging on, at its virtual entry point, and only ever looks at memory through
+     * its kernel mapping until it builds tables of its own.  Each entry has PRESENT,
+     * WRITABLE and USER (flags 7); the Guest tightens them when it takes over. */
+    private int setupPagetables(int below, int pageOffset) throws LaunchError {
+        long mappable = 0x1_0000_0000L - Integer.toUnsignedLong(pageOffset);
+        int pages = (int) Math.min(memBytes / 4096L, mappable / 4096);
+        int ptePages = (pages + 1023) / 1024;
+        int ptes = (below - ptePages * 4096) & ~0xFFF;
+        int pgdir = ptes - 4096;
+        if (pgdir < (2 << 20)) throw new LaunchError("memory too small for the page tables");
+        for (int i = 0; i < pages; i++) mem.write32(ptes + i * 4, (i << 12) | 7);
+        for (int i = 0; i < ptePages; i++)
+            mem.write32(pgdir + ((pageOffset >>> 22) + i) * 4, (ptes + i * 4096) | 7);
+        return pgdir;
+    }
+    /*:*/
+
+    /*L:180 The boot parameters, Linux's "zero page" at physical 0, as lguest filled
+     * it: one e820 memory region covering all of RAM, the command line at 4096 with
+     * its pointer at 0x228, and 1 at 0x23C, the field later called hardware_subarch,
+     * which told a kernel "you are an lguest guest". */
+    private void writeBootParams(String cmdline, int initrdBytes) throws LaunchError {
+        byte[] c = cmdline.getBytes(StandardCharsets.UTF_8);
+        if (c.length > 4095) throw new LaunchError("command line too long");
+        mem.write8(0x1E8, 1);
+        mem.write32(0x2D0, 0);
+        mem.write32(0x2D4, 0);
+        mem.write32(0x2D8, memBytes);
+        mem.write32(0x2DC, 0);
+        mem.write32(0x2E0, 1);
+        mem.write32(0x228, 4096);
+        mem.write(4096, c, 0, c.length);
+        mem.write8(4096 + c.length, 0);
+        mem.write32(0x23C, 1);
+    }
+    /*:*/
+
+    /*L:200 The Launcher's loop: read() runs the Guest; it comes back with a DMA for
+     * one of our devices, with -EAGAIN because the waker broke in, or with -ENOENT
+     * because the Guest died, in which case a second read says why.  "CRASH: Power
+     * down" is how a Guest powers off, and a number after it is its exit status. */
+    private int runGuest(Console console) throws IOException, LaunchError {
+        byte[] buf = new byte[256];
+        while (true) {
+            int r = dev.read(buf);
+            if (console.quit) {
+                err.println("lguest: three ^C in a second, quitting");
+                return 130;
+            }
+            if (r == 8) {
+                int dma = word(buf, 0), key = word(buf, 4);
+                handleOutput(dma, key);
+            } else if (r == -EAGAIN) {
+                console.deliverInput(this);
+                dev.write(LHREQ_BREAK, 0);
+            } else if (r == -ENOENT) {
+                int n = dev.read(buf);
+                String reason = new String(buf, 0, Math.max(0, n), StandardCharsets.ISO_8859_1);
+                int nul = reason.indexOf('\0');
+                if (nul >= 0) reason = reason.substring(0, nul);
+                return exitStatus(reason);
+            } else if (r == -ERESTARTSYS) {
+                throw new LaunchError("interrupted");
+            } else {
+                throw new LaunchError("read of /dev/lguest failed: error " + (-r));
+            }
+        }
+    }
+
+    int exitStatus(String reason) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("CRASH: Power down(?: (\\d+))?\\s*").matcher(reason);
+        if (m.matches()) return m.group(1) == null ? 0 : Integer.parseInt(m.group(1)) & 0xFF;
+        err.println("lguest: guest died: " + reason);
+        return 1;
+    }
+    /*:*/
+
+    /*L:210 A DMA for the Launcher: find the device by its key, check every piece of
+     * the buffer lies in the Guest's memory (the Host checked nothing, since a
+     * private key is the Launcher's business), let the device serve it and write its
+     * answer into used_len. */
+    private void handleOutput(int dma, int key) throws IOException, LaunchError {
+        List<int[]> secs = sections(dma);
+        if (secs == null) throw new LaunchError(String.format("Invalid address in DMA %#x", dma));
+        for (Device d : devices) {
+            if (d.key() == key) {
+                int res = d.handleOutput(this, secs);
+                mem.write32(dma + DMA_USED_LEN, res);
+                return;
+            }
+        }
+        if (verbose) err.printf("lguest: pending dma %#x, key %#x: no device%n", dma, key);
+    }
+
+    /** The pieces of an lguest_dma at a guest-physical address, or null if any lies outside the guest. */
+    List<int[]> sections(int dma) {
+        if (dma < 0 || dma + DMA_SIZE > top) return null;
+        List<int[]> out = new ArrayList<>();
+        for (int i = 0; i < LGUEST_MAX_DMA_SECTIONS; i++) {
+            int len = mem.read16(dma + DMA_LEN + 2 * i);
+            if (len == 0) break;
+            int addr = mem.read32(dma + DMA_ADDR + 4 * i);
+            if (addr < 0 || (long) addr + len > top) return null;
+            out.add(new int[] {addr, len});
+        }
+        return out;
+    }
+    /*:*/
+
+    private static int word(byte[] b, int o) {
+        return (b[o] & 0xFF) | (b[o + 1] & 0xFF) << 8 | (b[o + 2] & 0xFF) << 16 | (b[o + 3] & 0xFF) << 24;
+    }
+}

@@ -1,0 +1,229 @@
+package lguest.machine;
+
+import static lguest.machine.Cpu.EAX;
+import static lguest.machine.Cpu.EBP;
+import static lguest.machine.Cpu.EDX;
+import static lguest.machine.Cpu.ESP;
+
+/** The arithmetic that does not fit in one line: shifts, rotates, multiply, divide, ENTER. */
+final class Alu {
+    private Alu() { }
+
+    /*X:210 A rotate changes CF and OF and must leave ZF, SF, PF and AF as they were. Pinning
+     * all six down first (materializing EFLAGS) would cost more than the rotate, and
+     * SHA-256 is made of rotates between ADDs and XORs. But ZF, SF and PF of the lazy record
+     * come from its result, which a rotate does not touch; so it is enough to work out
+     * the one remaining flag, AF, and turn the record into an "eager" one that keeps the
+     * old result and carries the new CF and OF. */
+    static void rotateFlags(Cpu c, boolean cf, boolean of) {
+        int bits = (cf ? Cpu.CF : 0) | (of ? Cpu.OF : 0);
+        if (c.fOp == Cpu.F_NONE) {
+            c.flags = (c.flags & ~(Cpu.CF | Cpu.OF)) | bits;
+        } else {
+            int af = c.af();
+            c.fOp = Cpu.F_EAGER;
+            c.fA = bits | af;
+        }
+    }
+    /*:*/
+
+    /*X:220 Shifts and rotates mask their count to five bits, and a masked count of zero
+     * changes no flag at all, not even the lazy record: SHL EAX, CL with CL = 32 must leave
+     * the flags of the previous instruction readable. Rotates touch only CF and OF, so
+     * they first pin the other flags down (materialize) and then set those two bits;
+     * shifts set everything from the result. OF is defined by the SDM only for one-bit
+     * shifts; we compute the one-bit formula for every count, which is one of the
+     * "undefined" values a real CPU might produce. */
+    static int shift(Cpu c, int op, int v, int count, int sz) {
+        int m = Cpu.mask(sz), bits = sz * 8, msb = 1 << (bits - 1);
+        int cnt = count & 31;
+        v &= m;
+        if (cnt == 0) return v;
+        switch (op) {
+            case 0: {
+                int k = cnt % bits;
+                int res = k == 0 ? v : ((v << k) | (v >>> (bits - k))) & m;
+                boolean cf = (res & 1) != 0;
+                rotateFlags(c, cf, cf ^ ((res & msb) != 0));
+                return res;
+            }
+            case 1: {
+                int k = cnt % bits;
+                int res = k == 0 ? v : ((v >>> k) | (v << (bits - k))) & m;
+                boolean cf = (res & msb) != 0;
+                rotateFlags(c, cf, cf ^ ((res & (msb >>> 1)) != 0));
+                return res;
+            }
+            case 2: {
+                int k = cnt % (bits + 1), cf = c.cf(), res = v;
+                for (int i = 0; i < k; i++) {
+                    int out = (res & msb) != 0 ? 1 : 0;
+                    res = ((res << 1) | cf) & m;
+                    cf = out;
+                }
+                rotateFlags(c, cf != 0, ((res & msb) != 0) ^ (cf != 0));
+                return res;
+            }
+            case 3: {
+                int k = cnt % (bits + 1), cf = c.cf(), res = v;
+                boolean of = ((v & msb) != 0) ^ (cf != 0);
+                for (int i = 0; i < k; i++) {
+                    int out = res & 1;
+                    res = ((res >>> 1) | (cf << (bits - 1))) & m;
+                    cf = out;
+                }
+                rotateFlags(c, cf != 0, of);
+                return res;
+            }
+            case 4: case 6: {
+                int res = (v << cnt) & m;
+                boolean cf = cnt <= bits && ((v >>> (bits - cnt)) & 1) != 0;
+                c.eager(res, m, cf, ((res & msb) != 0) ^ cf);
+                return res;
+            }
+            case 5: {
+                int res = v >>> cnt;
+                c.eager(res, m, ((v >>> (cnt - 1)) & 1) != 0, (v & msb) != 0);
+                return res;
+            }
+            default: {
+                int sv = (v << (32 - bits)) >> (32 - bits);
+                int res = (sv >> cnt) & m;
+                c.eager(res, m, ((sv >> (cnt - 1)) & 1) != 0, false);
+                return res;
+            }
+        }
+    }
+    /*:*/
+
+    static int shiftDouble(Cpu c, boolean left, int dst, int src, int count, int sz) {
+        int cnt = count & 31, m = Cpu.mask(sz);
+        if (cnt == 0) return dst & m;
+        int res;
+        boolean cf;
+        if (sz == 4) {
+            if (left) { res = (dst << cnt) | (src >>> (32 - cnt)); cf = ((dst >>> (32 - cnt)) & 1) != 0; }
+            else { res = (dst >>> cnt) | (src << (32 - cnt)); cf = ((dst >>> (cnt - 1)) & 1) != 0; }
+        } else {
+            long x = left ? ((long) (dst & 0xFFFF) << 16) | (src & 0xFFFF) : ((long) (src & 0xFFFF) << 16) | (dst & 0xFFFF);
+            if (left) { res = (int) ((x << cnt) >>> 16) & 0xFFFF; cf = ((x << (cnt - 1)) & 0x80000000L) != 0; }
+            else { res = (int) (x >>> cnt) & 0xFFFF; cf = ((x >>> (cnt - 1)) & 1) != 0; }
+        }
+        int sign = (m >>> 1) + 1;
+        c.eager(res, m, cf, ((res ^ dst) & sign) != 0);
+        return res & m;
+    }
+
+    static void mul(Cpu c, int v, int sz) {
+        if (sz == 1) {
+            int p = (c.r[EAX] & 0xFF) * (v & 0xFF);
+            c.setReg(2, EAX, p);
+            boolean hi = (p & 0xFF00) != 0;
+            c.eager(p, 0xFF, hi, hi);
+        } else if (sz == 2) {
+            int p = (c.r[EAX] & 0xFFFF) * (v & 0xFFFF);
+            c.setReg(2, EAX, p);
+            c.setReg(2, EDX, p >>> 16);
+            boolean hi = (p >>> 16) != 0;
+            c.eager(p, 0xFFFF, hi, hi);
+        } else {
+            long p = Integer.toUnsignedLong(c.r[EAX]) * Integer.toUnsignedLong(v);
+            c.r[EAX] = (int) p;
+            c.r[EDX] = (int) (p >>> 32);
+            boolean hi = c.r[EDX] != 0;
+            c.eager((int) p, -1, hi, hi);
+        }
+    }
+
+    static void imul1(Cpu c, int v, int sz) {
+        if (sz == 1) {
+            int p = (byte) c.r[EAX] * (byte) v;
+            c.setReg(2, EAX, p);
+            boolean o = p != (byte) p;
+            c.eager(p, 0xFF, o, o);
+        } else if (sz == 2) {
+            int p = (short) c.r[EAX] * (short) v;
+            c.setReg(2, EAX, p);
+            c.setReg(2, EDX, p >> 16);
+            boolean o = p != (short) p;
+            c.eager(p, 0xFFFF, o, o);
+        } else {
+            long p = (long) c.r[EAX] * v;
+            c.r[EAX] = (int) p;
+            c.r[EDX] = (int) (p >>> 32);
+            boolean o = p != (int) p;
+            c.eager((int) p, -1, o, o);
+        }
+    }
+
+    /*X:230 Division is the one arithmetic instruction that faults: by zero, and also when
+     * the quotient does not fit the destination (EDX:EAX / 1 with EDX nonzero). Both are
+     * #DE, reported at the DIV itself with nothing changed, so a handler could fix the
+     * operands and retry. */
+    static void div(Cpu c, int v, int sz) {
+        if (sz == 1) {
+            int n = c.r[EAX] & 0xFFFF, d = v & 0xFF;
+            if (d == 0 || n / d > 0xFF) throw Cpu.fault(Vectors.DE);
+            c.setReg(2, EAX, (n / d) | (n % d) << 8);
+        } else if (sz == 2) {
+            long n = ((long) (c.r[EDX] & 0xFFFF) << 16) | (c.r[EAX] & 0xFFFF);
+            int d = v & 0xFFFF;
+            if (d == 0 || n / d > 0xFFFF) throw Cpu.fault(Vectors.DE);
+            c.setReg(2, EAX, (int) (n / d));
+            c.setReg(2, EDX, (int) (n % d));
+        } else {
+            long n = ((long) c.r[EDX] << 32) | Integer.toUnsignedLong(c.r[EAX]);
+            long d = Integer.toUnsignedLong(v);
+            if (d == 0) throw Cpu.fault(Vectors.DE);
+            long q = Long.divideUnsigned(n, d);
+            if (Long.compareUnsigned(q, 0xFFFFFFFFL) > 0) throw Cpu.fault(Vectors.DE);
+            c.r[EAX] = (int) q;
+            c.r[EDX] = (int) Long.remainderUnsigned(n, d);
+        }
+    }
+    /*:*/
+
+    static void idiv(Cpu c, int v, int sz) {
+        if (sz == 1) {
+            int n = (short) c.r[EAX], d = (byte) v;
+            if (d == 0) throw Cpu.fault(Vectors.DE);
+            int q = n / d;
+            if (q != (byte) q) throw Cpu.fault(Vectors.DE);
+            c.setReg(2, EAX, (q & 0xFF) | (n % d) << 8);
+        } else if (sz == 2) {
+            int n = (c.r[EDX] << 16) | (c.r[EAX] & 0xFFFF), d = (short) v;
+            if (d == 0) throw Cpu.fault(Vectors.DE);
+            int q = n / d;
+            if (q != (short) q) throw Cpu.fault(Vectors.DE);
+            c.setReg(2, EAX, q);
+            c.setReg(2, EDX, n % d);
+        } else {
+            long n = ((long) c.r[EDX] << 32) | Integer.toUnsignedLong(c.r[EAX]);
+            if (v == 0 || (n == Long.MIN_VALUE && v == -1)) throw Cpu.fault(Vectors.DE);
+            long q = n / v;
+            if (q != (int) q) throw Cpu.fault(Vectors.DE);
+            c.r[EAX] = (int) q;
+            c.r[EDX] = (int) (n % v);
+        }
+    }
+
+    static void enter(Cpu c, int size, int level, int sz) {
+        int sp0 = c.r[ESP], bp0 = c.r[EBP];
+        try {
+            c.push(sz, bp0);
+            int frame = c.r[ESP];
+            int bp = bp0;
+            for (int i = 1; i < level; i++) {
+                bp -= sz;
+                c.push(sz, c.rd(c.stackLin(bp, sz), sz));
+            }
+            if (level > 0) c.push(sz, frame);
+            c.setReg(sz, EBP, frame);
+            c.r[ESP] -= size;
+        } catch (CpuFault f) {
+            c.r[ESP] = sp0;
+            c.r[EBP] = bp0;
+            throw f;
+        }
+    }
+}

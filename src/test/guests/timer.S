@@ -1,0 +1,25 @@
+/* The clock: one SET_CLOCKEVENT, HALT until the interrupt on vector 32 has been
+ * delivered, print, power off. */
+#include "common.S"
+	.text
+main:
+	movl $timer_irq, %eax
+	movl %eax, %ebx
+	andl $0xFFFF, %ebx
+	andl $0xFFFF0000, %eax
+	orl $0x8E00, %eax
+	hcall LHCALL_LOAD_IDT_ENTRY, $32, %ebx, %eax
+	movl $0, lguest_data + 4
+	movl $0x200, lguest_data
+	hcall LHCALL_SET_CLOCKEVENT, $2000000
+1:	hcall LHCALL_HALT
+	cmpl $0, ticks
+	je 1b
+	say "tick"
+	movl $0, %eax
+	ret
+timer_irq:
+	incl ticks
+	jmp irq_ret_start
+	.data
+ticks:	.long 0

@@ -1,0 +1,115 @@
+package lguest.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Java mirror against the single source of truth: a C program compiled against
+ * src/guest/include/lguest.h with gcc -m32 prints every number and offset, and each
+ * must equal the constant in {@link Abi}.
+ */
+class AbiTest {
+    /** C expression (in the header's terms) → the value the Java side uses. */
+    private static Map<String, Integer> javaSide() {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        m.put("LHCALL_FLUSH_ASYNC", Abi.LHCALL_FLUSH_ASYNC);
+        m.put("LHCALL_LGUEST_INIT", Abi.LHCALL_LGUEST_INIT);
+        m.put("LHCALL_CRASH", Abi.LHCALL_CRASH);
+        m.put("LHCALL_LOAD_GDT", Abi.LHCALL_LOAD_GDT);
+        m.put("LHCALL_NEW_PGTABLE", Abi.LHCALL_NEW_PGTABLE);
+        m.put("LHCALL_FLUSH_TLB", Abi.LHCALL_FLUSH_TLB);
+        m.put("LHCALL_LOAD_IDT_ENTRY", Abi.LHCALL_LOAD_IDT_ENTRY);
+        m.put("LHCALL_SET_STACK", Abi.LHCALL_SET_STACK);
+        m.put("LHCALL_TS", Abi.LHCALL_TS);
+        m.put("LHCALL_SET_CLOCKEVENT", Abi.LHCALL_SET_CLOCKEVENT);
+        m.put("LHCALL_HALT", Abi.LHCALL_HALT);
+        m.put("LHCALL_BIND_DMA", Abi.LHCALL_BIND_DMA);
+        m.put("LHCALL_SEND_DMA", Abi.LHCALL_SEND_DMA);
+        m.put("LHCALL_SET_PTE", Abi.LHCALL_SET_PTE);
+        m.put("LHCALL_SET_PMD", Abi.LHCALL_SET_PMD);
+        m.put("LHCALL_LOAD_TLS", Abi.LHCALL_LOAD_TLS);
+        m.put("LGUEST_TRAP_ENTRY", Abi.LGUEST_TRAP_ENTRY);
+        m.put("LHCALL_RING_SIZE", Abi.LHCALL_RING_SIZE);
+        m.put("sizeof(struct hcall_args)", Abi.HCALL_ARGS_SIZE);
+        m.put("offsetof(struct lguest_data, irq_enabled)", Abi.LD_IRQ_ENABLED);
+        m.put("offsetof(struct lguest_data, blocked_interrupts)", Abi.LD_BLOCKED_INTERRUPTS);
+        m.put("offsetof(struct lguest_data, cr2)", Abi.LD_CR2);
+        m.put("offsetof(struct lguest_data, time)", Abi.LD_TIME);
+        m.put("offsetof(struct lguest_data, hcall_status)", Abi.LD_HCALL_STATUS);
+        m.put("offsetof(struct lguest_data, hcalls)", Abi.LD_HCALLS);
+        m.put("offsetof(struct lguest_data, reserve_mem)", Abi.LD_RESERVE_MEM);
+        m.put("offsetof(struct lguest_data, guestid)", Abi.LD_GUESTID);
+        m.put("offsetof(struct lguest_data, tsc_khz)", Abi.LD_TSC_KHZ);
+        m.put("offsetof(struct lguest_data, noirq_start)", Abi.LD_NOIRQ_START);
+        m.put("offsetof(struct lguest_data, noirq_end)", Abi.LD_NOIRQ_END);
+        m.put("sizeof(struct lguest_data)", Abi.LD_SIZE);
+        m.put("LGUEST_MAX_DMA_SECTIONS", Abi.LGUEST_MAX_DMA_SECTIONS);
+        m.put("offsetof(struct lguest_dma, used_len)", Abi.DMA_USED_LEN);
+        m.put("offsetof(struct lguest_dma, addr)", Abi.DMA_ADDR);
+        m.put("offsetof(struct lguest_dma, len)", Abi.DMA_LEN);
+        m.put("sizeof(struct lguest_dma)", Abi.DMA_SIZE);
+        m.put("LGUEST_MAX_DEVICES", Abi.LGUEST_MAX_DEVICES);
+        m.put("LGUEST_DEVICE_T_CONSOLE", Abi.LGUEST_DEVICE_T_CONSOLE);
+        m.put("LGUEST_DEVICE_T_NET", Abi.LGUEST_DEVICE_T_NET);
+        m.put("LGUEST_DEVICE_T_BLOCK", Abi.LGUEST_DEVICE_T_BLOCK);
+        m.put("LGUEST_DEVICE_S_ACKNOWLEDGE", Abi.LGUEST_DEVICE_S_ACKNOWLEDGE);
+        m.put("LGUEST_DEVICE_S_DRIVER", Abi.LGUEST_DEVICE_S_DRIVER);
+        m.put("LGUEST_DEVICE_S_DRIVER_OK", Abi.LGUEST_DEVICE_S_DRIVER_OK);
+        m.put("LGUEST_DEVICE_S_REMOVED", Abi.LGUEST_DEVICE_S_REMOVED);
+        m.put("LGUEST_DEVICE_S_REMOVED_ACK", Abi.LGUEST_DEVICE_S_REMOVED_ACK);
+        m.put("LGUEST_DEVICE_S_FAILED", Abi.LGUEST_DEVICE_S_FAILED);
+        m.put("offsetof(struct lguest_device_desc, type)", Abi.DESC_TYPE);
+        m.put("offsetof(struct lguest_device_desc, features)", Abi.DESC_FEATURES);
+        m.put("offsetof(struct lguest_device_desc, status)", Abi.DESC_STATUS);
+        m.put("offsetof(struct lguest_device_desc, num_pages)", Abi.DESC_NUM_PAGES);
+        m.put("offsetof(struct lguest_device_desc, pfn)", Abi.DESC_PFN);
+        m.put("sizeof(struct lguest_device_desc)", Abi.DESC_SIZE);
+        return m;
+    }
+
+    /*
+     * The host may have gcc -m32 without a 32-bit C library, so the program is never run:
+     * each value becomes an initialised global, and gcc -S writes it out as ".long N"
+     * (or ".zero 4" for a zero) under the global's label, which is all there is to read.
+     */
+    @Test
+    void everyNumberAndOffsetMatchesTheHeader(@TempDir Path tmp) throws IOException, InterruptedException {
+        Map<String, Integer> java = javaSide();
+        List<String> names = new ArrayList<>(java.keySet());
+        StringBuilder c = new StringBuilder("#define offsetof(t, m) __builtin_offsetof(t, m)\n#include \"lguest.h\"\n");
+        for (int i = 0; i < names.size(); i++) c.append("long abi_value_").append(i).append(" = (long)(").append(names.get(i)).append(");\n");
+        Path src = tmp.resolve("abi.c"), asm = tmp.resolve("abi.s");
+        Files.writeString(src, c);
+        Path include = Path.of("src/guest/include").toAbsolutePath();
+        Process cc;
+        try {
+            cc = new ProcessBuilder("gcc", "-m32", "-ffreestanding", "-nostdinc", "-fno-zero-initialized-in-bss", "-O0", "-S", "-I" + include,
+                    "-o", asm.toString(), src.toString()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            assumeTrue(false, "no gcc");
+            return;
+        }
+        String log = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(cc.waitFor()).as(log).isZero();
+        Map<String, Integer> fromC = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("^abi_value_(\\d+):\\s*\\n\\s*\\.(long|zero)\\s+(-?\\d+)", Pattern.MULTILINE)
+                .matcher(Files.readString(asm));
+        Map<Integer, Integer> byIndex = new java.util.TreeMap<>();
+        while (m.find()) byIndex.put(Integer.parseInt(m.group(1)), m.group(2).equals("zero") ? 0 : Integer.parseInt(m.group(3)));
+        for (int i = 0; i < names.size(); i++) fromC.put(names.get(i), byIndex.get(i));
+        assertThat(fromC).containsExactlyEntriesOf(java);
+    }
+}

@@ -1,0 +1,58 @@
+package lguest.machine.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Small whole programs (control flow, recursion, self-modifying code, code across page
+ * boundaries, string copies, brk, argv, the initial registers and auxv, exit status, and
+ * faults that kill the program) run natively and under bin/x86run: same stdout, same status.
+ */
+class HandWrittenProgramsTest {
+
+    /** The faults of programs/faults.c: each kills the program with a signal (see M:566). */
+    static final List<String> FAULTS = List.of("div0", "idiv-overflow", "ud2", "ud0", "lock-nop", "lock-reg",
+            "lock-mov", "lock-cmp", "hlt", "cli", "out", "int3", "into", "int81", "mov-cr0", "null-read",
+            "null-write", "text-write", "jump-to-null", "too-long", "alignment-check", "int1");
+
+    static Stream<Arguments> programs() {
+        return Stream.concat(Stream.of(
+                Arguments.of("control", List.of(), List.of()),
+                Arguments.of("strings", List.of(), List.of()),
+                Arguments.of("smc", List.of("-Wl,-N"), List.of()),
+                Arguments.of("pagecross", List.of("-Wl,-N"), List.of()),
+                Arguments.of("initial", List.of(), List.of("one", "two")),
+                Arguments.of("brk", List.of(), List.of()),
+                Arguments.of("syscalls", List.of(), List.of()),
+                Arguments.of("args", List.of(), List.of("alpha", "two words", "", "42")),
+                Arguments.of("args", List.of(), List.of("exit", "9")),
+                Arguments.of("args", List.of(), List.of())),
+                FAULTS.stream().map(k -> Arguments.of("faults", List.of(), List.of(k))));
+    }
+
+    @ParameterizedTest(name = "{0} {2}")
+    @MethodSource("programs")
+    void runsTheSameOnTheHostAndEmulated(String name, List<String> flags, List<String> args) throws Exception {
+        Path prog = switch (name) {
+            case "pagecross" -> ConformanceBuild.program(name, flags, "programs/pagecross.S", "programs/pagecross.c");
+            case "initial" -> ConformanceBuild.program(name, false, flags, "programs/initial_start.S", "programs/initial.c");
+            default -> ConformanceBuild.program(name, flags, "programs/" + name + ".c");
+        };
+        String[] argv = args.toArray(String[]::new);
+        ConformanceBuild.Run host = TwoMachines.onHost(prog, argv);
+        assertThat(host.stdout()).as("the host run printed something").isNotEmpty();
+        if (name.equals("faults"))
+            assertThat(host.status()).as("on the host, %s kills the program with a signal", args).isGreaterThan(128);
+        ConformanceBuild.Run emul = TwoMachines.onEmulator(prog, argv);
+        assertThat(emul.stdout()).as("stdout of %s %s under x86run (stderr: %s)", name, args,
+                ConformanceBuild.tail(emul.stderr(), 1000)).isEqualTo(host.stdout());
+        assertThat(emul.status()).as("exit status of %s %s under x86run (stderr: %s)", name, args,
+                ConformanceBuild.tail(emul.stderr(), 1000)).isEqualTo(host.status());
+    }
+}

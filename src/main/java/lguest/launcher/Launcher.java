@@ -98,7 +98,7 @@ public final class Launcher {
             else if (a.startsWith("--initrd=")) initrd = Path.of(a.substring(9));
             else if (a.equals("--verbose")) verbose = true;
             else if (a.equals("--stats")) stats = true;
-            else if (a.startsWith("--")) throw new LaunchError("unknown option " + a + "\n" + USAGE);
+            else if (a.startsWith("--")) throw new LaunchError("unknown option " + a + " (run lguest alone for usage)");
             else pos.add(a);
         }
         if (pos.size() < 2) throw new LaunchError(USAGE);

@@ -29,6 +29,7 @@ class LauncherTest {
         assertThat(Integer.parseInt(r[0])).isNotZero();
         assertThat(r[1]).startsWith("lguest: ").contains(expected);
         assertThat(r[1]).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(r[1].lines()).as("one line, not a usage dump").hasSize(1);
     }
 
     @Test

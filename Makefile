@@ -38,7 +38,7 @@ MKE2FS ?= $(firstword $(wildcard /sbin/mke2fs /usr/sbin/mke2fs) mke2fs)
 $(DISK):
 	@mkdir -p $(dir $@)
 	@rm -f $@
-	@$(MKE2FS) -q -t ext2 -L lgba -d chapters -F $@ 1024
+	@$(MKE2FS) -q -t ext2 -L lgba -d chapters -F $@ 1024 >/dev/null
 	@echo "made $@ (1 MiB ext2, holding the chapter frames of the Quest)"
 
 run: build $(DISK)

@@ -16,6 +16,8 @@ import static lguest.machine.Cpu.SS;
 import java.util.ArrayList;
 import java.util.List;
 
+import lguest.machine.fpu.X87;
+
 /**
  * Turns the bytes at an EIP into a {@link Block}: one {@link Op} per instruction, each a
  * small object holding its already-decoded operands.
@@ -817,10 +819,7 @@ final class Decoder {
         Addr a = addr;
         int ip = insnEip;
         boolean mem = a != null;
-        int r = reg;
-        boolean noWait = (opc == 0xDB && modrmByte == 0xE2) || (opc == 0xDB && modrmByte == 0xE3)
-                || (opc == 0xDF && modrmByte == 0xE0)
-                || (mem && opc == 0xD9 && (r == 6 || r == 7)) || (mem && opc == 0xDD && (r == 6 || r == 7));
+        boolean noWait = !X87.isWaiting(opc, modrmByte);
         return new Op() { @Override void run(Cpu c) { try { exec(c); } catch (CpuFault f) { c.pos = slot; throw f; } if (c.brk) { c.pos = slot; return; } Op s$ = successor; if (s$ != null) s$.run(c); } @Override void exec(Cpu c) {
             if ((c.cr0 & (Cpu.CR0_EM | Cpu.CR0_TS)) != 0) throw Cpu.fault(Vectors.NM);
             if (!noWait && c.x87.mathFaultPending()) throw Cpu.fault(Vectors.MF);

@@ -140,6 +140,8 @@ class SystemArchitectureTest {
         m.mem.write16(Rig.DATA, 0x037B);                          // all masked but zero-divide
         m.code(0xD9, 0x2D).code32(Rig.DATA);                      // fldcw DATA
         m.code(0xD9, 0xEE, 0xD9, 0xE8, 0xD8, 0xF1);               // fldz; fld1; fdiv %st(1),%st
+        m.code(0xDB, 0xE4, 0xDB, 0xE0, 0xDB, 0xE1);               // fnsetpm; fneni; fndisi: 8087 leftovers,
+        m.code(0xDF, 0xE0, 0xD9, 0x3D).code32(Rig.DATA + 4);      // fnstsw %ax; fnstcw: none of them wait
         int fwait = m.pc;
         m.code(0x9B);                                             // fwait
         Trap t = m.run();

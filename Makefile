@@ -50,7 +50,7 @@ run: build $(DISK)
 # The site is rendered first, because one of the tests opens it in a real browser.
 test: docs guest
 	@$(MAKE) -s -C src/guest O=$(CURDIR)/target/guest check selftest
-	$(MVN) test -Dquest.site=$(CURDIR)/target/docs-site -Dlguest.guest.dir=$(CURDIR)/target/guest
+	$(MVN) test -Dlguest.strict=true -Dquest.site=$(CURDIR)/target/docs-site -Dlguest.guest.dir=$(CURDIR)/target/guest
 
 # ---- the site ------------------------------------------------------------------
 docs:

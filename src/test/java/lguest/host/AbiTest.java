@@ -1,7 +1,6 @@
 package lguest.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +14,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import lguest.HostPrerequisite;
 
 /**
  * The Java mirror against the single source of truth: a C program compiled against
@@ -99,7 +100,7 @@ class AbiTest {
             cc = new ProcessBuilder("gcc", "-m32", "-ffreestanding", "-nostdinc", "-fno-zero-initialized-in-bss", "-O0", "-S", "-I" + include,
                     "-o", asm.toString(), src.toString()).redirectErrorStream(true).start();
         } catch (IOException e) {
-            assumeTrue(false, "no gcc");
+            HostPrerequisite.require(false, "no gcc");
             return;
         }
         String log = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -1,6 +1,5 @@
 package lguest.host;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import lguest.launcher.Launcher;
+import lguest.HostPrerequisite;
 
 /**
  * Builds the test guests under src/test/guests/ with the host's gcc (-m32) and runs them
@@ -42,12 +42,12 @@ public final class TestGuests {
             try {
                 p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             } catch (IOException e) {
-                assumeTrue(false, "no gcc on this host");
+                HostPrerequisite.require(false, "no gcc on this host");
                 return null;
             }
             String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int rc = p.waitFor();
-            assumeTrue(rc == 0 || !log.contains("-m32"), "gcc cannot build 32-bit code here: " + log);
+            HostPrerequisite.require(rc == 0 || !log.contains("-m32"), "gcc cannot build 32-bit code here: " + log);
             if (rc != 0) throw new AssertionError("building test guest " + name + " failed:\n" + log);
             BUILT.put(tag, out);
             return out;

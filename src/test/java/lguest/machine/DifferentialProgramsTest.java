@@ -15,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import lguest.HostPrerequisite;
+
 /**
  * The programs in src/test/x86 print the results and the defined flags of every ALU op,
  * shift, rotate, string instruction, condition code and x87 path they exercise. Built with
@@ -43,9 +45,9 @@ class DifferentialProgramsTest {
         assumeTrue(Files.exists(src), "no source " + src);
         int built = exec(List.of("gcc", "-m32", "-march=i686", "-mno-sse", "-ffreestanding", "-nostdlib", "-static",
                 "-fno-pic", "-fno-builtin", "-O2", "-o", bin.toString(), src.toString()), null);
-        assumeTrue(built == 0, "gcc -m32 is not available");
+        HostPrerequisite.require(built == 0, "gcc -m32 is not available");
         int status = exec(List.of(bin.toString()), nat);
-        assumeTrue(status == 0, "this host cannot run i386 programs");
+        HostPrerequisite.require(status == 0, "this host cannot run i386 programs");
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         int emulated = X86Run.main(new String[] {bin.toString()}, new PrintStream(out, true), new PrintStream(err, true));
         assertThat(err.toString()).isEmpty();

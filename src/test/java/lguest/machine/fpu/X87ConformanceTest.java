@@ -1,7 +1,6 @@
 package lguest.machine.fpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -12,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+
+import lguest.HostPrerequisite;
 
 /**
  * Replays random x87 cases run on the host's own FPU (src/test/fpu/x87cases.c) on
@@ -137,9 +138,9 @@ class X87ConformanceTest {
 
     static List<Case> hostCases(long seed, int count, String mode) throws Exception {
         Path exe = HostOracle.build("x87cases");
-        assumeTrue(exe != null, "the host cannot build 32-bit x86 programs (gcc -m32)");
+        HostPrerequisite.require(exe != null, "the host cannot build 32-bit x86 programs (gcc -m32)");
         HostOracle.Result r = HostOracle.run(List.of(exe.toString(), Long.toString(seed), Integer.toString(count), mode));
-        assumeTrue(r.exit() == 0, "the host cannot run 32-bit x86 programs: " + r.stderr());
+        HostPrerequisite.require(r.exit() == 0, "the host cannot run 32-bit x86 programs: " + r.stderr());
         Files.writeString(HostOracle.outputDir().resolve("cases-" + mode + "-" + seed + ".txt"), r.stdout());
         List<Case> cases = new ArrayList<>();
         for (String line : HostOracle.lines(r.stdout())) cases.add(Case.parse(line));

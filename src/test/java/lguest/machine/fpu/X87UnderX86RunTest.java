@@ -1,12 +1,13 @@
 package lguest.machine.fpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+
+import lguest.HostPrerequisite;
 
 /**
  * The second check: a C program doing float, double and long double arithmetic the way
@@ -22,9 +23,9 @@ class X87UnderX86RunTest {
         HostOracle.Result cc = HostOracle.run(List.of("gcc", "-m32", "-O1", "-mfpmath=387", "-mno-sse",
                 "-fno-math-errno", "-ffreestanding", "-nostdlib", "-static", "-fno-pic", "-fno-stack-protector",
                 "-o", exe.toString(), src.toString()));
-        assumeTrue(cc.exit() == 0, "the host cannot build 32-bit x86 programs: " + cc.stderr());
+        HostPrerequisite.require(cc.exit() == 0, "the host cannot build 32-bit x86 programs: " + cc.stderr());
         HostOracle.Result host = HostOracle.run(List.of(exe.toString()));
-        assumeTrue(host.exit() == 0, "the host cannot run 32-bit x86 programs: " + host.stderr());
+        HostPrerequisite.require(host.exit() == 0, "the host cannot run 32-bit x86 programs: " + host.stderr());
 
         Path x86run = HostOracle.root().resolve("bin/x86run");
         assertThat(x86run).as("bin/x86run, the emulator's command-line runner").exists();

@@ -1011,7 +1011,7 @@ public final class Cpu {
                         b = lookup();
                     } catch (CpuFault f) {
                         raise(f, eip);
-                delivered++;
+                        delivered++;
                         if (pendingExit != null) return pendingExit;
                         prev = null;
                         continue;
@@ -1027,7 +1027,7 @@ public final class Cpu {
                     b = lookup();
                 } catch (CpuFault f) {
                     raise(f, eip);
-                delivered++;
+                    delivered++;
                     if (pendingExit != null) return pendingExit;
                     continue;
                 }

@@ -81,13 +81,7 @@ final class Transcendental {
     // ---------------------------------------------------------------- series
 
     private static BigDecimal exp(BigDecimal x) {         // |x| <= 1
-        BigDecimal sum = BigDecimal.ONE, term = BigDecimal.ONE;
-        for (int n = 1; n < 200; n++) {
-            term = term.multiply(x, MC).divide(BigDecimal.valueOf(n), MC);
-            sum = sum.add(term, MC);
-            if (term.signum() == 0 || term.abs().compareTo(sum.abs().movePointLeft(66)) < 0) break;
-        }
-        return sum;
+        return BigDecimal.ONE.add(expm1(x), MC);
     }
 
     /** e^x - 1 without cancellation for small x. */

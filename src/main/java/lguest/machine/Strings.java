@@ -101,8 +101,7 @@ final class Strings {
             c.setReg(sz, EAX, c.rd(lin(c, s, si, sz, false), sz));
             c.r[ESI] = si + step(c, sz);
         } };
-        if (rep == 0) return one;
-        return new Op() { @Override void run(Cpu c) { try { exec(c); } catch (CpuFault f) { c.pos = slot; throw f; } if (c.brk) { c.pos = slot; return; } Op s$ = successor; if (s$ != null) s$.run(c); } @Override void exec(Cpu c) { while (c.r[ECX] != 0) { one.exec(c); c.r[ECX]--; } } };
+        return rep == 0 ? one : repeat(one);
     }
 
     /** INS: port DX to ES:EDI, after the same permission check as IN. */
@@ -115,8 +114,7 @@ final class Strings {
             c.wr(l, sz, c.io.in(port, sz));
             c.r[EDI] = di + step(c, sz);
         } };
-        if (rep == 0) return one;
-        return new Op() { @Override void run(Cpu c) { try { exec(c); } catch (CpuFault f) { c.pos = slot; throw f; } if (c.brk) { c.pos = slot; return; } Op s$ = successor; if (s$ != null) s$.run(c); } @Override void exec(Cpu c) { while (c.r[ECX] != 0) { one.exec(c); c.r[ECX]--; } } };
+        return rep == 0 ? one : repeat(one);
     }
 
     /** OUTS: DS:ESI (or an override) to port DX. */
@@ -128,8 +126,7 @@ final class Strings {
             c.io.out(port, sz, v);
             c.r[ESI] = si + step(c, sz);
         } };
-        if (rep == 0) return one;
-        return new Op() { @Override void run(Cpu c) { try { exec(c); } catch (CpuFault f) { c.pos = slot; throw f; } if (c.brk) { c.pos = slot; return; } Op s$ = successor; if (s$ != null) s$.run(c); } @Override void exec(Cpu c) { while (c.r[ECX] != 0) { one.exec(c); c.r[ECX]--; } } };
+        return rep == 0 ? one : repeat(one);
     }
 
     static Op cmps(int sz, int rep, int s) {
@@ -141,15 +138,7 @@ final class Strings {
             int d = step(c, sz);
             c.r[ESI] = si + d; c.r[EDI] = di + d;
         } };
-        if (rep == 0) return one;
-        boolean whileEqual = rep == 0xF3;
-        return new Op() { @Override void run(Cpu c) { try { exec(c); } catch (CpuFault f) { c.pos = slot; throw f; } if (c.brk) { c.pos = slot; return; } Op s$ = successor; if (s$ != null) s$.run(c); } @Override void exec(Cpu c) {
-            while (c.r[ECX] != 0) {
-                one.exec(c);
-                c.r[ECX]--;
-                if (c.zf() != whileEqual) break;
-            }
-        } };
+        return rep == 0 ? one : repeatWhile(one, rep == 0xF3);
     }
 
     static Op scas(int sz, int rep) {
@@ -159,8 +148,16 @@ final class Strings {
             c.alu(7, c.r[EAX], c.rd(lin(c, ES, di, sz, false), sz), m);
             c.r[EDI] = di + step(c, sz);
         } };
-        if (rep == 0) return one;
-        boolean whileEqual = rep == 0xF3;
+        return rep == 0 ? one : repeatWhile(one, rep == 0xF3);
+    }
+
+    /** REP: run one element ECX times (ECX counts down, so a fault restarts correctly). */
+    private static Op repeat(Op one) {
+        return new Op() { @Override void run(Cpu c) { try { exec(c); } catch (CpuFault f) { c.pos = slot; throw f; } if (c.brk) { c.pos = slot; return; } Op s$ = successor; if (s$ != null) s$.run(c); } @Override void exec(Cpu c) { while (c.r[ECX] != 0) { one.exec(c); c.r[ECX]--; } } };
+    }
+
+    /** REPE (whileEqual) and REPNE: as REP, but also stop when ZF says the comparison failed. */
+    private static Op repeatWhile(Op one, boolean whileEqual) {
         return new Op() { @Override void run(Cpu c) { try { exec(c); } catch (CpuFault f) { c.pos = slot; throw f; } if (c.brk) { c.pos = slot; return; } Op s$ = successor; if (s$ != null) s$.run(c); } @Override void exec(Cpu c) {
             while (c.r[ECX] != 0) {
                 one.exec(c);

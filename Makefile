@@ -7,7 +7,7 @@ QUEST   := java extract-tool/Quest.java
 PARTS   := Preparation Guest Drivers Launcher Host Switcher Mastery Silicon
 SITESRC := target/quest-src
 
-.PHONY: all build guest run test docs clean bench bench-cpu Beer $(PARTS)
+.PHONY: all build guest busybox run test docs clean bench bench-cpu Beer $(PARTS)
 
 all: build
 
@@ -42,13 +42,34 @@ $(DISK):
 	@echo "made $@ (1 MiB ext2, holding the chapter frames of the Quest)"
 
 run: build $(DISK)
-	bin/lguest 64m target/guest/kernel --block=$(DISK) --stats "hello from make run"
+	bin/lguest 64m target/guest/kernel --block=$(DISK) --stats hello from make run
 	@printf 'host: crc32(sectors 0-15) = %s\n' \
 	  "$$(head -c 8192 $(DISK) | gzip -c | tail -c 8 | od -An -tx4 -N4 | tr -d ' ')"
 
+# Debian's unmodified static i386 busybox, the Guest's first real program (see
+# BusyboxTest).  The .deb is kept beside it and reused; apt-get needs the i386
+# architecture in dpkg (`dpkg --add-architecture i386 && apt-get update`, which
+# .ci/run does).
+BUSYBOX := target/busybox/busybox
+
+busybox: $(BUSYBOX)
+
+$(BUSYBOX):
+	@mkdir -p $(dir $@)
+	@set -e; cd $(dir $@); \
+	deb=$$(ls busybox-static_*_i386.deb 2>/dev/null | head -n 1); \
+	if [ -z "$$deb" ]; then \
+	  apt-get download busybox-static:i386 >/dev/null 2>apt.log || { cat apt.log >&2; \
+	    echo "busybox: cannot download busybox-static:i386 (dpkg --add-architecture i386; apt-get update)" >&2; \
+	    exit 1; }; \
+	  deb=$$(ls busybox-static_*_i386.deb | head -n 1); \
+	fi; \
+	rm -rf x; dpkg-deb -x "$$deb" x; cp x/bin/busybox busybox.new; rm -rf x apt.log; mv busybox.new busybox
+	@echo "made $@ from $$(cd $(dir $@) && ls busybox-static_*_i386.deb | head -n 1)"
+
 # ---- tests -------------------------------------------------------------------
 # The site is rendered first, because one of the tests opens it in a real browser.
-test: docs guest
+test: docs guest busybox
 	@$(MAKE) -s -C src/guest O=$(CURDIR)/target/guest check selftest
 	$(MVN) test -Dlguest.strict=true -Dquest.site=$(CURDIR)/target/docs-site -Dlguest.guest.dir=$(CURDIR)/target/guest
 

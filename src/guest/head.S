@@ -7,9 +7,11 @@
  * instructions (entry, trap entry and lguest_iret), lguest.c the paravirt
  * layer that turns every privileged operation into a hypercall, mm.c the page
  * tables, traps.c interrupts and system calls, process.c the one user
- * process, bus.c, console.c and block.c the drivers, and main.c the little
- * demonstration the whole thing exists to run.  BOOT.md beside them is the
- * contract with the Launcher and the Host, written down. :*/
+ * process (with syscall.c its system calls, vm.c its memory and exec.c its
+ * start), cmdline.c the command line, bus.c, console.c and block.c the
+ * drivers, and main.c the little demonstration the whole thing exists to
+ * run, or the program in the initrd.  BOOT.md beside them is the contract
+ * with the Launcher and the Host, written down. :*/
 #include "kernel.h"
 
 /*G:020 Every kernel's story starts with its first instruction, and ours is

@@ -8,6 +8,30 @@ static const struct lguest_driver *const drivers[] = { &console_driver, &block_d
 
 static u8 sector_buffer[16 * LGUEST_SECTOR_SIZE] __attribute__((aligned(PAGE_SIZE)));
 
+/*G:705 With an initrd that is a program, the kernel has a better use for
+ * itself than the demonstration: it runs that program as its first and only
+ * process, with the arguments from after "--" on the command line, and
+ * powers off with its exit status.  That is what makes
+ *
+ *	bin/lguest 64m target/guest/kernel --initrd=busybox quiet -- echo hi
+ *
+ * behave like "busybox echo hi" on the machine that runs it: the same
+ * output, the same exit status.  (busybox takes argv[0] as the name of the
+ * applet to run, which is why there is no "busybox" in that line.)  An
+ * initrd that is not an ELF file is left alone, for whatever later kernels
+ * will make of it. */
+static void __attribute__((noreturn)) run_init(char **argv)
+{
+	struct user_program init = {
+		argv[0], __va(initrd_start), initrd_size
+	};
+	int status = run_program(&init, argv);
+
+	printk("init: %s exited with status %d\n", argv[0], status);
+	power_off(status);
+}
+/*:*/
+
 /*G:700 The demonstration, which is what `make run` shows.  First a banner
  * with what the Launcher gave us (memory and command line), then the devices
  * on the bus, then proof that the timer and the disk work (the CRC-32 of the
@@ -22,6 +46,7 @@ void kernel_main(void)
 	struct user_program hello = {
 		"hello", user_hello, (unsigned long)(user_hello_end - user_hello)
 	};
+	char **argv = parse_command_line(boot_command_line);
 	int status;
 
 	if (ram_size & ((1UL << 20) - 1))
@@ -35,6 +60,9 @@ void kernel_main(void)
 
 	lguest_bus_init();
 	lguest_bus_probe((const struct lguest_driver **)drivers, 2);
+
+	if (initrd_size >= 4 && !memcmp(__va(initrd_start), "\177ELF", 4))
+		run_init(argv);
 
 	msleep(10);
 	printk("timer: woke up from a 10 ms one-shot\n");
@@ -51,17 +79,19 @@ void kernel_main(void)
 			       crc32(0, sector_buffer, n * LGUEST_SECTOR_SIZE));
 	}
 
-	status = run_program(&hello);
+	status = run_program(&hello, (char *[]){ "hello", NULL });
 	printk("init: %s exited with status %d\n", hello.name, status);
 	power_off(status);
 }
 /*:*/
 
-/*G:990 That is the whole Guest of this first cut: it boots, makes itself at
- * home in ring 1, finds its devices, reads its disk, runs one program in
- * ring 3 and turns itself off, and at no point executes an instruction only
- * a ring-0 kernel may.  The shell prompt promised at the start of this part
- * needs more of the same, not anything different: a process table instead of
- * one process, an ext2 reader on top of block_read(), and enough of the Linux
- * system calls for busybox.  Every one of them will reach the Host through the
- * handful of doors you have now seen. :*/
+/*G:990 That is the whole Guest of this cut: it boots, makes itself at home
+ * in ring 1, finds its devices, reads its disk, runs one program in ring 3
+ * (its own little demonstration, or Debian's busybox, unmodified) and turns
+ * itself off, and at no point executes an instruction only a ring-0 kernel
+ * may.  The shell prompt promised at the start of this part needs more of
+ * the same, not anything different: fork() and a process table instead of
+ * one process, signals that are delivered and not only recorded, pipes, and
+ * an ext2 reader on top of block_read() for open() and its friends.  Every
+ * one of them will reach the Host through the handful of doors you have now
+ * seen. :*/

@@ -28,14 +28,44 @@ static unsigned long next_free_pa, free_limit_pa;
 
 void *alloc_page(void)
 {
-	void *page;
+	void *page = try_alloc_page();
 
-	if (next_free_pa + PAGE_SIZE > free_limit_pa)
+	if (!page)
 		panic("out of memory allocating a page");
-	page = __va(next_free_pa);
-	next_free_pa += PAGE_SIZE;
+	return page;
+}
+/*:*/
+
+/*G:305 A user program is another matter: it takes pages with every brk()
+ * and gives them back with every munmap(), and one program after another
+ * would eat the pointer's way through RAM.  So freed pages go on a list,
+ * threaded through the free pages themselves (the first word of each points
+ * at the next), and the allocator takes from the list before it moves the
+ * pointer.  Running out is now something a program can cause, so the
+ * allocator that may fail is the one the process code uses: a kernel that
+ * panics because a program asked for too much has its priorities wrong. */
+static void *free_list;
+
+void *try_alloc_page(void)
+{
+	void *page = free_list;
+
+	if (page) {
+		free_list = *(void **)page;
+	} else {
+		if (next_free_pa + PAGE_SIZE > free_limit_pa)
+			return NULL;
+		page = __va(next_free_pa);
+		next_free_pa += PAGE_SIZE;
+	}
 	memset(page, 0, PAGE_SIZE);
 	return page;
+}
+
+void free_page(void *page)
+{
+	*(void **)page = free_list;
+	free_list = page;
 }
 /*:*/
 

@@ -24,6 +24,18 @@ void *memcpy(void *d, const void *s, unsigned long n)
 	return d;
 }
 
+void *memmove(void *d, const void *s, unsigned long n)
+{
+	u8 *p = d;
+	const u8 *q = s;
+
+	if (p <= q || p >= q + n)
+		return memcpy(d, s, n);
+	while (n--)
+		p[n] = q[n];
+	return d;
+}
+
 int memcmp(const void *a, const void *b, unsigned long n)
 {
 	const u8 *p = a, *q = b;
@@ -177,6 +189,8 @@ int printk(const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	if (quiet)
+		return 0;
 	va_start(ap, fmt);
 	n = vformat(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
@@ -221,6 +235,7 @@ void panic(const char *fmt, ...)
 
 	irq_disable();
 	if (!panicking++) {
+		quiet = 0;
 		va_start(ap, fmt);
 		vformat(last_words, sizeof(last_words), fmt, ap);
 		va_end(ap);

@@ -98,22 +98,26 @@ static int ticks_reached(void *target)
 	return (long)(timer_ticks - *(unsigned long *)target) >= 0;
 }
 
-void msleep(unsigned long ms)
+void nsleep(unsigned long ns)
 {
 	unsigned long target = timer_ticks + 1;
 
-	if (ms > 4000)
-		ms = 4000;
-	set_clockevent(ms * 1000000UL);
+	set_clockevent(ns ? ns : 1);
 	wait_until(ticks_reached, &target);
+}
+
+void msleep(unsigned long ms)
+{
+	nsleep((ms > 4000 ? 4000 : ms) * 1000000UL);
 }
 /*:*/
 
 /*G:470 Every trap comes here with its frame.  Interrupts go to their
  * handler; system calls to the process code; the floating-point "device not
  * available" trap, which only happens because we set TS when we entered the
- * process, just clears TS, since with one process the FPU state in the CPU is
- * always the right one.
+ * process, clears TS (and gives the process its first FPU state, see
+ * process.c); a page fault from the program may be one vm.c is waiting for,
+ * a page it promised and has not made yet.
  *
  * Anything else is a fault.  From ring 3 it ends the process (as a signal
  * would); from the kernel it is a bug, and the only honest reaction is to stop
@@ -135,9 +139,11 @@ void trap_dispatch(struct trap_frame *regs)
 		return;
 	}
 	if (v == 7) {
-		set_ts(0);
+		fpu_first_use();
 		return;
 	}
+	if (v == 14 && (regs->cs & 3) == 3 && vm_fault(read_cr2(), regs->errcode & 2) == 0)
+		return;
 	if ((regs->cs & 3) == 3)
 		user_fault(regs, v < 32 ? trap_names[v] : "unknown trap");
 	panic("trap %u (%s), error %#x, at eip %#x, cr2 %#lx", v,

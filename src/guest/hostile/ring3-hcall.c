@@ -16,7 +16,7 @@ void kernel_main(void)
 	int status;
 
 	hostile_start("int $0x1f from ring 3");
-	status = run_program(&prog);
+	status = run_program(&prog, (char *[]){ "hcall", NULL });
 	printk("init: %s exited with status %d\n", prog.name, status);
 	power_off(status);
 }

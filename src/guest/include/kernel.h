@@ -21,7 +21,7 @@
 #define PTE_GLOBAL   0x100
 
 #define X86_EFLAGS_IF 0x200
-#define COMMAND_LINE_SIZE 256
+#define COMMAND_LINE_SIZE 2048
 
 #define KERNEL_CS LGUEST_KERNEL_CS
 #define KERNEL_DS LGUEST_KERNEL_DS
@@ -100,6 +100,8 @@ void leave_user(int status) __attribute__((noreturn));
 
 /* mm.c: pages and page tables. */
 void *alloc_page(void);
+void *try_alloc_page(void);
+void free_page(void *page);
 void mm_init(void);
 unsigned long kernel_pgdir_pa(void);
 void map_page(unsigned long vaddr, unsigned long paddr, unsigned long flags);
@@ -115,7 +117,68 @@ void request_irq(unsigned int irq, irq_handler_t handler, void *arg);
 void trap_dispatch(struct trap_frame *regs);
 extern volatile unsigned long timer_ticks;
 void msleep(unsigned long ms);
+void nsleep(unsigned long ns);
 void wait_until(int (*done)(void *), void *arg);
+
+/* The user address space, as Linux's i386 lays it out: programs from
+ * 0x08048000, mmap() from 1 GiB up, an 8 MiB stack just below the kernel. */
+#define USER_STACK_TOP  0xC0000000UL
+#define USER_STACK_SIZE (8UL << 20)
+#define MMAP_BASE       0x40000000UL
+#define MAX_ARGS        32
+
+/* Linux's numbers, as the i386 system-call ABI uses them. */
+typedef int s32;
+typedef long long s64;
+#define EPERM    1
+#define ENOENT   2
+#define ESRCH    3
+#define EBADF    9
+#define ENOMEM  12
+#define EFAULT  14
+#define ENODEV  19
+#define EINVAL  22
+#define ENOTTY  25
+#define ESPIPE  29
+#define ERANGE  34
+#define ENOSYS  38
+#define PROT_READ  1
+#define PROT_WRITE 2
+#define PROT_EXEC  4
+#define MAP_FIXED     0x10
+#define MAP_ANONYMOUS 0x20
+#define O_RDWR 2
+#define F_GETFD 1
+#define F_SETFD 2
+#define F_GETFL 3
+#define F_SETFL 4
+#define AT_EMPTY_PATH 0x1000
+#define PR_SET_NAME 15
+#define PR_GET_NAME 16
+#define RLIMIT_STACK  3
+#define RLIMIT_NOFILE 7
+#define RLIM_INFINITY 0xFFFFFFFFUL
+#define CLOCK_REALTIME           0
+#define CLOCK_MONOTONIC          1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID  3
+#define CLOCK_MONOTONIC_RAW      4
+#define CLOCK_REALTIME_COARSE    5
+#define CLOCK_MONOTONIC_COARSE   6
+#define CLOCK_BOOTTIME           7
+#define TIMER_ABSTIME 1
+#define NSIG 64
+#define SIG_BLOCK   0
+#define SIG_UNBLOCK 1
+#define SIG_SETMASK 2
+#define SIG_IGN 1
+#define SIGILL   4
+#define SIGTRAP  5
+#define SIGFPE   8
+#define SIGKILL  9
+#define SIGSEGV 11
+#define SIGSTOP 19
+#define NR_SYSCALLS 440
 
 /* process.c: the one user process. */
 struct user_program {
@@ -123,10 +186,48 @@ struct user_program {
 	const u8 *image;
 	unsigned long size;
 };
-int run_program(const struct user_program *prog);
-void do_syscall(struct trap_frame *regs);
+struct process {
+	u64 tls[LGUEST_TLS_ENTRIES];  /* its GDT entries 6 to 8 */
+	int fpu_used;                 /* has it had its FNINIT? */
+	u32 closed_fds;               /* which of 0, 1, 2 it closed */
+	char comm[16];                /* prctl(PR_SET_NAME) */
+	u32 sigaction[NSIG][5];       /* handler, flags, restorer, mask */
+	u64 sigmask;
+};
+extern struct process current;
+int run_program(const struct user_program *prog, char *const argv[]);
 void user_fault(struct trap_frame *regs, const char *what) __attribute__((noreturn));
+void fpu_first_use(void);
 void lguest_init(const u8 *boot);
+
+/* syscall.c */
+void do_syscall(struct trap_frame *regs);
+
+/* exec.c */
+int exec_program(const struct user_program *prog, char *const argv[],
+		 unsigned long *entry, unsigned long *sp);
+u32 random_u32(void);
+
+/* vm.c: the process's address space. */
+extern unsigned long brk_start, brk_cur;
+int vma_add(unsigned long start, unsigned long end, unsigned int prot);
+unsigned int vma_prot(unsigned long addr);
+unsigned long prot_pte_flags(unsigned int prot);
+int vm_fault(unsigned long addr, int write);
+void *user_page(unsigned long addr, int write);
+int copy_to_user(unsigned long uaddr, const void *kbuf, unsigned long len);
+int copy_from_user(void *kbuf, unsigned long uaddr, unsigned long len);
+long vm_brk(unsigned long addr);
+long vm_mmap(unsigned long addr, unsigned long len, unsigned long prot,
+	    unsigned long flags, unsigned long fd, unsigned long pgoff);
+long vm_munmap(unsigned long start, unsigned long len);
+long vm_mprotect(unsigned long start, unsigned long len, unsigned long prot);
+void vm_release(void);
+
+/* cmdline.c */
+extern int quiet;
+int split_words(char *s, char **words, int max);
+char **parse_command_line(const char *line);
 
 /* printk.c */
 int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -136,6 +237,7 @@ void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)))
 void power_off(int status) __attribute__((noreturn));
 void *memset(void *d, int c, unsigned long n);
 void *memcpy(void *d, const void *s, unsigned long n);
+void *memmove(void *d, const void *s, unsigned long n);
 unsigned long strlen(const char *s);
 int memcmp(const void *a, const void *b, unsigned long n);
 

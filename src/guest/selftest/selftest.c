@@ -111,5 +111,34 @@ void _start(void)
 		printk("%s %d", small, n);
 		expect("snprintf truncation", "0123456 10");
 	}
+	{
+		/* What the Launcher's kernelCommandLine() makes of
+		 * quiet -- awk BEGIN{x} "a b" "it's" "" "back\slash" "\"q\"", and
+		 * a few things a person might type. */
+		char line[] = "quiet -- awk BEGIN{x} 'a b' 'it'\\''s' '' 'back\\slash' '\"q\"'"
+			" \"d q\\\" \\\\\" e\\ f\tlast";
+		static const char *const want[] = {
+			"quiet", "--", "awk", "BEGIN{x}", "a b", "it's", "", "back\\slash",
+			"\"q\"", "d q\" \\", "e f", "last",
+		};
+		char *w[16], **argv;
+		int n = split_words(line, w, 16), i, ok = n == 12;
+
+		for (i = 0; ok && i < n; i++)
+			ok = strlen(w[i]) == strlen(want[i]) && !memcmp(w[i], want[i], strlen(want[i]));
+		printk("%d words, %s", n, ok ? "as the shell would" : w[i - 1]);
+		expect("split_words", "12 words, as the shell would");
+		printk("%d", split_words(line, w, 0) + split_words((char[]){ " \t " }, w, 16));
+		expect("split_words of nothing", "0");
+
+		argv = parse_command_line("quiet -- echo 'a b'");
+		i = quiet;
+		quiet = 0;      /* or printk would say nothing */
+		printk("%d [%s] [%s] %d", i, argv[0], argv[1], argv[2] == NULL);
+		expect("parse_command_line", "1 [echo] [a b] 1");
+		argv = parse_command_line("quest=1");
+		printk("%d [%s] %d", quiet, argv[0], argv[1] == NULL);
+		expect("parse_command_line without --", "0 [/init] 1");
+	}
 	power_off(42);
 }

@@ -81,7 +81,10 @@ public final class Launcher {
     }
 
     /*L:100 The command line, as lguest's: the memory size and the kernel, options,
-     * and whatever is left over becomes the Guest's kernel command line.  Every
+     * and whatever is left over becomes the Guest's kernel command line, starting
+     * at the first word that is not an option (a bare "--" counts as one: it is
+     * the Guest kernel's own separator between its words and its first
+     * program's).  Every
      * mistake is one line and a non-zero exit; a stack trace is no way to tell
      * somebody they mistyped a file name. */
     private int launch(Host host, String[] args, InputStream in, OutputStream out) throws LaunchError, IOException {
@@ -91,7 +94,7 @@ public final class Launcher {
         List<Path> nets = new ArrayList<>();
         boolean stats = false;
         for (String a : args) {
-            if (pos.size() >= 2 && !a.startsWith("--")) { cmdline.add(a); continue; }
+            if (pos.size() >= 2 && (!a.startsWith("--") || a.equals("--"))) { cmdline.add(a); continue; }
             if (!cmdline.isEmpty()) { cmdline.add(a); continue; }
             if (a.startsWith("--block=")) block = Path.of(a.substring(8));
             else if (a.startsWith("--sharenet=")) nets.add(Path.of(a.substring(11)));
@@ -132,7 +135,7 @@ public final class Launcher {
         int initrdBytes = 0;
         if (initrd != null) initrdBytes = loadInitrd(initrd, k);
         int pgdir = setupPagetables(memBytes - initrdBytes, k.pageOffset);
-        writeBootParams(String.join(" ", cmdline), initrdBytes);
+        writeBootParams(kernelCommandLine(cmdline), initrdBytes);
         if (verbose)
             err.printf("lguest: %d MB, kernel %s page_offset %#x start %#x, pgdir %#x, pfnlimit %#x%n",
                     memBytes >>> 20, kernel, k.pageOffset, k.start, pgdir, top >>> 12);
@@ -151,6 +154,25 @@ public final class Launcher {
         if (stats) err.print(dev.stats().report());
         return status;
     }
+
+    /*L:105 The Guest gets its command line as one string, and lguest's Launcher
+     * made it by joining its arguments with spaces.  That loses the boundaries
+     * between them: awk's 'BEGIN{printf "%d\n", 1}' arrives as three words.  So
+     * every argument that a shell would split or unquote is written the way a
+     * shell would read it back, in single quotes, with each quote inside
+     * written '\'' (close, an escaped quote, open again).  The Guest's
+     * split_words() reads exactly that back; plain words pass unchanged, so
+     * "quiet" and "quest=1" look as they always did. */
+    static String kernelCommandLine(List<String> args) {
+        StringBuilder b = new StringBuilder();
+        for (String a : args) {
+            if (b.length() > 0) b.append(' ');
+            if (!a.isEmpty() && a.chars().noneMatch(c -> c <= ' ' || c == '\'' || c == '"' || c == '\\')) b.append(a);
+            else b.append('\'').append(a.replace("'", "'\\''")).append('\'');
+        }
+        return b.toString();
+    }
+    /*:*/
 
     private static int parseMem(String s) throws LaunchError {
         String t = s.toLowerCase();

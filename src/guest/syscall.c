@@ -1,0 +1,607 @@
+/*P:131 src/guest/syscall.c is the Linux system-call interface, as much of
+ * it as a static busybox asks for on its way to main() and back: memory,
+ * thread-local storage, the console as file descriptors 0 to 2, time and
+ * sleep, identity, and polite refusals for the rest. :*/
+#include "kernel.h"
+
+/*G:640 System calls, in Linux's i386 convention: the number in %eax,
+ * arguments in %ebx, %ecx, %edx, %esi, %edi and %ebp, the result back in %eax,
+ * a negative errno for an error.  We came here by a direct trap: "int $0x80"
+ * went from ring 3 to ring 1 through the trap gate without the Host knowing,
+ * and we go back with lguest_iret just as quietly.  (glibc mostly calls
+ * "call *%gs:0x10" rather than "int $0x80" itself, which is the same thing
+ * one indirection later: without a vDSO, that slot of its thread control
+ * block points at an "int $0x80; ret" in glibc.)
+ *
+ * Every pointer from user space goes through copy_to_user() and friends
+ * (vm.c), which check it against the process's ranges and make the pages it
+ * points to.  We could touch user memory directly (the i386 lets ring 1 read
+ * user pages), but a bad pointer would then fault in the kernel, and the
+ * kernel would panic on behalf of a buggy program. */
+typedef long (*syscall_t)(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f);
+#define SYSCALL(name) static long sys_##name(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+/*:*/
+
+/*G:770 The console is every file this kernel has: file descriptors 0, 1
+ * and 2, reading from the keyboard and writing to the screen, as a shell's
+ * would on a terminal, except that it is not a terminal (the TCGETS ioctl
+ * says "not a tty", so glibc buffers a program's output in blocks, exactly
+ * as it does when the output goes into a pipe).  Output goes to the console
+ * straight from the user's pages, through the kernel's mapping of each, and
+ * input comes into them the same way: a read waits until something has been
+ * typed and returns what there is (as far as the end of the user's page),
+ * as a read from a terminal does. */
+static int console_fd(u32 fd)
+{
+	return fd <= 2 && !(current.closed_fds & (1U << fd));
+}
+
+static long write_user(u32 buf, u32 len)
+{
+	u32 done = 0;
+
+	if (buf + len < buf)
+		return -EFAULT;
+	while (done < len) {
+		u32 n = PAGE_SIZE - ((buf + done) & (PAGE_SIZE - 1));
+		const char *p = user_page(buf + done, 0);
+
+		if (!p)
+			return done ? (long)done : -EFAULT;
+		if (n > len - done)
+			n = len - done;
+		console_write(p, n);
+		done += n;
+	}
+	return done;
+}
+
+SYSCALL(write)
+{
+	if (!console_fd(a) || a == 0)
+		return -EBADF;
+	return write_user(b, c);
+}
+
+SYSCALL(writev)
+{
+	u32 iov[2], i;
+	long total = 0, n;
+
+	if (!console_fd(a) || a == 0)
+		return -EBADF;
+	for (i = 0; i < c; i++) {
+		if (copy_from_user(iov, b + 8 * i, sizeof(iov)))
+			return -EFAULT;
+		n = write_user(iov[0], iov[1]);
+		if (n < 0)
+			return total ? total : n;
+		total += n;
+	}
+	return total;
+}
+
+static int console_has_input(void *unused)
+{
+	(void)unused;
+	return console_ready();
+}
+
+SYSCALL(read)
+{
+	u32 n = PAGE_SIZE - (b & (PAGE_SIZE - 1));
+	char *p;
+
+	if (a != 0 || !console_fd(a))
+		return -EBADF;
+	if (!c)
+		return 0;
+	p = user_page(b, 1);
+	if (!p)
+		return -EFAULT;
+	wait_until(console_has_input, NULL);
+	return console_read(p, c < n ? c : n);
+}
+
+SYSCALL(close)
+{
+	if (!console_fd(a))
+		return -EBADF;
+	current.closed_fds |= 1U << a;
+	return 0;
+}
+
+SYSCALL(ioctl)
+{
+	return console_fd(a) ? -ENOTTY : -EBADF;
+}
+
+SYSCALL(llseek)
+{
+	return console_fd(a) ? -ESPIPE : -EBADF;
+}
+
+SYSCALL(fcntl64)
+{
+	if (!console_fd(a))
+		return -EBADF;
+	switch (b) {
+	case F_GETFD:
+	case F_SETFD:
+	case F_SETFL:
+		return 0;
+	case F_GETFL:
+		return O_RDWR;
+	}
+	return -EINVAL;
+}
+
+/* statx(fd, "", AT_EMPTY_PATH, mask, buf) is how glibc 2.36 does fstat():
+ * a character device, /dev/console's 5:1, with a pipe's block size. */
+SYSCALL(statx)
+{
+	u32 st[64];
+	char path;
+
+	if (copy_from_user(&path, b, 1))
+		return -EFAULT;
+	if (path || !(c & AT_EMPTY_PATH))
+		return -ENOENT;
+	if (!console_fd(a))
+		return -EBADF;
+	memset(st, 0, sizeof(st));
+	st[0] = 0x7FF;                  /* stx_mask: STATX_BASIC_STATS */
+	st[1] = 4096;                   /* stx_blksize */
+	st[4] = 1;                      /* stx_nlink */
+	st[7] = 0020620;                /* stx_mode (u16): S_IFCHR | rw--w---- */
+	st[32] = 5;                     /* stx_rdev_major */
+	st[33] = 1;                     /* stx_rdev_minor */
+	return copy_to_user(e, st, sizeof(st)) ? -EFAULT : 0;
+}
+/*:*/
+
+/*G:772 Who am I?  Process 1, user 0 in no supplementary groups, in the
+ * root directory, in a kernel called Linux (glibc and busybox ask for
+ * nothing more than the name; the version records where lguest entered the
+ * kernel).  prctl(PR_SET_NAME) is how busybox renames
+ * itself after the applet; we keep the name, since nothing shows it yet. */
+SYSCALL(getpid)
+{
+	return 1;
+}
+
+SYSCALL(zero)
+{
+	return 0;
+}
+
+SYSCALL(uname)
+{
+	static const char *const fields[6] = {
+		"Linux", "lguest", "2.6.23-lguest-java", "#1", "i686", "(none)"
+	};
+	char field[65];
+	unsigned int i;
+
+	for (i = 0; i < 6; i++) {
+		memset(field, 0, sizeof(field));
+		memcpy(field, fields[i], strlen(fields[i]));
+		if (copy_to_user(a + 65 * i, field, sizeof(field)))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+SYSCALL(getcwd)
+{
+	if (b < 2)
+		return -ERANGE;
+	return copy_to_user(a, "/", 2) ? -EFAULT : 2;
+}
+
+SYSCALL(prctl)
+{
+	if (a == PR_SET_NAME) {
+		if (copy_from_user(current.comm, b, sizeof(current.comm) - 1))
+			return -EFAULT;
+		return 0;
+	}
+	if (a == PR_GET_NAME)
+		return copy_to_user(b, current.comm, sizeof(current.comm)) ? -EFAULT : 0;
+	return -EINVAL;
+}
+
+/* The limits: an 8 MiB stack (the size of our stack range), no others. */
+SYSCALL(getrlimit)
+{
+	u32 rlim[2] = { RLIM_INFINITY, RLIM_INFINITY };
+
+	if (a == RLIMIT_STACK)
+		rlim[0] = USER_STACK_SIZE;
+	else if (a == RLIMIT_NOFILE)
+		rlim[0] = rlim[1] = 1024;
+	return copy_to_user(b, rlim, sizeof(rlim)) ? -EFAULT : 0;
+}
+
+SYSCALL(getrandom)
+{
+	u32 done, r;
+
+	for (done = 0; done < b; done += 4) {
+		r = random_u32();
+		if (copy_to_user(a + done, &r, b - done < 4 ? b - done : 4))
+			return -EFAULT;
+	}
+	return b;
+}
+/*:*/
+
+/*G:775 set_thread_area(), the first system call of every glibc program
+ * after brk().  glibc puts its thread control block (the TCB, with the
+ * stack-protector canary at offset 0x14 and the system-call entry at 0x10)
+ * in memory it got from brk(), then asks the kernel for a segment whose base
+ * is that block, so that %gs:0x14 is the canary, whoever the thread.  A
+ * segment is a GDT entry, and the GDT is the one table we may never write:
+ * it is the Host's, in the Switcher's pages, because a descriptor is a
+ * privilege (a ring-0 code segment, a segment over the Host's memory).  So
+ * the entry is built here, in the i386's descriptor format, from glibc's
+ * struct user_desc, and handed to the Host with LOAD_TLS, which checks it
+ * and copies it into GDT entries 6 to 8.  The descriptor says DPL 3, or
+ * ring 3 could not load it (the Host only insists on "not 0", which is its
+ * own).
+ *
+ * glibc passes entry number -1, "any free one", and reads back the number we
+ * chose to build its selector, number * 8 + 3.  A descriptor that is "empty"
+ * by Linux's definition frees the entry.
+ *
+ * %gs itself is the user's: a trap from ring 3 does not change it, so it is
+ * still loaded while we run.  load_tls() must zero it for the Host's sake
+ * (see lguest.c), so we put it back afterwards, provided the entry it names
+ * still holds a present descriptor. */
+SYSCALL(set_thread_area)
+{
+	u32 desc[4], base, limit, flags, idx, gs, lo, hi;
+
+	if (copy_from_user(desc, a, sizeof(desc)))
+		return -EFAULT;
+	idx = desc[0];
+	base = desc[1];
+	limit = desc[2];
+	flags = desc[3];
+	if (idx == 0xFFFFFFFF) {
+		for (idx = 0; idx < LGUEST_TLS_ENTRIES && current.tls[idx]; idx++)
+			;
+		if (idx == LGUEST_TLS_ENTRIES)
+			return -ESRCH;
+		idx += LGUEST_TLS_MIN;
+		if (copy_to_user(a, &idx, 4))
+			return -EFAULT;
+	}
+	if (idx < LGUEST_TLS_MIN || idx >= LGUEST_TLS_MIN + LGUEST_TLS_ENTRIES)
+		return -EINVAL;
+	if (base == 0 && limit == 0 && (flags & 0x7F) == 0x28) {
+		lo = hi = 0;    /* empty: read_exec_only and seg_not_present */
+	} else {
+		if (((flags >> 1) & 3) == 3)
+			return -EINVAL;     /* conforming code: no, thank you */
+		lo = (base << 16) | (limit & 0xFFFF);
+		hi = (base & 0xFF000000) | ((base >> 16) & 0xFF) | (limit & 0xF0000)
+			| (!(flags & 8) << 9)            /* writable unless read_exec_only */
+			| (((flags >> 1) & 3) << 10)     /* contents: data, stack, code */
+			| 0x7000                         /* code/data segment, DPL 3 */
+			| (!(flags & 0x20) << 15)        /* present unless seg_not_present */
+			| (((flags >> 6) & 1) << 20)     /* useable */
+			| ((flags & 1) << 22)            /* 32-bit */
+			| (((flags >> 4) & 1) << 23);    /* limit in pages */
+	}
+	current.tls[idx - LGUEST_TLS_MIN] = ((u64)hi << 32) | lo;
+	__asm__ __volatile__("movl %%gs, %0" : "=r"(gs));
+	load_tls(current.tls);
+	if ((gs >> 3) >= LGUEST_TLS_MIN && (gs >> 3) < LGUEST_TLS_MIN + LGUEST_TLS_ENTRIES
+	    && (current.tls[(gs >> 3) - LGUEST_TLS_MIN] & (1ULL << 47)))
+		__asm__ __volatile__("movl %0, %%gs" : : "r"(gs));
+	return 0;
+}
+
+SYSCALL(set_tid_address)
+{
+	return 1;
+}
+/*:*/
+
+/*G:780 Time.  The Host writes the wall-clock time into lguest_data every
+ * time it delivers us an interrupt, which is as often as we need it to be
+ * right: a process that wants the time while nothing else happens gets the
+ * time of the last interrupt, like reading a clock that only ticks when you
+ * are not looking.  The monotonic clocks are the same less the time of the
+ * first reading, so they start near zero, as Linux's do at boot.
+ *
+ * Sleeping is the timer's other use.  A kernel that wants to wait 0.1 s
+ * must not spin for it (the Host would run our loop for 0.1 s of its own
+ * CPU), so nanosleep() sets the one-shot clock event for the delay and
+ * halts: the Host puts this Guest to sleep until the alarm's interrupt, and
+ * the process returns from its system call 0.1 s later without us having
+ * executed an instruction in between.  Longer sleeps are cut into seconds,
+ * since the clock event's delay is 32 bits of nanoseconds. */
+static void now(int clock, u64 *sec, u32 *nsec)
+{
+	static u32 boot_sec, boot_nsec;
+	u32 s = READ_ONCE(lguest_data.time.seconds), ns = READ_ONCE(lguest_data.time.nanoseconds);
+
+	if (!boot_sec) {
+		boot_sec = s;
+		boot_nsec = ns;
+	}
+	if (clock == CLOCK_MONOTONIC || clock == CLOCK_BOOTTIME || clock == CLOCK_MONOTONIC_RAW
+	    || clock == CLOCK_MONOTONIC_COARSE) {
+		s -= boot_sec;
+		if (ns < boot_nsec) {
+			ns += 1000000000;
+			s--;
+		}
+		ns -= boot_nsec;
+	}
+	*sec = s;
+	*nsec = ns;
+}
+
+static int valid_clock(u32 clock)
+{
+	return clock <= CLOCK_BOOTTIME && clock != CLOCK_PROCESS_CPUTIME_ID
+		&& clock != CLOCK_THREAD_CPUTIME_ID;
+}
+
+SYSCALL(clock_gettime)
+{
+	u64 s;
+	u32 ts[2];
+
+	if (!valid_clock(a))
+		return -EINVAL;
+	now(a, &s, &ts[1]);
+	ts[0] = s;
+	return copy_to_user(b, ts, sizeof(ts)) ? -EFAULT : 0;
+}
+
+SYSCALL(clock_gettime64)
+{
+	u32 ts[4] = { 0 };
+	u64 s;
+
+	if (!valid_clock(a))
+		return -EINVAL;
+	now(a, &s, &ts[2]);
+	ts[0] = s;
+	ts[1] = s >> 32;
+	return copy_to_user(b, ts, sizeof(ts)) ? -EFAULT : 0;
+}
+
+SYSCALL(gettimeofday)
+{
+	u64 s;
+	u32 tv[2];
+
+	now(CLOCK_REALTIME, &s, &tv[1]);
+	tv[0] = s;
+	tv[1] /= 1000;
+	return a && copy_to_user(a, tv, sizeof(tv)) ? -EFAULT : 0;
+}
+
+SYSCALL(time)
+{
+	u64 s;
+	u32 ns, t;
+
+	now(CLOCK_REALTIME, &s, &ns);
+	t = s;
+	return a && copy_to_user(a, &t, 4) ? -EFAULT : (long)t;
+}
+
+/* Sleep until (sec, nsec) has passed, measured on the clock's own terms if
+ * it is absolute, else from now. */
+static long do_sleep(u32 clock, int absolute, u64 sec, u32 nsec)
+{
+	u64 ns;
+
+	if (nsec >= 1000000000 || (s64)sec < 0)
+		return -EINVAL;
+	if (absolute) {
+		u64 ns_now_s;
+		u32 ns_now;
+
+		now(clock, &ns_now_s, &ns_now);
+		if (sec < ns_now_s || (sec == ns_now_s && nsec <= ns_now))
+			return 0;
+		sec -= ns_now_s;
+		if (nsec < ns_now) {
+			nsec += 1000000000;
+			sec--;
+		}
+		nsec -= ns_now;
+	}
+	while (sec) {
+		nsleep(1000000000);
+		sec--;
+	}
+	ns = nsec;
+	if (ns)
+		nsleep(ns);
+	return 0;
+}
+
+/* The request is a struct timespec, of 32-bit seconds or, for the _time64
+ * calls that glibc tries first, of 64-bit ones. */
+static long sleep_request(u32 clock, u32 flags, u32 uts, int time64)
+{
+	u32 ts[4];
+
+	if (!valid_clock(clock))
+		return -EINVAL;
+	if (copy_from_user(ts, uts, time64 ? 16 : 8))
+		return -EFAULT;
+	if (time64)
+		return do_sleep(clock, flags & TIMER_ABSTIME, ts[0] | ((u64)ts[1] << 32), ts[2]);
+	return do_sleep(clock, flags & TIMER_ABSTIME, (s64)(s32)ts[0], ts[1]);
+}
+
+SYSCALL(nanosleep)
+{
+	return sleep_request(CLOCK_MONOTONIC, 0, a, 0);
+}
+
+SYSCALL(clock_nanosleep)
+{
+	return sleep_request(a, b, c, 0);
+}
+
+SYSCALL(clock_nanosleep_time64)
+{
+	return sleep_request(a, b, c, 1);
+}
+/*:*/
+
+/*G:785 Signals, for now, are bookkeeping: a program installs handlers and
+ * changes its mask at start-up, and expects to read back what it wrote, so
+ * we keep both.  Nothing sends this process a signal yet except itself, with
+ * kill() or tgkill() (that is how abort() works): a signal it ignores is
+ * dropped, and any other ends it with 128 + the signal's number, the status
+ * a shell would report, as if every signal had its default action.
+ * Delivering to a handler needs a signal frame on the user stack and
+ * sigreturn(), and waits for a program that needs it. */
+SYSCALL(rt_sigaction)
+{
+	if (a == 0 || a > NSIG || a == SIGKILL || a == SIGSTOP || d != 8)
+		return -EINVAL;
+	if (c && copy_to_user(c, current.sigaction[a - 1], sizeof(current.sigaction[0])))
+		return -EFAULT;
+	if (b && copy_from_user(current.sigaction[a - 1], b, sizeof(current.sigaction[0])))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL(rt_sigprocmask)
+{
+	u64 set;
+
+	if (d != 8)
+		return -EINVAL;
+	if (c && copy_to_user(c, &current.sigmask, 8))
+		return -EFAULT;
+	if (!b)
+		return 0;
+	if (copy_from_user(&set, b, 8))
+		return -EFAULT;
+	if (a == SIG_BLOCK)
+		current.sigmask |= set;
+	else if (a == SIG_UNBLOCK)
+		current.sigmask &= ~set;
+	else if (a == SIG_SETMASK)
+		current.sigmask = set;
+	else
+		return -EINVAL;
+	current.sigmask &= ~((1ULL << (SIGKILL - 1)) | (1ULL << (SIGSTOP - 1)));
+	return 0;
+}
+
+static long signal_self(u32 sig)
+{
+	if (sig == 0)
+		return 0;
+	if (sig > NSIG)
+		return -EINVAL;
+	if (current.sigaction[sig - 1][0] == SIG_IGN && sig != SIGKILL && sig != SIGSTOP)
+		return 0;
+	printk("init: killed by signal %u\n", sig);
+	leave_user(128 + sig);
+}
+
+SYSCALL(kill)
+{
+	return a == 1 || a == 0 || (s32)a == -1 ? signal_self(b) : -ESRCH;
+}
+
+SYSCALL(tgkill)
+{
+	return a == 1 && b == 1 ? signal_self(c) : -ESRCH;
+}
+/*:*/
+
+/*G:790 The end of a process.  exit() and exit_group() are the same here,
+ * with one thread; the status is the low byte, as in wait(). */
+SYSCALL(exit)
+{
+	leave_user(a & 0xFF);
+}
+/*:*/
+
+SYSCALL(brk)
+{
+	return vm_brk(a);
+}
+
+SYSCALL(mmap2)
+{
+	return vm_mmap(a, b, c, d, e, f);
+}
+
+SYSCALL(munmap)
+{
+	return vm_munmap(a, b);
+}
+
+SYSCALL(mprotect)
+{
+	return vm_mprotect(a, b, c);
+}
+
+SYSCALL(enoent)
+{
+	return -ENOENT;
+}
+
+SYSCALL(enosys)
+{
+	return -ENOSYS;
+}
+
+/*G:792 The table, indexed by Linux's i386 numbers.  The gaps get -ENOSYS,
+ * the answer glibc is written to expect from an older kernel, and a line
+ * on the console (unless the kernel was told to be quiet) naming the call,
+ * which is how the next system call this kernel needs announces itself.
+ * A few calls that may fail are answered with their failure on purpose and
+ * without a word: rseq() (glibc manages without), and the file-system calls
+ * there is no file system behind (readlink("/proc/self/exe"), open). */
+static const syscall_t syscalls[NR_SYSCALLS] = {
+	[1] = sys_exit,            [3] = sys_read,             [4] = sys_write,
+	[5] = sys_enoent,          [6] = sys_close,            [13] = sys_time,
+	[20] = sys_getpid,         [24] = sys_zero,            [33] = sys_enoent,
+	[37] = sys_kill,           [45] = sys_brk,             [47] = sys_zero,
+	[49] = sys_zero,           [50] = sys_zero,            [54] = sys_ioctl,
+	[64] = sys_zero,           [76] = sys_getrlimit,       [78] = sys_gettimeofday,
+	[85] = sys_enoent,         [91] = sys_munmap,          [122] = sys_uname,
+	[125] = sys_mprotect,      [140] = sys_llseek,         [146] = sys_writev,
+	[158] = sys_zero,          [162] = sys_nanosleep,      [172] = sys_prctl,
+	[174] = sys_rt_sigaction,  [175] = sys_rt_sigprocmask, [183] = sys_getcwd,
+	[191] = sys_getrlimit,     [192] = sys_mmap2,          [199] = sys_zero,
+	[200] = sys_zero,          [201] = sys_zero,           [202] = sys_zero,
+	[205] = sys_zero,          [221] = sys_fcntl64,
+	[224] = sys_getpid,        [243] = sys_set_thread_area, [252] = sys_exit,
+	[258] = sys_set_tid_address, [265] = sys_clock_gettime, [267] = sys_clock_nanosleep,
+	[270] = sys_tgkill,        [295] = sys_enoent,         [311] = sys_zero,
+	[355] = sys_getrandom,     [383] = sys_statx,          [386] = sys_enosys,
+	[403] = sys_clock_gettime64, [407] = sys_clock_nanosleep_time64,
+};
+
+void do_syscall(struct trap_frame *regs)
+{
+	u32 nr = regs->eax;
+
+	if (nr < NR_SYSCALLS && syscalls[nr]) {
+		regs->eax = syscalls[nr](regs->ebx, regs->ecx, regs->edx, regs->esi, regs->edi,
+					 regs->ebp);
+		return;
+	}
+	printk("syscall %u not implemented\n", nr);
+	regs->eax = -ENOSYS;
+}
+/*:*/

@@ -1,0 +1,380 @@
+/*P:132 src/guest/vm.c is the user process's address space: which ranges
+ * exist (the program's segments, its heap, its stack, what it mmap()ed), the
+ * pages behind them, filled in when they are first touched, and the checked
+ * copies between the kernel and user memory. :*/
+#include "kernel.h"
+
+#define MAX_VMAS 64
+
+/*G:720 A program's address space is a short list of ranges, Linux's
+ * "virtual memory areas": start, end and what the program may do there
+ * (read, write, execute, as PROT_* bits).  A page inside a range need not
+ * exist yet.  A fresh program has 8 MiB of stack, a heap that grows by
+ * brk(), a megabyte or so of mmap(); it touches a fraction of that, and a
+ * kernel that handed out every page at once would spend most of its memory
+ * on promises.  So a range is a promise, and the page behind it is made on
+ * the first touch, by the page-fault handler below.
+ *
+ * The list is kept sorted and small.  Changing part of a range (munmap of
+ * its middle, mprotect of its first page) first cuts it at the edges of the
+ * change, so that every operation works on whole ranges.  We never merge
+ * neighbours again; a program would have to work hard to fill 64 slots. */
+struct vma {
+	unsigned long start, end;
+	unsigned int prot;
+};
+
+static struct vma vmas[MAX_VMAS];
+static unsigned int nr_vmas;
+unsigned long brk_start, brk_cur;
+
+static struct vma *find_vma(unsigned long addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_vmas; i++)
+		if (addr >= vmas[i].start && addr < vmas[i].end)
+			return &vmas[i];
+	return NULL;
+}
+
+/* Make a boundary at addr: the range containing it becomes two. */
+static int split_at(unsigned long addr)
+{
+	struct vma *v = find_vma(addr);
+	unsigned int i;
+
+	if (!v || v->start == addr)
+		return 0;
+	if (nr_vmas == MAX_VMAS)
+		return -ENOMEM;
+	i = v - vmas;
+	memmove(&vmas[i + 1], &vmas[i], (nr_vmas - i) * sizeof(vmas[0]));
+	nr_vmas++;
+	vmas[i].end = addr;
+	vmas[i + 1].start = addr;
+	return 0;
+}
+
+int vma_add(unsigned long start, unsigned long end, unsigned int prot)
+{
+	unsigned int i;
+
+	if (nr_vmas == MAX_VMAS)
+		return -ENOMEM;
+	for (i = 0; i < nr_vmas && vmas[i].start < start; i++)
+		;
+	memmove(&vmas[i + 1], &vmas[i], (nr_vmas - i) * sizeof(vmas[0]));
+	nr_vmas++;
+	vmas[i].start = start;
+	vmas[i].end = end;
+	vmas[i].prot = prot;
+	return 0;
+}
+
+unsigned int vma_prot(unsigned long addr)
+{
+	struct vma *v = find_vma(addr);
+
+	return v ? v->prot : 0;
+}
+
+static int range_is_free(unsigned long start, unsigned long end)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_vmas; i++)
+		if (vmas[i].start < end && start < vmas[i].end)
+			return 0;
+	return 1;
+}
+/*:*/
+
+/*G:722 The hardware's view of a range's rights is its page-table entries:
+ * present and user for any access, RW for writing.  The i686 has no
+ * "no-execute" bit, so PROT_EXEC is something we remember and cannot
+ * enforce, like every 32-bit kernel without PAE.  A page of PROT_NONE is
+ * present but not a user page, so a touch from ring 3 faults and finds the
+ * page already there, which is how the fault handler tells "forbidden"
+ * from "not made yet". */
+unsigned long prot_pte_flags(unsigned int prot)
+{
+	unsigned long f = PTE_PRESENT | PTE_ACCESSED;
+
+	if (prot & (PROT_READ | PROT_WRITE | PROT_EXEC))
+		f |= PTE_USER;
+	if (prot & PROT_WRITE)
+		f |= PTE_RW | PTE_DIRTY;
+	return f;
+}
+
+/* Pages that belong to the initrd are shared with it (see exec.c) and are
+ * never ours to free or to write. */
+static int page_is_private(unsigned long pa)
+{
+	return pa < initrd_start || pa >= initrd_start + initrd_size;
+}
+
+static void unmap_range(unsigned long start, unsigned long end)
+{
+	unsigned long va, pte;
+
+	for (va = start; va < end; va += PAGE_SIZE) {
+		pte = lookup_pte(va);
+		if (!(pte & PTE_PRESENT))
+			continue;
+		map_page(va, 0, 0);
+		if (page_is_private(pte & ~0xFFFUL))
+			free_page(__va(pte & ~0xFFFUL));
+	}
+	flush_tlb_user();
+}
+/*:*/
+
+/*G:725 The page-fault handler, where the promises are kept.  The Host
+ * reflects a fault from ring 3 to us when its shadow tables cannot satisfy it
+ * from ours, with the address in lguest_data.cr2 and the CPU's error code:
+ * bit 0 set means the page was there and the access was forbidden, bit 1
+ * that it was a write.  If the address lies in a range and the page is not
+ * there yet, we make it, zeroed (a program's fresh memory must never show
+ * what an earlier owner of the page left), and return: the CPU runs the
+ * faulting instruction again and this time it works.  Anything else is
+ * the program's own fault, and returns -1 for the caller to send it the
+ * Linux equivalent of SIGSEGV.
+ *
+ * The same function serves the kernel: before it copies to or from user
+ * memory, it faults the pages in itself (user_page() below), so a system
+ * call never takes a page fault inside the kernel. */
+int vm_fault(unsigned long addr, int write)
+{
+	struct vma *v = find_vma(addr);
+	unsigned long va = addr & ~(PAGE_SIZE - 1);
+	void *page;
+
+	if (!v || (write && !(v->prot & PROT_WRITE)) || !(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return -1;
+	if (lookup_pte(va) & PTE_PRESENT)
+		return -1;
+	page = try_alloc_page();
+	if (!page)
+		return -1;
+	map_page(va, __pa(page), prot_pte_flags(v->prot));
+	return 0;
+}
+
+/* A kernel pointer to user address addr, faulting the page in if needed; NULL
+ * if the program may not access it so. */
+void *user_page(unsigned long addr, int write)
+{
+	unsigned long pte, need = PTE_PRESENT | PTE_USER | (write ? PTE_RW : 0);
+
+	if (addr >= PAGE_OFFSET)
+		return NULL;
+	pte = lookup_pte(addr);
+	if (!(pte & PTE_PRESENT) && vm_fault(addr, write) == 0)
+		pte = lookup_pte(addr);
+	if ((pte & need) != need)
+		return NULL;
+	return (u8 *)__va(pte & ~0xFFFUL) + (addr & (PAGE_SIZE - 1));
+}
+/*:*/
+
+/*G:727 Copying between the kernel and user memory goes page by page through
+ * the kernel's own mapping of each page (every physical page is also at
+ * PAGE_OFFSET plus its address), never through the user address: that way
+ * the copy does not depend on the Host having caught up with a mapping we
+ * just made, and a bad user pointer is an error code, -EFAULT, not a kernel
+ * fault. */
+static int copy_user(unsigned long uaddr, void *kbuf, unsigned long len, int to_user)
+{
+	u8 *k = kbuf;
+
+	if (uaddr + len < uaddr)
+		return -EFAULT;
+	while (len) {
+		unsigned long n = PAGE_SIZE - (uaddr & (PAGE_SIZE - 1));
+		u8 *p = user_page(uaddr, to_user);
+
+		if (!p)
+			return -EFAULT;
+		if (n > len)
+			n = len;
+		if (to_user)
+			memcpy(p, k, n);
+		else
+			memcpy(k, p, n);
+		uaddr += n;
+		k += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int copy_to_user(unsigned long uaddr, const void *kbuf, unsigned long len)
+{
+	return copy_user(uaddr, (void *)kbuf, len, 1);
+}
+
+int copy_from_user(void *kbuf, unsigned long uaddr, unsigned long len)
+{
+	return copy_user(uaddr, kbuf, len, 0);
+}
+/*:*/
+
+/*G:730 brk(), the oldest way to get memory: the heap is one range that
+ * starts just past the program's last segment and ends at the "break", which
+ * the program moves.  brk(0) asks where it is; glibc calls that first, then
+ * brk(old + n).  Linux answers every call with the break as it now is, and
+ * the caller sees failure as "the break did not move", so there are no
+ * error codes here.  Moving it down gives the pages back. */
+long vm_brk(unsigned long addr)
+{
+	unsigned long old_end = (brk_cur + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	unsigned long new_end = (addr + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	struct vma *v;
+
+	if (addr < brk_start || addr >= MMAP_BASE)
+		return brk_cur;
+	if (new_end > old_end && !range_is_free(old_end, new_end))
+		return brk_cur;
+	v = find_vma(brk_start);
+	if (new_end < old_end)
+		unmap_range(new_end, old_end);
+	if (v) {
+		v->end = new_end;
+		if (v->end == v->start)
+			memmove(v, v + 1, (&vmas[--nr_vmas] - v) * sizeof(*v));
+	} else if (new_end > brk_start && vma_add(brk_start, new_end, PROT_READ | PROT_WRITE) < 0) {
+		return brk_cur;
+	}
+	brk_cur = addr;
+	return brk_cur;
+}
+/*:*/
+
+/*G:735 mmap2() for anonymous memory, which is all glibc's malloc asks for
+ * when brk() will not do and all busybox needs for now: the kernel picks a
+ * free stretch, bottom up from 1 GiB (Linux's old TASK_UNMAPPED_BASE), or
+ * takes the one the program insists on with MAP_FIXED, first unmapping
+ * whatever was there, as Linux does.  A file mapping waits for a file
+ * system.  munmap() and mprotect() cut the ranges at the edges they are
+ * given and then drop or change whole ranges; mprotect() also rewrites the
+ * entries of pages that exist, because the Host's shadow tables believe our
+ * page tables, not our list of ranges. */
+static int carve(unsigned long start, unsigned long end)
+{
+	int err = split_at(start);
+
+	return err ? err : split_at(end);
+}
+
+long vm_munmap(unsigned long start, unsigned long len)
+{
+	unsigned long end = (start + len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	unsigned int i;
+	int err;
+
+	if ((start & (PAGE_SIZE - 1)) || !len || end > PAGE_OFFSET || end < start)
+		return -EINVAL;
+	err = carve(start, end);
+	if (err)
+		return err;
+	for (i = 0; i < nr_vmas; ) {
+		if (vmas[i].start >= start && vmas[i].end <= end) {
+			unmap_range(vmas[i].start, vmas[i].end);
+			memmove(&vmas[i], &vmas[i + 1], (nr_vmas - i - 1) * sizeof(vmas[0]));
+			nr_vmas--;
+		} else {
+			i++;
+		}
+	}
+	return 0;
+}
+
+long vm_mmap(unsigned long addr, unsigned long len, unsigned long prot,
+	    unsigned long flags, unsigned long fd, unsigned long pgoff)
+{
+	unsigned long start, size = (len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	unsigned int i;
+
+	(void)fd;
+	(void)pgoff;
+	if (!len || size < len)
+		return -EINVAL;
+	if (!(flags & MAP_ANONYMOUS))
+		return -ENODEV;
+	if (flags & MAP_FIXED) {
+		if ((addr & (PAGE_SIZE - 1)) || addr < PAGE_SIZE || addr + size > PAGE_OFFSET
+		    || addr + size < addr)
+			return -EINVAL;
+		if (vm_munmap(addr, size) < 0)
+			return -ENOMEM;
+		start = addr;
+	} else {
+		start = MMAP_BASE;
+		for (i = 0; i < nr_vmas; i++) {
+			if (vmas[i].end <= start)
+				continue;
+			if (vmas[i].start >= start + size)
+				break;
+			start = vmas[i].end;
+		}
+		if (start + size > USER_STACK_TOP - USER_STACK_SIZE || start + size < start)
+			return -ENOMEM;
+	}
+	if (vma_add(start, start + size, prot) < 0)
+		return -ENOMEM;
+	return start;
+}
+
+long vm_mprotect(unsigned long start, unsigned long len, unsigned long prot)
+{
+	unsigned long end = (start + len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1), va, pte;
+	unsigned int i;
+	int err;
+
+	if ((start & (PAGE_SIZE - 1)) || end > PAGE_OFFSET || end < start)
+		return -EINVAL;
+	for (va = start; va < end; va += PAGE_SIZE)
+		if (!find_vma(va))
+			return -ENOMEM;
+	err = carve(start, end);
+	if (err)
+		return err;
+	for (i = 0; i < nr_vmas; i++)
+		if (vmas[i].start >= start && vmas[i].end <= end)
+			vmas[i].prot = prot;
+	for (va = start; va < end; va += PAGE_SIZE) {
+		pte = lookup_pte(va);
+		if (!(pte & PTE_PRESENT))
+			continue;
+		if ((prot & PROT_WRITE) && !page_is_private(pte & ~0xFFFUL)) {
+			/* A shared page of the initrd made writable: from now on
+			 * this process gets its own copy. */
+			void *copy = alloc_page();
+
+			memcpy(copy, __va(pte & ~0xFFFUL), PAGE_SIZE);
+			pte = __pa(copy);
+		}
+		map_page(va, pte & ~0xFFFUL, prot_pte_flags(prot));
+	}
+	flush_tlb_user();
+	return 0;
+}
+/*:*/
+
+/*G:738 When the program is gone, so is everything it had: every range, and
+ * every private page behind it goes back to the allocator.  (The page tables
+ * themselves stay: the next program will want tables for the same 4 MiB
+ * stretches, and they are empty now.) */
+void vm_release(void)
+{
+	lazy_mode_enter();
+	while (nr_vmas) {
+		nr_vmas--;
+		unmap_range(vmas[nr_vmas].start, vmas[nr_vmas].end);
+	}
+	lazy_mode_leave();
+	brk_start = brk_cur = 0;
+}
+/*:*/

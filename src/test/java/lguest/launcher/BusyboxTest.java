@@ -1,0 +1,155 @@
+package lguest.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import lguest.host.Host;
+import lguest.host.TestGuests;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Debian's unmodified static i386 busybox (target/busybox/busybox, from `make busybox`) as
+ * the Guest kernel's first process: {@code bin/lguest 64m kernel --initrd=busybox quiet --
+ * APPLET ARGS} must print exactly what {@code busybox APPLET ARGS} prints on this machine
+ * (stdout and stderr together) and exit with the same status.
+ */
+class BusyboxTest {
+    private static final Map<String, String> ENV = Map.of("HOME", "/", "PATH", "/bin", "TERM", "linux");
+    private static Path kernel, busybox;
+
+    @BeforeAll
+    static void find() {
+        String named = System.getProperty("lguest.guest.dir");
+        kernel = Path.of(named != null ? named : "target/guest").resolve("kernel");
+        busybox = Path.of("target/busybox/busybox").toAbsolutePath();
+        if (named != null) {
+            // `make test` builds both: then they must be there.
+            assertThat(kernel).as("the guest kernel make built").isRegularFile();
+            assertThat(busybox).as("busybox from `make busybox`").isRegularFile();
+        } else {
+            assumeTrue(Files.isRegularFile(kernel), "no guest kernel at " + kernel + " (run make guest)");
+            assumeTrue(Files.isRegularFile(busybox), "no " + busybox + " (run make busybox)");
+        }
+    }
+
+    record Result(int status, String output, long millis) { }
+
+    private static Result run(List<String> cmd) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("busybox-test", ".out");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            pb.environment().clear();
+            pb.environment().putAll(ENV);
+            String javaBin = System.getProperty("java.home") + "/bin";
+            if (cmd.get(0).endsWith("bin/lguest")) pb.environment().put("PATH", javaBin + ":/usr/bin:/bin");
+            long t0 = System.nanoTime();
+            Process p = pb.start();
+            boolean done = p.waitFor(120, TimeUnit.SECONDS);
+            if (!done) p.destroyForcibly().waitFor();
+            String text = new String(Files.readAllBytes(out), StandardCharsets.ISO_8859_1);
+            assertThat(done).as("finished within 120 s: " + cmd + "\n" + text).isTrue();
+            return new Result(p.exitValue(), text, (System.nanoTime() - t0) / 1_000_000);
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /** busybox APPLET ARGS natively, then in the Guest; both must agree. Returns the Guest's run. */
+    private static Result same(String... appletAndArgs) throws Exception {
+        List<String> nat = new ArrayList<>(List.of(busybox.toString()));
+        nat.addAll(List.of(appletAndArgs));
+        Result n = run(nat);
+        List<String> guest = new ArrayList<>(List.of(Path.of("bin/lguest").toAbsolutePath().toString(), "64m",
+                kernel.toString(), "--initrd=" + busybox, "quiet", "--"));
+        guest.addAll(List.of(appletAndArgs));
+        Result g = run(guest);
+        assertThat(g.output()).as("output of " + String.join(" ", appletAndArgs)).isEqualTo(n.output());
+        assertThat(g.status()).as("exit status of " + String.join(" ", appletAndArgs)).isEqualTo(n.status());
+        return g;
+    }
+
+    @Test
+    void awkPrintsFloatsAsNatively() throws Exception {
+        Result r = same("awk", "BEGIN{printf \"%.10f %g %e\\n\", 1/3, 2*0.5, 1e300*10}");
+        assertThat(r.output()).isEqualTo("0.3333333333 1 1.000000e+301\n");
+        assertThat(r.status()).isZero();
+    }
+
+    @Test
+    void awkWithoutMathSupportFailsAsNatively() throws Exception {
+        Result r = same("awk", "BEGIN{printf \"%.10f %g %e\\n\", 1/3, 2^0.5, 1e300*10}");
+        assertThat(r.output()).contains("Math support is not compiled in");
+        assertThat(r.status()).isEqualTo(1);
+    }
+
+    @Test
+    void sleepSleeps() throws Exception {
+        Result r = same("sleep", "0.1");
+        assertThat(r.status()).isZero();
+        assertThat(r.millis()).as("wall time of sleep 0.1 in the Guest").isGreaterThanOrEqualTo(100);
+        // The JVM's start-up alone could pass that, so: the Host's own clock says a Guest
+        // running sleep 0.3 ran for 0.3 s at least, and spent the time halted, not spinning:
+        // about as many instructions as for sleep 0.
+        TestGuests.Run zero = TestGuests.launch(new Host(), "64m", kernel.toString(), "--initrd=" + busybox,
+                "--stats", "quiet", "--", "sleep", "0");
+        TestGuests.Run some = TestGuests.launch(new Host(), "64m", kernel.toString(), "--initrd=" + busybox,
+                "--stats", "quiet", "--", "sleep", "0.3");
+        assertThat(zero.status()).isZero();
+        assertThat(some.status()).isZero();
+        assertThat(Double.parseDouble(stat(some.err(), "in ([0-9.,]+) s").replace(',', '.'))).as("seconds the Guest ran")
+                .isGreaterThanOrEqualTo(0.3);
+        assertThat(Long.parseLong(stat(some.err(), "guest instructions: (\\d+)")))
+                .as("instructions for sleep 0.3 against sleep 0")
+                .isLessThan(2 * Long.parseLong(stat(zero.err(), "guest instructions: (\\d+)")));
+    }
+
+    private static String stat(String stats, String regex) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(stats);
+        assertThat(m.find()).as(regex + " in the stats: " + stats).isTrue();
+        return m.group(1);
+    }
+
+    @Test
+    void echoAndExitStatuses() throws Exception {
+        assertThat(same("echo", "hi").output()).isEqualTo("hi\n");
+        assertThat(same("false").status()).isEqualTo(1);
+    }
+
+    @Test
+    void argumentsSurviveTheCommandLine() throws Exception {
+        // Spaces, both quotes, backslashes, an empty argument and a lone "--".
+        Result r = same("echo", "a  b", "it's", "\"q\"", "back\\slash", "", "--", "tab\there");
+        assertThat(r.output()).isEqualTo("a  b it's \"q\" back\\slash  -- tab\there\n");
+    }
+
+    @Test
+    void aBareDoubleDashStartsTheCommandLine() {
+        // Without "quiet" before it, "--" used to be taken for an unknown option.
+        TestGuests.Run r = TestGuests.launch(new Host(), "64m",
+                kernel.toString(), "--initrd=" + busybox, "--", "echo", "hi");
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).contains("command line \"-- echo hi\"").contains("\nhi\n")
+                .endsWith("init: echo exited with status 0\n");
+        assertThat(r.status()).isZero();
+    }
+
+    @Test
+    void theLauncherQuotesLikeAShell() {
+        assertThat(Launcher.kernelCommandLine(List.of("quiet", "--", "awk", "BEGIN{x}", "a b", "it's", "",
+                "back\\slash", "\"q\"")))
+                .isEqualTo("quiet -- awk BEGIN{x} 'a b' 'it'\\''s' '' 'back\\slash' '\"q\"'");
+        assertThat(Launcher.kernelCommandLine(List.of("quest=1"))).isEqualTo("quest=1");
+        assertThat(Launcher.kernelCommandLine(List.of())).isEmpty();
+    }
+}

@@ -7,7 +7,7 @@ QUEST   := java extract-tool/Quest.java
 PARTS   := Preparation Guest Drivers Launcher Host Switcher Mastery Silicon
 SITESRC := target/quest-src
 
-.PHONY: all build guest busybox run test docs clean bench bench-cpu Beer $(PARTS)
+.PHONY: all build guest busybox run test docs clean bench bench-cpu bench-guest Beer $(PARTS)
 
 all: build
 
@@ -83,10 +83,14 @@ docs:
 	@test -f target/docs-site/index.html && echo "Quest site: target/docs-site/index.html"
 
 # ---- benchmarks ------------------------------------------------------------------
-bench: bench-cpu
+bench: bench-cpu bench-guest
 
 bench-cpu: build
 	bash bench/cpu.sh
+
+# Busybox inside a whole lguest guest, beside qemu-i386 and native.
+bench-guest: build busybox
+	bash bench/guest.sh
 
 clean:
 	$(MVN) clean

@@ -17,8 +17,29 @@ final class Block {
     volatile boolean valid = true;
     /*:*/
 
-    /** False for a block whose instruction straddles two pages: it is decoded afresh each time. */
+    /** False for a block whose instruction straddles two pages: it is never chained. */
     final boolean cacheable;
+
+    /*X:135 One instruction can start on one page and end on the next: x86 code is not
+     * aligned, so in a binary the size of busybox a few dozen instructions do, and one of
+     * them sat in the loop of ash's arithmetic, decoded afresh every time round because a
+     * block is filed under the frame of its first byte, and a write to the *second* frame
+     * would not drop it. Decoding an instruction costs far more than reading it again, so
+     * such a block (always a single instruction) keeps a copy of the bytes it has on the
+     * second page, its tail, and is filed like any other; each time it is looked up the
+     * tail is read again through the current page tables and compared. If the second page
+     * was written, or now maps another frame, the bytes differ and the instruction is
+     * decoded again. It is never chained to its neighbours, so the comparison is never
+     * skipped. */
+    byte[] tail;
+
+    boolean tailStillReads(Cpu c, int lin) {
+        int next = (lin | 0xFFF) + 1;
+        for (int k = 0; k < tail.length; k++)
+            if ((byte) c.fetch8(next + k) != tail[k]) return false;
+        return true;
+    }
+    /*:*/
 
     /** Where the block falls through (eips[ops.length]). */
     final int endEip;

@@ -77,6 +77,10 @@ public final class Cpu {
     /** Instructions retired since this CPU was made (what RDTSC reads, too). */
     public long retired() { return retired; }
 
+    /** Blocks decoded so far: a measure of how well the block cache is doing. */
+    public long blocksDecoded() { return decoded; }
+    private long decoded;
+
     public int cpl() { return cpl; }
 
     /** Raises the external interrupt line: run() returns INTERRUPT at the next block boundary. */
@@ -1083,16 +1087,17 @@ public final class Cpu {
         if (Integer.compareUnsigned(eip, segLimit[CS]) > 0) throw gp(0);
         int lin = segBase[CS] + eip;
         Page p = fetchPage(lin);
-        if (p == null) return Decoder.decode(this, eip, false);
+        if (p == null) { decoded++; return Decoder.decode(this, eip, false); }
         if (p.hostCode) return null;
         Block[] bs = p.blocks;
         int off = lin & 0xFFF;
         if (bs != null) {
             Block b = bs[off];
-            if (b != null && b.startEip == eip) return b;
+            if (b != null && b.startEip == eip && (b.tail == null || b.tailStillReads(this, lin))) return b;
         }
+        decoded++;
         Block b = Decoder.decode(this, eip, true);
-        if (b.eips[b.ops.length] - eip <= 4096 - off && b.cacheable) {
+        if ((b.eips[b.ops.length] - eip <= 4096 - off && b.cacheable) || b.tail != null) {
             bs = p.blocks;
             if (bs == null) p.blocks = bs = new Block[4096];
             bs[off] = b;

@@ -87,7 +87,13 @@ final class Decoder {
         int[] e = new int[n + 1];
         for (int i = 0; i < n; i++) e[i] = eips.get(i);
         e[n] = end;
-        return new Block(eip, ops.toArray(new Op[0]), e, cacheable && !single);
+        Block b = new Block(eip, ops.toArray(new Op[0]), e, cacheable && !single);
+        if (single && cacheable) {
+            int lin = c.segBase[CS] + eip, next = (lin | 0xFFF) + 1;
+            b.tail = new byte[lin + (end - eip) - next];
+            for (int k = 0; k < b.tail.length; k++) b.tail[k] = (byte) c.fetch8(next + k);
+        }
+        return b;
     }
 
     private int fetch8() {

@@ -561,6 +561,29 @@ class SystemArchitectureTest {
     }
 
     @Test
+    void anInstructionAcrossTwoPagesIsDecodedOnceYetSeesWritesToItsSecondPage() {
+        Rig m = new Rig();
+        m.ring(0);
+        int straddle = Rig.CODE + 0x1000 - 2;                     // mov $imm32,%eax: B8 and one byte on the
+        m.code(0xB9).code32(1000);                                // first page, three on the next
+        m.code(0xE9).code32(straddle - (m.pc + 4));               // mov $1000,%ecx; jmp straddle
+        m.pc = straddle;
+        m.code(0xB8).code32(0x11223344);
+        m.code(0x49, 0x75, 0xF8, 0xF4);                           // dec %ecx; jnz straddle; hlt
+        long before = m.cpu.blocksDecoded();
+        assertThat(m.cpu.run(100_000)).isEqualTo(Exit.HALT);
+        assertThat(m.cpu.r[Cpu.EAX]).isEqualTo(0x11223344);
+        assertThat(m.cpu.blocksDecoded() - before).as("blocks decoded for 1000 trips round the loop").isLessThan(10);
+        // The three bytes on the second page change (as DMA would change them): the cached
+        // instruction must not survive, though nothing wrote the page it is filed under.
+        m.mem.write8(straddle + 2, 0x55);
+        m.cpu.r[Cpu.ECX] = 1;
+        m.cpu.eip = straddle;
+        assertThat(m.cpu.run(100)).isEqualTo(Exit.HALT);
+        assertThat(m.cpu.r[Cpu.EAX]).isEqualTo(0x11225544);
+    }
+
+    @Test
     void cpuidAdvertisesOnlyWhatIsImplemented() {
         Rig m = new Rig();
         m.ring(3);

@@ -1005,37 +1005,29 @@ public final class Cpu {
         while (true) {
             if (interruptLine) { interruptLine = false; return Exit.INTERRUPT; }
             if (retired + delivered >= stop) return Exit.BUDGET;
-            Block b;
+            Block b = null;
+            boolean fall = false;
             if (prev != null) {
-                boolean fall = eip == prev.endEip;
+                fall = eip == prev.endEip;
                 b = fall ? prev.fallThrough : prev.taken;
-                if (b == null || b.startEip != eip || !b.valid
-                        || (fall ? prev.fallThroughEpoch : prev.takenEpoch) != epoch) {
-                    try {
-                        b = lookup();
-                    } catch (CpuFault f) {
-                        raise(f, eip);
-                        delivered++;
-                        if (pendingExit != null) return pendingExit;
-                        prev = null;
-                        continue;
-                    }
-                    if (b == null) return Exit.HOST_CODE;
-                    if (b.cacheable) {
-                        if (fall) { prev.fallThrough = b; prev.fallThroughEpoch = epoch; }
-                        else { prev.taken = b; prev.takenEpoch = epoch; }
-                    }
-                }
-            } else {
+                if (b != null && (b.startEip != eip || !b.valid
+                        || (fall ? prev.fallThroughEpoch : prev.takenEpoch) != epoch)) b = null;
+            }
+            if (b == null) {
                 try {
                     b = lookup();
                 } catch (CpuFault f) {
                     raise(f, eip);
                     delivered++;
                     if (pendingExit != null) return pendingExit;
+                    prev = null;
                     continue;
                 }
                 if (b == null) return Exit.HOST_CODE;
+                if (prev != null && b.cacheable) {
+                    if (fall) { prev.fallThrough = b; prev.fallThroughEpoch = epoch; }
+                    else { prev.taken = b; prev.takenEpoch = epoch; }
+                }
             }
             Op[] ops = b.ops;
             int n = ops.length;

@@ -43,6 +43,23 @@ static char console_in[LGUEST_CONSOLE_INPUT_BYTES] __attribute__((aligned(LGUEST
 static struct lguest_dma console_in_dma;
 static char input_ring[1024];
 static unsigned int input_head, input_tail;
+static int input_ended;
+/*:*/
+
+/*D:315 The end of the input.  lguest's console never ended: a terminal
+ * does not.  But a Launcher whose standard input is a pipe or a file reaches
+ * its end, and a shell reading commands from it should then see end of file
+ * and exit, as it would on Linux.  So, our one deviation from lguest's
+ * console protocol: after the last byte, the Launcher fills our buffer once
+ * more with the impossible length LGUEST_CONSOLE_EOF (0xFFFFFFFF, more than
+ * any buffer), which means "no more, ever".  From then on a read that finds
+ * nothing in the ring returns 0 instead of waiting. */
+#define LGUEST_CONSOLE_EOF 0xFFFFFFFFUL
+
+int console_eof(void)
+{
+	return READ_ONCE(input_ended);
+}
 
 static void console_irq(unsigned int irq, void *arg)
 {
@@ -50,6 +67,10 @@ static void console_irq(unsigned int irq, void *arg)
 
 	(void)irq;
 	(void)arg;
+	if (n == LGUEST_CONSOLE_EOF) {
+		input_ended = 1;
+		n = 0;
+	}
 	if (n > sizeof(console_in))
 		n = sizeof(console_in);
 	for (i = 0; i < n; i++) {

@@ -187,10 +187,11 @@ static unsigned long push_string(unsigned long *sp, const char *s)
 	return copy_to_user(*sp, s, len) ? 0 : *sp;
 }
 
-static unsigned long setup_user_stack(char *const argv[], unsigned long entry, unsigned long phdr,
-				      unsigned int phnum)
+static unsigned long setup_user_stack(char *const argv[], char *const envp_in[],
+				      unsigned long entry, unsigned long phdr, unsigned int phnum)
 {
-	u32 vec[MAX_ARGS + 8 + 40], random[4];
+	const char *const *envp = envp_in ? (const char *const *)envp_in : envp_init;
+	u32 vec[MAX_ARGS + 64 + 40], random[4];
 	unsigned long sp = USER_STACK_TOP, at_random, platform;
 	unsigned int argc, envc, i, n = 0;
 
@@ -205,7 +206,7 @@ static unsigned long setup_user_stack(char *const argv[], unsigned long entry, u
 	platform = push_string(&sp, "i686");
 	for (argc = 0; argv[argc] && argc < MAX_ARGS; argc++)
 		;
-	for (envc = 0; envp_init[envc]; envc++)
+	for (envc = 0; envp[envc] && envc < 64; envc++)
 		;
 	vec[n++] = argc;
 	for (i = 0; i < argc; i++)
@@ -234,7 +235,7 @@ static unsigned long setup_user_stack(char *const argv[], unsigned long entry, u
 #undef AUX
 	/* The strings, from the last, so argv[0] ends up lowest, as on Linux. */
 	for (i = envc; i-- > 0; )
-		if (!(vec[1 + argc + 1 + i] = push_string(&sp, envp_init[i])))
+		if (!(vec[1 + argc + 1 + i] = push_string(&sp, envp[i])))
 			return 0;
 	for (i = argc; i-- > 0; )
 		if (!(vec[1 + i] = push_string(&sp, argv[i])))
@@ -248,8 +249,21 @@ static unsigned long setup_user_stack(char *const argv[], unsigned long entry, u
 /*:*/
 
 /*G:765 exec() is the two together, into an address space that must be
- * empty (this kernel has no process to replace yet). */
-int exec_program(const struct user_program *prog, char *const argv[],
+ * empty: execve() (process.c) empties it first, once exec_check() has said
+ * the program is one we can load, since after that there is no going back.
+ * The environment is the caller's, or for the first process our own three
+ * variables. */
+int exec_check(const struct user_program *prog)
+{
+	const struct elf32_ehdr *eh = (const void *)prog->image;
+
+	if (prog->size < sizeof(*eh) || memcmp(eh->e_ident, "\177ELF\1\1", 6) != 0
+	    || eh->e_type != ET_EXEC || eh->e_machine != EM_386)
+		return -1;
+	return 0;
+}
+
+int exec_program(const struct user_program *prog, char *const argv[], char *const envp[],
 		 unsigned long *entry, unsigned long *sp)
 {
 	const struct elf32_ehdr *eh = (const void *)prog->image;
@@ -257,7 +271,7 @@ int exec_program(const struct user_program *prog, char *const argv[],
 
 	lazy_mode_enter();
 	*entry = load_segments(prog, &phdr);
-	*sp = *entry ? setup_user_stack(argv, *entry, phdr, eh->e_phnum) : 0;
+	*sp = *entry ? setup_user_stack(argv, envp, *entry, phdr, eh->e_phnum) : 0;
 	lazy_mode_leave();
 	return *entry && *sp ? 0 : -1;
 }

@@ -1,90 +1,977 @@
-/*P:130 src/guest/process.c is the Guest's one user process: it loads a
- * static i386 ELF program, the demonstration's built into the kernel image
- * or a real one from the initrd, enters ring 3, and takes it back when the
- * program exits or faults.  Its system calls are in syscall.c, its address
- * space in vm.c.  It is a long way from fork() and exec(), but every crossing
- * between ring 3 and ring 1 that a full kernel makes, this one makes too. :*/
-#include "kernel.h"
+/*P:130 src/guest/process.c is the Guest's processes: the table of them,
+ * how the first one starts, how fork() makes more, how they end and are
+ * waited for, and signals, the one way a process can be interrupted in what
+ * it is doing.  The scheduler that chooses among them is in sched.c, their
+ * address spaces in vm.c, exec() in exec.c and their open files in file.c.
+ * Every crossing between ring 3 and ring 1 that a full kernel makes, this one
+ * makes too. :*/
+#include "file.h"
 
-struct process current;
+/*G:620 The process table.  Slot 0 is not a process but the kernel's own
+ * boot context, the stack main() runs on: run_program() switches from it to
+ * the first process, and the first process's exit switches back to it.  Each
+ * real process has a slot with its kernel stack beside it: the stack the CPU
+ * puts the trap frame on when the process makes a system call or faults, and
+ * the stack it sleeps on in the kernel while others run.  Two whole pages,
+ * since the Host keeps exactly the pages SET_STACK names mapped for us. */
+struct process procs[MAX_PROCS];
+struct process *current_proc = &procs[0];
+static u8 kstacks[MAX_PROCS][KSTACK_PAGES * PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static int next_pid = 1, init_status;
+struct process *fpu_owner;
 
-/*G:620 The process's kernel stack: where the CPU puts the trap frame when
- * the program makes a system call or faults.  It is separate from the boot
- * stack the kernel itself runs on, because the kernel is in the middle of
- * run_program() on that one while the program runs, and a trap arriving at the
- * top of it would trample run_program()'s frame.  Two whole pages, since the
- * Host keeps exactly the pages SET_STACK names mapped for us. */
-static u8 process_stack[2 * PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static struct trap_frame *task_regs(struct process *p)
+{
+	return (struct trap_frame *)(p->kstack + KSTACK_PAGES * PAGE_SIZE) - 1;
+}
+
+struct process *find_process(int pid)
+{
+	int i;
+
+	for (i = 1; i < MAX_PROCS; i++)
+		if (procs[i].state != P_FREE && procs[i].pid == pid)
+			return &procs[i];
+	return NULL;
+}
+
+static struct process *alloc_process(void)
+{
+	int i;
+
+	for (i = 1; i < MAX_PROCS; i++) {
+		if (procs[i].state == P_FREE) {
+			struct process *p = &procs[i];
+
+			memset(p, 0, sizeof(*p));
+			p->kstack = kstacks[i];
+			p->pgdir = pgdir_new();
+			if (!p->pgdir)
+				return NULL;
+			p->pgdir_fresh = 1;
+			p->pid = next_pid++;
+			p->state = P_SLEEPING;     /* not runnable until it is whole */
+			return p;
+		}
+	}
+	return NULL;
+}
+
+/* A process that has never run starts in ret_from_fork (sched.c) with the
+ * trap frame at the top of its kernel stack. */
+static void prepare_kernel_stack(struct process *p)
+{
+	u32 *sp = (u32 *)task_regs(p);
+
+	*--sp = (u32)ret_from_fork;
+	*--sp = 0;                      /* %ebp */
+	*--sp = 0;                      /* %ebx */
+	*--sp = 0;                      /* %esi */
+	*--sp = 0;                      /* %edi */
+	p->ksp = (unsigned long)sp;
+}
+
+static void start_user_regs(struct trap_frame *regs, unsigned long eip, unsigned long esp)
+{
+	memset(regs, 0, sizeof(*regs));
+	regs->eip = eip;
+	regs->esp = esp;
+	regs->cs = USER_CS;
+	regs->ss = regs->ds = regs->es = USER_DS;
+	regs->eflags = X86_EFLAGS_IF;
+}
 /*:*/
 
-/*G:630 Running it.  What a kernel does at a context switch into a process,
- * we do once: tell the Host where the process's kernel stack is (SET_STACK),
- * load its thread-local-storage entries (LOAD_TLS) and set TS so that its
- * first floating-point instruction traps (see fpu_first_use() below).
- * Those three are lazy hypercalls, queued in the ring and run by the Host in
- * one go when we leave lazy mode, which is exactly how lguest's Guest got a
- * context switch for the price of one exit.
+/*G:630 Running the first process.  We make it the current process before
+ * it exists, so that exec_program() builds its address space in its own
+ * page directory, give it the console as descriptors 0, 1 and 2, and switch
+ * to it; from then on the kernel's boot context is idle until the process
+ * exits, and the whole Unix below it (every fork, every pipe) happens on the
+ * processes' own kernel stacks.  When process 1 exits, do_exit() switches
+ * back here, and its status is ours.
  *
- * enter_user() returns when the program calls exit(), with its status. */
+ * The status is the one a shell would show: the exit code, or 128 plus the
+ * signal that killed it. */
 int run_program(const struct user_program *prog, char *const argv[])
 {
-	unsigned long entry, sp, flags;
-	int status;
+	struct process *init = alloc_process();
+	unsigned long entry, sp;
 
-	memset(&current, 0, sizeof(current));
-	if (exec_program(prog, argv, &entry, &sp) < 0) {
+	if (!init)
+		panic("no memory for the first process");
+	current_proc = init;
+	activate_process(init);
+	init->pgid = init->sid = init->pid;
+	memcpy(init->comm, prog->name, strlen(prog->name) < 15 ? strlen(prog->name) : 15);
+	if (exec_program(prog, argv, NULL, &entry, &sp) < 0) {
 		printk("%s: not a program this kernel can run\n", prog->name);
 		vm_release();
+		pgdir_free(init->pgdir);
+		init->state = P_FREE;
+		current_proc = &procs[0];
 		return 127;
 	}
-	lazy_mode_enter();
-	set_kernel_stack((unsigned long)process_stack + sizeof(process_stack), 2);
-	load_tls(current.tls);
-	set_ts(1);
-	lazy_mode_leave();
-
-	flags = irq_save();
-	status = enter_user(entry, sp);
-	irq_restore(flags);
-	vm_release();
-	return status;
+	console_files_init();
+	start_user_regs(task_regs(init), entry, sp);
+	prepare_kernel_stack(init);
+	init->state = P_RUNNABLE;
+	switch_to(&procs[0].ksp, init->ksp);
+	if (init_status & 0x7F) {
+		printk("init: killed by signal %u\n", init_status & 0x7F);
+		return 128 + (init_status & 0x7F);
+	}
+	return (init_status >> 8) & 0xFF;
 }
 /*:*/
 
 /*G:795 The floating-point unit is the one part of the CPU's state a kernel
  * does not switch at every context switch: most processes never touch it,
  * and saving 108 bytes of x87 state for each of them would be waste.  So the
- * kernel sets TS, the CPU's "task switched" flag, and the first x87
- * instruction of the process traps (#NM, vector 7) instead of running.  Only
- * then does the kernel do the work; with a single process there is nothing
- * to save, but there is something to do once: give the process a freshly
- * initialised FPU.  glibc's start-up code assumes the state FNINIT leaves
- * (control word 0x37F: every exception masked, 64-bit precision, rounding
- * to nearest), and does not load it itself unless the kernel's auxiliary
- * vector says the control word is something else.  Whatever was in the FPU
- * before, the last process's leftovers or, on a real i686 just out of
- * reset, a control word of 0x0040 with every exception unmasked (awk's first
- * 1/3 would end in a floating-point exception), is not what a new program
- * may be handed.
+ * kernel remembers which process's state is in the FPU (fpu_owner), and sets
+ * TS, the CPU's "task switched" flag, whenever it runs any other: the first
+ * x87 instruction of that process traps (#NM, vector 7) instead of running.
+ * Only then does the kernel do the work: FNSAVE the owner's state into the
+ * owner's struct process, FRSTOR this one's, and make it the owner.  A
+ * shell that forks a dozen children, none of which computes in floating
+ * point, never pays for it at all.
+ *
+ * A process that has never used the FPU gets a freshly initialised one
+ * instead.  glibc's start-up code assumes the state FNINIT leaves (control
+ * word 0x37F: every exception masked, 64-bit precision, rounding to nearest),
+ * and does not load it itself unless the kernel's auxiliary vector says the
+ * control word is something else.  Whatever was in the FPU before, another
+ * process's leftovers or, on a real i686 just out of reset, a control word of
+ * 0x0040 with every exception unmasked (awk's first 1/3 would end in a
+ * floating-point exception), is not what a new program may be handed.
  *
  * TS is in %cr0, out of ring 1's reach, so clearing it is a hypercall; the
  * Host clears the real bit before it runs us again. */
 void fpu_first_use(void)
 {
 	set_ts(0);
-	if (!current.fpu_used) {
+	if (fpu_owner == current_proc)
+		return;
+	if (fpu_owner)
+		__asm__ __volatile__("fnsave %0" : "=m"(fpu_owner->fpu));
+	if (current.fpu_used) {
+		__asm__ __volatile__("frstor %0" : : "m"(current.fpu));
+	} else {
 		__asm__ __volatile__("fninit");
 		current.fpu_used = 1;
 	}
+	fpu_owner = current_proc;
+}
+
+/* fork(): the child's FPU state is a copy of the parent's as it is now. */
+static void fpu_fork(struct process *child)
+{
+	if (fpu_owner == current_proc) {
+		__asm__ __volatile__("fnsave %0" : "=m"(current.fpu));
+		__asm__ __volatile__("frstor %0" : : "m"(current.fpu));
+	}
+	memcpy(child->fpu, current.fpu, sizeof(child->fpu));
+	child->fpu_used = current.fpu_used;
+}
+
+static void fpu_drop(void)
+{
+	if (fpu_owner == current_proc) {
+		fpu_owner = NULL;
+		set_ts(1);
+	}
+	current.fpu_used = 0;
+}
+/*:*/
+
+/*G:801 fork(), as busybox's glibc asks for it: clone() with SIGCHLD as the
+ * signal to send the parent at the child's exit, and CLONE_CHILD_SETTID
+ * asking for the child's pid in its own memory (glibc keeps it in its thread
+ * control block).  The child is a copy: the same memory (copied, vm.c), the
+ * same open files (shared, file.c), the same signal dispositions, mask and
+ * TLS descriptors, the same user registers, except that its system call
+ * returns 0 where the parent's returns the child's pid.  Its kernel stack is
+ * new, and holds only a copy of the parent's trap frame and the way into it
+ * (G:815).  vfork() is the same: its caller's parent sleeps until the child
+ * execs or exits, and nothing in busybox notices if it does not.
+ *
+ * Threads (CLONE_VM without a new address space) are beyond this kernel. */
+#define CLONE_VM             0x00000100
+#define CLONE_THREAD         0x00010000
+#define CLONE_PARENT_SETTID  0x00100000
+#define CLONE_CHILD_SETTID   0x01000000
+
+static long do_fork(u32 flags, u32 newsp, u32 ptid, u32 ctid)
+{
+	struct process *child;
+	struct trap_frame *regs;
+	u32 gs;
+
+	if (flags & (CLONE_VM | CLONE_THREAD))
+		return -EINVAL;
+	child = alloc_process();
+	if (!child)
+		return -EAGAIN;
+	child->ppid = current.pid;
+	child->pgid = current.pgid;
+	child->sid = current.sid;
+	memcpy(child->tls, current.tls, sizeof(child->tls));
+	__asm__ __volatile__("movl %%gs, %0" : "=r"(gs));
+	child->gs = gs;
+	memcpy(child->comm, current.comm, sizeof(child->comm));
+	memcpy(child->sigaction, current.sigaction, sizeof(child->sigaction));
+	child->sigmask = current.sigmask;
+	fpu_fork(child);
+	if (vm_fork(child) < 0) {
+		struct process *me = current_proc;
+
+		current_proc = child;
+		kernel_pgdir = child->pgdir;
+		vm_release();
+		current_proc = me;
+		kernel_pgdir = me->pgdir;
+		pgdir_free(child->pgdir);
+		child->state = P_FREE;
+		return -ENOMEM;
+	}
+	files_fork(child);
+	regs = task_regs(child);
+	*regs = *task_regs(current_proc);
+	regs->eax = 0;
+	if (newsp)
+		regs->esp = newsp;
+	prepare_kernel_stack(child);
+	if (flags & CLONE_PARENT_SETTID)
+		copy_to_user(ptid, &child->pid, 4);
+	if (flags & CLONE_CHILD_SETTID) {
+		struct process *me = current_proc;
+
+		current_proc = child;       /* its memory, not ours */
+		kernel_pgdir = child->pgdir;
+		copy_to_user(ctid, &child->pid, 4);
+		current_proc = me;
+		kernel_pgdir = me->pgdir;
+	}
+	child->state = P_RUNNABLE;
+	return child->pid;
+}
+
+long sys_clone(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return do_fork(a, b, c, e);
+}
+
+long sys_fork(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return do_fork(SIGCHLD, 0, 0, 0);
+}
+/*:*/
+
+/*G:803 execve() replaces the program a process runs, and keeps the process:
+ * its pid, its parent, its open files (except those marked close-on-exec),
+ * its signal mask, and the signals it ignores; a signal it caught goes back
+ * to its default action, since the handler was in the memory that is about
+ * to go.  Its TLS descriptors go too, and the FPU starts over.
+ *
+ * Every program this kernel can run is busybox: the initrd's image, with the
+ * applet chosen by argv[0].  So what execve() must find out is only whether
+ * the name it is given means busybox, and which arguments to give it.
+ * "/proc/self/exe", which ash execs for every applet it does not run itself,
+ * always does.  A file on the disk does if it is a copy of the initrd's image
+ * (a link to it, typically), or if it is a script starting with "#!": then
+ * the interpreter named on that line is run instead, with the script's name
+ * as an argument, as Linux does it.  A name the disk does not have means
+ * busybox anyway if it is "/bin/NAME", "/sbin/NAME", "/usr/bin/NAME",
+ * "/usr/sbin/NAME" or a bare "NAME", which is what a disk-less system's
+ * PATH search tries.  Anything else is ENOENT, or ENOEXEC for a file we
+ * cannot run (ash then reads it as a shell script itself).
+ *
+ * The arguments and the environment are copied into the kernel first, since
+ * the memory they are in is about to be replaced.  Nothing in execve()
+ * sleeps, so one static buffer serves every process. */
+#define MAX_ENV 64
+#define AT_FDCWD (-100)
+static char exec_strings[16384];
+static char *exec_argv[MAX_ARGS + 1], *exec_envp[MAX_ENV + 1];
+
+static long copy_strings(u32 uvec, char **vec, unsigned int max, char **space, char *end)
+{
+	unsigned int n = 0;
+	u32 p;
+	long len;
+
+	for (;; n++) {
+		if (!uvec) {
+			vec[0] = NULL;
+			return 0;
+		}
+		if (copy_from_user(&p, uvec + 4 * n, 4))
+			return -EFAULT;
+		if (!p)
+			break;
+		if (n == max)
+			return -E2BIG;
+		len = strncpy_from_user(*space, p, end - *space);
+		if (len < 0)
+			return len == -ENAMETOOLONG ? -E2BIG : len;
+		vec[n] = *space;
+		*space += len + 1;
+	}
+	vec[n] = NULL;
+	return 0;
+}
+
+static int starts_with(const char *s, const char *prefix)
+{
+	return !memcmp(s, prefix, strlen(prefix));
+}
+
+static int is_applet_path(const char *path)
+{
+	static const char *const dirs[] = { "/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/" };
+	unsigned int i;
+	const char *s;
+
+	for (i = 0; i < 4; i++)
+		if (starts_with(path, dirs[i]) && path[strlen(dirs[i])])
+			path += strlen(dirs[i]);
+	for (s = path; *s; s++)
+		if (*s == '/')
+			return 0;
+	return *path != 0;
+}
+
+/* What the file at path is: 1 busybox, 2 a "#!" script (its first line in
+ * line[]), or a negative errno. */
+static long exec_probe(const char *path, char *line, unsigned long size)
+{
+	struct file *f;
+	struct kstat st;
+	long n;
+
+	if (strlen(path) == 14 && !memcmp(path, "/proc/self/exe", 14))
+		return 1;
+	f = fs_open_path(AT_FDCWD, path, 0, 0);
+	if (IS_ERR(f))
+		return PTR_ERR(f) == -ENOENT && is_applet_path(path) ? 1 : PTR_ERR(f);
+	n = f->ops->read ? f->ops->read(f, line, size - 1) : -EACCES;
+	if (n >= 0 && f->ops->stat && f->ops->stat(f, &st) < 0)
+		n = -EACCES;
+	file_put(f);
+	if (n < 0)
+		return n;
+	line[n] = 0;
+	if (n >= 2 && line[0] == '#' && line[1] == '!')
+		return 2;
+	if ((u64)st.size == initrd_size && (unsigned long)n <= initrd_size
+	    && !memcmp(line, __va(initrd_start), n))
+		return 1;
+	return is_applet_path(path) ? 1 : -ENOEXEC;
+}
+
+/* "#!interpreter [one argument]": argv becomes interpreter, the argument if
+ * there is one, the script's path, and the old argv from argv[1] on. */
+static char *save_string(const char *s, char **space)
+{
+	unsigned long n = strlen(s) + 1;
+	char *p = *space;
+
+	if (p + n > exec_strings + sizeof(exec_strings))
+		return NULL;
+	memcpy(p, s, n);
+	*space += n;
+	return p;
+}
+
+static long shebang(char *line, char *path, char **space)
+{
+	char *interp, *arg = NULL, *p;
+	unsigned int argc, extra, i;
+
+	for (p = line + 2; *p && *p != '\n'; p++)
+		;
+	*p = 0;
+	for (interp = line + 2; *interp == ' ' || *interp == '\t'; interp++)
+		;
+	for (p = interp; *p && *p != ' ' && *p != '\t'; p++)
+		;
+	if (*p) {
+		*p++ = 0;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p)
+			arg = p;
+		for (p = arg ? arg + strlen(arg) : p; p > line && (p[-1] == ' ' || p[-1] == '\t'); )
+			*--p = 0;
+	}
+	if (!*interp)
+		return -ENOEXEC;
+	/* line[] is about to be reused: the strings go where the others are */
+	extra = arg ? 2 : 1;
+	interp = save_string(interp, space);
+	arg = arg ? save_string(arg, space) : NULL;
+	path = save_string(path, space);
+	if (!interp || !path || (extra == 2 && !arg))
+		return -E2BIG;
+	for (argc = 0; exec_argv[argc]; argc++)
+		;
+	if (argc + extra > MAX_ARGS)
+		return -E2BIG;
+	for (i = argc + extra; i > extra; i--)    /* argv[1..] up, over argv[0] */
+		exec_argv[i] = exec_argv[i - extra];
+	if (!argc)
+		exec_argv[extra + 1] = NULL;
+	exec_argv[0] = interp;
+	if (arg)
+		exec_argv[1] = arg;
+	exec_argv[extra] = path;
+	return 0;
+}
+
+long sys_execve(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	static char path[256], line[128];
+	char *space = exec_strings;
+	struct user_program prog = { NULL, __va(initrd_start), initrd_size };
+	unsigned long entry, sp;
+	long err, kind;
+	int i;
+
+	err = strncpy_from_user(path, a, sizeof(path));
+	if (err < 0)
+		return err;
+	kind = exec_probe(path, line, sizeof(line));
+	if (kind < 0)
+		return kind;
+	err = copy_strings(b, exec_argv, MAX_ARGS, &space, exec_strings + sizeof(exec_strings));
+	if (!err)
+		err = copy_strings(c, exec_envp, MAX_ENV, &space, exec_strings + sizeof(exec_strings));
+	if (err)
+		return err;
+	if (kind == 2) {
+		err = shebang(line, path, &space);
+		if (err)
+			return err;
+		kind = exec_probe(exec_argv[0], line, sizeof(line));
+		if (kind != 1)
+			return kind < 0 ? kind : -ENOEXEC;
+	}
+	if (!initrd_size || exec_check(&prog) < 0)
+		return -ENOEXEC;
+	if (!exec_argv[0]) {
+		exec_argv[0] = path;
+		exec_argv[1] = NULL;
+	}
+	prog.name = exec_argv[0];
+
+	/* The point of no return: the old program is gone. */
+	vm_release();
+	files_exec();
+	for (i = 0; i < NSIG; i++)
+		if (current.sigaction[i][0] != SIG_IGN)
+			memset(current.sigaction[i], 0, sizeof(current.sigaction[i]));
+	memset(current.tls, 0, sizeof(current.tls));
+	load_tls(current.tls);
+	current.gs = 0;
+	fpu_drop();
+	memset(current.comm, 0, sizeof(current.comm));
+	memcpy(current.comm, prog.name, strlen(prog.name) < 15 ? strlen(prog.name) : 15);
+	if (exec_program(&prog, exec_argv, exec_envp, &entry, &sp) < 0)
+		do_exit(SIGSEGV);
+	start_user_regs(task_regs(current_proc), entry, sp);
+	return 0;
+}
+/*:*/
+
+/*G:805 The end of a process.  It closes its files (which may be the last
+ * writer of a pipe somebody is reading: that reader now sees end of file),
+ * gives back its memory, hands its children to process 1, as Unix always
+ * has, and becomes a zombie: a process that is nothing any more but a pid
+ * and an exit status, kept until its parent asks for them with wait4().
+ * Its parent gets SIGCHLD.  Its kernel stack is still under our feet, which
+ * is one reason the zombie's slot is freed by the parent, not by itself.
+ *
+ * Process 1 is special: when it ends, the kernel has nothing more to do,
+ * and goes back to the boot context to turn the machine off with its
+ * status. */
+void do_exit(int code)
+{
+	struct process *parent;
+	int i;
+
+	files_close_all();
+	vm_release();
+	if (fpu_owner == current_proc)
+		fpu_owner = NULL;
+	for (i = 1; i < MAX_PROCS; i++)
+		if (procs[i].state != P_FREE && procs[i].ppid == current.pid)
+			procs[i].ppid = 1;
+	current.exit_code = code;
+	current.state = P_ZOMBIE;
+	if (current.pid == 1) {
+		struct process *me = current_proc;
+
+		init_status = code;
+		current_proc = &procs[0];
+		switch_to(&me->ksp, procs[0].ksp);
+	}
+	parent = find_process(current.ppid);
+	if (parent)
+		send_signal(parent, SIGCHLD);
+	schedule();
+	panic("a zombie was scheduled");
+}
+
+long sys_exit(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	do_exit((a & 0xFF) << 8);
+}
+/*:*/
+
+/*G:807 wait4(pid, &status, options, &rusage): which child, as in Unix, is
+ * one particular pid, -1 for any, 0 for any in the caller's process group,
+ * and -pgid for any in that group.  If one of them is a zombie, its status
+ * goes to the caller in Linux's encoding (the exit code in the second byte,
+ * or the signal that killed it in the first), and the zombie is finally
+ * gone.  If none is, WNOHANG returns 0 at once; otherwise the parent sleeps
+ * until one becomes one, and a caller with no such children at all gets
+ * ECHILD rather than an eternity. */
+#define WNOHANG 1
+
+struct wait_request {
+	int pid;
+	struct process *found;
+};
+
+static int child_matches(struct process *p, int pid)
+{
+	if (p->state == P_FREE || p->ppid != current.pid || p == current_proc)
+		return 0;
+	if (pid > 0)
+		return p->pid == pid;
+	if (pid == -1)
+		return 1;
+	return p->pgid == (pid == 0 ? current.pgid : -pid);
+}
+
+/* 1 if there is something to report: a zombie (in ->found), or no child. */
+static int child_exited(void *arg)
+{
+	struct wait_request *w = arg;
+	int i, children = 0;
+
+	w->found = NULL;
+	for (i = 1; i < MAX_PROCS; i++) {
+		if (!child_matches(&procs[i], w->pid))
+			continue;
+		children++;
+		if (procs[i].state == P_ZOMBIE) {
+			w->found = &procs[i];
+			return 1;
+		}
+	}
+	return !children;
+}
+
+long sys_wait4(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	struct wait_request w = { (s32)a, NULL };
+	long err;
+	int pid;
+
+	if (!child_exited(&w) && (c & WNOHANG))
+		return 0;
+	err = wait_event(child_exited, &w);
+	if (err)
+		return err;
+	if (!w.found)
+		return -ECHILD;
+	if (b && copy_to_user(b, &w.found->exit_code, 4))
+		return -EFAULT;
+	if (d) {
+		u32 rusage[18];
+
+		memset(rusage, 0, sizeof(rusage));
+		if (copy_to_user(d, rusage, sizeof(rusage)))
+			return -EFAULT;
+	}
+	pid = w.found->pid;
+	pgdir_free(w.found->pgdir);
+	w.found->state = P_FREE;
+	return pid;
+}
+
+long sys_waitpid(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return sys_wait4(a, b, c, 0, 0, 0);
+}
+/*:*/
+
+/*G:809 Who am I, and with whom: the pid, the parent's pid, the process
+ * group (a pipeline's processes share one, so a terminal's ^C can reach them
+ * all) and the session.  A shell without job control, which is what ash is
+ * without a terminal, uses little of it, but asks. */
+long sys_getpid(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return current.pid;
+}
+
+long sys_set_tid_address(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return current.pid;
+}
+
+long sys_getppid(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return current.ppid;
+}
+
+long sys_getpgrp(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return current.pgid;
+}
+
+long sys_getpgid(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	struct process *p = a ? find_process(a) : current_proc;
+
+	return p ? p->pgid : -ESRCH;
+}
+
+long sys_getsid(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	struct process *p = a ? find_process(a) : current_proc;
+
+	return p ? p->sid : -ESRCH;
+}
+
+long sys_setpgid(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	struct process *p = a ? find_process(a) : current_proc;
+
+	if ((s32)b < 0)
+		return -EINVAL;
+	if (!p || (p != current_proc && p->ppid != current.pid))
+		return -ESRCH;
+	if (p->pid == p->sid)
+		return -EPERM;
+	p->pgid = b ? (int)b : p->pid;
+	return 0;
+}
+
+long sys_setsid(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	int i;
+
+	for (i = 1; i < MAX_PROCS; i++)
+		if (procs[i].state != P_FREE && procs[i].pgid == current.pid)
+			return -EPERM;
+	current.sid = current.pgid = current.pid;
+	return current.pid;
+}
+/*:*/
+
+/*G:811 Signals.  Sending one sets a bit in the target's pending set, and
+ * that is all: the target notices when it next returns to user space (and
+ * a target asleep in the kernel is woken by the scheduler, G:821, to notice
+ * it sooner).  A signal whose action is "ignore" is dropped at once, unless
+ * it is blocked (the program may yet change its mind); SIGCHLD, SIGCONT,
+ * SIGURG and SIGWINCH are ignored by default, and so, in a kernel without
+ * job control, are the stop signals. */
+#define SA_SIGINFO   0x00000004
+#define SA_RESTORER  0x04000000
+#define SA_RESTART   0x10000000
+#define SA_NODEFER   0x40000000
+#define SA_RESETHAND 0x80000000
+#define SIG_DFL 0
+#define SIGBIT(sig) (1ULL << ((sig) - 1))
+#define DEFAULT_IGNORED (SIGBIT(SIGCHLD) | SIGBIT(SIGCONT) | SIGBIT(23) | SIGBIT(28) \
+			 | SIGBIT(SIGSTOP) | SIGBIT(20) | SIGBIT(21) | SIGBIT(22))
+#define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
+
+static int sig_ignored(struct process *p, int sig)
+{
+	u32 handler = p->sigaction[sig - 1][0];
+
+	if (sig == SIGKILL)
+		return 0;
+	return handler == SIG_IGN || (handler == SIG_DFL && (DEFAULT_IGNORED & SIGBIT(sig)));
+}
+
+int send_signal(struct process *p, int sig)
+{
+	if (p->state == P_FREE || p->state == P_ZOMBIE)
+		return 0;
+	if (sig_ignored(p, sig) && !(p->sigmask & SIGBIT(sig)))
+		return 0;
+	p->sigpending |= SIGBIT(sig);
+	return 0;
+}
+
+int signal_pending(void)
+{
+	return (current.sigpending & ~current.sigmask) != 0;
+}
+
+/* kill(pid, sig): a process, a process group (0 for the caller's, -pgid),
+ * or, for -1, everybody but process 1 and the caller. */
+static long kill_matching(int pid, int sig)
+{
+	int i, found = 0;
+
+	for (i = 1; i < MAX_PROCS; i++) {
+		struct process *p = &procs[i];
+
+		if (p->state == P_FREE || p->state == P_ZOMBIE)
+			continue;
+		if (pid > 0 ? p->pid != pid
+		    : pid == 0 ? p->pgid != current.pgid
+		    : pid == -1 ? (p->pid == 1 || p == current_proc)
+		    : p->pgid != -pid)
+			continue;
+		found++;
+		if (sig)
+			send_signal(p, sig);
+	}
+	return found ? 0 : -ESRCH;
+}
+
+long sys_kill(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	if (b > NSIG)
+		return -EINVAL;
+	return kill_matching((s32)a, b);
+}
+
+long sys_tgkill(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	if (c > NSIG)
+		return -EINVAL;
+	if ((s32)b <= 0)
+		return -EINVAL;
+	return kill_matching((s32)b, c);
+}
+
+long sys_rt_sigaction(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	if (a == 0 || a > NSIG || d != 8)
+		return -EINVAL;
+	if (b && (a == SIGKILL || a == SIGSTOP))
+		return -EINVAL;
+	if (c && copy_to_user(c, current.sigaction[a - 1], sizeof(current.sigaction[0])))
+		return -EFAULT;
+	if (b && copy_from_user(current.sigaction[a - 1], b, sizeof(current.sigaction[0])))
+		return -EFAULT;
+	if (b && sig_ignored(current_proc, a))
+		current.sigpending &= ~SIGBIT(a);
+	return 0;
+}
+
+long sys_rt_sigprocmask(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	u64 set;
+
+	if (d != 8)
+		return -EINVAL;
+	if (b && copy_from_user(&set, b, 8))
+		return -EFAULT;
+	if (c && copy_to_user(c, &current.sigmask, 8))
+		return -EFAULT;
+	if (!b)
+		return 0;
+	if (a == SIG_BLOCK)
+		current.sigmask |= set;
+	else if (a == SIG_UNBLOCK)
+		current.sigmask &= ~set;
+	else if (a == SIG_SETMASK)
+		current.sigmask = set;
+	else
+		return -EINVAL;
+	current.sigmask &= ~UNBLOCKABLE;
+	return 0;
+}
+
+/* rt_sigsuspend(mask): wait for a signal with this mask in place, and put
+ * the old one back only after the handler has run (do_signal saves the old
+ * one in the frame, and sigreturn restores it): ash's "wait" depends on the
+ * SIGCHLD it unblocks here reaching its handler, not the old mask. */
+static int never_true(void *unused)
+{
+	(void)unused;
+	return 0;
+}
+
+long sys_rt_sigsuspend(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	u64 set;
+
+	if (b != 8)
+		return -EINVAL;
+	if (copy_from_user(&set, a, 8))
+		return -EFAULT;
+	current.saved_sigmask = current.sigmask;
+	current.restore_sigmask = 1;
+	current.sigmask = set & ~UNBLOCKABLE;
+	wait_event(never_true, NULL);
+	return -EINTR;
+}
+/*:*/
+
+/*G:813 Delivering a signal to a handler means making the process call a
+ * function it did not call.  On the way back to user space, with its saved
+ * registers in the trap frame, we build a signal frame on its user stack: at
+ * the bottom the address the handler will return to, then the signal's
+ * number (the handler's argument), then a copy of every register the trap
+ * frame holds and the signal mask to restore.  The trap frame is changed to
+ * start the handler on that stack.  When the handler returns, it returns to
+ * glibc's restorer (SA_RESTORER), which is "pop %eax; mov $119, %eax; int
+ * $0x80": sigreturn(), which finds the frame 8 bytes below the stack pointer
+ * it arrives with, and puts every register back as it was.  The interrupted
+ * program never knows.  (A handler installed without a restorer returns into
+ * the same three instructions, written into the frame itself: the i686 has
+ * no no-execute bit to object.)  The layout past the first two words is
+ * ours to choose; only the restorer reads it.
+ *
+ * A system call that was waiting when the signal came returned
+ * -ERESTARTSYS; with SA_RESTART it is made again after the handler (%eax
+ * gets the call's number back and %eip goes back over the 2-byte "int
+ * $0x80"), otherwise it fails with EINTR.  A signal with no handler either
+ * ends the process or is ignored, and an interrupted call is then simply
+ * restarted. */
+#define FRAME_MAGIC 0x51C0FFEE
+struct sigctx {
+	struct trap_frame regs;
+	u64 mask;
+	u32 magic;
+	u8 retcode[8];
+};
+struct sigframe {                     /* sigreturn finds it at %esp - 8 */
+	u32 pretcode, sig;
+	struct sigctx ctx;
+};
+struct rt_sigframe {                  /* rt_sigreturn finds it at %esp - 4 */
+	u32 pretcode, sig, pinfo, puc;
+	u32 info[32];                 /* a siginfo_t with only si_signo */
+	struct sigctx ctx;
+};
+
+static void setup_frame(int sig, struct trap_frame *regs)
+{
+	u32 *act = current.sigaction[sig - 1];
+	int rt = (act[1] & SA_SIGINFO) != 0;
+	struct rt_sigframe frame;
+	unsigned long size = rt ? sizeof(struct rt_sigframe) : sizeof(struct sigframe);
+	unsigned long sp = ((regs->esp - size + 4) & ~15UL) - 4;
+	struct sigctx *ctx = rt ? &frame.ctx : &((struct sigframe *)&frame)->ctx;
+	unsigned long uctx = sp + ((u8 *)ctx - (u8 *)&frame);
+
+	memset(&frame, 0, sizeof(frame));
+	frame.sig = sig;
+	if (rt) {
+		frame.pinfo = sp + __builtin_offsetof(struct rt_sigframe, info);
+		frame.info[0] = sig;
+	}
+	ctx->regs = *regs;
+	ctx->mask = current.restore_sigmask ? current.saved_sigmask : current.sigmask;
+	current.restore_sigmask = 0;
+	ctx->magic = FRAME_MAGIC;
+	/* pop %eax; mov $119, %eax; int $0x80 (rt: the same without the pop) */
+	ctx->retcode[0] = 0x58;
+	ctx->retcode[1] = 0xB8;
+	ctx->retcode[2] = rt ? 173 : 119;
+	ctx->retcode[6] = 0xCD;
+	ctx->retcode[7] = 0x80;
+	frame.pretcode = (act[1] & SA_RESTORER) ? act[2]
+		: uctx + __builtin_offsetof(struct sigctx, retcode) + (rt ? 1 : 0);
+	if (copy_to_user(sp, &frame, size))
+		do_exit(SIGSEGV);
+	regs->esp = sp;
+	regs->eip = act[0];
+	regs->eax = sig;
+	regs->ecx = regs->edx = 0;
+	regs->cs = USER_CS;
+	regs->ss = regs->ds = regs->es = USER_DS;
+	current.sigmask |= ((u64)act[4] << 32 | act[3]) | ((act[1] & SA_NODEFER) ? 0 : SIGBIT(sig));
+	current.sigmask &= ~UNBLOCKABLE;
+	if (act[1] & SA_RESETHAND)
+		act[0] = SIG_DFL;
+}
+
+void do_signal(struct trap_frame *regs, long ret)
+{
+	for (;;) {
+		u64 pending = current.sigpending & ~current.sigmask;
+		int sig;
+		u32 *act;
+
+		if (!pending)
+			break;
+		for (sig = 1; !(pending & SIGBIT(sig)); sig++)
+			;
+		current.sigpending &= ~SIGBIT(sig);
+		act = current.sigaction[sig - 1];
+		if (sig_ignored(current_proc, sig))
+			continue;
+		if (act[0] == SIG_DFL)
+			do_exit(sig);
+		if (ret == -ERESTARTSYS)
+			regs->eax = (act[1] & SA_RESTART) ? current.syscall_nr : (u32)-EINTR;
+		if (ret == -ERESTARTSYS && (act[1] & SA_RESTART))
+			regs->eip -= 2;
+		setup_frame(sig, regs);
+		return;
+	}
+	if (ret == -ERESTARTSYS) {
+		regs->eax = current.syscall_nr;
+		regs->eip -= 2;
+	}
+	if (current.restore_sigmask) {
+		current.restore_sigmask = 0;
+		current.sigmask = current.saved_sigmask;
+	}
+}
+
+/* sigreturn (the frame is 8 bytes below %esp) and rt_sigreturn (4). */
+static long restore_frame(unsigned long uctx)
+{
+	struct trap_frame *regs = task_regs(current_proc);
+	struct sigctx ctx;
+	u32 flags_user = 0x40DD5;      /* AC OF DF TF SF ZF AF PF CF */
+
+	if (copy_from_user(&ctx, uctx, sizeof(ctx)) || ctx.magic != FRAME_MAGIC)
+		do_exit(SIGSEGV);
+	regs->ebx = ctx.regs.ebx;
+	regs->ecx = ctx.regs.ecx;
+	regs->edx = ctx.regs.edx;
+	regs->esi = ctx.regs.esi;
+	regs->edi = ctx.regs.edi;
+	regs->ebp = ctx.regs.ebp;
+	regs->eax = ctx.regs.eax;
+	regs->eip = ctx.regs.eip;
+	regs->esp = ctx.regs.esp;
+	regs->eflags = (regs->eflags & ~flags_user) | (ctx.regs.eflags & flags_user) | X86_EFLAGS_IF;
+	current.sigmask = ctx.mask & ~UNBLOCKABLE;
+	return regs->eax;
+}
+
+long sys_sigreturn(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return restore_frame(task_regs(current_proc)->esp - 8
+			     + __builtin_offsetof(struct sigframe, ctx));
+}
+
+long sys_rt_sigreturn(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return restore_frame(task_regs(current_proc)->esp - 4
+			     + __builtin_offsetof(struct rt_sigframe, ctx));
 }
 /*:*/
 
 /*G:650 A fault in ring 3 is the program's problem, not the kernel's: we say
- * what happened and end the process with the status a shell would show for
- * the signal Linux would have sent (128 + SIGSEGV for a protection or page
- * fault, and so on).  A page fault reaches this point only when vm_fault()
- * found nothing it may map: an address outside every range, or a write to a
- * read-only page. */
+ * what happened and end the process as the signal Linux would have sent
+ * ends it (SIGSEGV for a protection or page fault, and so on); a shell shows
+ * that as status 128 + the signal.  A page fault reaches this point only when
+ * vm_fault() found nothing it may map: an address outside every range, or a
+ * write to a read-only page. */
 void user_fault(struct trap_frame *regs, const char *what)
 {
 	int sig = SIGSEGV;
@@ -100,6 +987,7 @@ void user_fault(struct trap_frame *regs, const char *what)
 	if (regs->vector == 14)
 		printk(", cr2 %#lx", read_cr2());
 	printk("\n");
-	leave_user(128 + sig);
+	irq_enable();
+	do_exit(sig);
 }
 /*:*/

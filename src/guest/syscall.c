@@ -3,6 +3,8 @@
  * thread-local storage, the console as file descriptors 0 to 2, time and
  * sleep, identity, and polite refusals for the rest. :*/
 #include "kernel.h"
+#include "file.h"
+#include "fs.h"
 
 /*G:640 System calls, in Linux's i386 convention: the number in %eax,
  * arguments in %ebx, %ecx, %edx, %esi, %edi and %ebp, the result back in %eax,
@@ -22,154 +24,14 @@ typedef long (*syscall_t)(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f);
 #define SYSCALL(name) static long sys_##name(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 /*:*/
 
-/*G:770 The console is every file this kernel has: file descriptors 0, 1
- * and 2, reading from the keyboard and writing to the screen, as a shell's
- * would on a terminal, except that it is not a terminal (the TCGETS ioctl
- * says "not a tty", so glibc buffers a program's output in blocks, exactly
- * as it does when the output goes into a pipe).  Output goes to the console
- * straight from the user's pages, through the kernel's mapping of each, and
- * input comes into them the same way: a read waits until something has been
- * typed and returns what there is (as far as the end of the user's page),
- * as a read from a terminal does. */
-static int console_fd(u32 fd)
-{
-	return fd <= 2 && !(current.closed_fds & (1U << fd));
-}
-
-static long write_user(u32 buf, u32 len)
-{
-	u32 done = 0;
-
-	if (buf + len < buf)
-		return -EFAULT;
-	while (done < len) {
-		u32 n = PAGE_SIZE - ((buf + done) & (PAGE_SIZE - 1));
-		const char *p = user_page(buf + done, 0);
-
-		if (!p)
-			return done ? (long)done : -EFAULT;
-		if (n > len - done)
-			n = len - done;
-		console_write(p, n);
-		done += n;
-	}
-	return done;
-}
-
-SYSCALL(write)
-{
-	if (!console_fd(a) || a == 0)
-		return -EBADF;
-	return write_user(b, c);
-}
-
-SYSCALL(writev)
-{
-	u32 iov[2], i;
-	long total = 0, n;
-
-	if (!console_fd(a) || a == 0)
-		return -EBADF;
-	for (i = 0; i < c; i++) {
-		if (copy_from_user(iov, b + 8 * i, sizeof(iov)))
-			return -EFAULT;
-		n = write_user(iov[0], iov[1]);
-		if (n < 0)
-			return total ? total : n;
-		total += n;
-	}
-	return total;
-}
-
-static int console_has_input(void *unused)
-{
-	(void)unused;
-	return console_ready();
-}
-
-SYSCALL(read)
-{
-	u32 n = PAGE_SIZE - (b & (PAGE_SIZE - 1));
-	char *p;
-
-	if (a != 0 || !console_fd(a))
-		return -EBADF;
-	if (!c)
-		return 0;
-	p = user_page(b, 1);
-	if (!p)
-		return -EFAULT;
-	wait_until(console_has_input, NULL);
-	return console_read(p, c < n ? c : n);
-}
-
-SYSCALL(close)
-{
-	if (!console_fd(a))
-		return -EBADF;
-	current.closed_fds |= 1U << a;
-	return 0;
-}
-
-SYSCALL(ioctl)
-{
-	return console_fd(a) ? -ENOTTY : -EBADF;
-}
-
-SYSCALL(llseek)
-{
-	return console_fd(a) ? -ESPIPE : -EBADF;
-}
-
-SYSCALL(fcntl64)
-{
-	if (!console_fd(a))
-		return -EBADF;
-	switch (b) {
-	case F_GETFD:
-	case F_SETFD:
-	case F_SETFL:
-		return 0;
-	case F_GETFL:
-		return O_RDWR;
-	}
-	return -EINVAL;
-}
-
-/* statx(fd, "", AT_EMPTY_PATH, mask, buf) is how glibc 2.36 does fstat():
- * a character device, /dev/console's 5:1, with a pipe's block size. */
-SYSCALL(statx)
-{
-	u32 st[64];
-	char path;
-
-	if (copy_from_user(&path, b, 1))
-		return -EFAULT;
-	if (path || !(c & AT_EMPTY_PATH))
-		return -ENOENT;
-	if (!console_fd(a))
-		return -EBADF;
-	memset(st, 0, sizeof(st));
-	st[0] = 0x7FF;                  /* stx_mask: STATX_BASIC_STATS */
-	st[1] = 4096;                   /* stx_blksize */
-	st[4] = 1;                      /* stx_nlink */
-	st[7] = 0020620;                /* stx_mode (u16): S_IFCHR | rw--w---- */
-	st[32] = 5;                     /* stx_rdev_major */
-	st[33] = 1;                     /* stx_rdev_minor */
-	return copy_to_user(e, st, sizeof(st)) ? -EFAULT : 0;
-}
-/*:*/
+/*G:770 The file descriptors and what they name live in file.c now, and
+ * everything that takes a path, stat() on a descriptor included, in fs.c. :*/
 
 /*G:772 Who am I?  Process 1, user 0 in no supplementary groups, in the
  * root directory, in a kernel called Linux (glibc and busybox ask for
  * nothing more than the name; the version records where lguest entered the
  * kernel).  prctl(PR_SET_NAME) is how busybox renames
  * itself after the applet; we keep the name, since nothing shows it yet. */
-SYSCALL(getpid)
-{
-	return 1;
-}
-
 SYSCALL(zero)
 {
 	return 0;
@@ -190,13 +52,6 @@ SYSCALL(uname)
 			return -EFAULT;
 	}
 	return 0;
-}
-
-SYSCALL(getcwd)
-{
-	if (b < 2)
-		return -ERANGE;
-	return copy_to_user(a, "/", 2) ? -EFAULT : 2;
 }
 
 SYSCALL(prctl)
@@ -303,10 +158,6 @@ SYSCALL(set_thread_area)
 	return 0;
 }
 
-SYSCALL(set_tid_address)
-{
-	return 1;
-}
 /*:*/
 
 /*G:780 Time.  The Host writes the wall-clock time into lguest_data every
@@ -419,14 +270,8 @@ static long do_sleep(u32 clock, int absolute, u64 sec, u32 nsec)
 		}
 		nsec -= ns_now;
 	}
-	while (sec) {
-		nsleep(1000000000);
-		sec--;
-	}
-	ns = nsec;
-	if (ns)
-		nsleep(ns);
-	return 0;
+	ns = sec * 1000000000ULL + nsec;
+	return sleep_ns(ns) ? -EINTR : 0;
 }
 
 /* The request is a struct timespec, of 32-bit seconds or, for the _time64
@@ -460,80 +305,6 @@ SYSCALL(clock_nanosleep_time64)
 }
 /*:*/
 
-/*G:785 Signals, for now, are bookkeeping: a program installs handlers and
- * changes its mask at start-up, and expects to read back what it wrote, so
- * we keep both.  Nothing sends this process a signal yet except itself, with
- * kill() or tgkill() (that is how abort() works): a signal it ignores is
- * dropped, and any other ends it with 128 + the signal's number, the status
- * a shell would report, as if every signal had its default action.
- * Delivering to a handler needs a signal frame on the user stack and
- * sigreturn(), and waits for a program that needs it. */
-SYSCALL(rt_sigaction)
-{
-	if (a == 0 || a > NSIG || a == SIGKILL || a == SIGSTOP || d != 8)
-		return -EINVAL;
-	if (c && copy_to_user(c, current.sigaction[a - 1], sizeof(current.sigaction[0])))
-		return -EFAULT;
-	if (b && copy_from_user(current.sigaction[a - 1], b, sizeof(current.sigaction[0])))
-		return -EFAULT;
-	return 0;
-}
-
-SYSCALL(rt_sigprocmask)
-{
-	u64 set;
-
-	if (d != 8)
-		return -EINVAL;
-	if (c && copy_to_user(c, &current.sigmask, 8))
-		return -EFAULT;
-	if (!b)
-		return 0;
-	if (copy_from_user(&set, b, 8))
-		return -EFAULT;
-	if (a == SIG_BLOCK)
-		current.sigmask |= set;
-	else if (a == SIG_UNBLOCK)
-		current.sigmask &= ~set;
-	else if (a == SIG_SETMASK)
-		current.sigmask = set;
-	else
-		return -EINVAL;
-	current.sigmask &= ~((1ULL << (SIGKILL - 1)) | (1ULL << (SIGSTOP - 1)));
-	return 0;
-}
-
-static long signal_self(u32 sig)
-{
-	if (sig == 0)
-		return 0;
-	if (sig > NSIG)
-		return -EINVAL;
-	if (current.sigaction[sig - 1][0] == SIG_IGN && sig != SIGKILL && sig != SIGSTOP)
-		return 0;
-	printk("init: killed by signal %u\n", sig);
-	leave_user(128 + sig);
-}
-
-SYSCALL(kill)
-{
-	return a == 1 || a == 0 || (s32)a == -1 ? signal_self(b) : -ESRCH;
-}
-
-SYSCALL(tgkill)
-{
-	return a == 1 && b == 1 ? signal_self(c) : -ESRCH;
-}
-/*:*/
-
-/*G:790 The end of a process.  exit() and exit_group() are the same here,
- * with one thread; the status is the low byte, as in wait(). */
-SYSCALL(exit)
-{
-	leave_user(a & 0xFF);
-}
-/*:*/
-
 SYSCALL(brk)
 {
 	return vm_brk(a);
@@ -554,11 +325,6 @@ SYSCALL(mprotect)
 	return vm_mprotect(a, b, c);
 }
 
-SYSCALL(enoent)
-{
-	return -ENOENT;
-}
-
 SYSCALL(enosys)
 {
 	return -ENOSYS;
@@ -569,39 +335,65 @@ SYSCALL(enosys)
  * on the console (unless the kernel was told to be quiet) naming the call,
  * which is how the next system call this kernel needs announces itself.
  * A few calls that may fail are answered with their failure on purpose and
- * without a word: rseq() (glibc manages without), and the file-system calls
- * there is no file system behind (readlink("/proc/self/exe"), open). */
+ * without a word: rseq() (glibc manages without). */
 static const syscall_t syscalls[NR_SYSCALLS] = {
 	[1] = sys_exit,            [3] = sys_read,             [4] = sys_write,
-	[5] = sys_enoent,          [6] = sys_close,            [13] = sys_time,
-	[20] = sys_getpid,         [24] = sys_zero,            [33] = sys_enoent,
+	[5] = fs_sys_open,        [6] = sys_close,            [13] = sys_time,
+	[20] = sys_getpid,         [24] = sys_zero,            [33] = fs_sys_access,
 	[37] = sys_kill,           [45] = sys_brk,             [47] = sys_zero,
 	[49] = sys_zero,           [50] = sys_zero,            [54] = sys_ioctl,
-	[64] = sys_zero,           [76] = sys_getrlimit,       [78] = sys_gettimeofday,
-	[85] = sys_enoent,         [91] = sys_munmap,          [122] = sys_uname,
+	[64] = sys_getppid,        [76] = sys_getrlimit,       [78] = sys_gettimeofday,
+	[85] = fs_sys_readlink,        [91] = sys_munmap,          [122] = sys_uname,
 	[125] = sys_mprotect,      [140] = sys_llseek,         [146] = sys_writev,
 	[158] = sys_zero,          [162] = sys_nanosleep,      [172] = sys_prctl,
-	[174] = sys_rt_sigaction,  [175] = sys_rt_sigprocmask, [183] = sys_getcwd,
+	[174] = sys_rt_sigaction,  [175] = sys_rt_sigprocmask, [183] = fs_sys_getcwd,
 	[191] = sys_getrlimit,     [192] = sys_mmap2,          [199] = sys_zero,
 	[200] = sys_zero,          [201] = sys_zero,           [202] = sys_zero,
 	[205] = sys_zero,          [221] = sys_fcntl64,
 	[224] = sys_getpid,        [243] = sys_set_thread_area, [252] = sys_exit,
 	[258] = sys_set_tid_address, [265] = sys_clock_gettime, [267] = sys_clock_nanosleep,
-	[270] = sys_tgkill,        [295] = sys_enoent,         [311] = sys_zero,
-	[355] = sys_getrandom,     [383] = sys_statx,          [386] = sys_enosys,
+	[270] = sys_tgkill,        [295] = fs_sys_openat,        [311] = sys_zero,
+	[355] = sys_getrandom,     [383] = fs_sys_statx,         [386] = sys_enosys,
 	[403] = sys_clock_gettime64, [407] = sys_clock_nanosleep_time64,
+	/* processes, descriptors, pipes and signals: process.c and file.c */
+	[2] = sys_fork,            [7] = sys_waitpid,          [11] = sys_execve,
+	[19] = sys_lseek,          [41] = sys_dup,             [42] = sys_pipe,
+	[57] = sys_setpgid,        [63] = sys_dup2,            [65] = sys_getpgrp,
+	[66] = sys_setsid,         [114] = sys_wait4,          [119] = sys_sigreturn,
+	[120] = sys_clone,         [132] = sys_getpgid,        [145] = sys_readv,
+	[147] = sys_getsid,        [168] = sys_poll,           [173] = sys_rt_sigreturn,
+	[179] = sys_rt_sigsuspend, [190] = sys_fork,           [330] = sys_dup3,
+	[331] = sys_pipe2,
+	/* names, inodes and the disk: fs.c */
+	[8] = fs_sys_creat,        [9] = fs_sys_link,          [10] = fs_sys_unlink,
+	[12] = fs_sys_chdir,       [15] = fs_sys_chmod,        [36] = fs_sys_sync,
+	[38] = fs_sys_rename,      [39] = fs_sys_mkdir,        [40] = fs_sys_rmdir,
+	[60] = fs_sys_umask,       [83] = fs_sys_symlink,      [92] = fs_sys_truncate,
+	[93] = fs_sys_ftruncate,   [94] = fs_sys_fchmod,       [118] = fs_sys_fsync,
+	[133] = fs_sys_fchdir,     [148] = fs_sys_fsync,       [193] = fs_sys_truncate64,
+	[194] = fs_sys_ftruncate64, [195] = fs_sys_stat64,     [196] = fs_sys_lstat64,
+	[197] = fs_sys_fstat64,    [198] = fs_sys_lchown32,    [207] = fs_sys_fchown32,
+	[212] = fs_sys_chown32,    [220] = fs_sys_getdents64,  [296] = fs_sys_mkdirat,
+	[298] = fs_sys_fchownat,   [300] = fs_sys_fstatat64,   [301] = fs_sys_unlinkat,
+	[302] = fs_sys_renameat,   [303] = fs_sys_linkat,      [304] = fs_sys_symlinkat,
+	[305] = fs_sys_readlinkat, [306] = fs_sys_fchmodat,    [307] = fs_sys_faccessat,
+	[320] = fs_sys_utimensat,  [353] = fs_sys_renameat2,   [412] = fs_sys_utimensat_time64,
+	[439] = fs_sys_faccessat2,
 };
 
+/* On the way out, any signal that is pending is delivered (process.c). */
 void do_syscall(struct trap_frame *regs)
 {
 	u32 nr = regs->eax;
 
+	current.syscall_nr = nr;
 	if (nr < NR_SYSCALLS && syscalls[nr]) {
 		regs->eax = syscalls[nr](regs->ebx, regs->ecx, regs->edx, regs->esi, regs->edi,
 					 regs->ebp);
-		return;
+	} else {
+		printk("syscall %u not implemented\n", nr);
+		regs->eax = -ENOSYS;
 	}
-	printk("syscall %u not implemented\n", nr);
-	regs->eax = -ENOSYS;
+	do_signal(regs, regs->eax);
 }
 /*:*/

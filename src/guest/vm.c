@@ -4,8 +4,6 @@
  * copies between the kernel and user memory. :*/
 #include "kernel.h"
 
-#define MAX_VMAS 64
-
 /*G:720 A program's address space is a short list of ranges, Linux's
  * "virtual memory areas": start, end and what the program may do there
  * (read, write, execute, as PROT_* bits).  A page inside a range need not
@@ -19,14 +17,8 @@
  * its middle, mprotect of its first page) first cuts it at the edges of the
  * change, so that every operation works on whole ranges.  We never merge
  * neighbours again; a program would have to work hard to fill 64 slots. */
-struct vma {
-	unsigned long start, end;
-	unsigned int prot;
-};
-
-static struct vma vmas[MAX_VMAS];
-static unsigned int nr_vmas;
-unsigned long brk_start, brk_cur;
+#define vmas (current.mm_vmas)
+#define nr_vmas (current.mm_nr_vmas)
 
 static struct vma *find_vma(unsigned long addr)
 {
@@ -376,5 +368,115 @@ void vm_release(void)
 	}
 	lazy_mode_leave();
 	brk_start = brk_cur = 0;
+}
+/*:*/
+
+/*G:740 Strings from user space (a path, an argument of execve) have no
+ * length until we find their end, so they are copied a byte at a time until
+ * the NUL, page by page, and refused if they do not fit. */
+long strncpy_from_user(char *dst, unsigned long src, unsigned long size)
+{
+	unsigned long n;
+
+	for (n = 0; n < size; n++) {
+		const char *p = user_page(src + n, 0);
+
+		if (!p)
+			return -EFAULT;
+		if (!(dst[n] = *p))
+			return n;
+	}
+	return -ENAMETOOLONG;
+}
+/*:*/
+
+/*G:742 Every process has a page directory of its own.  Its upper quarter,
+ * from PAGE_OFFSET up, is the kernel, and is the same in every directory:
+ * the entries point at the same page tables, so a change to the kernel's
+ * mappings made through any directory is seen through all of them.  The
+ * lower three quarters are the process's, and start empty.  The first
+ * directory the kernel built for itself (mm_init) is the model for the kernel
+ * half. */
+static unsigned long *model_pgdir;
+
+unsigned long *pgdir_new(void)
+{
+	unsigned long *pgdir = try_alloc_page();
+
+	if (!model_pgdir)
+		model_pgdir = kernel_pgdir;
+	if (pgdir)
+		memcpy(pgdir + (PAGE_OFFSET >> 22), model_pgdir + (PAGE_OFFSET >> 22),
+		       (1024 - (PAGE_OFFSET >> 22)) * sizeof(unsigned long));
+	return pgdir;
+}
+
+/* A reaped process's directory and its user page tables (the pages they
+ * mapped went back when it exited, in vm_release()). */
+void pgdir_free(unsigned long *pgdir)
+{
+	unsigned int i;
+
+	for (i = 0; i < (PAGE_OFFSET >> 22); i++)
+		if (pgdir[i] & PTE_PRESENT)
+			free_page(__va(pgdir[i] & ~0xFFFUL));
+	free_page(pgdir);
+}
+/*:*/
+
+/*G:745 fork() copies the address space: the same ranges, and for every page
+ * that exists a private copy with the same contents and rights (the pages of
+ * the initrd that a program's code is mapped from are read-only and simply
+ * shared).  Linux would share everything and copy a page only when one side
+ * writes it; copying at once is simpler and, for a busybox whose writable
+ * memory is a few dozen pages, not much slower.
+ *
+ * The child's entries are written into its own directory by pointing
+ * map_page() at it for a moment; that directory has never been loaded, and
+ * will be flushed when it is (see sched.c), so the hypercalls map_page()
+ * makes about it change nothing the Host is using. */
+static unsigned long pte_in(unsigned long *pgdir, unsigned long va)
+{
+	unsigned long pde = pgdir[va >> 22];
+
+	if (!(pde & PTE_PRESENT))
+		return 0;
+	return ((unsigned long *)__va(pde & ~0xFFFUL))[(va >> PAGE_SHIFT) & 1023];
+}
+
+int vm_fork(struct process *child)
+{
+	unsigned long *parent_pgdir = kernel_pgdir, va, pte, pa;
+	unsigned int i;
+	int err = 0;
+
+	memcpy(child->mm_vmas, vmas, sizeof(child->mm_vmas));
+	child->mm_nr_vmas = nr_vmas;
+	child->mm_brk_start = brk_start;
+	child->mm_brk_cur = brk_cur;
+	lazy_mode_enter();
+	for (i = 0; i < nr_vmas && !err; i++) {
+		for (va = vmas[i].start; va < vmas[i].end; va += PAGE_SIZE) {
+			pte = pte_in(parent_pgdir, va);
+			if (!(pte & PTE_PRESENT))
+				continue;
+			pa = pte & ~0xFFFUL;
+			if (page_is_private(pa)) {
+				void *copy = try_alloc_page();
+
+				if (!copy) {
+					err = -ENOMEM;
+					break;
+				}
+				memcpy(copy, __va(pa), PAGE_SIZE);
+				pa = __pa(copy);
+			}
+			kernel_pgdir = child->pgdir;
+			map_page(va, pa, pte & 0xFFFUL);
+			kernel_pgdir = parent_pgdir;
+		}
+	}
+	lazy_mode_leave();
+	return err;
 }
 /*:*/

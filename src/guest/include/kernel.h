@@ -180,36 +180,122 @@ typedef long long s64;
 #define SIGSTOP 19
 #define NR_SYSCALLS 440
 
-/* process.c: the one user process. */
+/* process.c, sched.c, file.c: processes, their memory and their files. */
+#define MAX_PROCS 32
+#define MAX_VMAS  64
+#define NR_OPEN   64
+#define KSTACK_PAGES 2
+#define ECHILD   10
+#define EAGAIN   11
+#define E2BIG     7
+#define ENOEXEC   8
+#define EINTR     4
+#define EMFILE   24
+#define EPIPE    32
+#define ENXIO     6
+#define EACCES   13
+#define ENAMETOOLONG 36
+#define ERESTARTSYS 512          /* kernel-internal: restart if SA_RESTART */
+#define SIGINT   2
+#define SIGQUIT  3
+#define SIGPIPE 13
+#define SIGTERM 15
+#define SIGCHLD 17
+#define SIGCONT 18
 struct user_program {
 	const char *name;
 	const u8 *image;
 	unsigned long size;
 };
+struct vma {
+	unsigned long start, end;
+	unsigned int prot;
+};
+struct file;
+enum proc_state { P_FREE, P_RUNNABLE, P_SLEEPING, P_ZOMBIE };
 struct process {
+	int pid, ppid, pgid, sid;
+	enum proc_state state;
+	int exit_code;                /* wait4's status word, once a zombie */
 	u64 tls[LGUEST_TLS_ENTRIES];  /* its GDT entries 6 to 8 */
+	u32 gs;                       /* its %gs selector while it is switched out */
 	int fpu_used;                 /* has it had its FNINIT? */
-	u32 closed_fds;               /* which of 0, 1, 2 it closed */
+	u8 fpu[108];                  /* FNSAVE's image, when another owns the FPU */
 	char comm[16];                /* prctl(PR_SET_NAME) */
 	u32 sigaction[NSIG][5];       /* handler, flags, restorer, mask */
-	u64 sigmask;
+	u64 sigmask, sigpending, saved_sigmask;
+	int restore_sigmask;          /* rt_sigsuspend: put saved_sigmask back */
+	u32 syscall_nr;               /* for restarting an interrupted call */
+	unsigned long ksp;            /* kernel %esp while switched out */
+	u8 *kstack;                   /* KSTACK_PAGES pages */
+	unsigned long *pgdir;         /* user half its own, kernel half shared */
+	int pgdir_fresh;              /* not yet loaded: the Host may cache a stale shadow */
+	struct vma mm_vmas[MAX_VMAS];  /* vm.c calls them vmas, nr_vmas, ... */
+	unsigned int mm_nr_vmas;
+	unsigned long mm_brk_start, mm_brk_cur;
+	struct file *fds[NR_OPEN];
+	u64 cloexec;                  /* FD_CLOEXEC, one bit per descriptor */
+	u32 cwd;                      /* inode number of the working directory */
+	int (*wait_cond)(void *);     /* what it sleeps for, P_SLEEPING */
+	void *wait_arg;
+	u64 wake_ns;                  /* or until when (0: no deadline) */
 };
-extern struct process current;
+extern struct process *current_proc;
+#define current (*current_proc)
+extern struct process procs[MAX_PROCS];
+#define brk_start (current.mm_brk_start)
+#define brk_cur   (current.mm_brk_cur)
 int run_program(const struct user_program *prog, char *const argv[]);
 void user_fault(struct trap_frame *regs, const char *what) __attribute__((noreturn));
 void fpu_first_use(void);
 void lguest_init(const u8 *boot);
+void do_exit(int code) __attribute__((noreturn));
+int send_signal(struct process *p, int sig);
+int signal_pending(void);
+void do_signal(struct trap_frame *regs, long ret);
+struct process *find_process(int pid);
+/* sched.c */
+void schedule(void);
+long wait_event(int (*cond)(void *), void *arg);
+long wait_event_until(int (*cond)(void *), void *arg, u64 deadline_ns);
+long sleep_ns(u64 ns);
+u64 monotonic_ns(void);
+u64 fresh_ns(void);
+void switch_to(unsigned long *prev_ksp, unsigned long next_ksp);
+void ret_from_fork(void);
+void activate_process(struct process *p);
+/* file.c */
+void files_fork(struct process *child);
+void files_close_all(void);
+void files_exec(void);
+void console_files_init(void);
+
+/* Each system call outside syscall.c's own table is declared this way. */
+#define DECLARE_SYSCALL(name) long sys_##name(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+DECLARE_SYSCALL(read); DECLARE_SYSCALL(write); DECLARE_SYSCALL(readv);
+DECLARE_SYSCALL(writev); DECLARE_SYSCALL(close); DECLARE_SYSCALL(dup);
+DECLARE_SYSCALL(dup2); DECLARE_SYSCALL(dup3); DECLARE_SYSCALL(fcntl64);
+DECLARE_SYSCALL(pipe); DECLARE_SYSCALL(pipe2); DECLARE_SYSCALL(ioctl);
+DECLARE_SYSCALL(llseek); DECLARE_SYSCALL(lseek); DECLARE_SYSCALL(poll);
+DECLARE_SYSCALL(fork); DECLARE_SYSCALL(clone); DECLARE_SYSCALL(execve);
+DECLARE_SYSCALL(wait4); DECLARE_SYSCALL(waitpid); DECLARE_SYSCALL(exit);
+DECLARE_SYSCALL(getpid); DECLARE_SYSCALL(getppid); DECLARE_SYSCALL(getpgrp);
+DECLARE_SYSCALL(setpgid); DECLARE_SYSCALL(getpgid); DECLARE_SYSCALL(setsid);
+DECLARE_SYSCALL(getsid); DECLARE_SYSCALL(kill); DECLARE_SYSCALL(tgkill);
+DECLARE_SYSCALL(rt_sigaction); DECLARE_SYSCALL(rt_sigprocmask);
+DECLARE_SYSCALL(rt_sigsuspend); DECLARE_SYSCALL(sigreturn);
+DECLARE_SYSCALL(rt_sigreturn); DECLARE_SYSCALL(set_tid_address);
 
 /* syscall.c */
 void do_syscall(struct trap_frame *regs);
 
 /* exec.c */
-int exec_program(const struct user_program *prog, char *const argv[],
+int exec_program(const struct user_program *prog, char *const argv[], char *const envp[],
 		 unsigned long *entry, unsigned long *sp);
+int exec_check(const struct user_program *prog);
 u32 random_u32(void);
 
 /* vm.c: the process's address space. */
-extern unsigned long brk_start, brk_cur;
 int vma_add(unsigned long start, unsigned long end, unsigned int prot);
 unsigned int vma_prot(unsigned long addr);
 unsigned long prot_pte_flags(unsigned int prot);
@@ -217,12 +303,16 @@ int vm_fault(unsigned long addr, int write);
 void *user_page(unsigned long addr, int write);
 int copy_to_user(unsigned long uaddr, const void *kbuf, unsigned long len);
 int copy_from_user(void *kbuf, unsigned long uaddr, unsigned long len);
+long strncpy_from_user(char *dst, unsigned long src, unsigned long size);
 long vm_brk(unsigned long addr);
 long vm_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 	    unsigned long flags, unsigned long fd, unsigned long pgoff);
 long vm_munmap(unsigned long start, unsigned long len);
 long vm_mprotect(unsigned long start, unsigned long len, unsigned long prot);
 void vm_release(void);
+unsigned long *pgdir_new(void);
+void pgdir_free(unsigned long *pgdir);
+int vm_fork(struct process *child);
 
 /* cmdline.c */
 extern int quiet;
@@ -265,6 +355,7 @@ extern const struct lguest_driver console_driver, block_driver;
 void console_write(const char *s, unsigned long len);
 int console_read(char *buf, unsigned long len);
 int console_ready(void);
+int console_eof(void);
 int block_read(unsigned int sector, void *buf, unsigned long bytes);
 int block_write(unsigned int sector, const void *buf, unsigned long bytes);
 unsigned long block_sectors(void);

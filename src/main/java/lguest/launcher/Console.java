@@ -15,6 +15,12 @@ final class Console extends Device {
     private final long[] ctrlC = new long[3];
     private int ctrlCs;
     volatile boolean quit;
+    /** Standard input has ended; {@link #eofSent} once the Guest has been told. */
+    private volatile boolean eof, eofSent;
+    /** The Guest's buffer we last filled: not to be filled again until it is free. */
+    private int lastDma = -1;
+    /** The used_len that means "end of input" (see L:325). */
+    static final int CONSOLE_EOF = 0xFFFFFFFF;
 
     Console(OutputStream out) {
         super(LGUEST_DEVICE_T_CONSOLE, LGUEST_DEVICE_F_RANDOMNESS);
@@ -54,18 +60,22 @@ final class Console extends Device {
             try {
                 while (true) {
                     int n = in.read(buf);
-                    if (n <= 0) break;
+                    if (n < 0) {
+                        eof = true;
+                        n = 0;
+                    }
                     synchronized (input) {
                         for (int i = 0; i < n; i++) {
                             input.add(buf[i]);
                             if (buf[i] == 3 && threeCtrlC()) quit = true;
                         }
                     }
-                    l.dev.write(LHREQ_BREAK, 1);
+                    if (n > 0 || driverOk(l)) l.dev.write(LHREQ_BREAK, 1);
                     while (pending() && !quit && !l.finished) {
                         Thread.sleep(20);
-                        l.dev.write(LHREQ_BREAK, 1);
+                        if (n > 0 || driverOk(l)) l.dev.write(LHREQ_BREAK, 1);
                     }
+                    if (eof) break;
                 }
             } catch (IOException | InterruptedException e) {
                 /* Input is gone: the Guest simply gets no more. */
@@ -84,7 +94,7 @@ final class Console extends Device {
 
     boolean pending() {
         synchronized (input) {
-            return !input.isEmpty();
+            return !input.isEmpty() || (eof && !eofSent);
         }
     }
 
@@ -94,7 +104,11 @@ final class Console extends Device {
      * the input waits and the waker knocks again a little later. */
     void deliverInput(Launcher l) {
         synchronized (input) {
-            if (input.isEmpty()) return;
+            if (lastDma != -1 && l.mem.read32(lastDma + DMA_USED_LEN) != 0) return;
+            if (input.isEmpty()) {
+                if (eof && !eofSent) deliverEof(l);
+                return;
+            }
             long dma = l.dev.write(LHREQ_GETDMA, key());
             if (dma < 0) return;
             int udma = (int) dma;
@@ -110,7 +124,45 @@ final class Console extends Device {
             }
             l.mem.write32(udma + DMA_USED_LEN, total);
             l.dev.write(LHREQ_IRQ, irq);
+            lastDma = udma;
         }
+    }
+    /*:*/
+
+    /*L:325 The end of standard input, which lguest never had to tell its Guest:
+     * a terminal does not end.  Ours can be a pipe or a file, and then a shell in
+     * the Guest should see end of file and exit.  So this is our one addition to
+     * lguest's console: once every byte is in, the Launcher fills the Guest's
+     * buffer once more, with no bytes and the impossible length 0xFFFFFFFF in
+     * used_len, which no buffer can hold, and the Guest's driver takes it to mean
+     * "no more, ever" (D:315).  A zero length would not do: 0 is how the Guest
+     * says its buffer is free.
+     *
+     * Both this and ordinary input wait until the Guest has emptied the buffer we
+     * filled last (its used_len is 0 again): GETDMA hands out a buffer that is
+     * still full when there is no free one, and writing into it would lose what
+     * the Guest has not read yet, or replace the last line of a script with the
+     * end of the file.
+     *
+     * The end is only worth a BREAK once the Guest's console driver is there to
+     * hear it (DRIVER_OK in the device's status, L:150): most Guests start with an
+     * empty standard input, and a Guest with no console driver at all would
+     * otherwise be broken out of its run fifty times a second, for nothing. */
+    private boolean driverOk(Launcher l) {
+        int status = l.mem.read16(l.memBytes + index * DESC_SIZE + DESC_STATUS);
+        return (status & LGUEST_DEVICE_S_DRIVER_OK) != 0;
+    }
+
+    private void deliverEof(Launcher l) {
+        if (!driverOk(l)) return;
+        long dma = l.dev.write(LHREQ_GETDMA, key());
+        if (dma < 0) return;
+        int udma = (int) dma;
+        int irq = l.mem.read32(udma + DMA_USED_LEN);
+        l.mem.write32(udma + DMA_USED_LEN, CONSOLE_EOF);
+        l.dev.write(LHREQ_IRQ, irq);
+        lastDma = udma;
+        eofSent = true;
     }
     /*:*/
 }

@@ -1,0 +1,777 @@
+/*P:136 src/guest/file.c is the process side of include/file.h: open files
+ * as the kernel keeps them (struct file, shared by every descriptor that dup
+ * or fork made from one open), each process's table of 64 descriptors, and
+ * the two kinds of file that need no file system: the console and the pipe.
+ * The system calls that work on a descriptor whatever it names (read, write,
+ * close, dup, fcntl, poll, ...) are here too; the ones that work on names are
+ * the file system's. :*/
+#include "file.h"
+
+#define O_WRONLY   01
+#define O_ACCMODE  03
+#define O_NONBLOCK 04000
+#define O_APPEND   02000
+#define O_CLOEXEC  02000000
+#define F_DUPFD    0
+#define F_DUPFD_CLOEXEC 1030
+#define FD_CLOEXEC 1
+#define POLLIN   0x001
+#define POLLOUT  0x004
+#define POLLERR  0x008
+#define POLLHUP  0x010
+#define POLLNVAL 0x020
+#define MAX_FILES 256
+#define MAX_PIPES 32
+#define PIPE_SIZE PAGE_SIZE
+
+/*G:825 An open file is a small structure with a reference count: a
+ * descriptor holds one reference, dup() makes another descriptor with another
+ * reference to the same structure, and fork() gives the child a reference for
+ * every descriptor it inherits.  That is why, after fork(), parent and child
+ * share one file offset, and why "exec >file" in a subshell moves the offset
+ * its parent sees: Unix has always worked so, and shell scripts depend on it.
+ * The structures come from a fixed pool; a kernel that runs a shell and a few
+ * of its children rarely has more than a dozen open. */
+static struct file file_pool[MAX_FILES];
+
+struct file *file_new(const struct file_ops *ops, void *priv, u32 flags)
+{
+	unsigned int i;
+
+	for (i = 0; i < MAX_FILES; i++) {
+		if (file_pool[i].refs == 0) {
+			struct file *f = &file_pool[i];
+
+			f->ops = ops;
+			f->refs = 1;
+			f->flags = flags & ~O_CLOEXEC;
+			f->pos = 0;
+			f->priv = priv;
+			return f;
+		}
+	}
+	return NULL;
+}
+
+void file_get(struct file *f)
+{
+	f->refs++;
+}
+
+void file_put(struct file *f)
+{
+	if (--f->refs == 0 && f->ops->release)
+		f->ops->release(f);
+}
+/*:*/
+
+/*G:827 The descriptor table is an array of pointers per process, with the
+ * close-on-exec flag beside it as a bitmap: FD_CLOEXEC belongs to the
+ * descriptor, not to the open file, so two dups of one file can disagree
+ * about it.  A new descriptor is always the lowest free one at or above some
+ * minimum, a rule so old that shells rely on it ("close(1); dup(fd)" is how a
+ * redirection was written before dup2 existed). */
+static int fd_set_slot(int fd, struct file *f, int cloexec)
+{
+	current.fds[fd] = f;
+	if (cloexec)
+		current.cloexec |= 1ULL << fd;
+	else
+		current.cloexec &= ~(1ULL << fd);
+	return fd;
+}
+
+int fd_install(struct file *f, int min_fd, int cloexec)
+{
+	int fd;
+
+	for (fd = min_fd < 0 ? 0 : min_fd; fd < NR_OPEN; fd++)
+		if (!current.fds[fd])
+			return fd_set_slot(fd, f, cloexec);
+	return -EMFILE;
+}
+
+struct file *fd_file(int fd)
+{
+	return fd >= 0 && fd < NR_OPEN ? current.fds[fd] : NULL;
+}
+
+static long fd_close(int fd)
+{
+	struct file *f = fd_file(fd);
+
+	if (!f)
+		return -EBADF;
+	current.fds[fd] = NULL;
+	current.cloexec &= ~(1ULL << fd);
+	file_put(f);
+	return 0;
+}
+
+u32 cwd_inode(void)
+{
+	return current.cwd ? current.cwd : 2;
+}
+
+void set_cwd_inode(u32 ino)
+{
+	current.cwd = ino;
+}
+
+/* fork(): the child gets a reference to each of its parent's files. */
+void files_fork(struct process *child)
+{
+	int fd;
+
+	for (fd = 0; fd < NR_OPEN; fd++)
+		if ((child->fds[fd] = current.fds[fd]))
+			file_get(child->fds[fd]);
+	child->cloexec = current.cloexec;
+	child->cwd = current.cwd;
+}
+
+void files_close_all(void)
+{
+	int fd;
+
+	for (fd = 0; fd < NR_OPEN; fd++)
+		fd_close(fd);
+}
+
+/* execve(): the descriptors marked close-on-exec go (ash keeps its saved
+ * copies of 0, 1 and 2 at 10 and up that way, so a command it runs never
+ * sees them). */
+void files_exec(void)
+{
+	int fd;
+
+	for (fd = 0; fd < NR_OPEN; fd++)
+		if (current.cloexec & (1ULL << fd))
+			fd_close(fd);
+}
+/*:*/
+
+/*G:829 The console becomes a file like any other.  Reading waits until the
+ * keyboard (the Launcher's standard input) has something, or has ended:
+ * after the end every read returns 0, which is how "printf 'echo hi\n' |
+ * bin/lguest ... -- sh" ends its shell.  There is no terminal behind it, so
+ * every ioctl says "not a tty" (busybox's ash then runs non-interactively,
+ * without job control, exactly as it does when its input is a pipe).  Its
+ * stat is /dev/console's, a character device 5:1. */
+static int console_readable(void *unused)
+{
+	(void)unused;
+	return console_ready() || console_eof();
+}
+
+static long console_file_read(struct file *f, char *buf, u32 len)
+{
+	long err;
+
+	if (!console_readable(NULL) && (f->flags & O_NONBLOCK))
+		return -EAGAIN;
+	err = wait_event(console_readable, NULL);
+	if (err)
+		return err;
+	return console_read(buf, len);
+}
+
+static long console_file_write(struct file *f, const char *buf, u32 len)
+{
+	(void)f;
+	console_write(buf, len);
+	return len;
+}
+
+static long console_file_stat(struct file *f, struct kstat *st)
+{
+	(void)f;
+	memset(st, 0, sizeof(*st));
+	st->mode = 0020620;
+	st->nlink = 1;
+	st->rdev = (5 << 8) | 1;
+	st->blksize = 4096;
+	return 0;
+}
+
+static long console_file_ioctl(struct file *f, u32 cmd, u32 arg)
+{
+	(void)f;
+	(void)cmd;
+	(void)arg;
+	return -ENOTTY;
+}
+
+static const struct file_ops console_ops = {
+	.read = console_file_read,
+	.write = console_file_write,
+	.stat = console_file_stat,
+	.ioctl = console_file_ioctl,
+};
+
+
+/* The first process starts with the console open as 0, 1 and 2: one open
+ * file, three descriptors, as a getty would leave them. */
+void console_files_init(void)
+{
+	struct file *f = file_new(&console_ops, NULL, O_RDWR);
+
+	if (!f)
+		panic("no file for the console");
+	fd_set_slot(0, f, 0);
+	file_get(f);
+	fd_set_slot(1, f, 0);
+	file_get(f);
+	fd_set_slot(2, f, 0);
+}
+/*:*/
+
+/*G:831 Three more character devices, for programs that expect them:
+ * /dev/null, which swallows what is written and has nothing to read (ash
+ * gives it to a background command as its standard input), /dev/zero,
+ * endless zeroes, and /dev/tty, which for a kernel with one console is the
+ * console.  They are found by their device numbers, as Linux finds them, so
+ * that a /dev on the disk works the same as the names we know without one. */
+static long null_read(struct file *f, char *buf, u32 len)
+{
+	return 0;
+}
+
+static long null_write(struct file *f, const char *buf, u32 len)
+{
+	return len;
+}
+
+static long zero_read(struct file *f, char *buf, u32 len)
+{
+	memset(buf, 0, len);
+	return len;
+}
+
+static long mem_seek(struct file *f, s64 offset, int whence)
+{
+	f->pos = 0;
+	return 0;
+}
+
+static long mem_stat(struct file *f, struct kstat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->mode = 0020666;
+	st->nlink = 1;
+	st->rdev = (1 << 8) | (f->ops->read == zero_read ? 5 : 3);
+	st->blksize = 4096;
+	return 0;
+}
+
+static const struct file_ops null_ops = {
+	.read = null_read, .write = null_write, .lseek = mem_seek, .stat = mem_stat,
+};
+static const struct file_ops zero_ops = {
+	.read = zero_read, .write = null_write, .lseek = mem_seek, .stat = mem_stat,
+};
+
+struct file *chrdev_open(u32 rdev, u32 flags)
+{
+	const struct file_ops *ops;
+	struct file *f;
+
+	switch (rdev) {
+	case (1 << 8) | 3: ops = &null_ops; break;
+	case (1 << 8) | 5: ops = &zero_ops; break;
+	case (5 << 8) | 0:
+	case (5 << 8) | 1: ops = &console_ops; break;
+	default: return ERR_PTR(-ENXIO);
+	}
+	f = file_new(ops, NULL, flags);
+	return f ? f : ERR_PTR(-ENOMEM);
+}
+
+struct file *dev_open(const char *path, u32 flags)
+{
+	static const struct { const char *name; u32 rdev; } devs[] = {
+		{ "/dev/null", (1 << 8) | 3 }, { "/dev/zero", (1 << 8) | 5 },
+		{ "/dev/console", (5 << 8) | 1 }, { "/dev/tty", (5 << 8) | 0 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(devs) / sizeof(devs[0]); i++)
+		if (strlen(path) == strlen(devs[i].name)
+		    && !memcmp(path, devs[i].name, strlen(path)))
+			return chrdev_open(devs[i].rdev, flags);
+	return NULL;
+}
+
+/*:*/
+
+/*G:833 A pipe is a page of memory used as a ring, with two open files on
+ * it: one that reads, one that writes.  Its whole behaviour is four rules, and
+ * every shell pipeline depends on all of them:
+ *
+ *   - a read of an empty pipe waits, unless nobody can write to it any more,
+ *     in which case it returns 0: end of file.  "echo a | cat" ends because
+ *     echo's exit closes the last writer;
+ *   - a write to a full pipe waits until the reader has made room;
+ *   - a write with no reader left gets SIGPIPE, and -EPIPE if it survives
+ *     that, which is how "seq 1 1000000 | head -1" stops seq;
+ *   - a read returns what is there, not what was asked for.
+ *
+ * "Nobody can write" is counted in open files, not descriptors: a writer
+ * that is still open in some forgotten descriptor (the shell's own copy, a
+ * child that inherited it) keeps the reader waiting forever, which is why
+ * shells close so carefully after fork(). */
+struct pipe {
+	char *buf;
+	u32 head, tail;           /* free-running: bytes in = head - tail */
+	int readers, writers;
+};
+static struct pipe pipes[MAX_PIPES];
+
+static int pipe_readable(void *arg)
+{
+	struct pipe *p = arg;
+
+	return p->head != p->tail || p->writers == 0;
+}
+
+static int pipe_writable(void *arg)
+{
+	struct pipe *p = arg;
+
+	return p->head - p->tail < PIPE_SIZE || p->readers == 0;
+}
+
+static long pipe_read(struct file *f, char *buf, u32 len)
+{
+	struct pipe *p = f->priv;
+	u32 n = 0;
+	long err;
+
+	if (!pipe_readable(p) && (f->flags & O_NONBLOCK))
+		return -EAGAIN;
+	err = wait_event(pipe_readable, p);
+	if (err)
+		return err;
+	while (n < len && p->tail != p->head)
+		buf[n++] = p->buf[p->tail++ % PIPE_SIZE];
+	return n;
+}
+
+static long pipe_write(struct file *f, const char *buf, u32 len)
+{
+	struct pipe *p = f->priv;
+	u32 n = 0;
+	long err;
+
+	while (n < len) {
+		if (p->readers == 0) {
+			send_signal(current_proc, SIGPIPE);
+			return n ? (long)n : -EPIPE;
+		}
+		if (!pipe_writable(p) && (f->flags & O_NONBLOCK))
+			return n ? (long)n : -EAGAIN;
+		err = wait_event(pipe_writable, p);
+		if (err)
+			return n ? (long)n : err;
+		while (n < len && p->head - p->tail < PIPE_SIZE)
+			p->buf[p->head++ % PIPE_SIZE] = buf[n++];
+	}
+	return n;
+}
+
+static void pipe_release(struct file *f)
+{
+	struct pipe *p = f->priv;
+
+	if ((f->flags & O_ACCMODE) == O_WRONLY)
+		p->writers--;
+	else
+		p->readers--;
+	if (!p->readers && !p->writers) {
+		free_page(p->buf);
+		p->buf = NULL;
+	}
+}
+
+static long pipe_stat(struct file *f, struct kstat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->ino = 0x10000 + (struct pipe *)f->priv - pipes;
+	st->mode = 0010600;       /* S_IFIFO | rw------- */
+	st->nlink = 1;
+	st->blksize = PAGE_SIZE;
+	return 0;
+}
+
+static const struct file_ops pipe_read_ops = {
+	.read = pipe_read, .stat = pipe_stat, .release = pipe_release,
+};
+static const struct file_ops pipe_write_ops = {
+	.write = pipe_write, .stat = pipe_stat, .release = pipe_release,
+};
+
+static long do_pipe(u32 ufds, u32 flags)
+{
+	struct pipe *p = NULL;
+	struct file *r, *w;
+	int fds[2], i;
+
+	if (flags & ~(O_CLOEXEC | O_NONBLOCK))
+		return -EINVAL;
+	for (i = 0; i < MAX_PIPES; i++)
+		if (!pipes[i].buf) {
+			p = &pipes[i];
+			break;
+		}
+	if (!p || !(p->buf = try_alloc_page()))
+		return -EMFILE;
+	p->head = p->tail = 0;
+	p->readers = p->writers = 1;
+	r = file_new(&pipe_read_ops, p, flags & O_NONBLOCK);
+	w = file_new(&pipe_write_ops, p, O_WRONLY | (flags & O_NONBLOCK));
+	if (!r || !w) {
+		if (r)
+			file_put(r);
+		else
+			p->readers = 0;
+		if (w)
+			file_put(w);
+		else
+			p->writers = 0;
+		if (p->buf && !p->readers && !p->writers) {
+			free_page(p->buf);
+			p->buf = NULL;
+		}
+		return -EMFILE;
+	}
+	fds[0] = fd_install(r, 0, flags & O_CLOEXEC);
+	fds[1] = fds[0] < 0 ? -EMFILE : fd_install(w, 0, flags & O_CLOEXEC);
+	if (fds[1] < 0 || copy_to_user(ufds, fds, sizeof(fds))) {
+		if (fds[0] >= 0)
+			fd_close(fds[0]);
+		else
+			file_put(r);
+		if (fds[1] >= 0)
+			fd_close(fds[1]);
+		else
+			file_put(w);
+		return fds[1] < 0 ? -EMFILE : -EFAULT;
+	}
+	return 0;
+}
+
+long sys_pipe(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return do_pipe(a, 0);
+}
+
+long sys_pipe2(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return do_pipe(a, b);
+}
+/*:*/
+
+/*G:835 read() and write() on any descriptor.  The file's operations take
+ * kernel buffers, and we give them the kernel's own view of the user's pages
+ * (every physical page is also mapped at PAGE_OFFSET), one page at a time, so
+ * nothing is copied twice.  A read stops at the first short piece: a pipe or
+ * the console returns what it has, and asking again could wait for more that
+ * never comes.  So after a full piece it goes on only if that cannot wait: a
+ * file that can seek never waits, and a pipe or the console is asked first
+ * whether it has more (poll's question, G:839). */
+static u32 file_poll(struct file *f);
+
+static long rw_user(struct file *f, u32 buf, u32 len, int writing)
+{
+	u32 done = 0;
+	long n;
+
+	if (buf + len < buf)
+		return -EFAULT;
+	while (done < len) {
+		u32 chunk = PAGE_SIZE - ((buf + done) & (PAGE_SIZE - 1));
+		char *p = user_page(buf + done, !writing);
+
+		if (!p)
+			return done ? (long)done : -EFAULT;
+		if (chunk > len - done)
+			chunk = len - done;
+		n = writing ? f->ops->write(f, p, chunk) : f->ops->read(f, p, chunk);
+		if (n < 0)
+			return done ? (long)done : n;
+		done += n;
+		if ((u32)n < chunk || (!writing && !f->ops->lseek && !(file_poll(f) & POLLIN)))
+			break;
+	}
+	return done;
+}
+
+static long do_rw(u32 fd, u32 buf, u32 len, int writing)
+{
+	struct file *f = fd_file(fd);
+
+	if (!f)
+		return -EBADF;
+	if ((f->flags & O_ACCMODE) == (writing ? 0 : O_WRONLY))
+		return -EBADF;
+	if (writing ? !f->ops->write : !f->ops->read)
+		return -EINVAL;
+	if (!len)
+		return 0;
+	return rw_user(f, buf, len, writing);
+}
+
+long sys_read(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return do_rw(a, b, c, 0);
+}
+
+long sys_write(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return do_rw(a, b, c, 1);
+}
+
+static long do_rwv(u32 fd, u32 uiov, u32 cnt, int writing)
+{
+	u32 iov[2], i;
+	long total = 0, n;
+
+	if (cnt > 1024)
+		return -EINVAL;
+	for (i = 0; i < cnt; i++) {
+		if (copy_from_user(iov, uiov + 8 * i, sizeof(iov)))
+			return total ? total : -EFAULT;
+		if (!iov[1])
+			continue;
+		n = do_rw(fd, iov[0], iov[1], writing);
+		if (n < 0)
+			return total ? total : n;
+		total += n;
+		if ((u32)n < iov[1])
+			break;
+	}
+	return total;
+}
+
+long sys_readv(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return do_rwv(a, b, c, 0);
+}
+
+long sys_writev(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return do_rwv(a, b, c, 1);
+}
+/*:*/
+
+/*G:837 The descriptor calls proper.  dup2(old, new) closes new first, unless
+ * it is old itself; dup3() is the same with a close-on-exec flag and without
+ * that exception; fcntl(F_DUPFD_CLOEXEC, 10) is what ash uses to put its own
+ * 0, 1 and 2 aside before a redirection, so the copies vanish in every program
+ * it executes.  Only O_APPEND and O_NONBLOCK can be changed by F_SETFL; the
+ * access mode is the open's for life. */
+long sys_close(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return fd_close(a);
+}
+
+long sys_dup(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	struct file *fl = fd_file(a);
+	int fd;
+
+	if (!fl)
+		return -EBADF;
+	file_get(fl);
+	fd = fd_install(fl, 0, 0);
+	if (fd < 0)
+		file_put(fl);
+	return fd;
+}
+
+static long do_dup3(u32 oldfd, u32 newfd, int cloexec)
+{
+	struct file *fl = fd_file(oldfd);
+
+	if (!fl)
+		return -EBADF;
+	if (newfd >= NR_OPEN)
+		return -EBADF;
+	file_get(fl);
+	fd_close(newfd);
+	return fd_set_slot(newfd, fl, cloexec);
+}
+
+long sys_dup2(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	if (a == b)
+		return fd_file(a) ? (long)b : -EBADF;
+	return do_dup3(a, b, 0);
+}
+
+long sys_dup3(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	if (c & ~O_CLOEXEC)
+		return -EINVAL;
+	if (a == b)
+		return -EINVAL;
+	return do_dup3(a, b, c & O_CLOEXEC);
+}
+
+long sys_fcntl64(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	struct file *fl = fd_file(a);
+	int fd;
+
+	if (!fl)
+		return -EBADF;
+	switch (b) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if (c >= NR_OPEN)
+			return -EINVAL;
+		file_get(fl);
+		fd = fd_install(fl, c, b == F_DUPFD_CLOEXEC);
+		if (fd < 0)
+			file_put(fl);
+		return fd;
+	case F_GETFD:
+		return (current.cloexec >> a) & 1 ? FD_CLOEXEC : 0;
+	case F_SETFD:
+		if (c & FD_CLOEXEC)
+			current.cloexec |= 1ULL << a;
+		else
+			current.cloexec &= ~(1ULL << a);
+		return 0;
+	case F_GETFL:
+		return fl->flags;
+	case F_SETFL:
+		fl->flags = (fl->flags & ~(O_APPEND | O_NONBLOCK)) | (c & (O_APPEND | O_NONBLOCK));
+		return 0;
+	}
+	return -EINVAL;
+}
+
+long sys_ioctl(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	struct file *fl = fd_file(a);
+
+	if (!fl)
+		return -EBADF;
+	return fl->ops->ioctl ? fl->ops->ioctl(fl, b, c) : -ENOTTY;
+}
+
+/* _llseek(fd, offset_high, offset_low, &result, whence) and lseek(). */
+long sys_llseek(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	struct file *fl = fd_file(a);
+	long err;
+
+	if (!fl)
+		return -EBADF;
+	if (!fl->ops->lseek)
+		return -ESPIPE;
+	if (e > 2)
+		return -EINVAL;
+	err = fl->ops->lseek(fl, (s64)(((u64)b << 32) | c), e);
+	if (err < 0)
+		return err;
+	return copy_to_user(d, &fl->pos, 8) ? -EFAULT : 0;
+}
+
+long sys_lseek(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	struct file *fl = fd_file(a);
+	long err;
+
+	if (!fl)
+		return -EBADF;
+	if (!fl->ops->lseek)
+		return -ESPIPE;
+	if (c > 2)
+		return -EINVAL;
+	err = fl->ops->lseek(fl, (s64)(s32)b, c);
+	if (err < 0)
+		return err;
+	return fl->pos > 0x7FFFFFFF ? -75 /* EOVERFLOW */ : (long)fl->pos;
+}
+/*:*/
+
+/*G:839 poll(), which ash's line editing and many a filter use to ask
+ * "would a read wait?".  Each kind of file answers for itself: a pipe's read
+ * end is readable when it holds bytes or has lost its last writer (that is
+ * POLLHUP too), its write end writable when there is room, the console
+ * readable when a key is waiting or its input has ended.  Files on the disk
+ * never make anybody wait.  If nothing is ready, the caller sleeps until
+ * something is, or until its timeout: the condition it sleeps on is simply
+ * "would poll now find something?". */
+static u32 file_poll(struct file *f)
+{
+	struct pipe *p = f->priv;
+
+	if (f->ops == &console_ops)
+		return (console_readable(NULL) ? POLLIN : 0) | POLLOUT;
+	if (f->ops == &pipe_read_ops)
+		return (p->head != p->tail ? POLLIN : 0) | (p->writers ? 0 : POLLHUP);
+	if (f->ops == &pipe_write_ops)
+		return p->readers ? (p->head - p->tail < PIPE_SIZE ? POLLOUT : 0) : POLLERR;
+	return POLLIN | POLLOUT;
+}
+
+struct poll_request {
+	u32 ufds, nfds;
+};
+
+static long poll_scan(struct poll_request *req, int write_back)
+{
+	u32 i, pfd[2], ready = 0;
+
+	for (i = 0; i < req->nfds; i++) {
+		struct file *f;
+		u32 events, revents;
+
+		if (copy_from_user(pfd, req->ufds + 8 * i, 8))
+			return -EFAULT;
+		events = pfd[1] & 0xFFFF;
+		if ((s32)pfd[0] < 0) {
+			revents = 0;
+		} else if (!(f = fd_file(pfd[0]))) {
+			revents = POLLNVAL;
+		} else {
+			revents = file_poll(f) & (events | POLLERR | POLLHUP);
+		}
+		if (revents)
+			ready++;
+		if (write_back) {
+			pfd[1] = events | (revents << 16);
+			if (copy_to_user(req->ufds + 8 * i, pfd, 8))
+				return -EFAULT;
+		}
+	}
+	return ready;
+}
+
+static int poll_ready(void *arg)
+{
+	return poll_scan(arg, 0) != 0;
+}
+
+long sys_poll(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	struct poll_request req = { a, b };
+	long n, err = 0;
+
+	if (b > NR_OPEN * 4)
+		return -EINVAL;
+	n = poll_scan(&req, 0);
+	if (n == 0 && c != 0) {
+		if ((s32)c < 0)
+			err = wait_event(poll_ready, &req);
+		else
+			err = wait_event_until(poll_ready, &req, fresh_ns() + (u64)c * 1000000);
+		if (err == -ERESTARTSYS)
+			return -EINTR;
+	}
+	return n < 0 ? n : poll_scan(&req, 1);
+}
+/*:*/

@@ -1,0 +1,22 @@
+/*P:141 include/fs.h lists the system calls fs.c answers, for syscall.c's
+ * table: each takes the six argument registers, as every entry of that
+ * table does, and is named fs_sys_ after Linux's name for it. :*/
+#ifndef GUEST_FS_H
+#define GUEST_FS_H
+
+#include "kernel.h"
+
+#define FS_SYSCALLS(X) \
+	X(open) X(openat) X(creat) X(getdents64) X(statx) X(stat64) X(lstat64) X(fstat64) \
+	X(fstatat64) X(access) X(faccessat) X(faccessat2) X(mkdir) X(mkdirat) X(rmdir) \
+	X(unlink) X(unlinkat) X(rename) X(renameat) X(renameat2) X(link) X(linkat) \
+	X(symlink) X(symlinkat) X(readlink) X(readlinkat) X(chdir) X(fchdir) X(getcwd) \
+	X(chmod) X(fchmod) X(fchmodat) X(chown32) X(lchown32) X(fchown32) X(fchownat) \
+	X(utimensat) X(utimensat_time64) X(truncate) X(truncate64) X(ftruncate) \
+	X(ftruncate64) X(sync) X(fsync) X(umask)
+
+#define FS_DECLARE(name) long fs_sys_##name(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f);
+FS_SYSCALLS(FS_DECLARE)
+#undef FS_DECLARE
+
+#endif

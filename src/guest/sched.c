@@ -1,0 +1,265 @@
+/*P:138 src/guest/sched.c is the scheduler: which process runs next, how
+ * the kernel changes from one to another, and how a process waits for
+ * something (a pipe, a child, the keyboard, the clock) without keeping the
+ * others from running. :*/
+#include "kernel.h"
+
+/*G:815 A context switch is four pushes, a change of %esp and four pops.
+ * Every process that is not running is inside the kernel, in switch_to()
+ * itself, with its callee-saved registers on its own kernel stack and that
+ * stack's pointer in its struct process; switching is saving our %esp,
+ * loading the other's, and returning, which returns into whatever call of
+ * switch_to() the other process made when it stopped.  Everything else about
+ * a process (its user registers, its place in its system call) is already on
+ * its kernel stack, put there by the trap that brought it into the kernel.
+ *
+ * A process that has never run has no such call to return into, so fork()
+ * builds one: a kernel stack with the child's trap frame at the top and,
+ * below it, four zeroed registers and the address of ret_from_fork.  The
+ * first switch to it "returns" there, and ret_from_fork does what the end of
+ * trap_common in head.S does: delivers any signal, pops the trap frame and
+ * leaves through lguest_iret, into user space with %eax = 0. */
+__asm__(
+	".text\n"
+	".globl switch_to\n"
+	"switch_to:\n"
+	"	pushl %ebp\n"
+	"	pushl %ebx\n"
+	"	pushl %esi\n"
+	"	pushl %edi\n"
+	"	movl 20(%esp), %eax\n"
+	"	movl 24(%esp), %ecx\n"
+	"	movl %esp, (%eax)\n"
+	"	movl %ecx, %esp\n"
+	"	popl %edi\n"
+	"	popl %esi\n"
+	"	popl %ebx\n"
+	"	popl %ebp\n"
+	"	ret\n"
+	".globl ret_from_fork\n"
+	"ret_from_fork:\n"
+	"	pushl %esp\n"
+	"	call return_to_user\n"
+	"	addl $4, %esp\n"
+	"	popl %ebx\n"
+	"	popl %ecx\n"
+	"	popl %edx\n"
+	"	popl %esi\n"
+	"	popl %edi\n"
+	"	popl %ebp\n"
+	"	popl %eax\n"
+	"	popl %es\n"
+	"	popl %ds\n"
+	"	addl $8, %esp\n"
+	"	jmp lguest_iret\n");
+
+void return_to_user(struct trap_frame *regs);
+void return_to_user(struct trap_frame *regs)
+{
+	irq_enable();
+	do_signal(regs, regs->eax);
+	irq_disable();
+}
+/*:*/
+
+/*G:817 What the Host must be told when another process takes the CPU is
+ * what a native i386 would change in its registers: the ring-1 stack for
+ * traps from ring 3 (the TSS's esp1, SET_STACK), the thread-local-storage
+ * descriptors (LOAD_TLS), the page directory (NEW_PGTABLE, the Guest's
+ * "mov to %cr3") and TS, so the next x87 instruction traps unless the new
+ * process already owns the FPU's contents.  All but the page directory are
+ * lazy and go in one exit.
+ *
+ * The Host keeps shadows of the last four page directories it was given, so
+ * switching back and forth between a shell and its child costs no rebuilt
+ * shadow.  The price is a subtle one: a directory we freed and allocated
+ * again at the same address may find an old shadow waiting for it, full of
+ * another process's user mappings.  So the first time a new directory is
+ * loaded we also flush its user half.
+ *
+ * %gs is the last thing: the user's %gs stays loaded while its process is in
+ * the kernel (nothing of ours uses it), so we keep it per process and reload
+ * it once the Host has the new TLS descriptors it may name. */
+extern struct process *fpu_owner;
+
+void activate_process(struct process *p)
+{
+	lazy_mode_enter();
+	set_kernel_stack((unsigned long)p->kstack + KSTACK_PAGES * PAGE_SIZE, KSTACK_PAGES);
+	load_tls(p->tls);
+	set_ts(fpu_owner != p);
+	lazy_mode_leave();
+	kernel_pgdir = p->pgdir;
+	hcall(LHCALL_NEW_PGTABLE, __pa(p->pgdir), 0, 0);
+	if (p->pgdir_fresh) {
+		hcall(LHCALL_FLUSH_TLB, 0, 0, 0);
+		p->pgdir_fresh = 0;
+	}
+	if (p->gs)
+		__asm__ __volatile__("movl %0, %%gs" : : "r"(p->gs));
+}
+
+static void switch_process(struct process *next)
+{
+	struct process *prev = current_proc;
+
+	if (next == prev)
+		return;
+	__asm__ __volatile__("movl %%gs, %0" : "=r"(prev->gs));
+	current_proc = next;
+	activate_process(next);
+	switch_to(&prev->ksp, next->ksp);
+}
+/*:*/
+
+/*G:819 The time, in nanoseconds, as of the last interrupt: the Host writes
+ * it into lguest_data whenever it delivers one.  Deadlines are measured in
+ * it.  "As of the last interrupt" can be long ago if a process computed for a
+ * while, so a sleep starts by making sure it is now: it asks for an alarm in
+ * one nanosecond and waits for it, and the interrupt brings the time. */
+u64 monotonic_ns(void)
+{
+	u32 s, ns;
+
+	do {
+		s = READ_ONCE(lguest_data.time.seconds);
+		ns = READ_ONCE(lguest_data.time.nanoseconds);
+	} while (s != READ_ONCE(lguest_data.time.seconds));
+	return (u64)s * 1000000000ULL + ns;
+}
+
+static int tick_passed(void *arg)
+{
+	return timer_ticks != *(unsigned long *)arg;
+}
+
+u64 fresh_ns(void)
+{
+	unsigned long t = timer_ticks;
+
+	set_clockevent(1);
+	wait_event(tick_passed, &t);       /* a signal may cut it short: fine */
+	return monotonic_ns();
+}
+/*:*/
+
+/*G:821 The scheduler is a loop over the process table.  A process that
+ * sleeps leaves behind the question it is waiting on, as a function and its
+ * argument ("is there something in this pipe?", "has a child of mine
+ * exited?"), and a deadline if it has one; the scheduler asks each sleeper
+ * its question and runs the first process, after the current one in table
+ * order, that is runnable or whose answer is now yes, or that has a signal to
+ * take.  This is the oldest Unix scheduler there is, sleep and wakeup
+ * without the wakeup: nobody has to remember to wake anybody, so nobody can
+ * forget to, and with a few dozen processes the asking is cheap.
+ *
+ * If nobody can run, the CPU halts until an interrupt, with the alarm set
+ * for the earliest deadline.  The questions are asked with interrupts off,
+ * and safe_halt() turns them on in the same breath as it halts, so an
+ * interrupt that answers a question cannot slip in between the asking and
+ * the halt (see head.S).
+ *
+ * Nothing preempts a process that computes: it runs until it waits or exits.
+ * For a shell and its pipelines that is no loss, since every stage waits on
+ * the one before it soon enough. */
+static int can_run(struct process *p, u64 now)
+{
+	if (p->state == P_RUNNABLE)
+		return 1;
+	if (p->state != P_SLEEPING)
+		return 0;
+	if (p->sigpending & ~p->sigmask)
+		return 1;
+	if (p->wait_cond && p->wait_cond(p->wait_arg))
+		return 1;
+	return p->wake_ns && now >= p->wake_ns;
+}
+
+void schedule(void)
+{
+	unsigned long flags = irq_save();
+	int start = current_proc - procs, i;
+
+	for (;;) {
+		u64 now, next_wake = 0;
+
+		irq_disable();
+		now = monotonic_ns();
+		for (i = 1; i <= MAX_PROCS; i++) {
+			struct process *p = &procs[(start + i) % MAX_PROCS];
+
+			if (can_run(p, now)) {
+				p->state = P_RUNNABLE;
+				switch_process(p);
+				irq_restore(flags);
+				return;
+			}
+			if (p->state == P_SLEEPING && p->wake_ns && (!next_wake || p->wake_ns < next_wake))
+				next_wake = p->wake_ns;
+		}
+		if (next_wake) {
+			u64 delta = next_wake - now;
+
+			set_clockevent(delta > 1000000000ULL ? 1000000000UL : (unsigned long)delta);
+		}
+		safe_halt();
+	}
+}
+/*:*/
+
+/*G:823 Waiting, for a process: put the question and the deadline where the
+ * scheduler will ask them, and let it run somebody else.  A signal ends the
+ * wait early with -ERESTARTSYS, Linux's own private errno for "interrupted,
+ * but restart me if the handler asked for SA_RESTART"; do_signal() turns it
+ * into that restart or into the -EINTR the program sees. */
+long wait_event_until(int (*cond)(void *), void *arg, u64 deadline)
+{
+	long ret = 0;
+
+	for (;;) {
+		irq_disable();
+		if (cond(arg))
+			break;
+		if (signal_pending()) {
+			ret = -ERESTARTSYS;
+			break;
+		}
+		if (deadline && monotonic_ns() >= deadline) {
+			ret = -EAGAIN;
+			break;
+		}
+		current.wait_cond = cond;
+		current.wait_arg = arg;
+		current.wake_ns = deadline;
+		current.state = P_SLEEPING;
+		schedule();
+	}
+	current.wait_cond = NULL;
+	current.wake_ns = 0;
+	current.state = P_RUNNABLE;
+	irq_enable();
+	return ret;
+}
+
+long wait_event(int (*cond)(void *), void *arg)
+{
+	return wait_event_until(cond, arg, 0);
+}
+
+static int never(void *unused)
+{
+	(void)unused;
+	return 0;
+}
+
+/* Sleep for ns nanoseconds: 0, or -ERESTARTSYS if a signal came first. */
+long sleep_ns(u64 ns)
+{
+	long ret;
+
+	if (!ns)
+		return 0;
+	ret = wait_event_until(never, NULL, fresh_ns() + ns);
+	return ret == -EAGAIN ? 0 : ret;
+}
+/*:*/

@@ -1,0 +1,165 @@
+package lguest.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Busybox's shell in the Guest, with many processes: fork, execve, wait4, pipes, dup2,
+ * signals (ash's SIGCHLD handler and rt_sigsuspend) and the console's end of file. Each
+ * script runs natively ({@code busybox sh -c ...}) and in the Guest, and both must print
+ * the same bytes (stdout and stderr together) and exit with the same status.
+ */
+class BusyboxShellTest {
+    private static final Map<String, String> ENV = Map.of("HOME", "/", "PATH", "/bin", "TERM", "linux");
+    private static Path kernel, busybox;
+
+    @BeforeAll
+    static void find() {
+        String named = System.getProperty("lguest.guest.dir");
+        kernel = Path.of(named != null ? named : "target/guest").resolve("kernel");
+        busybox = Path.of("target/busybox/busybox").toAbsolutePath();
+        if (named != null) {
+            assertThat(kernel).as("the guest kernel make built").isRegularFile();
+            assertThat(busybox).as("busybox from `make busybox`").isRegularFile();
+        } else {
+            assumeTrue(Files.isRegularFile(kernel), "no guest kernel at " + kernel + " (run make guest)");
+            assumeTrue(Files.isRegularFile(busybox), "no " + busybox + " (run make busybox)");
+        }
+    }
+
+    record Result(int status, String output) { }
+
+    /** Runs cmd with stdin as given (null: /dev/null), stdout and stderr together. */
+    private static Result run(List<String> cmd, String stdin) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("busybox-shell", ".out");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+            if (stdin == null) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().clear();
+            pb.environment().putAll(ENV);
+            if (cmd.get(0).endsWith("bin/lguest"))
+                pb.environment().put("PATH", System.getProperty("java.home") + "/bin:/usr/bin:/bin");
+            Process p = pb.start();
+            if (stdin != null) {
+                try (OutputStream in = p.getOutputStream()) {
+                    in.write(stdin.getBytes(StandardCharsets.ISO_8859_1));
+                }
+            }
+            boolean done = p.waitFor(120, TimeUnit.SECONDS);
+            if (!done) p.destroyForcibly().waitFor();
+            String text = new String(Files.readAllBytes(out), StandardCharsets.ISO_8859_1);
+            assertThat(done).as("finished within 120 s: " + cmd + "\n" + text).isTrue();
+            return new Result(p.exitValue(), text);
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /** busybox ARGS natively and in the Guest, with the same stdin; both must agree. */
+    private static Result same(String stdin, String... args) throws Exception {
+        List<String> nat = new ArrayList<>(List.of(busybox.toString()));
+        nat.addAll(List.of(args));
+        Result n = run(nat, stdin);
+        List<String> guest = new ArrayList<>(List.of(Path.of("bin/lguest").toAbsolutePath().toString(), "64m",
+                kernel.toString(), "--initrd=" + busybox, "quiet", "--"));
+        guest.addAll(List.of(args));
+        Result g = run(guest, stdin);
+        assertThat(g.output()).as("output of " + String.join(" ", args)).isEqualTo(n.output());
+        assertThat(g.status()).as("exit status of " + String.join(" ", args)).isEqualTo(n.status());
+        return g;
+    }
+
+    private static Result sh(String script) throws Exception {
+        return same(null, "sh", "-c", script);
+    }
+
+    @Test
+    void aPipeBetweenTwoProcesses() throws Exception {
+        assertThat(sh("echo a | cat").output()).isEqualTo("a\n");
+    }
+
+    @Test
+    void aLoopIntoAPipe() throws Exception {
+        assertThat(sh("for i in 1 2 3; do echo $i; done | wc -l").output()).isEqualTo("3\n");
+    }
+
+    @Test
+    void commandSubstitutionAndExitStatus() throws Exception {
+        Result r = sh("x=$(echo hi); echo \"<$x>\"; exit 3");
+        assertThat(r.output()).isEqualTo("<hi>\n");
+        assertThat(r.status()).isEqualTo(3);
+    }
+
+    @Test
+    void andOrLists() throws Exception {
+        assertThat(sh("false || echo no; true && echo yes").output()).isEqualTo("no\nyes\n");
+    }
+
+    @Test
+    void aSubshellsStatusReachesItsParent() throws Exception {
+        assertThat(sh("echo one; (echo two; exit 4); echo $?").output()).isEqualTo("one\ntwo\n4\n");
+    }
+
+    @Test
+    void aBackgroundJobAndWait() throws Exception {
+        // ash's wait: WNOHANG, then rt_sigsuspend until its SIGCHLD handler has run.
+        assertThat(sh("sleep 0.1 & wait; echo done").output()).isEqualTo("done\n");
+    }
+
+    @Test
+    void execveRunsAppletsByPath() throws Exception {
+        // "/bin/echo" makes ash exec instead of running its builtin; $$ differs from its child.
+        assertThat(sh("/bin/echo via exec; exec /usr/bin/printf '%s\\n' replaced").output())
+                .isEqualTo("via exec\nreplaced\n");
+        assertThat(sh("test $$ != $(sh -c 'echo $$') && echo different").output()).isEqualTo("different\n");
+    }
+
+    @Test
+    void signalsKillAndAreCaught() throws Exception {
+        assertThat(sh("trap 'echo caught' USR1; kill -USR1 $$; echo after").output())
+                .isEqualTo("caught\nafter\n");
+        // (2>&- keeps the parent's "Terminated" out: whether ash prints it depends on
+        // what it inherits from whoever started it, natively.)
+        assertThat(sh("sh -c 'kill -TERM $$' 2>&-; echo $?; sh -c 'kill -9 $$' 2>&-; echo $?").output())
+                .isEqualTo("143\n137\n");
+    }
+
+    @Test
+    void aReaderThatQuitsStopsTheWriter() throws Exception {
+        // head exits after one line; yes then gets SIGPIPE (or EPIPE) and the pipeline ends.
+        assertThat(sh("yes | head -2; echo end").output()).isEqualTo("y\ny\nend\n");
+    }
+
+    @Test
+    void bigPipelines() throws Exception {
+        assertThat(sh("seq 1 2000 | sort -r | head -3").output()).isEqualTo("999\n998\n997\n");
+        assertThat(sh("seq 1 20000 | wc -c").output()).isEqualTo("108894\n");
+    }
+
+    @Test
+    void redirectionsWithDup2() throws Exception {
+        assertThat(sh("{ echo out; echo err >&2; } 2>&1 | cat; exec 3>&1; echo three >&3").output())
+                .isEqualTo("out\nerr\nthree\n");
+    }
+
+    @Test
+    void aScriptOnStandardInputEndsAtItsEnd() throws Exception {
+        Result r = same("echo hi\nexit 5\n", "sh");
+        assertThat(r.output()).isEqualTo("hi\n");
+        assertThat(r.status()).isEqualTo(5);
+        assertThat(same("echo a\necho b | cat\n", "sh").output()).isEqualTo("a\nb\n");
+        assertThat(same("one\ntwo\n", "cat").output()).isEqualTo("one\ntwo\n");
+    }
+}

@@ -7,7 +7,7 @@ QUEST   := java extract-tool/Quest.java
 PARTS   := Preparation Guest Drivers Launcher Host Switcher Mastery Silicon
 SITESRC := target/quest-src
 
-.PHONY: all build guest busybox run test docs clean bench bench-cpu bench-guest Beer $(PARTS)
+.PHONY: all build guest busybox rootfs run test docs clean bench bench-cpu bench-guest Beer $(PARTS)
 
 all: build
 
@@ -66,6 +66,24 @@ $(BUSYBOX):
 	fi; \
 	rm -rf x; dpkg-deb -x "$$deb" x; cp x/bin/busybox busybox.new; rm -rf x apt.log; mv busybox.new busybox
 	@echo "made $@ from $$(cd $(dir $@) && ls busybox-static_*_i386.deb | head -n 1)"
+
+# A root file system for busybox: /bin/busybox with a link for every applet,
+# /etc, /tmp, /root and the chapters of the Quest to read in /usr/share/quest.
+ROOTFS := target/guest/root.img
+
+$(ROOTFS): $(BUSYBOX)
+	@rm -rf target/guest/rootfs && mkdir -p target/guest/rootfs/bin target/guest/rootfs/etc \
+	  target/guest/rootfs/tmp target/guest/rootfs/root target/guest/rootfs/usr/share/quest
+	@cp $(BUSYBOX) target/guest/rootfs/bin/busybox
+	@for a in $$($(BUSYBOX) --list); do [ "$$a" = busybox ] || ln -sf busybox target/guest/rootfs/bin/$$a; done
+	@cp chapters/*.adoc target/guest/rootfs/usr/share/quest/
+	@printf 'root:x:0:0:root:/root:/bin/sh\n' > target/guest/rootfs/etc/passwd
+	@printf 'Welcome to the Guest. Try: ls -l /bin | head; cat /usr/share/quest/*.adoc | wc -l\n' > target/guest/rootfs/etc/motd
+	@rm -f $@
+	@$(MKE2FS) -q -t ext2 -L root -d target/guest/rootfs -F $@ 16384 >/dev/null
+	@echo "made $@ (16 MiB ext2: busybox and its applets in /bin)"
+
+rootfs: $(ROOTFS)
 
 # ---- tests -------------------------------------------------------------------
 # The site is rendered first, because one of the tests opens it in a real browser.

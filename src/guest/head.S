@@ -1,17 +1,19 @@
 /*P:110 src/guest/ is the Guest kernel: a small kernel in C and a little
  * assembler that boots on the Host the way lguest's paravirtualized Linux did,
  * and then does what a kernel does in miniature: finds its devices on the
- * lguest bus, reads a disk, runs a program in ring 3 and turns itself off.  It
- * is built by gcc -m32 and GNU ld into an ELF file the Launcher loads.  The
- * files are arranged as the story goes: head.S is the first and last
- * instructions (entry, trap entry and lguest_iret), lguest.c the paravirt
- * layer that turns every privileged operation into a hypercall, mm.c the page
- * tables, traps.c interrupts and system calls, process.c the one user
- * process (with syscall.c its system calls, vm.c its memory and exec.c its
- * start), cmdline.c the command line, bus.c, console.c and block.c the
- * drivers, and main.c the little demonstration the whole thing exists to
- * run, or the program in the initrd.  BOOT.md beside them is the contract
- * with the Launcher and the Host, written down. :*/
+ * lguest bus, mounts an ext2 disk, and runs Debian's unmodified busybox (or,
+ * with no initrd, a little demonstration) in ring 3, forking, piping and
+ * writing files as on Linux, until its first process exits and it turns
+ * itself off.  It is built by gcc -m32 and GNU ld into an ELF file the
+ * Launcher loads.  The files are arranged as the story goes: head.S is the
+ * first and last instructions (entry, trap entry and lguest_iret), lguest.c
+ * the paravirt layer that turns every privileged operation into a hypercall,
+ * mm.c the page tables, traps.c interrupts and exceptions; then the Unix:
+ * process.c and sched.c the processes, vm.c their memory, exec.c their start,
+ * syscall.c their system calls, file.c descriptors and pipes, fs.c and ext2.c
+ * the file system; cmdline.c the command line; bus.c, console.c and block.c
+ * the drivers; and main.c, which puts it all in motion.  BOOT.md beside them
+ * is the contract with the Launcher and the Host, written down. :*/
 #include "kernel.h"
 
 /*G:020 Every kernel's story starts with its first instruction, and ours is

@@ -20,7 +20,8 @@ static u8 kstacks[MAX_PROCS][KSTACK_PAGES * PAGE_SIZE] __attribute__((aligned(PA
 static int next_pid = 1, init_status;
 struct process *fpu_owner;
 
-static struct trap_frame *task_regs(struct process *p)
+/* Where a trap from ring 3 leaves its frame: the very top of the stack. */
+struct trap_frame *task_regs(struct process *p)
 {
 	return (struct trap_frame *)(p->kstack + KSTACK_PAGES * PAGE_SIZE) - 1;
 }
@@ -51,6 +52,7 @@ static struct process *alloc_process(void)
 			p->pgdir_fresh = 1;
 			p->pid = next_pid++;
 			p->state = P_SLEEPING;     /* not runnable until it is whole */
+			p->in_kernel = 1;
 			return p;
 		}
 	}
@@ -99,6 +101,7 @@ int run_program(const struct user_program *prog, char *const argv[])
 
 	if (!init)
 		panic("no memory for the first process");
+	sched_init();
 	current_proc = init;
 	activate_process(init);
 	init->pgid = init->sid = init->pid;
@@ -194,11 +197,28 @@ static void fpu_drop(void)
  * (G:815).  vfork() is the same: its caller's parent sleeps until the child
  * execs or exits, and nothing in busybox notices if it does not.
  *
- * Threads (CLONE_VM without a new address space) are beyond this kernel. */
+ * Threads (CLONE_VM without a new address space) are beyond this kernel.
+ * One use of CLONE_VM is not a thread, though: glibc's posix_spawn(), which
+ * is how awk's system() starts a shell, asks for CLONE_VM | CLONE_VFORK, a
+ * child that borrows its parent's memory, on a stack of its own, only to
+ * exec at once while the parent waits.  A child with a copy of that memory
+ * does the same, as long as the parent waits for the exec, so that is what
+ * it gets.  (What it cannot do is report a failed exec by writing into its
+ * parent's memory: posix_spawn then sees success, and the child's exit
+ * status 127 says the rest.) */
 #define CLONE_VM             0x00000100
+#define CLONE_VFORK          0x00004000
 #define CLONE_THREAD         0x00010000
 #define CLONE_PARENT_SETTID  0x00100000
 #define CLONE_CHILD_SETTID   0x01000000
+
+/* The vfork child has exec'd or exited (or, reaped by nobody else, gone). */
+static int vfork_done(void *arg)
+{
+	struct process *child = arg;
+
+	return !child->vfork_parent || child->state == P_ZOMBIE || child->state == P_FREE;
+}
 
 static long do_fork(u32 flags, u32 newsp, u32 ptid, u32 ctid)
 {
@@ -206,7 +226,7 @@ static long do_fork(u32 flags, u32 newsp, u32 ptid, u32 ctid)
 	struct trap_frame *regs;
 	u32 gs;
 
-	if (flags & (CLONE_VM | CLONE_THREAD))
+	if ((flags & CLONE_THREAD) || ((flags & CLONE_VM) && !(flags & CLONE_VFORK)))
 		return -EINVAL;
 	child = alloc_process();
 	if (!child)
@@ -252,6 +272,10 @@ static long do_fork(u32 flags, u32 newsp, u32 ptid, u32 ctid)
 		kernel_pgdir = me->pgdir;
 	}
 	child->state = P_RUNNABLE;
+	if (flags & CLONE_VFORK) {
+		child->vfork_parent = current.pid;
+		wait_event(vfork_done, child);
+	}
 	return child->pid;
 }
 
@@ -478,6 +502,7 @@ long sys_execve(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 	if (exec_program(&prog, exec_argv, exec_envp, &entry, &sp) < 0)
 		do_exit(SIGSEGV);
 	start_user_regs(task_regs(current_proc), entry, sp);
+	current.vfork_parent = 0;
 	return 0;
 }
 /*:*/
@@ -930,6 +955,15 @@ void do_signal(struct trap_frame *regs, long ret)
 	}
 }
 
+/* From the timer's interrupt, with the trap frame of ring 3 on top of the
+ * kernel stack (sched.c): there is no system call to restart. */
+void signal_interrupted_user(void)
+{
+	irq_enable();
+	do_signal(task_regs(current_proc), 0);
+	irq_disable();
+}
+
 /* sigreturn (the frame is 8 bytes below %esp) and rt_sigreturn (4). */
 static long restore_frame(unsigned long uctx)
 {
@@ -987,6 +1021,7 @@ void user_fault(struct trap_frame *regs, const char *what)
 	if (regs->vector == 14)
 		printk(", cr2 %#lx", read_cr2());
 	printk("\n");
+	current.in_kernel = 1;
 	irq_enable();
 	do_exit(sig);
 }

@@ -59,6 +59,7 @@ void return_to_user(struct trap_frame *regs)
 	irq_enable();
 	do_signal(regs, regs->eax);
 	irq_disable();
+	current.in_kernel = 0;
 }
 /*:*/
 
@@ -99,6 +100,8 @@ void activate_process(struct process *p)
 		__asm__ __volatile__("movl %0, %%gs" : : "r"(p->gs));
 }
 
+static void start_slice(struct process *p);
+
 static void switch_process(struct process *next)
 {
 	struct process *prev = current_proc;
@@ -108,6 +111,7 @@ static void switch_process(struct process *next)
 	__asm__ __volatile__("movl %%gs, %0" : "=r"(prev->gs));
 	current_proc = next;
 	activate_process(next);
+	start_slice(next);
 	switch_to(&prev->ksp, next->ksp);
 }
 /*:*/
@@ -204,6 +208,93 @@ void schedule(void)
 		}
 		safe_halt();
 	}
+}
+/*:*/
+
+/*G:822 A process that never waits would keep the CPU for ever: "yes >
+ * /dev/null &" and the shell that started it would never run again to kill
+ * it.  So a process gets a time slice, 10 ms on the alarm clock whenever
+ * anybody else is there to want the CPU, and when the alarm has rung, its
+ * next system call ends in the scheduler instead of straight back in user
+ * space.  That is preemption at the kernel's door, not anywhere in the
+ * program: a loop that makes no system calls at all still runs until it is
+ * done, but busybox's loops all read or write something.  (The scheduler
+ * also gets to ask its sleepers their questions then, so a sleep whose
+ * deadline passes while another process computes ends on time.) */
+static unsigned long slice_tick;
+
+static void start_slice(struct process *p)
+{
+	int i;
+
+	slice_tick = timer_ticks;
+	for (i = 1; i < MAX_PROCS; i++)
+		if (&procs[i] != p && (procs[i].state == P_RUNNABLE || procs[i].state == P_SLEEPING)) {
+			set_clockevent(10000000);
+			return;
+		}
+}
+
+void maybe_preempt(void)
+{
+	if (timer_ticks == slice_tick)
+		return;
+	schedule();
+	if (timer_ticks != slice_tick)       /* nobody else ran: a new slice */
+		start_slice(current_proc);
+}
+/*:*/
+
+/*G:824 And a loop that makes no system calls at all ("while :; do :;
+ * done &" in a shell) is caught by the alarm itself.  The timer's interrupt
+ * handler is ours from the first process on (it still counts the ticks, as
+ * traps.c's did), and when the interrupt came while a process ran its own
+ * code in ring 3 it is as good a moment as a system call's end: the process
+ * holds nothing of the kernel's.  "Its own code" is what in_kernel says: set
+ * on every way into the kernel that can be interrupted (a system call, and a
+ * fault that ends in do_exit), cleared on the way out.  An interrupt that
+ * finds the kernel busy on the process's behalf leaves it alone; the
+ * system call's end will do.  The flag is cleared with interrupts off, and
+ * they stay off until lguest_iret turns them on in the same breath as it
+ * returns to ring 3: an interrupt between the two would find "not in the
+ * kernel" while the way out is half done, with the trap frame half popped
+ * and the interrupt's own frame pushed over the popped half, and a signal
+ * delivered into that frame would return the kernel to nowhere.  (It did:
+ * "trap 14 at eip 0x7b", a user data selector taken for an address.)
+ *
+ * The way in has the same kind of window: "int $0x80" goes through a trap
+ * gate, which leaves interrupts on, so the timer can strike after the CPU
+ * has pushed the system call's frame and before do_syscall() has set
+ * in_kernel.  So "interrupted in ring 3" is also checked on the frame: the
+ * frame at the top of the kernel stack must be this very interrupt's, with
+ * the timer's vector and a ring-3 %cs.  In the window that slot holds the
+ * nested interrupt's %cs instead (or 0x80), and the vector is wiped when a
+ * tick from ring 3 is done, so an old 32 is never mistaken for a new one.  A signal sent to the process while it was
+ * switched out is delivered here too, or "kill %1" could never stop such a
+ * loop. */
+static void timer_tick(unsigned int irq, void *arg)
+{
+	struct trap_frame *top;
+
+	(void)irq;
+	(void)arg;
+	timer_ticks++;
+	if (current_proc == &procs[0] || current.in_kernel)
+		return;
+	top = task_regs(current_proc);
+	if (top->vector != FIRST_EXTERNAL_VECTOR || (top->cs & 3) != 3)
+		return;                    /* not this interrupt's frame: see above */
+	current.in_kernel = 1;
+	maybe_preempt();
+	if (signal_pending())              /* a kill that came meanwhile */
+		signal_interrupted_user();
+	top->vector = 0;
+	current.in_kernel = 0;
+}
+
+void sched_init(void)
+{
+	request_irq(0, timer_tick, NULL);
 }
 /*:*/
 

@@ -381,12 +381,14 @@ static const syscall_t syscalls[NR_SYSCALLS] = {
 	[439] = fs_sys_faccessat2,
 };
 
-/* On the way out, any signal that is pending is delivered (process.c). */
+/* On the way out, another process may get its turn (sched.c), and any
+ * signal that is pending is delivered (process.c). */
 void do_syscall(struct trap_frame *regs)
 {
 	u32 nr = regs->eax;
 
 	current.syscall_nr = nr;
+	current.in_kernel = 1;
 	if (nr < NR_SYSCALLS && syscalls[nr]) {
 		regs->eax = syscalls[nr](regs->ebx, regs->ecx, regs->edx, regs->esi, regs->edi,
 					 regs->ebp);
@@ -394,6 +396,9 @@ void do_syscall(struct trap_frame *regs)
 		printk("syscall %u not implemented\n", nr);
 		regs->eax = -ENOSYS;
 	}
+	maybe_preempt();
 	do_signal(regs, regs->eax);
+	irq_disable();          /* until lguest_iret: see G:824 */
+	current.in_kernel = 0;
 }
 /*:*/

@@ -226,6 +226,8 @@ struct process {
 	u64 sigmask, sigpending, saved_sigmask;
 	int restore_sigmask;          /* rt_sigsuspend: put saved_sigmask back */
 	u32 syscall_nr;               /* for restarting an interrupted call */
+	int in_kernel;                /* 0 only while it runs its own code in ring 3 */
+	int vfork_parent;             /* CLONE_VFORK: its parent waits for its exec */
 	unsigned long ksp;            /* kernel %esp while switched out */
 	u8 *kstack;                   /* KSTACK_PAGES pages */
 	unsigned long *pgdir;         /* user half its own, kernel half shared */
@@ -253,9 +255,13 @@ void do_exit(int code) __attribute__((noreturn));
 int send_signal(struct process *p, int sig);
 int signal_pending(void);
 void do_signal(struct trap_frame *regs, long ret);
+void signal_interrupted_user(void);
+struct trap_frame *task_regs(struct process *p);
 struct process *find_process(int pid);
 /* sched.c */
 void schedule(void);
+void maybe_preempt(void);
+void sched_init(void);
 long wait_event(int (*cond)(void *), void *arg);
 long wait_event_until(int (*cond)(void *), void *arg, u64 deadline_ns);
 long sleep_ns(u64 ns);

@@ -88,6 +88,43 @@ class GuestsTest {
     }
 
     @Test
+    void inputWaitsForTheGuestToEmptyItsBuffer() {
+        // Two pieces of input, the second while the Guest has not yet read the first:
+        // GETDMA hands out the full buffer when none is free, and the Launcher used to
+        // write the second piece over the first.
+        java.io.InputStream typed = new java.io.InputStream() {
+            private int reads;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                byte[] piece = switch (reads++) {
+                    case 0 -> "first\n".getBytes(StandardCharsets.US_ASCII);
+                    case 1 -> "second\n".getBytes(StandardCharsets.US_ASCII);
+                    default -> null;
+                };
+                if (reads == 2) {
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                if (piece == null) return -1;
+                System.arraycopy(piece, 0, b, off, piece.length);
+                return piece.length;
+            }
+        };
+        TestGuests.Run r = TestGuests.launch(host, typed, "4m", TestGuests.build("slowreader").toString());
+        assertThat(r.out()).isEqualTo("got:\nfirst\n");
+        assertThat(r.status()).isZero();
+    }
+
+    @Test
     void twoGuestsOnOneSharedFileTalkThroughTheHostAlone(@TempDir Path tmp) {
         String peer = TestGuests.build("netpeer").toString();
         String net = "--sharenet=" + tmp.resolve("net");

@@ -127,6 +127,14 @@ class BusyboxShellTest {
     }
 
     @Test
+    void awkStartsCommandsWithPosixSpawnAndPopen() throws Exception {
+        // system() is glibc's posix_spawn: clone(CLONE_VM | CLONE_VFORK) on a stack of its own.
+        assertThat(same(null, "awk", "BEGIN{r = system(\"echo from-system; exit 3\"); print r; "
+                + "while ((\"seq 1 3\" | getline l) > 0) s += l; print s}").output())
+                .isEqualTo("from-system\n3\n6\n");
+    }
+
+    @Test
     void signalsKillAndAreCaught() throws Exception {
         assertThat(sh("trap 'echo caught' USR1; kill -USR1 $$; echo after").output())
                 .isEqualTo("caught\nafter\n");
@@ -134,6 +142,26 @@ class BusyboxShellTest {
         // what it inherits from whoever started it, natively.)
         assertThat(sh("sh -c 'kill -TERM $$' 2>&-; echo $?; sh -c 'kill -9 $$' 2>&-; echo $?").output())
                 .isEqualTo("143\n137\n");
+    }
+
+    @Test
+    void aBusyBackgroundJobDoesNotStarveTheShell() throws Exception {
+        // yes makes system calls, the loop none: both must be preempted, and killed.
+        assertThat(sh("yes > /dev/null & sleep 0.2; kill $!; wait $! 2>/dev/null; echo \"ok $?\"").output())
+                .isEqualTo("ok 143\n");
+        assertThat(sh("i=0; while :; do i=$((i+1)); done & sleep 0.1; echo started; kill $!; "
+                + "wait $! 2>/dev/null; echo $?").output()).isEqualTo("started\n143\n");
+    }
+
+    @Test
+    void hundredsOfForksWithTheTimerRunning() throws Exception {
+        // Every $( | ) is two forks, a pipe and three waits; the timer's preemption
+        // strikes at random points of them. It once struck in the instant between
+        // "int $0x80" and the kernel knowing it was in a system call, and a signal
+        // delivered there sent the kernel to eip 0x7b (G:824).
+        Result r = sh("trap 'n=$((n+1))' USR1; n=0; for i in $(seq 1 300); do x=$(echo $i | cat); "
+                + "kill -USR1 $$; done; echo $x $n");
+        assertThat(r.output()).isEqualTo("300 300\n");
     }
 
     @Test

@@ -85,13 +85,13 @@ void kernel_main(void)
 }
 /*:*/
 
-/*G:990 That is the whole Guest of this cut: it boots, makes itself at home
- * in ring 1, finds its devices, reads its disk, runs one program in ring 3
- * (its own little demonstration, or Debian's busybox, unmodified) and turns
- * itself off, and at no point executes an instruction only a ring-0 kernel
- * may.  The shell prompt promised at the start of this part needs more of
- * the same, not anything different: fork() and a process table instead of
- * one process, signals that are delivered and not only recorded, pipes, and
- * an ext2 reader on top of block_read() for open() and its friends.  Every
- * one of them will reach the Host through the handful of doors you have now
- * seen. :*/
+/*G:990 That is the whole Guest: it boots, makes itself at home in ring 1,
+ * finds its devices, mounts its disk, and runs Debian's busybox, unmodified:
+ * processes that fork, exec, wait and signal each other, pipes between them,
+ * files on ext2, until the first process exits and the Guest turns itself
+ * off.  At no point does it execute an instruction only a ring-0 kernel may,
+ * and every one of those system calls was answered without the Host hearing
+ * of it: the Host only saw the page tables change, the clock set, a disk
+ * request or a line of output, through the handful of doors you have now
+ * seen.  What a Linux kernel adds on top (threads, copy-on-write, a network
+ * stack) needs more of the same, not anything different. :*/

@@ -1,23 +1,21 @@
 package lguest.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import lguest.HostPrerequisite;
+import lguest.launcher.BusyboxRig.Result;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and symlink targets.
  */
 class BusyboxFilesTest {
-    private static final Map<String, String> ENV = Map.of("HOME", "/", "PATH", "/bin", "TERM", "linux", "TZ", "UTC");
+    private static BusyboxRig rig;
     private static Path kernel, busybox;
 
     @TempDir
@@ -42,17 +40,10 @@ class BusyboxFilesTest {
 
     @BeforeAll
     static void find() {
-        String named = System.getProperty("lguest.guest.dir");
-        kernel = Path.of(named != null ? named : "target/guest").resolve("kernel").toAbsolutePath();
-        busybox = Path.of("target/busybox/busybox").toAbsolutePath();
-        if (named != null) {
-            assertThat(kernel).as("the guest kernel make built").isRegularFile();
-            assertThat(busybox).as("busybox from `make busybox`").isRegularFile();
-        } else {
-            assumeTrue(Files.isRegularFile(kernel), "no guest kernel at " + kernel + " (run make guest)");
-            assumeTrue(Files.isRegularFile(busybox), "no " + busybox + " (run make busybox)");
-        }
-        assumeTrue(tool("mke2fs") != null && tool("e2fsck") != null && tool("debugfs") != null
+        rig = BusyboxRig.find();
+        kernel = rig.kernel;
+        busybox = rig.busybox;
+        HostPrerequisite.require(tool("mke2fs") != null && tool("e2fsck") != null && tool("debugfs") != null
                 && tool("dumpe2fs") != null, "no e2fsprogs");
     }
 
@@ -90,39 +81,16 @@ class BusyboxFilesTest {
         assertThat(r.status()).as("mke2fs: " + r.output()).isZero();
     }
 
-    record Result(int status, String output) { }
-
     private static Result run(List<String> cmd, Path dir) throws IOException, InterruptedException {
-        Path out = Files.createTempFile("busybox-files", ".out");
-        try {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).directory(dir.toFile());
-            pb.environment().clear();
-            pb.environment().putAll(ENV);
-            if (cmd.get(0).endsWith("bin/lguest"))
-                pb.environment().put("PATH", System.getProperty("java.home") + "/bin:/usr/bin:/bin");
-            Process p = pb.start();
-            boolean done = p.waitFor(120, TimeUnit.SECONDS);
-            if (!done) p.destroyForcibly().waitFor();
-            String text = new String(Files.readAllBytes(out), StandardCharsets.ISO_8859_1);
-            assertThat(done).as("finished within 120 s: " + cmd + "\n" + text).isTrue();
-            return new Result(p.exitValue(), text);
-        } finally {
-            Files.deleteIfExists(out);
-        }
+        return BusyboxRig.run(cmd, null, dir);
     }
 
     private Result guest(String... appletAndArgs) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of("bin/lguest").toAbsolutePath().toString(), "64m",
-                kernel.toString(), "--initrd=" + busybox, "--block=" + image, "quiet", "--"));
-        cmd.addAll(List.of(appletAndArgs));
-        return run(cmd, Path.of("").toAbsolutePath());
+        return run(rig.guestCommand(List.of("--block=" + image), appletAndArgs), Path.of("").toAbsolutePath());
     }
 
     private Result nativeRun(String... appletAndArgs) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(busybox.toString()));
-        cmd.addAll(List.of(appletAndArgs));
-        return run(cmd, tree);
+        return run(rig.nativeCommand(appletAndArgs), tree);
     }
 
     /** The applet natively in the tree and in the Guest on the image: the same output and status. */

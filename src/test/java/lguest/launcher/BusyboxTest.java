@@ -1,19 +1,12 @@
 package lguest.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import lguest.host.Host;
 import lguest.host.TestGuests;
+import lguest.launcher.BusyboxRig.Result;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,56 +17,20 @@ import org.junit.jupiter.api.Test;
  * (stdout and stderr together) and exit with the same status.
  */
 class BusyboxTest {
-    private static final Map<String, String> ENV = Map.of("HOME", "/", "PATH", "/bin", "TERM", "linux");
+    private static BusyboxRig rig;
     private static Path kernel, busybox;
 
     @BeforeAll
     static void find() {
-        String named = System.getProperty("lguest.guest.dir");
-        kernel = Path.of(named != null ? named : "target/guest").resolve("kernel");
-        busybox = Path.of("target/busybox/busybox").toAbsolutePath();
-        if (named != null) {
-            // `make test` builds both: then they must be there.
-            assertThat(kernel).as("the guest kernel make built").isRegularFile();
-            assertThat(busybox).as("busybox from `make busybox`").isRegularFile();
-        } else {
-            assumeTrue(Files.isRegularFile(kernel), "no guest kernel at " + kernel + " (run make guest)");
-            assumeTrue(Files.isRegularFile(busybox), "no " + busybox + " (run make busybox)");
-        }
-    }
-
-    record Result(int status, String output, long millis) { }
-
-    private static Result run(List<String> cmd) throws IOException, InterruptedException {
-        Path out = Files.createTempFile("busybox-test", ".out");
-        try {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            pb.environment().clear();
-            pb.environment().putAll(ENV);
-            String javaBin = System.getProperty("java.home") + "/bin";
-            if (cmd.get(0).endsWith("bin/lguest")) pb.environment().put("PATH", javaBin + ":/usr/bin:/bin");
-            long t0 = System.nanoTime();
-            Process p = pb.start();
-            boolean done = p.waitFor(120, TimeUnit.SECONDS);
-            if (!done) p.destroyForcibly().waitFor();
-            String text = new String(Files.readAllBytes(out), StandardCharsets.ISO_8859_1);
-            assertThat(done).as("finished within 120 s: " + cmd + "\n" + text).isTrue();
-            return new Result(p.exitValue(), text, (System.nanoTime() - t0) / 1_000_000);
-        } finally {
-            Files.deleteIfExists(out);
-        }
+        rig = BusyboxRig.find();
+        kernel = rig.kernel;
+        busybox = rig.busybox;
     }
 
     /** busybox APPLET ARGS natively, then in the Guest; both must agree. Returns the Guest's run. */
     private static Result same(String... appletAndArgs) throws Exception {
-        List<String> nat = new ArrayList<>(List.of(busybox.toString()));
-        nat.addAll(List.of(appletAndArgs));
-        Result n = run(nat);
-        List<String> guest = new ArrayList<>(List.of(Path.of("bin/lguest").toAbsolutePath().toString(), "64m",
-                kernel.toString(), "--initrd=" + busybox, "quiet", "--"));
-        guest.addAll(List.of(appletAndArgs));
-        Result g = run(guest);
+        Result n = BusyboxRig.run(rig.nativeCommand(appletAndArgs), null, null);
+        Result g = BusyboxRig.run(rig.guestCommand(List.of(), appletAndArgs), null, null);
         assertThat(g.output()).as("output of " + String.join(" ", appletAndArgs)).isEqualTo(n.output());
         assertThat(g.status()).as("exit status of " + String.join(" ", appletAndArgs)).isEqualTo(n.status());
         return g;

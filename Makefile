@@ -7,7 +7,7 @@ QUEST   := java extract-tool/Quest.java
 PARTS   := Preparation Guest Drivers Launcher Host Switcher Mastery Silicon
 SITESRC := target/quest-src
 
-.PHONY: all build guest busybox rootfs run test docs clean bench bench-cpu bench-guest Beer $(PARTS)
+.PHONY: all build guest busybox rootfs shell run test docs clean bench bench-cpu bench-guest Beer $(PARTS)
 
 all: build
 
@@ -84,6 +84,12 @@ $(ROOTFS): $(BUSYBOX)
 	@echo "made $@ (16 MiB ext2: busybox and its applets in /bin)"
 
 rootfs: $(ROOTFS)
+
+# An interactive busybox shell on the root disk, for a human at a terminal: the
+# Launcher sees its input is a terminal and the Guest's console becomes a tty
+# with echo, line editing and ^C (D:320).  Leave with exit or ^D.
+shell: build $(ROOTFS)
+	bin/lguest 64m target/guest/kernel --initrd=$(BUSYBOX) --block=$(ROOTFS) quiet -- sh -i
 
 # ---- tests -------------------------------------------------------------------
 # The site is rendered first, because one of the tests opens it in a real browser.

@@ -154,8 +154,9 @@ void files_exec(void)
 /*G:829 The console becomes a file like any other.  Reading waits until the
  * keyboard (the Launcher's standard input) has something, or has ended:
  * after the end every read returns 0, which is how "printf 'echo hi\n' |
- * bin/lguest ... -- sh" ends its shell.  There is no terminal behind it, so
- * every ioctl says "not a tty" (busybox's ash then runs non-interactively,
+ * bin/lguest ... -- sh" ends its shell.  Unless the Launcher says its input is
+ * a terminal (then reads, writes and ioctls go to the tty of D:320), there is
+ * no terminal behind it, so every ioctl says "not a tty" (busybox's ash then runs non-interactively,
  * without job control, exactly as it does when its input is a pipe).  Its
  * stat is /dev/console's, a character device 5:1. */
 static int console_readable(void *unused)
@@ -168,6 +169,8 @@ static long console_file_read(struct file *f, char *buf, u32 len)
 {
 	long err;
 
+	if (console_is_tty())
+		return tty_read(buf, len, f->flags & O_NONBLOCK);
 	if (!console_readable(NULL) && (f->flags & O_NONBLOCK))
 		return -EAGAIN;
 	err = wait_event(console_readable, NULL);
@@ -179,6 +182,8 @@ static long console_file_read(struct file *f, char *buf, u32 len)
 static long console_file_write(struct file *f, const char *buf, u32 len)
 {
 	(void)f;
+	if (console_is_tty())
+		return tty_write(buf, len);
 	console_write(buf, len);
 	return len;
 }
@@ -197,8 +202,8 @@ static long console_file_stat(struct file *f, struct kstat *st)
 static long console_file_ioctl(struct file *f, u32 cmd, u32 arg)
 {
 	(void)f;
-	(void)cmd;
-	(void)arg;
+	if (console_is_tty())
+		return tty_ioctl(cmd, arg);
 	return -ENOTTY;
 }
 
@@ -710,7 +715,7 @@ static u32 file_poll(struct file *f)
 	struct pipe *p = f->priv;
 
 	if (f->ops == &console_ops)
-		return (console_readable(NULL) ? POLLIN : 0) | POLLOUT;
+		return ((console_is_tty() ? tty_readable() : console_readable(NULL)) ? POLLIN : 0) | POLLOUT;
 	if (f->ops == &pipe_read_ops)
 		return (p->head != p->tail ? POLLIN : 0) | (p->writers ? 0 : POLLHUP);
 	if (f->ops == &pipe_write_ops)

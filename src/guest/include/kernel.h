@@ -362,6 +362,11 @@ void console_write(const char *s, unsigned long len);
 int console_read(char *buf, unsigned long len);
 int console_ready(void);
 int console_eof(void);
+int console_is_tty(void);        /* the Launcher said: a terminal (D:320) */
+int tty_readable(void);
+long tty_read(char *buf, u32 len, int nonblock);
+long tty_write(const char *buf, u32 len);
+long tty_ioctl(u32 cmd, u32 arg);
 int block_read(unsigned int sector, void *buf, unsigned long bytes);
 int block_write(unsigned int sector, const void *buf, unsigned long bytes);
 unsigned long block_sectors(void);

@@ -100,6 +100,13 @@ struct lguest_dma {
 #define LGUEST_DEVICE_S_REMOVED_ACK 16
 #define LGUEST_DEVICE_S_FAILED      128
 
+/* Feature bits in a descriptor's features.  RANDOMNESS is lguest's own (the
+ * device may feed the entropy pool; the console has it).  TTY is ours, not
+ * lguest's: on the console it says the Launcher's standard input is a
+ * terminal, so the Guest should make its console one too (D:320, L:330). */
+#define LGUEST_DEVICE_F_TTY         0x0001
+#define LGUEST_DEVICE_F_RANDOMNESS  0x8000
+
 #ifndef __ASSEMBLER__
 struct lguest_device_desc {
 	unsigned short type;

@@ -43,6 +43,11 @@ struct process *current_proc = &me;
 int console_ready(void) { return 0; }
 int console_eof(void) { return 1; }
 int console_read(char *buf, unsigned long len) { return 0; }
+int console_is_tty(void) { return 0; }   /* the tty has its own test, ttytest */
+int tty_readable(void) { return 0; }
+long tty_read(char *buf, u32 len, int nonblock) { return -ENXIO; }
+long tty_write(const char *buf, u32 len) { return -ENXIO; }
+long tty_ioctl(u32 cmd, u32 arg) { return -ENXIO; }
 
 /* Nobody waits here: if the condition does not hold now, it never will. */
 long wait_event_until(int (*cond)(void *), void *arg, u64 deadline)

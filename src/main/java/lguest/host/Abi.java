@@ -43,6 +43,8 @@ public final class Abi {
             LGUEST_DEVICE_S_FAILED = 128;
     /** lguest_bus: a device that can feed the entropy pool. */
     public static final int LGUEST_DEVICE_F_RANDOMNESS = 0x8000;
+    /** Ours: the console is a terminal (the Launcher's stdin is one), L:330. */
+    public static final int LGUEST_DEVICE_F_TTY = 0x0001;
     /*:*/
 
     /* lguest_launcher.h: the requests written to /dev/lguest. */

@@ -23,9 +23,26 @@ final class Console extends Device {
     static final int CONSOLE_EOF = 0xFFFFFFFF;
 
     Console(OutputStream out) {
-        super(LGUEST_DEVICE_T_CONSOLE, LGUEST_DEVICE_F_RANDOMNESS);
+        this(out, false);
+    }
+
+    /*L:330 Is the console a terminal?  lguest's Guest ran Linux's hvc console,
+     * which is a tty whatever the Launcher's input is, with Linux's line discipline
+     * echoing and editing in the Guest; that is why lguest could put the Host's
+     * terminal in raw mode (L:190) and lose nothing.  Our Guest's console is a bare
+     * byte stream unless told otherwise, which suits a script piped in (no echo, no
+     * "\r\n", byte for byte what busybox prints natively) but leaves somebody typing
+     * at a raw terminal blind: no echo, no editing, ^C just a byte.  So when our
+     * standard input is a terminal, we set a feature bit of our own in the console's
+     * descriptor, LGUEST_DEVICE_F_TTY (bit 0; lguest used only bit 15, RANDOMNESS),
+     * and the Guest's console becomes a tty with a line discipline (D:320).  The
+     * bit is in the descriptor before the Guest boots, so the Guest's driver sees it
+     * at probe time and it never changes. */
+    Console(OutputStream out, boolean terminal) {
+        super(LGUEST_DEVICE_T_CONSOLE, LGUEST_DEVICE_F_RANDOMNESS | (terminal ? LGUEST_DEVICE_F_TTY : 0));
         this.out = out;
     }
+    /*:*/
 
     @Override
     int key() { return LGUEST_CONSOLE_DMA_KEY; }

@@ -32,8 +32,16 @@ public final class Launcher {
     private final PrintStream err;
     private boolean verbose;
 
+    /** The console is a terminal: the Guest's console then gets a line discipline (L:330). */
+    private final boolean terminal;
+
     Launcher(PrintStream err) {
+        this(err, false);
+    }
+
+    Launcher(PrintStream err, boolean terminal) {
         this.err = err;
+        this.terminal = terminal;
     }
 
     /** The command-line entry point: exits with the guest's status. */
@@ -41,7 +49,7 @@ public final class Launcher {
         Terminal term = Terminal.rawIfInteractive();
         int status;
         try {
-            status = run(new Host(), args, System.in, System.out, System.err);
+            status = run(new Host(), args, System.in, System.out, System.err, term.interactive());
         } finally {
             term.restore();
         }
@@ -50,7 +58,13 @@ public final class Launcher {
 
     /** Runs one guest to its end; returns the exit status lguest would have. Never throws. */
     public static int run(Host host, String[] args, InputStream in, OutputStream out, PrintStream err) {
-        Launcher l = new Launcher(err);
+        return run(host, args, in, out, err, false);
+    }
+
+    /** As {@link #run(Host, String[], InputStream, OutputStream, PrintStream)}, saying whether
+     *  the console is a terminal (main: standard input is one; tests may pretend). */
+    static int run(Host host, String[] args, InputStream in, OutputStream out, PrintStream err, boolean terminal) {
+        Launcher l = new Launcher(err, terminal);
         try {
             return l.launch(host, args, in, out);
         } catch (LaunchError e) {
@@ -115,7 +129,7 @@ public final class Launcher {
          * physical address space and puts RAM at 0, then the device page and one page
          * per device just above it; the first page past all that is pfn_limit, and
          * the Host will not let the Guest name anything from there up. */
-        Console console = new Console(out);
+        Console console = new Console(out, terminal);
         devices.add(console);
         if (block != null) devices.add(new BlockDevice(block));
         for (Path n : nets) devices.add(new NetDevice(n));

@@ -32,6 +32,11 @@ final class Terminal {
         }
     }
 
+    /** Standard input is a terminal, now in raw mode: the Guest's console should be one too. */
+    boolean interactive() {
+        return saved != null && !saved.isEmpty();
+    }
+
     void restore() {
         if (saved == null || saved.isEmpty()) return;
         try {

@@ -72,6 +72,8 @@ class AbiTest {
         m.put("LGUEST_DEVICE_S_REMOVED", Abi.LGUEST_DEVICE_S_REMOVED);
         m.put("LGUEST_DEVICE_S_REMOVED_ACK", Abi.LGUEST_DEVICE_S_REMOVED_ACK);
         m.put("LGUEST_DEVICE_S_FAILED", Abi.LGUEST_DEVICE_S_FAILED);
+        m.put("LGUEST_DEVICE_F_RANDOMNESS", Abi.LGUEST_DEVICE_F_RANDOMNESS);
+        m.put("LGUEST_DEVICE_F_TTY", Abi.LGUEST_DEVICE_F_TTY);
         m.put("offsetof(struct lguest_device_desc, type)", Abi.DESC_TYPE);
         m.put("offsetof(struct lguest_device_desc, features)", Abi.DESC_FEATURES);
         m.put("offsetof(struct lguest_device_desc, status)", Abi.DESC_STATUS);

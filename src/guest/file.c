@@ -666,19 +666,28 @@ long sys_ioctl(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 	return fl->ops->ioctl ? fl->ops->ioctl(fl, b, c) : -ENOTTY;
 }
 
-/* _llseek(fd, offset_high, offset_low, &result, whence) and lseek(). */
-long sys_llseek(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+/* Both seeks check the same things in the same order; only how the offset
+ * arrives and how the result leaves differ. */
+static long seek(u32 fd, s64 offset, u32 whence, struct file **out)
 {
-	struct file *fl = fd_file(a);
-	long err;
+	struct file *fl = fd_file(fd);
 
 	if (!fl)
 		return -EBADF;
 	if (!fl->ops->lseek)
 		return -ESPIPE;
-	if (e > 2)
+	if (whence > 2)
 		return -EINVAL;
-	err = fl->ops->lseek(fl, (s64)(((u64)b << 32) | c), e);
+	*out = fl;
+	return fl->ops->lseek(fl, offset, whence);
+}
+
+/* _llseek(fd, offset_high, offset_low, &result, whence) and lseek(). */
+long sys_llseek(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	struct file *fl;
+	long err = seek(a, (s64)(((u64)b << 32) | c), e, &fl);
+
 	if (err < 0)
 		return err;
 	return copy_to_user(d, &fl->pos, 8) ? -EFAULT : 0;
@@ -686,16 +695,9 @@ long sys_llseek(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 
 long sys_lseek(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
-	struct file *fl = fd_file(a);
-	long err;
+	struct file *fl;
+	long err = seek(a, (s64)(s32)b, c, &fl);
 
-	if (!fl)
-		return -EBADF;
-	if (!fl->ops->lseek)
-		return -ESPIPE;
-	if (c > 2)
-		return -EINVAL;
-	err = fl->ops->lseek(fl, (s64)(s32)b, c);
 	if (err < 0)
 		return err;
 	return fl->pos > 0x7FFFFFFF ? -75 /* EOVERFLOW */ : (long)fl->pos;

@@ -18,8 +18,8 @@ import lguest.HostPrerequisite;
 /**
  * What the busybox tests share: where the Guest kernel and Debian's busybox are, and how to
  * run a command, natively or under bin/lguest, and collect its output and status. Native
- * runs get the environment the Guest kernel gives its first process, so the two sides see
- * the same HOME, PATH, TERM and time zone.
+ * runs get the environment the Guest kernel gives its first process (HOME, PATH, TERM),
+ * plus TZ=UTC: the Guest has no zone files, so UTC is what it shows.
  */
 final class BusyboxRig {
     static final Map<String, String> ENV = Map.of("HOME", "/", "PATH", "/bin", "TERM", "linux", "TZ", "UTC");

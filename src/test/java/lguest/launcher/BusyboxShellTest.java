@@ -1,17 +1,10 @@
 package lguest.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import lguest.launcher.BusyboxRig.Result;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,60 +15,17 @@ import org.junit.jupiter.api.Test;
  * the same bytes (stdout and stderr together) and exit with the same status.
  */
 class BusyboxShellTest {
-    private static final Map<String, String> ENV = Map.of("HOME", "/", "PATH", "/bin", "TERM", "linux");
-    private static Path kernel, busybox;
+    private static BusyboxRig rig;
 
     @BeforeAll
     static void find() {
-        String named = System.getProperty("lguest.guest.dir");
-        kernel = Path.of(named != null ? named : "target/guest").resolve("kernel");
-        busybox = Path.of("target/busybox/busybox").toAbsolutePath();
-        if (named != null) {
-            assertThat(kernel).as("the guest kernel make built").isRegularFile();
-            assertThat(busybox).as("busybox from `make busybox`").isRegularFile();
-        } else {
-            assumeTrue(Files.isRegularFile(kernel), "no guest kernel at " + kernel + " (run make guest)");
-            assumeTrue(Files.isRegularFile(busybox), "no " + busybox + " (run make busybox)");
-        }
-    }
-
-    record Result(int status, String output) { }
-
-    /** Runs cmd with stdin as given (null: /dev/null), stdout and stderr together. */
-    private static Result run(List<String> cmd, String stdin) throws IOException, InterruptedException {
-        Path out = Files.createTempFile("busybox-shell", ".out");
-        try {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
-            if (stdin == null) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            pb.environment().clear();
-            pb.environment().putAll(ENV);
-            if (cmd.get(0).endsWith("bin/lguest"))
-                pb.environment().put("PATH", System.getProperty("java.home") + "/bin:/usr/bin:/bin");
-            Process p = pb.start();
-            if (stdin != null) {
-                try (OutputStream in = p.getOutputStream()) {
-                    in.write(stdin.getBytes(StandardCharsets.ISO_8859_1));
-                }
-            }
-            boolean done = p.waitFor(120, TimeUnit.SECONDS);
-            if (!done) p.destroyForcibly().waitFor();
-            String text = new String(Files.readAllBytes(out), StandardCharsets.ISO_8859_1);
-            assertThat(done).as("finished within 120 s: " + cmd + "\n" + text).isTrue();
-            return new Result(p.exitValue(), text);
-        } finally {
-            Files.deleteIfExists(out);
-        }
+        rig = BusyboxRig.find();
     }
 
     /** busybox ARGS natively and in the Guest, with the same stdin; both must agree. */
     private static Result same(String stdin, String... args) throws Exception {
-        List<String> nat = new ArrayList<>(List.of(busybox.toString()));
-        nat.addAll(List.of(args));
-        Result n = run(nat, stdin);
-        List<String> guest = new ArrayList<>(List.of(Path.of("bin/lguest").toAbsolutePath().toString(), "64m",
-                kernel.toString(), "--initrd=" + busybox, "quiet", "--"));
-        guest.addAll(List.of(args));
-        Result g = run(guest, stdin);
+        Result n = BusyboxRig.run(rig.nativeCommand(args), stdin, null);
+        Result g = BusyboxRig.run(rig.guestCommand(List.of(), args), stdin, null);
         assertThat(g.output()).as("output of " + String.join(" ", args)).isEqualTo(n.output());
         assertThat(g.status()).as("exit status of " + String.join(" ", args)).isEqualTo(n.status());
         return g;

@@ -146,7 +146,7 @@ public final class Launcher {
             Device d = devices.get(i);
             d.index = i;
             d.page = memBytes + 4096 * (1 + i);
-            if (d instanceof NetDevice) mem.addFileRegion(d.page, 4096, ((NetDevice) d).file);
+            if (d instanceof NetDevice) mem.addFileRegion(d.page, 4096, ((NetDevice) d).channel());
             else mem.addRegion(d.page, 4096);
             d.describe(this);
             if (d instanceof BlockDevice) ((BlockDevice) d).setup(this);

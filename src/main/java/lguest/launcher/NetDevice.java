@@ -71,6 +71,11 @@ final class NetDevice extends Device {
         return 0;
     }
 
+    /** The open file that holds this Launcher's slot lock (see PhysicalMemory.addFileRegion). */
+    FileChannel channel() {
+        return lockChannel;
+    }
+
     void close() {
         try {
             slotLock.release();

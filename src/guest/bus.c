@@ -9,8 +9,8 @@ static struct lguest_device devices[LGUEST_MAX_DEVICES];
 static const char *const device_types[] = { "none", "console", "net", "block" };
 
 /*D:100 A device's memory is memory the Launcher set aside above our RAM:
- * the descriptor page at max_pfn, and then each device's own pages.  The
- * Launcher's initial page tables do not map any of it (they map RAM and
+ * the descriptor page at max_pfn, and then each device's own pages.
+ * Neither the Launcher's page tables nor ours map any of it (both map RAM and
  * nothing else), so before we can read a descriptor we map it ourselves, at
  * the address the linear map would have given it, PAGE_OFFSET plus its
  * physical address.  That keeps __va() and __pa() true for device memory too.
@@ -94,8 +94,11 @@ void lguest_bus_probe(const struct lguest_driver *drivers[], unsigned int n)
  * inside one page; a length of 0 ends the list.  BIND_DMA offers an array of
  * such buffers to receive at a key, with the IRQ to raise when one is
  * filled; the Host answers 1 if it took the binding.  SEND_DMA sends one to a
- * key: the Host copies it into another Guest's bound buffer, or, if nobody
- * else bound that key, hands it to our Launcher, which plays the device.
+ * key, and where it goes depends on whose memory the key is in.  A key in
+ * memory other Guests share with us (a --sharenet file their Launchers map
+ * too) reaches another Guest: the Host copies our buffer into one that Guest
+ * bound there.  A key in our own private memory, as every key of the console
+ * and the block device is, goes to our Launcher, which plays the device.
  *
  * A key is a physical address in the device's own memory, by convention;
  * the console's is 0.  used_len is 0 while a buffer is free and becomes the

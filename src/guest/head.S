@@ -50,7 +50,7 @@ lguest_entry:
 1:	jmp 1b
 /*:*/
 
-/*G:410 Traps and interrupts come in through the IDT as on any i386: the
+/*G:460 Traps and interrupts come in through the IDT as on any i386: the
  * CPU (or, for a reflected trap or a virtual interrupt, the Host, doing just
  * what the CPU would) pushes eip, cs and eflags, plus esp and ss when we were
  * in ring 3, plus an error code for a few exceptions, and jumps to the gate's
@@ -83,7 +83,7 @@ trap_stubs:
 trap_stubs_end:
 /*:*/
 
-/*G:420 System calls have their own door, vector 0x80.  Its IDT gate is a
+/*G:470 System calls have their own door, vector 0x80.  Its IDT gate is a
  * trap gate with privilege 3, and that combination matters: the Host copies
  * such a gate straight into the real IDT, so "int $0x80" from a user program
  * goes from ring 3 to our ring 1 through the CPU alone, with no visit to the
@@ -96,7 +96,7 @@ syscall_entry:
 	jmp trap_common
 /*:*/
 
-/*G:430 The common path saves the registers in the order of struct
+/*G:480 The common path saves the registers in the order of struct
  * trap_frame, so C sees the whole trapped state as one structure.  The data
  * segments are saved and replaced, because a trap from ring 3 arrives with
  * the user's selectors loaded.  They are flat too, so nothing would break at
@@ -104,7 +104,7 @@ syscall_entry:
  * kernel should not make.  The direction flag is cleared because gcc's code
  * assumes it is, and a user program may well have set it.
  *
- * The way out is not a plain iret, but lguest_iret (G:500). */
+ * The way out is not a plain iret, but lguest_iret (G:530). */
 trap_common:
 	pushl %ds
 	pushl %es
@@ -135,7 +135,7 @@ trap_common:
 	jmp lguest_iret
 /*:*/
 
-/*G:490 Halting has a famous race.  The idle loop checks that there is
+/*G:520 Halting has a famous race.  The idle loop checks that there is
  * nothing to do, then halts "with interrupts enabled".  If it enables
  * interrupts first and halts second, an interrupt can slip in between: its
  * handler runs, produces the very work we were waiting for, returns, and we
@@ -159,7 +159,7 @@ safe_halt:
 	jmp halt_in_window
 /*:*/
 
-/*G:500 lguest_iret is how every trap, interrupt and system call returns.
+/*G:530 lguest_iret is how every trap, interrupt and system call returns.
  * A native kernel's iret restores eflags, interrupt flag included, in one go.
  * Ours runs in ring 1 with an I/O privilege level of 0, and there the CPU
  * quietly refuses to change IF on iret; besides, our interrupt flag is not

@@ -274,10 +274,12 @@ unsigned long read_cr2(void)
 }
 /*:*/
 
-/*G:460 Time.  We have no timer chip, only a one-shot alarm: SET_CLOCKEVENT
+/*G:400 Time.  We have no timer chip, only a one-shot alarm: SET_CLOCKEVENT
  * with a delay in nanoseconds, after which the Host raises IRQ 0 (vector 32).
  * 0 cancels it.  lguest's Guest used it exactly so, as a one-shot clock event
- * device, and rearmed it at each tick; "periodic" was a bug. */
+ * device, and rearmed it at each tick; "periodic" was a bug.  What the alarm's
+ * interrupt does when it comes needs the trap machinery, so it waits until
+ * after the traps. */
 void set_clockevent(unsigned long ns)
 {
 	hcall(LHCALL_SET_CLOCKEVENT, ns, 0, 0);
@@ -355,7 +357,8 @@ void lguest_init(const u8 *boot)
 
 /*G:070 Now the machine, in the order a kernel needs it: segments, then the
  * IDT so that a fault can at least be reported, then our own page tables
- * (the Launcher's only map RAM, and we need more) and the timer.  Only then
+ * (the Launcher's only map RAM, and we need more; they are told with the
+ * processes, which need many) and the timer.  Only then
  * do we let interrupts in: every handler they might reach is installed.
  * kernel_main() is whatever this kernel is for (the bus and its drivers are
  * its business, so that a hostile guest can do without them); when it returns

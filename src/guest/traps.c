@@ -16,7 +16,7 @@ static const char *const trap_names[32] = {
 	"x87 error", "alignment check", "machine check", "SIMD error",
 };
 
-/*G:400 The IDT, filled in gate by gate.  Exceptions and interrupts get
+/*G:450 The IDT, filled in gate by gate.  Exceptions and interrupts get
  * interrupt gates (type 0xE): delivering one turns our virtual interrupt flag
  * off, so a handler is never interrupted.  Three vectors are left out because
  * the Host ignores them anyway: 2 (NMI) and 8 (double fault) are its own
@@ -24,7 +24,7 @@ static const char *const trap_names[32] = {
  *
  * System calls, 0x80, get a trap gate (0xF) with privilege 3: ring 3 may use
  * it, the interrupt flag is left alone, and the Host can install it as a
- * direct trap (G:420).  Interrupt gates could never be direct: the CPU
+ * direct trap (G:470).  Interrupt gates could never be direct: the CPU
  * would clear the real IF, and the real IF is the Host's. */
 void trap_init(void)
 {
@@ -42,7 +42,7 @@ void trap_init(void)
 }
 /*:*/
 
-/*G:450 Virtual interrupts.  IRQ n comes in at vector 32 + n: 0 is the timer,
+/*G:500 Virtual interrupts.  IRQ n comes in at vector 32 + n: 0 is the timer,
  * and device number i on the lguest bus is IRQ i + 1.  The Host only delivers
  * an IRQ whose bit is clear in lguest_data.blocked_interrupts, which is our
  * interrupt controller's mask register, so registering a handler unmasks its
@@ -66,7 +66,7 @@ static void timer_interrupt(unsigned int irq, void *arg)
 	timer_ticks++;
 }
 
-/*G:470 The timer is unmasked only now, when there is a handler for it
+/*G:505 The timer is unmasked only now, when there is a handler for it
  * (lguest_data starts with IRQ 0 blocked).  We keep no tick going: lguest's
  * Linux rearmed the one-shot at every tick, HZ times a second, but at boot
  * there is nothing to schedule, and the alarm is set only by whoever wants
@@ -79,7 +79,7 @@ void time_init(void)
 }
 /*:*/
 
-/*G:480 Waiting.  To wait for something an interrupt handler will do, check
+/*G:510 Waiting.  To wait for something an interrupt handler will do, check
  * for it with interrupts off, and if it has not happened, halt in a way that
  * cannot miss the interrupt (safe_halt(), next).  The Host wakes us by
  * delivering the interrupt; we come back with interrupts on and check again.
@@ -119,7 +119,7 @@ void msleep(unsigned long ms)
 }
 /*:*/
 
-/*G:440 Every trap comes here with its frame.  Interrupts go to their
+/*G:490 Every trap comes here with its frame.  Interrupts go to their
  * handler; system calls to the process code.  The floating-point "device not
  * available" trap happens only because the kernel set TS when it switched to
  * a process that does not own the FPU; fpu_first_use() clears TS and hands
@@ -160,23 +160,11 @@ void trap_dispatch(struct trap_frame *regs)
 }
 /*:*/
 
-/*G:590 So far the Guest has been a kernel alone with its Host.  It has
- * introduced itself, handed over its segments and its gates, built page
- * tables and told the Host about them, learned to turn interrupts off without
- * touching IF, to wait without missing its wake-up, and to come back from a
- * trap without being interrupted halfway.  What it has not done is run a
- * program.
- *
- * busybox wants processes: many address spaces, a kernel stack each, their
- * own thread-local storage, an FPU they take turns at, and a clock that takes
- * the CPU away from a program that will not give it up.  A native kernel
- * does all that with privileged instructions.  Ours does it with the calls
- * you have just seen, and the next sections are the places where the two
- * meet: system calls that reach us through the direct trap, with no exit to
- * the Host at all; the context switch, a burst of lazy SET_STACK, LOAD_TLS
- * and TS followed by NEW_PGTABLE; address spaces built and torn down with
- * batched SET_PTEs; the TS trap that passes the FPU along; the alarm that
- * slices time; and the CRASH call with which a Guest turns itself off.
- * Everything else processes need (signals, pipes, files, a disk to keep them
- * on) is a kernel's business rather than a guest's, and has an appendix of
- * its own, Unix. :*/
+/*G:590 Take stock.  The Guest is a kernel now, alone with its Host: it
+ * has introduced itself, handed over its segments and its gates, learned to
+ * turn interrupts off without touching IF, to come back from a trap without
+ * being interrupted halfway, to sleep on a one-shot alarm and to wait without
+ * missing its wake-up.  Not one of those needed ring 0, and each cost at most
+ * a hypercall.  What it has not done yet is run anybody else's code, and a
+ * kernel that runs nobody else's code is a very elaborate way to print a
+ * banner. :*/

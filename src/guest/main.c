@@ -11,10 +11,10 @@ static u8 sector_buffer[16 * LGUEST_SECTOR_SIZE] __attribute__((aligned(PAGE_SIZ
 static void __attribute__((noreturn)) run_init(char **argv);
 static void __attribute__((noreturn)) demonstration(void);
 
-/*G:700 The Guest has all it needs now, and kernel_main() puts it to work.
- * It says hello first, with what the Launcher gave it (memory and command
- * line), then finds its devices on the bus (the next part's story), and then
- * does one of two things.  Given an initrd that is a program, it runs that
+/*G:700 Back to where lguest_init() left off (G:070): its last call was
+ * kernel_main(), which is what this kernel is for.  It says hello first, with
+ * what the Launcher gave it (memory and command line), then finds its devices
+ * on the bus (the next part's story), and then does one of two things.  Given an initrd that is a program, it runs that
  * program; given none, it runs the demonstration that `make run` shows.
  *
  * Every line it prints is one a test looks for, so their wording is part
@@ -41,7 +41,7 @@ void kernel_main(void)
 }
 /*:*/
 
-/*G:702 The demonstration is a roll-call of this part, one line each: the
+/*G:702 The demonstration is a roll-call, one line each: the
  * clock (a 10 ms one-shot that has to wake a halted Guest), the disk (the
  * CRC-32 of its first 16 sectors, which `make run` then recomputes on the
  * host from the image file, for you to compare), and ring 3 (a program that
@@ -108,10 +108,10 @@ static void run_init(char **argv)
  * word of memory and guards the two places where that could go wrong with a
  * window the Host promises not to interrupt.  Its programs' system calls
  * come in through a gate the Host set up once and never hears of again, and
- * everything else it does, from mapping
- * a page to switching a process, reaches the Host as a hypercall, most of
- * them batched into one exit.  At no point does it execute an instruction
- * that only ring 0 may.
+ * everything else, from mapping a page to switching a process, reaches the
+ * Host as a hypercall, most of them batched into one exit.  At no point does
+ * it execute an instruction that only ring 0 may.  (The Unix that busybox
+ * runs on, which the Host never needs to hear about, has its own appendix.)
  *
  * One thing it cannot ask the Host for is a device.  There is no disk
  * controller to program and no serial port to poke, only a page of

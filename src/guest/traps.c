@@ -165,6 +165,6 @@ void trap_dispatch(struct trap_frame *regs)
  * turn interrupts off without touching IF, to come back from a trap without
  * being interrupted halfway, to sleep on a one-shot alarm and to wait without
  * missing its wake-up.  Not one of those needed ring 0, and each cost at most
- * a hypercall.  What it has not done yet is run anybody else's code, and a
- * kernel that runs nobody else's code is a very elaborate way to print a
- * banner. :*/
+ * a hypercall.  What it has not done is run a single program, and a kernel
+ * that runs no programs is an elaborate way to print a banner.  Programs need
+ * processes, and processes are where a kernel reaches for ring 0 most often. :*/

@@ -36,7 +36,9 @@ void *lguest_map_pages(unsigned long pfn, unsigned int pages)
  * twelve bytes, a type of 0 meaning an empty slot.  Device i raises IRQ i + 1
  * (IRQ 0 is the timer).  As lguest's bus did, we acknowledge each device we
  * see by setting the ACKNOWLEDGE bit in its status: the Launcher can tell a
- * Guest that never looked from one that found no driver. */
+ * Guest that never looked from one that found no driver.  And we print each
+ * one, since "which devices did the Guest see, at which pfn and IRQ" is the
+ * first question when a driver does not work. */
 void lguest_bus_init(void)
 {
 	unsigned int i;
@@ -63,7 +65,14 @@ void lguest_bus_init(void)
 
 /*D:120 Matching drivers to devices is matching types.  A driver that takes
  * a device sets DRIVER; when its probe succeeds it adds DRIVER_OK, and when it
- * fails, FAILED.  A device with no driver keeps just ACKNOWLEDGE. */
+ * fails, FAILED.  A device with no driver keeps just ACKNOWLEDGE.
+ *
+ * The status word is the Launcher's only view of what the Guest made of its
+ * devices, and ours acts on it once: it announces the end of the console's
+ * input only after the console says DRIVER_OK, since before that there is
+ * nobody in the Guest to hear it, and a Guest without a console driver would
+ * be interrupted over and over for nothing.  The first driver of the right type wins; this
+ * kernel has one driver per type, so there is no contest. */
 void lguest_bus_probe(const struct lguest_driver *drivers[], unsigned int n)
 {
 	unsigned int i, j;

@@ -46,8 +46,9 @@ void trap_init(void)
  * and device number i on the lguest bus is IRQ i + 1.  The Host only delivers
  * an IRQ whose bit is clear in lguest_data.blocked_interrupts, which is our
  * interrupt controller's mask register, so registering a handler unmasks its
- * line.  An IRQ nobody asked for is harmless: it finds no handler and is
- * dropped. */
+ * line.  Only the timer's line starts masked (G:110); an IRQ nobody asked
+ * for, say from a device with no driver, is delivered, finds no handler, and
+ * is dropped. */
 void request_irq(unsigned int irq, irq_handler_t handler, void *arg)
 {
 	unsigned long flags = irq_save();

@@ -36,9 +36,10 @@ unsigned long ram_size, max_pfn;
 unsigned long initrd_start, initrd_size;
 char boot_command_line[COMMAND_LINE_SIZE];
 
-/*G:100 A hypercall is a software interrupt to vector 0x1F, with the call
- * number in %eax and three arguments in %edx, %ebx and %ecx; the answer comes
- * back in %eax.  Its IDT gate has privilege 1, so our ring-1 kernel may use it
+/*G:100 Each of those steps, like most of what this part shows, comes down
+ * to a hypercall: a software interrupt to vector 0x1F, with the call number
+ * in %eax and three arguments in %edx, %ebx and %ecx; the answer comes back
+ * in %eax.  Its IDT gate has privilege 1, so our ring-1 kernel may use it
  * and our ring-3 programs may not (they get a general protection fault, as the
  * hostile guest "ring3-hcall" finds out).
  *
@@ -265,9 +266,9 @@ void set_ts(int on)
 }
 /*:*/
 
-/*G:340 %cr2, the address of the last page fault, cannot be read in ring 1
- * either.  When the Host reflects a page fault to us, it writes the address
- * into lguest_data first. */
+/*G:340 %cr2, the address of the last page fault, is one more register
+ * ring 1 may not read.  When the Host reflects a page fault to us, it writes
+ * the address into lguest_data first, and that is where we read it. */
 unsigned long read_cr2(void)
 {
 	return READ_ONCE(lguest_data.cr2);
@@ -358,11 +359,11 @@ void lguest_init(const u8 *boot)
 /*G:070 Now the machine, in the order a kernel needs it: segments, then the
  * IDT so that a fault can at least be reported, then our own page tables
  * (the Launcher's only map RAM, and we need more; they are told with the
- * processes, which need many) and the timer.  Only then
- * do we let interrupts in: every handler they might reach is installed.
- * kernel_main() is whatever this kernel is for (the bus and its drivers are
- * its business, so that a hostile guest can do without them); when it returns
- * there is nothing left to do but turn the lights off. */
+ * processes, which need many) and the timer.  Only then do we let interrupts
+ * in: every handler they might reach is installed.  kernel_main() is
+ * whatever this kernel is for (the bus and its drivers are its business, so
+ * that a hostile guest can do without them); when it returns there is
+ * nothing left to do but turn the lights off. */
 	gdt_init();
 	trap_init();
 	mm_init();

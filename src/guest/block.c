@@ -161,7 +161,7 @@ const struct lguest_driver block_driver = {
  * --sharenet (L:500), and the Host copies DMA between Guests whose keys lie in
  * the memory they share.  But this Guest has no network driver yet.  Its bus
  * acknowledges such a device and leaves it at that, so two Guests on one
- * shared file can see each other's slots and exchange nothing.  Writing one
+ * shared file have a wire between them and nothing to say over it.  A driver
  * would be the same trick a third time: bind receive buffers at our slot's
  * key, send to the others'.
  *

@@ -97,6 +97,12 @@ class HostileInputTest {
     }
 
     @Test
+    void aDmaDescriptorJustBelowTwoGigabytesIsAnInvalidAddressNotAWrap() {
+        Result r = run("4m", TestGuests.build("dmawrap").toString());
+        assertOneLine(r, "Invalid address in DMA 0x7ffffff0");
+    }
+
+    @Test
     void aSharedNetworkFileMustBeARegularFile() {
         String k = TestGuests.build("hello").toString();
         assertOneLine(run("4m", k, "--sharenet=/dev/null"), "not a regular file");

@@ -69,8 +69,7 @@ static int load_page(unsigned long va, unsigned int prot, const u8 *image,
 	if (!(pte & PTE_PRESENT) && !(prot & PROT_WRITE) && ph->p_filesz == ph->p_memsz
 	    && (src & (PAGE_SIZE - 1)) == 0
 	    && src >= initrd_start && src < initrd_start + initrd_size) {
-		map_page(va, src, prot_pte_flags(prot));
-		return 0;
+		return map_page(va, src, prot_pte_flags(prot));
 	}
 	if (pte & PTE_PRESENT) {
 		/* The page is shared with the segment before this one (only the
@@ -93,7 +92,11 @@ static int load_page(unsigned long va, unsigned int prot, const u8 *image,
 		to = va + PAGE_SIZE;
 	if (from < to)
 		memcpy(page + (from - va), image + ph->p_offset + (from - ph->p_vaddr), to - from);
-	map_page(va, __pa(page), prot_pte_flags(prot | vma_prot(va)));
+	if (map_page(va, __pa(page), prot_pte_flags(prot | vma_prot(va))) < 0) {
+		if (!(pte & PTE_PRESENT))
+			free_page(page);
+		return -1;
+	}
 	return 0;
 }
 

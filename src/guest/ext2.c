@@ -250,8 +250,8 @@ int ext2_mount(void)
 	fs.sb_block = 1024 / fs.bsize;
 	fs.sb_offset = 1024 % fs.bsize;
 	for (i = 0; i < NBUF; i++) {
-		if (!bufs[i].data)
-			bufs[i].data = alloc_page();
+		if (!bufs[i].data && !(bufs[i].data = try_alloc_page()))
+			return -ENOMEM;    /* fs.c tries again at the next call */
 		bufs[i].valid = 0;
 	}
 	fs.mounted = 1;

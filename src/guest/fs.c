@@ -46,6 +46,8 @@ static int fs_ready(void)
 
 		tried = 1;
 		err = ext2_mount();
+		if (err == -ENOMEM)
+			tried = 0;         /* no pages for the cache yet: not the disk's fault */
 		if (err && err != -ENODEV)
 			printk("ext2: /dev/lgba holds no ext2 file system we can use (%d)\n", err);
 	}
@@ -58,9 +60,11 @@ static u32 umask_bits = 022;
 /* A path from user space into a kernel page (PATH_MAX bytes with its NUL). */
 static long user_path(u32 uaddr, char **out)
 {
-	char *buf = alloc_page();
+	char *buf = try_alloc_page();
 	u32 n = 0;
 
+	if (!buf)
+		return -ENOMEM;
 	while (n < PATH_MAX) {
 		const char *p = user_page(uaddr + n, 0);
 		u32 room = PAGE_SIZE - ((uaddr + n) & (PAGE_SIZE - 1));
@@ -156,8 +160,16 @@ static long walk(int dirfd, const char *path, int follow, struct inode **result,
 	err = start_dir(dirfd, path, &cur);
 	if (err)
 		return err;
-	buf = alloc_page();
-	tmp = alloc_page();
+	buf = try_alloc_page();
+	tmp = try_alloc_page();
+	if (!buf || !tmp) {
+		if (buf)
+			free_page(buf);
+		if (tmp)
+			free_page(tmp);
+		iput(cur);
+		return -ENOMEM;
+	}
 	memcpy(buf, path, strlen(path) + 1);
 	p = buf;
 	for (;;) {
@@ -527,8 +539,8 @@ static struct file *do_open(int dirfd, const char *path, u32 flags, u32 mode)
 	if (f)
 		return f;
 	if (flags & O_CREAT) {
-		name = alloc_page();
-		err = walk(dirfd, path, 1, &dir, name);
+		name = try_alloc_page();
+		err = name ? walk(dirfd, path, 1, &dir, name) : -ENOMEM;
 		if (err)
 			goto out;
 		if (!name->len) {
@@ -652,7 +664,9 @@ long fs_sys_getdents64(u32 fd, u32 ubuf, u32 len, u32 d, u32 e, u32 f6)
 		return -ENOTDIR;
 	if (len > PAGE_SIZE)
 		len = PAGE_SIZE;
-	buf = alloc_page();
+	buf = try_alloc_page();
+	if (!buf)
+		return -ENOMEM;
 	n = f->ops->getdents64(f, buf, len);
 	if (n > 0 && copy_to_user(ubuf, buf, n))
 		n = -EFAULT;
@@ -967,7 +981,9 @@ long fs_sys_renameat2(u32 olddirfd, u32 uold, u32 newdirfd, u32 unew, u32 flags,
 
 	if (flags & ~RENAME_NOREPLACE)
 		return -EINVAL;
-	on = alloc_page();
+	on = try_alloc_page();
+	if (!on)
+		return -ENOMEM;
 	nn = on + 1;
 	err = walk_user(olddirfd, uold, 0, &od, on);
 	if (err)
@@ -1166,7 +1182,11 @@ long fs_sys_readlinkat(u32 dirfd, u32 upath, u32 ubuf, u32 size, u32 e, u32 f)
 		iput(ip);
 		return -EINVAL;
 	}
-	buf = alloc_page();
+	buf = try_alloc_page();
+	if (!buf) {
+		iput(ip);
+		return -ENOMEM;
+	}
 	err = read_link(ip, buf, size < PAGE_SIZE ? size : PAGE_SIZE);
 	if (err > 0 && copy_to_user(ubuf, buf, err))
 		err = -EFAULT;
@@ -1248,7 +1268,9 @@ long fs_sys_getcwd(u32 ubuf, u32 size, u32 c, u32 d, u32 e, u32 f)
 			return -ERANGE;
 		return copy_to_user(ubuf, "/", 2) ? -EFAULT : 2;
 	}
-	path = alloc_page();
+	path = try_alloc_page();
+	if (!path)
+		return -ENOMEM;
 	path[end] = '\0';
 	ino = cwd_inode();
 	while (!err && ino != EXT2_ROOT_INO) {

@@ -85,14 +85,17 @@ static void set_pmd(unsigned int index)
 	lazy_hcall(LHCALL_SET_PMD, __pa(kernel_pgdir), index, 0);
 }
 
-void map_page(unsigned long vaddr, unsigned long paddr, unsigned long flags)
+int map_page(unsigned long vaddr, unsigned long paddr, unsigned long flags)
 {
 	unsigned int pgd_index = vaddr >> 22;
 	unsigned int pte_index = (vaddr >> PAGE_SHIFT) & 1023;
 	unsigned long *table;
 
 	if (!(kernel_pgdir[pgd_index] & PTE_PRESENT)) {
-		table = alloc_page();
+		/* Only user mappings may fail: see U:900. */
+		table = vaddr < PAGE_OFFSET ? try_alloc_page() : alloc_page();
+		if (!table)
+			return -ENOMEM;
 		kernel_pgdir[pgd_index] = __pa(table)
 			| (vaddr < PAGE_OFFSET ? PDE_USER : PDE_KERNEL);
 		if (pgdir_live)
@@ -104,6 +107,7 @@ void map_page(unsigned long vaddr, unsigned long paddr, unsigned long flags)
 	if (pgdir_live)
 		lazy_hcall(LHCALL_SET_PTE, __pa(kernel_pgdir), vaddr & ~0xFFFUL,
 			   table[pte_index]);
+	return 0;
 }
 /*:*/
 

@@ -151,8 +151,17 @@ void trap_dispatch(struct trap_frame *regs)
 		fpu_first_use();
 		return;
 	}
-	if (v == 14 && (regs->cs & 3) == 3 && vm_fault(read_cr2(), regs->errcode & 2) == 0)
-		return;
+	if (v == 14 && (regs->cs & 3) == 3) {
+		int err = vm_fault(read_cr2(), regs->errcode & 2);
+
+		if (err == 0 || (err == -ENOMEM && oom_kill()))
+			return;            /* mapped, or fault again once a victim is gone */
+		if (err == -ENOMEM) {
+			current.in_kernel = 1;
+			irq_enable();
+			do_exit(SIGKILL);
+		}
+	}
 	if ((regs->cs & 3) == 3)
 		user_fault(regs, v < 32 ? trap_names[v] : "unknown trap");
 	panic("trap %u (%s), error %#x, at eip %#x, cr2 %#lx", v,

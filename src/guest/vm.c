@@ -148,10 +148,11 @@ int vm_fault(unsigned long addr, int write)
 	if (lookup_pte(va) & PTE_PRESENT)
 		return -1;
 	page = try_alloc_page();
-	if (!page)
-		return -1;
-	map_page(va, __pa(page), prot_pte_flags(v->prot));
-	return 0;
+	if (page && map_page(va, __pa(page), prot_pte_flags(v->prot)) < 0) {
+		free_page(page);
+		page = NULL;
+	}
+	return page ? 0 : -ENOMEM;
 }
 
 /* A kernel pointer to user address addr, faulting the page in if needed; NULL
@@ -163,11 +164,74 @@ void *user_page(unsigned long addr, int write)
 	if (addr >= PAGE_OFFSET)
 		return NULL;
 	pte = lookup_pte(addr);
-	if (!(pte & PTE_PRESENT) && vm_fault(addr, write) == 0)
-		pte = lookup_pte(addr);
+	while (!(pte & PTE_PRESENT)) {
+		int err = vm_fault(addr, write);
+
+		if (err == -ENOMEM && oom_kill() && sleep_ns(10000000) == 0)
+			continue;          /* somebody else died for it: again */
+		if (err == 0)
+			pte = lookup_pte(addr);
+		break;
+	}
 	if ((pte & need) != need)
 		return NULL;
 	return (u8 *)__va(pte & ~0xFFFUL) + (addr & (PAGE_SIZE - 1));
+}
+/*:*/
+
+/*U:900 Out of memory.  A Guest of a few megabytes runs out of pages the
+ * moment a program wants it to: a fork bomb, or a dd with a 100 MB buffer.
+ * The kernel's own rule is that nothing a process does may cost the kernel
+ * its life, so an allocation a system call makes fails with ENOMEM (or
+ * fork's EAGAIN), and the page tables behind user memory come from the
+ * allocator that may fail (map_page()).  A page fault has nobody to return
+ * an error to: the program touched memory it was promised.  Linux then calls
+ * its OOM killer, which picks the process holding the most memory and sends
+ * it SIGKILL, and so do we, with a cruder measure (private pages mapped, by
+ * walking its page tables) and one rule Linux has too: process 1 goes last,
+ * since its death is the machine's.  If the victim is the process at fault,
+ * it dies now; otherwise the victim needs to run to die, so the faulting
+ * side waits a tick (a system call) or simply faults again (a program, which
+ * the timer will preempt) until the pages come back. */
+static unsigned long private_pages(struct process *p)
+{
+	unsigned long n = 0, pte;
+	unsigned int i, j;
+
+	for (i = 0; i < (PAGE_OFFSET >> 22); i++) {
+		if (!(p->pgdir[i] & PTE_PRESENT))
+			continue;
+		for (j = 0; j < 1024; j++) {
+			pte = ((unsigned long *)__va(p->pgdir[i] & ~0xFFFUL))[j];
+			if ((pte & PTE_PRESENT) && page_is_private(pte & ~0xFFFUL))
+				n++;
+		}
+	}
+	return n;
+}
+
+/* 1: another process was sent SIGKILL (try again); 0: the caller was. */
+int oom_kill(void)
+{
+	struct process *victim = current_proc;
+	unsigned long most = 0, n;
+	int i;
+
+	for (i = 1; i < MAX_PROCS; i++) {
+		struct process *p = &procs[i];
+
+		if (p->state == P_FREE || p->state == P_ZOMBIE || p->pid == 1
+		    || (p->sigpending & (1ULL << (SIGKILL - 1))))
+			continue;
+		n = private_pages(p);
+		if (n > most) {
+			most = n;
+			victim = p;
+		}
+	}
+	printk("oom: out of memory: killed process %d (%s)\n", victim->pid, victim->comm);
+	send_signal(victim, SIGKILL);
+	return victim != current_proc;
 }
 /*:*/
 
@@ -343,8 +407,12 @@ long vm_mprotect(unsigned long start, unsigned long len, unsigned long prot)
 		if ((prot & PROT_WRITE) && !page_is_private(pte & ~0xFFFUL)) {
 			/* A shared page of the initrd made writable: from now on
 			 * this process gets its own copy. */
-			void *copy = alloc_page();
+			void *copy = try_alloc_page();
 
+			if (!copy) {
+				flush_tlb_user();
+				return -ENOMEM;
+			}
 			memcpy(copy, __va(pte & ~0xFFFUL), PAGE_SIZE);
 			pte = __pa(copy);
 		}
@@ -472,8 +540,14 @@ int vm_fork(struct process *child)
 				pa = __pa(copy);
 			}
 			kernel_pgdir = child->pgdir;
-			map_page(va, pa, pte & 0xFFFUL);
+			if (map_page(va, pa, pte & 0xFFFUL) < 0) {
+				if (page_is_private(pa))
+					free_page(__va(pa));
+				err = -ENOMEM;
+			}
 			kernel_pgdir = parent_pgdir;
+			if (err)
+				break;
 		}
 	}
 	lazy_mode_leave();

@@ -104,7 +104,7 @@ void *try_alloc_page(void);
 void free_page(void *page);
 void mm_init(void);
 unsigned long kernel_pgdir_pa(void);
-void map_page(unsigned long vaddr, unsigned long paddr, unsigned long flags);
+int map_page(unsigned long vaddr, unsigned long paddr, unsigned long flags); /* -ENOMEM: no page table */
 unsigned long lookup_pte(unsigned long vaddr);
 void flush_tlb_user(void);
 extern unsigned long *kernel_pgdir;
@@ -307,6 +307,7 @@ unsigned int vma_prot(unsigned long addr);
 unsigned long prot_pte_flags(unsigned int prot);
 int vm_fault(unsigned long addr, int write);
 void *user_page(unsigned long addr, int write);
+int oom_kill(void);            /* SIGKILL the biggest process: 1 if not the caller */
 int copy_to_user(unsigned long uaddr, const void *kbuf, unsigned long len);
 int copy_from_user(void *kbuf, unsigned long uaddr, unsigned long len);
 long strncpy_from_user(char *dst, unsigned long src, unsigned long size);

@@ -1,0 +1,69 @@
+package lguest.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import lguest.launcher.BusyboxRig.Result;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 10, row 1: what user space does must never bring the Guest kernel down. A fork bomb
+ * in a Guest of a few megabytes, and a pipe that holds 100 MB in a 64 MiB Guest, run the
+ * kernel out of pages; every allocation a process can cause must then fail with an error
+ * (or kill that process, as Linux's OOM killer would), and the shell that started it all
+ * must go on and power the Guest off cleanly.
+ */
+class HostileUserTest {
+    private static BusyboxRig rig;
+
+    @BeforeAll
+    static void find() {
+        rig = BusyboxRig.find();
+    }
+
+    /** bin/lguest MEM KERNEL --initrd=BUSYBOX quiet -- sh -c SCRIPT. */
+    static Result guest(BusyboxRig rig, String mem, List<String> options, String script) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of("bin/lguest").toAbsolutePath().toString(), mem,
+                rig.kernel.toString(), "--initrd=" + rig.busybox));
+        cmd.addAll(options);
+        cmd.addAll(List.of("quiet", "--", "sh", "-c", script));
+        return BusyboxRig.run(cmd, null, null);
+    }
+
+    static void survived(Result r) {
+        assertThat(r.output()).as("the Guest's output").doesNotContain("Kernel panic").doesNotContain("guest died")
+                .contains("survived");
+        assertThat(r.status()).as("the Guest powered off with the shell's status\n" + r.output()).isZero();
+    }
+
+    @Test
+    void aForkBombInATinyGuestKillsNoKernel() throws Exception {
+        // The bomb never ends by itself: process 1's exit powers the Guest off under it.
+        survived(guest(rig, "5m", List.of(), "f(){ f|f& }; f; sleep 3; echo survived"));
+    }
+
+    @Test
+    void aForkBombInAFourMegabyteGuest() throws Exception {
+        survived(guest(rig, "4m", List.of(), "f(){ f|f& }; f; sleep 3; echo survived"));
+    }
+
+    @Test
+    void aHundredMegabytesInAPipeThenLs() throws Exception {
+        // dd's 100 MB buffer cannot be had; what it did get is given back when the kernel
+        // says no, and ls, and the shell, still run.
+        survived(guest(rig, "64m", List.of(),
+                "dd if=/dev/zero bs=100M count=1 2>/dev/null | sleep 1000 & sleep 1; ls / >/dev/null 2>&1;"
+                        + " ls /proc >/dev/null; echo survived"));
+    }
+
+    @Test
+    void memoryEatenByManyProcessesThenMore() throws Exception {
+        // Each background dd holds as much as it can get; the shell must still run commands.
+        survived(guest(rig, "16m", List.of(),
+                "for i in 1 2 3 4 5 6; do dd if=/dev/zero bs=8M count=1 2>/dev/null | sleep 1000 & done;"
+                        + " sleep 1; echo a | cat >/dev/null; ls /proc >/dev/null; echo survived"));
+    }
+}

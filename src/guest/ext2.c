@@ -417,7 +417,7 @@ static void free_block(struct inode *ip, u32 blk)
  * reference to an inode that has lost its last name goes, the file is
  * finally deleted: this is how Unix lets a program go on reading a file
  * somebody has removed. */
-#define NINODE 64
+#define NINODE 1024         /* one per level of a 400-deep walk, and more: U:905 */
 static struct inode inodes[NINODE];
 
 static long inode_pos(u32 ino, struct buf **b)

@@ -20,7 +20,7 @@
 #define POLLERR  0x008
 #define POLLHUP  0x010
 #define POLLNVAL 0x020
-#define MAX_FILES 256
+#define MAX_FILES 2048
 #define MAX_PIPES 32
 #define PIPE_SIZE PAGE_SIZE
 
@@ -71,13 +71,23 @@ void file_put(struct file *f)
  * about it.  A new descriptor is always the lowest free one at or above some
  * minimum, a rule so old that shells rely on it ("close(1); dup(fd)" is how a
  * redirection was written before dup2 existed). */
+static void set_cloexec(struct process *p, int fd, int on)
+{
+	if (on)
+		p->cloexec[fd / 32] |= 1U << (fd % 32);
+	else
+		p->cloexec[fd / 32] &= ~(1U << (fd % 32));
+}
+
+static int get_cloexec(int fd)
+{
+	return (current.cloexec[fd / 32] >> (fd % 32)) & 1;
+}
+
 static int fd_set_slot(int fd, struct file *f, int cloexec)
 {
 	current.fds[fd] = f;
-	if (cloexec)
-		current.cloexec |= 1ULL << fd;
-	else
-		current.cloexec &= ~(1ULL << fd);
+	set_cloexec(current_proc, fd, cloexec);
 	return fd;
 }
 
@@ -103,7 +113,7 @@ static long fd_close(int fd)
 	if (!f)
 		return -EBADF;
 	current.fds[fd] = NULL;
-	current.cloexec &= ~(1ULL << fd);
+	set_cloexec(current_proc, fd, 0);
 	file_put(f);
 	return 0;
 }
@@ -126,7 +136,7 @@ void files_fork(struct process *child)
 	for (fd = 0; fd < NR_OPEN; fd++)
 		if ((child->fds[fd] = current.fds[fd]))
 			file_get(child->fds[fd]);
-	child->cloexec = current.cloexec;
+	memcpy(child->cloexec, current.cloexec, sizeof(child->cloexec));
 	child->cwd = current.cwd;
 }
 
@@ -146,7 +156,7 @@ void files_exec(void)
 	int fd;
 
 	for (fd = 0; fd < NR_OPEN; fd++)
-		if (current.cloexec & (1ULL << fd))
+		if (get_cloexec(fd))
 			fd_close(fd);
 }
 /*:*/
@@ -641,12 +651,9 @@ long sys_fcntl64(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 			file_put(fl);
 		return fd;
 	case F_GETFD:
-		return (current.cloexec >> a) & 1 ? FD_CLOEXEC : 0;
+		return get_cloexec(a) ? FD_CLOEXEC : 0;
 	case F_SETFD:
-		if (c & FD_CLOEXEC)
-			current.cloexec |= 1ULL << a;
-		else
-			current.cloexec &= ~(1ULL << a);
+		set_cloexec(current_proc, a, c & FD_CLOEXEC);
 		return 0;
 	case F_GETFL:
 		return fl->flags;

@@ -183,7 +183,7 @@ typedef long long s64;
 /* process.c, sched.c, file.c: processes, their memory and their files. */
 #define MAX_PROCS 32
 #define MAX_VMAS  64
-#define NR_OPEN   64
+#define NR_OPEN   1024          /* Linux's default soft limit: see U:905 */
 #define KSTACK_PAGES 2
 #define ECHILD   10
 #define EAGAIN   11
@@ -236,7 +236,7 @@ struct process {
 	unsigned int mm_nr_vmas;
 	unsigned long mm_brk_start, mm_brk_cur;
 	struct file *fds[NR_OPEN];
-	u64 cloexec;                  /* FD_CLOEXEC, one bit per descriptor */
+	u32 cloexec[NR_OPEN / 32];    /* FD_CLOEXEC, one bit per descriptor */
 	u32 cwd;                      /* inode number of the working directory */
 	int (*wait_cond)(void *);     /* what it sleeps for, P_SLEEPING */
 	void *wait_arg;

@@ -449,6 +449,26 @@ void iupdate(struct inode *ip)
 	brelse(b);
 }
 
+/* With a thousand in-memory inodes, iget() finds one by a hash of its
+ * number, not by looking at all of them (a 400-deep path would look 400
+ * times).  An inode stays in its chain after its last iput(), until its slot
+ * is taken for another (ino 0: in no chain). */
+#define NHASH 256
+static struct inode *ihash[NHASH];
+static unsigned int ifree_cursor;
+
+static void ihash_unlink(struct inode *ip)
+{
+	struct inode **pp = &ihash[ip->ino % NHASH];
+
+	while (*pp && *pp != ip)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = ip->hnext;
+	ip->hnext = NULL;
+	ip->ino = 0;
+}
+
 struct inode *iget(u32 ino)
 {
 	struct inode *ip, *free = NULL;
@@ -458,26 +478,33 @@ struct inode *iget(u32 ino)
 
 	if (!fs.mounted || ino == 0 || ino > fs.inodes)
 		return NULL;
-	for (i = 0; i < NINODE; i++) {
-		ip = &inodes[i];
+	for (ip = ihash[ino % NHASH]; ip; ip = ip->hnext) {
 		if (ip->refs && ip->ino == ino) {
 			ip->refs++;
 			return ip;
 		}
-		if (!ip->refs && !free)
+	}
+	for (i = 0; i < NINODE && !free; i++) {
+		ip = &inodes[(ifree_cursor + i) % NINODE];
+		if (!ip->refs)
 			free = ip;
 	}
 	if (!free) {
 		printk("ext2: out of in-memory inodes\n");
 		return NULL;
 	}
+	ifree_cursor = (free - inodes + 1) % NINODE;
 	off = inode_pos(ino, &b);
 	if (off < 0)
 		return NULL;
+	if (free->ino)
+		ihash_unlink(free);
 	memcpy(&free->d, b->data + off, sizeof(free->d));
 	brelse(b);
 	free->ino = ino;
 	free->refs = 1;
+	free->hnext = ihash[ino % NHASH];
+	ihash[ino % NHASH] = free;
 	return free;
 }
 

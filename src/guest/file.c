@@ -161,6 +161,19 @@ void files_exec(void)
 }
 /*:*/
 
+/*U:905 How many descriptors?  Linux gives a process 1024 unless it asks for
+ * more, and busybox takes it at its word: find, rm -r and cp -r keep one
+ * directory open per level they are below, so a tree 400 deep needs 400
+ * descriptors at once, and with 64 of them "rm -rf" failed with EMFILE at
+ * depth 62.  So the table has Linux's 1024 slots, and what they cost is
+ * fixed and known in advance: 4 KiB of pointers and 128 bytes of
+ * close-on-exec bits in each of the 32 process slots (128 KiB of the
+ * kernel's BSS), a pool of 2048 open files (48 KiB), and in ext2.c a table of
+ * 1024 in-memory inodes (136 KiB), since each open directory holds its
+ * inode.  Nothing grows with what a process asks for: its 1025th open
+ * descriptor is EMFILE, and the 2049th open file or the 1025th busy inode
+ * of the whole system an error too (EMFILE or ENOMEM), never a panic. :*/
+
 /*G:829 The console becomes a file like any other.  Reading waits until the
  * keyboard (the Launcher's standard input) has something, or has ended:
  * after the end every read returns 0, which is how "printf 'echo hi\n' |

@@ -61,6 +61,7 @@ struct inode {
 	u32 ino;
 	u32 refs;
 	struct ext2_dinode d;
+	struct inode *hnext;    /* iget()'s hash chain */
 };
 
 int ext2_mount(void);

@@ -39,7 +39,8 @@ static struct {
 	u32 bsize, log, per;        /* block size, log2(bsize / 1024), pointers per block */
 	u32 shift;                  /* log2(bsize) */
 	u32 blocks, inodes, first_data, bpg, ipg, groups, isize, first_ino;
-	int filetype;
+	u32 gdt_blocks, rsv_gdt, itb;   /* U:910: descriptor blocks, reserved ones, inode table blocks */
+	int filetype, sparse;
 	u32 sb_block, sb_offset;    /* where byte 1024 is in the cache's terms */
 } fs;
 
@@ -201,6 +202,136 @@ int ext2_mounted(void)
 	return fs.mounted;
 }
 
+/*U:910 A superblock is a claim, not a fact.  Every number in it and in the
+ * group descriptors decides where a later write lands: the inode table
+ * starts where descriptor g says, inode n is (n - 1) % s_inodes_per_group
+ * slots into it, and a block bitmap of one block can speak for 8 x block
+ * size blocks and no more.  An image that says a group has 16384 inodes and
+ * a bitmap block of 1 KiB has just told us to look 1 KiB past that bitmap
+ * for free bits, and to write the new inode 2 MiB past its table, over
+ * whatever file lives there.  So before anything is written we check the
+ * geometry the way e2fsck does: the block size, the first data block that
+ * goes with it, per-group counts the bitmaps can hold, an inode size that
+ * divides the block, as many inodes as groups times inodes per group, and
+ * for every group its two bitmaps and its whole inode table inside the
+ * group, clear of the superblock and descriptors and of each other.  A disk
+ * that fails is refused, with the reason: a file system we do not
+ * understand is one we must not write.
+ *
+ * Mounting is not the end of it.  A block number in an inode or an
+ * indirect block is one more claim: bad_block() refuses one outside the
+ * file system or on the group's own metadata, so that a corrupt file can
+ * neither read the inode table as its data nor write over the descriptors
+ * (bmap() then answers with a block number bget() refuses, and the caller
+ * sees EIO).  The allocator asks the same question of a bit the bitmap
+ * calls free, since a lying bitmap would hand out the inode table. */
+static int has_super(u32 g)
+{
+	u32 p;
+
+	if (g <= 1 || !fs.sparse)
+		return 1;
+	for (p = 3; p <= 7; p += 2) {
+		u32 n = p;
+
+		while (n < g)
+			n *= p;
+		if (n == g)
+			return 1;
+	}
+	return 0;
+}
+
+/* The first block of group g after its superblock and descriptors, and its end. */
+static u32 group_meta_end(u32 g)
+{
+	u32 gs = fs.first_data + g * fs.bpg;
+
+	return has_super(g) ? gs + 1 + fs.gdt_blocks + fs.rsv_gdt : gs;
+}
+
+static u32 group_end(u32 g)
+{
+	u64 end = fs.first_data + (u64)(g + 1) * fs.bpg;
+
+	return end < fs.blocks ? (u32)end : fs.blocks;
+}
+
+static const char *geometry_error(void)
+{
+	u32 max = 8 * fs.bsize;
+
+	if (fs.first_data != (fs.bsize == 1024 ? 1U : 0U))
+		return "first data block does not match the block size";
+	if (fs.blocks <= fs.first_data + 2)
+		return "too few blocks";
+	if (fs.bpg < 8 || fs.bpg > max)
+		return "blocks per group do not fit a bitmap block";
+	if (fs.ipg < 1 || fs.ipg > max)
+		return "inodes per group do not fit a bitmap block";
+	if (fs.isize & (fs.isize - 1))
+		return "inode size is not a power of two";
+	fs.groups = (fs.blocks - fs.first_data + fs.bpg - 1) / fs.bpg;
+	if ((u64)fs.ipg * fs.groups != fs.inodes)
+		return "inode count is not groups x inodes per group";
+	if (fs.first_ino < 11 || fs.first_ino >= fs.inodes)
+		return "first non-reserved inode out of range";
+	fs.itb = (fs.ipg * fs.isize + fs.bsize - 1) / fs.bsize;
+	fs.gdt_blocks = (fs.groups + fs.bsize / 32 - 1) / (fs.bsize / 32);
+	if (fs.rsv_gdt > fs.bsize / 4 || (u64)fs.first_data + 1 + fs.gdt_blocks + fs.rsv_gdt >= fs.blocks)
+		return "group descriptors do not fit";
+	return NULL;
+}
+
+static u8 *group_desc(u32 g, struct buf **b);
+
+static const char *groups_error(void)
+{
+	u32 g;
+
+	for (g = 0; g < fs.groups; g++) {
+		struct buf *gb;
+		u8 *gd = group_desc(g, &gb);
+		u32 lo = group_meta_end(g), hi = group_end(g), bb, ib, it;
+
+		if (!gd)
+			return "cannot read the group descriptors";
+		bb = get32(gd);
+		ib = get32(gd + 4);
+		it = get32(gd + 8);
+		brelse(gb);
+		if (lo >= hi || bb < lo || bb >= hi || ib < lo || ib >= hi || bb == ib)
+			return "a group's bitmaps lie outside it";
+		if (it < lo || it > hi || hi - it < fs.itb
+		    || (bb >= it && bb < it + fs.itb) || (ib >= it && ib < it + fs.itb))
+			return "a group's inode table lies outside it or over its bitmaps";
+	}
+	return NULL;
+}
+
+/* A block number from an inode or an indirect block that is not data. */
+static int bad_block(u32 blk)
+{
+	u32 g, bb, ib, it;
+	struct buf *gb;
+	u8 *gd;
+
+	if (blk < fs.first_data || blk >= fs.blocks)
+		return 1;
+	g = (blk - fs.first_data) / fs.bpg;
+	if (blk < group_meta_end(g))
+		return 1;
+	gd = group_desc(g, &gb);
+	if (!gd)
+		return 1;
+	bb = get32(gd);
+	ib = get32(gd + 4);
+	it = get32(gd + 8);
+	brelse(gb);
+	return blk == bb || blk == ib || (blk >= it && blk < it + fs.itb);
+}
+/*:*/
+
 /*G:864 Mounting reads the superblock straight from the disk (we do not know
  * the block size until we have), checks that it is an ext2 we understand,
  * and sets up the cache.  Its buffers are pages from the page allocator,
@@ -209,6 +340,7 @@ int ext2_mount(void)
 {
 	static u8 sb[1024] __attribute__((aligned(16)));
 	u32 incompat, ro;
+	const char *why;
 	int i;
 
 	if (fs.mounted)
@@ -246,13 +378,24 @@ int ext2_mount(void)
 	    || (u64)fs.blocks * (fs.bsize / LGUEST_SECTOR_SIZE) > block_sectors())
 		return -EINVAL;
 	fs.filetype = !!(incompat & FEATURE_INCOMPAT_FILETYPE);
-	fs.groups = (fs.blocks - fs.first_data + fs.bpg - 1) / fs.bpg;
+	fs.sparse = ro & 1;
+	fs.rsv_gdt = (get32(sb + 76) >= 1 && (get32(sb + 92) & 0x10)) ? (sb[206] | sb[207] << 8) : 0;
+	if ((why = geometry_error())) {
+		printk("ext2: refusing /dev/lgba: %s\n", why);
+		return -EINVAL;
+	}
 	fs.sb_block = 1024 / fs.bsize;
 	fs.sb_offset = 1024 % fs.bsize;
 	for (i = 0; i < NBUF; i++) {
 		if (!bufs[i].data && !(bufs[i].data = try_alloc_page()))
 			return -ENOMEM;    /* fs.c tries again at the next call */
 		bufs[i].valid = 0;
+	}
+	if ((why = groups_error())) {
+		printk("ext2: refusing /dev/lgba: %s\n", why);
+		for (i = 0; i < NBUF; i++)
+			bufs[i].valid = 0;
+		return -EINVAL;
 	}
 	fs.mounted = 1;
 	return 0;
@@ -329,6 +472,8 @@ static u32 alloc_bit(int inode, u32 goal_group)
 				continue;
 			if (inode && g * fs.ipg + bit + 1 < fs.first_ino)
 				continue;
+			if (!inode && bad_block(fs.first_data + g * fs.bpg + bit))
+				continue;      /* the bitmap lies: U:910 */
 			bm->data[bit / 8] |= 1 << (bit % 8);
 			bdirty(bm);
 			brelse(bm);
@@ -346,6 +491,10 @@ static void free_bit(int inode, u32 nr)
 	struct buf *gb, *bm;
 	u8 *gd;
 
+	if (inode ? nr < 1 || nr > fs.inodes : nr < fs.first_data || nr >= fs.blocks) {
+		printk("ext2: freeing %s %u, out of range\n", inode ? "inode" : "block", nr);
+		return;
+	}
 	if (inode) {
 		g = (nr - 1) / fs.ipg;
 		bit = (nr - 1) % fs.ipg;
@@ -547,6 +696,8 @@ void iput(struct inode *ip)
 	if (ip->d.links)
 		return;
 	fast = ext2_fast_symlink(ip);
+	if (ip->d.file_acl && bad_block(ip->d.file_acl))
+		ip->d.file_acl = 0;
 	if (ip->d.file_acl) {   /* extended attributes: a block shared by count */
 		struct buf *b = bread(ip->d.file_acl);
 
@@ -603,6 +754,8 @@ struct inode *ext2_new_inode(struct inode *dir, u32 mode)
  * slot to take at each level; with create set, every missing block on the
  * way, indirect or data, is allocated (zeroed).  Returns 0 for a hole, or
  * when the disk is full. */
+#define BAD_BLOCK 0xFFFFFFFFU   /* bget() refuses it: the caller's EIO */
+
 static u32 bmap(struct inode *ip, u32 lblk, int create)
 {
 	u32 idx[3], *top, blk;
@@ -635,6 +788,8 @@ static u32 bmap(struct inode *ip, u32 lblk, int create)
 		if (!create || !(blk = alloc_block(ip)))
 			return 0;
 		*top = blk;
+	} else if (bad_block(blk)) {
+		goto bad;
 	}
 	for (i = 0; i < depth; i++) {
 		struct buf *b = bread(blk);
@@ -644,6 +799,10 @@ static u32 bmap(struct inode *ip, u32 lblk, int create)
 			return 0;
 		slot = (u32 *)b->data + idx[i];
 		blk = *slot;
+		if (blk && bad_block(blk)) {
+			brelse(b);
+			goto bad;
+		}
 		if (!blk && create && (blk = alloc_block(ip))) {
 			*slot = blk;
 			bdirty(b);
@@ -653,6 +812,9 @@ static u32 bmap(struct inode *ip, u32 lblk, int create)
 			return 0;
 	}
 	return blk;
+bad:
+	printk("ext2: inode %u: block %u is not a data block\n", ip->ino, blk);
+	return BAD_BLOCK;
 }
 /*:*/
 
@@ -746,6 +908,11 @@ static void trunc_tree(struct inode *ip, u32 *slot, int level, u64 base, u64 kee
 		cover *= fs.per;
 	if (!*slot || base + cover <= keep)
 		return;
+	if (bad_block(*slot)) {         /* not ours to read or to free */
+		if (base >= keep)
+			*slot = 0;
+		return;
+	}
 	if (level) {
 		struct buf *b = bread(*slot);
 		u32 *e;

@@ -232,7 +232,7 @@ final class Guest {
         long t0 = System.nanoTime();
         try {
             while (!isDead()) {
-                if (trapnum() == LGUEST_TRAP_ENTRY) hypercalls.doHypercalls();
+                hypercalls.doHypercalls();
                 if (dmaIsPending) {
                     putWord(buf, 0, pendingDma);
                     putWord(buf, 4, pendingKey);

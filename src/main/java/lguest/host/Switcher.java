@@ -14,10 +14,21 @@ import lguest.machine.PhysicalMemory;
 final class Switcher {
     /*S:020 Where the Switcher lives.  lguest put it at 0xFFC00000, the last 4 MB of
      * the address space, the one slot of the page directory that a 2.6.23 kernel can
-     * be told to keep away from (reserve_mem).  The same virtual address in the Host
-     * and in every Guest is the whole trick: the instruction that loads the Guest's
-     * page tables must be followed by an instruction that is still there after the
-     * load.
+     * be told to keep away from (reserve_mem).  For lguest the same address in the
+     * Host and in every Guest was the whole trick: the Switcher itself executed the
+     * instruction that loads the Guest's page tables, and the instruction after it
+     * had better still be there once they were loaded.
+     *
+     * Here that instruction is not the Switcher's.  Java puts the shadow directory
+     * into CR3 (S:080) before the CPU has fetched a byte, and the Host, being Java,
+     * has no address space of its own for the Switcher to share.  What still needs
+     * a fixed address in the Guest's is everything the CPU touches while it
+     * crosses with no Java in between: switch_to_guest runs with the Guest's page
+     * tables already loaded, and on the way back the IDT, the GDT, the TSS, the
+     * stack in the register page and the stubs are all found through them, in the
+     * middle of delivering a trap.  So the Switcher is mapped into every shadow, at
+     * an address the Guest has promised never to use; lguest's slot is as good as
+     * any, and keeps the numbers familiar.
      *
      * Our layout is four pages.  lguest had three (code, then two per CPU: registers
      * and read-only state); we split its code page in two, because on this machine

@@ -183,11 +183,10 @@ final class Guest {
     /*H:140 The host tick.  lguest 2.6.23 does not check for pending interrupts
      * when the Guest turns its interrupts back on (its own list of things to do
      * admitted as much): an interrupt that arrived while they were off waits for the
-     * next exit.  On a real
-     * Host the next exit is never far away, because the Host's own timer ticks every
-     * few milliseconds and every tick kicks the Guest out.  Our Host has no tick of
-     * its own, so a Guest spinning in user mode with a timer interrupt held back
-     * would never see it.  So whenever we enter a Guest with an interrupt still
+     * next exit.  On a real Host the next exit is never far away, because the Host's
+     * own timer ticks every few milliseconds and every tick kicks the Guest out.  Our
+     * Host has no tick of its own, so a Guest spinning in user mode with a timer
+     * interrupt held back would never see it.  So whenever we enter a Guest with an interrupt still
      * pending, we arm a one-shot tick of our own, a millisecond away: the same
      * delay a real Host would have added, and no cost when nothing is waiting. */
     private final java.util.concurrent.atomic.AtomicBoolean tickArmed = new java.util.concurrent.atomic.AtomicBoolean();

@@ -142,10 +142,12 @@ final class Switcher {
      * trapnum = 256 is a sentinel: a real trap overwrites it, so if it is still 256
      * after we come back, we faulted inside the Switcher itself.
      *
-     * Then the CPU is loaded the way switcher.S loads it: the shadow page directory
-     * into CR3, the Guest's GDT and IDT (at their Switcher addresses) into GDTR and
-     * IDTR, the TSS into TR (its busy bit cleared first, or LTR would refuse it),
-     * CS and SS to the Host's ring-0 segments, ESP to the saved registers, and EIP to
+     * Then the CPU is loaded with what switcher.S loaded into it, except that
+     * switcher.S did it from inside, one instruction after another, and Java does it
+     * from outside, before the CPU runs at all: the shadow page directory into CR3,
+     * the Guest's GDT and IDT (at their Switcher addresses) into GDTR and IDTR, the
+     * TSS into TR (its busy bit cleared first, or LTR would refuse it), CS and SS to
+     * the Host's ring-0 segments, ESP to the saved registers, and EIP to
      * switch_to_guest, with interrupts off as in the Switcher.  CR0 gets WP, which
      * makes the read-only Switcher pages read-only for ring 1 too, and TS when the
      * Guest asked for it.  Then the CPU runs until something brings it back. */

@@ -43,6 +43,7 @@ final class Console extends Device {
         this.out = out;
         this.terminal = terminal;
     }
+    /*:*/
 
     /** Only a person at a terminal types ^C three times to get out; a pipe may carry 0x03 as data. */
     private final boolean terminal;
@@ -62,7 +63,6 @@ final class Console extends Device {
             return "Broken pipe".equals(getMessage());
         }
     }
-    /*:*/
     /*:*/
 
     @Override

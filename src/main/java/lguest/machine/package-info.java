@@ -17,7 +17,7 @@
  * the handler that will deal with it. :*/
 
 /*P:610 The public face of the machine, which is all the Host and the tests may touch:
- *   PhysicalMemory  the frames: addRegion(base, size), addFileRegion(base, size, path),
+ *   PhysicalMemory  the frames: addRegion(base, size), addFileRegion(base, size, channel),
  *                   markHostCode(physPage), read8/16/32, write8/16/32, read/write(bytes).
  *                   Shared by every Cpu; writes through it keep decoded code coherent.
  *   Cpu             one processor: r[EAX..EDI], eip, getEflags/setEflags, cr0..cr4 (set

@@ -31,8 +31,9 @@
  *   thread-local storage, the lazy FPU, page-table updates in batches, the
  *   clock.
  * - Part III, Drivers: the lguest bus and the drivers on it, console and
- *   disk, both built on one trick: buffers offered and sent by key, with the
- *   Host doing the copying.
+ *   disk, both built on one trick: buffers offered and sent by key, and
+ *   whoever holds the other end of the key (the Launcher, or another Guest)
+ *   does the reading and writing.
  * - Part IV, Launcher: the program you run.  It makes the Guest's memory,
  *   loads the kernel, writes down what the Guest must know at birth, and then
  *   plays every device the Guest has.

@@ -1,10 +1,10 @@
 # lguest in Java.  `make run` boots the default guest; `make test` runs every test;
-# `make Preparation!` (and Guest, Drivers, Launcher, Host, Switcher, Mastery, Silicon)
+# `make Preparation!` (and Guest, Drivers, Launcher, Host, Switcher, Mastery, Silicon, Unix)
 # prints one part of the Quest; `make Beer` prints all of it; `make docs` renders the site.
 
 MVN     ?= mvn -B -q
 QUEST   := java extract-tool/Quest.java
-PARTS   := Preparation Guest Drivers Launcher Host Switcher Mastery Silicon
+PARTS   := Preparation Guest Drivers Launcher Host Switcher Mastery Silicon Unix
 SITESRC := target/quest-src
 
 .PHONY: all build guest busybox rootfs shell run test docs clean bench bench-cpu bench-guest Beer $(PARTS)

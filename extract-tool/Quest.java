@@ -40,11 +40,14 @@ import java.util.stream.Stream;
  */
 public class Quest {
 
-    /** The parts in reading order: the seven of lguest, then our appendix on the machine. */
+    /**
+     * The parts in reading order: the seven of lguest, then our two appendices,
+     * the machine beneath the Host and the small Unix beneath busybox.
+     */
     enum Part {
         PREPARATION('P', "Preparation"), GUEST('G', "Guest"), DRIVERS('D', "Drivers"),
         LAUNCHER('L', "Launcher"), HOST('H', "Host"), SWITCHER('S', "Switcher"),
-        MASTERY('M', "Mastery"), SILICON('X', "Silicon");
+        MASTERY('M', "Mastery"), SILICON('X', "Silicon"), UNIX('U', "Unix");
 
         final char prefix;
         final String title;
@@ -65,7 +68,7 @@ public class Quest {
             return null;
         }
 
-        boolean isAppendix() { return this == SILICON; }
+        boolean isAppendix() { return this == SILICON || this == UNIX; }
     }
 
     /** A stopped extraction: the message already names the file and line. */
@@ -94,7 +97,7 @@ public class Quest {
     // A marker is a comment opener followed by a part letter and a colon.  The
     // pattern is spelled with a character class so that this file's own source
     // does not look like a marker to itself.
-    static final Pattern MARKER = Pattern.compile("/[*]([PGDLHSMX]):(\\S*)");
+    static final Pattern MARKER = Pattern.compile("/[*]([PGDLHSMXU]):(\\S*)");
     static final Pattern CLOSE = Pattern.compile("/[*]:[*]/");
     static final Pattern NUMBER = Pattern.compile("[0-9]{3}");
 
@@ -116,7 +119,7 @@ public class Quest {
             else if (Part.byName(a) != null) parts.add(Part.byName(a));
             else {
                 err.println("Quest: unknown part or option '" + a + "' (parts: Preparation Guest Drivers"
-                        + " Launcher Host Switcher Mastery Silicon; options: --root DIR, --beer, --adoc DIR)");
+                        + " Launcher Host Switcher Mastery Silicon Unix; options: --root DIR, --beer, --adoc DIR)");
                 return 2;
             }
         }

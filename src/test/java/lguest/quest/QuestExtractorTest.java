@@ -61,8 +61,15 @@ class QuestExtractorTest {
         List<String> banners = r.out().lines().filter(l -> l.startsWith("{==-")).toList();
         assertThat(banners).containsExactly("{==- Preparation -==}", "{==- Guest -==}", "{==- Drivers -==}",
                 "{==- Launcher -==}", "{==- Host -==}", "{==- Switcher -==}", "{==- Mastery -==}",
-                "{==- Appendix: Silicon -==}", "{==-==}");
-        assertThat(r.out()).contains("An appendix section");
+                "{==- Appendix: Silicon -==}", "{==- Appendix: Unix -==}", "{==-==}");
+        assertThat(r.out()).contains("An appendix section").contains("The Unix appendix");
+    }
+
+    @Test
+    void theUnixAppendixPrintsOnItsOwn() throws Exception {
+        QuestTool.Result r = QuestTool.run("--root", QuestTool.fixture("ordering").toString(), "Unix");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).contains("The Unix appendix").doesNotContain("An appendix section");
     }
 
     @Test
@@ -107,7 +114,7 @@ class QuestExtractorTest {
         QuestTool.Result r = QuestTool.run("--root", root.toString(), "--adoc", out.toString());
         assertThat(r.status()).isZero();
         for (String part : List.of("preparation", "guest", "drivers", "launcher", "host", "switcher", "mastery",
-                "silicon")) {
+                "silicon", "unix")) {
             assertThat(out.resolve("_part-" + part + ".adoc")).exists();
         }
         String host = Files.readString(out.resolve("_part-host.adoc"));

@@ -308,7 +308,12 @@ public class Quest {
         return State.WORDS;
     }
 
-    /** Prints a part as lguest did: a "[ path ]" line whenever the file changes. */
+    /**
+     * Prints a part as lguest did, with a "[ path ]" line whenever the file
+     * changes, and one thing lguest's did not: each section under its label in
+     * square brackets, so that a reader who meets "(G:815)" can search for
+     * "[G:815]" and land on it.
+     */
     static void print(List<Section> sections, PrintStream out) {
         Path last = null;
         for (Section s : sections) {
@@ -316,6 +321,7 @@ public class Quest {
                 out.println("[ " + s.file().toString().replace('\\', '/') + " ]");
                 last = s.file();
             }
+            out.println("[" + s.label() + "]");
             List<String> block = new ArrayList<>(s.narrative());
             block.addAll(s.code());
             for (String l : dedent(block)) out.println(l);

@@ -33,6 +33,15 @@ class QuestExtractorTest {
     }
 
     @Test
+    void eachSectionIsPrintedUnderItsLabelSoThatAReferenceCanBeSearchedFor() throws Exception {
+        QuestTool.Result r = QuestTool.run("--root", QuestTool.fixture("ordering").toString(), "--beer");
+        assertThat(r.status()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).contains("[P:010]", "[H:050]", "[H:100]", "[X:010]", "[U:010]");
+        assertThat(lines.get(lines.indexOf("[H:100]") + 1)).isEqualTo("/* Code from C. */");
+    }
+
+    @Test
     void theBangFormOfAPartNameIsTheSamePart() throws Exception {
         QuestTool.Result plain = QuestTool.run("--root", QuestTool.fixture("ordering").toString(), "Preparation");
         QuestTool.Result bang = QuestTool.run("--root", QuestTool.fixture("ordering").toString(), "Preparation!");

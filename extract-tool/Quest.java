@@ -22,9 +22,11 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -77,13 +79,24 @@ public class Quest {
     }
 
     /**
-     * One numbered section: its narrative (the comment, tag removed) and, if it
-     * brings code into the story, the code lines and where they are.
+     * One numbered section: its narrative (the comment, tag removed, one entry
+     * per source line from {@code line} on) and, if it brings code into the
+     * story, the code lines shown and the line number of each in its file.
      */
     record Section(Part part, int number, Path file, int line,
-                   List<String> narrative, List<String> code, int codeFirstLine) {
+                   List<String> narrative, List<String> code, List<Integer> codeLines) {
         String label() { return part.prefix + ":" + String.format("%03d", number); }
         String where() { return file + ":" + line; }
+
+        /** The shown code as runs of consecutive source lines, {first, last} each. */
+        List<int[]> codeRanges() {
+            List<int[]> runs = new ArrayList<>();
+            for (int n : codeLines) {
+                if (!runs.isEmpty() && runs.get(runs.size() - 1)[1] == n - 1) runs.get(runs.size() - 1)[1] = n;
+                else runs.add(new int[] {n, n});
+            }
+            return runs;
+        }
     }
 
     /** Where the reader of one file is: between sections, in a section's words, or in its code. */
@@ -100,6 +113,12 @@ public class Quest {
     static final Pattern MARKER = Pattern.compile("/[*]([PGDLHSMXU]):(\\S*)");
     static final Pattern CLOSE = Pattern.compile("/[*]:[*]/");
     static final Pattern NUMBER = Pattern.compile("[0-9]{3}");
+    /** A reference in the narrative: a part letter on a word boundary, a colon, three digits. */
+    static final Pattern REFERENCE = Pattern.compile("(?<![\\w])([PGDLHSMXU]):([0-9]{3})(?![0-9])");
+    /** A line that starts or ends a lab's region (labs/FORMAT.md); spelled so as not to be one. */
+    static final Pattern LAB_MARKER = Pattern.compile("LAB[(][a-z0-9-]+[)] *[{}]");
+    /** The most code one section may bring into the story. */
+    static final int MOST_CODE = 80;
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -109,26 +128,41 @@ public class Quest {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Path root = Paths.get(".");
         Path adocDir = null;
-        boolean beer = false;
+        boolean beer = false, sizes = false, lenient = false;
         List<Part> parts = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--root") && i + 1 < args.length) root = Paths.get(args[++i]);
             else if (a.equals("--adoc") && i + 1 < args.length) adocDir = Paths.get(args[++i]);
             else if (a.equals("--beer")) beer = true;
+            else if (a.equals("--sizes")) sizes = true;
+            else if (a.equals("--lenient")) lenient = true;
             else if (Part.byName(a) != null) parts.add(Part.byName(a));
             else {
                 err.println("Quest: unknown part or option '" + a + "' (parts: Preparation Guest Drivers"
-                        + " Launcher Host Switcher Mastery Silicon Unix; options: --root DIR, --beer, --adoc DIR)");
+                        + " Launcher Host Switcher Mastery Silicon Unix; options: --root DIR, --beer, --adoc DIR,"
+                        + " --sizes, --lenient)");
                 return 2;
             }
         }
-        if (!beer && adocDir == null && parts.isEmpty()) {
-            err.println("Quest: name a part to print (e.g. Preparation), or --beer, or --adoc DIR");
+        if (!beer && !sizes && adocDir == null && parts.isEmpty()) {
+            err.println("Quest: name a part to print (e.g. Preparation), or --beer, --sizes, or --adoc DIR");
             return 2;
         }
         try {
             Map<Part, List<Section>> story = gather(root);
+            if (sizes) {
+                printSizes(story, out);
+                out.flush();
+                return 0;
+            }
+            List<String> problems = problems(story);
+            for (String p : problems) err.println("Quest: " + p + (lenient ? " (let through: --lenient)" : ""));
+            if (!problems.isEmpty() && !lenient) {
+                err.println("Quest: " + problems.size() + " problem(s); no book until they are fixed"
+                        + " (java extract-tool/Quest.java --sizes lists every section's code size)");
+                return 1;
+            }
             if (adocDir != null) writeAdoc(story, root, adocDir);
             if (beer) {
                 for (Part p : Part.values()) {
@@ -173,6 +207,53 @@ public class Quest {
     }
     /*:*/
 
+    /*M:930 Two more rules are checked once the whole book is gathered, since
+     * neither can be judged from one file.  A reference in a section's words,
+     * such as (H:200), must name a section that exists: a reader who follows it
+     * and finds nothing has been lied to, and renumbering makes such lies easy
+     * to tell by accident.  The pattern wants a part letter that does not
+     * continue a word, so 0x10:200 or a register named like AX:100 pass
+     * untouched; a range names two sections, and both ends must exist.  And no
+     * section may show more code than a reader can hold at once.  Every
+     * problem is listed, not just the first, so one run tells an author the
+     * whole bill; `--sizes` shows where each section stands. */
+    static List<String> problems(Map<Part, List<Section>> story) {
+        Set<String> labels = new HashSet<>();
+        story.values().forEach(ss -> ss.forEach(s -> labels.add(s.label())));
+        List<String> problems = new ArrayList<>();
+        for (List<Section> sections : story.values()) {
+            for (Section s : sections) {
+                for (int i = 0; i < s.narrative().size(); i++) {
+                    Matcher m = REFERENCE.matcher(s.narrative().get(i));
+                    while (m.find()) {
+                        if (!labels.contains(m.group())) {
+                            problems.add(s.file() + ":" + (s.line() + i) + ": section " + s.label()
+                                    + " refers to " + m.group() + ", which is no section of the book");
+                        }
+                    }
+                }
+                if (s.code().size() > MOST_CODE) {
+                    problems.add(s.where() + ": section " + s.label() + " shows " + s.code().size()
+                            + " lines of code, more than " + MOST_CODE);
+                }
+            }
+        }
+        return problems;
+    }
+    /*:*/
+
+    /** Every section that shows code, largest first: lines, label, where, and a mark on those over the limit. */
+    static void printSizes(Map<Part, List<Section>> story, PrintStream out) {
+        List<Section> all = new ArrayList<>();
+        story.values().forEach(all::addAll);
+        all.removeIf(s -> s.code().isEmpty());
+        all.sort(Comparator.comparingInt((Section s) -> -s.code().size()).thenComparing(Section::label));
+        for (Section s : all) {
+            out.printf("%5d  %s  %s%s%n", s.code().size(), s.label(), slashes(s.file()) + ":" + s.line(),
+                    s.code().size() > MOST_CODE ? "  over " + MOST_CODE : "");
+        }
+    }
+
     static List<Path> sourceFiles(Path root) {
         List<Path> files = new ArrayList<>();
         walk(root, root, files);
@@ -214,9 +295,7 @@ public class Quest {
     static List<Section> sectionsOf(Path file, List<String> lines) throws QuestError {
         List<Section> found = new ArrayList<>();
         State state = State.OUTSIDE;
-        Part part = null;
-        int number = 0, openedAt = 0, codeFrom = 0;
-        List<String> words = null, code = null;
+        Opened open = null;
 
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -225,8 +304,8 @@ public class Quest {
             boolean hasMarker = m.find();
             if (state != State.OUTSIDE && hasMarker) {
                 throw new QuestError(file + ":" + lineNo + ": marker " + m.group(1) + ":" + m.group(2)
-                        + " inside section " + part.prefix + ":" + String.format("%03d", number)
-                        + ", which is still open (opened at line " + openedAt + ")");
+                        + " inside section " + open.label() + ", which is still open (opened at line "
+                        + open.line + ")");
             }
             switch (state) {
                 case OUTSIDE -> {
@@ -239,52 +318,70 @@ public class Quest {
                         throw new QuestError(file + ":" + lineNo + ": malformed section number '"
                                 + m.group(1) + ":" + m.group(2) + "' (want a letter, a colon and three digits)");
                     }
-                    part = Part.byPrefix(m.group(1).charAt(0));
-                    number = Integer.parseInt(m.group(2));
-                    openedAt = lineNo;
-                    words = new ArrayList<>();
-                    code = new ArrayList<>();
+                    open = new Opened(Part.byPrefix(m.group(1).charAt(0)), Integer.parseInt(m.group(2)), lineNo);
                     String indent = line.substring(0, m.start()).replaceAll("\\S", " ");
-                    String rest = indent + "/*" + line.substring(m.end());
-                    state = takeWords(rest, words);
-                    if (state == State.OUTSIDE) {
-                        found.add(new Section(part, number, file, openedAt, words, List.of(), 0));
-                    } else if (state == State.CODE) {
-                        codeFrom = lineNo + 1;
-                    }
+                    state = takeWords(indent + "/*" + line.substring(m.end()), open.words);
+                    if (state == State.OUTSIDE) found.add(open.close(file));
                 }
                 case WORDS -> {
-                    state = takeWords(line, words);
-                    if (state == State.OUTSIDE) {
-                        found.add(new Section(part, number, file, openedAt, words, List.of(), 0));
-                    } else if (state == State.CODE) {
-                        codeFrom = lineNo + 1;
-                    }
+                    state = takeWords(line, open.words);
+                    if (state == State.OUTSIDE) found.add(open.close(file));
                 }
                 case CODE -> {
                     Matcher c = CLOSE.matcher(line);
-                    if (c.find()) {
-                        String before = line.substring(0, c.start());
-                        if (!before.isBlank()) code.add(before);
-                        int lead = 0;
-                        while (lead < code.size() && code.get(lead).isBlank()) lead++;
-                        int end = code.size();
-                        while (end > lead && code.get(end - 1).isBlank()) end--;
-                        found.add(new Section(part, number, file, openedAt, words,
-                                new ArrayList<>(code.subList(lead, end)), codeFrom + lead));
-                        state = State.OUTSIDE;
-                    } else {
-                        code.add(line);
+                    if (!c.find()) {
+                        open.take(line, lineNo);
+                        continue;
                     }
+                    String before = line.substring(0, c.start());
+                    if (!before.isBlank()) open.take(before, lineNo);
+                    found.add(open.close(file));
+                    state = State.OUTSIDE;
                 }
             }
         }
         if (state != State.OUTSIDE) {
-            throw new QuestError(file + ":" + openedAt + ": section " + part.prefix + ":"
-                    + String.format("%03d", number) + " is never closed"
+            throw new QuestError(file + ":" + open.line + ": section " + open.label() + " is never closed"
                     + (state == State.CODE ? " (its code needs a closing /" + "*:*" + "/ line)" : ""));
         }
         return found;
+    }
+    /*:*/
+
+    /*M:915 What a section shows of its code is not quite what lies between
+     * its comment and its closing line.  Blank lines at either end go, and so do
+     * the lines that mark a lab's region (labs/FORMAT.md): they are
+     * scaffolding for `make lab`, and a reader who met `LAB(...)` in the middle
+     * of a function would rightly wonder what it does.  Each line kept remembers
+     * its number in the file, because the site includes the very same lines and
+     * a hidden marker splits one range into two. */
+    static final class Opened {
+        final Part part;
+        final int number, line;
+        final List<String> words = new ArrayList<>(), code = new ArrayList<>();
+        final List<Integer> codeLines = new ArrayList<>();
+
+        Opened(Part part, int number, int line) {
+            this.part = part;
+            this.number = number;
+            this.line = line;
+        }
+
+        String label() { return part.prefix + ":" + String.format("%03d", number); }
+
+        void take(String text, int lineNo) {
+            if (LAB_MARKER.matcher(text).find()) return;
+            code.add(text);
+            codeLines.add(lineNo);
+        }
+
+        Section close(Path file) {
+            int lead = 0, end = code.size();
+            while (lead < end && code.get(lead).isBlank()) lead++;
+            while (end > lead && code.get(end - 1).isBlank()) end--;
+            return new Section(part, number, file, line, words, new ArrayList<>(code.subList(lead, end)),
+                    new ArrayList<>(codeLines.subList(lead, end)));
+        }
     }
     /*:*/
 
@@ -369,14 +466,15 @@ public class Quest {
                     b.append("[.quest-label]#").append(s.label()).append("#\n\n");
                     for (String para : paragraphs(s.narrative())) b.append(para).append("\n\n");
                     if (!s.code().isEmpty()) {
-                        int first = s.codeFirstLine();
-                        int lastLine = first + s.code().size() - 1;
+                        List<int[]> runs = s.codeRanges();
+                        int first = runs.get(0)[0], lastLine = runs.get(runs.size() - 1)[1];
+                        StringBuilder lines = new StringBuilder();
+                        for (int[] r : runs) lines.append(lines.length() > 0 ? ";" : "").append(r[0]).append("..").append(r[1]);
                         b.append(".").append(slashes(s.file())).append(", lines ").append(first)
                                 .append("–").append(lastLine).append('\n');
                         b.append("[source,").append(language(s.file())).append("]\n----\n");
                         b.append("include::{quest-root}/").append(slashes(s.file()))
-                                .append("[lines=").append(first).append("..").append(lastLine)
-                                .append(",indent=0]\n----\n\n");
+                                .append("[lines=\"").append(lines).append("\",indent=0]\n----\n\n");
                     }
                 }
                 if (e.getValue().isEmpty()) b.append("_This part has no sections yet._\n");

@@ -127,7 +127,7 @@ class QuestExtractorTest {
             assertThat(out.resolve("_part-" + part + ".adoc")).exists();
         }
         String host = Files.readString(out.resolve("_part-host.adoc"));
-        Matcher m = Pattern.compile("include::\\{quest-root}/(\\S+)\\[lines=(\\d+)\\.\\.(\\d+)").matcher(host);
+        Matcher m = Pattern.compile("include::\\{quest-root}/(\\S+)\\[lines=\"(\\d+)\\.\\.(\\d+)\"").matcher(host);
         assertThat(m.find()).isTrue();
         assertThat(m.group(1)).isEqualTo("b.java");
         List<String> lines = Files.readAllLines(root.resolve("b.java"))
@@ -138,5 +138,54 @@ class QuestExtractorTest {
         assertThat(Files.readAllLines(root.resolve("sub/a.c")).get(Integer.parseInt(m.group(2)) - 1))
                 .isEqualTo("int f(void) { return 42; }");
         assertThat(host).contains("[#H050.quest-section]").contains("Code from C.");
+    }
+
+    @Test
+    void referencesToExistingSectionsPassAndThingsThatOnlyLookLikeThemAreLeftAlone() throws Exception {
+        QuestTool.Result r = QuestTool.run("--root", QuestTool.fixture("references").toString(), "Host");
+        assertThat(r.err()).isEmpty();
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).contains("0x10:200, 12:30:45");
+    }
+
+    @Test
+    void aReferenceToASectionThatDoesNotExistStopsItNamingFileLineAndLabel() throws Exception {
+        QuestTool.Result r = QuestTool.run("--root", QuestTool.fixture("dangling").toString(), "Host");
+        assertThat(r.status()).isNotZero();
+        assertThat(r.err()).contains("refs.c:3").contains("G:815").doesNotContain("H:100,");
+        assertThat(r.out()).isEmpty();
+        QuestTool.Result site = QuestTool.run("--root", QuestTool.fixture("dangling").toString(), "--beer");
+        assertThat(site.status()).isNotZero();
+    }
+
+    @Test
+    void aSectionShowingMoreThanEightyLinesOfCodeStopsItNamingSectionFileAndSize() throws Exception {
+        QuestTool.Result r = QuestTool.run("--root", QuestTool.fixture("oversize").toString(), "Host");
+        assertThat(r.status()).isNotZero();
+        assertThat(r.err()).contains("H:100").contains("big.c").contains("81 lines");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void sizesListsEverySectionsCodeLargestFirstAndMarksThoseOverTheLimit() throws Exception {
+        QuestTool.Result r = QuestTool.run("--root", QuestTool.fixture("oversize").toString(), "--sizes");
+        assertThat(r.status()).isZero();
+        List<String> lines = r.out().lines().map(String::strip).toList();
+        assertThat(lines).containsExactly("81  H:100  big.c:1  over 80", "1  H:200  big.c:84");
+    }
+
+    @Test
+    void labMarkerLinesAreNeitherShownNorCountedInTextOrOnTheSite(@TempDir Path out) throws Exception {
+        Path root = QuestTool.fixture("labs");
+        QuestTool.Result r = QuestTool.run("--root", root.toString(), "Host");
+        assertThat(r.err()).isEmpty();
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).doesNotContain("LAB(").contains("int v0 = 0;").contains("int v79 = 79;");
+        assertThat(r.out().lines().filter(l -> l.startsWith("int v")).count()).isEqualTo(80);
+
+        assertThat(QuestTool.run("--root", root.toString(), "--adoc", out.toString()).status()).isZero();
+        String host = Files.readString(out.resolve("_part-host.adoc"));
+        // lab.c: line 1 opens the section, 2..31 code, 32 a marker, 33..62 code, 63 a marker, 64..83 code.
+        assertThat(host).contains("lines=\"2..31;33..62;64..83\"").contains("lab.c, lines 2–83");
     }
 }

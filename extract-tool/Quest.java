@@ -445,10 +445,14 @@ public class Quest {
     // ---- AsciiDoc for the site ------------------------------------------------
 
     /*M:920 The web site does not copy the code into the book: for each section
-     * it writes an AsciiDoc include of the very lines the section covers.  If a
-     * file moves or shrinks, Asciidoctor complains, and the site build (which
-     * treats every warning as an error) fails, so the site cannot drift from
-     * the sources. :*/
+     * it writes an AsciiDoc include of the very lines the section covers (a
+     * hidden lab marker splits them into several ranges).  If a file moves or
+     * shrinks, Asciidoctor complains, and the site build (which treats every
+     * warning as an error) fails, so the site cannot drift from the sources.
+     * Two kinds of link make the site something to move around in rather than
+     * scroll: every reference in the words becomes a link to its section, and
+     * every code region's title a link to the very lines in a page showing the
+     * whole file (M:925). */
     static void writeAdoc(Map<Part, List<Section>> story, Path root, Path outDir) {
         try {
             Files.createDirectories(outDir);
@@ -461,17 +465,17 @@ public class Quest {
                         b.append("[.quest-file]\n`").append(slashes(s.file())).append("`\n\n");
                         last = s.file();
                     }
-                    b.append("[#").append(s.part().prefix).append(String.format("%03d", s.number()))
-                            .append(".quest-section]\n");
+                    b.append("[#").append(anchor(s.label())).append(".quest-section]\n");
                     b.append("[.quest-label]#").append(s.label()).append("#\n\n");
-                    for (String para : paragraphs(s.narrative())) b.append(para).append("\n\n");
+                    for (String para : paragraphs(s.narrative())) b.append(linked(para, s.part())).append("\n\n");
                     if (!s.code().isEmpty()) {
                         List<int[]> runs = s.codeRanges();
                         int first = runs.get(0)[0], lastLine = runs.get(runs.size() - 1)[1];
                         StringBuilder lines = new StringBuilder();
                         for (int[] r : runs) lines.append(lines.length() > 0 ? ";" : "").append(r[0]).append("..").append(r[1]);
-                        b.append(".").append(slashes(s.file())).append(", lines ").append(first)
-                                .append("–").append(lastLine).append('\n');
+                        b.append(".link:").append(sourcePage(s.file())).append("#L").append(first).append('[')
+                                .append(slashes(s.file())).append(", lines ").append(first)
+                                .append("–").append(lastLine).append("]\n");
                         b.append("[source,").append(language(s.file())).append("]\n----\n");
                         b.append("include::{quest-root}/").append(slashes(s.file()))
                                 .append("[lines=\"").append(lines).append("\",indent=0]\n----\n\n");
@@ -480,12 +484,97 @@ public class Quest {
                 if (e.getValue().isEmpty()) b.append("_This part has no sections yet._\n");
                 Files.writeString(outDir.resolve("_part-" + e.getKey().title.toLowerCase() + ".adoc"), b.toString());
             }
+            writeSourcePages(story, root, outDir);
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
     }
+    /*:*/
 
-    private static String slashes(Path p) { return p.toString().replace('\\', '/'); }
+    /** "G:815" → "G815", the id of the section's block on its page. */
+    static String anchor(String label) { return label.replace(":", ""); }
+
+    /** Where the site keeps the page showing a whole source file, relative to the site's root. */
+    static String sourcePage(Path file) { return "source/" + slashes(file) + ".html"; }
+
+    /**
+     * A paragraph with each reference made a cross-reference: to the block on
+     * this page when the section is in the same part, to the other part's page
+     * otherwise.  (problems() has already made sure every one has a target.)
+     */
+    static String linked(String para, Part here) {
+        Matcher m = REFERENCE.matcher(para);
+        StringBuilder b = new StringBuilder();
+        while (m.find()) {
+            Part to = Part.byPrefix(m.group(1).charAt(0));
+            String id = anchor(m.group());
+            String target = to == here ? id : to.title.toLowerCase() + ".adoc#" + id;
+            m.appendReplacement(b, Matcher.quoteReplacement("xref:" + target + "[" + m.group() + "]"));
+        }
+        m.appendTail(b);
+        return b.toString();
+    }
+
+    /*M:925 A code region on the site is a window onto a file, and sometimes
+     * the reader wants the rest of the room: what the function above does, or
+     * where a constant comes from.  So each file that shows up in the book gets
+     * a page of its own, plain HTML with no script and nothing fetched from
+     * elsewhere, every line numbered and anchored (#L120), the lines the book
+     * shows shaded, and at the head of each section its label, linked back to
+     * the section.  The page sits under source/ in the site's sources, where
+     * the site build copies everything that is not AsciiDoc as it is. */
+    static void writeSourcePages(Map<Part, List<Section>> story, Path root, Path outDir) throws IOException {
+        Map<Path, List<Section>> byFile = new TreeMap<>();
+        story.values().forEach(ss -> ss.forEach(s -> byFile.computeIfAbsent(s.file(), f -> new ArrayList<>()).add(s)));
+        for (Map.Entry<Path, List<Section>> e : byFile.entrySet()) {
+            String up = "../".repeat(slashes(e.getKey()).split("/").length);
+            Map<Integer, Section> heads = new TreeMap<>();
+            Set<Integer> shown = new HashSet<>();
+            for (Section s : e.getValue()) {
+                heads.put(s.line(), s);
+                shown.addAll(s.codeLines());
+            }
+            StringBuilder b = new StringBuilder();
+            b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
+                    .append(html(slashes(e.getKey()))).append("</title>\n<style>\n").append(SOURCE_STYLE)
+                    .append("</style>\n</head>\n<body>\n<header><a href=\"").append(up).append("index.html\">The Quest</a>")
+                    .append(" &middot; <code>").append(html(slashes(e.getKey()))).append("</code></header>\n<main>\n");
+            List<String> lines = readLines(root.resolve(e.getKey()));
+            for (int n = 1; n <= lines.size(); n++) {
+                b.append("<div class=\"l").append(shown.contains(n) ? " q" : "").append("\" id=\"L").append(n)
+                        .append("\"><a class=\"n\" href=\"#L").append(n).append("\">").append(n).append("</a>");
+                Section s = heads.get(n);
+                if (s != null) {
+                    b.append("<a class=\"s\" href=\"").append(up).append(s.part().title.toLowerCase())
+                            .append(".html#").append(anchor(s.label())).append("\">").append(s.label()).append("</a>");
+                }
+                b.append(html(lines.get(n - 1))).append("</div>\n");
+            }
+            b.append("</main>\n</body>\n</html>\n");
+            Path page = outDir.resolve(sourcePage(e.getKey()));
+            Files.createDirectories(page.getParent());
+            Files.writeString(page, b.toString());
+        }
+    }
+    /*:*/
+
+    static final String SOURCE_STYLE = """
+            body { margin: 0; font-family: sans-serif; }
+            header { padding: .6em 1em; border-bottom: 1px solid #ddd; background: #fafafa; }
+            main { padding: .5em 0; }
+            .l { white-space: pre; font: 13px/1.45 monospace; tab-size: 8; min-height: 1.45em; }
+            .l.q { background: #f7f3ef; }
+            .l:target { background: #fff1a8; }
+            .n { display: inline-block; width: 4.5em; padding-right: 1em; text-align: right; color: #999;
+                 text-decoration: none; user-select: none; }
+            .s { float: right; margin-right: 1em; font-size: .85em; color: #7a2518; }
+            """;
+
+    static String html(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    static String slashes(Path p) { return p.toString().replace('\\', '/'); }
 
     private static String language(Path file) {
         String n = file.getFileName().toString();

@@ -188,4 +188,25 @@ class QuestExtractorTest {
         // lab.c: line 1 opens the section, 2..31 code, 32 a marker, 33..62 code, 63 a marker, 64..83 code.
         assertThat(host).contains("lines=\"2..31;33..62;64..83\"").contains("lab.c, lines 2–83");
     }
+
+    @Test
+    void onTheSiteReferencesLinkToTheirSectionsAndCodeTitlesToTheLinesOfTheFile(@TempDir Path out) throws Exception {
+        Path root = QuestTool.fixture("references");
+        assertThat(QuestTool.run("--root", root.toString(), "--adoc", out.toString()).status()).isZero();
+        String host = Files.readString(out.resolve("_part-host.adoc"));
+        assertThat(host).contains("Refers back to (xref:H100[H:100]), across to xref:guest.adoc#G010[G:010]")
+                .contains("xref:H100[H:100]–xref:H110[H:110]")
+                .contains("0x10:200, 12:30:45").contains("AX:100, H:10, H:1000, h:100")
+                .contains(".link:source/refs.c.html#L5[refs.c, lines 5–5]");
+
+        String page = Files.readString(out.resolve("source/refs.c.html"));
+        assertThat(page).startsWith("<!DOCTYPE html>")
+                .contains("<div class=\"l q\" id=\"L5\"><a class=\"n\" href=\"#L5\">5</a>int x;</div>")
+                .contains("<a class=\"s\" href=\"../host.html#H110\">H:110</a>")
+                .contains("<a class=\"s\" href=\"../guest.html#G010\">G:010</a>")
+                .contains("href=\"../index.html\"")
+                .doesNotContain("http:").doesNotContain("https:").doesNotContain("<script");
+        assertThat(page.lines().filter(l -> l.startsWith("<div class=\"l")).count())
+                .isEqualTo(Files.readAllLines(root.resolve("refs.c")).size());
+    }
 }

@@ -9,9 +9,11 @@
  *
  * It is stricter than lguest's original `extract`, which would happily print a
  * story with a hole in it.  A number used twice, a section nobody closes, a
- * tag like "H:20", or another part's marker turning up inside an open section
- * each stop it with the file and line to blame.  A book that will not build is
- * annoying; a book that silently drops a chapter is worse. :*/
+ * tag like "H:20", another part's marker turning up inside an open section, a
+ * reference to a section that does not exist, or a section showing more code
+ * than fits in a reader's head each stop it with the file and line to blame.
+ * A book that will not build is annoying; a book that silently drops a
+ * chapter, or sends its reader to one that is not there, is worse. :*/
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -37,8 +39,12 @@ import java.util.stream.Stream;
  * <pre>
  *   java extract-tool/Quest.java [--root DIR] PART...      print parts (Preparation, Guest, ...)
  *   java extract-tool/Quest.java [--root DIR] --beer       print every part under its banner
- *   java extract-tool/Quest.java [--root DIR] --adoc OUT   write OUT/_part-NAME.adoc for the site
+ *   java extract-tool/Quest.java [--root DIR] --adoc OUT   write OUT/_part-NAME.adoc and
+ *                                                          OUT/source/PATH.html for the site
+ *   java extract-tool/Quest.java [--root DIR] --sizes      every section's lines of code, largest first
  * </pre>
+ * A dangling reference or a section over {@value #MOST_CODE} lines of code stops the first
+ * three; {@code --lenient} reports them and goes on, for a tree in the middle of a change.
  */
 public class Quest {
 
@@ -214,7 +220,8 @@ public class Quest {
      * to tell by accident.  The pattern wants a part letter that does not
      * continue a word, so 0x10:200 or a register named like AX:100 pass
      * untouched; a range names two sections, and both ends must exist.  And no
-     * section may show more code than a reader can hold at once.  Every
+     * section may show more code than a reader can hold at once: eighty lines,
+     * not counting the lab markers that are not shown anyway (M:920).  Every
      * problem is listed, not just the first, so one run tells an author the
      * whole bill; `--sizes` shows where each section stands. */
     static List<String> problems(Map<Part, List<Section>> story) {
@@ -348,7 +355,7 @@ public class Quest {
     }
     /*:*/
 
-    /*M:915 What a section shows of its code is not quite what lies between
+    /*M:920 What a section shows of its code is not quite what lies between
      * its comment and its closing line.  Blank lines at either end go, and so do
      * the lines that mark a lab's region (labs/FORMAT.md): they are
      * scaffolding for `make lab`, and a reader who met `LAB(...)` in the middle
@@ -405,12 +412,12 @@ public class Quest {
         return State.WORDS;
     }
 
-    /**
-     * Prints a part as lguest did, with a "[ path ]" line whenever the file
-     * changes, and one thing lguest's did not: each section under its label in
-     * square brackets, so that a reader who meets "(G:815)" can search for
-     * "[G:815]" and land on it.
-     */
+    /*M:940 In a terminal the book looks as lguest's did: a "[ path ]" line
+     * whenever the file changes, then each section's words and code, set back
+     * to the left margin together.  And one thing lguest's did not have: each
+     * section under its label in square brackets, because a book that says
+     * "(H:200)" should let its reader find H:200 by searching, and "[H:200]"
+     * is found only where the section itself begins. */
     static void print(List<Section> sections, PrintStream out) {
         Path last = null;
         for (Section s : sections) {
@@ -425,6 +432,7 @@ public class Quest {
             out.println();
         }
     }
+    /*:*/
 
     static List<String> dedent(List<String> lines) {
         int min = Integer.MAX_VALUE;
@@ -444,7 +452,7 @@ public class Quest {
 
     // ---- AsciiDoc for the site ------------------------------------------------
 
-    /*M:920 The web site does not copy the code into the book: for each section
+    /*M:950 The web site does not copy the code into the book: for each section
      * it writes an AsciiDoc include of the very lines the section covers (a
      * hidden lab marker splits them into several ranges).  If a file moves or
      * shrinks, Asciidoctor complains, and the site build (which treats every
@@ -452,7 +460,7 @@ public class Quest {
      * Two kinds of link make the site something to move around in rather than
      * scroll: every reference in the words becomes a link to its section, and
      * every code region's title a link to the very lines in a page showing the
-     * whole file (M:925). */
+     * whole file (M:960). */
     static void writeAdoc(Map<Part, List<Section>> story, Path root, Path outDir) {
         try {
             Files.createDirectories(outDir);
@@ -515,7 +523,7 @@ public class Quest {
         return b.toString();
     }
 
-    /*M:925 A code region on the site is a window onto a file, and sometimes
+    /*M:960 A code region on the site is a window onto a file, and sometimes
      * the reader wants the rest of the room: what the function above does, or
      * where a constant comes from.  So each file that shows up in the book gets
      * a page of its own, plain HTML with no script and nothing fetched from

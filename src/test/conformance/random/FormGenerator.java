@@ -26,7 +26,7 @@ import java.util.Set;
  * in: the driver chooses them per case at run time, so one stub serves all its cases.
  *
  * Some forms are aimed at the places an emulator goes wrong while every single result
- * looks right (each has its own comment below):
+ * looks right (each has its own comment further down this file):
  *
  * - Page crossings. M, the address of every memory operand, is the first byte of a page,
  *   and some forms put their operand two bytes before it, so a word or doubleword

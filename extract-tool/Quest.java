@@ -122,7 +122,7 @@ public class Quest {
     /** A reference in the narrative: a part letter on a word boundary, a colon, three digits. */
     static final Pattern REFERENCE = Pattern.compile("(?<![\\w])([PGDLHSMXU]):([0-9]{3})(?![0-9])");
     /** A line that starts or ends a lab's region (labs/FORMAT.md); spelled so as not to be one. */
-    static final Pattern LAB_MARKER = Pattern.compile("LAB[(][a-z0-9-]+[)] *[{}]");
+    static final Pattern LAB_MARKER = Pattern.compile("LAB[(]([a-z0-9-]+)[)] *([{}])");
     /** The most code one section may bring into the story. */
     static final int MOST_CODE = 80;
 
@@ -325,14 +325,14 @@ public class Quest {
                         throw new QuestError(file + ":" + lineNo + ": malformed section number '"
                                 + m.group(1) + ":" + m.group(2) + "' (want a letter, a colon and three digits)");
                     }
-                    open = new Opened(Part.byPrefix(m.group(1).charAt(0)), Integer.parseInt(m.group(2)), lineNo);
+                    open = new Opened(file, Part.byPrefix(m.group(1).charAt(0)), Integer.parseInt(m.group(2)), lineNo);
                     String indent = line.substring(0, m.start()).replaceAll("\\S", " ");
                     state = takeWords(indent + "/*" + line.substring(m.end()), open.words);
-                    if (state == State.OUTSIDE) found.add(open.close(file));
+                    if (state == State.OUTSIDE) found.add(open.close());
                 }
                 case WORDS -> {
                     state = takeWords(line, open.words);
-                    if (state == State.OUTSIDE) found.add(open.close(file));
+                    if (state == State.OUTSIDE) found.add(open.close());
                 }
                 case CODE -> {
                     Matcher c = CLOSE.matcher(line);
@@ -342,7 +342,7 @@ public class Quest {
                     }
                     String before = line.substring(0, c.start());
                     if (!before.isBlank()) open.take(before, lineNo);
-                    found.add(open.close(file));
+                    found.add(open.close());
                     state = State.OUTSIDE;
                 }
             }
@@ -361,14 +361,22 @@ public class Quest {
      * scaffolding for `make lab`, and a reader who met `LAB(...)` in the middle
      * of a function would rightly wonder what it does.  Each line kept remembers
      * its number in the file, because the site includes the very same lines and
-     * a hidden marker splits one range into two. */
+     * a hidden marker splits one range into two.  Since the markers pass
+     * through here anyway, this is also where a region is made to open and
+     * close inside one section: `make lab` replaces everything between the two,
+     * and a region running past its section's closing line would take a piece
+     * of the next section with it. */
     static final class Opened {
+        final Path file;
         final Part part;
         final int number, line;
         final List<String> words = new ArrayList<>(), code = new ArrayList<>();
         final List<Integer> codeLines = new ArrayList<>();
+        String lab;
+        int labLine;
 
-        Opened(Part part, int number, int line) {
+        Opened(Path file, Part part, int number, int line) {
+            this.file = file;
             this.part = part;
             this.number = number;
             this.line = line;
@@ -376,13 +384,27 @@ public class Quest {
 
         String label() { return part.prefix + ":" + String.format("%03d", number); }
 
-        void take(String text, int lineNo) {
-            if (LAB_MARKER.matcher(text).find()) return;
-            code.add(text);
-            codeLines.add(lineNo);
+        void take(String text, int lineNo) throws QuestError {
+            Matcher m = LAB_MARKER.matcher(text);
+            if (!m.find()) {
+                code.add(text);
+                codeLines.add(lineNo);
+            } else if (m.group(2).equals("{") && lab == null) {
+                lab = m.group(1);
+                labLine = lineNo;
+            } else if (m.group(2).equals("}") && m.group(1).equals(lab)) {
+                lab = null;
+            } else {
+                throw new QuestError(file + ":" + lineNo + ": lab marker " + m.group() + " in section " + label()
+                        + (lab == null ? " closes no region" : " while lab " + lab + " is open (line " + labLine + ")"));
+            }
         }
 
-        Section close(Path file) {
+        Section close() throws QuestError {
+            if (lab != null) {
+                throw new QuestError(file + ":" + labLine + ": lab " + lab + "'s region is still open at the end"
+                        + " of section " + label() + " (a region lies inside one section's code)");
+            }
             int lead = 0, end = code.size();
             while (lead < end && code.get(lead).isBlank()) lead++;
             while (end > lead && code.get(end - 1).isBlank()) end--;

@@ -209,4 +209,12 @@ class QuestExtractorTest {
         assertThat(page.lines().filter(l -> l.startsWith("<div class=\"l")).count())
                 .isEqualTo(Files.readAllLines(root.resolve("refs.c")).size());
     }
+
+    @Test
+    void aLabRegionThatRunsPastTheEndOfItsSectionStopsIt() throws Exception {
+        QuestTool.Result r = QuestTool.run("--root", QuestTool.fixture("labacross").toString(), "Host");
+        assertThat(r.status()).isNotZero();
+        assertThat(r.err()).contains("across.c:3").contains("demo").contains("H:100");
+        assertThat(r.out()).isEmpty();
+    }
 }

@@ -413,8 +413,10 @@ static void tty_input(unsigned char c)
  * for the end of its input (and which is why ^D ends "cat" but not the
  * terminal).  In non-canonical mode VMIN and VTIME (tenths of a second) say
  * when a read is satisfied: VMIN=1 VTIME=0, busybox's choice, means "as soon
- * as there is a byte"; VMIN=0 VTIME=0 means "now, even with nothing"; a VTIME
- * is a limit on how long we wait for the first byte. */
+ * as there is a byte"; VMIN=0 VTIME=0 means "now, even with nothing"; VMIN=0
+ * with a VTIME waits that long at most for the first byte.  (VMIN and VTIME
+ * both set, Linux's timer between bytes, is read here as VMIN alone: busybox
+ * never asks for it.) */
 int tty_readable(void)
 {
 	unsigned int min = tty_termios.c_cc[TTY_VMIN];

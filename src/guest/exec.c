@@ -44,8 +44,9 @@ static unsigned int elf_prot(u32 flags)
 		| ((flags & PF_X) ? PROT_EXEC : 0);
 }
 
-/*U:040 Loading a program, as exec() does it.  Each PT_LOAD segment becomes
- * a range of the new address space with the rights its flags give, and its
+/*U:040 Before busybox can make its first system call, something must put
+ * it in memory and jump to it: exec().  Each PT_LOAD segment becomes a
+ * range of the new address space with the rights its flags give, and its
  * pages are filled in now: the file's bytes where the segment has them, and
  * zeroes after, up to the segment's size in memory (that is the BSS).
  *
@@ -104,7 +105,8 @@ static int load_page(unsigned long va, unsigned int prot, const u8 *image,
  * little-endian, ET_EXEC for the i386, linked at a fixed address), and each
  * segment for what it may not do: start in page 0, wrap around, reach the
  * mmap area, or claim bytes the file does not have.  A program is not
- * trusted because it is busybox; it is trusted because it passed.  The heap begins where the last segment ends. */
+ * trusted because it is busybox; it is trusted because it passed.  The
+ * heap begins where the last segment ends. */
 static unsigned long load_segments(const struct user_program *prog, unsigned long *phdr)
 {
 	const struct elf32_ehdr *eh = (const void *)prog->image;

@@ -6,7 +6,8 @@
  * and user memory are fs.c's business. :*/
 #include "ext2.h"
 
-/*U:700 ext2 in one breath.  The disk is cut into blocks (1, 2 or 4 KiB), the
+/*U:700 fs.c turned names into inodes; below it, ext2 turns inodes into
+ * blocks.  ext2 in one breath.  The disk is cut into blocks (1, 2 or 4 KiB), the
  * blocks into groups of 8 x block-size blocks, so that one block of bitmap
  * says which blocks of the group are in use.  Each group also has an inode
  * bitmap and a table of inodes (128 or 256 bytes each), and a descriptor,
@@ -350,8 +351,8 @@ static u32 alloc_bit(int inode, u32 goal_group)
 /*U:717 Freeing is the same three places in reverse; freeing a bit that is
  * already clear is a bug somewhere, and is said so rather than counted
  * twice.  A data block is also counted in its inode's i_blocks, in 512-byte
- * sectors whatever the block size, and a new one is zeroed in the cache: a hole filled in must go on reading as
- * zeros where nothing was written. */
+ * sectors whatever the block size, and a new one is zeroed in the cache: a
+ * hole filled in must go on reading as zeros where nothing was written. */
 static void free_bit(int inode, u32 nr)
 {
 	u32 g, bit;
@@ -520,9 +521,8 @@ static void set_size(struct inode *ip, u64 size)
  * (all of them, by truncating it to nothing; a fast symlink has none, its
  * "block pointers" are the text of the link, and a block of extended
  * attributes, which mke2fs -d copies from the source tree, goes only when
- * the last inode sharing it does), stamp the deletion time,
- * which is how e2fsck tells a deleted inode from a lost one, and clear its
- * bit. */
+ * the last inode sharing it does), stamp the deletion time, which is how
+ * e2fsck tells a deleted inode from a lost one, and clear its bit. */
 void iput(struct inode *ip)
 {
 	int fast;

@@ -24,7 +24,10 @@
 #define MAX_PIPES 32
 #define PIPE_SIZE PAGE_SIZE
 
-/*U:500 An open file is a small structure with a reference count: a
+/*U:500 A process spends most of its system calls reading and writing, and
+ * what it reads and writes is named by a small number: a file descriptor.
+ * Behind the number is an open file, a small structure with a reference
+ * count: a
  * descriptor holds one reference, dup() makes another descriptor with another
  * reference to the same structure, and fork() gives the child a reference for
  * every descriptor it inherits.  That is why, after fork(), parent and child
@@ -589,8 +592,8 @@ long sys_writev(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
  * it is old itself; dup3() is the same with a close-on-exec flag and without
  * that exception; fcntl(F_DUPFD_CLOEXEC, 10) is what ash uses to put its own
  * 0, 1 and 2 aside before a redirection, so the copies vanish in every program
- * it executes (U:545).  "2>&1" is dup2(1, 2), and "exec 3<&-"
- * is close(3): the shell's redirections are these calls and nothing more. */
+ * it executes (U:545).  "2>&1" is dup2(1, 2), and "exec 3<&-" is close(3):
+ * the shell's redirections are these calls and nothing more. */
 long sys_close(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
 	return fd_close(a);
@@ -645,8 +648,9 @@ long sys_dup3(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
  * close-on-exec twin (a dup at or above a minimum), the close-on-exec flag of
  * the descriptor (F_GETFD, F_SETFD), and the open file's flags (F_GETFL,
  * F_SETFL, which may change only O_APPEND and O_NONBLOCK: the access mode is
- * the open's for life).  ioctl() is the file's own business, and for all but a terminal
- * (U:840) the answer is ENOTTY, which is how isatty() learns "no". */
+ * the open's for life).  ioctl() is the file's own business, and for all
+ * but a terminal (U:840) the answer is ENOTTY, which is how isatty() learns
+ * "no". */
 long sys_fcntl64(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
 	struct file *fl = fd_file(a);

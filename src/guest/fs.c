@@ -29,7 +29,8 @@
 
 static const struct file_ops reg_ops, dir_ops;
 
-/*U:600 Which disk is the root?  The one block device, /dev/lgba, if it
+/*U:600 Every file so far was one the kernel made: the console, a pipe.
+ * Files with names live on a disk.  Which disk is the root?  The one block device, /dev/lgba, if it
  * holds an ext2 file system: a Guest started with --block=disk.img sees the
  * image as "/", whatever its command line says, and one without a disk (or
  * with a disk of something else) has no files at all, every name answering
@@ -1521,9 +1522,10 @@ long fs_sys_ftruncate(u32 fd, u32 len, u32 c, u32 d, u32 e, u32 f)
 /*:*/
 
 /*U:659 sync() and fsync() have little left to do: every change already
- * ended with the cache written out (U:705), so they only make sure.  umask() is one for the
- * whole kernel here, not one per process as in Linux; every process is a
- * shell's child or grandchild, and shells set it once. */
+ * ended with the cache written out (U:705), so they only make sure.
+ * umask() is one for the whole kernel here, not one per process as in
+ * Linux; every process is a shell's child or grandchild, and shells set it
+ * once. */
 long fs_sys_sync(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
 	if (ext2_mounted())

@@ -15,8 +15,9 @@
 unsigned long *kernel_pgdir;
 static int pgdir_live;
 
-/*U:100 Every page this kernel uses comes from the simplest allocator that
- * can work: a pointer that starts at the end of the kernel image and only
+/*U:100 Memory next, since glibc's first system call is brk() (U:140).  But
+ * first, where pages come from.  Every page this kernel uses comes from the
+ * simplest allocator that can work: a pointer that starts at the end of the kernel image and only
  * moves up.  The kernel's own needs are few and for life (page tables, the
  * disk cache's buffers, the pipes' rings), and for those the pointer alone
  * would do; the programs' needs are another matter, and the next section

@@ -7,13 +7,15 @@
  * makes too. :*/
 #include "file.h"
 
-/*U:200 The process table.  Slot 0 is not a process but the kernel's own
+/*U:200 One program has memory now; busybox's shell wants many at once.  The
+ * process table.  Slot 0 is not a process but the kernel's own
  * boot context, the stack main() runs on: run_program() switches from it to
  * the first process, and the first process's exit switches back to it.  Each
  * real process has a slot with its kernel stack beside it: the stack the CPU
  * puts the trap frame on when the process makes a system call or faults, and
  * the stack it sleeps on in the kernel while others run.  Two whole pages,
- * since the Host keeps exactly the pages SET_STACK names mapped for us. */
+ * since the Host keeps exactly the pages SET_STACK names mapped for us
+ * (G:180). */
 struct process procs[MAX_PROCS];
 struct process *current_proc = &procs[0];
 static u8 kstacks[MAX_PROCS][KSTACK_PAGES * PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
@@ -90,7 +92,7 @@ static void start_user_regs(struct trap_frame *regs, unsigned long eip, unsigned
  * to it; from then on the kernel's boot context is idle until the process
  * exits, and the whole Unix below it (every fork, every pipe) happens on the
  * processes' own kernel stacks.  When process 1 exits, do_exit() switches
- * back here, and its status is ours.
+ * back here (U:350), and its status is ours to power off with (G:698).
  *
  * The status is the one a shell would show: the exit code, or 128 plus the
  * signal that killed it. */
@@ -656,7 +658,12 @@ long sys_waitpid(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 /*U:360 Who am I, and with whom: the pid, the parent's pid, the process
  * group (a pipeline's processes share one, so a terminal's ^C can reach them
  * all) and the session.  A shell without job control, which is what ash is
- * without a terminal, uses little of it, but asks. */
+ * without a terminal, uses little of it, but asks.  Two rules keep groups
+ * inside sessions: setpgid() may move only the caller or a child of its
+ * own, and never a session leader; setsid() makes the caller the leader of a
+ * new session and group, unless it is a group's leader already (which is
+ * why a shell forks before it calls it).
+ * (set_tid_address() is here too: without threads, a thread id is a pid.) */
 long sys_getpid(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
 	return current.pid;

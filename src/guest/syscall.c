@@ -193,8 +193,9 @@ SYSCALL(set_thread_area)
  * of the last interrupt (G:690); the monotonic clocks are the same less the
  * first reading, so they start near zero, as Linux's do at boot.  (They
  * are only as steady as the Host's clock: a Host whose date jumps moves them
- * too.)  glibc 2.36 asks clock_gettime64() first, the call with 64-bit seconds that
- * 32-bit Linux grew for 2038, and falls back to clock_gettime() on ENOSYS;
+ * too.)  glibc 2.36 asks clock_gettime64() first, the call with 64-bit
+ * seconds that 32-bit Linux grew for 2038, and falls back to clock_gettime()
+ * on ENOSYS;
  * older programs ask gettimeofday() and time().  Four answers to one
  * question, from one function. */
 static void now(int clock, u64 *sec, u32 *nsec)

@@ -125,14 +125,15 @@ static void unmap_range(unsigned long start, unsigned long end)
 
 /*U:120 The page-fault handler, where the promises are kept.  The Host
  * reflects a fault from ring 3 to us when its shadow tables cannot satisfy it
- * from ours, with the address in lguest_data.cr2 and the CPU's error code:
+ * from ours, with the address in lguest_data.cr2 (G:340) and the CPU's error
+ * code:
  * bit 0 set means the page was there and the access was forbidden, bit 1
  * that it was a write.  If the address lies in a range and the page is not
  * there yet, we make it, zeroed (a program's fresh memory must never show
  * what an earlier owner of the page left), and return: the CPU runs the
  * faulting instruction again and this time it works.  Anything else is
- * the program's own fault, and returns -1 for the caller to send it the
- * Linux equivalent of SIGSEGV.
+ * the program's own fault, and returns -1 for the caller to end it with the
+ * Linux equivalent of SIGSEGV (U:440).
  *
  * The same function serves the kernel: before it copies to or from user
  * memory, it faults the pages in itself (user_page() below), so a system

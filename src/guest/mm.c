@@ -125,9 +125,9 @@ unsigned long lookup_pte(unsigned long vaddr)
 /*G:670 Why our own page tables at all?  The Launcher's map all of RAM at
  * PAGE_OFFSET and nothing else, and we need more: the device pages just above
  * RAM, and user pages from 0x08048000 for every process (each gets a
- * directory of its own whose kernel half is a copy of this one, U:180).  So we build a page
- * directory of our own that maps RAM the same way, entry for entry.  Until it
- * is loaded nobody but us reads it, so no hypercalls yet.
+ * directory of its own whose kernel half is a copy of this one, U:180).  So
+ * we build a page directory of our own that maps RAM the same way, entry for
+ * entry.  Until it is loaded nobody but us reads it, so no hypercalls yet.
  *
  * The entries are marked accessed and dirty from the start.  The Host uses
  * those bits the way the CPU does, and a page it finds "not yet dirty" is

@@ -446,7 +446,7 @@ static const syscall_t syscalls[NR_SYSCALLS] = {
  * the Guest as a reflected trap, an exit each time.  For 0x80 the Host can do
  * better: our gate for it is a trap gate of privilege 3 (G:450), which the
  * Host copies into the real IDT as it is.  "int $0x80" then goes from ring 3
- * straight to ring 1, onto the stack SET_STACK named (G:640), and the Host
+ * straight to ring 1, onto the stack SET_STACK named (G:180), and the Host
  * never hears of it; lguest_iret brings us back as quietly.  glibc mostly
  * calls "call *%gs:0x10" rather than "int $0x80" itself, which is the same
  * trap one indirection later: without a vDSO, that slot of its thread control
@@ -455,9 +455,9 @@ static const syscall_t syscalls[NR_SYSCALLS] = {
  * Only trap gates can be direct (an interrupt gate would clear the real IF,
  * which is the Host's), so the timer can strike between the trap and the
  * moment do_syscall() sets in_kernel, and G:696 tells what the timer then
- * must not believe.  On the way out the
- * process may lose the CPU if its time slice is over (G:694), and a pending
- * signal is delivered (U:425) before lguest_iret returns to ring 3. */
+ * must not believe.  On the way out the process may lose the CPU if its
+ * time slice is over (G:694), and a pending signal is delivered (U:425)
+ * before lguest_iret returns to ring 3. */
 void do_syscall(struct trap_frame *regs)
 {
 	u32 nr = regs->eax;

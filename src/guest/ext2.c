@@ -914,7 +914,11 @@ long ext2_lookup(struct inode *dir, const char *name, u32 len)
 /*:*/
 
 /*U:754 Adding a name, as U:750 said: the first record whose slack fits the
- * new one gives it up, and a directory with no such record grows a block. */
+ * new one gives it up, and a directory with no such record grows a block.
+ * A record's slack is its length less what its own name needs, rounded to
+ * 4 bytes; a record with inode 0 needs nothing, and is simply reused.  The
+ * name is not looked for first: the callers in fs.c have already made sure
+ * it is new. */
 static void dir_changed(struct inode *dir)
 {
 	dir->d.flags &= ~EXT2_INDEX_FL;
@@ -1054,7 +1058,9 @@ long ext2_next_entry(struct inode *dir, u64 *pos, u32 *ino, char *name, u8 *type
 /*:*/
 
 /*U:759 rmdir's question, and mkdir's first block: a new directory is born
- * with "." and "..", and is empty when it has nothing else. */
+ * with "." and "..", and is empty when it has nothing else.  Its first block
+ * is two records, "." (12 bytes, the smallest a record can be) and "..",
+ * which takes the rest of the block as slack for the names to come. */
 long ext2_dir_is_empty(struct inode *dir)
 {
 	struct dir_walk w = { dir, 0, NULL, NULL, NULL };

@@ -73,7 +73,12 @@ void file_put(struct file *f)
  * descriptor, not to the open file, so two dups of one file can disagree
  * about it.  A new descriptor is always the lowest free one at or above some
  * minimum, a rule so old that shells rely on it ("close(1); dup(fd)" is how a
- * redirection was written before dup2 existed). */
+ * redirection was written before dup2 existed).
+ *
+ * The table lives and dies with its process: fork() copies it, one more
+ * reference per open file (and the working directory with it, which is per
+ * process too); exit closes everything; execve() closes only what is marked
+ * close-on-exec. */
 static int fd_set_slot(int fd, struct file *f, int cloexec)
 {
 	current.fds[fd] = f;

@@ -354,7 +354,10 @@ static long done(long ret)
  * other.  Reading updates the access time only when it is older than the
  * last change ("relatime", Linux's default), which spares the disk one
  * inode write per read while keeping "has it been read since it changed?"
- * answerable. */
+ * answerable.  Every write ends with the disk brought up to date (done(),
+ * U:705), and the last close of the open file gives back its reference to
+ * the inode (U:720): for a file that has lost all its names meanwhile, that
+ * is the moment it is really deleted. */
 static long reg_read(struct file *f, char *buf, u32 len)
 {
 	struct inode *ip = f->priv;
@@ -426,6 +429,7 @@ static void file_release(struct file *f)
 	iput(f->priv);
 	done(0);        /* the last close of a removed file frees it */
 }
+/*:*/
 
 static long dir_read(struct file *f, char *buf, u32 len)
 {
@@ -434,7 +438,6 @@ static long dir_read(struct file *f, char *buf, u32 len)
 	(void)len;
 	return -EISDIR;
 }
-/*:*/
 
 /*U:615 Reading a directory: getdents64 fills the buffer with records of
  * its own (inode, offset of the next record, record length, type, name,
@@ -738,9 +741,11 @@ long fs_sys_statx(u32 dirfd, u32 upath, u32 flags, u32 mask, u32 ubuf, u32 f6)
 
 /*:*/
 
-/*U:627 The older calls, with i386's struct stat64: the same numbers in
- * another order, and the inode number twice (once truncated to 32 bits, for
- * programs from before large inode numbers), as Linux writes it. */
+/*U:627 The older calls, with i386's struct stat64, take the same numbers
+ * in another order, and the inode number twice (once truncated to 32 bits,
+ * for programs from before large inode numbers), as Linux writes it.  That
+ * packing, like statx's above, is a table in the shape of a function, and
+ * stays out of the book. :*/
 static long put_stat64(const struct kstat *st, u32 ubuf)
 {
 	u32 s[24];
@@ -796,7 +801,6 @@ long fs_sys_fstat64(u32 fd, u32 ubuf, u32 c, u32 d, u32 e, u32 f6)
 	err = f->ops->stat(f, &st);
 	return err ? err : put_stat64(&st, ubuf);
 }
-/*:*/
 
 /* access(): we are root, who may read and write anything; only executing
  * needs an x bit somewhere (or a directory, which root may always search). */
@@ -1470,7 +1474,11 @@ long fs_sys_utimensat_time64(u32 dirfd, u32 upath, u32 utimes, u32 flags, u32 e,
 /*:*/
 
 /*U:657 truncate(), to any length: shorter frees blocks (U:740), longer only
- * moves the size, and the new part reads as zeros, a hole. */
+ * moves the size, and the new part reads as zeros, a hole.  Only a regular
+ * file can be cut, and ftruncate() only through a descriptor open for
+ * writing; truncate() by name needs no descriptor at all, and for root, no
+ * permission either.  The 32-bit calls sign-extend their length, so a
+ * negative one stays negative and is refused (EINVAL), not taken for 4 GiB. */
 static long do_truncate(struct inode *ip, s64 len)
 {
 	long err;

@@ -15,7 +15,13 @@
  * puts the trap frame on when the process makes a system call or faults, and
  * the stack it sleeps on in the kernel while others run.  Two whole pages,
  * since the Host keeps exactly the pages SET_STACK names mapped for us
- * (G:180). */
+ * (G:180).
+ *
+ * A new slot gets an empty page directory (U:180) and a pid, and stays
+ * asleep until whoever made it has filled it in.  The registers a program
+ * starts with are nearly all zero: the entry point, the stack, the user
+ * segments, and interrupts on, since the timer must be able to take the CPU
+ * back from it (G:696). */
 struct process procs[MAX_PROCS];
 struct process *current_proc = &procs[0];
 static u8 kstacks[MAX_PROCS][KSTACK_PAGES * PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));

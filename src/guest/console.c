@@ -2,12 +2,13 @@
  * few dozen lines: output is a DMA sent to key 0, input a buffer bound there. :*/
 #include "kernel.h"
 
-/*D:300 Output.  Each write is one SEND_DMA to key 0, which no other Guest
- * binds, so the Host hands it to our Launcher, which writes the bytes to its
- * standard output and lets us run on.  The bytes are copied first into a
- * page-aligned page of our own: a DMA piece may not cross a page boundary,
- * and a caller's string may well cross one.  Writing from a page we own also
- * means a user program's buffer is read once, by us, not by the Host.
+/*D:300 Output.  Each write is one SEND_DMA to key 0 (one per page of it),
+ * which no other Guest binds, so the Host hands it to our Launcher, which
+ * writes the bytes to its standard output and lets us run on.  The bytes are
+ * copied first into a page-aligned page of our own: a DMA piece may not cross
+ * a page boundary, and a caller's string may well cross one.  Writing from a
+ * page we own also means a user program's buffer is read once, by us, not by
+ * the Host.
  *
  * Interrupts are off meanwhile, so that a line printed by an interrupt
  * handler cannot land in the middle of this one, or in this one's buffer. */
@@ -67,9 +68,9 @@ static void tty_input(unsigned char c);
  * rest in the buffer, for the next read to move in; meanwhile the buffer is
  * not free, and the Launcher waits.  (Throwing the rest away, as this
  * driver once did, cut a long script to a third.)  When the console is a
- * terminal (the Launcher says so with a feature
- * bit, which the probe reads, D:318), each byte goes to the line
- * discipline instead, as it arrives (U:820). */
+ * terminal (the Launcher says so with a feature bit, which the probe reads,
+ * D:318), each byte goes to the line discipline instead, as it arrives
+ * (U:820). */
 int console_eof(void)
 {
 	return READ_ONCE(input_ended);

@@ -18,7 +18,8 @@
  * signals.  So what busybox needs from a kernel is most of what Unix is:
  *
  *   - Linux's system-call convention, numbers and error codes (U:020);
- *   - an ELF loader and the start-up stack glibc reads (U:040 to U:075);
+ *   - an ELF loader, the start-up stack glibc reads, and answers to the
+ *     questions it asks before main() (U:040 to U:080);
  *   - memory by brk() and mmap(), made on first touch (U:100 to U:180);
  *   - processes, a scheduler and the time (U:200 to U:265);
  *   - fork, exec, exit and wait (U:300 to U:360), and signals (U:400 on);

@@ -204,15 +204,15 @@ static long walk(int dirfd, const char *path, int follow, struct inode **result,
 			err = -EIO;
 			goto fail;
 		}
-/*:*/
+	/*:*/
 
-/*U:607 A symbolic link met on the way is replaced by its text, glued in
- * front of what is left of the path, and the walk goes on from the
- * directory the link is in (or from the root, for a link that starts with a
- * slash).  Forty links in one walk, and we call it a loop (ELOOP), as Linux
- * does.  follow says whether a symlink as the last component is to be
- * followed (stat() does, lstat() does not); a trailing slash ("dir/") always
- * follows, since it says "the directory". */
+	/*U:607 A symbolic link met on the way is replaced by its text, glued in
+	 * front of what is left of the path, and the walk goes on from the
+	 * directory the link is in (or from the root, for a link that starts with a
+	 * slash).  Forty links in one walk, and we call it a loop (ELOOP), as Linux
+	 * does.  follow says whether a symlink as the last component is to be
+	 * followed (stat() does, lstat() does not); a trailing slash ("dir/") always
+	 * follows, since it says "the directory". */
 		if (S_ISLNK(ip->d.mode) && (!last || follow || slash)) {
 			long n;
 
@@ -576,14 +576,14 @@ static struct file *do_open(int dirfd, const char *path, u32 flags, u32 mode)
 		if (err)
 			goto out;
 	}
-/*:*/
+	/*:*/
 
-/*U:622 What was found decides what is opened.  A character device opens by
- * its numbers (U:515), so a /dev on the disk works like the names we know
- * without one; other device nodes and fifos are names without a driver here
- * (ENXIO).  A directory opens for reading only (EISDIR for writing), and
- * O_TRUNC empties a regular file before anybody writes.  The open file holds
- * the inode's reference from now on, and its operations are U:610's. */
+	/*U:622 What was found decides what is opened.  A character device opens by
+	 * its numbers (U:515), so a /dev on the disk works like the names we know
+	 * without one; other device nodes and fifos are names without a driver here
+	 * (ENXIO).  A directory opens for reading only (EISDIR for writing), and
+	 * O_TRUNC empties a regular file before anybody writes.  The open file holds
+	 * the inode's reference from now on, and its operations are U:610's. */
 	if ((ip->d.mode & S_IFMT) == S_IFCHR) {
 		f = chrdev_open(inode_rdev(ip), flags & (O_ACCMODE | O_APPEND | O_NONBLOCK));
 		iput(ip);
@@ -1039,14 +1039,14 @@ long fs_sys_renameat2(u32 olddirfd, u32 uold, u32 newdirfd, u32 unew, u32 flags,
 		err = ino;
 		goto out;
 	}
-/*:*/
+	/*:*/
 
-/*U:637 The change itself: the new name first (replacing the victim's
- * entry, or added), then the victim's link counts, then the old name
- * removed, and last the moved directory's "..".  In that order a crash
- * between two steps could leave a file with a name too many, never one with
- * none.  The steps are cached blocks, and normally reach the disk together
- * at the end (U:705). */
+	/*U:637 The change itself: the new name first (replacing the victim's
+	 * entry, or added), then the victim's link counts, then the old name
+	 * removed, and last the moved directory's "..".  In that order a crash
+	 * between two steps could leave a file with a name too many, never one with
+	 * none.  The steps are cached blocks, and normally reach the disk together
+	 * at the end (U:705). */
 	if (S_ISDIR(ip->d.mode) && od != nd) {
 		err = is_under(nd, ip->ino);
 		if (err) {

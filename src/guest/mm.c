@@ -18,10 +18,10 @@ static int pgdir_live;
 /*U:100 Memory next, since glibc's first system call is brk() (U:140).  But
  * first, where pages come from.  Every page this kernel uses comes from the
  * simplest allocator that can work: a pointer that starts at the end of the kernel image and only
- * moves up.  The kernel's own needs are few and for life (page tables, the
- * disk cache's buffers, the pipes' rings), and for those the pointer alone
- * would do; the programs' needs are another matter, and the next section
- * gives the allocator a way back.
+ * moves up.  The kernel's own needs are few and mostly for life (its page
+ * tables for RAM, the disk cache's buffers), and for those the pointer alone
+ * would do; the programs' needs are another matter (their pages, their page
+ * tables, their pipes), and the next section gives the allocator a way back.
  *
  * One thing it must respect: the Launcher put its initial page tables and
  * the initrd at the top of RAM, and we are running on those tables until

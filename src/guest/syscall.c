@@ -56,8 +56,8 @@ typedef long (*syscall_t)(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f);
  * process table's answer, U:360.)  What am I running on?  A kernel called
  * Linux: glibc and busybox ask for nothing more than the name, and the
  * version records where lguest entered the kernel.  prctl(PR_SET_NAME) is how
- * busybox renames itself after the applet; we keep the name, and fork() and
- * exec() pass it on.  The stack limit is the size of the stack range exec()
+ * busybox renames itself after the applet; we keep the name, fork() passes
+ * it on, and exec() replaces it with the new program's.  The stack limit is the size of the stack range exec()
  * makes (U:050), and getrandom() draws from the generator behind AT_RANDOM
  * (U:055). */
 SYSCALL(zero)

@@ -12,7 +12,7 @@
  * would be the same on any i386: a small Unix, written for one program.
  *
  * The program is Debian's busybox, unmodified: one static i386 ELF file of
- * 2 MiB, glibc 2.36 inside, 269 commands behind one entry point, chosen by
+ * 2 MiB, glibc 2.36 inside, 268 commands behind one entry point, chosen by
  * argv[0].  Its shell, ash, runs the others the Unix way, by fork() and
  * exec(), wires them together with pipes, waits for them, and stops them with
  * signals.  So what busybox needs from a kernel is most of what Unix is:

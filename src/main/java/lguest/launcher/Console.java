@@ -125,6 +125,10 @@ final class Console extends Device {
                 }
             } catch (IOException | InterruptedException e) {
                 /* Input is gone: the Guest simply gets no more. */
+            } catch (RuntimeException e) {
+                /* The Launcher ended under us (its memory already let go, say):
+                 * this thread has nobody left to wake, and no business dying loudly
+                 * in a JVM where other Guests may still run. */
             }
         }, "lguest-waker");
         t.setDaemon(true);

@@ -129,6 +129,16 @@ class HostileInputTest {
     }
 
     @Test
+    void threeCtrlCsWithinASecondAtATerminalQuit() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Launcher.run(new Host(), new String[] {"4m", TestGuests.build("echo").toString()},
+                new ByteArrayInputStream(new byte[] {3, 3, 3}), new ByteArrayOutputStream(),
+                new PrintStream(err, true, StandardCharsets.UTF_8), true);
+        assertThat(status).isEqualTo(130);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("lguest: three ^C in a second, quitting\n");
+    }
+
+    @Test
     void threeCtrlCsInPipedInputAreJustBytes() throws Exception {
         BusyboxRig rig = BusyboxRig.find();
         byte[] input = {3, 3, 3, 'a', 'b', 'c'};

@@ -421,11 +421,12 @@ static const syscall_t syscalls[NR_SYSCALLS] = {
 	[439] = fs_sys_faccessat2,
 };
 
-/*G:600 Where the processes meet lguest.  The kernel so far has had nobody
- * to serve.  What it serves is Debian's busybox, and for that it carries a
- * small Unix: processes, fork and exec, signals, pipes, files on ext2, a
- * terminal.  Almost none of that knows it runs on a hypervisor, and none of
- * it is in this part: it is the appendix Unix (U:010 on), a story of its own.
+/*G:600 Where the processes meet lguest.  The programs this kernel runs
+ * are Debian's busybox, and for them it carries a small Unix: processes,
+ * fork and exec, signals, pipes, files on ext2, a terminal.  Almost none of
+ * that knows it runs on a hypervisor, and none of it is in this part: it is
+ * the appendix Unix (U:010 on), a story of its own, for whoever wants to
+ * know how a Unix works inside.
  *
  * What stays here are the seams, the places where a Unix kernel needs
  * something only ring 0 may do, or needs it so often that the Host must help

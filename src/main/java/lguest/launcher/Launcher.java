@@ -337,7 +337,7 @@ public final class Launcher {
 
     /** The pieces of an lguest_dma at a guest-physical address, or null if any lies outside the guest. */
     List<int[]> sections(int dma) {
-        if (dma < 0 || dma + DMA_SIZE > top) return null;
+        if (dma < 0 || (long) dma + DMA_SIZE > top) return null;
         List<int[]> out = new ArrayList<>();
         for (int i = 0; i < LGUEST_MAX_DMA_SECTIONS; i++) {
             int len = mem.read16(dma + DMA_LEN + 2 * i);

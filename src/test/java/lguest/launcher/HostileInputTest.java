@@ -97,6 +97,12 @@ class HostileInputTest {
     }
 
     @Test
+    void aDmaDescriptorJustBelowTwoGigabytesIsAnInvalidAddressNotAWrap() {
+        Result r = run("4m", TestGuests.build("dmawrap").toString());
+        assertOneLine(r, "Invalid address in DMA 0x7ffffff0");
+    }
+
+    @Test
     void aSharedNetworkFileMustBeARegularFile() {
         String k = TestGuests.build("hello").toString();
         assertOneLine(run("4m", k, "--sharenet=/dev/null"), "not a regular file");
@@ -126,6 +132,16 @@ class HostileInputTest {
         assertThat(p.exitValue()).as(err).isEqualTo(1);
         assertThat(err).startsWith("lguest: cannot write the guest's output").contains("No space left on device");
         assertThat(err.lines()).hasSize(1);
+    }
+
+    @Test
+    void threeCtrlCsWithinASecondAtATerminalQuit() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Launcher.run(new Host(), new String[] {"4m", TestGuests.build("echo").toString()},
+                new ByteArrayInputStream(new byte[] {3, 3, 3}), new ByteArrayOutputStream(),
+                new PrintStream(err, true, StandardCharsets.UTF_8), true);
+        assertThat(status).isEqualTo(130);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("lguest: three ^C in a second, quitting\n");
     }
 
     @Test

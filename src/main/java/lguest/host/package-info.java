@@ -41,7 +41,13 @@
  * the CPU itself stops it from touching page tables, descriptor tables or
  * interrupts, so every such attempt lands here.  The Host's job is to do those
  * things on the Guest's behalf, checking each request, since a guest that can
- * trick its Host into mapping the wrong page owns the machine. :*/
+ * trick its Host into mapping the wrong page owns the machine.
+ *
+ * The road: first what the Host is made of (its numbers, its own pages, its
+ * guests), then the loop at its heart, run_guest, and then each kind of exit
+ * that loop meets, in the order a booting Guest meets them: hypercalls, traps
+ * and interrupts, page faults and the shadow page tables behind them, segments,
+ * and DMA. :*/
 
 /*H:990 That is the Host: a loop that serves hypercalls, fills page faults,
  * reflects traps, injects interrupts and copies DMA, and kills the Guest that

@@ -122,11 +122,38 @@
  * Off you go: `make Guest`. :*/
 
 /*M:010 Mastery.  Reading a hypervisor is one thing; bending it is another.
- * This part collects what was left undone on purpose, the places where this
- * hypervisor is simpler than it could be, and how the whole is checked: a CPU
- * compared instruction for instruction with the real one, guests that try to
- * break out and die trying, and a book that refuses to build with a chapter
- * missing.  Each is an invitation. :*/
+ * This part is a course.  Its labs take real code out of the tree, code you
+ * have read in the parts before, and ask you to write it back: the Host's
+ * hypercall dispatcher and its shadow page tables, the GDT rules that keep a
+ * Guest out of ring 0, the Launcher's ELF loader, the world switch, the
+ * Guest's side of a hypercall, the block driver, and two pieces of the
+ * emulated silicon.  Two more ask for something this hypervisor never had.
+ * After the labs comes how the whole is checked: a CPU compared instruction
+ * for instruction with the real one, guests that try to break out and die
+ * trying, and a book that refuses to build with a chapter missing.
+ *
+ * The rhythm of a lab is always the same:
+ *
+ *   make labs              pick one; the list says its part, level and time
+ *   make Host              read the sections its statement names
+ *   make lab hypercalls    the code leaves the tree; the tree still builds
+ *   make grade hypercalls  run the grader as often as you like
+ *   make lab-reset hypercalls   when you want the original back
+ *
+ * A stub fails loudly the first time anything reaches it, naming the lab and
+ * the sections to read, so a Guest that dies with "lab hypercalls: write this
+ * back" is telling you where you are, not that something broke. :*/
+
+/*M:020 For the teacher.  Every lab's grader is itself tested, in
+ * `make test`: on the whole tree it must give full marks, and on the tree
+ * with that lab's code taken out it must give less (M:150).  So a grader
+ * that a student could satisfy with an empty answer is caught before it
+ * reaches a student.  A new lab is four pieces, described in labs/FORMAT.md:
+ * a labs/NAME.lab file, marker lines around the code in the sources, a
+ * grader class with @Points on its tests, and an M: section telling the
+ * student what to do.  The labs are ordered by the book, not by difficulty;
+ * a course of twelve weeks might take one Host lab a week after the first
+ * month of reading, and leave the two "build" labs for projects. :*/
 
 /*M:999 That is the whole of it: a machine, a Host, a Switcher, a Launcher
  * and a Guest, each small enough to hold in your head, together enough to run

@@ -12,33 +12,33 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /*M:350 Lab alu-flags: the carry that goes in.  (Silicon, easy, about an hour.)
-
-   The CPU does not compute a flag when an instruction sets it, only when somebody
-   asks (X:200): an ADD writes down its operands and its result, and the carry and
-   overflow flags are worked out later from that record.  The lab takes out that
-   working-out for the four instructions that add and subtract: the carry flag of
-   ADD, ADC, SUB and SBB in cf(), and the overflow flag of every add and subtract
-   (INC and DEC share their formulas) in of().  `make lab alu-flags` leaves
-   methods that throw; write them back.
-
-   Read X:200 first, and X:205 to see who else reads the record.  The operands
-   fA and fB are already cut to the operand size and fR is the result cut to it
-   too; fSign is the size's sign bit, and fCin is the carry that went *in* to an
-   ADC or SBB.  Hints: ADD carried out when the result came out smaller than an
-   operand, because it wrapped.  With a carry in that is no longer enough:
-   0xFFFFFFFF + 0 + 1 wraps to 0, which is smaller, but 0xFFFFFFFF + 0xFFFFFFFF
-   + 1 wraps to 0xFFFFFFFF, which is equal.  SBB mirrors it: a borrow in turns
-   "a < b" into "a <= b".  Overflow is a question about signs only, and the
-   carry in does not change the question: 0x80000000 - 0 - 1 is the most
-   negative number minus one, and OF must say so.  Leave AF alone (it is worked
-   out from fA ^ fB ^ fR, which a carry in does not disturb).
-
-   Graded by running the instructions themselves on the emulated CPU, with
-   paging off, against a model of the arithmetic in plain Java (the SDM's
-   definitions, worked out on wider numbers): corner cases chosen to catch each
-   wrong formula, thousands of random operands at 8, 16 and 32 bits with either
-   carry in, and a 96-bit add and subtract done word by word, whose carries are
-   read by conditional jumps. :*/
+ *
+ * The CPU does not compute a flag when an instruction sets it, only when somebody
+ * asks (X:200): an ADD writes down its operands and its result, and the carry and
+ * overflow flags are worked out later from that record.  The lab takes out that
+ * working-out for the four instructions that add and subtract: the carry flag of
+ * ADD, ADC, SUB and SBB in cf(), and the overflow flag of every add and subtract
+ * (INC and DEC share their formulas) in of().  `make lab alu-flags` leaves
+ * methods that throw; write them back.
+ *
+ * Read X:200 first, and X:205 to see who else reads the record.  The operands
+ * fA and fB are already cut to the operand size and fR is the result cut to it
+ * too; fSign is the size's sign bit, and fCin is the carry that went *in* to an
+ * ADC or SBB.  Hints: ADD carried out when the result came out smaller than an
+ * operand, because it wrapped.  With a carry in that is no longer enough:
+ * 0xFFFFFFFF + 0 + 1 wraps to 0, which is smaller, but
+ * 0xFFFFFFFF + 0xFFFFFFFF + 1 wraps to 0xFFFFFFFF, which is equal.  SBB mirrors it: a borrow in turns
+ * "a < b" into "a <= b".  Overflow is a question about signs only, and the
+ * carry in does not change the question: 0x80000000 - 0 - 1 is the most
+ * negative number minus one, and OF must say so.  Leave AF alone (it is worked
+ * out from fA ^ fB ^ fR, which a carry in does not disturb).
+ *
+ * Graded by running the instructions themselves on the emulated CPU, with
+ * paging off, against a model of the arithmetic in plain Java (the SDM's
+ * definitions, worked out on wider numbers): corner cases chosen to catch each
+ * wrong formula, thousands of random operands at 8, 16 and 32 bits with either
+ * carry in, and a 96-bit add and subtract done word by word, whose carries are
+ * read by conditional jumps. :*/
 
 /** Grader of lab alu-flags (labs/alu-flags.lab): CF and OF of ADD, ADC, SUB and SBB. */
 class AluFlagsGrader {

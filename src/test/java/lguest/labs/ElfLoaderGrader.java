@@ -18,39 +18,39 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /*M:310 Lab elf-loader: from a file to a Guest that can start.  (Launcher, easy, about
-   an hour.)
-
-   Before there is a Guest there is a file, and before the Host is told anything
-   the Launcher must put that file's pieces where the Guest expects them.  The lab
-   takes out the body of KernelImage.load after the file has been read: the checks
-   on the ELF header, the walk over the program headers that copies each PT_LOAD
-   segment into guest memory at its physical address, the page_offset every segment
-   must agree on, and the search for the magic string that says where the Guest
-   starts.  `make lab elf-loader` leaves a method that throws; write it back.
-
-   Read L:110 (what guest memory is) and L:120 (what loading means here) first.
-   The formats are in the System V ABI and its i386 supplement, or `man 5 elf`:
-   the header is 52 bytes (e_ident, e_type at 16, e_machine at 18, e_phoff at 28,
-   e_phentsize at 42, e_phnum at 44) and a program header is 32 (p_type, p_offset,
-   p_vaddr, p_paddr, p_filesz, p_memsz, in that order).  Hints: only PT_LOAD (type
-   1) segments are loaded, every other kind is skipped whatever its addresses say.
-   A segment's bytes in the file are p_filesz long; the rest of p_memsz is bss,
-   which must read as zeros.  Guest memory starts out zeroed (lguest's came from
-   /dev/zero), so bss needs no writing, but it must not be filled from whatever
-   follows the segment in the file.  Check every number that comes from the file
-   before you use it: the file is the user's, and a bad one must get one line, not
-   a stack trace (LaunchError is that line).  The grader asks for these words in
-   it: "is not an ELF file" (too short, or no \177ELF); "is not a 32-bit i386 ELF
-   executable" (class, byte order, machine or type wrong); "program headers out of
-   the file"; "segments disagree about page_offset"; "does not fit in" (a segment
-   past the end of memory); "segment out of the file"; "has no loadable segment";
-   and, without the magic string, "Is this image a genuine lguest?".
-
-   Graded by running the real Launcher: the project's Guest kernel must boot to
-   its power-off; a hand-made kernel with a data segment far from its code, a
-   large bss and a note header that must be skipped must find its data and a
-   zeroed bss; and a dozen broken files must each be refused with the right line
-   and a non-zero exit. :*/
+ * an hour.)
+ *
+ * Before there is a Guest there is a file, and before the Host is told anything
+ * the Launcher must put that file's pieces where the Guest expects them.  The lab
+ * takes out the body of KernelImage.load after the file has been read: the checks
+ * on the ELF header, the walk over the program headers that copies each PT_LOAD
+ * segment into guest memory at its physical address, the page_offset every segment
+ * must agree on, and the search for the magic string that says where the Guest
+ * starts.  `make lab elf-loader` leaves a method that throws; write it back.
+ *
+ * Read L:110 (what guest memory is) and L:120 (what loading means here) first.
+ * The formats are in the System V ABI and its i386 supplement, or `man 5 elf`:
+ * the header is 52 bytes (e_ident, e_type at 16, e_machine at 18, e_phoff at 28,
+ * e_phentsize at 42, e_phnum at 44) and a program header is 32 (p_type, p_offset,
+ * p_vaddr, p_paddr, p_filesz, p_memsz, in that order).  Hints: only PT_LOAD (type
+ * 1) segments are loaded, every other kind is skipped whatever its addresses say.
+ * A segment's bytes in the file are p_filesz long; the rest of p_memsz is bss,
+ * which must read as zeros.  Guest memory starts out zeroed (lguest's came from
+ * /dev/zero), so bss needs no writing, but it must not be filled from whatever
+ * follows the segment in the file.  Check every number that comes from the file
+ * before you use it: the file is the user's, and a bad one must get one line, not
+ * a stack trace (LaunchError is that line).  The grader asks for these words in
+ * it: "is not an ELF file" (too short, or no \177ELF); "is not a 32-bit i386 ELF
+ * executable" (class, byte order, machine or type wrong); "program headers out of
+ * the file"; "segments disagree about page_offset"; "does not fit in" (a segment
+ * past the end of memory); "segment out of the file"; "has no loadable segment";
+ * and, without the magic string, "Is this image a genuine lguest?".
+ *
+ * Graded by running the real Launcher: the project's Guest kernel must boot to
+ * its power-off; a hand-made kernel with a data segment far from its code, a
+ * large bss and a note header that must be skipped must find its data and a
+ * zeroed bss; and a dozen broken files must each be refused with the right line
+ * and a non-zero exit. :*/
 
 /** Grader of lab elf-loader (labs/elf-loader.lab): KernelImage.load, through the real Launcher. */
 class ElfLoaderGrader {

@@ -9,36 +9,36 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /*M:370 Lab page-walk: two levels down, and what to write on the way back.  (Silicon,
-   medium, about two hours.)
-
-   Every address a program uses is linear; the memory holds physical ones; between
-   them sit a page directory and a page table, and the CPU's software TLB (X:300)
-   remembers the answers.  The lab takes out the walk that finds an answer when the
-   TLB has none, the body of translate() in Cpu.java after the "paging off" line.
-   `make lab page-walk` leaves a method that throws; with it, nothing past the
-   moment CR0.PG goes on can run at all, which is a fair picture of how much a
-   machine depends on these twenty lines.
-
-   Read X:300 and X:310 first; the Intel SDM volume 3, "4.3 32-bit paging", has the
-   formats if you want the real thing.  What to write: the directory entry is
-   picked by the top ten bits of the address from the page at CR3, the table entry
-   by the next ten from the page the directory entry names.  Each must be present;
-   a user access (mode 1) needs U/S in both; a write needs R/W in both when it comes
-   from user mode, and from the supervisor too when CR0.WP is set.  A failure
-   throws the page fault that pageFault() builds, with the error code: bit 0 "the
-   page was there, the rights were not", bit 1 "write", bit 2 "user".  A success
-   sets the accessed bit of both entries and, for a write, the dirty bit of the
-   table entry, in memory (physRead32 and physWrite32 are there for that), and
-   hands the frame to fill(), which makes the TLB entry.  Hints: a missing entry is
-   an error code without bit 0, whichever level was missing; write back an entry
-   only when a bit really changes, because a write to a page table is a write to
-   memory that may hold decoded code.
-
-   Graded on the bare machine, with hand-built tables under a linear address of
-   its own (0x40000000): reads and writes land in the frames the tables name,
-   absent entries at either level give error codes 0, 2, 4 and 6 with CR2 and the
-   faulting EIP, the protection rules of both levels give 5, 7 and (with CR0.WP) 3,
-   and the accessed and dirty bits appear in the tables exactly when they should. :*/
+ * medium, about two hours.)
+ *
+ * Every address a program uses is linear; the memory holds physical ones; between
+ * them sit a page directory and a page table, and the CPU's software TLB (X:300)
+ * remembers the answers.  The lab takes out the walk that finds an answer when the
+ * TLB has none, the body of translate() in Cpu.java after the "paging off" line.
+ * `make lab page-walk` leaves a method that throws; with it, nothing past the
+ * moment CR0.PG goes on can run at all, which is a fair picture of how much a
+ * machine depends on these few lines.
+ *
+ * Read X:300 and X:310 first; the Intel SDM volume 3, "4.3 32-bit paging", has the
+ * formats if you want the real thing.  What to write: the directory entry is
+ * picked by the top ten bits of the address from the page at CR3, the table entry
+ * by the next ten from the page the directory entry names.  Each must be present;
+ * a user access (mode 1) needs U/S in both; a write needs R/W in both when it comes
+ * from user mode, and from the supervisor too when CR0.WP is set.  A failure
+ * throws the page fault that pageFault() builds, with the error code: bit 0 "the
+ * page was there, the rights were not", bit 1 "write", bit 2 "user".  A success
+ * sets the accessed bit of both entries and, for a write, the dirty bit of the
+ * table entry, in memory (physRead32 and physWrite32 are there for that), and
+ * hands the frame to fill(), which makes the TLB entry.  Hints: a missing entry is
+ * an error code without bit 0, whichever level was missing; write back an entry
+ * only when a bit really changes, because a write to a page table is a write to
+ * memory that may hold decoded code.
+ *
+ * Graded on the bare machine, with hand-built tables under a linear address of
+ * its own (0x40000000): reads and writes land in the frames the tables name,
+ * absent entries at either level give error codes 0, 2, 4 and 6 with CR2 and the
+ * faulting EIP, the protection rules of both levels give 5, 7 and (with CR0.WP) 3,
+ * and the accessed and dirty bits appear in the tables exactly when they should. :*/
 
 /** Grader of lab page-walk (labs/page-walk.lab): the two-level walk of Cpu.translate. */
 class PageWalkGrader {

@@ -2,14 +2,22 @@ package lguest.labs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import lguest.HostPrerequisite;
 import lguest.machine.Cpu;
 import lguest.machine.Exit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /*M:350 Lab alu-flags: the carry that goes in.  (Silicon, easy, about an hour.)
  *
@@ -37,8 +45,10 @@ import org.junit.jupiter.api.Test;
  * paging off, against a model of the arithmetic in plain Java (the SDM's
  * definitions, worked out on wider numbers): corner cases chosen to catch each
  * wrong formula, thousands of random operands at 8, 16 and 32 bits with either
- * carry in, and a 96-bit add and subtract done word by word, whose carries are
- * read by conditional jumps. :*/
+ * carry in, a 96-bit add and subtract done word by word, whose carries are read
+ * by conditional jumps, and, last, the same instructions run by the real CPU of
+ * the machine you work on (gcc -m32 builds a small program of them), which has
+ * the final word. :*/
 
 /** Grader of lab alu-flags (labs/alu-flags.lab): CF and OF of ADD, ADC, SUB and SBB. */
 class AluFlagsGrader {
@@ -243,6 +253,61 @@ class AluFlagsGrader {
                     | ((m.cpu.r[Cpu.EDX] >> 5) & 8);
             assertThat(got).as("carry of a + b (1), its overflow (2), borrow of a - b (4), its overflow (8), "
                     + what).isEqualTo(want);
+        }
+    }
+
+    @Test
+    @Points(1)
+    @DisplayName("The emulated CPU agrees with this machine's real one on 2,400 random ADD, ADC, SUB and SBB cases")
+    void agreesWithTheRealCpu(@TempDir Path tmp) throws Exception {
+        /* One freestanding i386 program, straight-line: per case, load the operands, set or
+           clear CF, do the operation, and store EAX and the flags PUSHF saw; then write(2)
+           them all to standard output. Built by gcc, run by this machine's own CPU. */
+        String[] size = {"b", "w", "l"};
+        String[][] regs = {{"%bl", "%al"}, {"%bx", "%ax"}, {"%ebx", "%eax"}};
+        int[] widths = {8, 16, 32};
+        Random rnd = new Random(357);
+        List<int[]> cases = new ArrayList<>();
+        StringBuilder asm = new StringBuilder("\t.globl _start\n\t.text\n_start:\n\tmovl $buf, %edi\n");
+        for (int op = 0; op < 4; op++) {
+            for (int s = 0; s < 3; s++) {
+                for (int i = 0; i < 200; i++) {
+                    int x = rnd.nextInt(4) == 0 ? (rnd.nextBoolean() ? -1 : 0x7FFFFFFF + rnd.nextInt(3)) : rnd.nextInt();
+                    int y = rnd.nextInt(5) == 0 ? x : rnd.nextInt(4) == 0 ? rnd.nextInt(3) - 1 : rnd.nextInt();
+                    int cin = rnd.nextInt(2);
+                    cases.add(new int[] {op, widths[s], x, y, cin});
+                    asm.append(String.format("\tmovl $%d, %%eax%n\tmovl $%d, %%ebx%n\t%s%n\t%s%s %s, %s%n"
+                            + "\tpushfl%n\tpopl %%ecx%n\tmovl %%eax, (%%edi)%n\tmovl %%ecx, 4(%%edi)%n\taddl $8, %%edi%n",
+                            x, y, cin != 0 ? "stc" : "clc", NAMES[op], size[s], regs[s][0], regs[s][1]));
+                }
+            }
+        }
+        int bytes = cases.size() * 8;
+        asm.append("\tmovl $4, %eax\n\tmovl $1, %ebx\n\tmovl $buf, %ecx\n\tmovl $" + bytes + ", %edx\n\tint $0x80\n")
+                .append("\tmovl $1, %eax\n\txorl %ebx, %ebx\n\tint $0x80\n")
+                .append("\t.bss\nbuf:\t.space " + bytes + "\n");
+        Path src = tmp.resolve("adcsbb.S"), exe = tmp.resolve("adcsbb");
+        Files.writeString(src, asm.toString());
+        byte[] out;
+        try {
+            Process gcc = new ProcessBuilder("gcc", "-m32", "-nostdlib", "-static", "-no-pie", "-fno-pic", "-o",
+                    exe.toString(), src.toString()).redirectErrorStream(true).start();
+            String log = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            HostPrerequisite.require(gcc.waitFor() == 0, "gcc cannot build 32-bit code here: " + log);
+            Process run = new ProcessBuilder(exe.toString()).redirectErrorStream(false).start();
+            out = run.getInputStream().readAllBytes();
+            HostPrerequisite.require(run.waitFor() == 0 && out.length == bytes, "this machine cannot run i386 programs");
+        } catch (IOException e) {
+            HostPrerequisite.require(false, "no gcc, or no way to run an i386 program: " + e.getMessage());
+            return;
+        }
+        ByteBuffer real = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+        for (int[] c : cases) {
+            int op = c[0], bits = c[1], x = c[2], y = c[3], cin = c[4];
+            int mask = (int) ((1L << bits) - 1);
+            Outcome want = new Outcome(real.getInt() & mask, real.getInt() & FLAGS), got = emulate(op, bits, x, y, cin);
+            assertThat(got).as("%d-bit %s %#x, %#x with CF=%d in: the real CPU says %s", bits, NAMES[op], x & mask,
+                    y & mask, cin, want).isEqualTo(want);
         }
     }
 

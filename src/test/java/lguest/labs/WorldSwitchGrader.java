@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * order matters, and the CPU has its own opinion on some of it.  LTR refuses a
  * TSS whose descriptor is already marked busy, and the copy in the read-only
  * page was busy after the last entry; CR0.WP is what makes the read-only pages
- * read-only for the Guest's kernel; the CPU must start at switch_to_guest in
+ * read-only for the Guest's kernel, and for the CPU itself, whose LTR writes the
+ * busy bit back into that very page; the CPU must start at switch_to_guest in
  * ring 0 with the register page as its stack and interrupts off.  Everything
  * the CPU needs is public on Cpu (setCr3, setCr0, gdtrBase and friends,
  * loadTaskRegister, setFlatSegment, setEflags, run).  For the way back: the CPU

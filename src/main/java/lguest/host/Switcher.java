@@ -163,6 +163,7 @@ final class Switcher {
         g.changed = 0;
         g.setReg(R_TRAPNUM, 256);
 
+        // LAB(world-switch) { throw new UnsupportedOperationException("lab world-switch: load the CPU with the Guest's CR3, GDT, IDT, TSS and the Switcher's entry, then run it (read S:080, S:040, S:070)");
         int tssDesc = roPhys + RO_GDT + GDT_ENTRY_TSS * 8 + 5;
         mem.write8(tssDesc, mem.read8(tssDesc) & ~2);
         cpu.setCr3(spgdir);
@@ -180,6 +181,7 @@ final class Switcher {
         cpu.setEflags(0x2);
         Exit exit = cpu.run(0);
         comeBack(exit);
+        // LAB(world-switch) }
     }
     /*:*/
 
@@ -228,6 +230,7 @@ final class Switcher {
             g.kill(String.format("unhandled trap 256 at %#x", cpu.eip));
             return;
         }
+        // LAB(world-switch) { throw new UnsupportedOperationException("lab world-switch: push the trap frame into the register page as the stub would (read S:090, S:030)");
         int vector = (cpu.eip - STUBS) / STUB_SIZE;
         int sp = cpu.r[Cpu.ESP];
         if (!Traps.hasErr(vector)) sp = push(sp, 0);
@@ -244,6 +247,7 @@ final class Switcher {
         sp = push(sp, cpu.r[Cpu.ECX]);
         push(sp, cpu.r[Cpu.EBX]);
         if (vector == 14) cr2 = cpu.cr2;
+        // LAB(world-switch) }
     }
     /*:*/
 

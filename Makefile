@@ -1,10 +1,10 @@
 # lguest in Java.  `make run` boots the default guest; `make test` runs every test;
-# `make Preparation!` (and Guest, Drivers, Launcher, Host, Switcher, Mastery, Silicon)
+# `make Preparation!` (and Guest, Drivers, Launcher, Host, Switcher, Mastery, Silicon, Unix)
 # prints one part of the Quest; `make Beer` prints all of it; `make docs` renders the site.
 
 MVN     ?= mvn -B -q -Dstyle.color=never
 QUEST   := java extract-tool/Quest.java
-PARTS   := Preparation Guest Drivers Launcher Host Switcher Mastery Silicon
+PARTS   := Preparation Guest Drivers Launcher Host Switcher Mastery Silicon Unix
 SITESRC := target/quest-src
 
 # Each of run, test and bench first makes sure the machine can do it (bin/setup:
@@ -92,7 +92,7 @@ rootfs: $(ROOTFS)
 
 # An interactive busybox shell on the root disk, for a human at a terminal: the
 # Launcher sees its input is a terminal and the Guest's console becomes a tty
-# with echo, line editing and ^C (D:320).  Leave with exit or ^D.
+# with echo, line editing and ^C (U:800).  Leave with exit or ^D.
 shell: setup-run build $(ROOTFS)
 	bin/lguest 64m target/guest/kernel --initrd=$(BUSYBOX) --block=$(ROOTFS) quiet -- sh -i
 

@@ -34,7 +34,7 @@ static struct {
 	u32 bsize, log, per;        /* block size, log2(bsize / 1024), pointers per block */
 	u32 shift;                  /* log2(bsize) */
 	u32 blocks, inodes, first_data, bpg, ipg, groups, isize, first_ino;
-	u32 gdt_blocks, rsv_gdt, itb;   /* U:910: descriptor blocks, reserved ones, inode table blocks */
+	u32 gdt_blocks, rsv_gdt, itb;   /* U:930: descriptor blocks, reserved ones, inode table blocks */
 	int filetype, sparse;
 	u32 sb_block, sb_offset;    /* where byte 1024 is in the cache's terms */
 } fs;
@@ -202,7 +202,7 @@ int ext2_mounted(void)
 	return fs.mounted;
 }
 
-/*U:910 A superblock is a claim, not a fact.  Every number in it and in the
+/*U:930 A superblock is a claim, not a fact.  Every number in it and in the
  * group descriptors decides where a later write lands: the inode table
  * starts where descriptor g says, inode n is (n - 1) % s_inodes_per_group
  * slots into it, and a block bitmap of one block can speak for 8 x block
@@ -216,15 +216,7 @@ int ext2_mounted(void)
  * for every group its two bitmaps and its whole inode table inside the
  * group, clear of the superblock and descriptors and of each other.  A disk
  * that fails is refused, with the reason: a file system we do not
- * understand is one we must not write.
- *
- * Mounting is not the end of it.  A block number in an inode or an
- * indirect block is one more claim: bad_block() refuses one outside the
- * file system or on the group's own metadata, so that a corrupt file can
- * neither read the inode table as its data nor write over the descriptors
- * (bmap() then answers with a block number bget() refuses, and the caller
- * sees EIO).  The allocator asks the same question of a bit the bitmap
- * calls free, since a lying bitmap would hand out the inode table. */
+ * understand is one we must not write. */
 static int has_super(u32 g)
 {
 	u32 p;
@@ -283,6 +275,19 @@ static const char *geometry_error(void)
 	return NULL;
 }
 
+/*:*/
+
+/*U:935 The groups are checked once the cache is up, descriptor by
+ * descriptor.  And mounting is not the end of it: a block number in an
+ * inode or an indirect block is one more claim.  bad_block() refuses one
+ * outside the file system or on a group's own metadata, so that a corrupt
+ * file can neither read the inode table as its data nor write over the
+ * descriptors (bmap() answers with a block number bget() refuses, and the
+ * caller sees EIO).  The allocator asks the same question of a bit the
+ * bitmap calls free, since a lying bitmap would hand out the inode table.
+ * A descriptor pointing into some file's data inside its own group passes,
+ * as it passes Linux's check: seeing that takes a scan of every inode,
+ * which is e2fsck's first pass, not a mount's job. */
 static u8 *group_desc(u32 g, struct buf **b);
 
 static const char *groups_error(void)
@@ -473,7 +478,7 @@ static u32 alloc_bit(int inode, u32 goal_group)
 			if (inode && g * fs.ipg + bit + 1 < fs.first_ino)
 				continue;
 			if (!inode && bad_block(fs.first_data + g * fs.bpg + bit))
-				continue;      /* the bitmap lies: U:910 */
+				continue;      /* the bitmap lies: U:930 */
 			bm->data[bit / 8] |= 1 << (bit % 8);
 			bdirty(bm);
 			brelse(bm);
@@ -573,7 +578,7 @@ static void free_block(struct inode *ip, u32 blk)
  * reference to an inode that has lost its last name goes, the file is
  * finally deleted: this is how Unix lets a program go on reading a file
  * somebody has removed. */
-#define NINODE 1024         /* one per level of a 400-deep walk, and more: U:905 */
+#define NINODE 1024         /* one per level of a 400-deep walk, and more: U:925 */
 static struct inode inodes[NINODE];
 
 static long inode_pos(u32 ino, struct buf **b)

@@ -162,7 +162,7 @@ void files_exec(void)
 }
 /*:*/
 
-/*U:905 How many descriptors?  Linux gives a process 1024 unless it asks for
+/*U:925 How many descriptors?  Linux gives a process 1024 unless it asks for
  * more, and busybox takes it at its word: find, rm -r and cp -r keep one
  * directory open per level they are below, so a tree 400 deep needs 400
  * descriptors at once, and with 64 of them "rm -rf" failed with EMFILE at

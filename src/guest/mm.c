@@ -95,7 +95,7 @@ int map_page(unsigned long vaddr, unsigned long paddr, unsigned long flags)
 	unsigned long *table;
 
 	if (!(kernel_pgdir[pgd_index] & PTE_PRESENT)) {
-		/* Only user mappings may fail: see U:900. */
+		/* Only user mappings may fail: see U:920. */
 		table = vaddr < PAGE_OFFSET ? try_alloc_page() : alloc_page();
 		if (!table)
 			return -ENOMEM;

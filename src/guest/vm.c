@@ -176,7 +176,7 @@ void *user_page(unsigned long addr, int write)
 }
 /*:*/
 
-/*U:900 Out of memory.  A Guest of a few megabytes runs out of pages the
+/*U:920 Out of memory.  A Guest of a few megabytes runs out of pages the
  * moment a program wants it to: a fork bomb, or a dd with a 100 MB buffer.
  * The kernel's own rule is that nothing a process does may cost the kernel
  * its life, so an allocation a system call makes fails with ENOMEM (or

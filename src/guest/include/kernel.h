@@ -181,7 +181,7 @@ typedef long long s64;
 /* process.c, sched.c, file.c: processes, their memory and their files. */
 #define MAX_PROCS 32
 #define MAX_VMAS  64
-#define NR_OPEN   1024          /* Linux's default soft limit: see U:905 */
+#define NR_OPEN   1024          /* Linux's default soft limit: see U:925 */
 #define KSTACK_PAGES 2
 #define ECHILD   10
 #define EAGAIN   11

@@ -571,6 +571,26 @@ static void free_block(struct inode *ip, u32 blk)
 }
 /*:*/
 
+/* With a thousand in-memory inodes, iget() finds one by a hash of its
+ * number, not by looking at all of them (a 400-deep path would look 400
+ * times).  An inode stays in its chain after its last iput(), until its slot
+ * is taken for another (ino 0: in no chain). */
+#define NHASH 256
+static struct inode *ihash[NHASH];
+static unsigned int ifree_cursor;
+
+static void ihash_unlink(struct inode *ip)
+{
+	struct inode **pp = &ihash[ip->ino % NHASH];
+
+	while (*pp && *pp != ip)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = ip->hnext;
+	ip->hnext = NULL;
+	ip->ino = 0;
+}
+
 /*U:720 Inodes.  The in-memory copies live in a small table, one per inode
  * in use, so that two descriptors open on the same file see one size and
  * one set of block pointers.  A reference is an open file, a working
@@ -608,26 +628,6 @@ void iupdate(struct inode *ip)
 	memcpy(b->data + off, &ip->d, sizeof(ip->d));
 	bdirty(b);
 	brelse(b);
-}
-
-/* With a thousand in-memory inodes, iget() finds one by a hash of its
- * number, not by looking at all of them (a 400-deep path would look 400
- * times).  An inode stays in its chain after its last iput(), until its slot
- * is taken for another (ino 0: in no chain). */
-#define NHASH 256
-static struct inode *ihash[NHASH];
-static unsigned int ifree_cursor;
-
-static void ihash_unlink(struct inode *ip)
-{
-	struct inode **pp = &ihash[ip->ino % NHASH];
-
-	while (*pp && *pp != ip)
-		pp = &(*pp)->hnext;
-	if (*pp)
-		*pp = ip->hnext;
-	ip->hnext = NULL;
-	ip->ino = 0;
 }
 
 struct inode *iget(u32 ino)

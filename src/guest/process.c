@@ -705,8 +705,18 @@ long sys_setpgid(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 		return -EINVAL;
 	if (!p || (p != current_proc && p->ppid != current.pid))
 		return -ESRCH;
-	if (p->pid == p->sid)
+	if (p->pid == p->sid || p->sid != current.sid)
 		return -EPERM;
+	if (b && (int)b != p->pid) {
+		/* Only into a group that exists in the caller's session. */
+		int i;
+
+		for (i = 1; i < MAX_PROCS; i++)
+			if (procs[i].state != P_FREE && procs[i].pgid == (int)b && procs[i].sid == current.sid)
+				break;
+		if (i == MAX_PROCS)
+			return -EPERM;
+	}
 	p->pgid = b ? (int)b : p->pid;
 	return 0;
 }
@@ -805,8 +815,10 @@ long sys_tgkill(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
 	if (c > NSIG)
 		return -EINVAL;
-	if ((s32)b <= 0)
+	if ((s32)b <= 0 || (s32)a <= 0)
 		return -EINVAL;
+	if (a != b)
+		return -ESRCH;          /* every process is its own only thread */
 	return kill_matching((s32)b, c);
 }
 

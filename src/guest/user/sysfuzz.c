@@ -147,7 +147,7 @@ static void worker(unsigned int seed)
 		/* Process 1 is off limits: kill(1, SIGKILL) would end the run, not
 		 * test anything.  So is the counting pipe. */
 		if ((nr == 37 || nr == 270) && (a == 1 || b == 1 || a == 0 || a == -1))
-			a = 0x7FFF0000;
+			a = b = 0x7FFF0000;
 		if (a == REPORT_FD || b == REPORT_FD)
 			continue;
 		if (sc6(nr, a, b, c, d, e, f) == 0 && (nr == 2 || nr == 120 || nr == 190)) {
@@ -170,6 +170,43 @@ static unsigned long long now_ns(void)
 	return (unsigned long long)ts[0] * 1000000000ULL + ts[1];
 }
 
+/* "sysfuzz check x": what the fuzzer found, asked directly.  Each line is
+ * "ok" or "FAIL", and the status the number of failures. */
+static int failures;
+
+static void expect(const char *what, long got, long want)
+{
+	char line[120], *p = str(line, got == want ? "ok   " : "FAIL ");
+
+	failures += got != want;
+	p = str(p, what);
+	p = str(p, got < 0 ? ": -" : ": ");
+	p = fmt(p, got < 0 ? -got : got);
+	*p++ = '\n';
+	write(1, line, p - line);
+}
+
+static void __attribute__((noreturn)) checks(void)
+{
+	int status, pid = sc6(2, 0, 0, 0, 0, 0, 0);
+
+	if (pid == 0) {
+		sc6(66, 0, 0, 0, 0, 0, 0);          /* setsid: a session of its own */
+		/* tgkill's thread group must be the thread's own (here: itself) */
+		expect("tgkill(2, 1, 0) is ESRCH", sc6(270, 2, 1, 0, 0, 0, 0), -3);
+		/* and no process joins a group of another session */
+		pid = sc6(2, 0, 0, 0, 0, 0, 0);
+		if (pid == 0) {
+			expect("setpgid(0, 1) from another session is EPERM", sc6(57, 0, 1, 0, 0, 0, 0), -1);
+			exit(failures);
+		}
+		sc6(114, pid, (long)&status, 0, 0, 0, 0);
+		exit(failures + (status >> 8));
+	}
+	sc6(114, pid, (long)&status, 0, 0, 0, 0);
+	exit(status >> 8);
+}
+
 void main_c(long argc, char **argv);
 void main_c(long argc, char **argv)
 {
@@ -179,6 +216,8 @@ void main_c(long argc, char **argv)
 
 	if (argc != 3 || argv[0][0] != 's')
 		exit(0);                           /* an exec'd worker: done */
+	if (argv[1][0] == 'c')
+		checks();
 	seed = parse(argv[1]);
 	total = parse(argv[2]);
 	if (sc6(331, (long)pipefd, 04000, 0, 0, 0, 0) < 0)   /* pipe2(O_NONBLOCK) */

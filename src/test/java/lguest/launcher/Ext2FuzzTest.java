@@ -86,7 +86,11 @@ class Ext2FuzzTest {
         for (int i = 0; i < g.length; i++) g[i] = (byte) (i * 7 + 3);
         Files.write(tree.resolve("keep/guard"), g);
         Path img = HostileDiskTest.image(tmp, tree, BLOCKS, "-N", "64");
-        guard = HostileDiskTest.blocksOf(img, "/keep/guard");
+        // The blocks no command of SCRIPT writes: files and directories it never names.
+        guard = java.util.stream.Stream.of("/keep/guard", "/keep", "/f", "/d/sub", "/d/sub/h", "/lost+found")
+                .flatMapToLong(p -> { try { return Arrays.stream(HostileDiskTest.blocksOf(img, p)); }
+                        catch (Exception e) { throw new RuntimeException(e); } })
+                .toArray();
         rootDir = HostileDiskTest.blocksOf(img, "/");
         dDir = HostileDiskTest.blocksOf(img, "/d");
         blockBitmap = HostileDiskTest.get(img, 2048, 4);
@@ -101,9 +105,49 @@ class Ext2FuzzTest {
     private static final long[] HOSTILE = { 0, 1, 2, 0xFF, 0x100, 0x7FFF, 0xFFFF, 0x10000, 0x7FFFFFFFL,
             0x80000000L, 0xFFFFFFFFL, 8192, 8193, 16384, 1024, 1023, 4096 };
 
-    /** Mutates image in place; returns whether only the geometry was touched. */
+    /** Superblock fields that decide where things are: offset and width. */
+    private static final int[][] GEOMETRY = { { 0, 4 }, { 4, 4 }, { 12, 4 }, { 16, 4 }, { 20, 4 }, { 24, 4 },
+            { 32, 4 }, { 40, 4 }, { 76, 4 }, { 84, 4 }, { 88, 2 }, { 92, 4 }, { 96, 4 }, { 100, 4 }, { 206, 2 } };
+
+    /** Mutates image in place; returns whether no valid path can lead to /keep/guard's blocks
+     * (only the geometry, or the inode bitmap, was touched). */
     private boolean mutate(byte[] image, Random r) {
-        int kind = r.nextInt(6), n = 1 + r.nextInt(4);
+        int kind = r.nextInt(8), n = 1 + r.nextInt(4);
+        if (kind >= 6) {
+            // A lie about the geometry, told consistently (a field scaled, or set to a hostile
+            // value), sometimes with a bitmap that agrees with it: full, or empty.
+            for (int i = 0; i < (kind == 7 ? 0 : n); i++) {
+                int[] f = r.nextBoolean() ? GEOMETRY[r.nextInt(GEOMETRY.length)]
+                        : new int[][] { { 0, 4 }, { 32, 4 }, { 40, 4 }, { 88, 2 } }[r.nextInt(4)];
+                long v = le(image, 1024 + f[0]);
+                v = switch (r.nextInt(3)) {
+                    case 0 -> v * (2 + r.nextInt(15));
+                    case 1 -> v + r.nextInt(64) - 32;
+                    default -> HOSTILE[r.nextInt(HOSTILE.length)];
+                };
+                for (int b = 0; b < f[1]; b++) image[1024 + f[0] + b] = (byte) (v >>> (8 * b));
+                if (f[0] == 40 && r.nextBoolean())     // inodes per group: the count follows
+                    for (int b = 0; b < 4; b++) image[1024 + b] = (byte) (v >>> (8 * b));
+            }
+            if (kind == 7) {
+                boolean inodes = r.nextBoolean();
+                long bitmap = inodes ? inodeBitmap : blockBitmap;
+                int from = (int) bitmap * 1024, pattern = r.nextInt(3);
+                Arrays.fill(image, from, from + 1024, (byte) (pattern == 0 ? 0xFF : 0));
+                if (pattern == 2) { // full as far as the real count goes, free beyond: issue 10's attack
+                    Arrays.fill(image, from, from + (inodes ? 64 + 8 * r.nextInt(64) : BLOCKS) / 8, (byte) 0xFF);
+                    if (inodes) {   // with as many inodes per group (and in all) as the lie needs
+                        long ipg = 64L * (2 + r.nextInt(256));
+                        for (int b = 0; b < 4; b++) {
+                            image[1024 + 40 + b] = (byte) (ipg >>> (8 * b));
+                            image[1024 + b] = (byte) (ipg >>> (8 * b));
+                        }
+                    }
+                }
+                return inodes;      // a lying block bitmap may give the guard's blocks away
+            }
+            return true;
+        }
         for (int i = 0; i < n; i++) {
             int off;
             switch (kind) {
@@ -141,8 +185,16 @@ class Ext2FuzzTest {
         Files.write(img, image);
         long blocksCount = le(image, 1024 + 4);
         long bb = le(image, 2048), ib = le(image, 2052), it = le(image, 2056);
-        boolean guardCheck = geometryOnly && bb == blockBitmap
-                && Arrays.stream(guard).noneMatch(g -> g == bb || g == ib || (g >= it && g < it + 1024));
+        // A descriptor moved onto the guarded blocks is a lie no mount can see through (Linux's
+        // cannot either), and so is an inode table made longer by a geometry that is possible
+        // (inodes per group a bitmap can count, an inode size that divides the block): then the
+        // guarded blocks are not guarded. Any other lie (issue 10's: more inodes per group than
+        // the bitmap holds) the driver must refuse.
+        long ipg = le(image, 1024 + 40), isize = le(image, 1024 + 88) & 0xFFFF;
+        boolean possible = ipg <= 8 * 1024 && isize >= 128 && isize <= 1024 && (isize & (isize - 1)) == 0;
+        long itb = possible ? ipg * isize / 1024 : 16;
+        boolean guardCheck = geometryOnly && bb == blockBitmap && Arrays.stream(guard).noneMatch(
+                g -> g == bb || g == ib || (g >= it && g < it + itb));
 
         String[] args = { "32m", rig.kernel.toString(), "--initrd=" + rig.busybox, "--block=" + img, "quiet", "--",
                 "sh", "-c", SCRIPT };
@@ -173,7 +225,7 @@ class Ext2FuzzTest {
             for (long g : guard)
                 assertThat(Arrays.mismatch(Arrays.copyOfRange(after, (int) g * 1024, (int) g * 1024 + 1024),
                         Arrays.copyOfRange(image, (int) g * 1024, (int) g * 1024 + 1024)))
-                        .as("/keep/guard's block " + g + " written, " + what).isEqualTo(-1);
+                        .as("block " + g + " (of a file the script never names) written, " + what).isEqualTo(-1);
         Result fsck = BusyboxRig.run(List.of(HostileDiskTest.tool("e2fsck"), "-fn", img.toString()), null, tmp);
         return new Outcome(fsck.status(), output);
     }

@@ -27,6 +27,20 @@ class SyscallFuzzTest {
     @TempDir
     Path tmp;
 
+    /** What the fuzzer found, asked directly ("sysfuzz check"): tgkill() ignored its thread
+     * group, so a tgkill(any, 1, sig) killed process 1; setpgid() let a process join a group
+     * of another session, and kill(0, sig) then reached process 1. */
+    @Test
+    void whatTheFuzzerFound() throws Exception {
+        BusyboxRig rig = BusyboxRig.find();
+        Path fuzzer = rig.kernel.resolveSibling("user/sysfuzz.elf");
+        HostPrerequisite.require(Files.isRegularFile(fuzzer), "no " + fuzzer + " (run make guest)");
+        Result r = HostileUserTest.run(List.of(Path.of("bin/lguest").toAbsolutePath().toString(), "16m",
+                rig.kernel.toString(), "--initrd=" + fuzzer, "quiet", "--", "sysfuzz", "check", "x"), 120);
+        assertThat(r.output()).doesNotContain("FAIL").contains("ok   tgkill").contains("ok   setpgid");
+        assertThat(r.status()).isZero();
+    }
+
     @Test
     void randomSystemCallsNeverPanicTheKernel() throws Exception {
         BusyboxRig rig = BusyboxRig.find();

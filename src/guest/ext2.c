@@ -839,6 +839,11 @@ long ext2_read(struct inode *ip, void *buf, u64 pos, u32 len)
 	u64 size = isize(ip);
 	u32 done = 0;
 
+	if (size > max_blocks() * fs.bsize) {
+		/* more than its blocks can map: a lie (U:935), not 16 EiB of holes */
+		printk("ext2: inode %u: size %llu beyond the largest file\n", ip->ino, size);
+		return -EIO;
+	}
 	if (pos >= size)
 		return 0;
 	if (len > size - pos)
@@ -876,6 +881,8 @@ long ext2_write(struct inode *ip, const void *buf, u64 pos, u32 len)
 
 	if (pos + len > max_blocks() * fs.bsize)
 		return -EFBIG;
+	if (isize(ip) > max_blocks() * fs.bsize)
+		return -EIO;
 	while (done < len) {
 		u32 off = OFF(pos + done), n = fs.bsize - off;
 		u32 blk = bmap(ip, BLK(pos + done), 1);

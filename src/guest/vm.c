@@ -189,7 +189,9 @@ void *user_page(unsigned long addr, int write)
  * since its death is the machine's.  If the victim is the process at fault,
  * it dies now; otherwise the victim needs to run to die, so the faulting
  * side waits a tick (a system call) or simply faults again (a program, which
- * the timer will preempt) until the pages come back. */
+ * the timer will preempt) until the pages come back, and while a victim is
+ * on its way out nobody else is chosen: a killer that struck again at every
+ * repeated fault would empty the machine before the first one had died. */
 static unsigned long private_pages(struct process *p)
 {
 	unsigned long n = 0, pte;
@@ -217,9 +219,10 @@ int oom_kill(void)
 	for (i = 1; i < MAX_PROCS; i++) {
 		struct process *p = &procs[i];
 
-		if (p->state == P_FREE || p->state == P_ZOMBIE || p->pid == 1
-		    || (p->sigpending & (1ULL << (SIGKILL - 1))))
+		if (p->state == P_FREE || p->state == P_ZOMBIE || p->pid == 1)
 			continue;
+		if ((p->sigpending & (1ULL << (SIGKILL - 1))) && p != current_proc)
+			return 1;          /* a victim is on its way out: wait for its pages */
 		n = private_pages(p);
 		if (n > most) {
 			most = n;

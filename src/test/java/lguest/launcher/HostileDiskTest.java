@@ -203,4 +203,17 @@ class HostileDiskTest {
         long[] rest = Arrays.copyOfRange(keep, 1, keep.length);
         writeAndCheck(image, rest, "dd if=/dev/zero of=/victim bs=1k count=1 conv=notrunc; " + WRITE);
     }
+
+    @Test
+    void aFileLargerThanExt2CanHoldIsAnErrorNotAnEndlessRead() throws Exception {
+        // Found by Ext2FuzzTest (seed 1554): i_size_high = 0xFFFFFFFF made /d/g 16 EiB of
+        // holes, and cat read zeros for ever. The largest file 1 KiB blocks can map is 16 GiB.
+        Path image = lyingImage();
+        long ino = inodeOf(image, "/small"), isize = get(image, SB + 88, 2), table = get(image, GD + 8, 4);
+        put(image, table * 1024 + (ino - 1) * isize + 108, 4, 0xFFFFFFFFL);   // i_size_high
+        Result g = HostileUserTest.run(rig.guestCommand(List.of("--block=" + image), "sh", "-c",
+                "dd if=/small bs=1k skip=100000000 count=1 2>/dev/null | wc -c; cat /small >/dev/null 2>&1 || echo refused"),
+                120);
+        assertThat(g.output()).isEqualTo("0\nrefused\n");
+    }
 }

@@ -1,0 +1,236 @@
+package lguest.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import lguest.HostPrerequisite;
+import lguest.launcher.Launcher;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The seeded hypercall and DMA fuzzer (src/test/guests/fuzz.c) against one Host, two
+ * fuzzers at a time sharing a --sharenet file (so DMA really crosses between guests),
+ * each with a small --block file, while a well-behaved companion guest runs over and over
+ * in the same Host. Fails on: a Java exception escaping any thread, a fuzzer that dies
+ * without a reason (or of a Java bug the Host caught: "host error"), one that neither dies
+ * nor finishes in time, one that survives a broken rule, and a companion that is harmed.
+ *
+ * <p>-Dfuzz.seeds=N (default 4) seeds from -Dfuzz.seed=S (default 1); -Dfuzz.seconds=T
+ * stops starting new seeds after T seconds (default 0: no limit); -Dfuzz.rounds=R rounds
+ * per seed (default 2000); -Dfuzz.timeout=T seconds before a fuzzer counts as hung
+ * (default 120). `make fuzz SEEDS=... SECONDS=...` runs it long.
+ */
+class HypercallFuzzTest {
+    static final long SEEDS = Long.getLong("fuzz.seeds", 4);
+    static final long FIRST = Long.getLong("fuzz.seed", 1);
+    static final long SECONDS = Long.getLong("fuzz.seconds", 0);
+    static final int ROUNDS = Integer.getInteger("fuzz.rounds", 2000);
+    static final long TIMEOUT = Long.getLong("fuzz.timeout", 120);
+
+    private static final Path SRC = Path.of("src/test/guests").toAbsolutePath();
+    private static Path fuzzer;
+
+    /** The fuzzer guest: fuzz.S (the boot code of every test guest) and fuzz.c. */
+    static synchronized Path fuzzer() throws IOException, InterruptedException {
+        if (fuzzer != null) return fuzzer;
+        Path out = Files.createTempDirectory("lguest-fuzz").resolve("fuzz");
+        List<String> cmd = List.of("gcc", "-m32", "-march=i686", "-mno-sse", "-mno-sse2", "-mno-mmx",
+                "-mgeneral-regs-only", "-ffreestanding", "-fno-pic", "-fno-pie", "-no-pie", "-nostdlib", "-static",
+                "-fno-stack-protector", "-fno-builtin", "-O2", "-Wall", "-Werror", "-fno-asynchronous-unwind-tables",
+                "-Wl,--build-id=none", "-Wl,-z,noexecstack", "-Wl,-T," + SRC.resolve("guest.lds"),
+                "-o", out.toString(), SRC.resolve("fuzz.S").toString(), SRC.resolve("fuzz.c").toString());
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            HostPrerequisite.require(false, "no gcc on this host");
+            return null;
+        }
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int rc = p.waitFor();
+        HostPrerequisite.require(rc == 0 || !log.contains("-m32"), "gcc cannot build 32-bit code here: " + log);
+        log = log.lines().filter(l -> !l.contains("RWX")).reduce("", (a, b) -> a + b + "\n");
+        if (rc != 0) throw new AssertionError("building the fuzzer failed:\n" + log);
+        fuzzer = out;
+        return out;
+    }
+
+    /** Keeps the last few KiB of what a guest printed, and counts the rest. */
+    static final class Tail extends OutputStream {
+        private final byte[] buf = new byte[4096];
+        private long n;
+
+        @Override
+        public synchronized void write(int b) {
+            buf[(int) (n++ % buf.length)] = (byte) b;
+        }
+
+        synchronized String text() {
+            int len = (int) Math.min(n, buf.length), start = (int) ((n - len) % buf.length);
+            byte[] b = new byte[len];
+            for (int i = 0; i < len; i++) b[i] = buf[(start + i) % buf.length];
+            return new String(b, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    record Outcome(long seed, int status, String out, String err) { }
+
+    /** A death the Host gave a reason for: anything but a Java bug it caught. */
+    private static final Pattern REASONED = Pattern.compile(
+            "lguest: (guest died: (?!host error)(?!CRASH: fuzz)\\S.*|Invalid address in DMA 0x\\p{XDigit}+)");
+    private static final Pattern HYPERCALLS = Pattern.compile("^hypercalls:((?: \\d+=\\d+)*) \\(of which (\\d+) from",
+            Pattern.MULTILINE);
+
+    static Outcome fuzz(Host host, long seed, Path net, Path block) throws Exception {
+        Tail out = new Tail();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Launcher.run(host, new String[] {"4m", fuzzer().toString(), "--stats", "--sharenet=" + net,
+                "--block=" + block, Long.toString(seed), Integer.toString(ROUNDS)}, InputStream.nullInputStream(),
+                out, new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Outcome(seed, status, out.text(), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** What is wrong with one fuzzer's end, or null if it ended as it may. */
+    static String judge(Outcome o) {
+        List<String> said = o.err().lines().filter(l -> l.startsWith("lguest:")).toList();
+        if (o.out().contains("fuzz survived")) return "survived a broken rule";
+        if (o.status() == 0) {
+            if (!o.out().contains("fuzz seed " + o.seed() + " done:")) return "powered off without finishing";
+            return said.isEmpty() ? null : "finished but the Launcher said " + said;
+        }
+        if (o.status() != 1) return "exit status " + o.status();
+        if (said.size() != 1) return "died with " + said.size() + " lines from the Launcher: " + said;
+        if (!REASONED.matcher(said.get(0)).matches()) return "died without a proper reason: " + said.get(0);
+        return null;
+    }
+
+    /** The death's reason with its numbers blurred, to count kinds of death. */
+    static String kind(Outcome o) {
+        if (o.status() == 0) return "finished";
+        String l = o.err().lines().filter(s -> s.startsWith("lguest:")).findFirst().orElse("?");
+        l = l.replaceFirst("^lguest: (guest died: )?", "");
+        if (l.startsWith("CRASH: ")) return "CRASH: ...";
+        return l.replaceAll("0x\\p{XDigit}+|\\b\\d+\\b", "N");
+    }
+
+    @Test
+    void randomHypercallsKillOnlyTheFuzzerAndAlwaysWithAReason() throws Exception {
+        Path built = fuzzer();
+        List<String> escaped = Collections.synchronizedList(new ArrayList<>());
+        Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
+            StringWriter w = new StringWriter();
+            e.printStackTrace(new PrintWriter(w));
+            escaped.add(t.getName() + ": " + w);
+        });
+        Path dir = Files.createTempDirectory("lguest-fuzz-run");
+        Host host = new Host();
+        String companion = TestGuests.build("companion").toString();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong companionRuns = new AtomicLong();
+        List<String> harmed = Collections.synchronizedList(new ArrayList<>());
+        Thread neighbour = new Thread(() -> {
+            while (!stop.get()) {
+                TestGuests.Run r = TestGuests.launch(host, "4m", companion);
+                companionRuns.incrementAndGet();
+                if (r.status() != 0 || !r.out().endsWith("companion done\n") || !r.err().isEmpty())
+                    harmed.add("status " + r.status() + ", err " + r.err() + ", out ..."
+                            + r.out().substring(Math.max(0, r.out().length() - 200)));
+            }
+        }, "fuzz-companion");
+        neighbour.start();
+
+        long t0 = System.nanoTime(), hypercalls = 0, queued = 0, seeds = 0;
+        List<String> problems = new ArrayList<>();
+        Map<String, Integer> kinds = new TreeMap<>();
+        try {
+            for (long s = FIRST; s < FIRST + SEEDS && problems.isEmpty() && harmed.isEmpty() && escaped.isEmpty(); s += 2) {
+                if (SECONDS > 0 && System.nanoTime() - t0 > SECONDS * 1_000_000_000L) break;
+                Path net = dir.resolve("net" + s), blockA = dir.resolve("a" + s), blockB = dir.resolve("b" + s);
+                Files.write(blockA, new byte[65536]);
+                Files.write(blockB, new byte[65536]);
+                final long a = s, b = s + 1;
+                CompletableFuture<Outcome> fa = run(() -> fuzz(host, a, net, blockA), "fuzz-" + a);
+                CompletableFuture<Outcome> fb = FIRST + SEEDS > b
+                        ? run(() -> fuzz(host, b, net, blockB), "fuzz-" + b) : null;
+                for (CompletableFuture<Outcome> f : fb == null ? List.of(fa) : List.of(fa, fb)) {
+                    Outcome o;
+                    try {
+                        o = f.get(TIMEOUT, TimeUnit.SECONDS);
+                    } catch (TimeoutException e) {
+                        problems.add("seeds " + a + "/" + b + ": a fuzzer neither died nor finished in " + TIMEOUT + " s");
+                        continue;
+                    }
+                    seeds++;
+                    String wrong = judge(o);
+                    if (wrong != null)
+                        problems.add("seed " + o.seed() + " (run beside seed " + (o.seed() == a ? b : a) + "): " + wrong
+                                + "\n  stderr: " + o.err().lines().filter(l -> l.startsWith("lguest")).toList());
+                    kinds.merge(kind(o), 1, Integer::sum);
+                    Matcher m = HYPERCALLS.matcher(o.err());
+                    if (m.find()) {
+                        for (String kv : m.group(1).trim().split(" "))
+                            if (!kv.isEmpty()) hypercalls += Long.parseLong(kv.substring(kv.indexOf('=') + 1));
+                        queued += Long.parseLong(m.group(2));
+                    }
+                }
+                Files.deleteIfExists(net);
+                Files.deleteIfExists(blockA);
+                Files.deleteIfExists(blockB);
+            }
+        } finally {
+            stop.set(true);
+            neighbour.join(60_000);
+            Thread.setDefaultUncaughtExceptionHandler(before);
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("hypercall fuzz: %d seeds from %d, %d rounds each, %d hypercalls (%d of them from the async ring) "
+                + "in %.1f s; companion ran %d times%n", seeds, FIRST, ROUNDS, hypercalls, queued, secs, companionRuns.get());
+        kinds.forEach((k, v) -> System.out.printf("  %6d  %s%n", v, k));
+
+        assertThat(escaped).as("Java exceptions that escaped a thread").isEmpty();
+        assertThat(problems).as("fuzzers that ended badly (rerun one with -Dfuzz.seed=S -Dfuzz.seeds=2)").isEmpty();
+        assertThat(harmed).as("the companion harmed").isEmpty();
+        assertThat(companionRuns.get()).isPositive();
+        assertThat(seeds).isPositive();
+        assertThat(hypercalls).as("hypercalls counted").isPositive();
+        assertThat(host.guests()).as("guests left in the Host").isEmpty();
+    }
+
+    interface Job { Outcome call() throws Exception; }
+
+    private static CompletableFuture<Outcome> run(Job job, String name) {
+        CompletableFuture<Outcome> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                f.complete(job.call());
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return f;
+    }
+}

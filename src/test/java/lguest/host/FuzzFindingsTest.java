@@ -1,0 +1,38 @@
+package lguest.host;
+
+import static lguest.host.Abi.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import lguest.machine.PhysicalMemory;
+import org.junit.jupiter.api.Test;
+
+/** Host bugs the hypercall fuzzer (HypercallFuzzTest) found, each pinned down on its own. */
+class FuzzFindingsTest {
+    private static PhysicalMemory ram() {
+        PhysicalMemory m = new PhysicalMemory();
+        m.addRegion(0, 1 << 20);
+        return m;
+    }
+
+    /**
+     * Found by seeds 102/103: a Guest can be killed while its Launcher is away from read(),
+     * by another Guest whose SEND_DMA finds this one's bound buffers bad. Its Launcher's next
+     * read must still say -ENOENT first, as after any death, and only then the reason; a read
+     * that answered with the reason at once left the Launcher with a length it took for an
+     * error ("read of /dev/lguest failed: error -30"), or, for a reason of seven letters, for
+     * a DMA to serve.
+     */
+    @Test
+    void aGuestKilledWhileItsLauncherWasAwayStillSaysENOENTFirst() {
+        Host host = new Host();
+        LguestDevice d = host.open(ram());
+        assertThat(d.write(LHREQ_INITIALIZE, 256, 0x1000, 0xC0100000, 0xC0000000)).isEqualTo(16);
+        host.guests().get(0).kill("bad registered DMA buffer");
+        byte[] buf = new byte[128];
+        assertThat(d.read(buf)).isEqualTo(-ENOENT);
+        int n = d.read(buf);
+        assertThat(new String(buf, 0, n - 1, StandardCharsets.US_ASCII)).isEqualTo("bad registered DMA buffer");
+        d.close();
+    }
+}

@@ -6,7 +6,7 @@
  * fuzzer is meant to die only of what the Host decides. */
 #include "common.S"
 	.globl lguest_data, trap_stubs, irq_entry, int_table, stack_top, power_off
-	.globl last_trap, irq_count, user_code, user_code_end, user_stack_top, enter_user
+	.globl last_trap, irq_count, irq_budget, user_code, user_code_end, user_stack_top, enter_user
 
 	.text
 /* Vector i lands at trap_stubs + 32 * i: note it, and start over. */
@@ -33,9 +33,18 @@ fault_entry:
 	call fuzz_trap			/* never returns */
 	jmp .
 
-/* An interrupt: count it and return the lguest way (common.S). */
+/* An interrupt: count it and return the lguest way (common.S).  But the
+ * dice may have put this handler on a fault's vector, or on 0x80 beside a
+ * ring-3 loop that makes system calls for ever, and then returning means
+ * doing it all again: a guest busy for ever, by its own choice.  So each
+ * round has a budget of returns; past it, or on any way in from ring 3,
+ * start over instead. */
 irq_entry:
 	incl %ss:irq_count
+	decl %ss:irq_budget
+	js fault_entry
+	testl $3, 4(%esp)
+	jnz fault_entry
 	jmp irq_ret_start
 
 /* int_table + 4 * n: "int $n; ret". */
@@ -98,6 +107,7 @@ user_code_end:
 	.data
 last_trap:	.long 0
 irq_count:	.long 0
+irq_budget:	.long 0
 
 	.bss
 	.align 4096

@@ -29,6 +29,7 @@ typedef unsigned char u8;
 extern struct lguest_data lguest_data;
 extern char trap_stubs[], irq_entry[], int_table[], stack_top[], user_code[], user_code_end[];
 extern volatile u32 last_trap, irq_count;
+extern volatile int irq_budget;
 extern void power_off(void) __attribute__((noreturn));
 extern void enter_user(u32 eip, u32 ebx) __attribute__((noreturn));
 
@@ -120,6 +121,7 @@ static u32 gdt[64] __attribute__((aligned(8)));
 static u32 tls[6] __attribute__((aligned(8)));
 static struct lguest_dma pool[NPOOL] __attribute__((aligned(4096)));
 static char crashmsg[128];
+static char other_stack[8192] __attribute__((aligned(4096)));
 
 static const u32 good_gdt[32][2] = {
 	[12] = {0x0000ffff, 0x00cfbb00},    /* kernel code, DPL 1 */
@@ -141,7 +143,7 @@ static u32 phys(u32 len, int receiving)
 {
 	if (lethal()) return one_in(2) ? top - below(64) : wild();
 	u32 r = below(100);
-	if (r < 75 || (receiving && !one_in(1000))) return SCRATCH + below(SCRATCH_END - SCRATCH - len);
+	if (r < 75 || receiving) return SCRATCH + below(SCRATCH_END - SCRATCH - len);
 	if (r < 95) return below(mem_bytes - len);
 	return mem_bytes + below(top - mem_bytes - len);
 }
@@ -186,7 +188,7 @@ static void fill_dma(struct lguest_dma *d, int receiving)
 		if (i < n) {
 			len = one_in(4) ? 1 + below(4096) : 1 + below(256);
 			u32 a = phys(len, receiving);
-			if (!one_in(50) && (a & 0xFFF) + len > 4096) len = 4096 - (a & 0xFFF);
+			if (!lethal() && (a & 0xFFF) + len > 4096) len = 4096 - (a & 0xFFF);
 			d->addr[i] = a;
 		}
 		d->len[i] = len;
@@ -262,7 +264,9 @@ static struct call draw(u32 c)
 	}
 	case LHCALL_SET_STACK:
 		k.edx = lethal() ? rnd() & 0xFFFF : KDS;
-		k.ebx = lethal() ? wild() : one_in(4) ? PO + SCRATCH + 4096 * below(64) : (u32)stack_top;
+		/* Never in scratch: DMA landing on a frame the Host just built
+		 * would send the fuzzer somewhere it cannot come back from. */
+		k.ebx = lethal() ? wild() : one_in(2) ? (u32)other_stack + 4096 * (1 + below(2)) : (u32)stack_top;
 		k.ecx = lethal() ? 3 + below(100) : below(3);
 		break;
 	case LHCALL_TS:
@@ -468,6 +472,7 @@ static void __attribute__((noreturn)) fuzz(void)
 		iter++;
 		if (iter == die_at) break_a_rule();
 		deadly = lethality && one_in(lethality);
+		irq_budget = 1000;
 		u32 r = below(1000);
 		if (r < 400) sync_call(draw(safe_call()));
 		else if (r < 550) async_batch();

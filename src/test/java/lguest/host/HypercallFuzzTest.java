@@ -72,8 +72,49 @@ class HypercallFuzzTest {
         HostPrerequisite.require(rc == 0 || !log.contains("-m32"), "gcc cannot build 32-bit code here: " + log);
         log = log.lines().filter(l -> !l.contains("RWX")).reduce("", (a, b) -> a + b + "\n");
         if (rc != 0) throw new AssertionError("building the fuzzer failed:\n" + log);
+        Process nm = new ProcessBuilder("nm", out.toString()).redirectErrorStream(true).start();
+        for (String l : new String(nm.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+            String[] f = l.trim().split("\\s+");
+            if (f.length == 3 && f[2].equals("iter")) iterPhys = (int) (Long.parseLong(f[0], 16) - 0xC0000000L);
+        }
+        nm.waitFor();
+        if (iterPhys == 0) throw new AssertionError("no symbol iter in the fuzzer");
         fuzzer = out;
         return out;
+    }
+
+    /** Where the fuzzer counts its rounds: the watchdog's measure of progress. */
+    private static int iterPhys;
+    /** Seconds without a new round before the watchdog looks closer. */
+    static final long STALL = Long.getLong("fuzz.stall", 15);
+
+    /*
+     * A fuzzer can lose control of itself without any help from the Host: an IRET
+     * through a frame it scribbled on lands in a random code segment, a 16-bit one whose
+     * EIP wraps round a page of zeros for ever, say. The Host is right to keep running
+     * it (and it stays preemptible), but it will never finish. So the watchdog tells
+     * three cases apart when a fuzzer's round counter stands still: its CPU still
+     * retires instructions (ran wild: the watchdog kills it, which is itself a test,
+     * since Sudden Death must stop a spinning Guest), it halted and its clock event
+     * has fired without waking it (a lost wake-up: the Host's bug), or neither (a
+     * Host stuck somewhere: a failure).
+     */
+    private static String watch(Host host, Map<Guest, long[]> seen, long now) {
+        for (Guest g : host.guests()) {
+            if (!g.owner.getName().startsWith("fuzz-") || g.isDead()) continue;
+            long iter = g.mem.read32(iterPhys), retired = g.cpu.retired();
+            long[] s = seen.get(g);
+            if (s == null || s[0] != iter) { seen.put(g, new long[] {iter, retired, now}); continue; }
+            if (now - s[2] < STALL * 1_000_000_000L) { s[1] = retired; continue; }
+            java.util.concurrent.ScheduledFuture<?> t = g.clockEvent;
+            if (g.halted && t != null && t.isDone() && !t.isCancelled())
+                return "a lost wake-up: halted with its clock event fired" + hung(host);
+            if (!g.halted && retired == s[1]) return "stuck: no new round and no instruction for "
+                    + STALL + " s" + hung(host);
+            g.kill(String.format("fuzz watchdog: ran wild at %#x", g.cpu.eip));
+            s[2] = now;
+        }
+        return null;
     }
 
     /** Keeps the last few KiB of what a guest printed, and counts the rest. */
@@ -131,6 +172,7 @@ class HypercallFuzzTest {
         String l = o.err().lines().filter(s -> s.startsWith("lguest:")).findFirst().orElse("?");
         l = l.replaceFirst("^lguest: (guest died: )?", "");
         if (l.startsWith("CRASH: ")) return "CRASH: ...";
+        if (l.startsWith("fuzz watchdog: ran wild")) return "ran wild (killed by the watchdog)";
         return l.replaceAll("0x\\p{XDigit}+|\\b\\d+\\b", "N");
     }
 
@@ -174,12 +216,21 @@ class HypercallFuzzTest {
                 CompletableFuture<Outcome> fa = run(() -> fuzz(host, a, net, blockA), "fuzz-" + a);
                 CompletableFuture<Outcome> fb = FIRST + SEEDS > b
                         ? run(() -> fuzz(host, b, net, blockB), "fuzz-" + b) : null;
+                Map<Guest, long[]> seen = new java.util.HashMap<>();
+                long started = System.nanoTime();
+                while (!(fa.isDone() && (fb == null || fb.isDone()))
+                        && System.nanoTime() - started < TIMEOUT * 1_000_000_000L) {
+                    Thread.sleep(200);
+                    String stuck = watch(host, seen, System.nanoTime());
+                    if (stuck != null) { problems.add("seeds " + a + "/" + b + ": " + stuck); break; }
+                }
                 for (CompletableFuture<Outcome> f : fb == null ? List.of(fa) : List.of(fa, fb)) {
                     Outcome o;
                     try {
-                        o = f.get(TIMEOUT, TimeUnit.SECONDS);
+                        o = f.get(problems.isEmpty() ? 10 : 1, TimeUnit.SECONDS);
                     } catch (TimeoutException e) {
-                        problems.add("seeds " + a + "/" + b + ": a fuzzer neither died nor finished in " + TIMEOUT + " s");
+                        problems.add("seeds " + a + "/" + b + ": a fuzzer neither died nor finished in " + TIMEOUT + " s"
+                                + hung(host));
                         continue;
                     }
                     seeds++;
@@ -216,6 +267,18 @@ class HypercallFuzzTest {
         assertThat(seeds).isPositive();
         assertThat(hypercalls).as("hypercalls counted").isPositive();
         assertThat(host.guests()).as("guests left in the Host").isEmpty();
+    }
+
+    /** What the guests still in the Host are doing, and where their threads are. */
+    private static String hung(Host host) {
+        StringBuilder sb = new StringBuilder();
+        for (Guest g : host.guests()) {
+            sb.append(String.format("%n  guest %d on %s: eip %#x trapnum %d halted %s pending %#x dead %s instructions %d",
+                    g.guestid, g.owner.getName(), g.reg(Switcher.R_EIP), g.trapnum(), g.halted, g.irqsPending.get(),
+                    g.deadReason(), g.cpu.retired()));
+            for (StackTraceElement e : g.owner.getStackTrace()) sb.append("\n    at ").append(e);
+        }
+        return sb.toString();
     }
 
     interface Job { Outcome call() throws Exception; }

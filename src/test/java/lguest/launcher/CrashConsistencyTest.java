@@ -37,12 +37,12 @@ class CrashConsistencyTest {
 
     /** What round r writes as its i-th file: "r file i" repeated, a size that varies. */
     private static String content(int round, int i) {
-        return ("" + round + " file " + i + "\n").repeat(i * 37 % 500 + 1);
+        return ("" + round + " file " + i + "\n").repeat(i * 397 % 3000 + 1);
     }
 
     private static String script(int round) {
         return "i=0; while [ $i -lt 2000 ]; do i=$((i+1)); "
-                + "yes '" + round + " file '$i | head -n $((i*37%500+1)) > r" + round + "_f$i; "
+                + "yes '" + round + " file '$i | head -n $((i*397%3000+1)) > r" + round + "_f$i; "
                 + "echo " + round + " $i >> log; sync; echo synced $i; done";
     }
 
@@ -117,7 +117,7 @@ class CrashConsistencyTest {
                 if (l.startsWith("synced ")) last = Integer.parseInt(l.substring(7).trim());
             }
             /* The next file is already being written: let it get a little way in. */
-            Thread.sleep(round * 7L);
+            Thread.sleep(round * 40L);
         } finally {
             p.destroyForcibly();
             p.waitFor(30, TimeUnit.SECONDS);

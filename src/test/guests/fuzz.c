@@ -287,7 +287,10 @@ static struct call draw(u32 c)
 		for (u32 i = 0; i < n && at + i < NPOOL; i++) fill_dma(&pool[at + i], 1);
 		u32 irq = one_in(5) ? 0 : one_in(20) ? 32 + below(300) : 1 + below(31);
 		k.edx = key();
-		k.ebx = one_in(100) ? phys(100, 0) : PA(&pool[at]);
+		/* A bound array anywhere but our pool would have its pieces read
+		 * from whatever bytes lie there, and the Host or the Launcher would
+		 * write into them: into our own code, perhaps.  Only when deadly. */
+		k.ebx = lethal() ? phys(100, 0) : PA(&pool[at]);
 		k.ecx = n << 8 | irq;
 		break;
 	}
@@ -301,7 +304,9 @@ static struct call draw(u32 c)
 			d->len[1] = 0;
 			if ((d->addr[0] & 0xFFF) + d->len[0] > 4096) d->addr[0] &= ~0xFFFu;
 		}
-		k.ebx = one_in(100) ? phys(100, 0) : PA(d);
+		/* Elsewhere than the pool, the descriptor lies in scratch: its
+		 * used_len is written back, and must not land on our code. */
+		k.ebx = one_in(100) ? phys(100, 1) : PA(d);
 		d->used_len = 0;
 		break;
 	}

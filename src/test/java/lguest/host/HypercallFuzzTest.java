@@ -237,7 +237,9 @@ class HypercallFuzzTest {
                     String wrong = judge(o);
                     if (wrong != null)
                         problems.add("seed " + o.seed() + " (run beside seed " + (o.seed() == a ? b : a) + "): " + wrong
-                                + "\n  stderr: " + o.err().lines().filter(l -> l.startsWith("lguest")).toList());
+                                + "\n  stderr: " + o.err().lines().filter(l -> l.startsWith("lguest")).toList()
+                                + "\n  output ends: " + o.out().substring(Math.max(0, o.out().length() - 300))
+                                        .replaceAll("[^\\x20-\\x7e\\n]", "?"));
                     kinds.merge(kind(o), 1, Integer::sum);
                     Matcher m = HYPERCALLS.matcher(o.err());
                     if (m.find()) {

@@ -9,6 +9,17 @@
 	.globl last_trap, irq_count, irq_budget, user_code, user_code_end, user_stack_top, enter_user
 
 	.text
+/*M:815 A fuzzer that gets back up.  Most of what it does traps: a port it may
+ * not touch, a page that is not there, a selector the dice made up, an IRET
+ * into a ring-3 segment that no longer exists.  If each of those were fatal
+ * the fuzzer would die of its own clumsiness long before the Host had a
+ * chance to be wrong, so the trap vectors it installs point here, and
+ * fault_entry throws the stack away, reloads its segments and carries on with
+ * the next round (fuzz_trap in fuzz.c).  Only the Host can stop it for good.
+ * Interrupts return as lguest's do, through the noirq window; but a handler
+ * the dice put on the wrong vector can return into the same fault for ever,
+ * so returns are rationed per round, and an interrupt that caught the fuzzer
+ * in ring 3 ends that trip. */
 /* Vector i lands at trap_stubs + 32 * i: note it, and start over. */
 	.balign 32
 trap_stubs:
@@ -33,12 +44,8 @@ fault_entry:
 	call fuzz_trap			/* never returns */
 	jmp .
 
-/* An interrupt: count it and return the lguest way (common.S).  But the
- * dice may have put this handler on a fault's vector, or on 0x80 beside a
- * ring-3 loop that makes system calls for ever, and then returning means
- * doing it all again: a guest busy for ever, by its own choice.  So each
- * round has a budget of returns; past it, or on any way in from ring 3,
- * start over instead. */
+/* An interrupt: count it and return the lguest way (common.S), unless this
+ * round's returns are spent or it came from ring 3. */
 irq_entry:
 	incl %ss:irq_count
 	decl %ss:irq_budget
@@ -46,6 +53,7 @@ irq_entry:
 	testl $3, 4(%esp)
 	jnz fault_entry
 	jmp irq_ret_start
+/*:*/
 
 /* int_table + 4 * n: "int $n; ret". */
 	.balign 4

@@ -130,7 +130,19 @@ static const u32 good_gdt[32][2] = {
 	[15] = {0x0000ffff, 0x00cff300},    /* user data */
 };
 
-/* ---- nearly right numbers -------------------------------------------------------- */
+/*M:810 Nearly right.  A fuzzer that throws pure noise at the Host tests one
+ * line of it, the first check, which turns the noise away; everything behind
+ * that check never sees a visitor.  So almost every number this one draws is
+ * right: an address in its own memory, mostly in a scratch area where DMA may
+ * scribble, a key that some device or some other Guest really listens on, a
+ * page-table entry for a page it owns with flags it may use.  The Host then
+ * goes all the way in: it binds, copies, fills shadows, injects, and the
+ * paths it takes are the ones a real Guest would take, in orders no real Guest
+ * would try.  And every so often (one round in lethality, chosen per seed:
+ * never, or one in 500, 5,000 or 50,000) a round is deadly, and in it each
+ * number has an even chance of being plainly wrong: past the limit, unaligned,
+ * in the Host's frames at 0xF0000000, in the Switcher's slot.  Those rounds
+ * test the rules themselves, at a moment the Host did not choose. */
 static u32 wild(void)
 {
 	static const u32 w[] = {0, 0xFFFFFFFF, 0x7FFFFFF0, 0x80000000, 0xF0000000, 0xFFC00000, 0xFFFFF000, 0x400000};
@@ -178,6 +190,7 @@ static u32 vaddr(void)
 	if (one_in(3)) return PO + mem_bytes + 0x3000 + below(0x400000 - 0x3000);
 	return (below(16) << 22) | (rnd() & 0x3FFFFF);
 }
+/*:*/
 
 static void fill_dma(struct lguest_dma *d, int receiving)
 {
@@ -452,7 +465,13 @@ static void ring3(void)
 	enter_user((u32)user_code + 16 * n, vaddr());
 }
 
-/* ---- the deliberate broken rules --------------------------------------------------- */
+/*M:820 A broken rule on purpose.  Each seed that may die picks the round
+ * where it will break a rule it cannot survive: a second LGUEST_INIT, CRASH
+ * with a message (perhaps from an address it has no right to), a hypercall
+ * number the Host does not know.  If the call returns, the Host let it
+ * through, and the fuzzer says so and crashes on purpose with a message the
+ * test treats as a failure: a fuzzer that only ever met lenient Hosts would
+ * pass them all. */
 static void __attribute__((noreturn)) break_a_rule(void)
 {
 	static const u32 deadly[] = {LHCALL_LGUEST_INIT, LHCALL_CRASH, 11, 17, 18, 19, 20, 0x12345678};
@@ -467,6 +486,7 @@ static void __attribute__((noreturn)) break_a_rule(void)
 	lpos = 0; put("fuzz survived hypercall "); putn(c); flush();
 	die("fuzz: a broken rule went unpunished");
 }
+/*:*/
 
 /* ---- the loop ------------------------------------------------------------------------ */
 static u32 die_at;

@@ -7,6 +7,20 @@ import java.nio.charset.StandardCharsets;
 import lguest.machine.PhysicalMemory;
 import org.junit.jupiter.api.Test;
 
+/*M:840 What the fuzzer found.  Its first long run, a hundred seeds, ended
+ * with a Launcher that said "read of /dev/lguest failed: error -30": not a
+ * Guest's death, a Launcher's confusion.  Two fuzzers shared a network; one
+ * sent to a key where the other had bound buffers with a bad piece, and the
+ * Host, checking the receiver's side, killed the receiver, from the sender's
+ * thread, while the receiver's Launcher was busy elsewhere.  Its next read()
+ * found the Guest already dead and answered as a dead Guest's second read
+ * does, with the reason and its length, and the Launcher, expecting 8 or
+ * -ENOENT, took 30 for an error (and would have taken a reason of exactly
+ * seven letters for a DMA to serve).  lguest 2.6.23 had the same race, as far
+ * as can be seen.  Now the first read after any death says -ENOENT, whoever
+ * did the killing (L:080).  The test below pins it down without the fuzzer;
+ * the fuzzer keeps looking for the next one. :*/
+
 /** Host bugs the hypercall fuzzer (HypercallFuzzTest) found, each pinned down on its own. */
 class FuzzFindingsTest {
     private static PhysicalMemory ram() {

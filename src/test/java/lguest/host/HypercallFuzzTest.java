@@ -28,6 +28,58 @@ import lguest.HostPrerequisite;
 import lguest.launcher.Launcher;
 import org.junit.jupiter.api.Test;
 
+/*M:800 How the project attacks itself.  A hypervisor is a promise made to
+ * strangers: whatever a Guest does, the Host and every other Guest carry on.
+ * A promise like that is not kept by reading the code with a kind eye, so the
+ * tests read it with an unkind one, from every side a stranger can reach.  From
+ * the command line and its files: a kernel that is not ELF, a memory size that
+ * wraps, a block file of two tebibytes, a closed pipe (LauncherTest,
+ * HostileInputTest).  From inside, one broken rule at a time: a guest per
+ * rule, in assembler and in C, each killed with lguest's reason beside a
+ * neighbour that must not notice (HostileGuestsTest, HostileKernelsTest).
+ * From inside again, at random: the fuzzer below,
+ * which says every sentence of the hypercall language, most of them almost
+ * grammatical.  From the disk: a Launcher killed with SIGKILL in the middle of
+ * a write, after which e2fsck must find nothing it cannot mend and every file
+ * the Guest said it had synced must be whole (CrashConsistencyTest).  And by
+ * weight of numbers: sixteen busybox Guests in one Host and more in processes
+ * beside it, for minutes, every output checked (StressTest, `make stress`).
+ * `make test` runs a few seeds of the fuzzer; `make fuzz` runs it, and every
+ * other class whose name ends in FuzzTest, for as long as you like. :*/
+
+/*M:805 What each rule of Sudden Death protects.  A rule that kills is only
+ * worth its victims if it guards something, and each of the Host's does.
+ * The address check (H:100), every guest-physical number below pfn_limit,
+ * guards the Host's own frames, which live in the same physical space
+ * (shadow page tables, the Switcher's pages), and the Launcher's memory above
+ * the Guest's: an LGUEST_INIT that named a shadow page directory would hand
+ * the Guest the tables the CPU really walks.  LGUEST_INIT first and only once
+ * (H:220) guards the Host's reading of lguest_data, where it finds the async
+ * ring, the interrupt flag and the noirq window on every exit.  The checks on
+ * page-table entries (H:440, H:470), no page past the limit, no PSE or PWT,
+ * nothing but 0x67 in a directory entry, guard the same memory where the CPU
+ * rather than the Host does the reading (a large page would map four
+ * megabytes that no one checked page by page).  The Switcher's slot (H:420)
+ * guards the code that runs in ring 0 between the worlds, and the read-only
+ * IDT, GDT and TSS beside it.  The GDT's rules (H:500, H:510), no more than 32
+ * entries, the Host's four left alone, DPL 0 turned into 1, guard ring 0
+ * itself: a Guest with a ring-0 code segment would be the Host.  The IDT's
+ * (H:330), gates only, the selector always the Guest's kernel, vectors 2, 8,
+ * 15 and 0x1F kept, guard ring 0 again and the exits the Host must always see;
+ * direct traps that are trap gates only (H:340) guard the real interrupt
+ * flag, without which the Host could never take its CPU back.  SET_STACK's
+ * (H:450) guard against a fault while the CPU is already delivering one, a
+ * double fault that would be the Host's.  The DMA rules (H:610 to H:640),
+ * keys aligned and inside memory, every piece inside memory and inside one
+ * page, 32 bindings, interrupts below 32, guard the *other* Guest of a
+ * transfer, whose memory the Host writes, and the Host's own bookkeeping; the
+ * Launcher applies the same to the DMA it serves (L:210).  An unhandled trap,
+ * or a fault inside the Switcher, leaves nobody to deliver to, so the Guest
+ * dies rather than loop.  One rule is ours, not lguest's: a Java exception in
+ * the Host kills only the Guest it was working for, as "host error: ..."
+ * (H:120), and that is why the fuzzer counts such a death as a failure: it is
+ * a bug that was caught, not a rule that was broken. :*/
+
 /**
  * The seeded hypercall and DMA fuzzer (src/test/guests/fuzz.c) against one Host, two
  * fuzzers at a time sharing a --sharenet file (so DMA really crosses between guests),
@@ -88,17 +140,17 @@ class HypercallFuzzTest {
     /** Seconds without a new round before the watchdog looks closer. */
     static final long STALL = Long.getLong("fuzz.stall", 15);
 
-    /*
-     * A fuzzer can lose control of itself without any help from the Host: an IRET
-     * through a frame it scribbled on lands in a random code segment, a 16-bit one whose
-     * EIP wraps round a page of zeros for ever, say. The Host is right to keep running
-     * it (and it stays preemptible), but it will never finish. So the watchdog tells
-     * three cases apart when a fuzzer's round counter stands still: its CPU still
-     * retires instructions (ran wild: the watchdog kills it, which is itself a test,
-     * since Sudden Death must stop a spinning Guest), it halted and its clock event
-     * has fired without waking it (a lost wake-up: the Host's bug), or neither (a
-     * Host stuck somewhere: a failure).
-     */
+    /*M:835 The watchdog.  A fuzzer can lose control of itself with no help
+     * from the Host: an IRET through a frame it scribbled on lands in a code
+     * segment the dice made, and there it may spin for ever through a page of
+     * zeros, each "add %al,(%eax)" as legal as the last.  The Host is right to
+     * keep running it, and it will never finish.  So when a fuzzer's round
+     * counter (read from its memory) stands still, the watchdog looks closer.
+     * If its CPU still retires instructions, it ran wild: the watchdog kills
+     * it, and that is a test too, since Sudden Death must be able to stop a
+     * Guest that never exits on its own.  If it is halted and its clock event
+     * has fired, the Host lost a wake-up; if neither, something in the Host is
+     * stuck.  Those two are failures. */
     private static String watch(Host host, Map<Guest, long[]> seen, long now) {
         for (Guest g : host.guests()) {
             if (!g.owner.getName().startsWith("fuzz-") || g.isDead()) continue;
@@ -116,6 +168,7 @@ class HypercallFuzzTest {
         }
         return null;
     }
+    /*:*/
 
     /** Keeps the last few KiB of what a guest printed, and counts the rest. */
     static final class Tail extends OutputStream {
@@ -152,7 +205,19 @@ class HypercallFuzzTest {
         return new Outcome(seed, status, out.text(), err.toString(StandardCharsets.UTF_8));
     }
 
-    /** What is wrong with one fuzzer's end, or null if it ended as it may. */
+    /*M:830 What counts as failure.  A fuzzer may end two ways: it finishes
+     * its rounds and powers off with a line that says so, or the Host kills it
+     * and the Launcher prints one line with the reason (or refuses a DMA it was
+     * handed, which is the Launcher's half of the same rule).  Everything else
+     * is the Host's fault: a death with no reason or with a Java bug's name, a
+     * second line from the Launcher, another exit status, a power-off before the
+     * last round, or the fuzzer's own confession that a broken rule went
+     * unpunished.  Around this, the test watches what the fuzzers cannot
+     * report: an exception escaping any thread of the JVM (a default handler
+     * catches it), and the companion, a well-behaved guest booted over and over
+     * in the same Host, whose every run must end in status 0 with its last
+     * line intact.  Each verdict names the seed and its partner, since a pair
+     * shares a network and one can be the other's undoing. */
     static String judge(Outcome o) {
         List<String> said = o.err().lines().filter(l -> l.startsWith("lguest:")).toList();
         if (o.out().contains("fuzz survived")) return "survived a broken rule";
@@ -165,6 +230,7 @@ class HypercallFuzzTest {
         if (!REASONED.matcher(said.get(0)).matches()) return "died without a proper reason: " + said.get(0);
         return null;
     }
+    /*:*/
 
     /** The death's reason with its numbers blurred, to count kinds of death. */
     static String kind(Outcome o) {

@@ -17,6 +17,17 @@ import lguest.HostPrerequisite;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/*M:845 Pulling the plug.  A disk is attacked without a single bad byte:
+ * kill the Launcher while the Guest writes, and the image holds whatever part
+ * of the write had reached it.  ext2 has no journal, so nothing promises a
+ * clean file system afterwards; what is promised is narrower and checkable.
+ * The Launcher forces every block write to the file before it reports the
+ * write done (L:400), and the Guest's sync() returns only when its dirty
+ * blocks are written; so a file the Guest said was synced before the kill must
+ * be there afterwards, whole, once e2fsck has mended whatever the kill tore.
+ * The test kills with SIGKILL, which no JVM can catch or tidy up after, three
+ * times on the same image, a little later into the next write each time. :*/
+
 /**
  * Crash consistency (issue 10): busybox in the Guest writes files on its ext2 root and runs
  * sync after each, saying "synced N"; the bin/lguest process is killed with SIGKILL in the

@@ -119,7 +119,11 @@ static u32 kpte2[1024] __attribute__((aligned(4096)));    /* device pages, then 
 static u32 upte[NUPTE][1024] __attribute__((aligned(4096)));
 static u32 gdt[64] __attribute__((aligned(8)));
 static u32 tls[6] __attribute__((aligned(8)));
+/* Bound arrays receive, so their pieces lie in scratch; what we send may be
+ * read from anywhere.  Two pools, or a send would rewrite a bound buffer to
+ * receive into our own code. */
 static struct lguest_dma pool[NPOOL] __attribute__((aligned(4096)));
+static struct lguest_dma spool[8] __attribute__((aligned(4096)));
 static char crashmsg[128];
 static char other_stack[8192] __attribute__((aligned(4096)));
 
@@ -149,11 +153,17 @@ static u32 wild(void)
 	return one_in(2) ? rnd() : w[below(8)] + below(64);
 }
 
+/* An address where nothing of ours is: just below the limit, or wild. */
+static u32 beyond(void)
+{
+	return one_in(2) ? top - below(64) : wild();
+}
+
 /* A guest-physical address for len bytes: mostly scratch, sometimes anywhere
  * in memory or on the device pages, rarely wrong. */
 static u32 phys(u32 len, int receiving)
 {
-	if (lethal()) return one_in(2) ? top - below(64) : wild();
+	if (lethal()) return beyond();
 	u32 r = below(100);
 	if (r < 75 || receiving) return SCRATCH + below(SCRATCH_END - SCRATCH - len);
 	if (r < 95) return below(mem_bytes - len);
@@ -186,7 +196,7 @@ static u32 pte(void)
 /* A user address our user page tables may cover, or a scratch kernel one. */
 static u32 vaddr(void)
 {
-	if (lethal()) return one_in(2) ? 0xFFC00000 + below(0x400000) : PO + 0x100000 + below(0x100000);
+	if (lethal()) return 0xFFC00000 + below(0x400000);
 	if (one_in(3)) return PO + mem_bytes + 0x3000 + below(0x400000 - 0x3000);
 	return (below(16) << 22) | (rnd() & 0x3FFFFF);
 }
@@ -263,7 +273,7 @@ static struct call draw(u32 c)
 		break;
 	}
 	case LHCALL_NEW_PGTABLE:
-		k.edx = lethal() ? phys(4096, 0) & ~0xFFFu : PA(pgd[below(NPGD)]);
+		k.edx = lethal() ? beyond() & ~0xFFFu : PA(pgd[below(NPGD)]);
 		break;
 	case LHCALL_FLUSH_TLB:
 		k.edx = one_in(2) ? 0 : one_in(2) ? 1 : rnd();
@@ -303,12 +313,12 @@ static struct call draw(u32 c)
 		/* A bound array anywhere but our pool would have its pieces read
 		 * from whatever bytes lie there, and the Host or the Launcher would
 		 * write into them: into our own code, perhaps.  Only when deadly. */
-		k.ebx = lethal() ? phys(100, 0) : PA(&pool[at]);
+		k.ebx = lethal() ? beyond() : PA(&pool[at]);
 		k.ecx = n << 8 | irq;
 		break;
 	}
 	case LHCALL_SEND_DMA: {
-		struct lguest_dma *d = &pool[below(NPOOL)];
+		struct lguest_dma *d = &spool[below(8)];
 		fill_dma(d, 0);
 		k.edx = key();
 		if (k.edx == console_key) {

@@ -335,6 +335,19 @@ class HypercallFuzzTest {
         assertThat(seeds).isPositive();
         assertThat(hypercalls).as("hypercalls counted").isPositive();
         assertThat(host.guests()).as("guests left in the Host").isEmpty();
+        assertThat(lingering()).as("Launcher threads still alive after their guests ended").isEmpty();
+    }
+
+    /** The Launchers' waker threads, which must end with their Launchers (give them a moment). */
+    private static List<String> lingering() throws InterruptedException {
+        List<String> alive = List.of();
+        for (int i = 0; i < 50; i++) {
+            alive = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.isAlive() && t.getName().equals("lguest-waker")).map(Thread::toString).toList();
+            if (alive.isEmpty()) break;
+            Thread.sleep(100);
+        }
+        return alive;
     }
 
     /** What the guests still in the Host are doing, and where their threads are. */

@@ -98,11 +98,18 @@ test: docs guest busybox
 	$(MVN) test -Dlguest.strict=true -Dquest.site=$(CURDIR)/target/docs-site -Dlguest.guest.dir=$(CURDIR)/target/guest
 
 # ---- the site ------------------------------------------------------------------
-docs:
+# The figures are PlantUML sources in docs-site/figures, drawn at render time by
+# Asciidoctor Diagram, all in Java and offline; the map of the address spaces is
+# written first, by lguest.tools.AddressSpaceFigure, from the demo Guest of `make run`
+# booted for the purpose (H:720).
+docs: build $(DISK)
 	@rm -rf $(SITESRC) target/docs-site
-	@mkdir -p $(SITESRC)
+	@mkdir -p $(SITESRC)/figures
 	@cp docs-site/*.adoc docs-site/docinfo.html chapters/*.adoc $(SITESRC)/
+	@cp docs-site/figures/*.puml $(SITESRC)/figures/
 	@$(QUEST) --adoc $(SITESRC)
+	@java -XX:+UseSerialGC -Xss16m -cp target/classes lguest.tools.AddressSpaceFigure \
+	  $(SITESRC)/figures/address-spaces.puml 64m target/guest/kernel --block=$(DISK) hello from make run
 	$(MVN) -Pdocs generate-resources
 	@test -f target/docs-site/index.html && echo "Quest site: target/docs-site/index.html"
 

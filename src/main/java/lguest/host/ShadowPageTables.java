@@ -37,6 +37,9 @@ final class ShadowPageTables {
 
     int currentShadow() { return spgdir[pgdidx]; }
 
+    /** The page directory the Guest last named (its CR3, as it believes). */
+    int guestPgdir() { return gcr3[pgdidx]; }
+
     int pgdIndex(int vaddr) { return vaddr >>> 22; }
 
     /*H:420 The shadow directory entry for an address.  Slot 1023 is the Switcher's

@@ -263,84 +263,83 @@ public final class AddressSpaceFigure {
             StringBuilder b = new StringBuilder();
             b.append("@startuml\n");
             b.append("' Drawn by lguest.tools.AddressSpaceFigure (H:720) from a live Guest; do not edit.\n");
+            b.append(String.format("' The moment: the Guest's console printed \"%s\".\n", esc(moment)));
             b.append("!pragma layout smetana\n");
             b.append("skinparam shadowing false\nskinparam defaultFontName sans-serif\n");
             b.append("skinparam rectangle {\n  BackgroundColor #FFFFFF\n  BorderColor #555555\n}\n");
             b.append("skinparam ArrowColor #7A2518\n");
-            b.append(String.format("' The moment: the Guest's console printed \"%s\".\n", esc(moment)));
 
-            /* Guest virtual. */
-            b.append(String.format("rectangle \"**Guest virtual**\\nas the CPU sees it: CR3 = %s\\n(a shadow directory, %d slots filled)\" as V #F7F3EF {\n",
+            /* Guest virtual, as the CPU walks it. */
+            b.append(String.format("rectangle \"**Guest virtual**\\nthe CPU walks CR3 = %s,\\na shadow directory (%d slots filled)\" as V #F7F3EF {\n",
                     hex(v.cr3()), shadowPgdEntries));
-            StringBuilder sw = new StringBuilder();
+            StringBuilder t = new StringBuilder();
             for (int k = 0; k < 4; k++)
-                sw.append(String.format("\\n%s %s%s", hex(SWITCHER + k * 4096), SWITCHER_PAGES[k],
-                        (switcherFlags[k] & 2) != 0 ? " (writable)" : ""));
-            b.append(String.format("  rectangle \"**the Switcher**: %s–%s, in every Guest%s\\nno USER bit; CR0.WP keeps ring 1 off the read-only ones\\nIDTR %s, GDTR %s\" as Vsw\n",
-                    hex(SWITCHER), hex(SWITCHER + 0x3FFF), sw, hex(v.idtrBase()), hex(v.gdtrBase())));
-            StringBuilder kr = new StringBuilder();
+                t.append(String.format("\\n%s %s%s", hex(SWITCHER + k * 4096), SWITCHER_PAGES[k],
+                        (switcherFlags[k] & 2) != 0 ? ", writable" : ""));
+            b.append(String.format("  rectangle \"**the Switcher**, in every Guest%s\\nno USER bit; CR0.WP makes the read-only\\nones read-only for ring 1 too\\nIDTR %s, GDTR %s\" as Vsw\n",
+                    t, hex(v.idtrBase()), hex(v.gdtrBase())));
+            t.setLength(0);
             for (Run r : kernelRuns)
-                kr.append(String.format("\\n%s–%s  %s%s", hex(r.start()), hex((int) r.end()), pages(r.pages()),
-                        r.linear() ? " → physical " + hex(r.start() - v.pageOffset()) : ""));
-            b.append(String.format("  rectangle \"**the kernel** from PAGE_OFFSET %s%s\\n(the shadow holds %d of these pages so far)\" as Vk\n",
-                    hex(v.pageOffset()), kr, shadowKernelPtes));
-            StringBuilder ur = new StringBuilder();
+                t.append(String.format("\\n%s–%s  %s%s", hex(r.start()), hex((int) r.end()), pages(r.pages()),
+                        r.linear() ? "" : ", not linear"));
+            b.append(String.format("  rectangle \"**the kernel**, from PAGE_OFFSET %s%s\\n%d of these pages in the shadow so far\" as Vk\n",
+                    hex(v.pageOffset()), t, shadowKernelPtes));
+            t.setLength(0);
             int shown = 0;
             for (Run r : userRuns) {
-                if (shown++ == 8) { ur.append(String.format("\\n… and %d more runs", userRuns.size() - 8)); break; }
-                ur.append(String.format("\\n%s–%s  %s, %s", hex(r.start()), hex((int) r.end()), pages(r.pages()),
+                if (shown++ == 8) { t.append(String.format("\\n… and %d more runs of pages", userRuns.size() - 8)); break; }
+                t.append(String.format("\\n%s–%s  %s, %s", hex(r.start()), hex((int) r.end()), pages(r.pages()),
                         (r.flags() & 2) != 0 ? "writable" : "read-only"));
             }
-            b.append(String.format("  rectangle \"**user space**: the running program, ring 3%s\\n(the shadow holds %d of these pages so far)\" as Vu\n",
-                    ur, shadowUserPtes));
+            b.append(String.format("  rectangle \"**user space**: the running program, ring 3%s\\n%d of these pages in the shadow so far\" as Vu\n",
+                    t, shadowUserPtes));
             b.append("}\n");
 
             /* Guest physical. */
-            b.append(String.format("rectangle \"**Guest physical**\\npfn_limit %s: the Guest may name nothing from %s up\" as P #EEF3F8 {\n",
-                    hex(v.pfnLimit()), hex(v.pfnLimit() << 12)));
-            StringBuilder dv = new StringBuilder();
+            b.append(String.format("rectangle \"**Guest physical**\\npfn_limit %#x: nothing from\\n%s up is the Guest's\" as P #EEF3F8 {\n",
+                    v.pfnLimit(), hex(v.pfnLimit() << 12)));
+            t.setLength(0);
             for (BusDevice d : devices)
-                dv.append(String.format("\\n%s device %d: %s, its page (%s)", hex(d.pfn() << 12), d.index(),
-                        typeName(d.type()), status(d.status())));
-            b.append(String.format("  rectangle \"**the devices**%s\" as Pdev\n", dv));
-            b.append(String.format("  rectangle \"**%s the device descriptor page**, just above RAM:\\n%d device%s on the lguest bus\" as Pdesc\n",
+                t.append(String.format("\\n%s device %d, %s (%s)", hex(d.pfn() << 12), d.index(), typeName(d.type()),
+                        status(d.status())));
+            b.append(String.format("  rectangle \"**the devices' own pages**%s\" as Pdev\n", t));
+            b.append(String.format("  rectangle \"**%s the device descriptor page**\\njust above RAM: %d device%s on the bus\" as Pdesc\n",
                     hex(ramBytes), devices.size(), devices.size() == 1 ? "" : "s"));
-            StringBuilder rm = new StringBuilder();
+            t.setLength(0);
             for (Segment sg : kernelSegments)
-                rm.append(String.format("\\n%s–%s the kernel's %s", hex(sg.paddr()), hex(sg.paddr() + sg.memsz() - 1),
+                t.append(String.format("\\n%s–%s the kernel's %s", hex(sg.paddr()), hex(sg.paddr() + sg.memsz() - 1),
                         (sg.flags() & 1) != 0 ? "code" : (sg.flags() & 2) != 0 ? "data" : "read-only data"));
             if (v.lguestData() != 0) {
-                boolean inImage = kernelSegments.stream().anyMatch(sg -> Integer.compareUnsigned(v.lguestData() - sg.paddr(), sg.memsz()) < 0);
-                rm.append(String.format("\\n%s lguest_data%s, shared with the Host", hex(v.lguestData()),
-                        inImage ? " (in the kernel's image)" : ""));
+                boolean inImage = kernelSegments.stream()
+                        .anyMatch(sg -> Integer.compareUnsigned(v.lguestData() - sg.paddr(), sg.memsz()) < 0);
+                t.append(String.format("\\n%s lguest_data%s", hex(v.lguestData()), inImage ? ", in the kernel's data" : ""));
             }
-            rm.append(String.format("\\n%s the page directory the Guest is using", hex(v.guestPgdir() & ~0xFFF)));
+            t.append(String.format("\\n%s the Guest's own page directory", hex(v.guestPgdir() & ~0xFFF)));
             if (!userFrames.isEmpty())
-                rm.append(String.format("\\n%d frames of the running program, %s … %s", userFrames.size(),
-                        hex(userFrames.first()), hex(userFrames.last())));
-            b.append(String.format("  rectangle \"**RAM: %s**, 0x00000000–%s%s\" as Pram\n", size(ramBytes),
-                    hex(ramBytes - 1), rm));
+                t.append(String.format("\\nthe program's %d frames: %s … %s", userFrames.size(), hex(userFrames.first()),
+                        hex(userFrames.last())));
+            b.append(String.format("  rectangle \"**RAM: %s**, from 0x00000000%s\" as Pram\n", size(ramBytes), t));
             b.append("}\n");
 
-            /* The Launcher's memory. */
-            StringBuilder lr = new StringBuilder();
+            /* The Launcher's memory: which frames exist below the Host's. */
+            t.setLength(0);
             for (long[] r : physicalRegions)
                 if (r[0] < Integer.toUnsignedLong(HOST_FRAMES))
-                    lr.append(String.format("\\n%s–%s, %s", hex((int) r[0]), hex((int) (r[1] - 1)), size(r[1] - r[0])));
-            b.append(String.format("rectangle \"**the Launcher's view**\\nits memory holds the Guest's:\\nguest-physical addresses are its own\" as L #FFFFFF {\n"
-                    + "  rectangle \"the regions it added%s\\nRAM, then the descriptor page\\nand one page per device\\n(the Host's frames are in the same memory,\\nbut the Launcher never touches them)\" as Lm\n}\n", lr));
+                    t.append(String.format("\\n%s–%s\\n(%s)", hex((int) r[0]), hex((int) (r[1] - 1)), size(r[1] - r[0])));
+            b.append("rectangle \"**the Launcher's memory**\\nguest-physical addresses\\nare its own\" as L #FFFFFF {\n");
+            b.append(String.format("  rectangle \"the regions it made%s:\\nRAM, the descriptor page,\\na page per device\" as Lm\n}\n", t));
 
             /* The Host's frames. */
             int named = 4 + 1 + 1 + shadowTables.size();
-            b.append(String.format("rectangle \"**Host frames**\\n%d frames from %s up (H:040):\\nreal pages, beyond any pfn_limit\" as H #F3F0EA {\n",
+            b.append(String.format("rectangle \"**Host frames**\\n%d from %s up (H:040),\\nbeyond any pfn_limit\" as H #F3F0EA {\n",
                     hostFrames, hex(HOST_FRAMES)));
-            StringBuilder hs = new StringBuilder();
+            t.setLength(0);
             for (int k = 0; k < 4; k++)
-                hs.append(String.format("\\n%s %s%s", hex(switcherFrames[k]), SWITCHER_PAGES[k],
-                        k == 0 && stubsAreHostCode ? " (marked host code)" : ""));
-            hs.append(String.format("\\n%s the Switcher's page table", hex(switcherTable)));
-            b.append(String.format("  rectangle \"**the Switcher's pages**%s\" as Hsw\n", hs));
-            b.append(String.format("  rectangle \"%s the shadow page directory in CR3\\n%d shadow page tables under it\" as Hpd\n",
+                t.append(String.format("\\n%s %s%s", hex(switcherFrames[k]), SWITCHER_PAGES[k],
+                        k == 0 && stubsAreHostCode ? ", host code" : ""));
+            t.append(String.format("\\n%s their page table", hex(switcherTable)));
+            b.append(String.format("  rectangle \"**the Switcher's pages**%s\" as Hsw\n", t));
+            b.append(String.format("  rectangle \"%s the shadow directory in CR3\\nand %d shadow page tables\" as Hpd\n",
                     hex(v.cr3() & ~0xFFF), shadowTables.size()));
             b.append(String.format("  rectangle \"%d more: other shadow directories\\nand their tables (H:410), or free\" as Hrest\n",
                     Math.max(0, hostFrames - named)));
@@ -350,7 +349,7 @@ public final class AddressSpaceFigure {
             b.append("Pdev -[hidden]down- Pdesc\nPdesc -[hidden]down- Pram\n");
             b.append("Hsw -[hidden]down- Hpd\nHpd -[hidden]down- Hrest\n");
             b.append(String.format("Vk -right-> Pram : virtual − %s\n", hex(v.pageOffset())));
-            b.append(String.format("Vk -right-> Pdesc : device pages,\\nmapped by the Guest (D:100)\n"));
+            b.append("Vk -right-> Pdesc : device pages,\\nmapped by the Guest (D:100)\n");
             b.append(String.format("Vu -right-> Pram : %d frames\n", userFrames.size()));
             b.append("Vsw -right-> Hsw : slot 1023\n");
             b.append("Pram -right-> Lm : the same numbers\n");

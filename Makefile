@@ -92,7 +92,7 @@ rootfs: $(ROOTFS)
 
 # An interactive busybox shell on the root disk, for a human at a terminal: the
 # Launcher sees its input is a terminal and the Guest's console becomes a tty
-# with echo, line editing and ^C (D:320).  Leave with exit or ^D.
+# with echo, line editing and ^C (U:800).  Leave with exit or ^D.
 shell: setup-run build $(ROOTFS)
 	bin/lguest 64m target/guest/kernel --initrd=$(BUSYBOX) --block=$(ROOTFS) quiet -- sh -i
 

@@ -159,6 +159,30 @@ class QuestSiteBrowserTest {
     }
 
     @Test
+    void everySectionAFigureNamesIsInTheBook() throws Exception {
+        /* A figure tells the story of code the book tells in sections; when a section is
+         * renumbered or goes, the figure that cites it has gone stale. */
+        Path src = site.resolveSibling("quest-src");
+        StringBuilder anchors = new StringBuilder();
+        try (var parts = Files.list(src)) {
+            for (Path p : parts.filter(f -> f.getFileName().toString().startsWith("_part-")).toList())
+                anchors.append(Files.readString(p));
+        }
+        int cited = 0;
+        try (var figures = Files.list(src.resolve("figures"))) {
+            for (Path f : figures.toList()) {
+                Matcher m = Pattern.compile("\\b([PGDLHSMXU]):(\\d{3})\\b").matcher(Files.readString(f));
+                while (m.find()) {
+                    cited++;
+                    assertThat(anchors.toString()).as(f.getFileName() + " cites " + m.group())
+                            .contains("[#" + m.group(1) + m.group(2) + ".quest-section]");
+                }
+            }
+        }
+        assertThat(cited).as("the figures cite the sections they draw").isGreaterThan(10);
+    }
+
+    @Test
     void theMapOfTheAddressSpacesIsOfTheLiveGuestMakeDocsBooted() throws Exception {
         /* The figure's source was written by AddressSpaceFigure during make docs; the
          * numbers it read off the machine must be in the picture the browser shows. */

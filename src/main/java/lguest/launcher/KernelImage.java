@@ -44,6 +44,7 @@ final class KernelImage {
             throw new LaunchError("cannot read kernel " + file + ": " + Launcher.why(e));
         }
         ByteBuffer b = ByteBuffer.wrap(img).order(ByteOrder.LITTLE_ENDIAN);
+        // LAB(elf-loader) { throw new UnsupportedOperationException("lab elf-loader: check the ELF header, copy each PT_LOAD segment and find the magic string (read L:120, L:110)");
         if (img.length < 52 || b.getInt(0) != 0x464C457F)
             throw new LaunchError(file + " is not an ELF file");
         if (img[4] != 1 || img[5] != 1 || b.getShort(18) != 3 || b.getShort(16) != 2)
@@ -77,6 +78,7 @@ final class KernelImage {
         if (pageOffset == null) throw new LaunchError(file + " has no loadable segment");
         if (start == -1) throw new LaunchError("Is this image a genuine lguest? (no GenuineLguest in " + file + ")");
         return new KernelImage(pageOffset, start, highest);
+        // LAB(elf-loader) }
     }
     /*:*/
 

@@ -121,7 +121,7 @@ public final class AddressSpaceFigure {
         int ramBytes;
         List<Run> userRuns = new ArrayList<>(), kernelRuns = new ArrayList<>();
         TreeSet<Integer> userFrames = new TreeSet<>();
-        int guestKernelPages;
+        int guestPageTables;
         int shadowPgdEntries, shadowUserPtes, shadowKernelPtes;
         List<Integer> shadowTables = new ArrayList<>();
         int switcherTable;
@@ -169,6 +169,7 @@ public final class AddressSpaceFigure {
             for (int i = 0; i < 1024; i++) {
                 int pde = mem.read32(pgdir + i * 4);
                 if ((pde & 1) == 0 || (pde & 0x80) != 0 || !mem.isBacked(pde & ~0xFFF)) continue;
+                guestPageTables++;
                 for (int j = 0; j < 1024; j++) {
                     int pte = mem.read32((pde & ~0xFFF) + j * 4);
                     if ((pte & 1) == 0) continue;
@@ -184,7 +185,6 @@ public final class AddressSpaceFigure {
             }
             userRuns = runs(user, view.pageOffset(), false);
             kernelRuns = runs(kern, view.pageOffset(), true);
-            guestKernelPages = kern.size();
         }
 
         private static List<Run> runs(List<int[]> pages, int pageOffset, boolean kernel) {
@@ -314,7 +314,8 @@ public final class AddressSpaceFigure {
                         .anyMatch(sg -> Integer.compareUnsigned(v.lguestData() - sg.paddr(), sg.memsz()) < 0);
                 t.append(String.format("\\n%s lguest_data%s", hex(v.lguestData()), inImage ? ", in the kernel's data" : ""));
             }
-            t.append(String.format("\\n%s the Guest's own page directory", hex(v.guestPgdir() & ~0xFFF)));
+            t.append(String.format("\\n%s the Guest's own page directory,\\nwith %d page tables", hex(v.guestPgdir() & ~0xFFF),
+                    guestPageTables));
             if (!userFrames.isEmpty())
                 t.append(String.format("\\nthe program's %d frames: %s … %s", userFrames.size(), hex(userFrames.first()),
                         hex(userFrames.last())));

@@ -64,6 +64,11 @@ public final class AddressSpaceFigure {
                         + "); console said:\n" + f.console);
                 return 1;
             }
+            if (f.status != 0) {
+                err.println("AddressSpaceFigure: the guest did not end well (status " + f.status
+                        + "), and a map of a broken guest is no map; console said:\n" + f.console);
+                return 1;
+            }
             if (out.getParent() != null) Files.createDirectories(out.getParent());
             Files.writeString(out, f.snapshot.plantuml(moment));
             return 0;

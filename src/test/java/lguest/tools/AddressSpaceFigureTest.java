@@ -90,6 +90,18 @@ class AddressSpaceFigureTest {
                 .contains("hello from user space");
         assertThat(out).doesNotExist();
 
+        /* A guest that says its line and then breaks a rule: the moment came, but a
+         * map of a guest the Host killed is no map for the book. */
+        err.reset();
+        Path hostile = k.resolveSibling("hostile").resolve("switcher-write");
+        assumeTrue(Files.isRegularFile(hostile), "no hostile guest at " + hostile);
+        status = AddressSpaceFigure.run(new String[] {out.toString(), "--at=hostile:", "32m", hostile.toString()},
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(status).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("did not end well")
+                .contains("attempt to access switcher pages");
+        assertThat(out).doesNotExist();
+
         err.reset();
         assertThat(AddressSpaceFigure.run(new String[] {out.toString()}, new PrintStream(err, true, StandardCharsets.UTF_8)))
                 .isEqualTo(2);

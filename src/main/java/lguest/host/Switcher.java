@@ -150,7 +150,10 @@ final class Switcher {
      * the Host's ring-0 segments, ESP to the saved registers, and EIP to
      * switch_to_guest, with interrupts off as in the Switcher.  CR0 gets WP, which
      * makes the read-only Switcher pages read-only for ring 1 too, and TS when the
-     * Guest asked for it.  Then the CPU runs until something brings it back. */
+     * Guest asked for it.  WP comes last, after LTR, for a reason the hardware
+     * imposes: LTR marks the TSS descriptor busy by writing the GDT, and the GDT
+     * sits in that read-only page, so with WP already set the load would fault.
+     * Then the CPU runs until something brings it back. */
     void runGuestOnce() {
         Cpu cpu = g.cpu;
         int spgdir = g.pages.currentShadow();

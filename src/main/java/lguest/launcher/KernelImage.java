@@ -29,7 +29,9 @@ final class KernelImage {
      * linked at 0xC0100000 and loaded at 0x100000 says "0xC0000000" without being
      * asked.  Every segment must agree, and every segment must fit in the memory we
      * were given; a file that is not a 32-bit i386 executable is refused before we
-     * touch anything.
+     * touch anything.  A segment's bss (memsz beyond filesz) is not written at
+     * all: the Guest's memory is fresh and already zero, as lguest's mapping of
+     * /dev/zero was.
      *
      * Then the magic string.  A 2.6.23 kernel built for lguest carries
      * "GenuineLguest" just before its lguest entry point, and the Launcher simply

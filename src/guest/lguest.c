@@ -118,12 +118,13 @@ void irq_enable(void)
  * Interrupts are off while we touch the ring, because an interrupt handler
  * could queue a call of its own and both would take the same slot.  That is
  * also why the ring is for one CPU only, as in lguest. */
-static unsigned int next_call;
 static int lazy_mode;
 
 static void async_hcall(unsigned long call, unsigned long arg1,
 			unsigned long arg2, unsigned long arg3)
 {
+	/* LAB(async-hypercalls) { lab_missing("async-hypercalls", "G:200, G:210, H:210"); */
+	static unsigned int next_call;
 	unsigned long flags = irq_save();
 
 	if (READ_ONCE(lguest_data.hcall_status[next_call]) != 0xFF) {
@@ -139,6 +140,7 @@ static void async_hcall(unsigned long call, unsigned long arg1,
 			next_call = 0;
 	}
 	irq_restore(flags);
+	/* LAB(async-hypercalls) } */
 }
 
 void lazy_hcall(unsigned long call, unsigned long arg1,
@@ -162,8 +164,10 @@ void lazy_mode_enter(void)
 
 void lazy_mode_leave(void)
 {
+	/* LAB(async-hypercalls) { lab_missing("async-hypercalls", "G:200, G:210, H:210"); */
 	lazy_mode = 0;
 	hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0);
+	/* LAB(async-hypercalls) } */
 }
 /*:*/
 

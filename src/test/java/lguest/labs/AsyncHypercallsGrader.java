@@ -43,7 +43,7 @@ class AsyncHypercallsGrader {
      * ring many times over and come out right (2 points); --stats must show the Host
      * taking the calls from the ring, with far fewer exits than hypercalls (2
      * points); and every burst must end with a flush the Host sees (1 point).  Making
-     * every call synchronously passes the first two and fails the rest. :*/
+     * every call synchronously boots and runs, and loses the batching points. :*/
 
     /** A shell that forks, pipes and execs, with a subshell of a big address space:
      *  every fork and exec is a burst of SET_PTE calls longer than the ring. */

@@ -1,5 +1,5 @@
 /*P:186 src/guest/selftest/ttytest.c runs the console's line discipline
- * (console.c, D:320 on) as an ordinary 32-bit Linux program.  It includes
+ * (console.c, U:800 on) as an ordinary 32-bit Linux program.  It includes
  * console.c whole, so that it can play the Launcher: put bytes in the
  * console's input buffer and call its interrupt handler, as the Host would,
  * and catch every DMA the console sends, which is "the screen".  It checks

@@ -264,6 +264,12 @@ final class Guest {
              * oops.  Whatever it is, it kills this Guest only, with the bug's name. */
             kill("host error: " + e);
             return -ENOENT;
+        } catch (InternalError e) {
+            /* A file-backed frame (the --sharenet page) whose file another process
+             * truncated: the access faults, and the JVM says so with this error.  On
+             * Linux the same Guest would have taken SIGBUS; here it dies alone. */
+            kill("its shared network file was truncated or lost (" + e.getMessage() + ")");
+            return -ENOENT;
         } finally {
             stats.runNanos += System.nanoTime() - t0;
             stats.instructions = cpu.retired();

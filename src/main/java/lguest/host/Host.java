@@ -2,8 +2,7 @@ package lguest.host;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import lguest.machine.PhysicalMemory;
 
 /**
@@ -24,11 +23,19 @@ public final class Host {
     final Object lock = new Object();
     private final Guest[] lguests = new Guest[MAX_GUESTS];
     final Dma dma = new Dma(this);
-    final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+    final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "lguest-clockevents");
         t.setDaemon(true);
         return t;
     });
+
+    {
+        /* A cancelled timer is forgotten at once.  The executor's default keeps it
+         * queued until it would have fired, so a Guest re-arming a four-second
+         * clock event in a loop could fill the JVM's heap with the corpses, and
+         * take every other Guest of this Host down with it. */
+        timers.setRemoveOnCancelPolicy(true);
+    }
 
     /*L:030 Opening /dev/lguest gives a Launcher a handle with no guest behind it
      * yet.  The handle is tied to the Launcher's memory, the way the file was tied

@@ -38,6 +38,7 @@ final class KernelImage {
     static KernelImage load(Path file, PhysicalMemory mem, int memBytes) throws LaunchError {
         byte[] img;
         try {
+            if (Files.size(file) > memBytes) throw new LaunchError(file + " is larger than the guest's memory");
             img = Files.readAllBytes(file);
         } catch (IOException | SecurityException e) {
             throw new LaunchError("cannot read kernel " + file + ": " + Launcher.why(e));
@@ -52,8 +53,9 @@ final class KernelImage {
         int highest = 0;
         int start = -1;
         for (int i = 0; i < phnum; i++) {
-            int ph = phoff + i * phentsize;
-            if (ph < 0 || ph + 32 > img.length) throw new LaunchError(file + ": program headers out of the file");
+            long where = Integer.toUnsignedLong(phoff) + (long) i * phentsize;
+            if (where + 32 > img.length) throw new LaunchError(file + ": program headers out of the file");
+            int ph = (int) where;
             if (b.getInt(ph) != 1) continue;
             int off = b.getInt(ph + 4), vaddr = b.getInt(ph + 8), paddr = b.getInt(ph + 12);
             int filesz = b.getInt(ph + 16), memsz = b.getInt(ph + 20);

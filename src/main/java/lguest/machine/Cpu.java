@@ -1029,6 +1029,14 @@ public final class Cpu {
                     else { prev.taken = b; prev.takenEpoch = epoch; }
                 }
             }
+            /*:*/
+            /*X:605 Running a block.  The common case is the whole block, called as
+             * one: its first op runs the rest, and a `brk` from an instruction that
+             * changed the rules (a segment load, a write to code, an exit) stops it
+             * early with EIP set just past that instruction.  Near the end of a
+             * budget, the ops run one by one so the count stops exactly where asked.
+             * A fault anywhere rewinds EIP to the faulting instruction, retires the
+             * ones before it, and is delivered as the hardware would. */
             Op[] ops = b.ops;
             int n = ops.length;
             long left = stop - retired - delivered;

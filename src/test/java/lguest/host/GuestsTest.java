@@ -166,14 +166,6 @@ class GuestsTest {
     }
 
     @Test
-    void threeControlCsWithinASecondQuit() {
-        java.io.InputStream keys = new java.io.ByteArrayInputStream(new byte[] {3, 3, 3});
-        TestGuests.Run r = TestGuests.launch(host, keys, "4m", TestGuests.build("echo").toString());
-        assertThat(r.status()).isEqualTo(130);
-        assertThat(r.err()).isEqualTo("lguest: three ^C in a second, quitting\n");
-    }
-
-    @Test
     void setPmdAndBothStrengthsOfFlushTlbDropStaleShadows() {
         TestGuests.Run r = TestGuests.launch(host, "4m", TestGuests.build("flush").toString());
         assertThat(r.out()).isEqualTo("set_pmd ok\nflush user ok\nflush all ok\n");

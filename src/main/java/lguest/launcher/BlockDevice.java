@@ -107,7 +107,7 @@ final class BlockDevice extends Device {
         return bb.position() == n ? bb.array() : java.util.Arrays.copyOf(bb.array(), bb.position());
     }
 
-    /*L:410 Snapshots.  With {@code --block=FILE,snapshot} the Guest may scribble
+    /*L:410 Snapshots.  With --block=FILE,snapshot the Guest may scribble
      * on its disk as much as it likes and FILE stays as it was: the file is opened
      * read-only, and what the Guest writes goes to an overlay in our memory, one
      * 512-byte sector per entry, which dies with the Launcher.  Reads take each

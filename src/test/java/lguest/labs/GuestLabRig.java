@@ -30,19 +30,21 @@ import lguest.HostPrerequisite;
 final class GuestLabRig {
     private GuestLabRig() { }
 
-    static final Path LGUEST = Path.of("bin/lguest").toAbsolutePath();
+    /** The tree being graded: the working tree, or the stubbed copy LabsTest makes. */
+    static final Path ROOT = Path.of(System.getProperty("lguest.root", ".")).toAbsolutePath().normalize();
+    static final Path LGUEST = ROOT.resolve("bin/lguest");
 
     /** The Guest kernel: under `make test`/`make grade` it must exist; from an IDE, skip without it. */
     static Path kernel() {
         String named = System.getProperty("lguest.guest.dir");
-        Path kernel = Path.of(named != null ? named : "target/guest").resolve("kernel").toAbsolutePath();
+        Path kernel = (named != null ? Path.of(named) : ROOT.resolve("target/guest")).resolve("kernel").toAbsolutePath();
         if (named != null) assertThat(kernel).as("the guest kernel make built").isRegularFile();
         else HostPrerequisite.require(Files.isRegularFile(kernel), "no guest kernel at " + kernel + " (run make guest)");
         return kernel;
     }
 
     static Path busybox() {
-        Path busybox = Path.of("target/busybox/busybox").toAbsolutePath();
+        Path busybox = ROOT.resolve("target/busybox/busybox");
         HostPrerequisite.require(Files.isRegularFile(busybox), "no " + busybox + " (run make busybox)");
         return busybox;
     }

@@ -136,16 +136,19 @@ static int block_request(int type, unsigned int sector, void *buf, unsigned long
  * command line.  Each request is a round trip: an exit to send the DMA, the
  * Launcher's work, an interrupt, and the halt that waited for it.  ext2 asks
  * for one block at a time, so reading a big file costs a round trip per
- * kilobyte, when one DMA could carry sixty-four.  So a read that misses
- * fetches a whole window, 256 KiB from the sector asked for (in four requests,
- * one DMA's worth each, and no further than the disk goes), and the reads
- * that follow are answered from it while they fall inside.
+ * block, when one DMA could carry 64 KiB.  So a read that misses fetches a
+ * whole window, 256 KiB from the sector asked for (four requests of one DMA
+ * each, and no further than the disk goes), and the reads that follow are
+ * answered from it while they fall inside.  A miss costs four round trips
+ * instead of one, which the scattered reads of metadata pay for the long
+ * runs of data.
  *
  * A cache is only as good as its coherence.  We are the disk's only writer,
  * so a write that overlaps the window is copied into it too, once the disk
  * has taken it; a failed write empties the window, since we no longer know
- * what the disk holds there.  The window is bigger than ext2's own cache on
- * purpose: otherwise nobody could ever tell whether we got that right. */
+ * what the disk holds there.  This matters more than it looks: with 1 KiB
+ * blocks the window holds four times what ext2's cache does (U:705), so
+ * ext2 will come back for blocks it wrote and has long since forgotten. */
 #define RA_SECTORS (4 * MAX_REQUEST_BYTES / LGUEST_SECTOR_SIZE)
 
 static struct {

@@ -57,6 +57,16 @@ final class GuestLabRig {
     }
 
     record Result(int status, String output) {
+        /** Fails first, and plainly, when the Guest panicked (a lab's stub does) or the
+         *  Launcher gave up: the line that says why, not a page of console to compare. */
+        Result ran() {
+            Matcher panic = Pattern.compile("Kernel panic: [^\n]*").matcher(output);
+            if (panic.find()) throw new AssertionError("the Guest panicked: " + panic.group());
+            Matcher launcher = Pattern.compile("(?m)^lguest: [^\n]*").matcher(output);
+            if (status != 0 && launcher.find()) throw new AssertionError("the Launcher stopped: " + launcher.group());
+            return this;
+        }
+
         /** The Launcher's --stats: hypercalls by number. */
         Map<Integer, Long> hypercalls() {
             Map<Integer, Long> m = new TreeMap<>();
@@ -86,11 +96,12 @@ final class GuestLabRig {
         }
     }
 
-    /** bin/lguest 64m KERNEL OPTIONS... ARGS..., stdin as given (null: none), output and errors together. */
+    /** bin/lguest 64m KERNEL OPTIONS... ARGS..., stdin as given (null: none), output and errors
+     *  together; a Guest that panicked or a Launcher that gave up fails here, saying why. */
     static Result lguest(List<String> optionsAndArgs, String stdin) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(LGUEST.toString(), "64m", kernel().toString()));
         cmd.addAll(optionsAndArgs);
-        return run(cmd, stdin, 120);
+        return run(cmd, stdin, 120).ran();
     }
 
     /** busybox ARGS in the Guest, as its first process: options first (--block=...), then "quiet -- ARGS". */

@@ -1,7 +1,7 @@
-/*P:150 src/guest/block.c is the block driver, /dev/lgba: one device page
+/* src/guest/block.c is the block driver, /dev/lgba: one device page
  * shared with the Launcher, one DMA buffer bound for replies, one request at
  * a time.  lguest_blk.c fed Linux's request queue with it; we call it
- * directly. :*/
+ * directly. */
 #include "kernel.h"
 
 #define MAX_REQUEST_BYTES (LGUEST_MAX_DMA_SECTIONS * PAGE_SIZE)

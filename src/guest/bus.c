@@ -1,6 +1,6 @@
-/*P:140 src/guest/bus.c is the lguest bus: the page of device descriptors
+/* src/guest/bus.c is the lguest bus: the page of device descriptors
  * the Launcher leaves just above the Guest's RAM, and the two hypercalls every
- * driver is built on, BIND_DMA and SEND_DMA. :*/
+ * driver is built on, BIND_DMA and SEND_DMA. */
 #include "kernel.h"
 
 static struct lguest_device_desc *lguest_devices;

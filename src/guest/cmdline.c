@@ -1,5 +1,3 @@
-/*P:137 src/guest/cmdline.c reads the kernel command line: which words are
- * for the kernel and which are the first program's argv. :*/
 #include "kernel.h"
 
 int quiet;

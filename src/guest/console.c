@@ -1,5 +1,5 @@
-/*P:145 src/guest/console.c is the console driver, lguest's hvc_lguest in a
- * few dozen lines: output is a DMA sent to key 0, input a buffer bound there. :*/
+/* src/guest/console.c is the console driver, lguest's hvc_lguest in a
+ * few dozen lines: output is a DMA sent to key 0, input a buffer bound there. */
 #include "kernel.h"
 
 /*D:300 Output.  Each write is one SEND_DMA to key 0 (one per page of it),

@@ -1,6 +1,3 @@
-/*P:133 src/guest/exec.c is exec() without a file system: it turns a static
- * i386 ELF executable, held in memory, into a fresh address space and the
- * stack a Linux program expects to find when it starts. :*/
 #include "kernel.h"
 
 /* The minimum of ELF32 we need. */

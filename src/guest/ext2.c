@@ -1,9 +1,3 @@
-/*P:162 src/guest/ext2.c is the second extended file system, the one
- * `mke2fs -t ext2` makes, read and written on /dev/lgba: the superblock and
- * the group descriptors, the two bitmaps, inodes with their direct, indirect,
- * double- and triple-indirect blocks, and directories as lists of records.
- * It knows blocks and inode numbers; names that contain a slash, open files
- * and user memory are fs.c's business. :*/
 #include "ext2.h"
 
 /*U:700 fs.c turned names into inodes; below it, ext2 turns inodes into

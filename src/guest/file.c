@@ -1,10 +1,3 @@
-/*P:136 src/guest/file.c is the process side of include/file.h: open files
- * as the kernel keeps them (struct file, shared by every descriptor that dup
- * or fork made from one open), each process's table of 64 descriptors, and
- * the two kinds of file that need no file system: the console and the pipe.
- * The system calls that work on a descriptor whatever it names (read, write,
- * close, dup, fcntl, poll, ...) are here too; the ones that work on names are
- * the file system's. :*/
 #include "file.h"
 
 #define O_WRONLY   01

@@ -1,8 +1,3 @@
-/*P:165 src/guest/fs.c is the file system as processes see it: path names
- * and the system calls that take them (open, stat, mkdir, rename and the
- * rest), and the two kinds of open file ext2 offers, regular files and
- * directories, as struct file_ops for the process side's descriptors.  It
- * turns names into inodes; ext2.c turns inodes into blocks. :*/
 #include "ext2.h"
 #include "fs.h"
 

@@ -1,19 +1,36 @@
-/*P:110 src/guest/ is the Guest kernel: a small kernel in C and a little
- * assembler that boots on the Host the way lguest's paravirtualized Linux did,
- * and then does what a kernel does in miniature: finds its devices on the
- * lguest bus, mounts an ext2 disk, and runs Debian's unmodified busybox (or,
- * with no initrd, a little demonstration) in ring 3, forking, piping and
- * writing files as on Linux, until its first process exits and it turns
- * itself off.  It is built by gcc -m32 and GNU ld into an ELF file the
- * Launcher loads.  The files are arranged as the story goes: head.S is the
- * first and last instructions (entry, trap entry and lguest_iret), lguest.c
- * the paravirt layer that turns every privileged operation into a hypercall,
- * mm.c the page tables, traps.c interrupts and exceptions; then the Unix:
- * process.c and sched.c the processes, vm.c their memory, exec.c their start,
- * syscall.c their system calls, file.c descriptors and pipes, fs.c and ext2.c
- * the file system; cmdline.c the command line; bus.c, console.c and block.c
- * the drivers; and main.c, which puts it all in motion.  BOOT.md beside them
- * is the contract with the Launcher and the Host, written down. :*/
+/*P:100 src/guest/ is the Guest, the one piece of this project that is not
+ * Java: a small kernel in C and GNU assembler, built by your gcc (-m32, no libc,
+ * no libgcc) into an ELF file the Launcher loads.  It boots on the Host the way
+ * lguest's paravirtualized Linux did, then does what a kernel does, in
+ * miniature, until it can run Debian's unmodified busybox; with no program to
+ * run, it gives a short demonstration instead (main.c), the one `make run`
+ * shows.  Three stories share the folder.
+ *
+ * Part II, the Guest, is told mostly by four files: head.S, the first
+ * instruction after the magic string, the trap stubs and lguest_iret, the
+ * return from an interrupt that the Host must never interrupt; lguest.c,
+ * everything that crosses to the Host, from LGUEST_INIT to the lazy hypercall
+ * ring; mm.c, page tables that are the Guest's to write and the Host's to
+ * believe; and traps.c, exceptions, virtual interrupts and the clock.  printk.c
+ * is the kernel's voice, and main.c the order in which it all comes to life.
+ *
+ * Part III, Drivers, is bus.c, the device page and the two hypercalls every
+ * driver stands on, and then console.c and block.c, the console and /dev/lgba;
+ * crc32.c is the checksum the demonstration prints to prove the disk was read
+ * right.
+ *
+ * The rest belongs to the appendix Unix: process.c and sched.c (processes,
+ * signals, the scheduler), vm.c and exec.c (address spaces, and programs
+ * started in them), syscall.c (Linux's system-call table, as much of it as
+ * busybox asks for), file.c (descriptors and pipes), fs.c and ext2.c (names,
+ * and the disk format under them), cmdline.c (which words of the command line
+ * are the kernel's), and the line discipline in console.c, for when a person is
+ * typing.  Where those files meet lguest (a context switch, thread-local
+ * storage, the FPU, a new process's page tables) the story returns to Part II.
+ *
+ * BOOT.md, beside them, is the contract with the Launcher and the Host, written
+ * down.  The Makefile builds the kernel, the hostile guests and the self-tests;
+ * from the top of the tree, `make guest` runs it. :*/
 #include "kernel.h"
 
 /*G:020 Every kernel's story starts with its first instruction, and ours is

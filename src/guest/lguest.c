@@ -1,9 +1,9 @@
-/*P:115 src/guest/lguest.c is the paravirt layer, the part of the Guest that
+/* src/guest/lguest.c is the paravirt layer, the part of the Guest that
  * knows it is a Guest.  lguest put it in arch/i386/kernel/lguest.c, where it
  * filled in Linux's paravirt_ops table so the rest of Linux never noticed.  Our
  * kernel has no such table: it simply calls these functions where a native
  * kernel would execute cli, lidt, lgdt or a move to %cr3.  Everything that
- * crosses to the Host crosses here. :*/
+ * crosses to the Host crosses here. */
 #include "kernel.h"
 
 #define __stringify_1(x) #x

@@ -1,5 +1,5 @@
-/*P:155 src/guest/main.c is what this kernel is for: a short demonstration
- * that every piece works, in the order a test can check from the console. :*/
+/* src/guest/main.c is what this kernel is for: a short demonstration
+ * that every piece works, in the order a test can check from the console. */
 #include "kernel.h"
 
 extern const u8 user_hello[], user_hello_end[];

@@ -1,9 +1,8 @@
-/*P:120 src/guest/mm.c is the Guest's memory: a page allocator that only
- * ever hands pages out, and the page tables, which on lguest are the Guest's
- * to write but the Host's to believe.  The Guest writes a page-table entry in
- * its own memory, as any i386 kernel does, and then tells the Host with a
- * hypercall, because the tables the real MMU walks are the Host's shadow
- * copies. :*/
+/* src/guest/mm.c is the Guest's memory: the page allocator, and the page
+ * tables, which on lguest are the Guest's to write but the Host's to believe.
+ * The Guest writes a page-table entry in its own memory, as any i386 kernel
+ * does, and then tells the Host with a hypercall, because the tables the real
+ * MMU walks are the Host's shadow copies. */
 #include "kernel.h"
 
 /* Flags for a page-directory entry: the page table is present, writable and

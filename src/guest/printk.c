@@ -1,6 +1,6 @@
-/*P:135 src/guest/printk.c is the kernel's voice: formatted output to the
+/* src/guest/printk.c is the kernel's voice: formatted output to the
  * console, panic, and the way a Guest turns itself off, which on lguest is
- * a crash with a polite message. :*/
+ * a crash with a polite message. */
 #include "kernel.h"
 
 #include <stdarg.h>

@@ -1,10 +1,3 @@
-/*P:130 src/guest/process.c is the Guest's processes: the table of them,
- * how the first one starts, how fork() makes more, how they end and are
- * waited for, and signals, the one way a process can be interrupted in what
- * it is doing.  The scheduler that chooses among them is in sched.c, their
- * address spaces in vm.c, exec() in exec.c and their open files in file.c.
- * Every crossing between ring 3 and ring 1 that a full kernel makes, this one
- * makes too. :*/
 #include "file.h"
 
 /*U:200 One program has memory now; busybox's shell wants many at once.  The

@@ -1,7 +1,3 @@
-/*P:138 src/guest/sched.c is the scheduler: which process runs next, how
- * the kernel changes from one to another, and how a process waits for
- * something (a pipe, a child, the keyboard, the clock) without keeping the
- * others from running. :*/
 #include "kernel.h"
 
 /*U:220 A context switch is four pushes, a change of %esp and four pops.

@@ -1,7 +1,3 @@
-/*P:131 src/guest/syscall.c is the Linux system-call interface, as much of
- * it as a static busybox asks for on its way to main() and back: memory,
- * thread-local storage, the console as file descriptors 0 to 2, time and
- * sleep, identity, and polite refusals for the rest. :*/
 #include "kernel.h"
 #include "file.h"
 #include "fs.h"

@@ -1,7 +1,7 @@
-/*P:125 src/guest/traps.c is where the Guest meets the unexpected: CPU
+/* src/guest/traps.c is where the Guest meets the unexpected: CPU
  * exceptions, the virtual interrupts the Host injects for the timer and the
  * devices, and system calls from the user program.  All of them arrive through
- * head.S's stubs and leave through lguest_iret. :*/
+ * head.S's stubs and leave through lguest_iret. */
 #include "kernel.h"
 
 static irq_handler_t irq_handlers[NR_IRQS];

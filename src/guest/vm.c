@@ -1,7 +1,3 @@
-/*P:132 src/guest/vm.c is the user process's address space: which ranges
- * exist (the program's segments, its heap, its stack, what it mmap()ed), the
- * pages behind them, filled in when they are first touched, and the checked
- * copies between the kernel and user memory. :*/
 #include "kernel.h"
 
 /*U:110 A program's address space is a short list of ranges, Linux's

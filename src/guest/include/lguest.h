@@ -1,9 +1,12 @@
-/*P:100 src/guest/include/lguest.h is the treaty between the Guest and the
- * Host: the hypercall numbers, the lguest_data page they share, and the shapes
- * of DMA buffers and device descriptors.  It is C because the Guest is C, and it
- * is the only place these numbers are written: the Java Host mirrors them, and a
- * test fails the day the two disagree.  Everything here follows lguest as it was
- * in Linux 2.6.23. :*/
+/*P:110 src/guest/include/ holds the Guest's headers.  lguest.h is the treaty
+ * between the Guest and the Host: the hypercall numbers, the lguest_data page
+ * they share, and the shapes of DMA buffers and device descriptors, all as in
+ * Linux 2.6.23.  It is C because the Guest is C, and it is the only place
+ * those numbers are written: the Java Host mirrors them in lguest.host.Abi, and
+ * a test fails the day the two disagree.  kernel.h is what one file of the
+ * kernel offers the others.  file.h, fs.h and ext2.h are the seams inside the
+ * Unix: between processes and the file system, between the system-call table
+ * and the file system's calls, and between names and the disk format. :*/
 #ifndef LGUEST_ABI_H
 #define LGUEST_ABI_H
 

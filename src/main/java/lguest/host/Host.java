@@ -13,9 +13,9 @@ public final class Host {
     /*H:050 The module.  lg.ko kept an array of sixteen guests, one lock over all of
      * them, and a hash of DMA bindings (61 buckets, keyed like futexes).  We keep the
      * array and the lock; instead of the hash we simply look through each guest's 32
-     * bindings, since sixteen times 32 is not many.  Each guest here gets its own emulated CPU and
-     * physical address space (its Launcher's), and runs on the thread that reads its
-     * /dev/lguest, so sixteen guests are sixteen threads.  A guest is killed alone:
+     * bindings, since sixteen times 32 is not many.  Each guest here gets its own
+     * emulated CPU and physical address space (its Launcher's), and runs on the thread
+     * that reads its /dev/lguest, so sixteen guests are sixteen threads.  A guest is killed alone:
      * nothing one guest does reaches another except through DMA, which the Host
      * copies after checking both sides. :*/
     public static final int MAX_GUESTS = 16;

@@ -35,9 +35,9 @@ final class Console extends Device {
      * at a raw terminal blind: no echo, no editing, ^C just a byte.  So when our
      * standard input is a terminal, we set a feature bit of our own in the console's
      * descriptor, LGUEST_DEVICE_F_TTY (bit 0; lguest used only bit 15, RANDOMNESS),
-     * and the Guest's console becomes a tty with a line discipline (U:800).  The
-     * bit is in the descriptor before the Guest boots, so the Guest's driver sees it
-     * at probe time and it never changes. */
+     * and the Guest's console becomes a tty with a line discipline of its own, which
+     * the appendix Unix tells (U:800).  The bit is in the descriptor before the Guest
+     * boots, so the Guest's driver sees it at probe time and it never changes. */
     Console(OutputStream out, boolean terminal) {
         super(LGUEST_DEVICE_T_CONSOLE, LGUEST_DEVICE_F_RANDOMNESS | (terminal ? LGUEST_DEVICE_F_TTY : 0));
         this.out = out;

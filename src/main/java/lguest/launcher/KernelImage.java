@@ -29,7 +29,9 @@ final class KernelImage {
      * linked at 0xC0100000 and loaded at 0x100000 says "0xC0000000" without being
      * asked.  Every segment must agree, and every segment must fit in the memory we
      * were given; a file that is not a 32-bit i386 executable is refused before we
-     * touch anything.
+     * touch anything.  A segment's bss (memsz beyond filesz) is not written at
+     * all: the Guest's memory is fresh and already zero, as lguest's mapping of
+     * /dev/zero was.
      *
      * Then the magic string.  A 2.6.23 kernel built for lguest carries
      * "GenuineLguest" just before its lguest entry point, and the Launcher simply
@@ -44,6 +46,7 @@ final class KernelImage {
             throw new LaunchError("cannot read kernel " + file + ": " + Launcher.why(e));
         }
         ByteBuffer b = ByteBuffer.wrap(img).order(ByteOrder.LITTLE_ENDIAN);
+        // LAB(elf-loader) { throw new UnsupportedOperationException("lab elf-loader: check the ELF header, copy each PT_LOAD segment and find the magic string (read L:120, L:110)");
         if (img.length < 52 || b.getInt(0) != 0x464C457F)
             throw new LaunchError(file + " is not an ELF file");
         if (img[4] != 1 || img[5] != 1 || b.getShort(18) != 3 || b.getShort(16) != 2)
@@ -77,6 +80,7 @@ final class KernelImage {
         if (pageOffset == null) throw new LaunchError(file + " has no loadable segment");
         if (start == -1) throw new LaunchError("Is this image a genuine lguest? (no GenuineLguest in " + file + ")");
         return new KernelImage(pageOffset, start, highest);
+        // LAB(elf-loader) }
     }
     /*:*/
 

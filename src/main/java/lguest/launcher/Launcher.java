@@ -105,9 +105,8 @@ public final class Launcher {
      * and whatever is left over becomes the Guest's kernel command line, starting
      * at the first word that is not an option (a bare "--" counts as one: it is
      * the Guest kernel's own separator between its words and its first
-     * program's).  Every
-     * mistake is one line and a non-zero exit; a stack trace is no way to tell
-     * somebody they mistyped a file name. */
+     * program's).  Every mistake is one line and a non-zero exit; a stack trace is
+     * no way to tell somebody they mistyped a file name. */
     private int launch(Host host, String[] args, InputStream in, OutputStream out) throws LaunchError, IOException {
         List<String> pos = new ArrayList<>();
         List<String> cmdline = new ArrayList<>();

@@ -35,10 +35,12 @@ class GuestDescriptorsGrader {
      *
      * Hints.  A descriptor's base and limit are each scattered over both words;
      * a flat segment's base is 0 and its limit 0xFFFFF in 4 KiB units.  The access
-     * byte holds present, privilege, "code or data" and the type; mark the segment
-     * accessed already, or the CPU will want to write the descriptor the first time
-     * it loads it, and the GDT is the Host's.  A gate's handler address is split
-     * in two halves, with the selector between them.
+     * byte holds present, privilege, "code or data" and the type.  Mark the
+     * segment accessed already: the Host would set the bit for you anyway, and
+     * H:500 says why the CPU must never be left to write it.  The privilege of
+     * the user segments is the one that matters; a kernel segment of privilege 0
+     * is quietly raised to 1.  A gate's handler address is split in two halves,
+     * with the selector between them.
      *
      * Graded (`make grade guest-descriptors`) by booting the Guest you built: the
      * demonstration runs its ring-3 program and reads its disk through the device

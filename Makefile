@@ -123,11 +123,12 @@ lab:
 lab-reset:
 	@$(LABS) reset $(LAB)
 
-# The grader runs on what you wrote: the Guest kernel is rebuilt when the lab
-# is in C, the Java is compiled, then the grader prints each test and a score.
+# The grader runs on what you wrote: the Guest kernel is rebuilt (always: a
+# kernel left stubbed by another lab would fail this one's grader), the Java is
+# compiled, then the grader prints each test and a score.
 grade:
 	@$(LABS) get $(LAB) grader >/dev/null
-	@if [ "$$($(LABS) get $(LAB) guest)" = yes ]; then $(MAKE) -s guest; fi
+	@$(MAKE) -s guest
 	@$(MVN) test-compile
 	@java -Xss16m -cp target/test-classes:target/classes:$$(cat target/test-classpath.txt) \
 	  -Dlguest.root=$(CURDIR) -Dlguest.guest.dir=$(CURDIR)/target/guest lguest.labs.GradeRunner $(LAB)

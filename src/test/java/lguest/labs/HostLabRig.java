@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import lguest.HostPrerequisite;
@@ -21,12 +24,38 @@ import lguest.host.TestGuests;
 final class HostLabRig {
     private HostLabRig() { }
 
+    /** How long a guest may take: a student's Host can loop for ever (a fault filled again and again). */
+    static final int SECONDS = 120;
+
+    /**
+     * The Launcher on a thread of its own, so that a guest that never finishes fails the
+     * test instead of hanging the grader.  The thread is a daemon and is left behind: the
+     * Host gives no way to stop a guest from outside, and the JVM ends without it.
+     */
+    static TestGuests.Run launch(Host host, String... args) {
+        FutureTask<TestGuests.Run> run = new FutureTask<>(() -> TestGuests.launch(host, args));
+        Thread t = new Thread(run, "lab guest " + String.join(" ", args));
+        t.setDaemon(true);
+        t.start();
+        try {
+            return run.get(SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("the guest did not finish within " + SECONDS + " s: " + String.join(" ", args)
+                    + " (is a fault being filled, or a call made, again and again?)");
+        } catch (ExecutionException e) {
+            throw new AssertionError(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     /** A test guest (src/test/guests/NAME.S, built with -D defines) in 4 MB, with the Launcher's options. */
     static TestGuests.Run guest(String name, List<String> defines, String... options) {
         List<String> args = new ArrayList<>(List.of("4m",
                 TestGuests.build(name, defines.toArray(String[]::new)).toString()));
         args.addAll(List.of(options));
-        return TestGuests.launch(new Host(), args.toArray(String[]::new));
+        return launch(new Host(), args.toArray(String[]::new));
     }
 
     static TestGuests.Run guest(String name, String... options) {
@@ -41,9 +70,20 @@ final class HostLabRig {
         Host host = new Host();
         String companion = TestGuests.build("companion").toString();
         String bad = TestGuests.build(name).toString();
-        CompletableFuture<TestGuests.Run> good = CompletableFuture.supplyAsync(() -> TestGuests.launch(host, "4m", companion));
-        TestGuests.Run r = TestGuests.launch(host, "4m", bad);
-        TestGuests.Run ok = good.join();
+        FutureTask<TestGuests.Run> good = new FutureTask<>(() -> launch(host, "4m", companion));
+        Thread t = new Thread(good, "companion");
+        t.setDaemon(true);
+        t.start();
+        TestGuests.Run r = launch(host, "4m", bad);
+        TestGuests.Run ok;
+        try {
+            ok = good.get();
+        } catch (ExecutionException e) {
+            throw new AssertionError(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
         assertThat(ok.out()).as("the companion guest in the same Host").endsWith("companion done\n");
         assertThat(ok.status()).as("the companion's exit status (its stderr: %s)", ok.err()).isZero();
         return r;
@@ -78,6 +118,6 @@ final class HostLabRig {
         cmd.addAll(options);
         cmd.addAll(List.of("quiet", "--"));
         cmd.addAll(List.of(args));
-        return TestGuests.launch(new Host(), cmd.toArray(String[]::new));
+        return launch(new Host(), cmd.toArray(String[]::new));
     }
 }

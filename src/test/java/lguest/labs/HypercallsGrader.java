@@ -109,7 +109,7 @@ class HypercallsGrader {
         new Random(200).nextBytes(disk);
         Path img = tmp.resolve("disk.img");
         Files.write(img, disk);
-        TestGuests.Run r = TestGuests.launch(new Host(), "64m", HostLabRig.kernel().toString(), "--block=" + img,
+        TestGuests.Run r = HostLabRig.launch(new Host(), "64m", HostLabRig.kernel().toString(), "--block=" + img,
                 "--stats", "lab=hypercalls");
         assertThat(r.out()).as("the Guest's console (stderr: %s)", r.err())
                 .contains("lab=hypercalls").contains("hello from user space").contains("lgba: crc32");

@@ -23,6 +23,7 @@ final class Hypercalls {
      * code that uses it; a bad one kills the Guest.  BIND_DMA is the only call with
      * an answer; the others either work or are the last thing the Guest does. */
     private void doHcall(int eax, int edx, int ebx, int ecx, boolean sync) {
+        // LAB(hypercalls) { throw new UnsupportedOperationException("lab hypercalls: write this back — read H:200, H:100, H:110");
         if (eax >= 0 && eax < g.stats.hypercalls.length()) g.stats.hypercalls.incrementAndGet(eax);
         switch (eax) {
             case LHCALL_FLUSH_ASYNC:
@@ -81,6 +82,7 @@ final class Hypercalls {
             default:
                 g.kill("Bad hypercall " + eax);
         }
+        // LAB(hypercalls) }
     }
     /*:*/
 
@@ -96,6 +98,7 @@ final class Hypercalls {
      * to the Launcher, we stop, because the Launcher has to see that before anything
      * else happens. */
     private void doAsyncHcalls() {
+        // LAB(hypercalls) { throw new UnsupportedOperationException("lab hypercalls: write this back — read H:210, H:230");
         byte[] st = g.read(g.lguestData + LD_HCALL_STATUS, LHCALL_RING_SIZE);
         if (g.isDead()) return;
         for (int i = 0; i < LHCALL_RING_SIZE; i++) {
@@ -111,6 +114,7 @@ final class Hypercalls {
             g.mem.write8(g.lguestData + LD_HCALL_STATUS + n, 0xFF);
             if (g.dmaIsPending || g.isDead()) break;
         }
+        // LAB(hypercalls) }
     }
     /*:*/
 

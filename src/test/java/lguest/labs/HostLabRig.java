@@ -84,7 +84,8 @@ final class HostLabRig {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
-        assertThat(ok.out()).as("the companion guest in the same Host").endsWith("companion done\n");
+        assertThat(ok.out()).as("the well-behaved companion in the same Host (its stderr: %s)", ok.err())
+                .endsWith("companion done\n");
         assertThat(ok.status()).as("the companion's exit status (its stderr: %s)", ok.err()).isZero();
         return r;
     }

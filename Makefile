@@ -1,13 +1,16 @@
 # lguest in Java.  `make run` boots the default guest; `make test` runs every test;
-# `make Preparation!` (and Guest, Drivers, Launcher, Host, Switcher, Mastery, Silicon)
+# `make Preparation!` (and Guest, Drivers, Launcher, Host, Switcher, Mastery, Silicon, Unix)
 # prints one part of the Quest; `make Beer` prints all of it; `make docs` renders the site.
 
-MVN     ?= mvn -B -q
+MVN     ?= mvn -B -q -Dstyle.color=never
 QUEST   := java extract-tool/Quest.java
-PARTS   := Preparation Guest Drivers Launcher Host Switcher Mastery Silicon
+PARTS   := Preparation Guest Drivers Launcher Host Switcher Mastery Silicon Unix
 SITESRC := target/quest-src
 
-.PHONY: all build guest busybox rootfs shell run test docs clean bench bench-cpu bench-guest Beer $(PARTS)
+# Each of run, test and bench first makes sure the machine can do it (bin/setup:
+# installs what a fresh Debian lacks, or says in one line what to run).
+.PHONY: setup-run setup-test setup-bench all build guest busybox rootfs shell run test docs clean bench bench-cpu bench-guest Beer $(PARTS) \
+	labs lab grade lab-reset
 
 all: build
 
@@ -41,20 +44,22 @@ $(DISK):
 	@$(MKE2FS) -q -t ext2 -L lgba -d chapters -F $@ 1024 >/dev/null
 	@echo "made $@ (1 MiB ext2, holding the chapter frames of the Quest)"
 
-run: build $(DISK)
+setup-run setup-test setup-bench:
+	@bin/setup $(@:setup-%=%)
+
+run: setup-run build $(DISK)
 	bin/lguest 64m target/guest/kernel --block=$(DISK) --stats hello from make run
 	@printf 'host: crc32(sectors 0-15) = %s\n' \
 	  "$$(head -c 8192 $(DISK) | gzip -c | tail -c 8 | od -An -tx4 -N4 | tr -d ' ')"
 
 # Debian's unmodified static i386 busybox, the Guest's first real program (see
 # BusyboxTest).  The .deb is kept beside it and reused; apt-get needs the i386
-# architecture in dpkg (`dpkg --add-architecture i386 && apt-get update`, which
-# .ci/run does).
+# architecture in dpkg, which bin/setup test adds.
 BUSYBOX := target/busybox/busybox
 
 busybox: $(BUSYBOX)
 
-$(BUSYBOX):
+$(BUSYBOX): | setup-test
 	@mkdir -p $(dir $@)
 	@set -e; cd $(dir $@); \
 	deb=$$(ls busybox-static_*_i386.deb 2>/dev/null | head -n 1); \
@@ -87,15 +92,45 @@ rootfs: $(ROOTFS)
 
 # An interactive busybox shell on the root disk, for a human at a terminal: the
 # Launcher sees its input is a terminal and the Guest's console becomes a tty
-# with echo, line editing and ^C (D:320).  Leave with exit or ^D.
-shell: build $(ROOTFS)
+# with echo, line editing and ^C (U:800).  Leave with exit or ^D.
+shell: setup-run build $(ROOTFS)
 	bin/lguest 64m target/guest/kernel --initrd=$(BUSYBOX) --block=$(ROOTFS) quiet -- sh -i
 
 # ---- tests -------------------------------------------------------------------
 # The site is rendered first, because one of the tests opens it in a real browser.
-test: docs guest busybox
+test: setup-test docs guest busybox
 	@$(MAKE) -s -C src/guest O=$(CURDIR)/target/guest check selftest
 	$(MVN) test -Dlguest.strict=true -Dquest.site=$(CURDIR)/target/docs-site -Dlguest.guest.dir=$(CURDIR)/target/guest
+
+# ---- labs (Mastery) -------------------------------------------------------------
+# `make lab NAME` takes the lab's code out of the tree, `make grade NAME` marks
+# your answer, `make lab-reset NAME` puts the original back; `make labs` lists
+# them.  The word after lab/grade/lab-reset is the lab's name, not a target.
+LABS := java labs/Labs.java
+ifneq ($(filter lab grade lab-reset,$(firstword $(MAKECMDGOALS))),)
+LAB := $(word 2,$(MAKECMDGOALS))
+ifneq ($(LAB),)
+$(eval $(LAB):;@:)
+endif
+endif
+
+labs:
+	@$(LABS) list
+
+lab:
+	@$(LABS) lab $(LAB)
+
+lab-reset:
+	@$(LABS) reset $(LAB)
+
+# The grader runs on what you wrote: the Guest kernel is rebuilt when the lab
+# is in C, the Java is compiled, then the grader prints each test and a score.
+grade:
+	@$(LABS) get $(LAB) grader >/dev/null
+	@if [ "$$($(LABS) get $(LAB) guest)" = yes ]; then $(MAKE) -s guest; fi
+	@$(MVN) test-compile
+	@java -Xss16m -cp target/test-classes:target/classes:$$(cat target/test-classpath.txt) \
+	  -Dlguest.root=$(CURDIR) -Dlguest.guest.dir=$(CURDIR)/target/guest lguest.labs.GradeRunner $(LAB)
 
 # ---- the site ------------------------------------------------------------------
 docs:
@@ -109,11 +144,11 @@ docs:
 # ---- benchmarks ------------------------------------------------------------------
 bench: bench-cpu bench-guest
 
-bench-cpu: build
+bench-cpu: setup-bench build
 	bash bench/cpu.sh
 
 # Busybox inside a whole lguest guest, beside qemu-i386 and native.
-bench-guest: build busybox
+bench-guest: setup-bench build busybox
 	bash bench/guest.sh
 
 clean:

@@ -1,7 +1,7 @@
-/*P:150 src/guest/block.c is the block driver, /dev/lgba: one device page
+/* src/guest/block.c is the block driver, /dev/lgba: one device page
  * shared with the Launcher, one DMA buffer bound for replies, one request at
  * a time.  lguest_blk.c fed Linux's request queue with it; we call it
- * directly. :*/
+ * directly. */
 #include "kernel.h"
 
 #define MAX_REQUEST_BYTES (LGUEST_MAX_DMA_SECTIONS * PAGE_SIZE)
@@ -21,9 +21,13 @@ static struct {
  * Launcher.  Our DMA key is the page's physical address.
  *
  * We bind one buffer there, now, and keep it bound: the Launcher copies the
- * data of a read into it, and, for a write too, looks it up to learn which
- * IRQ to raise when it is done.  What changes from request to request is
- * only where the buffer's pieces point. */
+ * data of a read into it.  (lguest's Launcher looked it up for a write too,
+ * only to learn which IRQ to raise; ours knows the IRQ from the bus.)  What
+ * changes from request to request is only where the buffer's pieces point.
+ *
+ * The device's interrupt is unmasked with no handler behind it: all it has
+ * to do is end the halt of whoever waits for the disk, and the wait checks
+ * the result for itself. */
 static int block_probe(struct lguest_device *dev)
 {
 	if (lgba.present) {
@@ -76,21 +80,22 @@ static int request_done(void *unused)
 }
 
 /*D:410 A request.  We fill in the header, leaving result at 0 (pending),
- * and then make the Launcher look at it by sending a DMA to our key.  Since
- * no other Guest bound that key, the Host passes the DMA to the Launcher,
- * which reads the header, does the I/O on its file, sets result to 1 (done)
- * or 2 (error, the length came out wrong) and raises our IRQ.
+ * and then make the Launcher look at it by sending a DMA to our key.  The key
+ * is in our private memory, so the Host passes the DMA to the Launcher, which
+ * reads the header, does the I/O on its file, sets result to 1 (done) or 2
+ * (error: past the end, or the length came out wrong) and raises our IRQ.
  *
  * For a write the DMA we send carries the data.  For a read we first point
  * the bound buffer at the destination and mark it free (used_len 0; the
  * Launcher only fills a free buffer), and what we send is an empty DMA: a
  * ping that means "look at the page".  The Launcher answers by filling the
- * bound buffer.  Either way the bound buffer comes back with used_len set, so
- * each request starts by freeing it.
+ * bound buffer and setting its used_len, so each read starts by freeing it.
+ * A write frees it too, with no pieces at all: a Launcher that looks it up
+ * for the IRQ, as lguest's did, must find it free and has nowhere to write.
  *
- * The Launcher refuses to start a request at or beyond the end of its file
- * (lguest's Launcher gave up entirely), so we check that here.  We wait for
- * the result with the halt in wait_until(): the IRQ wakes us. */
+ * A request past the end of the disk would only earn an error result from
+ * our Launcher (lguest's gave up and exited), so we refuse it here and save
+ * the trip.  We wait for the result with the halt in wait_until(). */
 static int block_request(int type, unsigned int sector, void *buf, unsigned long bytes)
 {
 	struct lguest_dma data, ping;
@@ -149,3 +154,18 @@ const struct lguest_driver block_driver = {
 	.device_type = LGUEST_DEVICE_T_BLOCK,
 	.probe = block_probe,
 };
+
+/*D:500 And that is every driver this Guest has: a console and one disk.
+ * lguest 2.6.23 had a third, for a network card, and the rest of this
+ * project would be ready for one: the Launcher offers a network device with
+ * --sharenet (L:500), and the Host copies DMA between Guests whose keys lie in
+ * the memory they share.  But this Guest has no network driver yet.  Its bus
+ * acknowledges such a device and leaves it at that, so two Guests on one
+ * shared file have a wire between them and nothing to say over it.  A driver
+ * would be the same trick a third time: bind receive buffers at our slot's
+ * key, send to the others'.
+ *
+ * Every driver here comes down to the same two hypercalls, and behind both
+ * stands a program the Guest never sees: the Launcher, which made its memory,
+ * loaded its kernel, wrote the page of descriptors, and plays every device.
+ * It is the next part. :*/

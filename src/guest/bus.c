@@ -1,6 +1,6 @@
-/*P:140 src/guest/bus.c is the lguest bus: the page of device descriptors
+/* src/guest/bus.c is the lguest bus: the page of device descriptors
  * the Launcher leaves just above the Guest's RAM, and the two hypercalls every
- * driver is built on, BIND_DMA and SEND_DMA. :*/
+ * driver is built on, BIND_DMA and SEND_DMA. */
 #include "kernel.h"
 
 static struct lguest_device_desc *lguest_devices;
@@ -9,8 +9,8 @@ static struct lguest_device devices[LGUEST_MAX_DEVICES];
 static const char *const device_types[] = { "none", "console", "net", "block" };
 
 /*D:100 A device's memory is memory the Launcher set aside above our RAM:
- * the descriptor page at max_pfn, and then each device's own pages.  The
- * Launcher's initial page tables do not map any of it (they map RAM and
+ * the descriptor page at max_pfn, and then each device's own pages.
+ * Neither the Launcher's page tables nor ours map any of it (both map RAM and
  * nothing else), so before we can read a descriptor we map it ourselves, at
  * the address the linear map would have given it, PAGE_OFFSET plus its
  * physical address.  That keeps __va() and __pa() true for device memory too.
@@ -36,7 +36,9 @@ void *lguest_map_pages(unsigned long pfn, unsigned int pages)
  * twelve bytes, a type of 0 meaning an empty slot.  Device i raises IRQ i + 1
  * (IRQ 0 is the timer).  As lguest's bus did, we acknowledge each device we
  * see by setting the ACKNOWLEDGE bit in its status: the Launcher can tell a
- * Guest that never looked from one that found no driver. */
+ * Guest that never looked from one that found no driver.  And we print each
+ * one, since "which devices did the Guest see, at which pfn and IRQ" is the
+ * first question when a driver does not work. */
 void lguest_bus_init(void)
 {
 	unsigned int i;
@@ -63,7 +65,14 @@ void lguest_bus_init(void)
 
 /*D:120 Matching drivers to devices is matching types.  A driver that takes
  * a device sets DRIVER; when its probe succeeds it adds DRIVER_OK, and when it
- * fails, FAILED.  A device with no driver keeps just ACKNOWLEDGE. */
+ * fails, FAILED.  A device with no driver keeps just ACKNOWLEDGE.
+ *
+ * The status word is the Launcher's only view of what the Guest made of its
+ * devices, and ours acts on it once: it announces the end of the console's
+ * input only after the console says DRIVER_OK, since before that there is
+ * nobody in the Guest to hear it, and a Guest without a console driver would
+ * be interrupted over and over for nothing.  The first driver of the right type wins; this
+ * kernel has one driver per type, so there is no contest. */
 void lguest_bus_probe(const struct lguest_driver *drivers[], unsigned int n)
 {
 	unsigned int i, j;
@@ -94,8 +103,11 @@ void lguest_bus_probe(const struct lguest_driver *drivers[], unsigned int n)
  * inside one page; a length of 0 ends the list.  BIND_DMA offers an array of
  * such buffers to receive at a key, with the IRQ to raise when one is
  * filled; the Host answers 1 if it took the binding.  SEND_DMA sends one to a
- * key: the Host copies it into another Guest's bound buffer, or, if nobody
- * else bound that key, hands it to our Launcher, which plays the device.
+ * key, and where it goes depends on whose memory the key is in.  A key in
+ * memory other Guests share with us (a --sharenet file their Launchers map
+ * too) reaches another Guest: the Host copies our buffer into one that Guest
+ * bound there.  A key in our own private memory, as every key of the console
+ * and the block device is, goes to our Launcher, which plays the device.
  *
  * A key is a physical address in the device's own memory, by convention;
  * the console's is 0.  used_len is 0 while a buffer is free and becomes the

@@ -1,10 +1,8 @@
-/*P:137 src/guest/cmdline.c reads the kernel command line: which words are
- * for the kernel and which are the first program's argv. :*/
 #include "kernel.h"
 
 int quiet;
 
-/*G:710 The command line is one string of at most two kilobytes, and
+/*U:070 The command line is one string of at most two kilobytes, and
  * we want to cut it into words as a shell would, because the words after
  * "--" become a program's argv, and a program like awk takes a whole script
  * as one argument: awk 'BEGIN{printf "%g\n", 1/3}' is two words, not four.
@@ -66,7 +64,7 @@ int split_words(char *s, char **words, int max)
 }
 /*:*/
 
-/*G:712 Who gets which word.  As in Linux, everything before "--" is the
+/*U:075 Who gets which word.  As in Linux, everything before "--" is the
  * kernel's and everything after it the first program's, so a program's
  * options can never be mistaken for the kernel's.  The kernel understands
  * one word: "quiet", which silences every message of its own on the

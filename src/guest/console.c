@@ -1,13 +1,14 @@
-/*P:145 src/guest/console.c is the console driver, lguest's hvc_lguest in a
- * few dozen lines: output is a DMA sent to key 0, input a buffer bound there. :*/
+/* src/guest/console.c is the console driver, lguest's hvc_lguest in a
+ * few dozen lines: output is a DMA sent to key 0, input a buffer bound there. */
 #include "kernel.h"
 
-/*D:300 Output.  Each write is one SEND_DMA to key 0, which no other Guest
- * binds, so the Host hands it to our Launcher, which writes the bytes to its
- * standard output and lets us run on.  The bytes are copied first into a
- * page-aligned page of our own: a DMA piece may not cross a page boundary,
- * and a caller's string may well cross one.  Writing from a page we own also
- * means a user program's buffer is read once, by us, not by the Host.
+/*D:300 Output.  Each write is one SEND_DMA to key 0 (one per page of it),
+ * which no other Guest binds, so the Host hands it to our Launcher, which
+ * writes the bytes to its standard output and lets us run on.  The bytes are
+ * copied first into a page-aligned page of our own: a DMA piece may not cross
+ * a page boundary, and a caller's string may well cross one.  Writing from a
+ * page we own also means a user program's buffer is read once, by us, not by
+ * the Host.
  *
  * Interrupts are off meanwhile, so that a line printed by an interrupt
  * handler cannot land in the middle of this one, or in this one's buffer. */
@@ -46,18 +47,116 @@ static unsigned int input_head, input_tail;
 static int input_ended;
 /*:*/
 
+#define LGUEST_CONSOLE_EOF 0xFFFFFFFFUL
+
+static int console_tty;
+static void tty_input(unsigned char c);
+
 /*D:315 The end of the input.  lguest's console never ended: a terminal
  * does not.  But a Launcher whose standard input is a pipe or a file reaches
  * its end, and a shell reading commands from it should then see end of file
  * and exit, as it would on Linux.  So, our one deviation from lguest's
  * console protocol: after the last byte, the Launcher fills our buffer once
  * more with the impossible length LGUEST_CONSOLE_EOF (0xFFFFFFFF, more than
- * any buffer), which means "no more, ever".  From then on a read that finds
- * nothing in the ring returns 0 instead of waiting. */
-#define LGUEST_CONSOLE_EOF 0xFFFFFFFFUL
+ * any buffer), which means "no more, ever".  The interrupt handler below
+ * notes it, and from then on a read that finds nothing in the ring returns
+ * 0 instead of waiting (U:510).
+ *
+ * Otherwise the handler is D:310's: bytes into the ring, then used_len back
+ * to 0, but only once every byte is in.  A Launcher reading a script from a
+ * pipe is far ahead of the shell, and a ring that is full must leave the
+ * rest in the buffer, for the next read to move in; meanwhile the buffer is
+ * not free, and the Launcher waits.  (Throwing the rest away, as this
+ * driver once did, cut a long script to a third.)  When the console is a
+ * terminal (the Launcher says so with a feature bit, which the probe reads,
+ * D:318), each byte goes to the line discipline instead, as it arrives
+ * (U:820). */
+int console_eof(void)
+{
+	return READ_ONCE(input_ended);
+}
 
-static int console_tty;
-static void tty_input(unsigned char c);
+/* Bytes of console_in not yet in the ring: [console_in_next, console_in_len). */
+static unsigned int console_in_next, console_in_len;
+
+/* Moves what fits of the bound buffer into the ring, and gives the buffer
+ * back to the Launcher only once all of it is in.  Interrupts off. */
+static void console_drain(void)
+{
+	while (console_in_next < console_in_len && input_head - input_tail < sizeof(input_ring))
+		input_ring[input_head++ % sizeof(input_ring)] = console_in[console_in_next++];
+	if (console_in_next == console_in_len) {
+		barrier();
+		WRITE_ONCE(console_in_dma.used_len, 0);
+	}
+}
+
+static void console_irq(unsigned int irq, void *arg)
+{
+	unsigned long i, n = READ_ONCE(console_in_dma.used_len);
+
+	(void)irq;
+	(void)arg;
+	if (n == LGUEST_CONSOLE_EOF) {
+		input_ended = 1;
+		n = 0;
+	}
+	if (n > sizeof(console_in))
+		n = sizeof(console_in);
+	if (console_tty) {
+		for (i = 0; i < n; i++)
+			tty_input((unsigned char)console_in[i]);
+		n = 0;
+	}
+	console_in_next = 0;
+	console_in_len = n;
+	console_drain();
+}
+
+int console_ready(void)
+{
+	return input_head != input_tail;
+}
+
+int console_read(char *buf, unsigned long len)
+{
+	unsigned long flags = irq_save();
+	unsigned long n = 0;
+
+	while (n < len && input_tail != input_head)
+		buf[n++] = input_ring[input_tail++ % sizeof(input_ring)];
+	console_drain();
+	irq_restore(flags);
+	return (int)n;
+}
+/*:*/
+
+/*D:318 The probe, which the bus calls when the device page lists a console:
+ * note whether it is a terminal, register the interrupt handler before the
+ * buffer is bound (the first input may come the moment it is), and bind it.
+ * A Host that refuses the buffer fails the probe; output needs no buffer of
+ * ours, and goes on working. */
+static int console_probe(struct lguest_device *dev)
+{
+	console_tty = (dev->desc->features & LGUEST_DEVICE_F_TTY) != 0;
+	console_in_dma.used_len = 0;
+	console_in_dma.addr[0] = __pa(console_in);
+	console_in_dma.len[0] = sizeof(console_in);
+	console_in_dma.len[1] = 0;
+	request_irq(dev->irq, console_irq, NULL);
+	if (!lguest_bind_dma(LGUEST_CONSOLE_DMA_KEY, &console_in_dma, 1, dev->irq)) {
+		printk("console: the Host refused our input buffer\n");
+		return -1;
+	}
+	return 0;
+}
+
+const struct lguest_driver console_driver = {
+	.name = "console",
+	.device_type = LGUEST_DEVICE_T_CONSOLE,
+	.probe = console_probe,
+};
+/*:*/
 
 /* The i386 kernel's terminal numbers (asm-generic/termbits.h, ioctls.h). */
 #define TTY_TCGETS     0x5401
@@ -98,76 +197,9 @@ static void tty_input(unsigned char c);
 #define TTY_VEOL 11
 #define TTY_VEOL2 16
 
-int console_eof(void)
-{
-	return READ_ONCE(input_ended);
-}
-
-static void console_irq(unsigned int irq, void *arg)
-{
-	unsigned long i, n = READ_ONCE(console_in_dma.used_len);
-
-	(void)irq;
-	(void)arg;
-	if (n == LGUEST_CONSOLE_EOF) {
-		input_ended = 1;
-		n = 0;
-	}
-	if (n > sizeof(console_in))
-		n = sizeof(console_in);
-	for (i = 0; i < n; i++) {
-		if (console_tty) {
-			tty_input((unsigned char)console_in[i]);
-			continue;
-		}
-		if (input_head - input_tail == sizeof(input_ring))
-			break;
-		input_ring[input_head++ % sizeof(input_ring)] = console_in[i];
-	}
-	barrier();
-	WRITE_ONCE(console_in_dma.used_len, 0);
-}
-
-int console_ready(void)
-{
-	return input_head != input_tail;
-}
-
-int console_read(char *buf, unsigned long len)
-{
-	unsigned long flags = irq_save();
-	unsigned long n = 0;
-
-	while (n < len && input_tail != input_head)
-		buf[n++] = input_ring[input_tail++ % sizeof(input_ring)];
-	irq_restore(flags);
-	return (int)n;
-}
-
-static int console_probe(struct lguest_device *dev)
-{
-	console_tty = (dev->desc->features & LGUEST_DEVICE_F_TTY) != 0;
-	console_in_dma.used_len = 0;
-	console_in_dma.addr[0] = __pa(console_in);
-	console_in_dma.len[0] = sizeof(console_in);
-	console_in_dma.len[1] = 0;
-	request_irq(dev->irq, console_irq, NULL);
-	if (!lguest_bind_dma(LGUEST_CONSOLE_DMA_KEY, &console_in_dma, 1, dev->irq)) {
-		printk("console: the Host refused our input buffer\n");
-		return -1;
-	}
-	return 0;
-}
-
-const struct lguest_driver console_driver = {
-	.name = "console",
-	.device_type = LGUEST_DEVICE_T_CONSOLE,
-	.probe = console_probe,
-};
-/*:*/
-
-/*D:320 The console as a terminal.  When the Launcher's own standard input is
- * a terminal, it says so with a feature bit (LGUEST_DEVICE_F_TTY, L:330), and
+/*U:800 The last thing busybox needs from a kernel is a person to type at it:
+ * the console as a terminal.  When the Launcher's own standard input is a
+ * terminal, it says so with a feature bit (LGUEST_DEVICE_F_TTY, L:330), and
  * our console becomes a tty: a file with a line discipline in front of it.
  *
  * Why in the kernel?  The Launcher put the Host's terminal in raw mode (L:190):
@@ -185,7 +217,7 @@ const struct lguest_driver console_driver = {
  * saying how many bytes and how long a read waits for.
  *
  * Without the feature bit none of this exists: the console stays the plain
- * byte pipe of G:829, every ioctl says ENOTTY, and a script piped into the
+ * byte pipe of U:510, every ioctl says ENOTTY, and a script piped into the
  * Launcher sees exactly what it always did. */
 static struct termios_k {
 	u32 c_iflag, c_oflag, c_cflag, c_lflag;
@@ -219,7 +251,7 @@ int console_is_tty(void)
 }
 /*:*/
 
-/*D:360 Output processing.  A Unix program ends its lines with "\n" alone;
+/*U:810 Output processing.  A Unix program ends its lines with "\n" alone;
  * a terminal needs a carriage return to go back to the left margin as well.
  * With OPOST and ONLCR set (the default) the tty adds it, so "\n" goes out
  * as "\r\n".  Raw mode on the Host turned the Host's own translation of input
@@ -255,17 +287,16 @@ long tty_write(const char *buf, u32 len)
 }
 /*:*/
 
-/*D:340 Input, one byte at a time, in the console's interrupt handler: the
- * line discipline works as the keys arrive, not when somebody reads them.
- * That is what lets ^C reach "sleep 10", which reads nothing at all.
+/*U:820 Input, one byte at a time, in the console's interrupt handler
+ * (D:315): the line discipline works as the keys arrive, not when somebody
+ * reads them.  That is what lets ^C reach "sleep 10", which reads nothing at
+ * all, and what makes typing echo while a program is busy.
  *
- * ISIG: the interrupt key (^C) sends SIGINT, the quit key (^\) SIGQUIT, not
- * to whoever is reading but to the terminal's foreground process group.  A
- * shell with job control puts each pipeline it runs in a process group of its
- * own and makes that group the foreground (TIOCSPGRP) while it waits for it;
- * so ^C stops "sleep 10 | cat" entirely, both processes, and does not stop
- * the shell, which is in a group of its own and gets its terminal back
- * afterwards.  Whatever was typed and not yet read goes (unless NOFLSH). */
+ * Echo first.  A control character echoes as a caret and a letter (ECHOCTL:
+ * ^C, not byte 3, which the terminal would take as nothing); an erased
+ * character, with ECHOE, as backspace, space, backspace, which is how a
+ * glass terminal rubs out.  The buffer keeps what was typed and not yet
+ * read; a key that finds it full is lost, as on Linux. */
 static void tty_echo(const char *s, unsigned long n)
 {
 	if (tty_termios.c_lflag & TTY_ECHO)
@@ -302,6 +333,24 @@ static void tty_put(u8 c, int eofmark)
 	tty_buf[tty_head++ % sizeof(tty_buf)] = c;
 }
 
+/*:*/
+
+/*U:825 The discipline itself, for each byte: first the input translations
+ * (a terminal's Enter sends CR, and ICRNL makes it the NL programs expect),
+ * then the signals, then the editing.
+ *
+ * ISIG: the interrupt key (^C) sends SIGINT, the quit key (^\) SIGQUIT, not
+ * to whoever is reading but to the terminal's foreground process group.  A
+ * shell with job control puts each pipeline it runs in a process group of its
+ * own and makes that group the foreground (TIOCSPGRP) while it waits for it;
+ * so ^C stops "sleep 10 | cat" entirely, both processes, and does not stop
+ * the shell, which is in a group of its own and gets its terminal back
+ * afterwards.  Whatever was typed and not yet read goes (unless NOFLSH).
+ *
+ * ICANON: erase and kill edit the line still being typed, and Enter (or
+ * EOL, EOL2) commits it for reading; ^D commits what there is, and at the
+ * start of a line means end of file (U:830).  Without ICANON every byte is
+ * committed as it comes. */
 static void tty_input(unsigned char c)
 {
 	const struct termios_k *t = &tty_termios;
@@ -359,14 +408,16 @@ static void tty_input(unsigned char c)
 }
 /*:*/
 
-/*D:350 Reading.  In canonical mode a read waits for a whole line and returns
+/*U:830 Reading.  In canonical mode a read waits for a whole line and returns
  * at most one, "\n" included, or the bytes before a ^D without the ^D; a ^D
  * at the start of a line makes the read return 0, which every program takes
  * for the end of its input (and which is why ^D ends "cat" but not the
  * terminal).  In non-canonical mode VMIN and VTIME (tenths of a second) say
  * when a read is satisfied: VMIN=1 VTIME=0, busybox's choice, means "as soon
- * as there is a byte"; VMIN=0 VTIME=0 means "now, even with nothing"; a VTIME
- * is a limit on how long we wait for the first byte. */
+ * as there is a byte"; VMIN=0 VTIME=0 means "now, even with nothing"; VMIN=0
+ * with a VTIME waits that long at most for the first byte.  (VMIN and VTIME
+ * both set, Linux's timer between bytes, is read here as VMIN alone: busybox
+ * never asks for it.) */
 int tty_readable(void)
 {
 	unsigned int min = tty_termios.c_cc[TTY_VMIN];
@@ -427,7 +478,7 @@ long tty_read(char *buf, u32 len, int nonblock)
 }
 /*:*/
 
-/*D:330 The terminal's ioctls, the ones a shell and stty use.  TCGETS and
+/*U:840 The terminal's ioctls, the ones a shell and stty use.  TCGETS and
  * TCSETS read and write struct termios in the i386 kernel's own layout (four
  * flag words, c_line, and 19 control characters; glibc's bigger struct is its
  * own business).  TCSETSW would first let the output drain and TCSETSF would
@@ -493,3 +544,14 @@ long tty_ioctl(u32 cmd, u32 arg)
 	return -ENOTTY;
 }
 /*:*/
+
+/*U:900 And that is the Unix beneath busybox: a system-call table, an ELF
+ * loader, memory made on first touch, a process table with a scheduler that
+ * asks rather than waits to be told, fork and exec and wait, signals with
+ * frames on the user's stack, descriptors and pipes, a file system on ext2,
+ * and a terminal, all in some six thousand lines of C that would run on any
+ * i386 given a handful of privileged instructions.  lguest gives it those as
+ * hypercalls, and the seams are in Part II (G:600 to G:698): if you came
+ * here from there, that is the way back.  If you came from the end of the
+ * book, the way on is the one every Unix user takes sooner or later: boot it
+ * (make shell), type something, and read the section that answered. :*/

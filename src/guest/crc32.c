@@ -1,15 +1,13 @@
 #include "kernel.h"
 
-/*D:450 The demonstration proves the disk works by printing a checksum of
- * what it read, so a test on the host can compute the same number from the
- * image file and compare.  The checksum is CRC-32 as Ethernet, zlib and
- * java.util.zip.CRC32 compute it: the reflected polynomial 0xEDB88320, an
- * initial value of all ones and a final inversion.  The table is computed at
- * first use from the polynomial rather than typed in, so there are 256
- * fewer numbers to get wrong.
- *
- * Chaining works as in zlib: pass 0 the first time and the previous result
- * after that. */
+/*G:704 A checksum is how the demonstration proves the disk works: a test
+ * on the host computes the same number from the image file and compares.  It
+ * is CRC-32 as Ethernet, zlib and java.util.zip.CRC32 compute it (the
+ * reflected polynomial 0xEDB88320, all ones in, all ones out), because then
+ * the other side is a one-liner.  The table is computed at first use from
+ * the polynomial rather than typed in, so there are 256 fewer numbers to get
+ * wrong.  Chaining works as in zlib: pass 0 the first time and the previous
+ * result after that. */
 static u32 crc_table[256];
 
 static void crc32_init(void)

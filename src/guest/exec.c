@@ -1,6 +1,3 @@
-/*P:133 src/guest/exec.c is exec() without a file system: it turns a static
- * i386 ELF executable, held in memory, into a fresh address space and the
- * stack a Linux program expects to find when it starts. :*/
 #include "kernel.h"
 
 /* The minimum of ELF32 we need. */
@@ -44,7 +41,8 @@ static unsigned int elf_prot(u32 flags)
 		| ((flags & PF_X) ? PROT_EXEC : 0);
 }
 
-/*G:750 Loading a program, as exec() does it.  Each PT_LOAD segment becomes a
+/*U:040 Before busybox can make its first system call, something must put
+ * it in memory and jump to it: exec().  Each PT_LOAD segment becomes a
  * range of the new address space with the rights its flags give, and its
  * pages are filled in now: the file's bytes where the segment has them, and
  * zeroes after, up to the segment's size in memory (that is the BSS).
@@ -52,11 +50,13 @@ static unsigned int elf_prot(u32 flags)
  * A program in the initrd is already in our RAM, page-aligned, and the
  * Launcher will never touch it again.  So for a read-only segment whose file
  * offset and address agree modulo the page size (as the ELF specification
- * asks, and ld makes sure) we do not copy at all: the user page table entry
+ * asks, and ld makes sure) we do not copy at all: the user page-table entry
  * points straight at the initrd's page, read-only.  That is what Linux's page
  * cache does for every program it runs, and for busybox it is 1.9 of its
  * 2 MiB that we neither copy nor duplicate.  A writable segment must be a
- * private copy, of course: the program's writes are its own business. */
+ * private copy, of course: the program's writes are its own business.  So
+ * must a page two segments share (busybox's read-only and read-write ones
+ * meet in the middle of a page), which gets the rights of both. */
 static int load_page(unsigned long va, unsigned int prot, const u8 *image,
 		     const struct elf32_phdr *ph)
 {
@@ -96,7 +96,14 @@ static int load_page(unsigned long va, unsigned int prot, const u8 *image,
 	map_page(va, __pa(page), prot_pte_flags(prot | vma_prot(va)));
 	return 0;
 }
+/*:*/
 
+/*U:045 The ELF header is checked for what we can run (32-bit,
+ * little-endian, ET_EXEC for the i386, linked at a fixed address), and each
+ * segment for what it may not do: start in page 0, wrap around, reach the
+ * mmap area, or claim bytes the file does not have.  A program is not
+ * trusted because it is busybox; it is trusted because it passed.  The
+ * heap begins where the last segment ends. */
 static unsigned long load_segments(const struct user_program *prog, unsigned long *phdr)
 {
 	const struct elf32_ehdr *eh = (const void *)prog->image;
@@ -142,28 +149,13 @@ static unsigned long load_segments(const struct user_program *prog, unsigned lon
 }
 /*:*/
 
-/*G:760 The stack a program starts on is the last thing exec() writes, and
- * glibc's _start reads every word of it, so its layout is an ABI: at %esp
- * the argument count, then the argv pointers and a NULL, the environment
- * pointers and a NULL, and then the auxiliary vector, (type, value) pairs
- * ending with AT_NULL, which is how the kernel tells a program things
- * about itself that it cannot easily find out: where its program headers
- * are (glibc needs them to find its thread-local storage template), the
- * page size, the clock tick.  The strings they point to sit above.
- *
- * One entry is not optional for glibc: AT_RANDOM, the address of 16 random
- * bytes.  glibc takes its stack-protector canary (the word at %gs:0x14 that
- * every protected function checks on return) and its pointer-mangling guard
- * from them, and without it dereferences NULL before main() is reached.
- * "Random" here is a generator seeded with the Host's clock: good enough to
- * make the canary differ between runs, which is all a canary asks.
- *
- * We leave out AT_SYSINFO_EHDR, the vDSO: glibc would look for a
- * clock_gettime() in it, and we have none, so its system calls all go
- * through int $0x80.  And %edx is 0 at entry (enter_user() clears every
- * register): _start hands %edx to __libc_start_main as the dynamic linker's
- * clean-up function, to be registered with atexit(), and anything but NULL
- * would be called on exit. */
+/*U:055 One entry of the auxiliary vector is not optional for glibc:
+ * AT_RANDOM, the address of 16 random bytes.  glibc takes its
+ * stack-protector canary (the word at %gs:0x14 that every protected function
+ * checks on return) and its pointer-mangling guard from them, and without it
+ * dereferences NULL before main() is reached.  "Random" here is a generator
+ * seeded with the Host's clock: good enough to make the canary differ
+ * between runs, which is all a canary asks. */
 static u32 random_state;
 
 u32 random_u32(void)
@@ -176,6 +168,7 @@ u32 random_u32(void)
 	random_state ^= random_state << 5;
 	return random_state;
 }
+/*:*/
 
 static const char *const envp_init[] = { "HOME=/", "PATH=/bin", "TERM=linux", NULL };
 
@@ -187,6 +180,21 @@ static unsigned long push_string(unsigned long *sp, const char *s)
 	return copy_to_user(*sp, s, len) ? 0 : *sp;
 }
 
+/*U:050 The stack a program starts on is the last thing exec() writes, and
+ * glibc's _start reads every word of it, so its layout is an ABI: at %esp
+ * the argument count, then the argv pointers and a NULL, the environment
+ * pointers and a NULL, and then the auxiliary vector, (type, value) pairs
+ * ending with AT_NULL, which is how the kernel tells a program things about
+ * itself that it cannot easily find out: where its program headers are
+ * (glibc needs them to find its thread-local storage template), the page
+ * size, the clock tick.  The strings they point to sit above.
+ *
+ * We leave out AT_SYSINFO_EHDR, the vDSO: glibc would look for a
+ * clock_gettime() in it, and we have none, so its system calls all go
+ * through int $0x80.  And %edx is 0 at entry (start_user_regs(), U:200,
+ * clears every register): _start hands %edx to __libc_start_main as the
+ * dynamic linker's clean-up function, to be registered with atexit(), and
+ * anything but NULL would be called on exit. */
 static unsigned long setup_user_stack(char *const argv[], char *const envp_in[],
 				      unsigned long entry, unsigned long phdr, unsigned int phnum)
 {
@@ -248,11 +256,12 @@ static unsigned long setup_user_stack(char *const argv[], char *const envp_in[],
 }
 /*:*/
 
-/*G:765 exec() is the two together, into an address space that must be
- * empty: execve() (process.c) empties it first, once exec_check() has said
+/*U:060 exec() is the two together, into an address space that must be
+ * empty: execve() (U:346) empties it first, once exec_check() has said
  * the program is one we can load, since after that there is no going back.
  * The environment is the caller's, or for the first process our own three
- * variables. */
+ * variables.  The whole of it runs in lazy mode, so the Host hears of the
+ * new program's page-table entries in one exit (G:685). */
 int exec_check(const struct user_program *prog)
 {
 	const struct elf32_ehdr *eh = (const void *)prog->image;

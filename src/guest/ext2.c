@@ -1,12 +1,7 @@
-/*P:162 src/guest/ext2.c is the second extended file system, the one
- * `mke2fs -t ext2` makes, read and written on /dev/lgba: the superblock and
- * the group descriptors, the two bitmaps, inodes with their direct, indirect,
- * double- and triple-indirect blocks, and directories as lists of records.
- * It knows blocks and inode numbers; names that contain a slash, open files
- * and user memory are fs.c's business. :*/
 #include "ext2.h"
 
-/*G:860 ext2 in one breath.  The disk is cut into blocks (1, 2 or 4 KiB), the
+/*U:700 fs.c turned names into inodes; below it, ext2 turns inodes into
+ * blocks.  ext2 in one breath.  The disk is cut into blocks (1, 2 or 4 KiB), the
  * blocks into groups of 8 x block-size blocks, so that one block of bitmap
  * says which blocks of the group are in use.  Each group also has an inode
  * bitmap and a table of inodes (128 or 256 bytes each), and a descriptor,
@@ -43,7 +38,7 @@ static struct {
 	u32 sb_block, sb_offset;    /* where byte 1024 is in the cache's terms */
 } fs;
 
-/*G:862 The block cache.  Every block we read stays in one of a few dozen
+/*U:705 The block cache.  Every block we read stays in one of 64
  * page-sized buffers until a less recently used one is needed, so the
  * superblock, the group descriptors, the bitmaps and the inode table blocks
  * we keep looking at are read once.  Writes go into the buffer and mark it
@@ -53,14 +48,7 @@ static struct {
  * system calls, the disk is exactly what a careful `e2fsck -f` wants to see,
  * so a Guest that powers off (or is killed) between them leaves a clean
  * disk behind.  A buffer in use is "pinned" and never evicted: a pointer into
- * an indirect block stays good while we walk below it.
- *
- * There are no locks, because nothing else runs while we work: the kernel
- * switches processes only when one sleeps in wait_event() or exits, and the
- * block driver waits for the disk by halting (wait_until), not by sleeping.
- * So a system call's file-system work is never interleaved with another's.
- * A disk wait that let other processes run would be faster, and would need a
- * lock on every buffer and inode in this file. */
+ * an indirect block stays good while we walk below it. */
 #define NBUF 64
 struct buf {
 	u32 blk;
@@ -137,6 +125,18 @@ static struct buf *bget(u32 blk, int read)
 	return victim;
 }
 
+/*:*/
+
+/*U:707 There are no locks, because nothing else runs while we work.  The
+ * kernel switches processes only where a process holds nothing of the file
+ * system's: when it sleeps in wait_event(), which no code in this file or
+ * fs.c does, when it exits, and when its time slice is over, which is
+ * noticed at the end of a system call or in ring 3 (G:694, G:696), never in
+ * the middle of one.  And the block driver waits for the disk by halting
+ * (wait_until), not by sleeping.  So a system call's file-system work is
+ * never interleaved with another's.  A disk wait that let other processes
+ * run would be faster, and would need a lock on every buffer and inode in
+ * this file. */
 static struct buf *bread(u32 blk)
 {
 	return bget(blk, 1);
@@ -201,7 +201,7 @@ int ext2_mounted(void)
 	return fs.mounted;
 }
 
-/*G:864 Mounting reads the superblock straight from the disk (we do not know
+/*U:710 Mounting reads the superblock straight from the disk (we do not know
  * the block size until we have), checks that it is an ext2 we understand,
  * and sets up the cache.  Its buffers are pages from the page allocator,
  * asked for only now, so a Guest without a disk pays nothing for them. */
@@ -268,7 +268,7 @@ static u8 *group_desc(u32 g, struct buf **b)
 	return *b ? (*b)->data + (g % per_block) * 32 : NULL;
 }
 
-/*G:866 Allocating a block or an inode is finding a clear bit in a bitmap,
+/*U:715 Allocating a block or an inode is finding a clear bit in a bitmap,
  * setting it, and saying so in two more places: the group's descriptor
  * (its free count, and for a directory its directory count) and the
  * superblock's total.  e2fsck counts all three itself and complains at the
@@ -340,6 +340,13 @@ static u32 alloc_bit(int inode, u32 goal_group)
 	return 0;
 }
 
+/*:*/
+
+/*U:717 Freeing is the same three places in reverse; freeing a bit that is
+ * already clear is a bug somewhere, and is said so rather than counted
+ * twice.  A data block is also counted in its inode's i_blocks, in 512-byte
+ * sectors whatever the block size, and a new one is zeroed in the cache: a
+ * hole filled in must go on reading as zeros where nothing was written. */
 static void free_bit(int inode, u32 nr)
 {
 	u32 g, bit;
@@ -410,7 +417,7 @@ static void free_block(struct inode *ip, u32 blk)
 }
 /*:*/
 
-/*G:868 Inodes.  The in-memory copies live in a small table, one per inode
+/*U:720 Inodes.  The in-memory copies live in a small table, one per inode
  * in use, so that two descriptors open on the same file see one size and
  * one set of block pointers.  A reference is an open file, a working
  * directory, or a system call in the middle of using it.  When the last
@@ -485,6 +492,7 @@ void iget_again(struct inode *ip)
 {
 	ip->refs++;
 }
+/*:*/
 
 int ext2_fast_symlink(const struct inode *ip)
 {
@@ -502,15 +510,13 @@ static void set_size(struct inode *ip, u64 size)
 	if (S_ISREG(ip->d.mode))
 		ip->d.size_high = size >> 32;
 }
-/*:*/
 
-/*G:870 The last reference to an inode without names: give back its blocks
+/*U:725 The last reference to an inode without names: give back its blocks
  * (all of them, by truncating it to nothing; a fast symlink has none, its
  * "block pointers" are the text of the link, and a block of extended
  * attributes, which mke2fs -d copies from the source tree, goes only when
- * the last inode sharing it does), stamp the deletion time,
- * which is how e2fsck tells a deleted inode from a lost one, and clear its
- * bit. */
+ * the last inode sharing it does), stamp the deletion time, which is how
+ * e2fsck tells a deleted inode from a lost one, and clear its bit. */
 void iput(struct inode *ip)
 {
 	int fast;
@@ -571,7 +577,7 @@ struct inode *ext2_new_inode(struct inode *dir, u32 mode)
 	return ip;
 }
 
-/*G:872 From a block of the file to a block of the disk.  The logical block
+/*U:730 From a block of the file to a block of the disk.  The logical block
  * number decides how deep to go (0 to 3 levels of indirection) and which
  * slot to take at each level; with create set, every missing block on the
  * way, indirect or data, is allocated (zeroed).  Returns 0 for a hole, or
@@ -664,10 +670,11 @@ long ext2_read(struct inode *ip, void *buf, u64 pos, u32 len)
 	return done;
 }
 
-/*G:874 Writing allocates as it goes, so a full disk shows up in the middle
+/*U:735 Writing allocates as it goes, so a full disk shows up in the middle
  * of a write: like Linux, we then report what was written, and -ENOSPC only
  * if that was nothing.  A block the write covers entirely is not read
- * first. :*/
+ * first.  (Reading is the same walk without the allocating, and a hole
+ * reads as zeros.) */
 long ext2_write(struct inode *ip, const void *buf, u64 pos, u32 len)
 {
 	u32 done = 0;
@@ -703,8 +710,9 @@ long ext2_write(struct inode *ip, const void *buf, u64 pos, u32 len)
 	iupdate(ip);
 	return done ? (long)done : err;
 }
+/*:*/
 
-/*G:876 Truncation walks the tree of block pointers and frees every block
+/*U:740 Truncation walks the tree of block pointers and frees every block
  * that only holds data at or past the new end, and every indirect block
  * left with nothing under it.  The kept part of the last block is left
  * alone but its tail is zeroed: otherwise a later write further on, or a
@@ -778,7 +786,7 @@ long ext2_truncate(struct inode *ip, u64 size)
 }
 /*:*/
 
-/*G:878 Directories are files of records: inode number (4 bytes), record
+/*U:750 Directories are files of records: inode number (4 bytes), record
  * length (2), name length (1), file type (1), the name, padded to 4 bytes.
  * The record length is what strings them together, and it may be more than
  * the name needs: the records of a block always add up to the block, and
@@ -856,6 +864,10 @@ static long walk_next(struct dir_walk *w)
 	}
 }
 
+/*:*/
+
+/*U:752 A lookup is a walk from the first record to the one with the name;
+ * a record with inode 0 is a hole in the list, kept only for its length. */
 static void walk_step(struct dir_walk *w)
 {
 	w->prev = w->e;
@@ -893,6 +905,14 @@ long ext2_lookup(struct inode *dir, const char *name, u32 len)
 	return r;
 }
 
+/*:*/
+
+/*U:754 Adding a name, as U:750 said: the first record whose slack fits the
+ * new one gives it up, and a directory with no such record grows a block.
+ * A record's slack is its length less what its own name needs, rounded to
+ * 4 bytes; a record with inode 0 needs nothing, and is simply reused.  The
+ * name is not looked for first: the callers in fs.c have already made sure
+ * it is new. */
 static void dir_changed(struct inode *dir)
 {
 	dir->d.flags &= ~EXT2_INDEX_FL;
@@ -950,6 +970,10 @@ long ext2_add_entry(struct inode *dir, const char *name, u32 len, struct inode *
 	return 0;
 }
 
+/*:*/
+
+/*U:756 Removing a name gives its record's length to the one before it;
+ * rename()'s replacing one (U:637) only changes the inode a record names. */
 long ext2_remove_entry(struct inode *dir, const char *name, u32 len)
 {
 	struct dir_walk w;
@@ -982,6 +1006,13 @@ long ext2_set_entry(struct inode *dir, const char *name, u32 len, struct inode *
 	return 0;
 }
 
+/*:*/
+
+/*U:758 Reading a directory for getdents (U:615) and getcwd (U:647): the
+ * next record at or after a byte offset that names something, and the
+ * offset after it, which is what the next call starts from.  The type comes
+ * from the record when the disk has the filetype feature, else from the
+ * inode, at the price of reading it. */
 /* The next entry at or after *pos that names something; 0 at the end. */
 long ext2_next_entry(struct inode *dir, u64 *pos, u32 *ino, char *name, u8 *type)
 {
@@ -1018,6 +1049,12 @@ long ext2_next_entry(struct inode *dir, u64 *pos, u32 *ino, char *name, u8 *type
 	return r;
 }
 
+/*:*/
+
+/*U:759 rmdir's question, and mkdir's first block: a new directory is born
+ * with "." and "..", and is empty when it has nothing else.  Its first block
+ * is two records, "." (12 bytes, the smallest a record can be) and "..",
+ * which takes the rest of the block as slack for the names to come. */
 long ext2_dir_is_empty(struct inode *dir)
 {
 	struct dir_walk w = { dir, 0, NULL, NULL, NULL };

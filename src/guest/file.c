@@ -1,10 +1,3 @@
-/*P:136 src/guest/file.c is the process side of include/file.h: open files
- * as the kernel keeps them (struct file, shared by every descriptor that dup
- * or fork made from one open), each process's table of 64 descriptors, and
- * the two kinds of file that need no file system: the console and the pipe.
- * The system calls that work on a descriptor whatever it names (read, write,
- * close, dup, fcntl, poll, ...) are here too; the ones that work on names are
- * the file system's. :*/
 #include "file.h"
 
 #define O_WRONLY   01
@@ -24,7 +17,10 @@
 #define MAX_PIPES 32
 #define PIPE_SIZE PAGE_SIZE
 
-/*G:825 An open file is a small structure with a reference count: a
+/*U:500 A process spends most of its system calls reading and writing, and
+ * what it reads and writes is named by a small number: a file descriptor.
+ * Behind the number is an open file, a small structure with a reference
+ * count: a
  * descriptor holds one reference, dup() makes another descriptor with another
  * reference to the same structure, and fork() gives the child a reference for
  * every descriptor it inherits.  That is why, after fork(), parent and child
@@ -65,12 +61,17 @@ void file_put(struct file *f)
 }
 /*:*/
 
-/*G:827 The descriptor table is an array of pointers per process, with the
+/*U:505 The descriptor table is an array of pointers per process, with the
  * close-on-exec flag beside it as a bitmap: FD_CLOEXEC belongs to the
  * descriptor, not to the open file, so two dups of one file can disagree
  * about it.  A new descriptor is always the lowest free one at or above some
  * minimum, a rule so old that shells rely on it ("close(1); dup(fd)" is how a
- * redirection was written before dup2 existed). */
+ * redirection was written before dup2 existed).
+ *
+ * The table lives and dies with its process: fork() copies it, one more
+ * reference per open file (and the working directory with it, which is per
+ * process too); exit closes everything; execve() closes only what is marked
+ * close-on-exec. */
 static int fd_set_slot(int fd, struct file *f, int cloexec)
 {
 	current.fds[fd] = f;
@@ -151,14 +152,15 @@ void files_exec(void)
 }
 /*:*/
 
-/*G:829 The console becomes a file like any other.  Reading waits until the
+/*U:510 The console becomes a file like any other.  Reading waits until the
  * keyboard (the Launcher's standard input) has something, or has ended:
  * after the end every read returns 0, which is how "printf 'echo hi\n' |
- * bin/lguest ... -- sh" ends its shell.  Unless the Launcher says its input is
- * a terminal (then reads, writes and ioctls go to the tty of D:320), there is
- * no terminal behind it, so every ioctl says "not a tty" (busybox's ash then runs non-interactively,
- * without job control, exactly as it does when its input is a pipe).  Its
- * stat is /dev/console's, a character device 5:1. */
+ * bin/lguest ... -- sh" ends its shell (D:315).  Unless the Launcher says
+ * its input is a terminal (then reads, writes and ioctls go to the tty of
+ * U:800), there is no terminal behind it, so every ioctl says "not a tty"
+ * (busybox's ash then runs non-interactively, without job control, exactly
+ * as it does when its input is a pipe).  Its stat is /dev/console's, a
+ * character device 5:1. */
 static int console_readable(void *unused)
 {
 	(void)unused;
@@ -231,7 +233,7 @@ void console_files_init(void)
 }
 /*:*/
 
-/*G:831 Three more character devices, for programs that expect them:
+/*U:515 Three more character devices, for programs that expect them:
  * /dev/null, which swallows what is written and has nothing to read (ash
  * gives it to a background command as its standard input), /dev/zero,
  * endless zeroes, and /dev/tty, which for a kernel with one console is the
@@ -309,7 +311,7 @@ struct file *dev_open(const char *path, u32 flags)
 
 /*:*/
 
-/*G:833 A pipe is a page of memory used as a ring, with two open files on
+/*U:520 A pipe is a page of memory used as a ring, with two open files on
  * it: one that reads, one that writes.  Its whole behaviour is four rules, and
  * every shell pipeline depends on all of them:
  *
@@ -384,6 +386,12 @@ static long pipe_write(struct file *f, const char *buf, u32 len)
 	return n;
 }
 
+/*:*/
+
+/*U:525 A pipe's end is an open file like any other, so the counting of
+ * readers and writers is done where open files die: the last close of an
+ * end, however many descriptors and processes shared it, is its release.
+ * When both ends are gone, so is the page. */
 static void pipe_release(struct file *f)
 {
 	struct pipe *p = f->priv;
@@ -415,6 +423,13 @@ static const struct file_ops pipe_write_ops = {
 	.write = pipe_write, .stat = pipe_stat, .release = pipe_release,
 };
 
+/*:*/
+
+/*U:527 pipe2() makes the two open files and puts them in the two lowest
+ * free descriptors, reading end first, as every shell expects.  Most of the
+ * code is undoing: a pipe half made (no file left, no descriptor left, or a
+ * bad pointer to write the numbers to) must not leave a page, a file or a
+ * descriptor behind. */
 static long do_pipe(u32 ufds, u32 flags)
 {
 	struct pipe *p = NULL;
@@ -476,14 +491,14 @@ long sys_pipe2(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 }
 /*:*/
 
-/*G:835 read() and write() on any descriptor.  The file's operations take
+/*U:530 read() and write() on any descriptor.  The file's operations take
  * kernel buffers, and we give them the kernel's own view of the user's pages
  * (every physical page is also mapped at PAGE_OFFSET), one page at a time, so
  * nothing is copied twice.  A read stops at the first short piece: a pipe or
  * the console returns what it has, and asking again could wait for more that
  * never comes.  So after a full piece it goes on only if that cannot wait: a
  * file that can seek never waits, and a pipe or the console is asked first
- * whether it has more (poll's question, G:839). */
+ * whether it has more (poll's question, U:550). */
 static u32 file_poll(struct file *f);
 
 static long rw_user(struct file *f, u32 buf, u32 len, int writing)
@@ -536,6 +551,9 @@ long sys_write(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 	return do_rw(a, b, c, 1);
 }
 
+/*:*/
+
+/* readv() and writev(): the same, piece by piece, stopping at a short one. */
 static long do_rwv(u32 fd, u32 uiov, u32 cnt, int writing)
 {
 	u32 iov[2], i;
@@ -567,14 +585,13 @@ long sys_writev(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
 	return do_rwv(a, b, c, 1);
 }
-/*:*/
 
-/*G:837 The descriptor calls proper.  dup2(old, new) closes new first, unless
+/*U:540 The descriptor calls proper.  dup2(old, new) closes new first, unless
  * it is old itself; dup3() is the same with a close-on-exec flag and without
  * that exception; fcntl(F_DUPFD_CLOEXEC, 10) is what ash uses to put its own
  * 0, 1 and 2 aside before a redirection, so the copies vanish in every program
- * it executes.  Only O_APPEND and O_NONBLOCK can be changed by F_SETFL; the
- * access mode is the open's for life. */
+ * it executes (U:545).  "2>&1" is dup2(1, 2), and "exec 3<&-" is close(3):
+ * the shell's redirections are these calls and nothing more. */
 long sys_close(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
 	return fd_close(a);
@@ -623,6 +640,15 @@ long sys_dup3(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 	return do_dup3(a, b, c & O_CLOEXEC);
 }
 
+/*:*/
+
+/*U:545 fcntl() is the descriptor's odds and ends: F_DUPFD and its
+ * close-on-exec twin (a dup at or above a minimum), the close-on-exec flag of
+ * the descriptor (F_GETFD, F_SETFD), and the open file's flags (F_GETFL,
+ * F_SETFL, which may change only O_APPEND and O_NONBLOCK: the access mode is
+ * the open's for life).  ioctl() is the file's own business, and for all
+ * but a terminal (U:840) the answer is ENOTTY, which is how isatty() learns
+ * "no". */
 long sys_fcntl64(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
 	struct file *fl = fd_file(a);
@@ -666,8 +692,14 @@ long sys_ioctl(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 	return fl->ops->ioctl ? fl->ops->ioctl(fl, b, c) : -ENOTTY;
 }
 
-/* Both seeks check the same things in the same order; only how the offset
- * arrives and how the result leaves differ. */
+/*:*/
+
+/*U:547 lseek() and _llseek(), the second with a 64-bit offset in two
+ * halves and the result written to memory, since a 32-bit register cannot
+ * hold it.  Both check the same things in the same order; only how the
+ * offset arrives and how the result leaves differ.  A pipe or the console
+ * cannot seek (ESPIPE): ash's un-reading of buffered input with a negative
+ * SEEK_CUR then knows to leave the input alone. */
 static long seek(u32 fd, s64 offset, u32 whence, struct file **out)
 {
 	struct file *fl = fd_file(fd);
@@ -704,7 +736,7 @@ long sys_lseek(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 }
 /*:*/
 
-/*G:839 poll(), which ash's line editing and many a filter use to ask
+/*U:550 poll(), which ash's line editing and many a filter use to ask
  * "would a read wait?".  Each kind of file answers for itself: a pipe's read
  * end is readable when it holds bytes or has lost its last writer (that is
  * POLLHUP too), its write end writable when there is room, the console

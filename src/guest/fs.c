@@ -1,8 +1,3 @@
-/*P:165 src/guest/fs.c is the file system as processes see it: path names
- * and the system calls that take them (open, stat, mkdir, rename and the
- * rest), and the two kinds of open file ext2 offers, regular files and
- * directories, as struct file_ops for the process side's descriptors.  It
- * turns names into inodes; ext2.c turns inodes into blocks. :*/
 #include "ext2.h"
 #include "fs.h"
 
@@ -29,7 +24,8 @@
 
 static const struct file_ops reg_ops, dir_ops;
 
-/*G:900 Which disk is the root?  The one block device, /dev/lgba, if it
+/*U:600 Every file so far was one the kernel made: the console, a pipe.
+ * Files with names live on a disk.  Which disk is the root?  The one block device, /dev/lgba, if it
  * holds an ext2 file system: a Guest started with --block=disk.img sees the
  * image as "/", whatever its command line says, and one without a disk (or
  * with a disk of something else) has no files at all, every name answering
@@ -125,18 +121,17 @@ static long read_link(struct inode *ip, char *buf, u32 size)
 	return ext2_read(ip, buf, 0, len);
 }
 
-/*G:905 Following a path.  Each component is looked up in the directory
- * the previous one named, which must be a directory (ENOTDIR otherwise);
- * a symbolic link met on the way is replaced by its text, glued in front
- * of what is left of the path, and the walk goes on from the directory the
- * link is in (or from the root, for a link that starts with a slash).
- * Forty links in one walk, and we call it a loop (ELOOP), as Linux does.
+/*U:605 Following a path.  Each component is looked up in the directory
+ * the previous one named, which must be a directory (ENOTDIR otherwise),
+ * starting from the root for a path with a leading slash and from the
+ * working directory, or the directory a descriptor names (the *at() calls),
+ * for any other.
  *
  * With a parent to fill in, the walk stops before the last component and
  * hands back the directory and the name, which is what creating, removing
- * and renaming need: the thing itself may not exist (yet).  follow says
- * whether a symlink as the last component is to be followed; a trailing
- * slash ("dir/") always follows, since it says "the directory". */
+ * and renaming need: the thing itself may not exist (yet).  Every inode on
+ * the way is held by a reference (U:720) for exactly as long as the walk
+ * stands on it. */
 struct last {
 	char name[EXT2_NAME_LEN + 1];
 	u32 len;
@@ -204,6 +199,15 @@ static long walk(int dirfd, const char *path, int follow, struct inode **result,
 			err = -EIO;
 			goto fail;
 		}
+	/*:*/
+
+	/*U:607 A symbolic link met on the way is replaced by its text, glued in
+	 * front of what is left of the path, and the walk goes on from the
+	 * directory the link is in (or from the root, for a link that starts with a
+	 * slash).  Forty links in one walk, and we call it a loop (ELOOP), as Linux
+	 * does.  follow says whether a symlink as the last component is to be
+	 * followed (stat() does, lstat() does not); a trailing slash ("dir/") always
+	 * follows, since it says "the directory". */
 		if (S_ISLNK(ip->d.mode) && (!last || follow || slash)) {
 			long n;
 
@@ -339,13 +343,16 @@ static long done(long ret)
 	return ret >= 0 && err ? err : ret;
 }
 
-/*G:910 Regular files.  The offset is the open file's, shared by every
+/*U:610 Regular files.  The offset is the open file's, shared by every
  * descriptor dup() made of it; O_APPEND moves it to the end before each
  * write, as it must for two writers to append without overwriting each
  * other.  Reading updates the access time only when it is older than the
  * last change ("relatime", Linux's default), which spares the disk one
  * inode write per read while keeping "has it been read since it changed?"
- * answerable. */
+ * answerable.  Every write ends with the disk brought up to date (done(),
+ * U:705), and the last close of the open file gives back its reference to
+ * the inode (U:720): for a file that has lost all its names meanwhile, that
+ * is the moment it is really deleted. */
 static long reg_read(struct file *f, char *buf, u32 len)
 {
 	struct inode *ip = f->priv;
@@ -417,6 +424,7 @@ static void file_release(struct file *f)
 	iput(f->priv);
 	done(0);        /* the last close of a removed file frees it */
 }
+/*:*/
 
 static long dir_read(struct file *f, char *buf, u32 len)
 {
@@ -425,9 +433,8 @@ static long dir_read(struct file *f, char *buf, u32 len)
 	(void)len;
 	return -EISDIR;
 }
-/*:*/
 
-/*G:915 Reading a directory: getdents64 fills the buffer with records of
+/*U:615 Reading a directory: getdents64 fills the buffer with records of
  * its own (inode, offset of the next record, record length, type, name,
  * padded to 8 bytes), and the open file's offset is a byte offset into the
  * directory's records on disk, so that lseek(fd, 0, SEEK_SET), which is
@@ -505,16 +512,13 @@ static struct inode *create(struct inode *dir, struct last *name, u32 mode)
 	return ip;
 }
 
-/*G:920 open().  With O_CREAT the walk stops at the parent, so that a
+/*U:620 open().  With O_CREAT the walk stops at the parent, so that a
  * missing last name can be made (a regular file, its permissions cut by the
  * umask); an existing one is opened like any other, unless O_EXCL said it
  * must not exist.  O_NOFOLLOW refuses a symlink as the last name with
- * ELOOP, which is how a careful program tells "a link" from "a file".  A
- * directory opens for reading only (EISDIR for writing).  The few
- * character devices the process side has (/dev/null, /dev/zero, the
- * console) open by name even when the disk has no /dev, and by their
- * numbers when it has; other device nodes and fifos are names without a
- * driver here, ENXIO. */
+ * ELOOP, which is how a careful program tells "a link" from "a file".  The
+ * few character devices the process side has (/dev/null, /dev/zero, the
+ * console, U:515) open by name even when the disk has no /dev. */
 static struct file *do_open(int dirfd, const char *path, u32 flags, u32 mode)
 {
 	struct inode *ip = NULL, *dir;
@@ -567,6 +571,14 @@ static struct file *do_open(int dirfd, const char *path, u32 flags, u32 mode)
 		if (err)
 			goto out;
 	}
+	/*:*/
+
+	/*U:622 What was found decides what is opened.  A character device opens by
+	 * its numbers (U:515), so a /dev on the disk works like the names we know
+	 * without one; other device nodes and fifos are names without a driver here
+	 * (ENXIO).  A directory opens for reading only (EISDIR for writing), and
+	 * O_TRUNC empties a regular file before anybody writes.  The open file holds
+	 * the inode's reference from now on, and its operations are U:610's. */
 	if ((ip->d.mode & S_IFMT) == S_IFCHR) {
 		f = chrdev_open(inode_rdev(ip), flags & (O_ACCMODE | O_APPEND | O_NONBLOCK));
 		iput(ip);
@@ -660,7 +672,7 @@ long fs_sys_getdents64(u32 fd, u32 ubuf, u32 len, u32 d, u32 e, u32 f6)
 	return n;
 }
 
-/*G:925 The stat family.  glibc 2.36 asks statx() for everything (stat,
+/*U:625 The stat family.  glibc 2.36 asks statx() for everything (stat,
  * lstat, fstat and fstatat are all statx underneath), but the older calls
  * with i386's struct stat64 cost little, and other programs use them.  Both
  * are filled from the one struct kstat that a file of any kind can give,
@@ -722,6 +734,13 @@ long fs_sys_statx(u32 dirfd, u32 upath, u32 flags, u32 mask, u32 ubuf, u32 f6)
 	return copy_to_user(ubuf, sx, sizeof(sx)) ? -EFAULT : 0;
 }
 
+/*:*/
+
+/*U:627 The older calls, with i386's struct stat64, take the same numbers
+ * in another order, and the inode number twice (once truncated to 32 bits,
+ * for programs from before large inode numbers), as Linux writes it.  That
+ * packing, like statx's above, is a table in the shape of a function, and
+ * stays out of the book. :*/
 static long put_stat64(const struct kstat *st, u32 ubuf)
 {
 	u32 s[24];
@@ -777,7 +796,6 @@ long fs_sys_fstat64(u32 fd, u32 ubuf, u32 c, u32 d, u32 e, u32 f6)
 	err = f->ops->stat(f, &st);
 	return err ? err : put_stat64(&st, ubuf);
 }
-/*:*/
 
 /* access(): we are root, who may read and write anything; only executing
  * needs an x bit somewhere (or a directory, which root may always search). */
@@ -812,7 +830,7 @@ long fs_sys_access(u32 upath, u32 mode, u32 c, u32 d, u32 e, u32 f)
 	return fs_sys_faccessat(AT_FDCWD, upath, mode, 0, 0, 0);
 }
 
-/*G:930 Making and removing names.  A directory has one name in its
+/*U:630 Making and removing names.  A directory has one name in its
  * parent, plus "." in itself, plus a ".." in each subdirectory: so mkdir
  * starts it with two links and gives its parent one more, and rmdir takes
  * them back.  Removing a name only drops the inode's link count; iput()
@@ -859,6 +877,13 @@ long fs_sys_mkdir(u32 upath, u32 mode, u32 c, u32 d, u32 e, u32 f)
 	return fs_sys_mkdirat(AT_FDCWD, upath, mode, 0, 0, 0);
 }
 
+/*:*/
+
+/*U:632 Removing a name: unlink() for anything but a directory, rmdir() for
+ * an empty directory only, and neither for "." or "..", which are not names
+ * a program may take away.  The root cannot go either (EBUSY).  A removed
+ * directory loses both its links at once, its name and its ".", and its
+ * parent the link its ".." was. */
 static int dot_or_dotdot(const struct last *n)
 {
 	return (n->len == 1 && n->name[0] == '.') || (n->len == 2 && n->name[0] == '.' && n->name[1] == '.');
@@ -930,7 +955,7 @@ long fs_sys_rmdir(u32 upath, u32 b, u32 c, u32 d, u32 e, u32 f)
 }
 /*:*/
 
-/*G:935 rename() is the one call that changes two directories at once,
+/*U:635 rename() is the one call that changes two directories at once,
  * and it has the most rules: a file may replace a file, a directory only
  * an empty directory, and a directory may not move into itself or below
  * itself (we climb from the new parent to the root along ".." to make
@@ -1009,6 +1034,14 @@ long fs_sys_renameat2(u32 olddirfd, u32 uold, u32 newdirfd, u32 unew, u32 flags,
 		err = ino;
 		goto out;
 	}
+	/*:*/
+
+	/*U:637 The change itself: the new name first (replacing the victim's
+	 * entry, or added), then the victim's link counts, then the old name
+	 * removed, and last the moved directory's "..".  In that order a crash
+	 * between two steps could leave a file with a name too many, never one with
+	 * none.  The steps are cached blocks, and normally reach the disk together
+	 * at the end (U:705). */
 	if (S_ISDIR(ip->d.mode) && od != nd) {
 		err = is_under(nd, ip->ino);
 		if (err) {
@@ -1064,11 +1097,9 @@ long fs_sys_rename(u32 uold, u32 unew, u32 c, u32 d, u32 e, u32 f)
 }
 /*:*/
 
-/*G:940 Links, hard and symbolic.  A hard link is one more name for an
- * inode (never for a directory: that would make the tree a graph).  A
- * symbolic link is a small file whose content is a path; a short one, under
- * 60 bytes, lives in the inode itself, in the space of the fifteen block
- * pointers it does not need ("fast" symlinks: no block to read). */
+/*U:640 Links, hard and symbolic.  A hard link is one more name for an
+ * inode (never for a directory: that would make the tree a graph), and it
+ * can be made only where the name does not exist yet. */
 long fs_sys_linkat(u32 olddirfd, u32 uold, u32 newdirfd, u32 unew, u32 flags, u32 f)
 {
 	struct last name;
@@ -1105,6 +1136,13 @@ long fs_sys_link(u32 uold, u32 unew, u32 c, u32 d, u32 e, u32 f)
 	return fs_sys_linkat(AT_FDCWD, uold, AT_FDCWD, unew, 0, 0);
 }
 
+/*:*/
+
+/*U:642 A symbolic link is a small file whose content is a path; a short
+ * one, under 60 bytes, lives in the inode itself, in the space of the
+ * fifteen block pointers it does not need ("fast" symlinks: no block to
+ * read).  readlink() gives the text back, without a terminating NUL, as
+ * it always has. */
 long fs_sys_symlinkat(u32 utarget, u32 dirfd, u32 upath, u32 d, u32 e, u32 f)
 {
 	struct last name;
@@ -1181,11 +1219,10 @@ long fs_sys_readlink(u32 upath, u32 ubuf, u32 size, u32 d, u32 e, u32 f)
 }
 /*:*/
 
-/*G:945 The working directory is an inode number the process side keeps
- * for us (it is per process; fork copies it).  getcwd() has no name to
- * return, only that number: it climbs ".." to the root and looks for each
- * directory's number in its parent to find the names, writing them from the
- * end of the buffer backwards. */
+/*U:645 The working directory is an inode number the process side keeps
+ * for us (it is per process; fork copies it, U:505): chdir() walks to a
+ * directory and keeps its number, fchdir() takes the number from an open
+ * one. */
 long fs_sys_chdir(u32 upath, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
 	struct inode *ip;
@@ -1214,6 +1251,12 @@ long fs_sys_fchdir(u32 fd, u32 b, u32 c, u32 d, u32 e, u32 f6)
 	return 0;
 }
 
+/*:*/
+
+/*U:647 getcwd() has no name to return, only that number: it climbs ".." to
+ * the root and looks for each directory's number in its parent to find the
+ * names, writing them from the end of the buffer backwards.  A Guest without
+ * a disk lives in "/", and says so. */
 /* Write the name of ino (a directory) in its parent into path before *end. */
 static long name_in_parent(struct inode *parent, u32 ino, char *path, u32 *end)
 {
@@ -1277,9 +1320,10 @@ long fs_sys_getcwd(u32 ubuf, u32 size, u32 c, u32 d, u32 e, u32 f)
 }
 /*:*/
 
-/*G:950 The inode's attributes: permissions, owner, times, size.  Nobody
+/*U:650 The inode's attributes: permissions, owner, times, size.  Nobody
  * checks them here, everybody being root, but they are kept, on the disk,
- * for ls -l and for the day there are other users. */
+ * for ls -l and for the day there are other users.  Every change stamps the
+ * inode's ctime, the "status changed" time, which is what it is for. */
 static long change(struct inode *ip, long (*what)(struct inode *, u32, u32), u32 x, u32 y)
 {
 	long err = what(ip, x, y);
@@ -1323,6 +1367,8 @@ static long set_owner(struct inode *ip, u32 uid, u32 gid)
 	}
 	return 0;
 }
+
+/*:*/
 
 long fs_sys_fchmodat(u32 dirfd, u32 upath, u32 mode, u32 d, u32 e, u32 f)
 {
@@ -1371,6 +1417,10 @@ long fs_sys_fchown32(u32 fd, u32 uid, u32 gid, u32 d, u32 e, u32 f)
 	return err ? err : change(ip, set_owner, uid, gid);
 }
 
+/*U:655 Times.  touch, cp -p and tar set them with utimensat(), which takes
+ * two timespecs (access and modification), either of which may say "now"
+ * (UTIME_NOW) or "leave it" (UTIME_OMIT); no array at all means both now.
+ * Only the seconds are kept: ext2's times have no finer grain. */
 /* utimensat(dirfd, path or NULL for the fd itself, times or NULL, flags),
  * with 32-bit or (the _time64 call glibc tries first) 64-bit seconds. */
 static long set_times(u32 dirfd, u32 upath, u32 utimes, u32 flags, int time64)
@@ -1416,6 +1466,14 @@ long fs_sys_utimensat_time64(u32 dirfd, u32 upath, u32 utimes, u32 flags, u32 e,
 	return set_times(dirfd, upath, utimes, flags, 1);
 }
 
+/*:*/
+
+/*U:657 truncate(), to any length: shorter frees blocks (U:740), longer only
+ * moves the size, and the new part reads as zeros, a hole.  Only a regular
+ * file can be cut, and ftruncate() only through a descriptor open for
+ * writing; truncate() by name needs no descriptor at all, and for root, no
+ * permission either.  The 32-bit calls sign-extend their length, so a
+ * negative one stays negative and is refused (EINVAL), not taken for 4 GiB. */
 static long do_truncate(struct inode *ip, s64 len)
 {
 	long err;
@@ -1464,6 +1522,13 @@ long fs_sys_ftruncate(u32 fd, u32 len, u32 c, u32 d, u32 e, u32 f)
 	return fs_sys_ftruncate64(fd, len, (s32)len < 0 ? 0xFFFFFFFF : 0, 0, 0, 0);
 }
 
+/*:*/
+
+/*U:659 sync() and fsync() have little left to do: every change already
+ * ended with the cache written out (U:705), so they only make sure.
+ * umask() is one for the whole kernel here, not one per process as in
+ * Linux; every process is a shell's child or grandchild, and shells set it
+ * once. */
 long fs_sys_sync(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
 	if (ext2_mounted())

@@ -1,19 +1,36 @@
-/*P:110 src/guest/ is the Guest kernel: a small kernel in C and a little
- * assembler that boots on the Host the way lguest's paravirtualized Linux did,
- * and then does what a kernel does in miniature: finds its devices on the
- * lguest bus, mounts an ext2 disk, and runs Debian's unmodified busybox (or,
- * with no initrd, a little demonstration) in ring 3, forking, piping and
- * writing files as on Linux, until its first process exits and it turns
- * itself off.  It is built by gcc -m32 and GNU ld into an ELF file the
- * Launcher loads.  The files are arranged as the story goes: head.S is the
- * first and last instructions (entry, trap entry and lguest_iret), lguest.c
- * the paravirt layer that turns every privileged operation into a hypercall,
- * mm.c the page tables, traps.c interrupts and exceptions; then the Unix:
- * process.c and sched.c the processes, vm.c their memory, exec.c their start,
- * syscall.c their system calls, file.c descriptors and pipes, fs.c and ext2.c
- * the file system; cmdline.c the command line; bus.c, console.c and block.c
- * the drivers; and main.c, which puts it all in motion.  BOOT.md beside them
- * is the contract with the Launcher and the Host, written down. :*/
+/*P:100 src/guest/ is the Guest, the one piece of this project that is not
+ * Java: a small kernel in C and GNU assembler, built by your gcc (-m32, no libc,
+ * no libgcc) into an ELF file the Launcher loads.  It boots on the Host the way
+ * lguest's paravirtualized Linux did, then does what a kernel does, in
+ * miniature, until it can run Debian's unmodified busybox; with no program to
+ * run, it gives a short demonstration instead (main.c), the one `make run`
+ * shows.  Three stories share the folder.
+ *
+ * Part II, the Guest, is told mostly by four files: head.S, the first
+ * instruction after the magic string, the trap stubs and lguest_iret, the
+ * return from an interrupt that the Host must never interrupt; lguest.c,
+ * everything that crosses to the Host, from LGUEST_INIT to the lazy hypercall
+ * ring; mm.c, page tables that are the Guest's to write and the Host's to
+ * believe; and traps.c, exceptions, virtual interrupts and the clock.  printk.c
+ * is the kernel's voice, and main.c the order in which it all comes to life.
+ *
+ * Part III, Drivers, is bus.c, the device page and the two hypercalls every
+ * driver stands on, and then console.c and block.c, the console and /dev/lgba;
+ * crc32.c is the checksum the demonstration prints to prove the disk was read
+ * right.
+ *
+ * The rest belongs to the appendix Unix: process.c and sched.c (processes,
+ * signals, the scheduler), vm.c and exec.c (address spaces, and programs
+ * started in them), syscall.c (Linux's system-call table, as much of it as
+ * busybox asks for), file.c (descriptors and pipes), fs.c and ext2.c (names,
+ * and the disk format under them), cmdline.c (which words of the command line
+ * are the kernel's), and the line discipline in console.c, for when a person is
+ * typing.  Where those files meet lguest (a context switch, thread-local
+ * storage, the FPU, a new process's page tables) the story returns to Part II.
+ *
+ * BOOT.md, beside them, is the contract with the Launcher and the Host, written
+ * down.  The Makefile builds the kernel, the hostile guests and the self-tests;
+ * from the top of the tree, `make guest` runs it. :*/
 #include "kernel.h"
 
 /*G:020 Every kernel's story starts with its first instruction, and ours is
@@ -50,12 +67,13 @@ lguest_entry:
 1:	jmp 1b
 /*:*/
 
-/*G:500 Traps and interrupts come in through the IDT as on any i386: the CPU
- * (or, for a virtual interrupt, the Host pretending to be the CPU) pushes
- * eip, cs and eflags, plus esp and ss when we were in ring 3, plus an error
- * code for a few exceptions, and jumps to the gate's handler.  We give each
- * of the first 64 vectors a stub of exactly 16 bytes, so the IDT setup in C
- * can find stub N at trap_stubs + 16*N without a table.  Vectors that get no
+/*G:460 Traps and interrupts come in through the IDT as on any i386: the
+ * CPU (or, for a reflected trap or a virtual interrupt, the Host, doing just
+ * what the CPU would) pushes eip, cs and eflags, plus esp and ss when we were
+ * in ring 3, plus an error code for a few exceptions, and jumps to the gate's
+ * handler.  We give each of the first 64 vectors a stub of exactly 16 bytes,
+ * so the IDT setup in C can find stub N at trap_stubs + 16*N without a table
+ * (and checks at boot that the assembler kept to 16).  Vectors that get no
  * error code from the CPU push a 0, so every frame has the same shape; then
  * each stub pushes its vector number and joins the common path.
  *
@@ -82,7 +100,7 @@ trap_stubs:
 trap_stubs_end:
 /*:*/
 
-/*G:505 System calls have their own door, vector 0x80.  Its IDT gate is a
+/*G:470 System calls have their own door, vector 0x80.  Its IDT gate is a
  * trap gate with privilege 3, and that combination matters: the Host copies
  * such a gate straight into the real IDT, so "int $0x80" from a user program
  * goes from ring 3 to our ring 1 through the CPU alone, with no visit to the
@@ -95,7 +113,7 @@ syscall_entry:
 	jmp trap_common
 /*:*/
 
-/*G:510 The common path saves the registers in the order of struct
+/*G:480 The common path saves the registers in the order of struct
  * trap_frame, so C sees the whole trapped state as one structure.  The data
  * segments are saved and replaced, because a trap from ring 3 arrives with
  * the user's selectors loaded.  They are flat too, so nothing would break at
@@ -103,7 +121,7 @@ syscall_entry:
  * kernel should not make.  The direction flag is cleared because gcc's code
  * assumes it is, and a user program may well have set it.
  *
- * The way out is not a plain iret; see lguest_iret just below. */
+ * The way out is not a plain iret, but lguest_iret (G:530). */
 trap_common:
 	pushl %ds
 	pushl %es
@@ -132,54 +150,6 @@ trap_common:
 	popl %ds
 	addl $8, %esp
 	jmp lguest_iret
-/*:*/
-
-/*G:610 The kernel enters its one user process the way every i386 kernel
- * does, by faking the frame a trap from ring 3 would have left and "returning"
- * to it: user ss and esp, eflags with interrupts on, user cs and eip.  Before
- * that, the callee-saved registers and the stack pointer are put aside, so that
- * when the process calls exit() leave_user() can come back here as if
- * enter_user() had returned the exit status.  (A kernel with many processes
- * would switch stacks instead of jumping back; with one, this is a setjmp and
- * a longjmp, and honest about it.)
- *
- * The general registers are cleared on the way out: whatever the kernel had
- * in them is none of the user's business. */
-	.globl enter_user
-enter_user:
-	pushl %ebp
-	pushl %ebx
-	pushl %esi
-	pushl %edi
-	movl %esp, user_return_esp
-	movl 20(%esp), %ecx
-	movl 24(%esp), %edx
-	pushl $LGUEST_USER_DS
-	pushl %edx
-	pushl $X86_EFLAGS_IF
-	pushl $LGUEST_USER_CS
-	pushl %ecx
-	movl $LGUEST_USER_DS, %eax
-	movl %eax, %ds
-	movl %eax, %es
-	xorl %eax, %eax
-	xorl %ebx, %ebx
-	xorl %ecx, %ecx
-	xorl %edx, %edx
-	xorl %esi, %esi
-	xorl %edi, %edi
-	xorl %ebp, %ebp
-	jmp lguest_iret
-
-	.globl leave_user
-leave_user:
-	movl 4(%esp), %eax
-	movl user_return_esp, %esp
-	popl %edi
-	popl %esi
-	popl %ebx
-	popl %ebp
-	ret
 /*:*/
 
 /*G:520 Halting has a famous race.  The idle loop checks that there is
@@ -240,14 +210,11 @@ lguest_noirq_end:
 	ret
 /*:*/
 
-/* The boot stack: the kernel runs on it from the first instruction to power
- * off.  The process stack, which the Host switches to on a trap from ring 3,
- * is another one (see process.c). */
+/* The boot stack: lguest_init() and kernel_main() run on it, and the kernel
+ * comes back to it when the first process exits.  Each process has a kernel
+ * stack of its own (process.c), and that is the one SET_STACK names. */
 	.section .bss
 	.p2align 12
 boot_stack:
 	.skip 8192
 boot_stack_top:
-	.p2align 2
-user_return_esp:
-	.skip 4

@@ -1,28 +1,29 @@
-/*P:115 src/guest/lguest.c is the paravirt layer, the part of the Guest that
+/* src/guest/lguest.c is the paravirt layer, the part of the Guest that
  * knows it is a Guest.  lguest put it in arch/i386/kernel/lguest.c, where it
  * filled in Linux's paravirt_ops table so the rest of Linux never noticed.  Our
  * kernel has no such table: it simply calls these functions where a native
  * kernel would execute cli, lidt, lgdt or a move to %cr3.  Everything that
- * crosses to the Host crosses here. :*/
+ * crosses to the Host crosses here. */
 #include "kernel.h"
 
 #define __stringify_1(x) #x
 #define __stringify(x) __stringify_1(x)
 
-/*G:110 The page we share with the Host.  Its fields are the Guest's half of
- * the machine state that a ring-1 kernel cannot keep in the CPU: the
- * interrupt flag (irq_enabled), the mask of interrupts it does not want yet
- * (blocked_interrupts), cr2 for page faults, and the async hypercall ring.
+/*G:110 The structure we share with the Host holds the machine state that
+ * a ring-1 kernel cannot keep in the CPU.  We write the interrupt flag
+ * (irq_enabled), the mask of interrupts we do not want yet
+ * (blocked_interrupts) and the async hypercall ring; the Host writes cr2 for
+ * page faults, the time, and what it tells us at LGUEST_INIT.
  *
  * Two initial values matter.  Every ring status byte starts at 0xFF, "free":
  * a zero would tell the Host there were 64 calls waiting for it, and it would
- * run 64 hypercalls of number 0 with no complaint and, worse, keep its cursor
- * in step with ours only by luck.  And IRQ 0, the timer, is blocked until
- * time_init() is ready for it.
+ * dutifully run 64 FLUSH_ASYNCs, the call numbered 0.  Harmless this time, but
+ * a ring whose state the two sides disagree about is no place to start.  And
+ * IRQ 0, the timer, is blocked until time_init() has a handler for it.
  *
- * The structure is page-aligned so it never straddles two pages: the Host
- * reads and writes it through guest-physical addresses, and keeping it in one
- * page means one translation, not two. */
+ * The Host only checks that all 1128 bytes lie in our memory; it needs no
+ * alignment.  Ours is page-aligned so that it sits at the start of the data
+ * segment, at an address BOOT.md can name and a memory dump can find. */
 struct lguest_data lguest_data
 	__attribute__((aligned(4096), section(".data.page_aligned"))) = {
 	.irq_enabled = 0,
@@ -35,9 +36,10 @@ unsigned long ram_size, max_pfn;
 unsigned long initrd_start, initrd_size;
 char boot_command_line[COMMAND_LINE_SIZE];
 
-/*G:100 A hypercall is a software interrupt to vector 0x1F, with the call
- * number in %eax and three arguments in %edx, %ebx and %ecx; the answer comes
- * back in %eax.  Its IDT gate has privilege 1, so our ring-1 kernel may use it
+/*G:100 Each of those steps, like most of what this part shows, comes down
+ * to a hypercall: a software interrupt to vector 0x1F, with the call number
+ * in %eax and three arguments in %edx, %ebx and %ecx; the answer comes back
+ * in %eax.  Its IDT gate has privilege 1, so our ring-1 kernel may use it
  * and our ring-3 programs may not (they get a general protection fault, as the
  * hostile guest "ring3-hcall" finds out).
  *
@@ -69,9 +71,10 @@ unsigned long hcall(unsigned long call, unsigned long arg1,
  * could patch these operations into one instruction each.  Turning them on
  * is a single store too, with a catch lguest documented: the Host only
  * notices a pending interrupt the next time it gets control, so "enable" does
- * not mean "deliver the waiting ones now".  They come at the next hypercall,
- * trap or Host timer tick.  The barriers keep gcc from moving memory accesses
- * out of the region the flag protects. */
+ * not mean "deliver the waiting ones now".  They come at our next exit of any
+ * kind: a hypercall, a trap, or the short tick the Host arms whenever it lets
+ * us run with an interrupt still waiting.  The barriers keep gcc from moving
+ * memory accesses out of the region the flag protects. */
 unsigned long irq_save(void)
 {
 	unsigned long flags = READ_ONCE(lguest_data.irq_enabled);
@@ -105,7 +108,8 @@ void irq_enable(void)
  * the Host each, and exits are what a hypervisor is slow at.  So, as lguest
  * did, we have a lazy mode: while it is on, these calls are written into a
  * ring of 64 slots in lguest_data instead of made, and the Host runs them all
- * the next time it gets control for any reason, before any synchronous call.
+ * at our next exit, whatever its cause (a hypercall, a page fault, a tick of
+ * its own), before it does anything else for us.
  *
  * Each slot has a status byte: 0xFF means free (the Host sets it after running
  * the call), 0 means "waiting for the Host".  We fill in the arguments first
@@ -153,8 +157,12 @@ void lazy_hcall(unsigned long call, unsigned long arg1,
 
 /*G:210 Leaving lazy mode is the moment the batched calls must take effect:
  * the code after it may depend on the new page-table entries.  FLUSH_ASYNC is
- * the hypercall that does nothing, and that is the point: any exit makes the
- * Host empty the ring, and this one exists only to cause an exit. */
+ * the hypercall that does nothing, and that is the point: every exit makes the
+ * Host empty the ring, and this one exists only to cause an exit.
+ *
+ * Lazy mode does not nest: the first leave ends it.  So each of its few users
+ * (loading a program, copying one for fork(), switching processes) keeps it to
+ * a stretch of code that calls none of the others, and a flag is enough. */
 void lazy_mode_enter(void)
 {
 	lazy_mode = 1;
@@ -190,7 +198,7 @@ void load_idt_entry(unsigned int vector, unsigned long handler, unsigned int typ
 
 /*G:160 The GDT.  The i386 insists on one, and lguest's Host keeps a real GDT
  * per Guest in the Switcher's pages: entries 10 and 11 are its own ring-0
- * segments, 16 is the TSS, and it will not let us touch those.  The rest are
+ * segments, 16 and 31 are TSSs, and it silently skips those.  The rest are
  * ours.  We hand over all 32 entries with LOAD_GDT; the Host copies the ones
  * it allows and raises any privilege-0 segment to 1 (a Guest that asks for a
  * ring-0 segment gets a ring-1 one, and never the Host's).
@@ -221,8 +229,8 @@ static void gdt_init(void)
 /*:*/
 
 /*G:170 Thread-local storage lives in three GDT entries, 6 to 8, which
- * change at every context switch in a real kernel, so they get a hypercall of
- * their own that copies just those three and is lazy.  %gs is cleared first:
+ * change at every context switch, so they get a hypercall of their own that
+ * copies just those three and may be batched (lazy, G:200).  %gs is cleared first:
  * if it held a selector for an entry we are about to change, the Switcher
  * would reload it from the new descriptor on the way back into the Guest, and
  * a descriptor that has become invalid would fault there, inside the
@@ -235,8 +243,8 @@ void load_tls(const u64 *tls)
 /*:*/
 
 /*G:180 The kernel stack for traps from ring 3.  When a user program traps,
- * the CPU itself switches to the ring-1 stack named in the TSS, and the TSS
- * is the Host's.  SET_STACK tells the Host what to put there: our data
+ * the CPU switches to the ring-1 stack named in the TSS (and the Host does the
+ * same for a trap it reflects), and the TSS is the Host's.  SET_STACK tells the Host what to put there: our data
  * segment, the top of the stack, and how many pages it spans (one or two).
  * The Host insists the pages are mapped and writable, and keeps them mapped
  * in its shadow page tables: a trap that found no stack would fault while
@@ -258,9 +266,9 @@ void set_ts(int on)
 }
 /*:*/
 
-/*G:340 %cr2, the address of the last page fault, cannot be read in ring 1
- * either.  When the Host reflects a page fault to us, it writes the address
- * into lguest_data first. */
+/*G:340 %cr2, the address of the last page fault, is one more register
+ * ring 1 may not read.  When the Host reflects a page fault to us, it writes
+ * the address into lguest_data first, and that is where we read it. */
 unsigned long read_cr2(void)
 {
 	return READ_ONCE(lguest_data.cr2);
@@ -270,7 +278,9 @@ unsigned long read_cr2(void)
 /*G:400 Time.  We have no timer chip, only a one-shot alarm: SET_CLOCKEVENT
  * with a delay in nanoseconds, after which the Host raises IRQ 0 (vector 32).
  * 0 cancels it.  lguest's Guest used it exactly so, as a one-shot clock event
- * device, and rearmed it at each tick; "periodic" was a bug. */
+ * device, and rearmed it at each tick; "periodic" was a bug.  What the alarm's
+ * interrupt does when it comes needs the trap machinery, so it waits until
+ * after the traps. */
 void set_clockevent(unsigned long ns)
 {
 	hcall(LHCALL_SET_CLOCKEVENT, ns, 0, 0);
@@ -292,10 +302,13 @@ void __attribute__((weak)) early_hook(void)
  * introduce itself: LGUEST_INIT hands the Host the physical address of
  * lguest_data, and until then the Host will accept no other hypercall (any
  * other call kills us).  The Host reads noirq_start and noirq_end at that
- * moment, so they are filled in first: they are the addresses of the few
- * instructions of lguest_iret (head.S) during which it must not interrupt us.
- * In return the Host fills in reserve_mem (the top 4 MiB of the address
- * space are the Switcher's), the time and our guest id. */
+ * moment, so they are filled in first: they bound the few instructions in
+ * head.S (the end of lguest_iret, and the halt) during which it must not
+ * interrupt us.  In return the Host fills in reserve_mem (the top 4 MiB of the
+ * address space are the Switcher's), the time, our guest id and tsc_khz, which
+ * is 0 here: the emulated CPU's time-stamp counter counts instructions, and a
+ * clock it is not.  (early_hook() does nothing in this kernel; one hostile
+ * guest fills it in to break the first-call rule on purpose.) */
 void lguest_init(const u8 *boot)
 {
 	const u8 *e820;
@@ -345,11 +358,12 @@ void lguest_init(const u8 *boot)
 
 /*G:070 Now the machine, in the order a kernel needs it: segments, then the
  * IDT so that a fault can at least be reported, then our own page tables
- * (the Launcher's only map RAM, and we need more) and the timer.  Only then
- * do we let interrupts in: every handler they might reach is installed.
- * kernel_main() is whatever this kernel is for (the bus and its drivers are
- * its business, so that a hostile guest can do without them); when it returns
- * there is nothing left to do but turn the lights off. */
+ * (the Launcher's only map RAM, and we need more; they are told with the
+ * processes, which need many) and the timer.  Only then do we let interrupts
+ * in: every handler they might reach is installed.  kernel_main() is
+ * whatever this kernel is for (the bus and its drivers are its business, so
+ * that a hostile guest can do without them); when it returns there is
+ * nothing left to do but turn the lights off. */
 	gdt_init();
 	trap_init();
 	mm_init();

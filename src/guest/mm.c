@@ -1,9 +1,8 @@
-/*P:120 src/guest/mm.c is the Guest's memory: a page allocator that only
- * ever hands pages out, and the page tables, which on lguest are the Guest's
- * to write but the Host's to believe.  The Guest writes a page-table entry in
- * its own memory, as any i386 kernel does, and then tells the Host with a
- * hypercall, because the tables the real MMU walks are the Host's shadow
- * copies. :*/
+/* src/guest/mm.c is the Guest's memory: the page allocator, and the page
+ * tables, which on lguest are the Guest's to write but the Host's to believe.
+ * The Guest writes a page-table entry in its own memory, as any i386 kernel
+ * does, and then tells the Host with a hypercall, because the tables the real
+ * MMU walks are the Host's shadow copies. */
 #include "kernel.h"
 
 /* Flags for a page-directory entry: the page table is present, writable and
@@ -15,15 +14,18 @@
 unsigned long *kernel_pgdir;
 static int pgdir_live;
 
-/*G:300 Our memory allocator is the simplest one that can work: a pointer
- * that starts at the end of the kernel image and only moves up.  This kernel
- * allocates a few dozen pages in its whole life and frees none, so anything
- * cleverer would be decoration.
+/*U:100 Memory next, since glibc's first system call is brk() (U:140).  But
+ * first, where pages come from.  Every page this kernel uses comes from the
+ * simplest allocator that can work: a pointer that starts at the end of the kernel image and only
+ * moves up.  The kernel's own needs are few and mostly for life (its page
+ * tables for RAM, the disk cache's buffers), and for those the pointer alone
+ * would do; the programs' needs are another matter (their pages, their page
+ * tables, their pipes), and the next section gives the allocator a way back.
  *
  * One thing it must respect: the Launcher put its initial page tables and
  * the initrd at the top of RAM, and we are running on those tables until
- * mm_init() switches to ours, so the allocator stays below the initrd and
- * starts from the bottom, as far from them as it can. */
+ * mm_init() switches to ours (G:670), so the allocator stays below the
+ * initrd and starts from the bottom, as far from them as it can. */
 static unsigned long next_free_pa, free_limit_pa;
 
 void *alloc_page(void)
@@ -36,7 +38,7 @@ void *alloc_page(void)
 }
 /*:*/
 
-/*G:305 A user program is another matter: it takes pages with every brk()
+/*U:105 A user program is another matter: it takes pages with every brk()
  * and gives them back with every munmap(), and one program after another
  * would eat the pointer's way through RAM.  So freed pages go on a list,
  * threaded through the free pages themselves (the first word of each points
@@ -69,7 +71,7 @@ void free_page(void *page)
 }
 /*:*/
 
-/*G:320 Changing a live page table is a two-step dance.  First we write the
+/*G:675 Changing a live page table is a two-step dance.  First we write the
  * entry in our own table, so that the Host, which reads our tables when it
  * fills in its shadows on demand, finds the new value.  Then we tell it: a
  * shadow may already hold the old translation, and the Host does not watch
@@ -79,7 +81,8 @@ void free_page(void *page)
  * copies straight into the shadow if we marked the page accessed or dirty, or
  * else just forgets the old one.
  *
- * Both are lazy: in lazy mode, mapping a whole program costs one exit. */
+ * Both are lazy (G:200): in lazy mode, mapping a whole program costs one
+ * exit (G:685). */
 static void set_pmd(unsigned int index)
 {
 	lazy_hcall(LHCALL_SET_PMD, __pa(kernel_pgdir), index, 0);
@@ -118,11 +121,12 @@ unsigned long lookup_pte(unsigned long vaddr)
 	return table[(vaddr >> PAGE_SHIFT) & 1023];
 }
 
-/*G:310 Why our own page tables at all?  The Launcher's map all of RAM at
+/*G:670 Why our own page tables at all?  The Launcher's map all of RAM at
  * PAGE_OFFSET and nothing else, and we need more: the device pages just above
- * RAM, and user pages at 0x08048000 for our program.  So we build a page
- * directory of our own that maps RAM the same way, entry for entry.  Until it
- * is loaded nobody but us reads it, so no hypercalls yet.
+ * RAM, and user pages from 0x08048000 for every process (each gets a
+ * directory of its own whose kernel half is a copy of this one, U:180).  So
+ * we build a page directory of our own that maps RAM the same way, entry for
+ * entry.  Until it is loaded nobody but us reads it, so no hypercalls yet.
  *
  * The entries are marked accessed and dirty from the start.  The Host uses
  * those bits the way the CPU does, and a page it finds "not yet dirty" is
@@ -156,10 +160,15 @@ void mm_init(void)
 }
 /*:*/
 
-/*G:330 Taking user mappings away is the other half: after we clear a user
- * page's entry the Host must forget its shadow too.  FLUSH_TLB with 0 drops
- * every user mapping of the current shadow, which is the Guest's equivalent
- * of reloading %cr3 on a native i386. */
+/*G:680 Taking user mappings away is the other half.  A native kernel that
+ * clears page-table entries (munmap, mprotect, a program's exit) then
+ * flushes its TLB, by reloading %cr3; Linux calls that flush_tlb_user(), and
+ * lguest's Guest made it FLUSH_TLB with 0, which drops every user mapping of
+ * the current shadow.  So do we, after each batch of cleared entries.
+ * Strictly it is more than our Host needs: SET_PTE (G:675) has already
+ * dropped each cleared entry from the shadow, and the pages still in use
+ * come back one demand fault at a time.  It is the safe side of the bargain,
+ * and the one a Host is entitled to expect. */
 void flush_tlb_user(void)
 {
 	lazy_hcall(LHCALL_FLUSH_TLB, 0, 0, 0);

@@ -1,6 +1,6 @@
-/*P:135 src/guest/printk.c is the kernel's voice: formatted output to the
+/* src/guest/printk.c is the kernel's voice: formatted output to the
  * console, panic, and the way a Guest turns itself off, which on lguest is
- * a crash with a polite message. :*/
+ * a crash with a polite message. */
 #include "kernel.h"
 
 #include <stdarg.h>
@@ -198,14 +198,16 @@ int printk(const char *fmt, ...)
 	return n;
 }
 
-/*G:800 The end of a Guest.  There is no power switch to flip; lguest's
- * Guest turned itself off by crashing on purpose, with LHCALL_CRASH and the
- * message "Power down", and its Launcher reported that like any other death.
- * We keep the call and give the message a meaning the Launcher can act on:
- * "Power down" is a clean exit with status 0, "Power down N" one with status
- * N, and any other crash message is a panic.  The Host reads at most 128 bytes from the physical address we give,
- * so the message lives in a static buffer of exactly that size, in RAM, and
- * always ends with a NUL inside it.
+/*G:698 The end of a Guest.  When its first process exits, the kernel has
+ * nobody left to serve (U:350) and turns the machine off with that process's
+ * status.  There is no power switch to flip; lguest's Guest turned itself
+ * off by crashing on purpose, with LHCALL_CRASH and the message "Power
+ * down", and its Launcher reported that like any other death.  We keep the
+ * call and give the message a meaning the Launcher can act on: "Power down"
+ * is a clean exit with status 0, "Power down N" one with status N, and any
+ * other crash message is a panic.  The Host reads at most 128 bytes from the
+ * physical address we give, so the message lives in a static buffer of
+ * exactly that size, in RAM, and always ends with a NUL inside it.
  *
  * The call never returns, since the Host does not run a crashed Guest again;
  * the loop is for the reader who wonders what happens if it did. */

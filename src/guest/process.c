@@ -1,19 +1,20 @@
-/*P:130 src/guest/process.c is the Guest's processes: the table of them,
- * how the first one starts, how fork() makes more, how they end and are
- * waited for, and signals, the one way a process can be interrupted in what
- * it is doing.  The scheduler that chooses among them is in sched.c, their
- * address spaces in vm.c, exec() in exec.c and their open files in file.c.
- * Every crossing between ring 3 and ring 1 that a full kernel makes, this one
- * makes too. :*/
 #include "file.h"
 
-/*G:620 The process table.  Slot 0 is not a process but the kernel's own
+/*U:200 One program has memory now; busybox's shell wants many at once.  The
+ * process table.  Slot 0 is not a process but the kernel's own
  * boot context, the stack main() runs on: run_program() switches from it to
  * the first process, and the first process's exit switches back to it.  Each
  * real process has a slot with its kernel stack beside it: the stack the CPU
  * puts the trap frame on when the process makes a system call or faults, and
  * the stack it sleeps on in the kernel while others run.  Two whole pages,
- * since the Host keeps exactly the pages SET_STACK names mapped for us. */
+ * since the Host keeps exactly the pages SET_STACK names mapped for us
+ * (G:180).
+ *
+ * A new slot gets an empty page directory (U:180) and a pid, and stays
+ * asleep until whoever made it has filled it in.  The registers a program
+ * starts with are nearly all zero: the entry point, the stack, the user
+ * segments, and interrupts on, since the timer must be able to take the CPU
+ * back from it (G:696). */
 struct process procs[MAX_PROCS];
 struct process *current_proc = &procs[0];
 static u8 kstacks[MAX_PROCS][KSTACK_PAGES * PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
@@ -84,13 +85,13 @@ static void start_user_regs(struct trap_frame *regs, unsigned long eip, unsigned
 }
 /*:*/
 
-/*G:630 Running the first process.  We make it the current process before
+/*U:210 Running the first process.  We make it the current process before
  * it exists, so that exec_program() builds its address space in its own
  * page directory, give it the console as descriptors 0, 1 and 2, and switch
  * to it; from then on the kernel's boot context is idle until the process
  * exits, and the whole Unix below it (every fork, every pipe) happens on the
  * processes' own kernel stacks.  When process 1 exits, do_exit() switches
- * back here, and its status is ours.
+ * back here (U:350), and its status is ours to power off with (G:698).
  *
  * The status is the one a shell would show: the exit code, or 128 plus the
  * signal that killed it. */
@@ -127,28 +128,32 @@ int run_program(const struct user_program *prog, char *const argv[])
 }
 /*:*/
 
-/*G:795 The floating-point unit is the one part of the CPU's state a kernel
+/*G:650 The floating-point unit is the one part of the CPU's state a kernel
  * does not switch at every context switch: most processes never touch it,
  * and saving 108 bytes of x87 state for each of them would be waste.  So the
  * kernel remembers which process's state is in the FPU (fpu_owner), and sets
- * TS, the CPU's "task switched" flag, whenever it runs any other: the first
- * x87 instruction of that process traps (#NM, vector 7) instead of running.
- * Only then does the kernel do the work: FNSAVE the owner's state into the
- * owner's struct process, FRSTOR this one's, and make it the owner.  A
- * shell that forks a dozen children, none of which computes in floating
+ * TS, the CPU's "task switched" flag, whenever it runs any other (G:640): the
+ * first x87 instruction of that process traps (#NM, vector 7) instead of
+ * running.  Only then does the kernel do the work: FNSAVE the owner's state
+ * into the owner's struct process, FRSTOR this one's, and make it the owner.
+ * A shell that forks a dozen children, none of which computes in floating
  * point, never pays for it at all.
  *
- * A process that has never used the FPU gets a freshly initialised one
- * instead.  glibc's start-up code assumes the state FNINIT leaves (control
- * word 0x37F: every exception masked, 64-bit precision, rounding to nearest),
- * and does not load it itself unless the kernel's auxiliary vector says the
- * control word is something else.  Whatever was in the FPU before, another
- * process's leftovers or, on a real i686 just out of reset, a control word of
- * 0x0040 with every exception unmasked (awk's first 1/3 would end in a
- * floating-point exception), is not what a new program may be handed.
+ * On lguest that trap is never a direct one: the Host must see #NM first,
+ * since one it caused itself is its own business (H:130), and passes it on
+ * only if we had asked for TS.  And TS is in %cr0, out of ring 1's reach, so
+ * clearing it is a hypercall (G:180), after which the Host clears the real
+ * bit before it runs us again.  Two exits for the first x87 instruction
+ * after a switch, none for every one after it.
  *
- * TS is in %cr0, out of ring 1's reach, so clearing it is a hypercall; the
- * Host clears the real bit before it runs us again. */
+ * A process that has never used the FPU gets a freshly initialised one.
+ * glibc's start-up code assumes the state FNINIT leaves (control word 0x37F:
+ * every exception masked, 64-bit precision, rounding to nearest), and does
+ * not load it itself unless the auxiliary vector says the control word is
+ * something else.  Whatever was in the FPU before, another process's
+ * leftovers or, on a real i686 just out of reset, a control word of 0x0040
+ * with every exception unmasked (awk's first 1/3 would end in a
+ * floating-point exception), is not what a new program may be handed. */
 void fpu_first_use(void)
 {
 	set_ts(0);
@@ -164,6 +169,7 @@ void fpu_first_use(void)
 	}
 	fpu_owner = current_proc;
 }
+/*:*/
 
 /* fork(): the child's FPU state is a copy of the parent's as it is now. */
 static void fpu_fork(struct process *child)
@@ -184,18 +190,23 @@ static void fpu_drop(void)
 	}
 	current.fpu_used = 0;
 }
-/*:*/
 
-/*G:801 fork(), as busybox's glibc asks for it: clone() with SIGCHLD as the
+#define CLONE_VM             0x00000100
+#define CLONE_VFORK          0x00004000
+#define CLONE_THREAD         0x00010000
+#define CLONE_PARENT_SETTID  0x00100000
+#define CLONE_CHILD_SETTID   0x01000000
+
+/*U:300 fork(), as busybox's glibc asks for it: clone() with SIGCHLD as the
  * signal to send the parent at the child's exit, and CLONE_CHILD_SETTID
  * asking for the child's pid in its own memory (glibc keeps it in its thread
- * control block).  The child is a copy: the same memory (copied, vm.c), the
- * same open files (shared, file.c), the same signal dispositions, mask and
+ * control block).  The child is a copy: the same memory (copied, U:320), the
+ * same open files (shared, U:505), the same signal dispositions, mask and
  * TLS descriptors, the same user registers, except that its system call
  * returns 0 where the parent's returns the child's pid.  Its kernel stack is
  * new, and holds only a copy of the parent's trap frame and the way into it
- * (G:815).  vfork() is the same: its caller's parent sleeps until the child
- * execs or exits, and nothing in busybox notices if it does not.
+ * (U:220).  vfork(), which busybox's init uses, is simply fork() here: the
+ * parent does not wait for the child's exec, and nothing in busybox notices.
  *
  * Threads (CLONE_VM without a new address space) are beyond this kernel.
  * One use of CLONE_VM is not a thread, though: glibc's posix_spawn(), which
@@ -206,12 +217,6 @@ static void fpu_drop(void)
  * it gets.  (What it cannot do is report a failed exec by writing into its
  * parent's memory: posix_spawn then sees success, and the child's exit
  * status 127 says the rest.) */
-#define CLONE_VM             0x00000100
-#define CLONE_VFORK          0x00004000
-#define CLONE_THREAD         0x00010000
-#define CLONE_PARENT_SETTID  0x00100000
-#define CLONE_CHILD_SETTID   0x01000000
-
 /* The vfork child has exec'd or exited (or, reaped by nobody else, gone). */
 static int vfork_done(void *arg)
 {
@@ -290,30 +295,18 @@ long sys_fork(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 }
 /*:*/
 
-/*G:803 execve() replaces the program a process runs, and keeps the process:
+#define MAX_ENV 64
+#define AT_FDCWD (-100)
+
+/*U:340 execve() replaces the program a process runs, and keeps the process:
  * its pid, its parent, its open files (except those marked close-on-exec),
  * its signal mask, and the signals it ignores; a signal it caught goes back
  * to its default action, since the handler was in the memory that is about
  * to go.  Its TLS descriptors go too, and the FPU starts over.
  *
- * Every program this kernel can run is busybox: the initrd's image, with the
- * applet chosen by argv[0].  So what execve() must find out is only whether
- * the name it is given means busybox, and which arguments to give it.
- * "/proc/self/exe", which ash execs for every applet it does not run itself,
- * always does.  A file on the disk does if it is a copy of the initrd's image
- * (a link to it, typically), or if it is a script starting with "#!": then
- * the interpreter named on that line is run instead, with the script's name
- * as an argument, as Linux does it.  A name the disk does not have means
- * busybox anyway if it is "/bin/NAME", "/sbin/NAME", "/usr/bin/NAME",
- * "/usr/sbin/NAME" or a bare "NAME", which is what a disk-less system's
- * PATH search tries.  Anything else is ENOENT, or ENOEXEC for a file we
- * cannot run (ash then reads it as a shell script itself).
- *
  * The arguments and the environment are copied into the kernel first, since
  * the memory they are in is about to be replaced.  Nothing in execve()
  * sleeps, so one static buffer serves every process. */
-#define MAX_ENV 64
-#define AT_FDCWD (-100)
 static char exec_strings[16384];
 static char *exec_argv[MAX_ARGS + 1], *exec_envp[MAX_ENV + 1];
 
@@ -344,6 +337,19 @@ static long copy_strings(u32 uvec, char **vec, unsigned int max, char **space, c
 	return 0;
 }
 
+/*:*/
+
+/*U:342 Which program?  Every program this kernel can run is busybox: the
+ * initrd's image, with the applet chosen by argv[0].  So what execve() must
+ * find out is only whether the name it is given means busybox.
+ * "/proc/self/exe", which ash execs for every applet it does not run itself,
+ * always does.  A file on the disk does if it is a copy of the initrd's image
+ * (a link to it, typically), or, if it is a script starting with "#!", the
+ * interpreter it names may (U:344).  A name the disk does not have means
+ * busybox anyway if it is "/bin/NAME", "/sbin/NAME", "/usr/bin/NAME",
+ * "/usr/sbin/NAME" or a bare "NAME", which is what a disk-less system's PATH
+ * search tries.  Anything else is ENOENT, or ENOEXEC for a file we cannot
+ * run (ash then reads it as a shell script itself). */
 static int starts_with(const char *s, const char *prefix)
 {
 	return !memcmp(s, prefix, strlen(prefix));
@@ -392,6 +398,13 @@ static long exec_probe(const char *path, char *line, unsigned long size)
 	return is_applet_path(path) ? 1 : -ENOEXEC;
 }
 
+/*:*/
+
+/*U:344 A script starting with "#!" names its interpreter on that line, with
+ * at most one argument, and Linux runs the interpreter instead, with the
+ * script's name after that argument and the script's own arguments after
+ * that.  So "#!/bin/sh -e" in a file run as "./build x" becomes
+ * "/bin/sh -e ./build x", and the kernel, not the shell, made it so. */
 /* "#!interpreter [one argument]": argv becomes interpreter, the argument if
  * there is one, the script's path, and the old argv from argv[1] on. */
 static char *save_string(const char *s, char **space)
@@ -451,6 +464,16 @@ static long shebang(char *line, char *path, char **space)
 	return 0;
 }
 
+/*:*/
+
+/*U:346 execve() itself, in the order that keeps a failure harmless: find
+ * out what the name means, copy the arguments in, unwrap a script, check the
+ * image; until there, an error returns to the old program as if nothing had
+ * happened.  Then the point of no return, after which a failure can only end
+ * the process (SIGSEGV, as Linux does when a new program cannot be set up):
+ * the old address space, the close-on-exec files, the caught signals and the
+ * TLS go, and the new program is loaded (U:060) and started as the first one
+ * was (U:210).  A vfork child's parent stops waiting here (U:300). */
 long sys_execve(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
 	static char path[256], line[128];
@@ -507,7 +530,7 @@ long sys_execve(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 }
 /*:*/
 
-/*G:805 The end of a process.  It closes its files (which may be the last
+/*U:350 The end of a process.  It closes its files (which may be the last
  * writer of a pipe somebody is reading: that reader now sees end of file),
  * gives back its memory, hands its children to process 1, as Unix always
  * has, and becomes a zombie: a process that is nothing any more but a pid
@@ -552,7 +575,7 @@ long sys_exit(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 }
 /*:*/
 
-/*G:807 wait4(pid, &status, options, &rusage): which child, as in Unix, is
+/*U:355 wait4(pid, &status, options, &rusage): which child, as in Unix, is
  * one particular pid, -1 for any, 0 for any in the caller's process group,
  * and -pgid for any in that group.  If one of them is a zombie, its status
  * goes to the caller in Linux's encoding (the exit code in the second byte,
@@ -631,10 +654,15 @@ long sys_waitpid(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 }
 /*:*/
 
-/*G:809 Who am I, and with whom: the pid, the parent's pid, the process
+/*U:360 Who am I, and with whom: the pid, the parent's pid, the process
  * group (a pipeline's processes share one, so a terminal's ^C can reach them
  * all) and the session.  A shell without job control, which is what ash is
- * without a terminal, uses little of it, but asks. */
+ * without a terminal, uses little of it, but asks.  Two rules keep groups
+ * inside sessions: setpgid() may move only the caller or a child of its
+ * own, and never a session leader; setsid() makes the caller the leader of a
+ * new session and group, unless it is a group's leader already (which is
+ * why a shell forks before it calls it).
+ * (set_tid_address() is here too: without threads, a thread id is a pid.) */
 long sys_getpid(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
 	return current.pid;
@@ -695,13 +723,6 @@ long sys_setsid(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 }
 /*:*/
 
-/*G:811 Signals.  Sending one sets a bit in the target's pending set, and
- * that is all: the target notices when it next returns to user space (and
- * a target asleep in the kernel is woken by the scheduler, G:821, to notice
- * it sooner).  A signal whose action is "ignore" is dropped at once, unless
- * it is blocked (the program may yet change its mind); SIGCHLD, SIGCONT,
- * SIGURG and SIGWINCH are ignored by default, and so, in a kernel without
- * job control, are the stop signals. */
 #define SA_SIGINFO   0x00000004
 #define SA_RESTORER  0x04000000
 #define SA_RESTART   0x10000000
@@ -713,6 +734,19 @@ long sys_setsid(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 			 | SIGBIT(SIGSTOP) | SIGBIT(20) | SIGBIT(21) | SIGBIT(22))
 #define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 
+
+/*U:400 Signals.  Sending one sets a bit in the target's pending set, and
+ * that is all: the target notices when it next returns to user space (and
+ * a target asleep in the kernel is woken by the scheduler, U:230, to notice
+ * it sooner).  A signal whose action is "ignore" is dropped at once, unless
+ * it is blocked (the program may yet change its mind); SIGCHLD, SIGCONT,
+ * SIGURG and SIGWINCH are ignored by default, and so, in a kernel without
+ * job control, are the stop signals.
+ *
+ * kill() finds its targets as wait4() finds children: a pid, a process
+ * group (0 for the caller's, -pgid for another), or -1 for everybody but
+ * process 1 and the caller, which is how init ends the world on its way
+ * down. */
 static int sig_ignored(struct process *p, int sig)
 {
 	u32 handler = p->sigaction[sig - 1][0];
@@ -776,6 +810,15 @@ long sys_tgkill(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 	return kill_matching((s32)b, c);
 }
 
+/*:*/
+
+/*U:405 A disposition is glibc's struct kernel_sigaction as it comes:
+ * handler, flags, restorer and a two-word mask, five words kept as they
+ * are and read only by the delivery below.  Ignoring a signal drops one
+ * that is pending, as POSIX asks; SIGKILL and SIGSTOP can be neither caught
+ * nor blocked, whatever a program asks for.  Both calls insist on a sigset of
+ * 8 bytes, the kernel's size (glibc's own sigset_t is 128, and it knows to
+ * pass 8). */
 long sys_rt_sigaction(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
 	if (a == 0 || a > NSIG || d != 8)
@@ -815,10 +858,12 @@ long sys_rt_sigprocmask(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 	return 0;
 }
 
-/* rt_sigsuspend(mask): wait for a signal with this mask in place, and put
- * the old one back only after the handler has run (do_signal saves the old
- * one in the frame, and sigreturn restores it): ash's "wait" depends on the
- * SIGCHLD it unblocks here reaching its handler, not the old mask. */
+/*:*/
+
+/*U:410 rt_sigsuspend(mask): wait for a signal with this mask in place, and
+ * put the old one back only after the handler has run (do_signal saves the
+ * old one in the frame, and sigreturn restores it): ash's "wait" depends on
+ * the SIGCHLD it unblocks here reaching its handler, not the old mask. */
 static int never_true(void *unused)
 {
 	(void)unused;
@@ -841,7 +886,7 @@ long sys_rt_sigsuspend(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 }
 /*:*/
 
-/*G:813 Delivering a signal to a handler means making the process call a
+/*U:420 Delivering a signal to a handler means making the process call a
  * function it did not call.  On the way back to user space, with its saved
  * registers in the trap frame, we build a signal frame on its user stack: at
  * the bottom the address the handler will return to, then the signal's
@@ -854,14 +899,7 @@ long sys_rt_sigsuspend(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
  * program never knows.  (A handler installed without a restorer returns into
  * the same three instructions, written into the frame itself: the i686 has
  * no no-execute bit to object.)  The layout past the first two words is
- * ours to choose; only the restorer reads it.
- *
- * A system call that was waiting when the signal came returned
- * -ERESTARTSYS; with SA_RESTART it is made again after the handler (%eax
- * gets the call's number back and %eip goes back over the 2-byte "int
- * $0x80"), otherwise it fails with EINTR.  A signal with no handler either
- * ends the process or is ignored, and an interrupted call is then simply
- * restarted. */
+ * ours to choose; only sigreturn reads it (U:430). */
 #define FRAME_MAGIC 0x51C0FFEE
 struct sigctx {
 	struct trap_frame regs;
@@ -921,6 +959,18 @@ static void setup_frame(int sig, struct trap_frame *regs)
 		act[0] = SIG_DFL;
 }
 
+/*:*/
+
+/*U:425 Which signal, and what becomes of the system call it interrupted.
+ * The lowest-numbered deliverable signal goes first, and one at a time: a
+ * handler's frame is built over the trap frame, and the next signal waits
+ * for the next return to user space (after the handler's sigreturn, at the
+ * latest).  A system call that was waiting when the signal came returned
+ * -ERESTARTSYS (U:240); with SA_RESTART it is made again after the handler
+ * (%eax gets the call's number back and %eip goes back over the 2-byte
+ * "int $0x80"), otherwise it fails with EINTR.  A signal with no handler
+ * either ends the process or is ignored, and an interrupted call is then
+ * simply restarted. */
 void do_signal(struct trap_frame *regs, long ret)
 {
 	for (;;) {
@@ -964,6 +1014,16 @@ void signal_interrupted_user(void)
 	irq_disable();
 }
 
+/*:*/
+
+/*U:430 sigreturn() trusts nothing in the frame it finds, since the program
+ * could have written anything there.  The magic word says it is one we
+ * built, and only what ring 3 could set anyway comes back from it: the
+ * general registers, %eip and %esp, and the arithmetic flags with DF, TF
+ * and AC.  %cs and %ss stay the user's, and IF stays on, or a forged frame
+ * would be a way into ring 1, or a way to turn off the clock.  The mask
+ * comes back too, which is how rt_sigsuspend's (U:410) is undone.
+ * (sigreturn finds the frame 8 bytes below %esp, rt_sigreturn 4.) */
 /* sigreturn (the frame is 8 bytes below %esp) and rt_sigreturn (4). */
 static long restore_frame(unsigned long uctx)
 {
@@ -1000,12 +1060,13 @@ long sys_rt_sigreturn(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 }
 /*:*/
 
-/*G:650 A fault in ring 3 is the program's problem, not the kernel's: we say
+/*U:440 A fault in ring 3 is the program's problem, not the kernel's: we say
  * what happened and end the process as the signal Linux would have sent
  * ends it (SIGSEGV for a protection or page fault, and so on); a shell shows
- * that as status 128 + the signal.  A page fault reaches this point only when
- * vm_fault() found nothing it may map: an address outside every range, or a
- * write to a read-only page. */
+ * that as status 128 + the signal.  (A handler the program installed for
+ * that signal is not called; busybox installs none.)  A page fault reaches
+ * this point only when vm_fault() found nothing it may map: an address
+ * outside every range, or a write to a read-only page (U:120). */
 void user_fault(struct trap_frame *regs, const char *what)
 {
 	int sig = SIGSEGV;

@@ -1,10 +1,6 @@
-/*P:138 src/guest/sched.c is the scheduler: which process runs next, how
- * the kernel changes from one to another, and how a process waits for
- * something (a pipe, a child, the keyboard, the clock) without keeping the
- * others from running. :*/
 #include "kernel.h"
 
-/*G:815 A context switch is four pushes, a change of %esp and four pops.
+/*U:220 A context switch is four pushes, a change of %esp and four pops.
  * Every process that is not running is inside the kernel, in switch_to()
  * itself, with its callee-saved registers on its own kernel stack and that
  * stack's pointer in its struct process; switching is saving our %esp,
@@ -17,8 +13,8 @@
  * builds one: a kernel stack with the child's trap frame at the top and,
  * below it, four zeroed registers and the address of ret_from_fork.  The
  * first switch to it "returns" there, and ret_from_fork does what the end of
- * trap_common in head.S does: delivers any signal, pops the trap frame and
- * leaves through lguest_iret, into user space with %eax = 0. */
+ * a system call does: delivers any signal, pops the trap frame and leaves
+ * through lguest_iret (G:530), into user space with %eax = 0. */
 __asm__(
 	".text\n"
 	".globl switch_to\n"
@@ -63,20 +59,23 @@ void return_to_user(struct trap_frame *regs)
 }
 /*:*/
 
-/*G:817 What the Host must be told when another process takes the CPU is
- * what a native i386 would change in its registers: the ring-1 stack for
- * traps from ring 3 (the TSS's esp1, SET_STACK), the thread-local-storage
- * descriptors (LOAD_TLS), the page directory (NEW_PGTABLE, the Guest's
- * "mov to %cr3") and TS, so the next x87 instruction traps unless the new
- * process already owns the FPU's contents.  All but the page directory are
- * lazy and go in one exit.
+/*G:640 A context switch, as the Host sees it.  A native i386 kernel that
+ * switches processes changes a handful of privileged things: the TSS's stack
+ * pointer for the next trap from ring 3, the TLS descriptors in the GDT, %cr3,
+ * and TS in %cr0 for the lazy FPU.  Every one of them is the Host's here, so
+ * each is a hypercall: SET_STACK for the ring-1 stack (G:180), LOAD_TLS
+ * (G:170), TS (G:650) and NEW_PGTABLE, the Guest's "mov to %cr3".  The first
+ * three are lazy, queued and sent with the one exit of lazy_mode_leave()
+ * (G:210).  The page directory is not: everything after it, down to the next
+ * process's first instruction, depends on it.
  *
- * The Host keeps shadows of the last four page directories it was given, so
- * switching back and forth between a shell and its child costs no rebuilt
- * shadow.  The price is a subtle one: a directory we freed and allocated
- * again at the same address may find an old shadow waiting for it, full of
- * another process's user mappings.  So the first time a new directory is
- * loaded we also flush its user half.
+ * The Host keeps four shadow page directories, each remembered by the
+ * address of the Guest's directory it shadows, and throws out a random one
+ * when it needs a fifth (H:460), so switching between a shell and its child
+ * rarely costs a rebuilt shadow.  The price is a subtle one: a directory we
+ * freed and allocated again at the same address may find an old shadow
+ * waiting for it, full of another process's user mappings.  So the first
+ * time a new directory is loaded we also flush its user half.
  *
  * %gs is the last thing: the user's %gs stays loaded while its process is in
  * the kernel (nothing of ours uses it), so we keep it per process and reload
@@ -99,9 +98,14 @@ void activate_process(struct process *p)
 	if (p->gs)
 		__asm__ __volatile__("movl %0, %%gs" : : "r"(p->gs));
 }
+/*:*/
 
 static void start_slice(struct process *p);
 
+/*U:225 Switching to another process is then three steps: put the old one's
+ * %gs aside, tell the Host about the new one (G:640), and start its time
+ * slice (G:694); then switch_to() changes stacks, and we are the other
+ * process, returning from its own last call of switch_process(). */
 static void switch_process(struct process *next)
 {
 	struct process *prev = current_proc;
@@ -116,11 +120,22 @@ static void switch_process(struct process *next)
 }
 /*:*/
 
-/*G:819 The time, in nanoseconds, as of the last interrupt: the Host writes
- * it into lguest_data whenever it delivers one.  Deadlines are measured in
- * it.  "As of the last interrupt" can be long ago if a process computed for a
- * while, so a sleep starts by making sure it is now: it asks for an alarm in
- * one nanosecond and waits for it, and the interrupt brings the time. */
+/*G:690 The time, for a kernel without a clock chip.  The Host writes the
+ * wall-clock time into lguest_data whenever it delivers an interrupt, and
+ * that is all the time there is: the time as of the last interrupt, which
+ * can be long ago if a process computed for a while, like a clock that only
+ * ticks when nobody looks.  It is good enough for clock_gettime() (U:260).
+ * A deadline must start from now, though, so a sleep first makes sure it is
+ * now: it asks for an alarm in one nanosecond and waits for it, and the
+ * interrupt brings the time.  (The seconds are read again after the
+ * nanoseconds, in case the Host wrote between the two reads.)
+ *
+ * Nor may a sleep spin: the Host would run our loop for the whole delay on
+ * its own CPU.  When nobody can run, the scheduler (U:230) sets the one-shot
+ * clock event (SET_CLOCKEVENT, G:400) for the earliest deadline and halts,
+ * and the Host puts the whole Guest to sleep until the alarm's interrupt,
+ * without one instruction of ours in between.  The delay is 32 bits of
+ * nanoseconds, so a long sleep is cut into seconds. */
 u64 monotonic_ns(void)
 {
 	u32 s, ns;
@@ -147,7 +162,7 @@ u64 fresh_ns(void)
 }
 /*:*/
 
-/*G:821 The scheduler is a loop over the process table.  A process that
+/*U:230 The scheduler is a loop over the process table.  A process that
  * sleeps leaves behind the question it is waiting on, as a function and its
  * argument ("is there something in this pipe?", "has a child of mine
  * exited?"), and a deadline if it has one; the scheduler asks each sleeper
@@ -158,14 +173,14 @@ u64 fresh_ns(void)
  * forget to, and with a few dozen processes the asking is cheap.
  *
  * If nobody can run, the CPU halts until an interrupt, with the alarm set
- * for the earliest deadline.  The questions are asked with interrupts off,
- * and safe_halt() turns them on in the same breath as it halts, so an
- * interrupt that answers a question cannot slip in between the asking and
- * the halt (see head.S).
+ * for the earliest deadline (G:690).  The questions are asked with
+ * interrupts off, and safe_halt() turns them on in the same breath as it
+ * halts (G:520), so an interrupt that answers a question cannot slip in
+ * between the asking and the halt.
  *
- * Nothing preempts a process that computes: it runs until it waits or exits.
- * For a shell and its pipelines that is no loss, since every stage waits on
- * the one before it soon enough. */
+ * The scheduler is called by a process that waits or exits, and by the end
+ * of a time slice: a process that computes is not asked whether it is done,
+ * its 10 ms simply run out, and that is the clock's business (G:694). */
 static int can_run(struct process *p, u64 now)
 {
 	if (p->state == P_RUNNABLE)
@@ -211,16 +226,16 @@ void schedule(void)
 }
 /*:*/
 
-/*G:822 A process that never waits would keep the CPU for ever: "yes >
- * /dev/null &" and the shell that started it would never run again to kill
- * it.  So a process gets a time slice, 10 ms on the alarm clock whenever
+/*G:694 A process that never waits would keep the CPU for ever: "yes >
+ * /dev/null &", and the shell that started it would never run again to kill
+ * it.  So a process gets a time slice, 10 ms on the one-shot alarm whenever
  * anybody else is there to want the CPU, and when the alarm has rung, its
  * next system call ends in the scheduler instead of straight back in user
- * space.  That is preemption at the kernel's door, not anywhere in the
- * program: a loop that makes no system calls at all still runs until it is
- * done, but busybox's loops all read or write something.  (The scheduler
- * also gets to ask its sleepers their questions then, so a sleep whose
- * deadline passes while another process computes ends on time.) */
+ * space.  That is preemption at the kernel's door, which is the safe place:
+ * a process there holds nothing of the kernel's.  (The scheduler also gets
+ * to ask its sleepers their questions then, so a sleep whose deadline passes
+ * while another process computes ends at most a slice late.)  A loop that
+ * makes no system calls at all is the next section's. */
 static unsigned long slice_tick;
 
 static void start_slice(struct process *p)
@@ -245,33 +260,34 @@ void maybe_preempt(void)
 }
 /*:*/
 
-/*G:824 And a loop that makes no system calls at all ("while :; do :;
+/*G:696 And a loop that makes no system calls at all ("while :; do :;
  * done &" in a shell) is caught by the alarm itself.  The timer's interrupt
  * handler is ours from the first process on (it still counts the ticks, as
- * traps.c's did), and when the interrupt came while a process ran its own
- * code in ring 3 it is as good a moment as a system call's end: the process
- * holds nothing of the kernel's.  "Its own code" is what in_kernel says: set
- * on every way into the kernel that can be interrupted (a system call, and a
- * fault that ends in do_exit), cleared on the way out.  An interrupt that
- * finds the kernel busy on the process's behalf leaves it alone; the
- * system call's end will do.  The flag is cleared with interrupts off, and
- * they stay off until lguest_iret turns them on in the same breath as it
- * returns to ring 3: an interrupt between the two would find "not in the
- * kernel" while the way out is half done, with the trap frame half popped
- * and the interrupt's own frame pushed over the popped half, and a signal
- * delivered into that frame would return the kernel to nowhere.  (It did:
- * "trap 14 at eip 0x7b", a user data selector taken for an address.)
+ * the one in traps.c did), and when the interrupt came while a process ran
+ * its own code in ring 3, that is as good a moment as a system call's end.
+ * "Its own code" is what in_kernel says: set on every way into the kernel
+ * that can be interrupted (a system call, and a fault that ends in
+ * do_exit), cleared on the way out.  An interrupt that finds the kernel busy
+ * on the process's behalf leaves it alone; the system call's end will do.
  *
- * The way in has the same kind of window: "int $0x80" goes through a trap
- * gate, which leaves interrupts on, so the timer can strike after the CPU
- * has pushed the system call's frame and before do_syscall() has set
+ * The flag is cleared with interrupts off, and they stay off until
+ * lguest_iret turns them on in the same breath as it returns to ring 3
+ * (G:530): an interrupt between the two would find "not in the kernel"
+ * while the way out is half done, with the trap frame half popped and the
+ * interrupt's own frame pushed over the popped half, and a signal delivered
+ * into that frame would return the kernel to nowhere.  (It did: "trap 14 at
+ * eip 0x7b", a user data selector taken for an address.)
+ *
+ * The way in has the same kind of window: "int $0x80" comes through a trap
+ * gate, which leaves interrupts on (G:620), so the timer can strike after
+ * the CPU has pushed the system call's frame and before do_syscall() has set
  * in_kernel.  So "interrupted in ring 3" is also checked on the frame: the
  * frame at the top of the kernel stack must be this very interrupt's, with
  * the timer's vector and a ring-3 %cs.  In the window that slot holds the
  * nested interrupt's %cs instead (or 0x80), and the vector is wiped when a
- * tick from ring 3 is done, so an old 32 is never mistaken for a new one.  A signal sent to the process while it was
- * switched out is delivered here too, or "kill %1" could never stop such a
- * loop. */
+ * tick from ring 3 is done, so an old 32 is never mistaken for a new one.
+ * A signal sent to the process while it was switched out is delivered here
+ * too, or "kill %1" could never stop such a loop. */
 static void timer_tick(unsigned int irq, void *arg)
 {
 	struct trap_frame *top;
@@ -298,7 +314,7 @@ void sched_init(void)
 }
 /*:*/
 
-/*G:823 Waiting, for a process: put the question and the deadline where the
+/*U:240 Waiting, for a process: put the question and the deadline where the
  * scheduler will ask them, and let it run somebody else.  A signal ends the
  * wait early with -ERESTARTSYS, Linux's own private errno for "interrupted,
  * but restart me if the handler asked for SA_RESTART"; do_signal() turns it

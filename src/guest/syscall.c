@@ -1,22 +1,43 @@
-/*P:131 src/guest/syscall.c is the Linux system-call interface, as much of
- * it as a static busybox asks for on its way to main() and back: memory,
- * thread-local storage, the console as file descriptors 0 to 2, time and
- * sleep, identity, and polite refusals for the rest. :*/
 #include "kernel.h"
 #include "file.h"
 #include "fs.h"
 
-/*G:640 System calls, in Linux's i386 convention: the number in %eax,
- * arguments in %ebx, %ecx, %edx, %esi, %edi and %ebp, the result back in %eax,
- * a negative errno for an error.  We came here by a direct trap: "int $0x80"
- * went from ring 3 to ring 1 through the trap gate without the Host knowing,
- * and we go back with lguest_iret just as quietly.  (glibc mostly calls
- * "call *%gs:0x10" rather than "int $0x80" itself, which is the same thing
- * one indirection later: without a vDSO, that slot of its thread control
- * block points at an "int $0x80; ret" in glibc.)
+/*U:010 The Unix beneath busybox.  Part II told the Guest as a guest: how it
+ * boots on lguest, lives on hypercalls and meets the Host wherever its
+ * processes need the hardware.  This appendix is the rest of it, the part that
+ * would be the same on any i386: a small Unix, written for one program.
+ *
+ * The program is Debian's busybox, unmodified: one static i386 ELF file of
+ * 2 MiB, glibc 2.36 inside, 268 commands behind one entry point, chosen by
+ * argv[0].  Its shell, ash, runs the others the Unix way, by fork() and
+ * exec(), wires them together with pipes, waits for them, and stops them with
+ * signals.  So what busybox needs from a kernel is most of what Unix is:
+ *
+ *   - Linux's system-call convention, numbers and error codes (U:020);
+ *   - an ELF loader, the start-up stack glibc reads, and answers to the
+ *     questions it asks before main() (U:040 to U:080);
+ *   - memory by brk() and mmap(), made on first touch (U:100 to U:180);
+ *   - processes, a scheduler and the time (U:200 to U:265);
+ *   - fork, exec, exit and wait (U:300 to U:360), and signals (U:400 on);
+ *   - file descriptors, pipes and the console as a file (U:500 to U:550);
+ *   - names, directories and files (U:600 on), on an ext2 disk (U:700 on);
+ *   - and a terminal that echoes, edits a line and turns ^C into a signal
+ *     (U:800 on).
+ *
+ * None of it knows it runs on a hypervisor.  Where it cannot help knowing (a
+ * system call that must not cost an exit, a TLS descriptor in the Host's GDT,
+ * a page table the Host shadows, the clock, the lazy FPU), the story is Part
+ * II's, G:600 to G:698, and this one points there.  Everything else is
+ * ordinary Unix, for a reader who has used one and never had to write one. :*/
+
+/*U:020 Linux's i386 system-call convention: the number in %eax, up to six
+ * arguments in %ebx, %ecx, %edx, %esi, %edi and %ebp, the result back in
+ * %eax, and an error as a negative errno, which glibc turns into -1 and errno.
+ * Every handler takes the six registers, whether it uses them or not, so one
+ * table of pointers (U:030) can call any of them the same way.
  *
  * Every pointer from user space goes through copy_to_user() and friends
- * (vm.c), which check it against the process's ranges and make the pages it
+ * (U:125), which check it against the process's ranges and make the pages it
  * points to.  We could touch user memory directly (the i386 lets ring 1 read
  * user pages), but a bad pointer would then fault in the kernel, and the
  * kernel would panic on behalf of a buggy program. */
@@ -24,14 +45,17 @@ typedef long (*syscall_t)(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f);
 #define SYSCALL(name) static long sys_##name(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 /*:*/
 
-/*G:770 The file descriptors and what they name live in file.c now, and
- * everything that takes a path, stat() on a descriptor included, in fs.c. :*/
-
-/*G:772 Who am I?  Process 1, user 0 in no supplementary groups, in the
- * root directory, in a kernel called Linux (glibc and busybox ask for
- * nothing more than the name; the version records where lguest entered the
- * kernel).  prctl(PR_SET_NAME) is how busybox renames
- * itself after the applet; we keep the name, since nothing shows it yet. */
+/*U:080 The questions every glibc program asks on its way to main(), with
+ * the answers that cost least.  Who am I?  User 0, root, in no supplementary
+ * groups: getuid() and its relatives are sys_zero in the table, and busybox's
+ * cp and mkdir, which check, find nothing to refuse.  (Which process is the
+ * process table's answer, U:360.)  What am I running on?  A kernel called
+ * Linux: glibc and busybox ask for nothing more than the name, and the
+ * version records where lguest entered the kernel.  prctl(PR_SET_NAME) is how
+ * busybox renames itself after the applet; we keep the name, fork() passes
+ * it on, and exec() replaces it with the new program's.  The stack limit is the size of the stack range exec()
+ * makes (U:050), and getrandom() draws from the generator behind AT_RANDOM
+ * (U:055). */
 SYSCALL(zero)
 {
 	return 0;
@@ -66,7 +90,8 @@ SYSCALL(prctl)
 	return -EINVAL;
 }
 
-/* The limits: an 8 MiB stack (the size of our stack range), no others. */
+/* The limits: an 8 MiB stack (the size of our stack range), 1024 open files
+ * (glibc's usual answer; a process really has NR_OPEN, 64), nothing else. */
 SYSCALL(getrlimit)
 {
 	u32 rlim[2] = { RLIM_INFINITY, RLIM_INFINITY };
@@ -91,28 +116,30 @@ SYSCALL(getrandom)
 }
 /*:*/
 
-/*G:775 set_thread_area(), the first system call of every glibc program
- * after brk().  glibc puts its thread control block (the TCB, with the
- * stack-protector canary at offset 0x14 and the system-call entry at 0x10)
- * in memory it got from brk(), then asks the kernel for a segment whose base
- * is that block, so that %gs:0x14 is the canary, whoever the thread.  A
- * segment is a GDT entry, and the GDT is the one table we may never write:
- * it is the Host's, in the Switcher's pages, because a descriptor is a
- * privilege (a ring-0 code segment, a segment over the Host's memory).  So
- * the entry is built here, in the i386's descriptor format, from glibc's
- * struct user_desc, and handed to the Host with LOAD_TLS, which checks it
- * and copies it into GDT entries 6 to 8.  The descriptor says DPL 3, or
- * ring 3 could not load it (the Host only insists on "not 0", which is its
- * own).
+/*G:630 Thread-local storage, where every glibc program meets the Host's
+ * GDT before it reaches main().  glibc puts its thread control block (the
+ * TCB, with the stack-protector canary at offset 0x14 and the system-call
+ * entry at 0x10) in memory from brk(), then asks set_thread_area() for a
+ * segment based there, so that %gs:0x14 is the canary whoever the thread.  A
+ * segment is a GDT entry, and the GDT is the one table we may never write: it
+ * lives in the Switcher's pages, because a descriptor is a privilege (a
+ * ring-0 code segment, a segment over the Host's memory).  So the entry is
+ * built here, in the i386's descriptor format, from glibc's struct
+ * user_desc, and handed over with LOAD_TLS (G:170), which copies entries 6 to
+ * 8 into the real GDT.  The Host checks nothing but the privilege: a DPL of
+ * 0 would become 1.  Ours says 3, or ring 3 could not load it, and we refuse
+ * conforming code segments ourselves; anything else bad would fault when the
+ * Switcher loads it, and kill the Guest, not the process.
  *
  * glibc passes entry number -1, "any free one", and reads back the number we
  * chose to build its selector, number * 8 + 3.  A descriptor that is "empty"
- * by Linux's definition frees the entry.
+ * by Linux's definition frees the entry.  The entries are the process's, kept
+ * in its struct process and handed over again at every switch (G:640).
  *
  * %gs itself is the user's: a trap from ring 3 does not change it, so it is
  * still loaded while we run.  load_tls() must zero it for the Host's sake
- * (see lguest.c), so we put it back afterwards, provided the entry it names
- * still holds a present descriptor. */
+ * (G:170), so we put it back afterwards, provided the entry it names still
+ * holds a present descriptor. */
 SYSCALL(set_thread_area)
 {
 	u32 desc[4], base, limit, flags, idx, gs, lo, hi;
@@ -157,23 +184,17 @@ SYSCALL(set_thread_area)
 		__asm__ __volatile__("movl %0, %%gs" : : "r"(gs));
 	return 0;
 }
-
 /*:*/
 
-/*G:780 Time.  The Host writes the wall-clock time into lguest_data every
- * time it delivers us an interrupt, which is as often as we need it to be
- * right: a process that wants the time while nothing else happens gets the
- * time of the last interrupt, like reading a clock that only ticks when you
- * are not looking.  The monotonic clocks are the same less the time of the
- * first reading, so they start near zero, as Linux's do at boot.
- *
- * Sleeping is the timer's other use.  A kernel that wants to wait 0.1 s
- * must not spin for it (the Host would run our loop for 0.1 s of its own
- * CPU), so nanosleep() sets the one-shot clock event for the delay and
- * halts: the Host puts this Guest to sleep until the alarm's interrupt, and
- * the process returns from its system call 0.1 s later without us having
- * executed an instruction in between.  Longer sleeps are cut into seconds,
- * since the clock event's delay is 32 bits of nanoseconds. */
+/*U:260 The clocks.  The wall clock comes from the Host, in lguest_data, as
+ * of the last interrupt (G:690); the monotonic clocks are the same less the
+ * first reading, so they start near zero, as Linux's do at boot.  (They
+ * are only as steady as the Host's clock: a Host whose date jumps moves them
+ * too.)  glibc 2.36 asks clock_gettime64() first, the call with 64-bit
+ * seconds that 32-bit Linux grew for 2038, and falls back to clock_gettime()
+ * on ENOSYS;
+ * older programs ask gettimeofday() and time().  Four answers to one
+ * question, from one function. */
 static void now(int clock, u64 *sec, u32 *nsec)
 {
 	static u32 boot_sec, boot_nsec;
@@ -248,6 +269,15 @@ SYSCALL(time)
 	return a && copy_to_user(a, &t, 4) ? -EFAULT : (long)t;
 }
 
+/*:*/
+
+/*U:265 Sleeping.  A relative sleep is a deadline of now plus the request; an
+ * absolute one (TIMER_ABSTIME, which busybox's sleep does not use but
+ * clock_nanosleep() allows) is measured on the clock it names.  The waiting
+ * itself is the scheduler's (U:240, sleep_ns()), which halts the Guest when
+ * nobody has anything to do (G:690).  A signal ends a sleep early with EINTR,
+ * SA_RESTART or not: Linux never restarts a sleep after a handler either,
+ * since the time left is no longer the time asked for. */
 /* Sleep until (sec, nsec) has passed, measured on the clock's own terms if
  * it is absolute, else from now. */
 static long do_sleep(u32 clock, int absolute, u64 sec, u32 nsec)
@@ -330,12 +360,18 @@ SYSCALL(enosys)
 	return -ENOSYS;
 }
 
-/*G:792 The table, indexed by Linux's i386 numbers.  The gaps get -ENOSYS,
- * the answer glibc is written to expect from an older kernel, and a line
- * on the console (unless the kernel was told to be quiet) naming the call,
- * which is how the next system call this kernel needs announces itself.
- * A few calls that may fail are answered with their failure on purpose and
- * without a word: rseq() (glibc manages without). */
+/*U:030 The table below is the whole of this kernel's Linux, indexed by
+ * Linux's i386 numbers (a list, not a story, so it is left out of the book).
+ * A gap gets -ENOSYS, the answer glibc is written to expect from an older
+ * kernel, and a line on the console (unless the kernel was told to be
+ * quiet, U:075) naming the call: that is how the next system call this
+ * kernel needs announces itself.  A few calls are answered with a failure
+ * on purpose and without a word: rseq(), which glibc manages without.  And
+ * a few succeed by doing nothing: set_robust_list() (threads only) and
+ * sched_yield() (the scheduler will come round anyway).
+ *
+ * The way into the table, do_syscall(), is in Part II (G:620): the trap
+ * that brings a system call here is one the Host never sees. :*/
 static const syscall_t syscalls[NR_SYSCALLS] = {
 	[1] = sys_exit,            [3] = sys_read,             [4] = sys_write,
 	[5] = fs_sys_open,        [6] = sys_close,            [13] = sys_time,
@@ -381,8 +417,45 @@ static const syscall_t syscalls[NR_SYSCALLS] = {
 	[439] = fs_sys_faccessat2,
 };
 
-/* On the way out, another process may get its turn (sched.c), and any
- * signal that is pending is delivered (process.c). */
+/*G:600 Where the processes meet lguest.  The programs this kernel runs
+ * are Debian's busybox, and for them it carries a small Unix: processes,
+ * fork and exec, signals, pipes, files on ext2, a terminal.  Almost none of
+ * that knows it runs on a hypervisor, and none of it is in this part: it is
+ * the appendix Unix (U:010 on), a story of its own, for whoever wants to
+ * know how a Unix works inside.
+ *
+ * What stays here are the seams, the places where a Unix kernel needs
+ * something only ring 0 may do, or needs it so often that the Host must help
+ * it be quick:
+ *
+ *   - a system call, which must not cost a trip through the Host (G:620);
+ *   - thread-local storage, a segment per process in the Host's GDT (G:630);
+ *   - a context switch, which changes the ring-1 stack, the TLS entries and
+ *     the page directory (G:640), and the FPU, lazily (G:650);
+ *   - page tables, which the Guest writes and the Host shadows (G:670 to
+ *     G:685);
+ *   - the clock, for sleeping and for taking the CPU back from a process that
+ *     will not give it up (G:690 to G:696);
+ *   - and the end, when the first process exits (G:698). :*/
+
+/*G:620 A system call is the commonest way into this kernel: busybox makes
+ * one for every line it writes, and ash one for every key it reads.  A trap
+ * under lguest normally goes to the Switcher, out to the Host, and back into
+ * the Guest as a reflected trap, an exit each time.  For 0x80 the Host can do
+ * better: our gate for it is a trap gate of privilege 3 (G:450), which the
+ * Host copies into the real IDT as it is.  "int $0x80" then goes from ring 3
+ * straight to ring 1, onto the stack SET_STACK named (G:180), and the Host
+ * never hears of it; lguest_iret brings us back as quietly.  glibc mostly
+ * calls "call *%gs:0x10" rather than "int $0x80" itself, which is the same
+ * trap one indirection later: without a vDSO, that slot of its thread control
+ * block points at an "int $0x80; ret" of glibc's own.
+ *
+ * Only trap gates can be direct (an interrupt gate would clear the real IF,
+ * which is the Host's), so the timer can strike between the trap and the
+ * moment do_syscall() sets in_kernel, and G:696 tells what the timer then
+ * must not believe.  On the way out the process may lose the CPU if its
+ * time slice is over (G:694), and a pending signal is delivered (U:425)
+ * before lguest_iret returns to ring 3. */
 void do_syscall(struct trap_frame *regs)
 {
 	u32 nr = regs->eax;
@@ -398,7 +471,7 @@ void do_syscall(struct trap_frame *regs)
 	}
 	maybe_preempt();
 	do_signal(regs, regs->eax);
-	irq_disable();          /* until lguest_iret: see G:824 */
+	irq_disable();          /* until lguest_iret: see G:696 */
 	current.in_kernel = 0;
 }
 /*:*/

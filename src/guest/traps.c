@@ -1,7 +1,7 @@
-/*P:125 src/guest/traps.c is where the Guest meets the unexpected: CPU
+/* src/guest/traps.c is where the Guest meets the unexpected: CPU
  * exceptions, the virtual interrupts the Host injects for the timer and the
  * devices, and system calls from the user program.  All of them arrive through
- * head.S's stubs and leave through lguest_iret. :*/
+ * head.S's stubs and leave through lguest_iret. */
 #include "kernel.h"
 
 static irq_handler_t irq_handlers[NR_IRQS];
@@ -24,7 +24,7 @@ static const char *const trap_names[32] = {
  *
  * System calls, 0x80, get a trap gate (0xF) with privilege 3: ring 3 may use
  * it, the interrupt flag is left alone, and the Host can install it as a
- * direct trap (see head.S).  Interrupt gates could never be direct: the CPU
+ * direct trap (G:470).  Interrupt gates could never be direct: the CPU
  * would clear the real IF, and the real IF is the Host's. */
 void trap_init(void)
 {
@@ -42,12 +42,13 @@ void trap_init(void)
 }
 /*:*/
 
-/*G:460 Virtual interrupts.  IRQ n comes in at vector 32 + n: 0 is the timer,
+/*G:500 Virtual interrupts.  IRQ n comes in at vector 32 + n: 0 is the timer,
  * and device number i on the lguest bus is IRQ i + 1.  The Host only delivers
  * an IRQ whose bit is clear in lguest_data.blocked_interrupts, which is our
  * interrupt controller's mask register, so registering a handler unmasks its
- * line.  An IRQ nobody asked for is harmless: it finds no handler and is
- * dropped. */
+ * line.  Only the timer's line starts masked (G:110); an IRQ nobody asked
+ * for, say from a device with no driver, is delivered, finds no handler, and
+ * is dropped. */
 void request_irq(unsigned int irq, irq_handler_t handler, void *arg)
 {
 	unsigned long flags = irq_save();
@@ -66,21 +67,28 @@ static void timer_interrupt(unsigned int irq, void *arg)
 	timer_ticks++;
 }
 
-/*G:410 The timer is unmasked only now, when there is a handler for it
- * (lguest_data starts with IRQ 0 blocked).  We do not keep a tick going:
- * lguest's Linux rearmed the one-shot at every tick, HZ times a second, but a
- * kernel with nothing to schedule only needs the alarm when it wants to
- * sleep, in msleep() below. */
+/*G:505 The timer is unmasked only now, when there is a handler for it
+ * (lguest_data starts with IRQ 0 blocked).  We keep no tick going: lguest's
+ * Linux rearmed the one-shot at every tick, HZ times a second, but at boot
+ * there is nothing to schedule, and the alarm is set only by whoever wants
+ * to sleep (nsleep() below).  This handler just counts.  Once processes run,
+ * the scheduler takes IRQ 0 over with a handler of its own and arms the alarm
+ * for time slices; that belongs to the processes' story. */
 void time_init(void)
 {
 	request_irq(0, timer_interrupt, NULL);
 }
 /*:*/
 
-/*G:420 Waiting.  To wait for something an interrupt handler will do, check
+/*G:510 Waiting.  To wait for something an interrupt handler will do, check
  * for it with interrupts off, and if it has not happened, halt in a way that
- * cannot miss the interrupt (safe_halt() in head.S).  The Host wakes us by
- * delivering the interrupt; we come back with interrupts on and check again. */
+ * cannot miss the interrupt (safe_halt(), next).  The Host wakes us by
+ * delivering the interrupt; we come back with interrupts on and check again.
+ * The block driver waits for the disk this way.
+ *
+ * A sleep is one alarm and such a wait for the tick it brings.  msleep()
+ * stops at 4 seconds because SET_CLOCKEVENT takes its nanoseconds in 32 bits,
+ * which run out at 4.29. */
 void wait_until(int (*done)(void *), void *arg)
 {
 	for (;;) {
@@ -112,12 +120,13 @@ void msleep(unsigned long ms)
 }
 /*:*/
 
-/*G:470 Every trap comes here with its frame.  Interrupts go to their
- * handler; system calls to the process code; the floating-point "device not
- * available" trap, which only happens because we set TS when we entered the
- * process, clears TS (and gives the process its first FPU state, see
- * process.c); a page fault from the program may be one vm.c is waiting for,
- * a page it promised and has not made yet.
+/*G:490 Every trap comes here with its frame.  Interrupts go to their
+ * handler; system calls to the process code.  The floating-point "device not
+ * available" trap happens only because the kernel set TS when it switched to
+ * a process that does not own the FPU; fpu_first_use() clears TS and hands
+ * the FPU over (lazy FPU switching, with the processes).  A page fault from
+ * the program may be one vm.c is waiting for, a page it promised and has not
+ * made yet.
  *
  * Anything else is a fault.  From ring 3 it ends the process (as a signal
  * would); from the kernel it is a bug, and the only honest reaction is to stop
@@ -151,3 +160,12 @@ void trap_dispatch(struct trap_frame *regs)
 	      regs->eip, v == 14 ? read_cr2() : 0UL);
 }
 /*:*/
+
+/*G:590 Take stock.  The Guest is a kernel now, alone with its Host: it
+ * has introduced itself, handed over its segments and its gates, learned to
+ * turn interrupts off without touching IF, to come back from a trap without
+ * being interrupted halfway, to sleep on a one-shot alarm and to wait without
+ * missing its wake-up.  Not one of those needed ring 0, and each cost at most
+ * a hypercall.  What it has not done is run a single program, and a kernel
+ * that runs no programs is an elaborate way to print a banner.  Programs need
+ * processes, and processes are where a kernel reaches for ring 0 most often. :*/

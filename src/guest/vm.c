@@ -1,10 +1,6 @@
-/*P:132 src/guest/vm.c is the user process's address space: which ranges
- * exist (the program's segments, its heap, its stack, what it mmap()ed), the
- * pages behind them, filled in when they are first touched, and the checked
- * copies between the kernel and user memory. :*/
 #include "kernel.h"
 
-/*G:720 A program's address space is a short list of ranges, Linux's
+/*U:110 A program's address space is a short list of ranges, Linux's
  * "virtual memory areas": start, end and what the program may do there
  * (read, write, execute, as PROT_* bits).  A page inside a range need not
  * exist yet.  A fresh program has 8 MiB of stack, a heap that grows by
@@ -82,7 +78,7 @@ static int range_is_free(unsigned long start, unsigned long end)
 }
 /*:*/
 
-/*G:722 The hardware's view of a range's rights is its page-table entries:
+/*U:115 The hardware's view of a range's rights is its page-table entries:
  * present and user for any access, RW for writing.  The i686 has no
  * "no-execute" bit, so PROT_EXEC is something we remember and cannot
  * enforce, like every 32-bit kernel without PAE.  A page of PROT_NONE is
@@ -123,16 +119,17 @@ static void unmap_range(unsigned long start, unsigned long end)
 }
 /*:*/
 
-/*G:725 The page-fault handler, where the promises are kept.  The Host
+/*U:120 The page-fault handler, where the promises are kept.  The Host
  * reflects a fault from ring 3 to us when its shadow tables cannot satisfy it
- * from ours, with the address in lguest_data.cr2 and the CPU's error code:
+ * from ours, with the address in lguest_data.cr2 (G:340) and the CPU's error
+ * code:
  * bit 0 set means the page was there and the access was forbidden, bit 1
  * that it was a write.  If the address lies in a range and the page is not
  * there yet, we make it, zeroed (a program's fresh memory must never show
  * what an earlier owner of the page left), and return: the CPU runs the
  * faulting instruction again and this time it works.  Anything else is
- * the program's own fault, and returns -1 for the caller to send it the
- * Linux equivalent of SIGSEGV.
+ * the program's own fault, and returns -1 for the caller to end it with the
+ * Linux equivalent of SIGSEGV (U:440).
  *
  * The same function serves the kernel: before it copies to or from user
  * memory, it faults the pages in itself (user_page() below), so a system
@@ -171,7 +168,7 @@ void *user_page(unsigned long addr, int write)
 }
 /*:*/
 
-/*G:727 Copying between the kernel and user memory goes page by page through
+/*U:125 Copying between the kernel and user memory goes page by page through
  * the kernel's own mapping of each page (every physical page is also at
  * PAGE_OFFSET plus its address), never through the user address: that way
  * the copy does not depend on the Host having caught up with a mapping we
@@ -213,7 +210,7 @@ int copy_from_user(void *kbuf, unsigned long uaddr, unsigned long len)
 }
 /*:*/
 
-/*G:730 brk(), the oldest way to get memory: the heap is one range that
+/*U:140 brk(), the oldest way to get memory: the heap is one range that
  * starts just past the program's last segment and ends at the "break", which
  * the program moves.  brk(0) asks where it is; glibc calls that first, then
  * brk(old + n).  Linux answers every call with the break as it now is, and
@@ -244,15 +241,10 @@ long vm_brk(unsigned long addr)
 }
 /*:*/
 
-/*G:735 mmap2() for anonymous memory, which is all glibc's malloc asks for
- * when brk() will not do and all busybox needs for now: the kernel picks a
- * free stretch, bottom up from 1 GiB (Linux's old TASK_UNMAPPED_BASE), or
- * takes the one the program insists on with MAP_FIXED, first unmapping
- * whatever was there, as Linux does.  A file mapping waits for a file
- * system.  munmap() and mprotect() cut the ranges at the edges they are
- * given and then drop or change whole ranges; mprotect() also rewrites the
- * entries of pages that exist, because the Host's shadow tables believe our
- * page tables, not our list of ranges. */
+/*U:150 munmap() and mprotect() work on whole ranges, so they first cut the
+ * ranges at the edges they are given (carve), then drop or change every range
+ * inside.  munmap() of memory that was never mapped is no error, as in Linux:
+ * a program may give back what it is not sure it has. */
 static int carve(unsigned long start, unsigned long end)
 {
 	int err = split_at(start);
@@ -283,6 +275,16 @@ long vm_munmap(unsigned long start, unsigned long len)
 	return 0;
 }
 
+/*:*/
+
+/*U:155 mmap2() for anonymous memory, which is all glibc's malloc asks for
+ * when brk() will not do, and all busybox needs: the kernel picks a free
+ * stretch, bottom up from 1 GiB (Linux's old TASK_UNMAPPED_BASE), or takes
+ * the one the program insists on with MAP_FIXED, first unmapping whatever
+ * was there, as Linux does.  A file mapping would need the page cache this
+ * kernel does not have, and gets ENODEV (busybox was never seen to ask for
+ * one).  Either way the new range is a promise; no page exists until the
+ * first touch (U:120). */
 long vm_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 	    unsigned long flags, unsigned long fd, unsigned long pgoff)
 {
@@ -319,6 +321,14 @@ long vm_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 	return start;
 }
 
+/*:*/
+
+/*U:160 mprotect() changes the rights of the ranges, and also rewrites the
+ * entries of the pages that already exist, because the Host's shadow tables
+ * believe our page tables, not our list of ranges.  glibc calls it once per
+ * program, to make its relocated data read-only after start-up.  A page
+ * shared with the initrd (U:040) that is made writable gets a private copy
+ * first: the initrd is every process's, and a write would reach them all. */
 long vm_mprotect(unsigned long start, unsigned long len, unsigned long prot)
 {
 	unsigned long end = (start + len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1), va, pte;
@@ -355,8 +365,19 @@ long vm_mprotect(unsigned long start, unsigned long len, unsigned long prot)
 }
 /*:*/
 
-/*G:738 When the program is gone, so is everything it had: every range, and
- * every private page behind it goes back to the allocator.  (The page tables
+/*G:685 Batching.  A program's exit clears every page it had, exec() maps a
+ * new program's pages, fork() maps a copy of every page the parent has:
+ * hundreds of SET_PTEs in a row, each an exit if made one at a time.  So each
+ * of these runs in lazy mode (G:200): the calls go into lguest_data's ring,
+ * and the Host runs them all on its next exit, at the latest the
+ * FLUSH_ASYNC of lazy_mode_leave() (G:210).  Meanwhile nothing may depend on
+ * the Host having seen them, and nothing does: the kernel reaches a user
+ * page through its own mapping of physical memory (U:125), never through the
+ * user address whose entry may still be in the queue, and it does not
+ * return to ring 3 before leaving lazy mode.
+ *
+ * The smallest of the three is the end of a program: every range, and every
+ * private page behind it, goes back to the allocator.  (The page tables
  * themselves stay: the next program will want tables for the same 4 MiB
  * stretches, and they are empty now.) */
 void vm_release(void)
@@ -371,7 +392,7 @@ void vm_release(void)
 }
 /*:*/
 
-/*G:740 Strings from user space (a path, an argument of execve) have no
+/*U:130 Strings from user space (a path, an argument of execve) have no
  * length until we find their end, so they are copied a byte at a time until
  * the NUL, page by page, and refused if they do not fit. */
 long strncpy_from_user(char *dst, unsigned long src, unsigned long size)
@@ -390,7 +411,7 @@ long strncpy_from_user(char *dst, unsigned long src, unsigned long size)
 }
 /*:*/
 
-/*G:742 Every process has a page directory of its own.  Its upper quarter,
+/*U:180 Every process has a page directory of its own.  Its upper quarter,
  * from PAGE_OFFSET up, is the kernel, and is the same in every directory:
  * the entries point at the same page tables, so a change to the kernel's
  * mappings made through any directory is seen through all of them.  The
@@ -424,7 +445,7 @@ void pgdir_free(unsigned long *pgdir)
 }
 /*:*/
 
-/*G:745 fork() copies the address space: the same ranges, and for every page
+/*U:320 fork() copies the address space: the same ranges, and for every page
  * that exists a private copy with the same contents and rights (the pages of
  * the initrd that a program's code is mapped from are read-only and simply
  * shared).  Linux would share everything and copy a page only when one side
@@ -433,8 +454,9 @@ void pgdir_free(unsigned long *pgdir)
  *
  * The child's entries are written into its own directory by pointing
  * map_page() at it for a moment; that directory has never been loaded, and
- * will be flushed when it is (see sched.c), so the hypercalls map_page()
- * makes about it change nothing the Host is using. */
+ * will be flushed when it is (G:640), so the hypercalls map_page() makes
+ * about it change nothing the Host is using.  They are lazy (G:685): a fork
+ * of a shell is a few hundred of them, and one exit. */
 static unsigned long pte_in(unsigned long *pgdir, unsigned long va)
 {
 	unsigned long pde = pgdir[va >> 22];

@@ -1,10 +1,13 @@
 #include "hostile.h"
 
 /* DMA outside our memory.  First BIND_DMA of an array that lies beyond the
- * memory limit (the Host must check the array before it keeps it; its key is
- * a fine address in our own RAM).  If that is let through, a SEND_DMA to the
- * console whose one piece points beyond our memory: the Host or the Launcher
- * must refuse it ("bad DMA entry", or the Launcher's "Invalid address"). */
+ * memory limit, at a key that is a fine address in our own RAM.  The Host
+ * takes it: like lguest's, it reads a bound array only when it uses one, and
+ * checks the addresses then.  Then a SEND_DMA to the console whose one piece
+ * points beyond our memory.  Key 0 is private, so the Host hands it to the
+ * Launcher unread, and the Launcher must refuse it ("Invalid address in
+ * DMA"); one that believed it would be reading memory that is not the
+ * Guest's to give. */
 static struct lguest_dma bad __attribute__((aligned(16)));
 static unsigned long key_word;
 

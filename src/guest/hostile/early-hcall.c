@@ -1,7 +1,7 @@
 #include "hostile.h"
 
 /* A hypercall before LGUEST_INIT.  Until the Guest has registered its
- * lguest_data the Host accepts nothing else: "hypercall before
+ * lguest_data the Host accepts nothing else: "hypercall 13 before
  * LGUEST_INIT".  The call we make is the console write of our own
  * announcement, so this is the one hostile guest whose "hostile:" line only
  * appears if the Host got it wrong. */

@@ -1,4 +1,4 @@
-/*P:170 src/guest/hostile/ holds the Guest's evil twins: tiny kernels built
+/*P:130 src/guest/hostile/ holds the Guest's evil twins: tiny kernels built
  * from the same boot code as the real one, each of which breaks exactly one
  * of the Host's rules, for the Host's "Sudden Death" tests.  Each announces
  * itself with a line "hostile: <rule>" (except early-hcall, which has no way

@@ -1,8 +1,3 @@
-/*P:139 include/ext2.h is what the file system's two layers say to each
- * other: ext2.c knows the disk's format (superblock, bitmaps, inodes,
- * directory blocks) and nothing of paths or descriptors; fs.c knows names,
- * open files and the system calls, and reaches the disk only through the
- * functions below.  Nothing outside those two files includes it. :*/
 #ifndef GUEST_EXT2_H
 #define GUEST_EXT2_H
 

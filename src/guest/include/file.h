@@ -1,8 +1,3 @@
-/*P:134 include/file.h is the treaty between the two halves of the Guest's
- * Unix: the processes, which own file descriptors, pipes and the console, and
- * the file system, which owns names, directories and the ext2 disk.  Neither
- * needs to know how the other works; each only needs a "struct file" that can
- * be read, written, sought and closed. :*/
 #ifndef GUEST_FILE_H
 #define GUEST_FILE_H
 

@@ -1,6 +1,3 @@
-/*P:141 include/fs.h lists the system calls fs.c answers, for syscall.c's
- * table: each takes the six argument registers, as every entry of that
- * table does, and is named fs_sys_ after Linux's name for it. :*/
 #ifndef GUEST_FS_H
 #define GUEST_FS_H
 

@@ -95,8 +95,6 @@ void early_hook(void);
 extern char lguest_noirq_start[], lguest_noirq_end[];
 extern char trap_stubs[], trap_stubs_end[], syscall_entry[];
 extern char __bss_start[], __bss_end[], _end[], _text[];
-int enter_user(unsigned long eip, unsigned long esp);
-void leave_user(int status) __attribute__((noreturn));
 
 /* mm.c: pages and page tables. */
 void *alloc_page(void);
@@ -362,7 +360,7 @@ void console_write(const char *s, unsigned long len);
 int console_read(char *buf, unsigned long len);
 int console_ready(void);
 int console_eof(void);
-int console_is_tty(void);        /* the Launcher said: a terminal (D:320) */
+int console_is_tty(void);        /* the Launcher said: a terminal (U:800) */
 int tty_readable(void);
 long tty_read(char *buf, u32 len, int nonblock);
 long tty_write(const char *buf, u32 len);

@@ -1,9 +1,12 @@
-/*P:100 src/guest/include/lguest.h is the treaty between the Guest and the
- * Host: the hypercall numbers, the lguest_data page they share, and the shapes
- * of DMA buffers and device descriptors.  It is C because the Guest is C, and it
- * is the only place these numbers are written: the Java Host mirrors them, and a
- * test fails the day the two disagree.  Everything here follows lguest as it was
- * in Linux 2.6.23. :*/
+/*P:110 src/guest/include/ holds the Guest's headers.  lguest.h is the treaty
+ * between the Guest and the Host: the hypercall numbers, the lguest_data page
+ * they share, and the shapes of DMA buffers and device descriptors, all as in
+ * Linux 2.6.23.  It is C because the Guest is C, and it is the only place
+ * those numbers are written: the Java Host mirrors them in lguest.host.Abi, and
+ * a test fails the day the two disagree.  kernel.h is what one file of the
+ * kernel offers the others.  file.h, fs.h and ext2.h are the seams inside the
+ * Unix: between processes and the file system, between the system-call table
+ * and the file system's calls, and between names and the disk format. :*/
 #ifndef LGUEST_ABI_H
 #define LGUEST_ABI_H
 
@@ -14,7 +17,10 @@
  * what it is: at each place where a kernel would touch the machine, it asks
  * the Host instead, with a hypercall, or by writing a field of a page the two
  * share.  This part follows the Guest from the first instruction after the
- * magic string to a shell prompt. :*/
+ * magic string, through the hypercalls it lives on, to the places where its
+ * processes meet the Host and the small demonstration `make run` shows.  The
+ * Unix it runs busybox on is a story of its own, in the Unix appendix; its
+ * devices are the next part's. :*/
 
 /* The hypercalls.  A Guest makes one with "int $0x1F", the call number in
  * %eax and up to three arguments in %edx, %ebx and %ecx; the result comes back
@@ -72,9 +78,10 @@ struct lguest_data {
  * page of descriptors the Launcher wrote just above its memory, and one way to
  * talk: DMA.  A driver describes a buffer as up to sixteen (address, length)
  * pieces of its own physical memory and either sends it to a key (SEND_DMA) or
- * offers it to receive at a key (BIND_DMA).  Console, block device and network
- * card are each that one trick with a different protocol on top, which is why
- * three drivers fit in a few hundred lines. :*/
+ * offers it to receive at a key (BIND_DMA).  The console and the block device
+ * are each that one trick with a different protocol on top, which is why both
+ * drivers fit in a few hundred lines.  (lguest had a third, for a network
+ * card; this Guest has none yet, as the end of this part owns up.) :*/
 
 #define LGUEST_MAX_DMA_SECTIONS 16
 
@@ -103,7 +110,7 @@ struct lguest_dma {
 /* Feature bits in a descriptor's features.  RANDOMNESS is lguest's own (the
  * device may feed the entropy pool; the console has it).  TTY is ours, not
  * lguest's: on the console it says the Launcher's standard input is a
- * terminal, so the Guest should make its console one too (D:320, L:330). */
+ * terminal, so the Guest should make its console one too (console.c, L:330). */
 #define LGUEST_DEVICE_F_TTY         0x0001
 #define LGUEST_DEVICE_F_RANDOMNESS  0x8000
 

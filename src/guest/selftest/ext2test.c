@@ -1,10 +1,10 @@
-/*P:182 src/guest/selftest/ext2test.c runs the Guest's ext2.c against a
+/* src/guest/selftest/ext2test.c runs the Guest's ext2.c against a
  * real image file, made by mke2fs -d from a known tree, as an ordinary
  * 32-bit Linux program: "the block device" is pread64/pwrite64 on the file.
  * It reads what mke2fs wrote (small and big files, fast and slow symlinks, a
  * sparse file), then writes (new files across the indirect blocks, truncation,
  * a directory with enough names for several blocks, deletion) and syncs; the
- * Makefile then asks `e2fsck -fn` whether the image is still a clean ext2. :*/
+ * Makefile then asks `e2fsck -fn` whether the image is still a clean ext2. */
 #include "ext2.h"
 
 static long sys(long nr, long a, long b, long c, long d, long e)

@@ -1,4 +1,4 @@
-/*P:184 src/guest/selftest/filetest.c runs the Guest's file.c, descriptors
+/* src/guest/selftest/filetest.c runs the Guest's file.c, descriptors
  * and pipes, as an ordinary 32-bit Linux program.  Its "user space" is its
  * own memory, its one process a struct process of its own, and its
  * scheduler a stub that never lets anybody wait: a call that would sleep
@@ -6,7 +6,7 @@
  * to see.  It checks the rules shells depend on: the lowest free descriptor,
  * close-on-exec, dup2 over an open descriptor, a pipe's end of file when its
  * last writer closes (and not before), SIGPIPE and EPIPE with no reader, a
- * full pipe, poll's answers, and that the last close gives the page back. :*/
+ * full pipe, poll's answers, and that the last close gives the page back. */
 #include "file.h"
 
 static long sys(long nr, long a, long b, long c)

@@ -1,11 +1,11 @@
-/*P:186 src/guest/selftest/ttytest.c runs the console's line discipline
- * (console.c, D:320 on) as an ordinary 32-bit Linux program.  It includes
+/* src/guest/selftest/ttytest.c runs the console's line discipline
+ * (console.c, U:800 on) as an ordinary 32-bit Linux program.  It includes
  * console.c whole, so that it can play the Launcher: put bytes in the
  * console's input buffer and call its interrupt handler, as the Host would,
  * and catch every DMA the console sends, which is "the screen".  It checks
  * echo, CR to NL, NL to CR NL, erase and kill, ^D, ^C as SIGINT for the
  * foreground process group, and the raw mode busybox's line editing asks
- * for with TCSETS. :*/
+ * for with TCSETS. */
 #include "../console.c"
 
 static long sys(long nr, long a, long b, long c)

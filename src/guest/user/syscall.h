@@ -1,4 +1,4 @@
-/*P:160 src/guest/user/ holds the programs the Guest runs in ring 3.  They
+/*P:120 src/guest/user/ holds the programs the Guest runs in ring 3.  They
  * are ordinary static i386 ELF executables, linked at 0x08048000 by
  * user.lds, knowing nothing about lguest: they speak the Linux system-call
  * ABI through int $0x80, and the kernel embeds them in its image (blob.S)

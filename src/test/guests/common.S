@@ -1,4 +1,4 @@
-/*P:310 src/test/guests/ holds the Host's own test guests: each a few dozen
+/*P:350 src/test/guests/ holds the Host's own test guests: each a few dozen
  * instructions of GNU assembler that boots the way a 2.6.23 kernel does (the
  * magic string, LGUEST_INIT) and then does exactly one thing, good or bad, so that
  * a test can say which rule of the Host it exercised.  They share this file: the

@@ -25,12 +25,12 @@ int main(int argc, char **argv)
 	put_str("shrink to 4096: ");
 	put_str(now == start + 4096 ? "ok\n" : "failed\n");
 	{
-		/*M:565 The first whole page above the shrunken break was given back, so growing
+		/* The first whole page above the shrunken break was given back, so growing
 		 * over it again must bring a fresh, zeroed page, not the bytes it held before.
 		 * This is not pedantry: glibc's malloc assumes that memory sbrk hands out is
 		 * clear (MORECORE_CLEARS), and its calloc skips the memset for the part of a
 		 * chunk that came fresh from the top, so old bytes here would come back as
-		 * "zeroed" memory from calloc after malloc trimmed and regrew the heap. :*/
+		 * "zeroed" memory from calloc after malloc trimmed and regrew the heap. */
 		u32 q = (start + 4096 + 4095) & ~4095u, dirty = 0;
 		now = (u32)rt_brk(q + 4096);
 		p = (u8 *)start;

@@ -7,7 +7,18 @@
  * it can still disagree about ESP after RET imm16; a jump table works only if the indirect
  * JMP, the scaled index and the table in .rodata all agree. And recursion half a megabyte
  * deep checks that x86run gives a program the kind of stack Linux does (8 MB by default),
- * not one page. :*/
+ * not one page.  The other programs each take one thing a real program leans on:
+ *
+ * - the state Linux starts a static ELF in: registers zero, EFLAGS only IF, and argc,
+ *   argv, envp and the auxiliary vector that glibc reads before main (initial_start.S);
+ * - brk, including that a page given back and grown over again comes back zeroed,
+ *   which glibc's calloc counts on (brk.c);
+ * - exceptions, each named by the signal Linux turns it into: LOCK on an instruction
+ *   that cannot be locked, HLT and CLI at ring 3, dividing the most negative number
+ *   by minus one, INT3 through a gate of DPL 3 (faults.c);
+ * - code that rewrites itself, down to the next instruction of the block being run,
+ *   which a CPU caching decoded blocks must notice as real ones do (smc.c), also when
+ *   the bytes it patches lie on the far side of a page boundary (pagecross.S). :*/
 
 static u32 fib(u32 n)
 {

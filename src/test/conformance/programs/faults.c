@@ -3,7 +3,7 @@
  * the same, so the test compares the statuses. */
 #include "../runtime/rt.h"
 
-/*M:566 Exceptions are where an emulator can be right about every result and still wrong
+/* Exceptions are where an emulator can be right about every result and still wrong
  * about the machine: a LOCK prefix on an instruction that cannot be locked is #UD, not a
  * slow ADD; HLT and CLI at ring 3 are #GP, not a pause; dividing the most negative number
  * by -1 is #DE, not a wrapped quotient. Linux turns each into a signal (SIGFPE for #DE,
@@ -11,7 +11,7 @@
  * #AC), so the exit status of the killed program names the exception, and host and
  * emulator must agree on it. INT3 also tests the gate, not just the CPU: INT3 is a software
  * interrupt and checks the IDT gate's DPL, which Linux sets to 3 for vectors 3 and 4 so
- * that debuggers' breakpoints and INTO reach their handlers from user mode. :*/
+ * that debuggers' breakpoints and INTO reach their handlers from user mode. */
 
 static const char *const kinds[] = {
 	"div0", "idiv-overflow", "ud2", "ud0", "lock-nop", "lock-reg", "lock-mov", "lock-cmp",

@@ -2,12 +2,12 @@
  * straight-line block that runs from one page into the next. Linked with -Wl,-N so the
  * bytes can be patched at run time. */
 
-/*M:571 Decoded-block caches keyed by the physical address of a block's first byte have a
+/* Decoded-block caches keyed by the physical address of a block's first byte have a
  * blind spot: a block, or a single instruction, that starts on one page and ends on the
  * next. A store to the second page must drop the block that began on the first, or the
  * CPU runs the old bytes. Real CPUs snoop by cache line and do not care about pages;
  * these functions are placed so that the patched bytes sit on the far side of a page
- * boundary from the start of the instruction that holds them. :*/
+ * boundary from the start of the instruction that holds them. */
 	.text
 	.p2align 12
 	.skip	4096 - 6, 0xcc

@@ -2,7 +2,7 @@
  * executable segment. */
 #include "../runtime/rt.h"
 
-/*M:570 A CPU that caches decoded instructions must notice when the bytes under them
+/* A CPU that caches decoded instructions must notice when the bytes under them
  * change, as a real one does: its front end snoops stores to lines it has fetched. Our
  * machine keys decoded blocks by physical address and drops them when their page is
  * written. These programs are the proof: each writes instructions, runs them, rewrites
@@ -11,7 +11,7 @@
  * The hardest case is the store that rewrites the very next instruction of the block that
  * is executing. Since the P6, Intel CPUs detect this and restart from the modified bytes
  * (the SDM's "self-modifying code" section asks software to jump after the store for
- * portability to older processors, so the native answer here is the modern one). :*/
+ * portability to older processors, so the native answer here is the modern one). */
 
 static u8 code[64] __attribute__((aligned(16)));
 

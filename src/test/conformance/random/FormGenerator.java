@@ -23,7 +23,27 @@ import java.util.Set;
  * form has a few variants that differ in what the decoder must also get right but that do
  * not change the meaning: which registers (AH..BH are the classic trap in 8-bit forms), which
  * addressing mode (disp32, base+disp8, SIB), which immediate. Operand values are not baked
- * in: the driver chooses them per case at run time, so one stub serves all its cases. :*/
+ * in: the driver chooses them per case at run time, so one stub serves all its cases.
+ *
+ * Some forms are aimed at the places an emulator goes wrong while every single result
+ * looks right (each has its own comment further down this file):
+ *
+ * - Page crossings. M, the address of every memory operand, is the first byte of a page,
+ *   and some forms put their operand two bytes before it, so a word or doubleword
+ *   straddles two pages: a software TLB must split the access, and a read-modify-write
+ *   must write both halves back.
+ * - Flags across instructions. Lazy flags are easy to get right when POPF has just set
+ *   them; pairs such as SUB then INC (which keeps the carry) or CMP then a shift by zero
+ *   (which keeps everything) make one instruction read or keep what another produced.
+ * - F3 0F BC, which is REP BSF to an i686 and TZCNT to a CPU with BMI1. glibc uses it
+ *   where both agree, so it is compared only there: nonzero sources, flags masked.
+ * - PUSHF and POPF, on the flags ring 3 may set: the six status flags, DF, and ID, whose
+ *   writability is how software finds CPUID. The image PUSHF leaves also holds IF, which
+ *   ring 3 cannot change, so it is kept out of the comparison; TF, AC and NT are never set.
+ *
+ * And one answer is meant to differ: CPUID.  CpuIdentityTest checks on the emulator
+ * alone that leaf 1 promises no MMX or SSE, since glibc believes it and busybox would
+ * take SSE2 paths our CPU cannot run, and what F3 0F BC does with a zero source. :*/
 public class FormGenerator {
 
     static final String[] R32 = {"%eax", "%ecx", "%edx", "%ebx", "%esp", "%ebp", "%esi", "%edi"};
@@ -477,7 +497,7 @@ public class FormGenerator {
                             mn + s + " " + m.text + ", " + reg(size, EDX), -2, MEM, 0, EDX));
             }
         }
-        /*M:540 F3 0F BC is REP BSF to an i686 and TZCNT to anything with BMI1. glibc's
+        /* F3 0F BC is REP BSF to an i686 and TZCNT to anything with BMI1. glibc's
          * string functions use it on purpose because both readings give the same answer for
          * a nonzero source, which is all they ever feed it. The host that runs this suite
          * natively may well have BMI1; our CPU does not advertise it and must behave as BSF.
@@ -485,7 +505,7 @@ public class FormGenerator {
          * register only. The flags differ on that ground too (TZCNT sets ZF when bit 0 is set
          * and CF for a zero source; BSF clears ZF for any nonzero source), so they are masked.
          * What the emulated CPU does with a zero source is checked by a separate probe that
-         * runs on the emulator alone. :*/
+         * runs on the emulator alone. */
         for (int size : new int[]{16, 32}) {
             String p = size == 16 ? ".byte 0x66\n\t" : "";
             Form f = form("rep bsf r" + size + ",r/m" + size + " [" + (size == 16 ? "66 " : "") + "F3 0F BC] reg", size)
@@ -759,13 +779,13 @@ public class FormGenerator {
         f.add("enter $16, $0");
         f.add("enter $8, $1");
         f.add("enter $4, $3");
-        /*M:550 PUSHF and POPF are compared on the flags a ring-3 program may set: the six
+        /* PUSHF and POPF are compared on the flags a ring-3 program may set: the six
          * status flags, DF, and (in a separate form) ID, whose writability is how software
          * finds out that a CPU has CPUID at all. The image PUSHF writes also carries IF,
          * which Linux keeps set and which a ring-3 program cannot change, so EBX is masked
          * and the stack slot the image passed through is scrubbed before the memory window
          * is hashed. TF, AC and NT are never set: a trap flag or an alignment check would
-         * turn the comparison into a comparison of signal handling. :*/
+         * turn the comparison into a comparison of signal handling. */
         f = form("pushf/popf [9C 9D] (status flags, DF)", 32).kind("K_FLAGIMG").constraint("C_POPF");
         f.add("pushl %eax; popfl; pushfl; popl %ebx", "", "pushl %eax\n\tpopfl\n\tpushfl\n\tpopl %ebx\n\tmovl $0x5a5a5a5a, -4(%esp)");
         f = form("pushf/popf [9C 9D] (ID flag)", 32).kind("K_FLAGIMG").constraint("C_POPF_ID");
@@ -802,12 +822,12 @@ public class FormGenerator {
         }
     }
 
-    /*M:535 M, the address every memory operand uses, is the first byte of a page (the
+    /* M, the address every memory operand uses, is the first byte of a page (the
      * buffer is page-aligned and M is 4096 bytes in). That is deliberate: these forms put
      * their operand two bytes before M, so that a word or a doubleword straddles two pages.
      * An emulator with a software TLB that maps a virtual page straight to its backing
      * array must split such an access in two, and a read-modify-write must write both
-     * halves back; the string forms cross the same boundary from both sides. :*/
+     * halves back; the string forms cross the same boundary from both sides. */
     void straddling() {
         String x = M + "-2";
         for (int size : new int[]{16, 32}) {
@@ -860,13 +880,13 @@ public class FormGenerator {
         f.add("cmpxchg8b " + M + "-6");
     }
 
-    /*M:536 Single instructions start from flags that POPF just loaded, and an emulator
+    /* Single instructions start from flags that POPF just loaded, and an emulator
      * with lazy flags keeps those as plain bits. Real programs are not so kind: INC leaves
      * the carry of the SUB before it, a shift by zero leaves everything of the CMP before
      * it, and ADC reads a carry that an emulator may not have computed yet. These forms are
      * pairs (and a few triples) that make one instruction read or keep flags that the
      * previous one produced; the mask is that of the last instruction, since whatever it
-     * leaves alone was defined by its predecessor. :*/
+     * leaves alone was defined by its predecessor. */
     void sequences() {
         String[][] seq = {
                 // name, kind, constraint, body

@@ -22,7 +22,15 @@
  *
  * Only what the SDM defines is compared. After MUL, SF ZF AF PF are "undefined", and a real
  * Pentium and a real Core may leave different values there, so an emulator may too; the
- * driver masks them out rather than freezing one CPU's accident into the test. :*/
+ * driver masks them out rather than freezing one CPU's accident into the test.
+ *
+ * The program prints one line per form: its number of cases and a hash of every defined
+ * output of every case, which keeps a hundred thousand cases under a thousand lines.
+ * When a hash differs, RandomInstructionsTest runs that one form again on both machines
+ * with -v and shows the first case where they part ways, the two outputs one above the
+ * other with carets under the differing digits. And since a comparison that never fails
+ * proves nothing, the harness is tested too: -x plants a one-bit error in one case of one
+ * form, and the same comparison must find exactly that form and that case. :*/
 
 #define CF 0x001
 #define PF 0x004

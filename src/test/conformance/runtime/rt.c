@@ -1,8 +1,8 @@
 #include "rt.h"
 
-/*M:512 Output goes through one buffer. The conformance programs print the same bytes
+/* Output goes through one buffer. The conformance programs print the same bytes
  * natively and emulated, and the test compares them byte for byte, so nothing here may
- * depend on where the stack or the break happens to be: only on the computation. :*/
+ * depend on where the stack or the break happens to be: only on the computation. */
 static char out_buf[8192];
 static u32 out_len;
 

@@ -8,8 +8,11 @@
  * would leave an atexit pointer in EDX; there is none here) and with ESP pointing at argc,
  * then the argv pointers, a NULL, the envp pointers, a NULL and the auxiliary vector.
  * x86run promises the same picture, so _start hands that one pointer to C and never
- * returns: there is no return address to pop. :*/
-/*M:511 The entry point */
+ * returns: there is no return address to pop.
+ *
+ * What the programs print goes through one buffer in rt.c, and nothing in it may
+ * depend on where the stack or the break happens to lie, only on the computation:
+ * the two runs are compared byte for byte, and nothing makes them place those alike. */
 	.text
 	.globl	_start
 _start:

@@ -13,7 +13,8 @@ public final class Abi {
      * disagree the Guest asks for one thing and the Host does another, and that kind
      * of bug is found late and blamed on everything else.  So nothing below is
      * "known" by the Java side alone: AbiTest compiles a C program against the header,
-     * prints every number and offset, and fails on the first difference. */
+     * prints every number and offset, and fails on the first difference.  The
+     * numbers themselves are below, outside the story: a table is not a tale. :*/
     public static final int LHCALL_FLUSH_ASYNC = 0, LHCALL_LGUEST_INIT = 1, LHCALL_CRASH = 2,
             LHCALL_LOAD_GDT = 3, LHCALL_NEW_PGTABLE = 4, LHCALL_FLUSH_TLB = 5, LHCALL_LOAD_IDT_ENTRY = 6,
             LHCALL_SET_STACK = 7, LHCALL_TS = 8, LHCALL_SET_CLOCKEVENT = 9, LHCALL_HALT = 10,
@@ -45,7 +46,6 @@ public final class Abi {
     public static final int LGUEST_DEVICE_F_RANDOMNESS = 0x8000;
     /** Ours: the console is a terminal (the Launcher's stdin is one), L:330. */
     public static final int LGUEST_DEVICE_F_TTY = 0x0001;
-    /*:*/
 
     /* lguest_launcher.h: the requests written to /dev/lguest. */
     public static final int LHREQ_INITIALIZE = 0, LHREQ_GETDMA = 1, LHREQ_IRQ = 2, LHREQ_BREAK = 3;

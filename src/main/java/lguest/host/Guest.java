@@ -69,7 +69,7 @@ final class Guest {
         this.traps = new Traps(this);
         this.pages = new ShadowPageTables(this, pgdir);
         this.hypercalls = new Hypercalls(this);
-        /*L:040 INITIALIZE gives the Guest its first breath.  The registers live in
+        /*L:065 INITIALIZE gives the Guest its first breath.  The registers live in
          * the register page (the Switcher pops them from there), so that is where
          * they are set: the kernel code and data segments with RPL 1, because the
          * Guest's kernel runs in ring 1; EFLAGS 0x202, interrupts on (the real ones:
@@ -181,12 +181,12 @@ final class Guest {
     }
 
     /*H:140 The host tick.  lguest 2.6.23 does not check for pending interrupts
-     * when the Guest turns its interrupts back on (the Mastery notes admit it): an
-     * interrupt that arrived while they were off waits for the next exit.  On a real
-     * Host the next exit is never far away, because the Host's own timer ticks every
-     * few milliseconds and every tick kicks the Guest out.  Our Host has no tick of
-     * its own, so a Guest spinning in user mode with a timer interrupt held back
-     * would never see it.  So whenever we enter a Guest with an interrupt still
+     * when the Guest turns its interrupts back on (its own list of things to do
+     * admitted as much): an interrupt that arrived while they were off waits for the
+     * next exit.  On a real Host the next exit is never far away, because the Host's
+     * own timer ticks every few milliseconds and every tick kicks the Guest out.  Our
+     * Host has no tick of its own, so a Guest spinning in user mode with a timer
+     * interrupt held back would never see it.  So whenever we enter a Guest with an interrupt still
      * pending, we arm a one-shot tick of our own, a millisecond away: the same
      * delay a real Host would have added, and no cost when nothing is waiting. */
     private final java.util.concurrent.atomic.AtomicBoolean tickArmed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -222,17 +222,19 @@ final class Guest {
     /*H:120 The heart of the Host: run_guest, called when the Launcher reads
      * /dev/lguest.  It is a loop because most exits need nothing from the Launcher:
      * a hypercall, a page fault the Host can fill, an interrupt to inject, and round
-     * we go.  The order matters and is lguest's.  Hypercalls first, since the trap
-     * that brought us here may have been one.  Then anything the Launcher must see
-     * (DMA sent to it), then the reasons to stop (a signal, a BREAK), then an
-     * interrupt if one is pending and the Guest can take it, then sleep if the Guest
-     * has halted.  Only then do we switch to the Guest, and afterwards look at what
-     * brought us back. */
+     * we go.  The order matters and is lguest's.  Hypercalls first: whatever brought
+     * the Guest out, it may have queued calls on the async ring, and the exit itself
+     * may have been a hypercall (H:230).  Then anything the Launcher must see (DMA
+     * sent to it), then the reasons to stop (the thread interrupted, as a signal
+     * would interrupt lguest's read(), or a BREAK), then an interrupt if one is
+     * pending and the Guest can take it, then sleep if the Guest has halted.  Only
+     * then do we switch to the Guest, and afterwards look at what brought us back;
+     * whatever that was, the next trip round starts at the top again. */
     int runGuest(byte[] buf) {
         long t0 = System.nanoTime();
         try {
             while (!isDead()) {
-                if (trapnum() == LGUEST_TRAP_ENTRY) hypercalls.doHypercalls();
+                hypercalls.doHypercalls();
                 if (dmaIsPending) {
                     putWord(buf, 0, pendingDma);
                     putWord(buf, 4, pendingKey);
@@ -264,6 +266,12 @@ final class Guest {
              * oops.  Whatever it is, it kills this Guest only, with the bug's name. */
             kill("host error: " + e);
             return -ENOENT;
+        } catch (InternalError e) {
+            /* A file-backed frame (the --sharenet page) whose file another process
+             * truncated: the access faults, and the JVM says so with this error.  On
+             * Linux the same Guest would have taken SIGBUS; here it dies alone. */
+            kill("its shared network file was truncated or lost (" + e.getMessage() + ")");
+            return -ENOENT;
         } finally {
             stats.runNanos += System.nanoTime() - t0;
             stats.instructions = cpu.retired();
@@ -276,10 +284,18 @@ final class Guest {
      * Host emulates.  A page fault may be the Host's own doing, since shadow page
      * tables start empty, so the Host tries to fill it before bothering the Guest; if
      * it cannot, the Guest gets the fault with the address in lguest_data.cr2, because
-     * a ring-1 kernel cannot read CR2.  #NM is ours when the Guest has not asked for
-     * the TS bit.  Vectors 32 and above are the Host's own interrupts, which have
-     * already done their work by the time we look; and 0x1F is a hypercall, served at
-     * the top of the loop. */
+     * a ring-1 kernel cannot read CR2.  #NM is the Host's alone when the Guest has
+     * not asked for the TS bit (more on that below).  Vectors 32 and above are the
+     * Host's own interrupts, which have already done their work by the time we look;
+     * and 0x1F is a hypercall, served at the top of the loop.
+     *
+     * About #NM: lguest's Host shared one FPU between the Guest and everything else
+     * Linux ran, and Linux's own lazy FPU switching could leave the real TS set, so
+     * a #NM could be the Host's business alone: restore the Guest's FPU state and go
+     * on, and reflect it only if the Guest had asked for TS itself.  Our Guest has an
+     * emulated CPU, and an x87, of its own, and S:080 sets the real TS for no other
+     * reason than the Guest's wish, so every #NM that comes out is the Guest's; the
+     * test stays, as cheap insurance and as lguest wrote it. */
     private boolean handledByHost(int trap) {
         switch (trap) {
             case 13:

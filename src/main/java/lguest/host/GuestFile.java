@@ -65,7 +65,8 @@ final class GuestFile implements LguestDevice {
     /*L:060 INITIALIZE: pfnlimit, the guest-physical page directory the Launcher
      * built, the virtual start address, and page_offset.  The Host takes a slot,
      * builds the register page and the first shadow page directory, and answers
-     * with the number of bytes it consumed, as write() does. */
+     * 16, the bytes of arguments it read, as lguest's write() did.  A pfnlimit that
+     * would let the Guest name the Host's own frames (H:040) is refused. */
     private long initialize(int[] req) {
         if (lg != null) return -EBUSY;
         if (req.length < 5) return -EINVAL;

@@ -2,8 +2,7 @@ package lguest.host;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import lguest.machine.PhysicalMemory;
 
 /**
@@ -14,9 +13,9 @@ public final class Host {
     /*H:050 The module.  lg.ko kept an array of sixteen guests, one lock over all of
      * them, and a hash of DMA bindings (61 buckets, keyed like futexes).  We keep the
      * array and the lock; instead of the hash we simply look through each guest's 32
-     * bindings, since sixteen times 32 is not many.  Each guest here gets its own emulated CPU and
-     * physical address space (its Launcher's), and runs on the thread that reads its
-     * /dev/lguest, so sixteen guests are sixteen threads.  A guest is killed alone:
+     * bindings, since sixteen times 32 is not many.  Each guest here gets its own
+     * emulated CPU and physical address space (its Launcher's), and runs on the thread
+     * that reads its /dev/lguest, so sixteen guests are sixteen threads.  A guest is killed alone:
      * nothing one guest does reaches another except through DMA, which the Host
      * copies after checking both sides. :*/
     public static final int MAX_GUESTS = 16;
@@ -24,11 +23,19 @@ public final class Host {
     final Object lock = new Object();
     private final Guest[] lguests = new Guest[MAX_GUESTS];
     final Dma dma = new Dma(this);
-    final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+    final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "lguest-clockevents");
         t.setDaemon(true);
         return t;
     });
+
+    {
+        /* A cancelled timer is forgotten at once.  The executor's default keeps it
+         * queued until it would have fired, so a Guest re-arming a four-second
+         * clock event in a loop could fill the JVM's heap with the corpses, and
+         * take every other Guest of this Host down with it. */
+        timers.setRemoveOnCancelPolicy(true);
+    }
 
     /*L:030 Opening /dev/lguest gives a Launcher a handle with no guest behind it
      * yet.  The handle is tied to the Launcher's memory, the way the file was tied

@@ -11,11 +11,13 @@ final class HostFrames {
     /*H:040 Where the Host keeps its own pages.  lg.ko asked the Host kernel for a
      * zeroed page whenever it needed a shadow page table; our Host takes frames from
      * the top of the emulated physical address space, from 0xF0000000 up, which no
-     * guest can reach: every guest address is checked against pfn_limit, and the
-     * Launcher refuses memory sizes that would come near.  The CPU still sees these
-     * frames, since page tables, the GDT and the TSS have to be in physical memory
-     * for the hardware to walk them; the Guest just cannot name them.  Freed frames
-     * are zeroed and kept for the next request, as a kernel's page allocator would. */
+     * guest can reach: every guest address is checked against pfn_limit, and
+     * INITIALIZE refuses a pfn_limit that would reach them (the Launcher stops at
+     * 1 GB, long before).  The CPU still sees these frames, since page tables, the
+     * GDT and the TSS have to be in physical memory for the hardware to walk them;
+     * the Guest just cannot name them.  Freed frames
+     * are kept for the next request and zeroed when they are handed out again, so a
+     * new shadow page table never starts with an old one's entries. */
     static final int BASE = 0xF0000000;
     static final int LIMIT_PAGES = 0x0FF00;
 

@@ -90,15 +90,19 @@ final class Hypercalls {
      * copies a whole address space), and each one would be a trip out of the Guest
      * and back.  So the Guest may queue them in lguest_data instead: 64 slots, each
      * with a status byte (0xFF "free", 0 "please do this") and four words of
-     * arguments, filled in order round the ring.  The Host runs the queue on every
-     * hypercall, before the call in the registers, because that call may depend on
-     * the queued ones, starting where it stopped last time and stopping at the first
-     * free slot.  Each slot is marked free again when done, and results are thrown
-     * away: only calls without results are worth queueing.  If one of them sends DMA
-     * to the Launcher, we stop, because the Launcher has to see that before anything
-     * else happens. */
+     * arguments, filled in order round the ring.  The Host runs the queue whenever
+     * the Guest comes out, for whatever reason (H:230), starting where it stopped
+     * last time and stopping at the first free slot.  Each slot is marked free again
+     * when done, and results are thrown away: only calls without results are worth
+     * queueing.  If one of them sends DMA to the Launcher, we stop, because the
+     * Launcher has to see that before anything else happens.
+     *
+     * Most exits find the ring empty, so the first look is at one status byte, the
+     * one under the cursor; lguest_data was checked whole at LGUEST_INIT and cannot
+     * have moved since. */
     private void doAsyncHcalls() {
         // LAB(hypercalls) { throw new UnsupportedOperationException("lab hypercalls: write this back — read H:210, H:230");
+        if ((g.mem.read8(g.lguestData + LD_HCALL_STATUS + g.nextHcall) & 0xFF) == 0xFF) return;
         byte[] st = g.read(g.lguestData + LD_HCALL_STATUS, LHCALL_RING_SIZE);
         if (g.isDead()) return;
         for (int i = 0; i < LHCALL_RING_SIZE; i++) {
@@ -152,18 +156,28 @@ final class Hypercalls {
     }
     /*:*/
 
-    /*H:230 do_hypercalls, from the top of the run loop when the last exit was trap
-     * 0x1F.  Afterwards trapnum becomes 255, so that a trip round the loop that does
-     * not enter the Guest (an interrupt to inject, a DMA for the Launcher) does not
-     * perform the same call twice. */
+    /*H:230 do_hypercalls, at the top of every trip round the run loop, whatever
+     * brought the Guest out: a hypercall, a page fault, a reflected trap, a host
+     * interrupt.  That is lguest's rule, and the Guest's lazy mode relies on it
+     * (G:200): a call queued on the ring is done before the Guest runs another
+     * instruction, before any interrupt is injected into it, and before the call
+     * in the registers, if the exit was one.  Only then, and only if the ring did
+     * not stop for the Launcher, is the synchronous call made, and trapnum becomes
+     * 255, so that a trip round the loop that does not enter the Guest (an
+     * interrupt to inject, a DMA for the Launcher) does not perform it twice.
+     * Before LGUEST_INIT there is no ring to look at, and the only call allowed is
+     * LGUEST_INIT itself. */
     void doHypercalls() {
+        boolean hcall = g.trapnum() == LGUEST_TRAP_ENTRY;
         if (!g.haveData) {
-            initialize();
-            g.setReg(Switcher.R_TRAPNUM, 255);
+            if (hcall) {
+                initialize();
+                g.setReg(Switcher.R_TRAPNUM, 255);
+            }
             return;
         }
         doAsyncHcalls();
-        if (!g.dmaIsPending && !g.isDead()) {
+        if (hcall && !g.dmaIsPending && !g.isDead()) {
             doHcall(g.reg(Switcher.R_EAX), g.reg(Switcher.R_EDX), g.reg(Switcher.R_EBX), g.reg(Switcher.R_ECX), true);
             g.setReg(Switcher.R_TRAPNUM, 255);
         }

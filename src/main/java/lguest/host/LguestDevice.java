@@ -12,8 +12,8 @@ public interface LguestDevice {
      * moment, I have input).  And one read, which does not read anything: it lends
      * the caller's thread to the Guest until the Guest wants the Launcher for
      * something.  A Java interface keeps the shape of those calls, with the error
-     * numbers a C Launcher would have seen in errno, so the Launcher in this package
-     * reads like the one in Documentation/lguest. :*/
+     * numbers a C Launcher would have seen in errno, so that our Launcher, in
+     * lguest.launcher, reads like lguest's in Documentation/lguest. :*/
 
     /** Writes a request: {code, args...}. Returns the request's result or -errno. */
     long write(int... request);

@@ -19,8 +19,9 @@ final class Segments {
 
     /*H:500 Segments, the part of the i386 everybody wishes away and nobody can.
      * The Guest may write any GDT entry except four that belong to the Host: 10 and
-     * 11, the Switcher's own ring-0 code and data; 16, the TSS the CPU uses to find
-     * the Host's stack; and 31, the double-fault TSS.  Those are simply skipped when
+     * 11, the Switcher's own ring-0 code and data; 16, the TSS, which tells the CPU
+     * where ring 0's stack is (the register page, S:070); and 31, the double-fault
+     * TSS.  Those are simply skipped when
      * the Guest's table is copied in, so a Guest that writes them writes nothing.
      *
      * For the rest, lguest 2.6.23 made only two fix-ups and checked nothing else.

@@ -23,7 +23,11 @@ final class ShadowPageTables {
     /*H:410 Four shadow page directories per Guest, each remembered with the guest
      * CR3 it shadows.  A kernel switches page tables on every process switch, and
      * throwing the whole shadow away each time would make every switch a storm of
-     * page faults.  Four is lguest's guess at the working set of a small system. :*/
+     * page faults.  Four is lguest's guess at the working set of a small system.
+     * Which four: when a fifth directory is loaded, lguest left it to chance and
+     * evicted one at random; this Host keeps count of use and evicts the least
+     * recently loaded (H:460).  Whether counting pays is a fair question, and the
+     * lab in M:230 answers it with a hit rate. :*/
     private final int[] gcr3 = new int[4], spgdir = new int[4];
     private int pgdidx;
 

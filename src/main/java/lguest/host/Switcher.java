@@ -14,10 +14,21 @@ import lguest.machine.PhysicalMemory;
 final class Switcher {
     /*S:020 Where the Switcher lives.  lguest put it at 0xFFC00000, the last 4 MB of
      * the address space, the one slot of the page directory that a 2.6.23 kernel can
-     * be told to keep away from (reserve_mem).  The same virtual address in the Host
-     * and in every Guest is the whole trick: the instruction that loads the Guest's
-     * page tables must be followed by an instruction that is still there after the
-     * load.
+     * be told to keep away from (reserve_mem).  For lguest the same address in the
+     * Host and in every Guest was the whole trick: the Switcher itself executed the
+     * instruction that loads the Guest's page tables, and the instruction after it
+     * had better still be there once they were loaded.
+     *
+     * Here that instruction is not the Switcher's.  Java puts the shadow directory
+     * into CR3 (S:080) before the CPU has fetched a byte, and the Host, being Java,
+     * has no address space of its own for the Switcher to share.  What still needs
+     * a fixed address in the Guest's is everything the CPU touches while it
+     * crosses with no Java in between: switch_to_guest runs with the Guest's page
+     * tables already loaded, and on the way back the IDT, the GDT, the TSS, the
+     * stack in the register page and the stubs are all found through them, in the
+     * middle of delivering a trap.  So the Switcher is mapped into every shadow, at
+     * an address the Guest has promised never to use; lguest's slot is as good as
+     * any, and keeps the numbers familiar.
      *
      * Our layout is four pages.  lguest had three (code, then two per CPU: registers
      * and read-only state); we split its code page in two, because on this machine
@@ -131,13 +142,18 @@ final class Switcher {
      * trapnum = 256 is a sentinel: a real trap overwrites it, so if it is still 256
      * after we come back, we faulted inside the Switcher itself.
      *
-     * Then the CPU is loaded the way switcher.S loads it: the shadow page directory
-     * into CR3, the Guest's GDT and IDT (at their Switcher addresses) into GDTR and
-     * IDTR, the TSS into TR (its busy bit cleared first, or LTR would refuse it),
-     * CS and SS to the Host's ring-0 segments, ESP to the saved registers, and EIP to
+     * Then the CPU is loaded with what switcher.S loaded into it, except that
+     * switcher.S did it from inside, one instruction after another, and Java does it
+     * from outside, before the CPU runs at all: the shadow page directory into CR3,
+     * the Guest's GDT and IDT (at their Switcher addresses) into GDTR and IDTR, the
+     * TSS into TR (its busy bit cleared first, or LTR would refuse it), CS and SS to
+     * the Host's ring-0 segments, ESP to the saved registers, and EIP to
      * switch_to_guest, with interrupts off as in the Switcher.  CR0 gets WP, which
      * makes the read-only Switcher pages read-only for ring 1 too, and TS when the
-     * Guest asked for it.  Then the CPU runs until something brings it back. */
+     * Guest asked for it.  WP comes last, after LTR, for a reason the hardware
+     * imposes: LTR marks the TSS descriptor busy by writing the GDT, and the GDT
+     * sits in that read-only page, so with WP already set the load would fault.
+     * Then the CPU runs until something brings it back. */
     void runGuestOnce() {
         Cpu cpu = g.cpu;
         int spgdir = g.pages.currentShadow();
@@ -150,6 +166,7 @@ final class Switcher {
         g.changed = 0;
         g.setReg(R_TRAPNUM, 256);
 
+        // LAB(world-switch) { throw new UnsupportedOperationException("lab world-switch: load the CPU with the Guest's CR3, GDT, IDT, TSS and the Switcher's entry, then run it (read S:080, S:040, S:070)");
         int tssDesc = roPhys + RO_GDT + GDT_ENTRY_TSS * 8 + 5;
         mem.write8(tssDesc, mem.read8(tssDesc) & ~2);
         cpu.setCr3(spgdir);
@@ -167,6 +184,7 @@ final class Switcher {
         cpu.setEflags(0x2);
         Exit exit = cpu.run(0);
         comeBack(exit);
+        // LAB(world-switch) }
     }
     /*:*/
 
@@ -215,6 +233,7 @@ final class Switcher {
             g.kill(String.format("unhandled trap 256 at %#x", cpu.eip));
             return;
         }
+        // LAB(world-switch) { throw new UnsupportedOperationException("lab world-switch: push the trap frame into the register page as the stub would (read S:090, S:030)");
         int vector = (cpu.eip - STUBS) / STUB_SIZE;
         int sp = cpu.r[Cpu.ESP];
         if (!Traps.hasErr(vector)) sp = push(sp, 0);
@@ -231,6 +250,7 @@ final class Switcher {
         sp = push(sp, cpu.r[Cpu.ECX]);
         push(sp, cpu.r[Cpu.EBX]);
         if (vector == 14) cr2 = cpu.cr2;
+        // LAB(world-switch) }
     }
     /*:*/
 

@@ -168,9 +168,10 @@ final class Traps {
      * straight to its ring 1 (using ESP1 from the TSS).  Only traps below 32 and the
      * system call vector qualify, and not these: 14, because the Host must see page
      * faults first (its shadow tables may be the cause); 13, because the Host
-     * emulates I/O; 7, because the FPU needs the Host; and 0x1F, the hypercall.  And
-     * only trap gates, because an interrupt gate would clear the real IF, which a
-     * Guest must never be able to do. */
+     * emulates I/O; 7, because lguest's Host had to put the Guest's FPU state back
+     * first (ours has nothing to put back, H:130, but keeps the rule); and 0x1F,
+     * the hypercall.  And only trap gates, because an interrupt gate would clear
+     * the real IF, which a Guest must never be able to do. */
     private static boolean directTrap(int num, int lo, int hi) {
         // LAB(direct-traps) { throw new UnsupportedOperationException("lab direct-traps: write this back — read H:340, H:130");
         if (num >= FIRST_EXTERNAL_VECTOR && num != SYSCALL_VECTOR) return false;

@@ -22,6 +22,11 @@ final class BlockDevice extends Device {
         } catch (IOException | SecurityException e) {
             throw new LaunchError("cannot open block file " + path + ": " + Launcher.why(e));
         }
+        // The device page counts sectors in 32 bits: a bigger disk would wrap to a small one.
+        if (size / 512 > 0xFFFF_FFFFL) {
+            close();
+            throw new LaunchError("block file " + path + " is too large (at most 2 TiB less 512 bytes)");
+        }
     }
 
     @Override

@@ -35,12 +35,33 @@ final class Console extends Device {
      * at a raw terminal blind: no echo, no editing, ^C just a byte.  So when our
      * standard input is a terminal, we set a feature bit of our own in the console's
      * descriptor, LGUEST_DEVICE_F_TTY (bit 0; lguest used only bit 15, RANDOMNESS),
-     * and the Guest's console becomes a tty with a line discipline (D:320).  The
-     * bit is in the descriptor before the Guest boots, so the Guest's driver sees it
-     * at probe time and it never changes. */
+     * and the Guest's console becomes a tty with a line discipline of its own, which
+     * the appendix Unix tells (U:800).  The bit is in the descriptor before the Guest
+     * boots, so the Guest's driver sees it at probe time and it never changes. */
     Console(OutputStream out, boolean terminal) {
         super(LGUEST_DEVICE_T_CONSOLE, LGUEST_DEVICE_F_RANDOMNESS | (terminal ? LGUEST_DEVICE_F_TTY : 0));
         this.out = out;
+        this.terminal = terminal;
+    }
+    /*:*/
+
+    /** Only a person at a terminal types ^C three times to get out; a pipe may carry 0x03 as data. */
+    private final boolean terminal;
+
+    /*L:335 Where the Guest's output goes may stop taking it: the reader of a pipe
+     * exits (`lguest ... | head -1`), or the disk under a redirection fills up.
+     * A Launcher that ignored that would run its Guest for ever, printing into
+     * the void, or exit 0 having lost the output.  So a failed write stops the
+     * Launcher: quietly with status 141 for a closed pipe, as a process that
+     * SIGPIPE stopped would, and with one line for anything else. */
+    static final class OutputError extends IOException {
+        OutputError(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+
+        boolean brokenPipe() {
+            return "Broken pipe".equals(getMessage());
+        }
     }
     /*:*/
 
@@ -56,10 +77,18 @@ final class Console extends Device {
         for (int[] s : sections) {
             byte[] b = new byte[s[1]];
             l.mem.read(s[0], b, 0, s[1]);
-            out.write(b);
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw new OutputError(e);
+            }
             total += s[1];
         }
-        out.flush();
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw new OutputError(e);
+        }
         return total;
     }
     /*:*/
@@ -84,7 +113,7 @@ final class Console extends Device {
                     synchronized (input) {
                         for (int i = 0; i < n; i++) {
                             input.add(buf[i]);
-                            if (buf[i] == 3 && threeCtrlC()) quit = true;
+                            if (terminal && buf[i] == 3 && threeCtrlC()) quit = true;
                         }
                     }
                     if (n > 0 || driverOk(l)) l.dev.write(LHREQ_BREAK, 1);
@@ -96,6 +125,10 @@ final class Console extends Device {
                 }
             } catch (IOException | InterruptedException e) {
                 /* Input is gone: the Guest simply gets no more. */
+            } catch (RuntimeException e) {
+                /* The Launcher ended under us (its memory already let go, say):
+                 * this thread has nobody left to wake, and no business dying loudly
+                 * in a JVM where other Guests may still run. */
             }
         }, "lguest-waker");
         t.setDaemon(true);

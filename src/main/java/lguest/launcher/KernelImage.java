@@ -29,7 +29,9 @@ final class KernelImage {
      * linked at 0xC0100000 and loaded at 0x100000 says "0xC0000000" without being
      * asked.  Every segment must agree, and every segment must fit in the memory we
      * were given; a file that is not a 32-bit i386 executable is refused before we
-     * touch anything.
+     * touch anything.  A segment's bss (memsz beyond filesz) is not written at
+     * all: the Guest's memory is fresh and already zero, as lguest's mapping of
+     * /dev/zero was.
      *
      * Then the magic string.  A 2.6.23 kernel built for lguest carries
      * "GenuineLguest" just before its lguest entry point, and the Launcher simply
@@ -38,11 +40,13 @@ final class KernelImage {
     static KernelImage load(Path file, PhysicalMemory mem, int memBytes) throws LaunchError {
         byte[] img;
         try {
+            if (Files.size(file) > memBytes) throw new LaunchError(file + " is larger than the guest's memory");
             img = Files.readAllBytes(file);
         } catch (IOException | SecurityException e) {
             throw new LaunchError("cannot read kernel " + file + ": " + Launcher.why(e));
         }
         ByteBuffer b = ByteBuffer.wrap(img).order(ByteOrder.LITTLE_ENDIAN);
+        // LAB(elf-loader) { throw new UnsupportedOperationException("lab elf-loader: check the ELF header, copy each PT_LOAD segment and find the magic string (read L:120, L:110)");
         if (img.length < 52 || b.getInt(0) != 0x464C457F)
             throw new LaunchError(file + " is not an ELF file");
         if (img[4] != 1 || img[5] != 1 || b.getShort(18) != 3 || b.getShort(16) != 2)
@@ -52,8 +56,9 @@ final class KernelImage {
         int highest = 0;
         int start = -1;
         for (int i = 0; i < phnum; i++) {
-            int ph = phoff + i * phentsize;
-            if (ph < 0 || ph + 32 > img.length) throw new LaunchError(file + ": program headers out of the file");
+            long where = Integer.toUnsignedLong(phoff) + (long) i * phentsize;
+            if (where + 32 > img.length) throw new LaunchError(file + ": program headers out of the file");
+            int ph = (int) where;
             if (b.getInt(ph) != 1) continue;
             int off = b.getInt(ph + 4), vaddr = b.getInt(ph + 8), paddr = b.getInt(ph + 12);
             int filesz = b.getInt(ph + 16), memsz = b.getInt(ph + 20);
@@ -75,6 +80,7 @@ final class KernelImage {
         if (pageOffset == null) throw new LaunchError(file + " has no loadable segment");
         if (start == -1) throw new LaunchError("Is this image a genuine lguest? (no GenuineLguest in " + file + ")");
         return new KernelImage(pageOffset, start, highest);
+        // LAB(elf-loader) }
     }
     /*:*/
 

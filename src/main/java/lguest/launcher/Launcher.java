@@ -49,7 +49,10 @@ public final class Launcher {
         Terminal term = Terminal.rawIfInteractive();
         int status;
         try {
-            status = run(new Host(), args, System.in, System.out, System.err, term.interactive());
+            // Not System.out: a PrintStream swallows write errors, and a Launcher
+            // whose reader has gone must notice (see Console.OutputError).
+            status = run(new Host(), args, System.in, new java.io.FileOutputStream(java.io.FileDescriptor.out),
+                    System.err, term.interactive());
         } finally {
             term.restore();
         }
@@ -69,6 +72,10 @@ public final class Launcher {
             return l.launch(host, args, in, out);
         } catch (LaunchError e) {
             err.println("lguest: " + e.getMessage());
+            return 1;
+        } catch (Console.OutputError e) {
+            if (e.brokenPipe()) return 141; // as a shell reports a process that SIGPIPE stopped
+            err.println("lguest: cannot write the guest's output: " + why(e));
             return 1;
         } catch (IOException | RuntimeException e) {
             err.println("lguest: " + why(e));
@@ -98,9 +105,8 @@ public final class Launcher {
      * and whatever is left over becomes the Guest's kernel command line, starting
      * at the first word that is not an option (a bare "--" counts as one: it is
      * the Guest kernel's own separator between its words and its first
-     * program's).  Every
-     * mistake is one line and a non-zero exit; a stack trace is no way to tell
-     * somebody they mistyped a file name. */
+     * program's).  Every mistake is one line and a non-zero exit; a stack trace is
+     * no way to tell somebody they mistyped a file name. */
     private int launch(Host host, String[] args, InputStream in, OutputStream out) throws LaunchError, IOException {
         List<String> pos = new ArrayList<>();
         List<String> cmdline = new ArrayList<>();
@@ -110,9 +116,9 @@ public final class Launcher {
         for (String a : args) {
             if (pos.size() >= 2 && (!a.startsWith("--") || a.equals("--"))) { cmdline.add(a); continue; }
             if (!cmdline.isEmpty()) { cmdline.add(a); continue; }
-            if (a.startsWith("--block=")) block = Path.of(a.substring(8));
+            if (a.startsWith("--block=")) block = once(block, "--block", Path.of(a.substring(8)));
             else if (a.startsWith("--sharenet=")) nets.add(Path.of(a.substring(11)));
-            else if (a.startsWith("--initrd=")) initrd = Path.of(a.substring(9));
+            else if (a.startsWith("--initrd=")) initrd = once(initrd, "--initrd", Path.of(a.substring(9)));
             else if (a.equals("--verbose")) verbose = true;
             else if (a.equals("--stats")) stats = true;
             else if (a.startsWith("--")) throw new LaunchError("unknown option " + a + " (run lguest alone for usage)");
@@ -139,7 +145,7 @@ public final class Launcher {
             Device d = devices.get(i);
             d.index = i;
             d.page = memBytes + 4096 * (1 + i);
-            if (d instanceof NetDevice) mem.addFileRegion(d.page, 4096, ((NetDevice) d).file);
+            if (d instanceof NetDevice) mem.addFileRegion(d.page, 4096, ((NetDevice) d).channel());
             else mem.addRegion(d.page, 4096);
             d.describe(this);
             if (d instanceof BlockDevice) ((BlockDevice) d).setup(this);
@@ -188,6 +194,12 @@ public final class Launcher {
     }
     /*:*/
 
+    /** An option that names one thing may be given once: a second one is a mistake, not an override. */
+    private static <T> T once(T before, String option, T value) throws LaunchError {
+        if (before != null) throw new LaunchError(option + " given twice (" + before + " and " + value + ")");
+        return value;
+    }
+
     private static int parseMem(String s) throws LaunchError {
         String t = s.toLowerCase();
         long mult = 1 << 20;
@@ -196,9 +208,11 @@ public final class Launcher {
         else if (t.endsWith("k")) { mult = 1 << 10; t = t.substring(0, t.length() - 1); }
         long v;
         try {
-            v = Long.parseLong(t) * mult;
+            v = Math.multiplyExact(Long.parseLong(t), mult);
         } catch (NumberFormatException e) {
             throw new LaunchError("bad memory size " + s + " (say 64m)");
+        } catch (ArithmeticException e) {
+            v = Long.MAX_VALUE; // too many digits to count in 64 bits: certainly too large
         }
         if (v < MIN_MEM) throw new LaunchError("memory " + s + " is too small (at least 4m)");
         if (v > MAX_MEM) throw new LaunchError("memory " + s + " is too large (at most 1024m)");
@@ -209,6 +223,7 @@ public final class Launcher {
     private int loadInitrd(Path f, KernelImage k) throws LaunchError {
         byte[] b;
         try {
+            if (Files.size(f) > memBytes) throw new LaunchError("initrd " + f + " does not fit in memory");
             b = Files.readAllBytes(f);
         } catch (IOException | SecurityException e) {
             throw new LaunchError("cannot read initrd " + f + ": " + why(e));
@@ -322,7 +337,7 @@ public final class Launcher {
 
     /** The pieces of an lguest_dma at a guest-physical address, or null if any lies outside the guest. */
     List<int[]> sections(int dma) {
-        if (dma < 0 || dma + DMA_SIZE > top) return null;
+        if (dma < 0 || (long) dma + DMA_SIZE > top) return null;
         List<int[]> out = new ArrayList<>();
         for (int i = 0; i < LGUEST_MAX_DMA_SECTIONS; i++) {
             int len = mem.read16(dma + DMA_LEN + 2 * i);

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
@@ -35,6 +36,8 @@ final class NetDevice extends Device {
     NetDevice(Path file) throws LaunchError {
         super(LGUEST_DEVICE_T_NET, NOCSUM);
         this.file = file.toAbsolutePath().normalize();
+        if (Files.exists(this.file) && !Files.isRegularFile(this.file))
+            throw new LaunchError("shared network file " + file + " is not a regular file");
         try {
             lockChannel = FileChannel.open(this.file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
@@ -66,6 +69,11 @@ final class NetDevice extends Device {
     @Override
     int handleOutput(Launcher l, List<int[]> sections) {
         return 0;
+    }
+
+    /** The open file that holds this Launcher's slot lock (see PhysicalMemory.addFileRegion). */
+    FileChannel channel() {
+        return lockChannel;
     }
 
     void close() {

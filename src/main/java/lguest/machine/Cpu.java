@@ -113,26 +113,30 @@ public final class Cpu {
     final int cf() {
         switch (fOp) {
             case F_NONE: return flags & CF;
+            // LAB(alu-flags) { case F_ADD: case F_ADC: case F_SUB: case F_SBB: throw new UnsupportedOperationException("lab alu-flags: work out CF of ADD, ADC, SUB and SBB from the lazy record (read X:200)");
             case F_ADD: return Integer.compareUnsigned(fR, fA) < 0 ? 1 : 0;
             case F_ADC: return (fCin != 0 ? Integer.compareUnsigned(fR, fA) <= 0 : Integer.compareUnsigned(fR, fA) < 0) ? 1 : 0;
             case F_SUB: return Integer.compareUnsigned(fA, fB) < 0 ? 1 : 0;
             case F_SBB: return (fCin != 0 ? Integer.compareUnsigned(fA, fB) <= 0 : Integer.compareUnsigned(fA, fB) < 0) ? 1 : 0;
+            // LAB(alu-flags) }
             case F_INC: case F_DEC: return fCin;
             case F_EAGER: return fA & CF;
             default: return 0;
         }
     }
-    /*:*/
 
     final boolean of() {
         switch (fOp) {
             case F_NONE: return (flags & OF) != 0;
+            // LAB(alu-flags) { case F_ADD: case F_ADC: case F_INC: case F_SUB: case F_SBB: case F_DEC: throw new UnsupportedOperationException("lab alu-flags: work out OF of the adds and subtracts from the lazy record (read X:200)");
             case F_ADD: case F_ADC: case F_INC: return ((fA ^ fR) & (fB ^ fR) & fSign) != 0;
             case F_SUB: case F_SBB: case F_DEC: return ((fA ^ fB) & (fA ^ fR) & fSign) != 0;
+            // LAB(alu-flags) }
             case F_EAGER: return (fA & OF) != 0;
             default: return false;
         }
     }
+    /*:*/
 
     final boolean zf() { return fOp == F_NONE ? (flags & ZF) != 0 : fR == 0; }
 
@@ -423,6 +427,7 @@ public final class Cpu {
      * bit for a write, in the very bytes of the page tables, as the hardware does. */
     final int translate(int mode, int lin, boolean write) {
         if ((cr0 & CR0_PG) == 0) return fill(mode, lin, lin, write);
+        // LAB(page-walk) { throw new UnsupportedOperationException("lab page-walk: walk the page directory and table, check P, U/S, R/W and WP, set A and D (read X:300, X:310)");
         boolean user = mode == 1;
         int pdeAddr = (cr3 & 0xFFFFF000) | ((lin >>> 22) << 2);
         int pde = physRead32(pdeAddr);
@@ -438,6 +443,7 @@ public final class Cpu {
         int newPte = pte | 0x20 | (write ? 0x40 : 0);
         if (newPte != pte) physWrite32(pteAddr, newPte);
         return fill(mode, lin, (pte & 0xFFFFF000) | (lin & 0xFFF), write);
+        // LAB(page-walk) }
     }
     /*:*/
 
@@ -1029,6 +1035,14 @@ public final class Cpu {
                     else { prev.taken = b; prev.takenEpoch = epoch; }
                 }
             }
+            /*:*/
+            /*X:605 Running a block.  The common case is the whole block, called as
+             * one: its first op runs the rest, and a `brk` from an instruction that
+             * changed the rules (a segment load, a write to code, an exit) stops it
+             * early with EIP set just past that instruction.  Near the end of a
+             * budget, the ops run one by one so the count stops exactly where asked.
+             * A fault anywhere rewinds EIP to the faulting instruction, retires the
+             * ones before it, and is delivered as the hardware would. */
             Op[] ops = b.ops;
             int n = ops.length;
             long left = stop - retired - delivered;

@@ -34,20 +34,20 @@ public final class PhysicalMemory {
     /*:*/
 
     /**
-     * Maps size bytes of a file at physical address base (read/write, shared), growing the
-     * file if needed. Two machines mapping one file share those frames, which is how
-     * guests on --sharenet see each other's packets.
+     * Maps size bytes of an open file at physical address base (read/write, shared),
+     * growing the file if needed. Two machines mapping one file share those frames, which
+     * is how guests on --sharenet see each other's packets. The caller's channel stays
+     * open and stays the caller's: opening and closing a channel of our own here would
+     * drop every fcntl lock this process holds on the file (POSIX releases them all on
+     * any close), and the Launcher's slot on the network is such a lock.
      */
-    public synchronized void addFileRegion(int base, int size, Path file) throws IOException {
+    public synchronized void addFileRegion(int base, int size, FileChannel ch) throws IOException {
         checkRange(base, size);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
-            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, Integer.toUnsignedLong(size));
-            map.order(ByteOrder.LITTLE_ENDIAN);
-            for (int p = 0; p < size / PAGE_SIZE; p++) {
-                int n = (base >>> 12) + p;
-                frames[n] = new Page(n, null, map.slice(p * PAGE_SIZE, PAGE_SIZE).order(ByteOrder.LITTLE_ENDIAN));
-            }
+        MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, Integer.toUnsignedLong(size));
+        map.order(ByteOrder.LITTLE_ENDIAN);
+        for (int p = 0; p < size / PAGE_SIZE; p++) {
+            int n = (base >>> 12) + p;
+            frames[n] = new Page(n, null, map.slice(p * PAGE_SIZE, PAGE_SIZE).order(ByteOrder.LITTLE_ENDIAN));
         }
     }
 

@@ -15,14 +15,18 @@
  * physical one (and why a stale translation is a feature a hypervisor must
  * respect), and how a fault travels from the instruction that caused it to
  * the handler that will deal with it. :*/
+
 /*P:610 The public face of the machine, which is all the Host and the tests may touch:
- *   PhysicalMemory  the frames: addRegion(base, size), addFileRegion(base, size, path),
+ *   PhysicalMemory  the frames: addRegion(base, size), addFileRegion(base, size, channel),
  *                   markHostCode(physPage), read8/16/32, write8/16/32, read/write(bytes).
  *                   Shared by every Cpu; writes through it keep decoded code coherent.
  *   Cpu             one processor: r[EAX..EDI], eip, getEflags/setEflags, cr0..cr4 (set
- *                   through setCr0/setCr3/setCr4, which flush as hardware does), gdtr/idtr,
- *                   loadSegment, loadTaskRegister, loadLdt, invlpg, flushTlb, cpl(),
- *                   deliverInterrupt(vector), and Exit run(long budget), plus
+ *                   through setCr0/setCr3/setCr4, which flush as hardware does; cr2 read
+ *                   after a page fault), gdtrBase/Limit and idtrBase/Limit, loadSegment,
+ *                   setFlatSegment (a flat segment put straight into the hidden part, as
+ *                   lguest's far call into the Switcher left CS), segmentSelector,
+ *                   loadTaskRegister, loadLdt, invlpg, flushTlb, cpl(),
+ *                   deliverInterrupt(vector), retired(), and Exit run(long budget), plus
  *                   raiseInterruptLine() from any thread.
  *   Exit            HOST_CODE, INTERRUPT, HALT, SHUTDOWN, BUDGET: the only ways back to Java.
  *   CpuFault, Vectors, IoBus   exceptions by vector, their names, and the port bus.

@@ -17,11 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
  * means.  `make lab hypercalls` takes out two pieces of Hypercalls.java: the
  * body of doHcall, which turns a call number and three arguments into the Host's
  * action, and the body of doAsyncHcalls, which runs the calls the Guest queued
- * in lguest_data's ring.  Until both are back, every Guest dies at its second
- * hypercall, which tells you more about the Host than a working one ever did.
+ * in lguest_data's ring.  Until both are back, every Guest dies at its first
+ * exit after LGUEST_INIT, which tells you more about the Host than a working
+ * one ever did.
  *
- * Read first: H:200 and H:210 (what the two methods do), H:230 (who calls them
- * and in what order), H:100 and H:110 (why a bad argument is a death and not
+ * Read first: H:200 and H:210 (what the two methods do), H:230 (who calls them,
+ * when, and in what order), H:100 and H:110 (why a bad argument is a death and not
  * an exception).  The numbers are in Abi (H:020); the handlers they lead to
  * already exist, in ShadowPageTables, Segments, Traps and Dma, so you are
  * writing a switchboard, not the machinery behind it.

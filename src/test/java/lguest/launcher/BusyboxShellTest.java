@@ -108,7 +108,7 @@ class BusyboxShellTest {
         // Every $( | ) is two forks, a pipe and three waits; the timer's preemption
         // strikes at random points of them. It once struck in the instant between
         // "int $0x80" and the kernel knowing it was in a system call, and a signal
-        // delivered there sent the kernel to eip 0x7b (G:824).
+        // delivered there sent the kernel to eip 0x7b (G:696).
         Result r = sh("trap 'n=$((n+1))' USR1; n=0; for i in $(seq 1 300); do x=$(echo $i | cat); "
                 + "kill -USR1 $$; done; echo $x $n");
         assertThat(r.output()).isEqualTo("300 300\n");

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Guest's console as a terminal (D:320, L:330): the Launcher is told its console is a
+ * The Guest's console as a terminal (U:800, L:330): the Launcher is told its console is a
  * terminal, as when its standard input is one, and the Guest's line discipline echoes, edits,
  * turns CR into NL and NL into CR NL, and turns ^C into SIGINT for the foreground job.
  * Input is typed a piece at a time, each piece after the output the previous one should

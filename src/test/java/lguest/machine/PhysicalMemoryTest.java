@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,17 +43,19 @@ class PhysicalMemoryTest {
     void twoMachinesMappingOneFileShareItsFrames() throws IOException {
         Path f = dir.resolve("shared");
         PhysicalMemory a = new PhysicalMemory(), b = new PhysicalMemory();
-        a.addFileRegion(0x100000, 0x2000, f);
-        b.addFileRegion(0x800000, 0x2000, f);
-        a.write32(0x101004, 0x12345678);
-        assertThat(b.read32(0x801004)).isEqualTo(0x12345678);
+        try (FileChannel ca = open(f); FileChannel cb = open(f)) {
+            a.addFileRegion(0x100000, 0x2000, ca);
+            b.addFileRegion(0x800000, 0x2000, cb);
+            a.write32(0x101004, 0x12345678);
+            assertThat(b.read32(0x801004)).isEqualTo(0x12345678);
+        }
     }
 
     @Test
     void theCpuRunsCodeAndStoresDataInAFileBackedFrame() throws IOException {
         PhysicalMemory m = new PhysicalMemory();
         m.addRegion(0, 0x10000);
-        m.addFileRegion(0x10000, 0x1000, dir.resolve("frame"));
+        m.addFileRegion(0x10000, 0x1000, open(dir.resolve("frame")));
         Cpu c = new Cpu(m);
         // at 0x10000: mov $0x5A5A, %eax; mov %eax, 0x10800; hlt
         int[] code = {0xB8, 0x5A, 0x5A, 0, 0, 0xA3, 0x00, 0x08, 0x01, 0x00, 0xF4};
@@ -118,5 +122,9 @@ class PhysicalMemoryTest {
         // each counter was incremented exactly once per loop trip: two instructions a trip
         for (int k = 0; k < 2; k++)
             assertThat(cpus[k].retired() / 2).isBetween((long) m.read32(0x3000 + 4 * k) - 1, (long) m.read32(0x3000 + 4 * k));
+    }
+
+    private static FileChannel open(Path f) throws IOException {
+        return FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
 }

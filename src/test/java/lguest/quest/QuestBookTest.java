@@ -27,7 +27,8 @@ class QuestBookTest {
         assertThat(r.status()).as(r.err()).isZero();
         List<String> lines = r.out().lines().toList();
         assertThat(lines.get(0)).isEqualTo("[ src/main/java/lguest/package-info.java ]");
-        assertThat(lines.get(1)).startsWith("/* Welcome");
+        assertThat(lines.get(1)).isEqualTo("[P:010]");
+        assertThat(lines.get(2)).startsWith("/* Welcome");
         for (String part : List.of("Preparation", "Guest", "Drivers", "Launcher", "Host", "Switcher", "Mastery")) {
             assertThat(r.out()).as("the overview names part " + part).contains(part);
         }
@@ -49,7 +50,7 @@ class QuestBookTest {
         }
         assertThat(banners).containsExactly("{==- Preparation -==}", "{==- Guest -==}", "{==- Drivers -==}",
                 "{==- Launcher -==}", "{==- Host -==}", "{==- Switcher -==}", "{==- Mastery -==}",
-                "{==- Appendix: Silicon -==}", "{==-==}");
+                "{==- Appendix: Silicon -==}", "{==- Appendix: Unix -==}", "{==-==}");
         for (int i = 0; i < banners.size() - 1; i++) {
             assertThat(sizes.get(i)).as(banners.get(i) + " has lines").isGreaterThan(0);
         }

@@ -35,7 +35,7 @@ import org.openqa.selenium.logging.LoggingPreferences;
  */
 class QuestSiteBrowserTest {
     static final List<String> PARTS = List.of("preparation", "guest", "drivers", "launcher", "host", "switcher",
-            "mastery", "silicon");
+            "mastery", "silicon", "unix");
 
     static Path site;
     static ChromeDriver browser;

@@ -95,7 +95,10 @@ public final class X87 {
      * when trap 7 comes back, the Host first makes sure the FPU holds the Guest's state
      * (the Launcher process's, in Linux's eyes), and reflects the trap into the Guest only
      * if the Guest had asked for TS, because then the Guest's own #NM handler is waiting
-     * for it. Otherwise the trap was the Host's own business and the Guest never knows. :*/
+     * for it. Otherwise the trap was the Host's own business and the Guest never knows.
+     * Our Host has it easier: each Guest has an emulated x87 of its own, so there is never
+     * anybody else's state to put back, and the Host sets the real TS only when the Guest
+     * asked for it, so every #NM that reaches it is the Guest's (H:130). :*/
 
     /**
      * True when an unmasked exception is pending, so the next waiting x87 instruction

@@ -1,4 +1,4 @@
-/*P:695 The x87, the i686's floating-point unit, in its own package because it is a
+/*P:620 The x87, the i686's floating-point unit, in its own package because it is a
  * little machine of its own: eight 80-bit registers used as a stack, a control word that
  * chooses how results are rounded and which errors trap, a status word that remembers
  * which errors happened. Static glibc and busybox reach for it whenever a program touches

@@ -24,7 +24,11 @@ final class ConformanceBuild {
      * be a claim nobody can re-check. If gcc cannot build 32-bit code (no gcc-multilib, say),
      * the tests fail and say why; skipping would turn "the CPU was never checked" into a
      * green bar. Each binary is built in a private directory and renamed into place, so
-     * two builds of the same tree running at once do not trip over each other's halves. :*/
+     * two builds of the same tree running at once do not trip over each other's halves.
+     *
+     * The emulated side runs through bin/x86run, the door a person uses (TwoMachines), so
+     * the tool is checked along with the CPU: ELF loading, the initial stack, its four
+     * system calls and the exit status. :*/
     static final List<String> CFLAGS = List.of(
             "-m32", "-march=i686", "-mno-sse", "-mno-mmx", "-ffreestanding", "-fno-pic", "-no-pie",
             "-fno-stack-protector", "-fcf-protection=none", "-fno-builtin",

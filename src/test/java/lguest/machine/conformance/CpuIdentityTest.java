@@ -14,12 +14,12 @@ import org.junit.jupiter.api.Test;
  */
 class CpuIdentityTest {
 
-    /*M:541 CPUID is the one instruction whose answers are supposed to differ: the host is
+    /* CPUID is the one instruction whose answers are supposed to differ: the host is
      * whatever Xeon the tests run on, and ours is an i686 that promises only what it
      * implements. glibc believes CPUID: if leaf 1 claimed SSE2, busybox's memcpy and strlen
-     * would take their SSE2 paths (see busybox-mnemonics.txt, "coreduo-only"), and the
+     * would take their SSE2 paths (the "coreduo-only" routines its objdump shows), and the
      * first MOVDQA would be an invalid opcode. So the test reads the emulator's leaf 1 and
-     * insists that MMX, SSE and everything after them are absent. :*/
+     * insists that MMX, SSE and everything after them are absent. */
     @Test
     void cpuidLeafOneAdvertisesNoMmxOrSse() throws Exception {
         Path prog = ConformanceBuild.program("cpuid", List.of(), "probes/cpuid.c");

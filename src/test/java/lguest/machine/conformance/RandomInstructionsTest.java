@@ -12,13 +12,13 @@ import org.junit.jupiter.api.Test;
  */
 class RandomInstructionsTest {
 
-    /*M:531 The program prints one line per form: the number of cases and a hash of every
+    /* The program prints one line per form: the number of cases and a hash of every
      * defined output of every case (registers, flags under the form's mask, the compared
      * memory window, whether a branch was taken). That keeps a run of a hundred thousand
      * cases to under a thousand lines. When a hash differs, the test runs that one form
      * again on both machines with -v, which prints every case in full, and shows the first
      * case where the two part ways: its inputs, and the host's and the emulator's outputs
-     * one above the other with carets under the differing digits. :*/
+     * one above the other with carets under the differing digits. */
     private static final int MIN_FORMS = 300;
     private static final long MIN_CASES = 100_000;
     private static final int MAX_REPORTED_FORMS = 12;
@@ -60,9 +60,9 @@ class RandomInstructionsTest {
         assertThat(report).as("emulated vs host").isNull();
     }
 
-    /*M:532 A comparison that never fails proves nothing, so the harness is tested too: the
+    /* A comparison that never fails proves nothing, so the harness is tested too: the
      * program can plant a one-bit error in one case of one form (-x), and the same
-     * comparison that judges the emulator must find exactly that form and that case. :*/
+     * comparison that judges the emulator must find exactly that form and that case. */
     @Test
     void aPlantedErrorIsFoundAndShownAsTheFirstDifferingCase() throws Exception {
         Path prog = ConformanceBuild.randomProgram();

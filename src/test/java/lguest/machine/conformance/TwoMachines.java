@@ -13,12 +13,12 @@ import java.util.Map;
  */
 final class TwoMachines {
 
-    /*M:581 The emulated side runs through bin/x86run, the same door a person uses, so the
+    /* The emulated side runs through bin/x86run, the same door a person uses, so the
      * test checks the tool as well as the CPU: ELF loading, the initial stack, the four
      * system calls and the exit status. x86run finds its classes in LGUEST_CLASSES; from
      * inside the test JVM the right directory is the one on our own class path that holds
      * lguest/tools/X86Run.class, so the test runs the classes it was compiled with and not
-     * whatever an earlier build left in target/classes. :*/
+     * whatever an earlier build left in target/classes. */
     static final long HOST_TIMEOUT_S = 120;
     static final long EMULATOR_TIMEOUT_S = 300;
 

@@ -1,0 +1,1 @@
+/*U:010 The Unix appendix, beneath busybox. :*/

@@ -79,7 +79,7 @@ final class ShadowPageTables {
      * then makes the shadow writable.  That is how the Guest's dirty bits stay true
      * although the CPU never sees the Guest's tables. */
     private int gpteToSpte(int gpte, boolean write) {
-        // LAB(shadow-paging) { throw new UnsupportedOperationException("lab shadow-paging: write this back (read H:430, H:400)");
+        // LAB(shadow-paging) { throw new UnsupportedOperationException("lab shadow-paging: make a shadow entry from a Guest's page-table entry (read H:430, H:400)");
         int pfn = gpte >>> 12;
         if (!mem.isBacked(pfn << 12)) {
             g.kill("failed to get page " + pfn);
@@ -101,7 +101,7 @@ final class ShadowPageTables {
      * broken rule), set ACCESSED and maybe DIRTY in the Guest's entry as the CPU
      * would have, and write the shadow.  The Guest never knows the fault happened. */
     boolean demandPage(int vaddr, int errcode) {
-        // LAB(shadow-paging) { throw new UnsupportedOperationException("lab shadow-paging: write this back (read H:440, H:420, H:130)");
+        // LAB(shadow-paging) { throw new UnsupportedOperationException("lab shadow-paging: fill the shadow from the Guest's tables, or leave the fault to the Guest (read H:440, H:420, H:130)");
         int gpgd = g.read32(gpgdAddr(vaddr));
         if ((gpgd & PRESENT) == 0) return false;
         int spgd = spgdAddr(pgdidx, vaddr);

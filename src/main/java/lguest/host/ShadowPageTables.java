@@ -197,11 +197,11 @@ final class ShadowPageTables {
      * good as ever and its user half is the process's own.  Otherwise take an empty
      * slot, or else the one whose CR3 was loaded longest ago, throw away its user
      * half, and tag it with the new CR3.  lguest took a random one: cheap, and
-     * immune to the one pattern that defeats least-recently-used, more processes
-     * than slots taking turns in a ring, where each is evicted just before it is
-     * needed again.  Which choice wins depends on the workload; --stats prints the
-     * hit rate, and M:230 has the figures.  A brand-new shadow has no stack pages
-     * mapped, so the stack is pinned again. */
+     * no order of loads can defeat it.  Least-recently-used has such an order:
+     * more processes than slots taking turns in a ring, where each is evicted
+     * just before it is needed again.  Which choice wins depends on the workload;
+     * --stats prints the hit rate, and M:230 has the figures.  A brand-new shadow
+     * has no stack pages mapped, so the stack is pinned again. */
     // LAB(lru-eviction) {
     private final long[] lastLoaded = new long[4];
     private long loads;

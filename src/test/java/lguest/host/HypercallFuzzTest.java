@@ -37,7 +37,9 @@ import org.junit.jupiter.api.Test;
  * HostileInputTest).  From inside, one broken rule at a time: a guest per
  * rule, in assembler and in C, each killed with lguest's reason beside a
  * neighbour that must not notice (HostileGuestsTest, HostileKernelsTest).
- * From inside again, at random: the fuzzer below,
+ * From the Launcher's chair: a Launcher that lies to /dev/lguest, with
+ * random requests and arguments, must ruin nothing but its own Guest
+ * (DeviceFuzzTest).  From inside again, at random: the fuzzer below,
  * which says every sentence of the hypercall language, most of them almost
  * grammatical.  From the disk: a Launcher killed with SIGKILL in the middle of
  * a write, after which e2fsck must find nothing it cannot mend and every file

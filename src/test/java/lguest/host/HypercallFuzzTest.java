@@ -219,7 +219,10 @@ class HypercallFuzzTest {
      * catches it), and the companion, a well-behaved guest booted over and over
      * in the same Host, whose every run must end in status 0 with its last
      * line intact.  Each verdict names the seed and its partner, since a pair
-     * shares a network and one can be the other's undoing. */
+     * shares a network and one can be the other's undoing.  A seed fixes the
+     * fuzzer's choices, not the Host's timing: clock events, the partner's DMA
+     * and the companion interleave as the machine pleases, so a failing pair is
+     * worth rerunning a few times, not once. */
     static String judge(Outcome o) {
         List<String> said = o.err().lines().filter(l -> l.startsWith("lguest:")).toList();
         if (o.out().contains("fuzz survived")) return "survived a broken rule";

@@ -159,10 +159,13 @@ class HypercallFuzzTest {
             long iter = g.mem.read32(iterPhys), retired = g.cpu.retired();
             long[] s = seen.get(g);
             if (s == null || s[0] != iter) { seen.put(g, new long[] {iter, retired, now}); continue; }
-            if (now - s[2] < STALL * 1_000_000_000L) { s[1] = retired; continue; }
+            if (now - s[2] < STALL * 1_000_000_000L) continue;
             java.util.concurrent.ScheduledFuture<?> t = g.clockEvent;
-            if (g.halted && t != null && t.isDone() && !t.isCancelled())
-                return "a lost wake-up: halted with its clock event fired" + hung(host);
+            int blocked = g.mem.read32(g.lguestData + Abi.LD_BLOCKED_INTERRUPTS), eip = g.reg(Switcher.R_EIP);
+            boolean noirq = Integer.compareUnsigned(eip, g.noirqStart) >= 0 && Integer.compareUnsigned(eip, g.noirqEnd) < 0;
+            int wakeable = ((t != null && t.isDone() && !t.isCancelled() ? 1 : 0) | g.irqsPending.get()) & ~blocked;
+            if (g.halted && wakeable != 0 && !noirq)
+                return "a lost wake-up: halted with its clock event fired and unblocked" + hung(host);
             if (!g.halted && retired == s[1]) return "stuck: no new round and no instruction for "
                     + STALL + " s" + hung(host);
             g.kill(String.format("fuzz watchdog: ran wild at %#x", g.cpu.eip));

@@ -150,9 +150,10 @@ class HypercallFuzzTest {
      * counter (read from its memory) stands still, the watchdog looks closer.
      * If its CPU still retires instructions, it ran wild: the watchdog kills
      * it, and that is a test too, since Sudden Death must be able to stop a
-     * Guest that never exits on its own.  If it is halted and its clock event
-     * has fired, the Host lost a wake-up; if neither, something in the Host is
-     * stuck.  Those two are failures. */
+     * Guest that never exits on its own.  If it is halted with its clock event
+     * fired (or another interrupt pending) and not blocked, the Host lost a
+     * wake-up; if it neither runs nor sleeps, something in the Host is stuck.
+     * Those two are failures. */
     private static String watch(Host host, Map<Guest, long[]> seen, long now) {
         for (Guest g : host.guests()) {
             if (!g.owner.getName().startsWith("fuzz-") || g.isDead()) continue;

@@ -107,6 +107,10 @@ final class ShadowPageTables {
         // LAB(shadow-paging) { throw new UnsupportedOperationException("lab shadow-paging: fill the shadow from the Guest's tables, or leave the fault to the Guest (read H:440, H:420, H:130)");
         int gpgd = g.read32(gpgdAddr(vaddr));
         if ((gpgd & PRESENT) == 0) return false;
+        /* Not lguest: the CPU obeys the stricter of the two levels, so a directory
+         * entry without WRITABLE or USER forbids what its table's entries allow. */
+        if ((errcode & 2) != 0 && (gpgd & RW) == 0) return false;
+        if ((errcode & 4) != 0 && (gpgd & USER) == 0) return false;
         int spgd = spgdAddr(pgdidx, vaddr);
         if (g.isDead()) return false;
         int spgdVal = mem.read32(spgd);
@@ -118,7 +122,7 @@ final class ShadowPageTables {
                 g.kill("out of memory allocating pte page");
                 return false;
             }
-            spgdVal = ptepage | PAGE_TABLE;
+            spgdVal = ptepage | (gpgd & PAGE_TABLE);
             mem.write32(spgd, spgdVal);
         }
         int gptePtr = gpteAddr(gpgd, vaddr);
@@ -141,7 +145,7 @@ final class ShadowPageTables {
     /** True when the current shadow maps vaddr present and writable. */
     private boolean pageWritable(int vaddr) {
         int spgd = mem.read32(spgdir[pgdidx] + pgdIndex(vaddr) * 4);
-        if ((spgd & PRESENT) == 0) return false;
+        if ((spgd & (PRESENT | RW)) != (PRESENT | RW)) return false;
         int spte = mem.read32((spgd & 0xFFFFF000) + ((vaddr >>> 12) & 0x3FF) * 4);
         return (spte & (PRESENT | RW)) == (PRESENT | RW);
     }

@@ -49,4 +49,19 @@ class FuzzFindingsTest {
         assertThat(new String(buf, 0, n - 1, StandardCharsets.US_ASCII)).isEqualTo("bad registered DMA buffer");
         d.close();
     }
+
+    /**
+     * Found while reading the Host for the fuzzer's sake: the CPU takes the stricter of a
+     * page-directory entry and a page-table entry, but the Host built its shadow directory
+     * entries with every permission and checked only the page-table entry, so a directory
+     * entry without USER (or without WRITABLE) protected nothing. lguest 2.6.23 did the same;
+     * a Guest kernel that protects a whole 4 MiB at the directory level would find its
+     * processes reading (and its own kernel writing) straight through.
+     */
+    @Test
+    void aDirectoryEntryWithoutUserOrWritableProtectsItsWholeTable() {
+        TestGuests.Run r = TestGuests.launch(new Host(), "4m", TestGuests.build("pgdprotect").toString());
+        assertThat(r.out()).isEqualTo("ring 1 write faulted\nring 3 read faulted\n");
+        assertThat(r.status()).as(r.err()).isZero();
+    }
 }

@@ -19,7 +19,17 @@ import org.junit.jupiter.api.Test;
  * seven letters for a DMA to serve).  lguest 2.6.23 had the same race, as far
  * as can be seen.  Now the first read after any death says -ENOENT, whoever
  * did the killing (L:080).  The test below pins it down without the fuzzer;
- * the fuzzer keeps looking for the next one. :*/
+ * the fuzzer keeps looking for the next one.
+ *
+ * Reading the Host with the fuzzer's questions in mind turned up a second bug
+ * that no death would ever reveal.  The CPU obeys the stricter of a directory
+ * entry and a page-table entry, but the Host made every shadow directory entry
+ * with all permissions and checked only the page-table entry, so a directory
+ * entry without USER or WRITABLE protected nothing (lguest 2.6.23 did the
+ * same, and got away with it because Linux never relies on the directory
+ * level).  Our Guest kernel does not either; one that did would have found its
+ * processes reading through.  Now the shadow entry carries the Guest's
+ * permissions and demand paging checks both levels (H:440). :*/
 
 /** Host bugs the hypercall fuzzer (HypercallFuzzTest) found, each pinned down on its own. */
 class FuzzFindingsTest {

@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
  * entry and a page-table entry, but the Host made every shadow directory entry
  * with all permissions and checked only the page-table entry, so a directory
  * entry without USER or WRITABLE protected nothing (lguest 2.6.23 did the
- * same, and got away with it because Linux never relies on the directory
- * level).  Our Guest kernel does not either; one that did would have found its
- * processes reading through.  Now the shadow entry carries the Guest's
+ * same, and got away with it because Linux puts its protections in the
+ * page-table entries).  So does our Guest kernel; one that protected a whole
+ * directory entry would have found its processes reading through.  Now the shadow entry carries the Guest's
  * permissions and demand paging checks both levels (H:440). :*/
 
 /** Host bugs the hypercall fuzzer (HypercallFuzzTest) found, each pinned down on its own. */

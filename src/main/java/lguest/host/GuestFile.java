@@ -107,8 +107,12 @@ final class GuestFile implements LguestDevice {
     /*:*/
 
     /*L:080 read() is where the Launcher's thread becomes the Guest's CPU.  A dead
-     * guest answers with its reason, so the Launcher can say why; otherwise any DMA
-     * the Launcher was handed last time is done by now, and the guest runs. */
+     * guest first answers -ENOENT, then, on the next read, its reason, so the
+     * Launcher can say why; otherwise any DMA the Launcher was handed last time is
+     * done by now, and the guest runs.  (lguest answered with the reason at once
+     * when the guest had died outside run_guest, killed by another Guest's DMA
+     * say, and a Launcher could then take a seven-letter reason for an
+     * eight-byte DMA request; the first -ENOENT closes that gap.) */
     @Override
     public int read(byte[] buf) {
         Guest g = lg;

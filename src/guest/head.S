@@ -12,12 +12,13 @@
  * everything that crosses to the Host, from LGUEST_INIT to the lazy hypercall
  * ring; mm.c, page tables that are the Guest's to write and the Host's to
  * believe; and traps.c, exceptions, virtual interrupts and the clock.  printk.c
- * is the kernel's voice, and main.c the order in which it all comes to life.
+ * is the kernel's voice, and main.c the order in which it all comes to life,
+ * with the demonstration at the end; crc32.c is the checksum it prints to
+ * prove the disk was read right.  lab.c is one function, the panic a lab's
+ * stub calls when Mastery has taken code out of the Guest (M:100).
  *
  * Part III, Drivers, is bus.c, the device page and the two hypercalls every
- * driver stands on, and then console.c and block.c, the console and /dev/lgba;
- * crc32.c is the checksum the demonstration prints to prove the disk was read
- * right.
+ * driver stands on, and then console.c and block.c, the console and /dev/lgba.
  *
  * The rest belongs to the appendix Unix: process.c and sched.c (processes,
  * signals, the scheduler), vm.c and exec.c (address spaces, and programs

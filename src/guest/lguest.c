@@ -122,12 +122,13 @@ void irq_enable(void)
  * Interrupts are off while we touch the ring, because an interrupt handler
  * could queue a call of its own and both would take the same slot.  That is
  * also why the ring is for one CPU only, as in lguest. */
-static unsigned int next_call;
 static int lazy_mode;
 
 static void async_hcall(unsigned long call, unsigned long arg1,
 			unsigned long arg2, unsigned long arg3)
 {
+	/* LAB(async-hypercalls) { lab_missing("async-hypercalls", "G:200, G:210, H:210"); */
+	static unsigned int next_call;
 	unsigned long flags = irq_save();
 
 	if (READ_ONCE(lguest_data.hcall_status[next_call]) != 0xFF) {
@@ -143,6 +144,7 @@ static void async_hcall(unsigned long call, unsigned long arg1,
 			next_call = 0;
 	}
 	irq_restore(flags);
+	/* LAB(async-hypercalls) } */
 }
 
 void lazy_hcall(unsigned long call, unsigned long arg1,
@@ -170,8 +172,10 @@ void lazy_mode_enter(void)
 
 void lazy_mode_leave(void)
 {
+	/* LAB(async-hypercalls) { lab_missing("async-hypercalls", "G:200, G:210, H:210"); */
 	lazy_mode = 0;
 	hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0);
+	/* LAB(async-hypercalls) } */
 }
 /*:*/
 
@@ -189,10 +193,12 @@ void lazy_mode_leave(void)
  * handler in ring 0. */
 void load_idt_entry(unsigned int vector, unsigned long handler, unsigned int type_dpl)
 {
+	/* LAB(guest-descriptors) { lab_missing("guest-descriptors", "G:150, G:160"); */
 	u32 lo = ((u32)KERNEL_CS << 16) | (handler & 0xFFFF);
 	u32 hi = (handler & 0xFFFF0000) | type_dpl;
 
 	hcall(LHCALL_LOAD_IDT_ENTRY, vector, lo, hi);
+	/* LAB(guest-descriptors) } */
 }
 /*:*/
 
@@ -211,11 +217,13 @@ static u64 gdt[LGUEST_GDT_ENTRIES] __attribute__((aligned(8)));
 
 static u64 flat_segment(unsigned int dpl, int code)
 {
+	/* LAB(guest-descriptors) { lab_missing("guest-descriptors", "G:150, G:160"); return 0; */
 	/* base 0, limit 0xFFFFF pages (4 GiB), present, accessed already (so
 	 * the CPU never needs to write the descriptor), 32-bit, 4 KiB granular */
 	u64 access = 0x80 | (dpl << 5) | 0x10 | (code ? 0x0B : 0x03);
 
 	return 0x0000FFFFULL | (access << 40) | (0xFULL << 48) | (0xCULL << 52);
+	/* LAB(guest-descriptors) } */
 }
 
 static void gdt_init(void)

@@ -336,6 +336,9 @@ void *memmove(void *d, const void *s, unsigned long n);
 unsigned long strlen(const char *s);
 int memcmp(const void *a, const void *b, unsigned long n);
 
+/* lab.c: what a lab's stub calls in place of the code it took out */
+void lab_missing(const char *lab, const char *sections) __attribute__((noreturn));
+
 /* crc32.c */
 u32 crc32(u32 crc, const void *buf, unsigned long len);
 

@@ -124,10 +124,12 @@
 /*M:010 Mastery.  Reading a hypervisor is one thing; bending it is another.
  * This part is a course.  Its labs take real code out of the tree, code you
  * have read in the parts before, and ask you to write it back: the Host's
- * hypercall dispatcher and its shadow page tables, the GDT rules that keep a
- * Guest out of ring 0, the Launcher's ELF loader, the world switch, the
- * Guest's side of a hypercall, the block driver, and two pieces of the
- * emulated silicon.  Two more ask for something this hypervisor never had.
+ * hypercall dispatcher, its shadow page tables, the GDT rules and the direct
+ * traps that keep a Guest out of ring 0, the Launcher's ELF loader, the world
+ * switch, the Guest's descriptors and its side of the hypercall ring, the
+ * block driver, and two pieces of the emulated silicon.  Three more ask for
+ * something this hypervisor never had: LRU eviction of shadow page
+ * directories, a snapshot disk, and read-ahead in the block driver.
  * After the labs comes how the whole is checked: a CPU compared instruction
  * for instruction with the real one, guests that try to break out and die
  * trying, and a book that refuses to build with a chapter missing.

@@ -14,6 +14,8 @@ final class GuestFile implements LguestDevice {
     private final PhysicalMemory mem;
     private volatile Guest lg;
     private final Object breakLock = new Object();
+    /** The Launcher has had its -ENOENT: the next reads answer with the reason. */
+    private boolean deathTold;
 
     GuestFile(Host host, PhysicalMemory mem) {
         this.host = host;
@@ -105,14 +107,25 @@ final class GuestFile implements LguestDevice {
     /*:*/
 
     /*L:080 read() is where the Launcher's thread becomes the Guest's CPU.  A dead
-     * guest answers with its reason, so the Launcher can say why; otherwise any DMA
-     * the Launcher was handed last time is done by now, and the guest runs. */
+     * guest first answers -ENOENT, then, on the next read, its reason, so the
+     * Launcher can say why; otherwise any DMA the Launcher was handed last time is
+     * done by now, and the guest runs.  (lguest answered with the reason at once
+     * when the guest had died outside run_guest, killed by another Guest's DMA
+     * say, and a Launcher could then take a seven-letter reason for an
+     * eight-byte DMA request; the first -ENOENT closes that gap.) */
     @Override
     public int read(byte[] buf) {
         Guest g = lg;
         if (g == null) return -EINVAL;
         String dead = g.deadReason();
         if (dead != null) {
+            /* Not lguest: another Guest's DMA can kill this one while its Launcher is
+             * away from read() (2.6.23 had the same race).  -ENOENT comes first anyway,
+             * or the Launcher would take the reason's length for a DMA or an error. */
+            if (!deathTold) {
+                deathTold = true;
+                return -ENOENT;
+            }
             byte[] s = (dead + "\0").getBytes(StandardCharsets.ISO_8859_1);
             int n = Math.min(buf.length, s.length);
             System.arraycopy(s, 0, buf, 0, n);
@@ -121,7 +134,9 @@ final class GuestFile implements LguestDevice {
         if (Thread.currentThread() != g.owner) return -EPERM;
         if (buf.length < 8) return -EINVAL;
         g.dmaIsPending = false;
-        return g.runGuest(buf);
+        int r = g.runGuest(buf);
+        if (r == -ENOENT) deathTold = true;
+        return r;
     }
     /*:*/
 

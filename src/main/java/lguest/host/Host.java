@@ -72,4 +72,28 @@ public final class Host {
             return l;
         }
     }
+
+    /*H:710 Looking without touching.  A tool that draws a Guest (this book's map of
+     * the address spaces is drawn from a live one) is shown what a hardware debugger
+     * clipped to the CPU would show, and nothing of the Host's Java: CR3 and the
+     * descriptor-table registers, the physical memory behind them, and the numbers
+     * the Guest and its Launcher told the Host (page_offset, pfn_limit, where
+     * lguest_data is, which page directory the Guest believes it is using).  The
+     * shadow tables and the Switcher's pages it must find as the CPU does, by
+     * walking tables in memory from CR3.  And it is only shown the guests its own
+     * thread runs, between two reads: a look at a CPU that is running is out of date
+     * before it is finished. */
+    public record View(int guestId, PhysicalMemory memory, int cr3, int gdtrBase, int idtrBase, int tr,
+            int guestPgdir, int pageOffset, int pfnLimit, int lguestData) { }
+
+    public List<View> views() {
+        List<View> out = new ArrayList<>();
+        for (Guest g : guests()) {
+            if (g.owner != Thread.currentThread()) continue;
+            out.add(new View(g.guestid, g.mem, g.cpu.cr3, g.cpu.gdtrBase, g.cpu.idtrBase, g.cpu.taskRegister(),
+                    g.pages.guestPgdir(), g.pageOffset, g.pfnLimit, g.haveData ? g.lguestData : 0));
+        }
+        return out;
+    }
+    /*:*/
 }

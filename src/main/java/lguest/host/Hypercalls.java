@@ -23,6 +23,7 @@ final class Hypercalls {
      * code that uses it; a bad one kills the Guest.  BIND_DMA is the only call with
      * an answer; the others either work or are the last thing the Guest does. */
     private void doHcall(int eax, int edx, int ebx, int ecx, boolean sync) {
+        // LAB(hypercalls) { throw new UnsupportedOperationException("lab hypercalls: dispatch the call in EAX to its handler (read H:200, H:100, H:110)");
         if (eax >= 0 && eax < g.stats.hypercalls.length()) g.stats.hypercalls.incrementAndGet(eax);
         switch (eax) {
             case LHCALL_FLUSH_ASYNC:
@@ -81,6 +82,7 @@ final class Hypercalls {
             default:
                 g.kill("Bad hypercall " + eax);
         }
+        // LAB(hypercalls) }
     }
     /*:*/
 
@@ -99,6 +101,7 @@ final class Hypercalls {
      * one under the cursor; lguest_data was checked whole at LGUEST_INIT and cannot
      * have moved since. */
     private void doAsyncHcalls() {
+        // LAB(hypercalls) { throw new UnsupportedOperationException("lab hypercalls: run the calls queued on the async ring (read H:210, H:230)");
         if ((g.mem.read8(g.lguestData + LD_HCALL_STATUS + g.nextHcall) & 0xFF) == 0xFF) return;
         byte[] st = g.read(g.lguestData + LD_HCALL_STATUS, LHCALL_RING_SIZE);
         if (g.isDead()) return;
@@ -115,6 +118,7 @@ final class Hypercalls {
             g.mem.write8(g.lguestData + LD_HCALL_STATUS + n, 0xFF);
             if (g.dmaIsPending || g.isDead()) break;
         }
+        // LAB(hypercalls) }
     }
     /*:*/
 

@@ -32,16 +32,20 @@ final class Segments {
      * descriptor is not rejected here; the CPU rejects it when the Switcher loads it,
      * inside the Switcher, and that is a death of its own ("unhandled trap 256"). */
     private static boolean ignoredGdt(int num) {
+        // LAB(gdt-rules) { throw new UnsupportedOperationException("lab gdt-rules: say which GDT entries are the Host's (read H:500, S:100)");
         return num == GDT_ENTRY_TSS || num == GDT_ENTRY_LGUEST_CS || num == GDT_ENTRY_LGUEST_DS
                 || num == GDT_ENTRY_DOUBLEFAULT_TSS;
+        // LAB(gdt-rules) }
     }
 
     private void fixupGdtTable(int start, int end) {
+        // LAB(gdt-rules) { throw new UnsupportedOperationException("lab gdt-rules: fix up the Guest's descriptors (read H:500, X:410)");
         for (int i = start; i < end; i++) {
             if (ignoredGdt(i)) continue;
             if ((hi[i] & 0x6000) == 0) hi[i] |= GUEST_PL << 13;
             hi[i] |= 0x100;
         }
+        // LAB(gdt-rules) }
     }
     /*:*/
 
@@ -49,6 +53,7 @@ final class Segments {
      * entries.  More than 32 is a broken rule (the table is a fixed 32 entries in the
      * Switcher's page, and a longer one would run into the TSS), so that kills it. */
     void loadGuestGdt(int table, int num) {
+        // LAB(gdt-rules) { throw new UnsupportedOperationException("lab gdt-rules: LOAD_GDT, check and copy in the Guest's table (read H:510, H:100)");
         if (Integer.compareUnsigned(num, GDT_ENTRIES) > 0) {
             g.kill("too many gdt entries " + num);
             return;
@@ -60,11 +65,13 @@ final class Segments {
         }
         fixupGdtTable(0, GDT_ENTRIES);
         g.changed |= Switcher.CHANGED_GDT;
+        // LAB(gdt-rules) }
     }
 
     /* LOAD_TLS: the three thread-local-storage entries, changed on every context
      * switch between processes, so they get their own cheap call. */
     void guestLoadTls(int gtls) {
+        // LAB(gdt-rules) { throw new UnsupportedOperationException("lab gdt-rules: LOAD_TLS, the three TLS entries (read H:510)");
         byte[] b = g.read(gtls, GDT_ENTRY_TLS_ENTRIES * 8);
         for (int i = 0; i < GDT_ENTRY_TLS_ENTRIES; i++) {
             lo[GDT_ENTRY_TLS_MIN + i] = word(b, i * 8);
@@ -72,6 +79,7 @@ final class Segments {
         }
         fixupGdtTable(GDT_ENTRY_TLS_MIN, GDT_ENTRY_TLS_MIN + GDT_ENTRY_TLS_ENTRIES);
         g.changed |= Switcher.CHANGED_GDT_TLS;
+        // LAB(gdt-rules) }
     }
     /*:*/
 

@@ -17,6 +17,8 @@ public final class Stats {
     public final AtomicLongArray hypercalls = new AtomicLongArray(18);
     public volatile long pageFaultsFilled, pageFaultsReflected, trapsReflected, interruptsInjected,
             asyncHypercalls, instructions;
+    /** NEW_PGTABLE calls, and those that found their shadow page directory already cached (H:460). */
+    public volatile long pgdirLookups, pgdirHits;
     public volatile long runNanos;
 
     public String report() {
@@ -35,6 +37,8 @@ public final class Stats {
         sb.append(String.format("page faults: %d filled by the Host, %d reflected; other traps reflected: %d%n",
                 pageFaultsFilled, pageFaultsReflected, trapsReflected));
         sb.append(String.format("interrupts injected: %d%n", interruptsInjected));
+        sb.append(String.format("shadow page directories: %d of %d CR3 loads found theirs cached (%.1f%% hits)%n",
+                pgdirHits, pgdirLookups, pgdirLookups > 0 ? 100.0 * pgdirHits / pgdirLookups : 0.0));
         return sb.toString();
     }
 

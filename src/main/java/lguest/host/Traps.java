@@ -134,6 +134,7 @@ final class Traps {
      * the selector to the Guest's kernel code segment: the Guest names its handler,
      * but not what privilege it runs with. */
     void loadGuestIdtEntry(int num, int lo, int hi) {
+        // LAB(direct-traps) { throw new UnsupportedOperationException("lab direct-traps: LOAD_IDT_ENTRY, record the Guest's gate (read H:330, H:300)");
         if (num == 2 || num == 8 || num == 15 || num == LGUEST_TRAP_ENTRY) return;
         g.changed |= Switcher.CHANGED_IDT;
         if (Integer.compareUnsigned(num, idtLo.length) < 0) {
@@ -145,9 +146,11 @@ final class Traps {
             syscallLo = e[0];
             syscallHi = e[1];
         }
+        // LAB(direct-traps) }
     }
 
     private int[] setTrap(int lo, int hi) {
+        // LAB(direct-traps) { throw new UnsupportedOperationException("lab direct-traps: check a gate and keep what the Guest may choose (read H:330)");
         if (!idtPresent(lo, hi)) return new int[] {0, 0};
         int type = idtType(lo, hi);
         if (type != 0xE && type != 0xF) {
@@ -155,6 +158,7 @@ final class Traps {
             return new int[] {0, 0};
         }
         return new int[] {((KERNEL_CS | GUEST_PL) << 16) | (lo & 0xFFFF), hi & 0xFFFFEF00};
+        // LAB(direct-traps) }
     }
     /*:*/
 
@@ -169,9 +173,11 @@ final class Traps {
      * the hypercall.  And only trap gates, because an interrupt gate would clear
      * the real IF, which a Guest must never be able to do. */
     private static boolean directTrap(int num, int lo, int hi) {
+        // LAB(direct-traps) { throw new UnsupportedOperationException("lab direct-traps: say which gates the CPU may use directly (read H:340, H:130)");
         if (num >= FIRST_EXTERNAL_VECTOR && num != SYSCALL_VECTOR) return false;
         if (num == 14 || num == 13 || num == 7 || num == LGUEST_TRAP_ENTRY) return false;
         return idtType(lo, hi) == 0xF;
+        // LAB(direct-traps) }
     }
 
     /** Writes the direct traps, or the default stubs, for vectors 0-31 and 0x80 into the real IDT. */
@@ -181,6 +187,7 @@ final class Traps {
     }
 
     private void copyTrap(int idt, int i, int lo, int hi) {
+        // LAB(direct-traps) { throw new UnsupportedOperationException("lab direct-traps: put the Guest's gate or the Switcher's stub in the real IDT (read H:340, S:060)");
         if (directTrap(i, lo, hi)) {
             g.mem.write32(idt + i * 8, lo);
             g.mem.write32(idt + i * 8 + 4, hi);
@@ -190,6 +197,7 @@ final class Traps {
             g.mem.write32(idt + i * 8, (LGUEST_CS << 16) | (handler & 0xFFFF));
             g.mem.write32(idt + i * 8 + 4, (handler & 0xFFFF0000) | flags);
         }
+        // LAB(direct-traps) }
     }
     /*:*/
 

@@ -16,11 +16,11 @@ import lguest.host.LguestDevice;
 import lguest.machine.PhysicalMemory;
 
 /**
- * The Launcher: {@code lguest MEM KERNEL [--block=FILE] [--initrd=FILE] [--verbose]
+ * The Launcher: {@code lguest MEM KERNEL [--block=FILE[,snapshot]] [--initrd=FILE] [--verbose]
  * [--stats] [ARGS...]}.
  */
 public final class Launcher {
-    static final String USAGE = "usage: lguest MEM KERNEL [--block=FILE] [--sharenet=FILE] [--initrd=FILE] [--verbose] [--stats] [ARGS...]"
+    static final String USAGE = "usage: lguest MEM KERNEL [--block=FILE[,snapshot]] [--sharenet=FILE] [--initrd=FILE] [--verbose] [--stats] [ARGS...]"
             + "  (MEM like 64m)";
     static final int MIN_MEM = 4 << 20, MAX_MEM = 1024 << 20;
 
@@ -112,11 +112,14 @@ public final class Launcher {
         List<String> cmdline = new ArrayList<>();
         Path block = null, initrd = null;
         List<Path> nets = new ArrayList<>();
-        boolean stats = false;
+        boolean stats = false, snapshot = false;
         for (String a : args) {
             if (pos.size() >= 2 && (!a.startsWith("--") || a.equals("--"))) { cmdline.add(a); continue; }
             if (!cmdline.isEmpty()) { cmdline.add(a); continue; }
-            if (a.startsWith("--block=")) block = once(block, "--block", Path.of(a.substring(8)));
+            if (a.startsWith("--block=")) {
+                snapshot = a.endsWith(",snapshot");
+                block = once(block, "--block", Path.of(a.substring(8, a.length() - (snapshot ? 9 : 0))));
+            }
             else if (a.startsWith("--sharenet=")) nets.add(Path.of(a.substring(11)));
             else if (a.startsWith("--initrd=")) initrd = once(initrd, "--initrd", Path.of(a.substring(9)));
             else if (a.equals("--verbose")) verbose = true;
@@ -137,7 +140,7 @@ public final class Launcher {
          * the Host will not let the Guest name anything from there up. */
         Console console = new Console(out, terminal);
         devices.add(console);
-        if (block != null) devices.add(new BlockDevice(block));
+        if (block != null) devices.add(new BlockDevice(block, snapshot));
         for (Path n : nets) devices.add(new NetDevice(n));
         top = memBytes + 4096 * (1 + devices.size());
         mem.addRegion(0, memBytes + 4096);

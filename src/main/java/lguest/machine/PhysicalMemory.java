@@ -134,6 +134,9 @@ public final class PhysicalMemory {
             p.dropCode();
             if (p.data != null) System.arraycopy(src, off, p.data, o, n);
             else p.buffer.put(o, src, off, n);
+            // Once more after the copy: a CPU on another thread (a DMA from a
+            // neighbour Guest) may have decoded the old bytes in between.
+            p.dropCode();
             phys += n; off += n; len -= n;
         }
     }

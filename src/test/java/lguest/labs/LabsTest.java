@@ -43,12 +43,14 @@ class LabsTest {
         return labs().stream().flatMap(lab -> Stream.of(
                 DynamicTest.dynamicTest(lab + ": the whole tree gets full marks", () -> {
                     Run r = grade(ROOT, ROOT.resolve("target/guest"), lab);
+                    System.out.printf("lab %-18s whole tree:   %s%n", lab, score(r));
                     assertThat(r.status()).as("grader on the whole tree:\n" + r.output()).isZero();
                 }),
                 DynamicTest.dynamicTest(lab + ": the stubbed tree builds and its grader fails", () -> {
                     Path copy = stubbedCopy(lab);
                     try {
                         Run r = grade(copy, copy.resolve("target/guest"), lab);
+                        System.out.printf("lab %-18s stubbed tree: %s%n", lab, score(r));
                         assertThat(r.status()).as("grader on the stubbed tree (1 = less than full marks):\n"
                                 + r.output()).isEqualTo(1);
                         assertThat(r.output()).contains("FAIL");
@@ -58,6 +60,12 @@ class LabsTest {
                 })));
     }
     /*:*/
+
+    /** The grader's last line, "score: N/M", or what went wrong instead. */
+    static String score(Run r) {
+        return r.output().lines().filter(l -> l.startsWith("score: ")).reduce((a, b) -> b)
+                .orElse("no score (status " + r.status() + ")");
+    }
 
     static List<String> labs() throws IOException {
         try (Stream<Path> files = Files.list(ROOT.resolve("labs"))) {

@@ -128,4 +128,75 @@ class QuestSiteBrowserTest {
         assertThat(requests).as("nothing is loaded from outside the site")
                 .allMatch(u -> u.startsWith("file:") || u.startsWith("data:") || u.startsWith("about:"));
     }
+
+    /** Each figure: the page it is on, its anchor, and the image the build drew for it. */
+    static final List<List<String>> FIGURES = List.of(
+            List.of("preparation", "fig-layers", "layers.svg"),
+            List.of("drivers", "fig-dma-transfer", "dma-transfer.svg"),
+            List.of("host", "fig-address-spaces", "address-spaces.svg"),
+            List.of("switcher", "fig-world-switch", "world-switch.svg"));
+
+    @Test
+    void everyFigureIsDrawnLoadedAndReferredTo() throws Exception {
+        for (List<String> fig : FIGURES) {
+            String page = fig.get(0), id = fig.get(1), image = fig.get(2);
+            assertThat(site.resolve(image)).as(image + " drawn by the build").isRegularFile();
+            assertThat(Files.readString(site.resolve(image))).as(image + " is an SVG").contains("<svg");
+            open(page + ".html");
+            WebElement block = browser.findElement(By.id(id));
+            WebElement img = block.findElement(By.cssSelector("img"));
+            assertThat(img.getAttribute("src")).endsWith("/" + image);
+            Object loaded = browser.executeScript(
+                    "const i = arguments[0]; return i.complete && i.naturalWidth > 0 && i.naturalHeight > 0;", img);
+            assertThat(loaded).as(image + " loaded without error").isEqualTo(Boolean.TRUE);
+            assertThat(img.getSize().getWidth()).as(image + " width on the page").isGreaterThan(100);
+            assertThat(img.getSize().getHeight()).as(image + " height on the page").isGreaterThan(50);
+            assertThat(block.findElement(By.cssSelector(".title")).getText()).as(image + " has a caption")
+                    .matches("Figure \\d+\\. \\S.*");
+            assertThat(browser.findElements(By.cssSelector("a[href='#" + id + "']"))).as("the text refers to " + id)
+                    .isNotEmpty();
+        }
+    }
+
+    @Test
+    void everySectionAFigureNamesIsInTheBook() throws Exception {
+        /* A figure tells the story of code the book tells in sections; when a section is
+         * renumbered or goes, the figure that cites it has gone stale. */
+        Path src = site.resolveSibling("quest-src");
+        StringBuilder anchors = new StringBuilder();
+        try (var parts = Files.list(src)) {
+            for (Path p : parts.filter(f -> f.getFileName().toString().startsWith("_part-")).toList())
+                anchors.append(Files.readString(p));
+        }
+        int cited = 0;
+        try (var figures = Files.list(src.resolve("figures"))) {
+            for (Path f : figures.toList()) {
+                Matcher m = Pattern.compile("\\b([PGDLHSMXU]):(\\d{3})\\b").matcher(Files.readString(f));
+                while (m.find()) {
+                    cited++;
+                    assertThat(anchors.toString()).as(f.getFileName() + " cites " + m.group())
+                            .contains("[#" + m.group(1) + m.group(2) + ".quest-section]");
+                }
+            }
+        }
+        assertThat(cited).as("the figures cite the sections they draw").isGreaterThan(10);
+    }
+
+    @Test
+    void theMapOfTheAddressSpacesIsOfTheLiveGuestMakeDocsBooted() throws Exception {
+        /* The figure's source was written by AddressSpaceFigure during make docs; the
+         * numbers it read off the machine must be in the picture the browser shows. */
+        String source = Files.readString(site.resolveSibling("quest-src").resolve("figures/address-spaces.puml"));
+        assertThat(source).contains("Drawn by lguest.tools.AddressSpaceFigure");
+        Matcher cr3 = Pattern.compile("CR3 = (0x[0-9A-F]{8})").matcher(source);
+        assertThat(cr3.find()).as("the figure names CR3").isTrue();
+        assertThat(Long.decode(cr3.group(1))).as("CR3 is a Host frame").isGreaterThanOrEqualTo(0xF0000000L);
+
+        open("address-spaces.svg");
+        String shown = String.valueOf(browser.executeScript("return document.documentElement.textContent;"));
+        assertThat(shown).as("the make run Guest's RAM").contains("RAM: 64 MiB")
+                .contains("0x04000000 the device descriptor page").contains("2 devices on the bus")
+                .contains("CR3 = " + cr3.group(1)).contains("0xFFC00000 trap stubs")
+                .contains("0x08048000");
+    }
 }

@@ -39,6 +39,12 @@ static struct {
 	u32 sb_block, sb_offset;    /* where byte 1024 is in the cache's terms */
 } fs;
 
+/* The in-memory inodes (U:720), in pages taken at mount. */
+#define INODES_PER_PAGE (PAGE_SIZE / sizeof(struct inode))
+#define NINODE_PAGES 36     /* 1044 inodes: one per level of a 400-deep walk, and more (U:925) */
+#define NINODE (NINODE_PAGES * INODES_PER_PAGE)
+static struct inode *inode_pages[NINODE_PAGES];     /* from the allocator, at mount */
+
 /*U:705 The block cache.  Every block we read stays in one of 64
  * page-sized buffers until a less recently used one is needed, so the
  * superblock, the group descriptors, the bitmaps and the inode table blocks
@@ -396,6 +402,9 @@ int ext2_mount(void)
 			return -ENOMEM;    /* fs.c tries again at the next call */
 		bufs[i].valid = 0;
 	}
+	for (i = 0; i < NINODE_PAGES; i++)
+		if (!inode_pages[i] && !(inode_pages[i] = try_alloc_page()))
+			return -ENOMEM;
 	if ((why = groups_error())) {
 		printk("ext2: refusing /dev/lgba: %s\n", why);
 		for (i = 0; i < NBUF; i++)
@@ -598,8 +607,7 @@ static void ihash_unlink(struct inode *ip)
  * reference to an inode that has lost its last name goes, the file is
  * finally deleted: this is how Unix lets a program go on reading a file
  * somebody has removed. */
-#define NINODE 1024         /* one per level of a 400-deep walk, and more: U:925 */
-static struct inode inodes[NINODE];
+#define INODE(i) (&inode_pages[(i) / INODES_PER_PAGE][(i) % INODES_PER_PAGE])
 
 static long inode_pos(u32 ino, struct buf **b)
 {
@@ -645,8 +653,8 @@ struct inode *iget(u32 ino)
 			return ip;
 		}
 	}
-	for (i = 0; i < NINODE && !free; i++) {
-		ip = &inodes[(ifree_cursor + i) % NINODE];
+	for (i = 0; i < (int)NINODE && !free; i++) {
+		ip = INODE((ifree_cursor + i) % NINODE);
 		if (!ip->refs)
 			free = ip;
 	}
@@ -654,7 +662,7 @@ struct inode *iget(u32 ino)
 		printk("ext2: out of in-memory inodes\n");
 		return NULL;
 	}
-	ifree_cursor = (free - inodes + 1) % NINODE;
+	ifree_cursor = (ifree_cursor + i) % NINODE;
 	off = inode_pos(ino, &b);
 	if (off < 0)
 		return NULL;

@@ -168,12 +168,14 @@ void files_exec(void)
  * directory open per level they are below, so a tree 400 deep needs 400
  * descriptors at once, and with 64 of them "rm -rf" failed with EMFILE at
  * depth 62.  So the table has Linux's 1024 slots, and what they cost is
- * fixed and known in advance: 4 KiB of pointers and 128 bytes of
- * close-on-exec bits in each of the 32 process slots (128 KiB of the
- * kernel's BSS), a pool of 2048 open files (48 KiB), and in ext2.c a table of
- * 1024 in-memory inodes (136 KiB), since each open directory holds its
- * inode.  Nothing grows with what a process asks for: its 1025th open
- * descriptor is EMFILE, and the 2049th open file or the 1025th busy inode
+ * fixed and known in advance: one page of pointers per process, taken at
+ * fork() (no page, no fork: EAGAIN) and given back when it is reaped, and
+ * 128 bytes of close-on-exec bits in its slot; a pool of 2048 open files in
+ * the kernel (48 KiB); and, once a disk is mounted, 36 pages for ext2's 1044
+ * in-memory inodes, since each open directory holds its inode.  A kernel
+ * image that grew by all of it would not leave a 4 MiB Guest room for
+ * busybox.  Nothing grows with what a process asks for: its 1025th open
+ * descriptor is EMFILE, and the 2049th open file or the 1045th busy inode
  * of the whole system an error too (EMFILE or ENOMEM), never a panic. :*/
 
 /*U:510 The console becomes a file like any other.  Reading waits until the

@@ -50,6 +50,11 @@ static struct process *alloc_process(void)
 			p->pgdir = pgdir_new();
 			if (!p->pgdir)
 				return NULL;
+			p->fds = try_alloc_page();     /* NR_OPEN pointers: U:925 */
+			if (!p->fds) {
+				pgdir_free(p->pgdir);
+				return NULL;
+			}
 			p->pgdir_fresh = 1;
 			p->pid = next_pid++;
 			p->state = P_SLEEPING;     /* not runnable until it is whole */
@@ -111,6 +116,7 @@ int run_program(const struct user_program *prog, char *const argv[])
 		printk("%s: not a program this kernel can run\n", prog->name);
 		vm_release();
 		pgdir_free(init->pgdir);
+		free_page(init->fds);
 		init->state = P_FREE;
 		current_proc = &procs[0];
 		return 127;
@@ -255,6 +261,7 @@ static long do_fork(u32 flags, u32 newsp, u32 ptid, u32 ctid)
 		current_proc = me;
 		kernel_pgdir = me->pgdir;
 		pgdir_free(child->pgdir);
+		free_page(child->fds);
 		child->state = P_FREE;
 		return -ENOMEM;
 	}
@@ -644,6 +651,7 @@ long sys_wait4(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 	}
 	pid = w.found->pid;
 	pgdir_free(w.found->pgdir);
+	free_page(w.found->fds);
 	w.found->state = P_FREE;
 	return pid;
 }

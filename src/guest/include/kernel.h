@@ -233,7 +233,7 @@ struct process {
 	struct vma mm_vmas[MAX_VMAS];  /* vm.c calls them vmas, nr_vmas, ... */
 	unsigned int mm_nr_vmas;
 	unsigned long mm_brk_start, mm_brk_cur;
-	struct file *fds[NR_OPEN];
+	struct file **fds;            /* NR_OPEN of them: one page of its own (U:925) */
 	u32 cloexec[NR_OPEN / 32];    /* FD_CLOEXEC, one bit per descriptor */
 	u32 cwd;                      /* inode number of the working directory */
 	int (*wait_cond)(void *);     /* what it sleeps for, P_SLEEPING */

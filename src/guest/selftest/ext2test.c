@@ -64,18 +64,18 @@ int block_write(unsigned int sector, const void *buf, unsigned long bytes)
 	return sys(181, disk_fd, (long)buf, bytes, (long)(u32)off, (long)(off >> 32)) == (long)bytes ? 0 : -1;
 }
 
-static u8 pages[80][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static u8 pages[128][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static unsigned int pages_used;
 void *alloc_page(void)
 {
-	if (pages_used == 80)
+	if (pages_used == 128)
 		panic("ext2test: out of pages");
 	return pages[pages_used++];
 }
 
 void *try_alloc_page(void)
 {
-	return pages_used == 80 ? NULL : alloc_page();
+	return pages_used == 128 ? NULL : alloc_page();
 }
 
 static void check(int ok, const char *what)

@@ -38,6 +38,7 @@ void console_write(const char *s, unsigned long n)
 }
 
 static struct process me, child;
+static struct file *me_fds[NR_OPEN], *child_fds[NR_OPEN];   /* a page each in the kernel */
 struct process *current_proc = &me;
 
 int console_ready(void) { return 0; }
@@ -174,6 +175,8 @@ static void test(void)
 
 void __attribute__((used)) filetest_main(void)
 {
+	me.fds = me_fds;
+	child.fds = child_fds;
 	test();
 	printk("%s", failures ? "filetest: FAILED\n" : "filetest: all passed\n");
 	sys(1, failures ? 1 : 0, 0, 0);

@@ -114,18 +114,7 @@ class HypercallFuzzTest {
                 "-fno-stack-protector", "-fno-builtin", "-O2", "-Wall", "-Werror", "-fno-asynchronous-unwind-tables",
                 "-Wl,--build-id=none", "-Wl,-z,noexecstack", "-Wl,-T," + SRC.resolve("guest.lds"),
                 "-o", out.toString(), SRC.resolve("fuzz.S").toString(), SRC.resolve("fuzz.c").toString());
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            HostPrerequisite.require(false, "no gcc on this host");
-            return null;
-        }
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int rc = p.waitFor();
-        HostPrerequisite.require(rc == 0 || !log.contains("-m32"), "gcc cannot build 32-bit code here: " + log);
-        log = log.lines().filter(l -> !l.contains("RWX")).reduce("", (a, b) -> a + b + "\n");
-        if (rc != 0) throw new AssertionError("building the fuzzer failed:\n" + log);
+        TestGuests.gcc(cmd, "the fuzzer");
         Process nm = new ProcessBuilder("nm", out.toString()).redirectErrorStream(true).start();
         for (String l : new String(nm.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
             String[] f = l.trim().split("\\s+");

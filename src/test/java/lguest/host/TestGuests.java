@@ -38,19 +38,33 @@ public final class TestGuests {
                     "-Wl,--build-id=none", "-Wl,-T," + SRC.resolve("guest.lds")));
             for (String d : defines) cmd.add("-D" + d);
             cmd.addAll(List.of("-o", out.toString(), SRC.resolve(name + ".S").toString()));
+            gcc(cmd, "test guest " + name);
+            BUILT.put(tag, out);
+            return out;
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * Runs a gcc command line that builds a test guest and returns what gcc said. A host
+     * without gcc, or whose gcc cannot make 32-bit code, is a missing prerequisite (a
+     * failure under make test); any other error fails the test, naming what was built.
+     */
+    public static String gcc(List<String> cmd, String what) {
+        try {
             Process p;
             try {
                 p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             } catch (IOException e) {
                 HostPrerequisite.require(false, "no gcc on this host");
-                return null;
+                return "";
             }
             String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int rc = p.waitFor();
             HostPrerequisite.require(rc == 0 || !log.contains("-m32"), "gcc cannot build 32-bit code here: " + log);
-            if (rc != 0) throw new AssertionError("building test guest " + name + " failed:\n" + log);
-            BUILT.put(tag, out);
-            return out;
+            if (rc != 0) throw new AssertionError("building " + what + " failed:\n" + log);
+            return log;
         } catch (IOException | InterruptedException e) {
             throw new AssertionError(e);
         }

@@ -114,15 +114,7 @@ class ElfLoaderGrader {
         List<String> cmd = List.of("gcc", "-m32", "-nostdlib", "-static", "-no-pie", "-fno-pic", "-Wl,--build-id=none",
                 "-Wl,-T," + lds, "-I", Path.of("src/test/guests").toAbsolutePath().toString(), "-o", out.toString(),
                 src.toString());
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            HostPrerequisite.require(false, "no gcc on this host");
-            return null;
-        }
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as("building the hand-made kernel:\n" + log).isZero();
+        TestGuests.gcc(cmd, "the hand-made kernel");
         /* The note header gets addresses no loader should act on: 2 GB up, far outside memory. */
         byte[] b = Files.readAllBytes(out);
         ByteBuffer e = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);

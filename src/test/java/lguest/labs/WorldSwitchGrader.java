@@ -168,15 +168,7 @@ class WorldSwitchGrader {
         Path guests = Path.of("src/test/guests").toAbsolutePath();
         List<String> cmd = List.of("gcc", "-m32", "-nostdlib", "-static", "-no-pie", "-fno-pic", "-Wl,--build-id=none",
                 "-Wl,-T," + guests.resolve("guest.lds"), "-I", guests.toString(), "-o", out.toString(), src.toString());
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            HostPrerequisite.require(false, "no gcc on this host");
-            return null;
-        }
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as("building the register-checking guest:\n" + log).isZero();
+        TestGuests.gcc(cmd, "the register-checking guest");
         return out;
     }
 

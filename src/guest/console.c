@@ -545,7 +545,7 @@ long tty_ioctl(u32 cmd, u32 arg)
 }
 /*:*/
 
-/*U:900 And that is the Unix beneath busybox: a system-call table, an ELF
+/*U:990 And that is the Unix beneath busybox: a system-call table, an ELF
  * loader, memory made on first touch, a process table with a scheduler that
  * asks rather than waits to be told, fork and exec and wait, signals with
  * frames on the user's stack, descriptors and pipes, a file system on ext2,

@@ -600,7 +600,7 @@ static void ihash_unlink(struct inode *ip)
 	ip->ino = 0;
 }
 
-/*U:720 Inodes.  The in-memory copies live in a small table, one per inode
+/*U:720 Inodes.  The in-memory copies live in a table (U:925 says how big), one per inode
  * in use, so that two descriptors open on the same file see one size and
  * one set of block pointers.  A reference is an open file, a working
  * directory, or a system call in the middle of using it.  When the last

@@ -47,6 +47,19 @@ public final class TestGuests {
     }
 
     /**
+     * A file `make guest` built (the Guest kernel is "kernel"), in the directory
+     * -Dlguest.guest.dir names, or target/guest. Under make test, which names it, the file
+     * must be there; from an IDE without it, the test is skipped, saying what to run.
+     */
+    public static Path built(String name) {
+        String named = System.getProperty("lguest.guest.dir");
+        Path file = Path.of(named != null ? named : "target/guest").resolve(name).toAbsolutePath();
+        if (named != null && !Files.isRegularFile(file)) throw new AssertionError(file + " was not built by make guest");
+        HostPrerequisite.require(Files.isRegularFile(file), "no " + file + " (run make guest)");
+        return file;
+    }
+
+    /**
      * Runs a gcc command line that builds a test guest and returns what gcc said. A host
      * without gcc, or whose gcc cannot make 32-bit code, is a missing prerequisite (a
      * failure under make test); any other error fails the test, naming what was built.

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import lguest.HostPrerequisite;
 import lguest.host.Host;
 import lguest.host.TestGuests;
 import org.junit.jupiter.api.DisplayName;
@@ -170,9 +169,7 @@ class ElfLoaderGrader {
     @Points(2)
     @DisplayName("The project's Guest kernel loads, starts at its magic string and boots to a clean power-off")
     void theGuestKernelBoots() {
-        String named = System.getProperty("lguest.guest.dir");
-        Path kernel = Path.of(named != null ? named : "target/guest").resolve("kernel");
-        HostPrerequisite.require(Files.isRegularFile(kernel), "no guest kernel at " + kernel + " (run make guest)");
+        Path kernel = TestGuests.built("kernel");
         TestGuests.Run r = TestGuests.launch(new Host(), "64m", kernel.toString());
         assertThat(r.out()).as(r.err()).contains("64 MiB").contains("hello from user space");
         assertThat(r.status()).as(r.out() + r.err()).isZero();

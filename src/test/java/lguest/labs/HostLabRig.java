@@ -98,11 +98,7 @@ final class HostLabRig {
 
     /** The Guest kernel `make guest` built (-Dlguest.guest.dir, else target/guest). */
     static Path kernel() {
-        String named = System.getProperty("lguest.guest.dir");
-        Path kernel = Path.of(named != null ? named : "target/guest").resolve("kernel").toAbsolutePath();
-        if (named != null) assertThat(kernel).as("the guest kernel make built").isRegularFile();
-        else HostPrerequisite.require(Files.isRegularFile(kernel), "no guest kernel at " + kernel + " (run make guest)");
-        return kernel;
+        return TestGuests.built("kernel");
     }
 
     /** Debian's busybox, from `make busybox`. */

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import lguest.HostPrerequisite;
 import lguest.host.Host;
 import lguest.host.TestGuests;
 import org.junit.jupiter.api.DisplayName;
@@ -222,9 +221,7 @@ class WorldSwitchGrader {
     @Points(2)
     @DisplayName("The project's Guest kernel boots, runs its user program and powers off")
     void theGuestKernelBoots() {
-        String named = System.getProperty("lguest.guest.dir");
-        Path kernel = Path.of(named != null ? named : "target/guest").resolve("kernel");
-        HostPrerequisite.require(Files.isRegularFile(kernel), "no guest kernel at " + kernel + " (run make guest)");
+        Path kernel = TestGuests.built("kernel");
         TestGuests.Run r = TestGuests.launch(new Host(), "64m", kernel.toString());
         assertThat(r.out()).as(r.err()).contains("hello from user space");
         assertThat(r.status()).as(r.out() + r.err()).isZero();

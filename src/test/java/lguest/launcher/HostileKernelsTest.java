@@ -1,9 +1,7 @@
 package lguest.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import lguest.host.Host;
@@ -57,10 +55,6 @@ class HostileKernelsTest {
     }
 
     private static Path built(String name) {
-        String named = System.getProperty("lguest.guest.dir");
-        Path file = Path.of(named != null ? named : "target/guest").resolve(name);
-        if (named != null) assertThat(file).as("built by make guest").isRegularFile();
-        else assumeTrue(Files.isRegularFile(file), "no " + file + " (run make guest)");
-        return file;
+        return TestGuests.built(name);
     }
 }

@@ -20,11 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AddressSpaceFigureTest {
     static Path kernel() {
-        String named = System.getProperty("lguest.guest.dir");
-        Path k = Path.of(named != null ? named : "target/guest").resolve("kernel");
-        if (named != null) assertThat(k).as("the guest kernel make built").isRegularFile();
-        else assumeTrue(Files.isRegularFile(k), "no guest kernel at " + k + " (run make guest)");
-        return k;
+        return lguest.host.TestGuests.built("kernel");
     }
 
     static String draw(Path out, String... args) {

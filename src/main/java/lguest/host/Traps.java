@@ -241,7 +241,10 @@ final class Traps {
      * me in N nanoseconds" (0 cancels).  The Host arms a timer on its own clock;
      * when it fires, IRQ 0 becomes pending, a halted Guest is woken, and a running
      * one is knocked out of the CPU by the interrupt line, as a real host timer
-     * interrupt would, so the next trip round the loop can inject it. */
+     * interrupt would, so the next trip round the loop can inject it.  Setting a
+     * new event cancels the old one, and the Host's timer queue forgets a cancelled
+     * timer at once (Host.java), so a Guest re-arming its clock in a loop holds
+     * one timer, not a heap full of them. */
     void setClockevent(int ns) {
         if (g.clockEvent != null) g.clockEvent.cancel(false);
         g.clockEvent = null;

@@ -106,7 +106,9 @@ public final class Launcher {
      * at the first word that is not an option (a bare "--" counts as one: it is
      * the Guest kernel's own separator between its words and its first
      * program's).  Every mistake is one line and a non-zero exit; a stack trace is
-     * no way to tell somebody they mistyped a file name. */
+     * no way to tell somebody they mistyped a file name.  An option that names one
+     * thing (--block, --initrd) may be given once: a second is refused, not a
+     * silent override of the first. */
     private int launch(Host host, String[] args, InputStream in, OutputStream out) throws LaunchError, IOException {
         List<String> pos = new ArrayList<>();
         List<String> cmdline = new ArrayList<>();

@@ -296,7 +296,9 @@ public final class Cpu extends Registers {
     /**
      * MOV, POP or LDS to a data or stack segment register, with every check of the SDM
      * (X:410). The Host and the tools use it too, from ring 0, to load SS and the data
-     * segments from descriptors in their GDT.
+     * segments from descriptors in their GDT. A load of SS holds off the single-step trap
+     * for one instruction (X:520); the SDM says so for MOV and POP only, so LSS, which
+     * comes here as well, must clear stepHeld after the load to be exact.
      */
     public void loadSegment(int s, int sel) {
         seg.loadSegment(s, sel);

@@ -43,9 +43,10 @@ final class Mmu {
     private final Page[][] rPageM = {new Page[TLB_SIZE], new Page[TLB_SIZE]};
     private final int[][] wTagM = {new int[TLB_SIZE], new int[TLB_SIZE]};
     private final Page[][] wPageM = {new Page[TLB_SIZE], new Page[TLB_SIZE]};
+    /*:*/
+
     static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    /*:*/
 
     /** Makes sure every page of [a, a+size) may be written, faulting now if not. */
     void probeWrite(int mode, int a, int size) {

@@ -99,7 +99,7 @@ final class Mmu {
     int translate(int mode, int lin, boolean write) {
         int cr0 = cpu.cr0;
         if ((cr0 & Cpu.CR0_PG) == 0) return fill(mode, lin, lin, write);
-        // LAB(page-walk) { throw new UnsupportedOperationException("lab page-walk: walk the page directory and table, check P, U/S, R/W and WP, set A and D (read X:300, X:310)");
+        // LAB(page-walk) { throw new UnsupportedOperationException("lab page-walk: walk the page directory and table, check P, U/S, R/W and WP, set A and D (read X:300, X:305, X:310)");
         boolean user = mode == 1;
         int pdeAddr = (cpu.cr3 & 0xFFFFF000) | ((lin >>> 22) << 2);
         int pde = physRead32(pdeAddr);

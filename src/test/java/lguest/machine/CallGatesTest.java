@@ -143,6 +143,22 @@ class CallGatesTest {
     }
 
     @Test
+    void aFaultWhileCopyingTheParametersLeavesTheCallerAsItWas() {
+        Rig m = new Rig();
+        m.callGate(GATE, Rig.KCODE, Rig.HOST + 0x900, 3, 2, true);
+        m.ring(3);
+        m.cpu.r[Cpu.ESP] = 0x3FFFFC;                                      // the second parameter is past the map
+        m.code(lcall(GATE | 3));
+        Trap t = m.run();
+        assertThat(t.vector).isEqualTo(Vectors.PF);
+        assertThat(m.cpu.cr2()).isEqualTo(0x400000);
+        assertThat(t.eip).isEqualTo(Rig.CODE);
+        assertThat(t.cs).isEqualTo(Rig.UCODE);
+        assertThat(t.esp).isEqualTo(0x3FFFFC);
+        assertThat(t.ss).isEqualTo(Rig.UDATA);
+    }
+
+    @Test
     void aFarCallStraightToAMorePrivilegedSegmentIsGP() {
         Rig m = new Rig();
         m.ring(3);

@@ -37,6 +37,8 @@ void kernel_main(void)
 
 	if (initrd_size >= 4 && !memcmp(__va(initrd_start), "\177ELF", 4))
 		run_init(argv);
+	if (root_device)
+		boot_from_root();
 	demonstration();
 }
 /*:*/

@@ -71,6 +71,23 @@ void free_page(void *page)
 }
 /*:*/
 
+/*U:765 A kernel that boots from a disk has no initrd, and makes itself one
+ * (U:760): the program every process runs is read from the disk into pages
+ * taken from the top of RAM, where the Launcher would have put an initrd,
+ * and given up by the allocator for good.  The pointer has not got there
+ * yet (it starts at the bottom), so the pages are simply never handed out:
+ * the limit comes down, and that is all. */
+unsigned long reserve_top_pages(unsigned long bytes)
+{
+	unsigned long pages = (bytes + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+
+	if (initrd_start || free_limit_pa - next_free_pa < pages + (256UL << 10))
+		return 0;        /* and leave the kernel at least 256 KiB */
+	free_limit_pa -= pages;
+	return free_limit_pa;
+}
+/*:*/
+
 /*G:675 Changing a live page table is a two-step dance.  First we write the
  * entry in our own table, so that the Host, which reads our tables when it
  * fills in its shadows on demand, finds the new value.  Then we tell it: a

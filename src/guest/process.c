@@ -389,7 +389,7 @@ static long exec_probe(const char *path, char *line, unsigned long size)
 		return 1;
 	f = fs_open_path(AT_FDCWD, path, 0, 0);
 	if (IS_ERR(f))
-		return PTR_ERR(f) == -ENOENT && is_applet_path(path) ? 1 : PTR_ERR(f);
+		return PTR_ERR(f) == -ENOENT && !root_booted && is_applet_path(path) ? 1 : PTR_ERR(f);
 	n = f->ops->read ? f->ops->read(f, line, size - 1) : -EACCES;
 	if (n >= 0 && f->ops->stat && f->ops->stat(f, &st) < 0)
 		n = -EACCES;
@@ -402,7 +402,7 @@ static long exec_probe(const char *path, char *line, unsigned long size)
 	if ((u64)st.size == initrd_size && (unsigned long)n <= initrd_size
 	    && !memcmp(line, __va(initrd_start), n))
 		return 1;
-	return is_applet_path(path) ? 1 : -ENOEXEC;
+	return !root_booted && is_applet_path(path) ? 1 : -ENOEXEC;
 }
 
 /*:*/

@@ -16,4 +16,6 @@
 FS_SYSCALLS(FS_DECLARE)
 #undef FS_DECLARE
 
+long fs_mount_root(void);        /* root= at boot (U:760): 0 or -errno */
+
 #endif

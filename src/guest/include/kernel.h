@@ -323,6 +323,15 @@ int vm_fork(struct process *child);
 extern int quiet;
 int split_words(char *s, char **words, int max);
 char **parse_command_line(const char *line);
+extern const char *root_device, *init_path;   /* root=, init=: NULL if not given */
+extern char **init_args;                      /* the words after "--" */
+
+/* root.c: booting from a disk (U:760) */
+void boot_from_root(void) __attribute__((noreturn));
+extern int root_booted;                       /* the programs come from the disk */
+
+/* mm.c */
+unsigned long reserve_top_pages(unsigned long bytes);   /* physical address, or 0 */
 
 /* printk.c */
 int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -230,6 +230,13 @@ void power_off(int status)
 	crash();
 }
 
+void restart(void)
+{
+	irq_disable();
+	snprintf(last_words, sizeof(last_words), "%s", LGUEST_RESTART);
+	crash();
+}
+
 void panic(const char *fmt, ...)
 {
 	static int panicking;

@@ -806,7 +806,10 @@ static long kill_matching(int pid, int sig)
 		    : p->pgid != -pid)
 			continue;
 		found++;
-		if (sig)
+		/* Process 1 gets only the signals it has a handler for or
+		 * blocks, to take them by waiting (U:768). */
+		if (sig && !(p->pid == 1 && p->sigaction[sig - 1][0] == SIG_DFL
+			     && !(p->sigmask & SIGBIT(sig))))
 			send_signal(p, sig);
 	}
 	return found ? 0 : -ESRCH;
@@ -903,6 +906,79 @@ long sys_rt_sigsuspend(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 	current.sigmask = set & ~UNBLOCKABLE;
 	wait_event(never_true, NULL);
 	return -EINTR;
+}
+/*:*/
+
+/*U:768 rt_sigtimedwait(set, info, timeout): take a signal without a
+ * handler, by waiting for it.  busybox's init lives on it: it blocks every
+ * signal it cares about (SIGCHLD, and those halt, reboot and poweroff send
+ * it) and then asks, in a loop, which one has come, so that nothing it does
+ * is ever interrupted by a handler.  A blocked signal stays pending (U:400),
+ * and this call takes the lowest one of the set off the pending bits, as
+ * delivery would, but without delivering it.  A zero timeout asks without
+ * waiting (EAGAIN: none); a signal outside the set that is not blocked ends
+ * the wait with EINTR, as it would any other.
+ *
+ * Process 1 is the one process a signal cannot simply kill: kill() gives it
+ * only those it has a handler for, or blocks to take by waiting (Linux's
+ * rule, so that a stray "kill -9 1" does not turn the machine off).  The
+ * kernel's own SIGKILL, the OOM killer's, is another matter (U:920). */
+struct sigwait {
+	struct process *p;
+	u64 set;
+};
+
+static int sigwait_ready(void *arg)
+{
+	struct sigwait *w = arg;
+
+	return (w->p->sigpending & w->set) != 0;
+}
+
+static long sigtimedwait(u32 a, u32 b, u32 c, u32 d, int time64)
+{
+	struct sigwait w = { current_proc, 0 };
+	u32 ts[4], info[32];
+	long err = 0;
+	int sig;
+
+	if (d != 8)
+		return -EINVAL;
+	if (copy_from_user(&w.set, a, 8) || (c && copy_from_user(ts, c, time64 ? 16 : 8)))
+		return -EFAULT;
+	if (c && time64) {          /* 64-bit seconds: beyond 2^32 s is forever enough */
+		ts[0] = ts[1] ? 0xFFFFFFFF : ts[0];
+		ts[1] = ts[2];
+	}
+	w.set &= ~UNBLOCKABLE;
+	if (c && ts[1] >= 1000000000)
+		return -EINVAL;
+	if (!sigwait_ready(&w)) {
+		if (c && !ts[0] && !ts[1])
+			return -EAGAIN;
+		err = c ? wait_event_until(sigwait_ready, &w, fresh_ns() + ts[0] * 1000000000ULL + ts[1])
+			: wait_event(sigwait_ready, &w);
+		if (err == -ERESTARTSYS)
+			return -EINTR;
+		if (err)
+			return err;
+	}
+	for (sig = 1; !(current.sigpending & w.set & SIGBIT(sig)); sig++)
+		;
+	current.sigpending &= ~SIGBIT(sig);
+	memset(info, 0, sizeof(info));
+	info[0] = sig;
+	return b && copy_to_user(b, info, sizeof(info)) ? -EFAULT : sig;
+}
+
+long sys_rt_sigtimedwait(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return sigtimedwait(a, b, c, d, 0);
+}
+
+long sys_rt_sigtimedwait_time64(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return sigtimedwait(a, b, c, d, 1);
 }
 /*:*/
 

@@ -208,3 +208,44 @@ void boot_from_root(void)
 	power_off(status);
 }
 /*:*/
+
+/*U:770 reboot(), the way every Linux system ends: busybox's poweroff, halt
+ * and reboot ask init to shut down (it kills everything else and syncs),
+ * and init, or any of them with -f, then makes this call.  It takes two
+ * magic numbers, so that a stray system call cannot turn the machine off,
+ * and a command.  Powering off is G:698's power_off(), with status 0: the
+ * system went down because it was told to, which is success.  Halting is
+ * the same here, since a Guest that stops without powering off is a
+ * Launcher that never returns.  Restarting is a message the Launcher knows
+ * (L:205): it starts the Guest again from the kernel's first instruction,
+ * as lguest's Launcher did by executing itself anew.  Everything the disk
+ * holds is already on it (U:705); there is nothing to flush.  The
+ * Ctrl-Alt-Del switch init turns off first thing has no keyboard here, and
+ * so nothing to switch. */
+#define REBOOT_MAGIC1       0xFEE1DEAD
+#define REBOOT_CMD_RESTART  0x01234567
+#define REBOOT_CMD_HALT     0xCDEF0123
+#define REBOOT_CMD_POWEROFF 0x4321FEDC
+#define REBOOT_CMD_CAD_ON   0x89ABCDEF
+#define REBOOT_CMD_CAD_OFF  0x00000000
+
+long sys_reboot(u32 magic1, u32 magic2, u32 cmd, u32 d, u32 e, u32 f)
+{
+	if (magic1 != REBOOT_MAGIC1
+	    || (magic2 != 672274793 && magic2 != 85072278 && magic2 != 369367448 && magic2 != 537993216))
+		return -EINVAL;
+	switch (cmd) {
+	case REBOOT_CMD_CAD_ON:
+	case REBOOT_CMD_CAD_OFF:
+		return 0;
+	case REBOOT_CMD_HALT:
+	case REBOOT_CMD_POWEROFF:
+		printk("reboot: Power down\n");
+		power_off(0);
+	case REBOOT_CMD_RESTART:
+		printk("reboot: Restarting system\n");
+		restart();
+	}
+	return -EINVAL;
+}
+/*:*/

@@ -289,6 +289,8 @@ DECLARE_SYSCALL(getsid); DECLARE_SYSCALL(kill); DECLARE_SYSCALL(tgkill);
 DECLARE_SYSCALL(rt_sigaction); DECLARE_SYSCALL(rt_sigprocmask);
 DECLARE_SYSCALL(rt_sigsuspend); DECLARE_SYSCALL(sigreturn);
 DECLARE_SYSCALL(rt_sigreturn); DECLARE_SYSCALL(set_tid_address);
+DECLARE_SYSCALL(rt_sigtimedwait); DECLARE_SYSCALL(rt_sigtimedwait_time64);
+DECLARE_SYSCALL(reboot);
 
 /* syscall.c */
 void do_syscall(struct trap_frame *regs);
@@ -339,6 +341,7 @@ int snprintf(char *buf, unsigned long size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 void power_off(int status) __attribute__((noreturn));
+void restart(void) __attribute__((noreturn));      /* reboot(RESTART): U:770 */
 void *memset(void *d, int c, unsigned long n);
 void *memcpy(void *d, const void *s, unsigned long n);
 void *memmove(void *d, const void *s, unsigned long n);

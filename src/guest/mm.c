@@ -47,6 +47,12 @@ void *alloc_page(void)
  * allocator that may fail is the one the process code uses: a kernel that
  * panics because a program asked for too much has its priorities wrong. */
 static void *free_list;
+static unsigned long nr_listed;          /* pages on the list, for /proc/meminfo */
+
+unsigned long nr_free_pages(void)
+{
+	return nr_listed + (free_limit_pa - next_free_pa) / PAGE_SIZE;
+}
 
 void *try_alloc_page(void)
 {
@@ -54,6 +60,7 @@ void *try_alloc_page(void)
 
 	if (page) {
 		free_list = *(void **)page;
+		nr_listed--;
 	} else {
 		if (next_free_pa + PAGE_SIZE > free_limit_pa)
 			return NULL;
@@ -68,6 +75,7 @@ void free_page(void *page)
 {
 	*(void **)page = free_list;
 	free_list = page;
+	nr_listed++;
 }
 /*:*/
 

@@ -57,6 +57,8 @@ static struct process *alloc_process(void)
 			}
 			p->pgdir_fresh = 1;
 			p->pid = next_pid++;
+			p->start_ns = monotonic_ns();
+			nr_forks++;
 			p->state = P_SLEEPING;     /* not runnable until it is whole */
 			p->in_kernel = 1;
 			return p;
@@ -112,6 +114,8 @@ int run_program(const struct user_program *prog, char *const argv[])
 	activate_process(init);
 	init->pgid = init->sid = init->pid;
 	memcpy(init->comm, prog->name, strlen(prog->name) < 15 ? strlen(prog->name) : 15);
+	memcpy(init->exe, argv[0], strlen(argv[0]) < 63 ? strlen(argv[0]) : 63);
+	init->ran_since = monotonic_ns();
 	if (exec_program(prog, argv, NULL, &entry, &sp) < 0) {
 		printk("%s: not a program this kernel can run\n", prog->name);
 		vm_release();
@@ -249,6 +253,9 @@ static long do_fork(u32 flags, u32 newsp, u32 ptid, u32 ctid)
 	__asm__ __volatile__("movl %%gs, %0" : "=r"(gs));
 	child->gs = gs;
 	memcpy(child->comm, current.comm, sizeof(child->comm));
+	memcpy(child->exe, current.exe, sizeof(child->exe));
+	child->arg_start = current.arg_start;      /* its memory is a copy: so are its argv */
+	child->arg_end = current.arg_end;
 	memcpy(child->sigaction, current.sigaction, sizeof(child->sigaction));
 	child->sigmask = current.sigmask;
 	fpu_fork(child);
@@ -488,6 +495,7 @@ long sys_execve(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 	struct user_program prog = { NULL, __va(initrd_start), initrd_size };
 	unsigned long entry, sp;
 	long err, kind;
+	const char *exe = path;
 	int i;
 
 	err = strncpy_from_user(path, a, sizeof(path));
@@ -503,6 +511,7 @@ long sys_execve(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 		return err;
 	if (kind == 2) {
 		err = shebang(line, path, &space);
+		exe = exec_argv[0];
 		if (err)
 			return err;
 		kind = exec_probe(exec_argv[0], line, sizeof(line));
@@ -527,6 +536,10 @@ long sys_execve(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 	load_tls(current.tls);
 	current.gs = 0;
 	fpu_drop();
+	if (memcmp(exe, "/proc/self/exe", 15)) {      /* that one is the same file */
+		memset(current.exe, 0, sizeof(current.exe));
+		memcpy(current.exe, exe, strlen(exe) < 63 ? strlen(exe) : 63);
+	}
 	memset(current.comm, 0, sizeof(current.comm));
 	memcpy(current.comm, prog.name, strlen(prog.name) < 15 ? strlen(prog.name) : 15);
 	if (exec_program(&prog, exec_argv, exec_envp, &entry, &sp) < 0)
@@ -650,6 +663,7 @@ long sys_wait4(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 			return -EFAULT;
 	}
 	pid = w.found->pid;
+	dead_cpu_ns += w.found->cpu_ns;
 	pgdir_free(w.found->pgdir);
 	free_page(w.found->fds);
 	w.found->state = P_FREE;

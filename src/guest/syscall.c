@@ -435,6 +435,10 @@ static const syscall_t syscalls[NR_SYSCALLS] = {
 	/* booting from a disk, and the end: root.c and process.c */
 	[74] = sys_sethostname,    [88] = sys_reboot,          [177] = sys_rt_sigtimedwait,
 	[421] = sys_rt_sigtimedwait_time64,
+	/* mounts, /proc's system calls and the log: fs.c and proc.c */
+	[21] = fs_sys_mount,       [22] = fs_sys_umount2,      [52] = fs_sys_umount2,
+	[103] = sys_syslog,        [116] = sys_sysinfo,        [268] = fs_sys_statfs64,
+	[269] = fs_sys_fstatfs64,
 };
 
 /*G:600 Where the processes meet lguest.  The programs this kernel runs

@@ -62,6 +62,7 @@ struct inode {
 int ext2_mount(void);
 int ext2_mounted(void);
 u32 ext2_block_size(void);
+int ext2_statfs(u32 out[5]);   /* blocks, free, reserved, inodes, free inodes */
 u32 ext2_now(void);
 struct inode *iget(u32 ino);
 void iget_again(struct inode *ip);

@@ -860,6 +860,39 @@ static u64 max_blocks(void)
 	return 12 + fs.per + (u64)fs.per * fs.per + (u64)fs.per * fs.per * fs.per;
 }
 
+/* A whole file into buf, kernel memory that is contiguous and rounded up to
+ * whole pages, straight from the disk: runs of consecutive blocks become one
+ * request of up to 64 KiB each, where going through the cache would cost a
+ * request per block.  Once at boot, for the program image (U:762), and
+ * never for a file anybody has written since the disk was mounted, so the
+ * cache has nothing newer to say about it. */
+long ext2_read_whole(struct inode *ip, void *buf)
+{
+	u64 size = isize(ip);
+	u32 blocks = (size + fs.bsize - 1) >> fs.shift, lblk = 0, per_sector = fs.bsize / LGUEST_SECTOR_SIZE;
+	u8 *out = buf;
+
+	if (size > max_blocks() * fs.bsize)
+		return -EIO;
+	while (lblk < blocks) {
+		u32 blk = bmap(ip, lblk, 0), run = 1;
+
+		if (!blk) {
+			memset(out + (lblk << fs.shift), 0, fs.bsize);
+			lblk++;
+			continue;
+		}
+		while (lblk + run < blocks && (run + 1) * fs.bsize <= 65536
+		       && bmap(ip, lblk + run, 0) == blk + run)
+			run++;
+		if (block_read(blk * per_sector, out + (lblk << fs.shift), run * fs.bsize) < 0)
+			return -EIO;
+		lblk += run;
+	}
+	memset(out + size, 0, ((size + PAGE_SIZE - 1) & ~(u64)(PAGE_SIZE - 1)) - size);
+	return 0;
+}
+
 long ext2_read(struct inode *ip, void *buf, u64 pos, u32 len)
 {
 	u64 size = isize(ip);

@@ -264,7 +264,8 @@ void console_files_init(void)
  * gives it to a background command as its standard input), /dev/zero,
  * endless zeroes, and /dev/tty, which for a kernel with one console is the
  * console.  They are found by their device numbers, as Linux finds them, so
- * that a /dev on the disk works the same as the names we know without one. */
+ * that a device node anywhere on the disk works the same as its name in the
+ * kernel's own /dev (U:788). */
 static long null_read(struct file *f, char *buf, u32 len)
 {
 	return 0;
@@ -318,21 +319,6 @@ struct file *chrdev_open(u32 rdev, u32 flags)
 	}
 	f = file_new(ops, NULL, flags);
 	return f ? f : ERR_PTR(-ENOMEM);
-}
-
-struct file *dev_open(const char *path, u32 flags)
-{
-	static const struct { const char *name; u32 rdev; } devs[] = {
-		{ "/dev/null", (1 << 8) | 3 }, { "/dev/zero", (1 << 8) | 5 },
-		{ "/dev/console", (5 << 8) | 1 }, { "/dev/tty", (5 << 8) | 0 },
-	};
-	unsigned int i;
-
-	for (i = 0; i < sizeof(devs) / sizeof(devs[0]); i++)
-		if (strlen(path) == strlen(devs[i].name)
-		    && !memcmp(path, devs[i].name, strlen(path)))
-			return chrdev_open(devs[i].rdev, flags);
-	return NULL;
 }
 
 /*:*/

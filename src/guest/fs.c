@@ -51,6 +51,12 @@ static int fs_ready(void)
 }
 /*:*/
 
+/* The whole of an open file of the disk, for the program image (U:762). */
+long fs_read_whole(struct file *f, void *buf)
+{
+	return f->ops == &reg_ops ? ext2_read_whole(f->priv, buf) : -EACCES;
+}
+
 /* root= (U:760) mounts at boot instead, and wants the reason when it fails. */
 long fs_mount_root(void)
 {

@@ -89,7 +89,7 @@ static long load_image(const char *path)
 	struct kstat st;
 	struct file *f;
 	char head[64];
-	unsigned long pa, done = 0;
+	unsigned long pa;
 	long n = open_program(path, &f, &st, head, sizeof(head));
 
 	if (n < 0)
@@ -103,17 +103,10 @@ static long load_image(const char *path)
 		file_put(f);
 		return -ENOMEM;
 	}
-	while (done < st.size) {
-		u32 chunk = st.size - done < 65536 ? st.size - done : 65536;
-
-		n = f->ops->read(f, (char *)__va(pa) + done, chunk);
-		if (n <= 0)
-			break;
-		done += n;
-	}
+	n = fs_read_whole(f, __va(pa));
 	file_put(f);
-	if (done != st.size)
-		return n < 0 ? n : -EIO;
+	if (n < 0)
+		return n;
 	initrd_start = pa;
 	initrd_size = st.size;
 	return 0;

@@ -70,6 +70,7 @@ void iput(struct inode *ip);
 void iupdate(struct inode *ip);
 u64 isize(const struct inode *ip);
 long ext2_read(struct inode *ip, void *buf, u64 pos, u32 len);
+long ext2_read_whole(struct inode *ip, void *buf);   /* the program image, U:762 */
 long ext2_write(struct inode *ip, const void *buf, u64 pos, u32 len);
 long ext2_truncate(struct inode *ip, u64 size);
 struct inode *ext2_new_inode(struct inode *dir, u32 mode);

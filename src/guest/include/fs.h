@@ -16,7 +16,9 @@
 FS_SYSCALLS(FS_DECLARE)
 #undef FS_DECLARE
 
-long fs_mount_root(void);
+long fs_mount_root(void);        /* root= at boot (U:760): 0 or -errno */
+struct file;
+long fs_read_whole(struct file *f, void *buf);   /* the program image (U:762) */
 
 /* proc.c: /proc and /dev (U:780).  NOT_OURS: the path is the disk's. */
 #define NOT_OURS 0x40000000L

@@ -693,7 +693,8 @@ static struct file *open_dev(int i, u32 flags)
 /*U:789 Symbolic links of /proc.  /proc/self names the caller, so that a
  * program can find itself without knowing its pid.  /proc/PID/exe is the
  * program's file, as execve() was given it (for busybox, the link it was
- * started by).  /proc/PID/fd/N says what a descriptor is open on: a device
+ * started by), if that was a path from the root: glibc insists on one, and
+ * an initrd's program has no file at all.  /proc/PID/fd/N says what a descriptor is open on: a device
  * by its name, a pipe as Linux writes one, "pipe:[inode]", and a file of the
  * disk by its inode number, the one thing the open file remembers of it (it
  * has no name: names are the directories' business, U:600).  That is enough
@@ -706,8 +707,8 @@ static long link_text(struct node *nd, char *buf, unsigned long size)
 
 	if (nd->kind == K_SELF)
 		return snprintf(buf, size, "%d", current.pid);
-	if (nd->kind == K_EXE)
-		return snprintf(buf, size, "%s", nd->p->exe[0] ? nd->p->exe : "/");
+	if (nd->kind == K_EXE)         /* an initrd's program has no file; glibc wants a path */
+		return nd->p->exe[0] == '/' ? snprintf(buf, size, "%s", nd->p->exe) : -ENOENT;
 	f = nd->p->fds[nd->n];
 	if (!f->ops->stat || f->ops->stat(f, &st) < 0)
 		return snprintf(buf, size, "anon_inode:[unknown]");
@@ -857,7 +858,7 @@ long kfs_readlink(const char *name, char *buf, unsigned long size)
 	if (nd.kind != K_SELF && nd.kind != K_EXE && nd.kind != K_FD)
 		return -EINVAL;
 	r = link_text(&nd, buf, size);
-	return r < (int)size ? r : (long)size;
+	return r < (int)size ? r : (long)size;     /* negative: no link to give */
 }
 
 /*U:792 Two questions that are system calls rather than files.  sysinfo()

@@ -89,7 +89,7 @@ $(ROOTFS): $(BUSYBOX) $(wildcard src/guest/rootfs/etc/* src/guest/rootfs/etc/*/*
 	@cp $(BUSYBOX) $(ROOTDIR)/bin/busybox
 	@for a in $$($(BUSYBOX) --list-full); do [ "$$a" = bin/busybox ] || ln -sf /bin/busybox $(ROOTDIR)/$$a; done
 	@cp -r src/guest/rootfs/etc $(ROOTDIR)/
-	@chmod 755 $(ROOTDIR)/etc/init.d/rcS && chmod 1777 $(ROOTDIR)/tmp
+	@chmod 755 $(ROOTDIR)/etc/init.d/rcS $(ROOTDIR)/etc/init.d/console && chmod 1777 $(ROOTDIR)/tmp
 	@cp chapters/*.adoc $(ROOTDIR)/usr/share/quest/
 	@rm -f $@
 	@$(MKE2FS) -q -t ext2 -L root -d $(ROOTDIR) -F $@ 16384 >/dev/null
@@ -113,7 +113,7 @@ shell: setup-run build $(ROOTFS)
 
 # ---- tests -------------------------------------------------------------------
 # The site is rendered first, because one of the tests opens it in a real browser.
-test: setup-test docs guest busybox
+test: setup-test docs guest busybox rootfs
 	@$(MAKE) -s -C src/guest O=$(CURDIR)/target/guest check selftest
 	$(MVN) test -Dlguest.strict=true -Dquest.site=$(CURDIR)/target/docs-site -Dlguest.guest.dir=$(CURDIR)/target/guest
 

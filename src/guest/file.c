@@ -768,6 +768,7 @@ static u32 file_poll(struct file *f)
 
 struct poll_request {
 	u32 ufds, nfds;
+	struct process *p;        /* whose descriptors and memory these are */
 };
 
 static long poll_scan(struct poll_request *req, int write_back)
@@ -799,14 +800,29 @@ static long poll_scan(struct poll_request *req, int write_back)
 	return ready;
 }
 
+/* The scheduler asks this of a sleeping process while another is current
+ * (U:230), so the question is put in the poller's own terms: its
+ * descriptors, its memory.  Nothing here sleeps, and the page tables are
+ * only read, so borrowing its identity for the length of a scan is safe. */
 static int poll_ready(void *arg)
 {
-	return poll_scan(arg, 0) != 0;
+	struct poll_request *req = arg;
+	struct process *me = current_proc;
+	long n;
+
+	if (req->p == me)
+		return poll_scan(req, 0) != 0;
+	current_proc = req->p;
+	kernel_pgdir = req->p->pgdir;
+	n = poll_scan(req, 0);
+	current_proc = me;
+	kernel_pgdir = me->pgdir;
+	return n != 0;
 }
 
 long sys_poll(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
-	struct poll_request req = { a, b };
+	struct poll_request req = { a, b, current_proc };
 	long n, err = 0;
 
 	if (b > NR_OPEN * 4)

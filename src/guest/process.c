@@ -935,8 +935,11 @@ long sys_rt_sigsuspend(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
  *
  * Process 1 is the one process a signal cannot simply kill: kill() gives it
  * only those it has a handler for, or blocks to take by waiting (Linux's
- * rule, so that a stray "kill -9 1" does not turn the machine off).  The
- * kernel's own SIGKILL, the OOM killer's, is another matter (U:920). */
+ * rule, so that a stray "kill -9 1" does not turn the machine off), and a
+ * signal it blocked and later unblocks without a handler is dropped at
+ * delivery (U:425), as busybox init's shutdown does with the SIGTERM that
+ * asked for it.  The kernel's own SIGKILL, the OOM killer's, is another
+ * matter (U:920). */
 struct sigwait {
 	struct process *p;
 	u64 set;
@@ -1096,6 +1099,8 @@ void do_signal(struct trap_frame *regs, long ret)
 		act = current.sigaction[sig - 1];
 		if (sig_ignored(current_proc, sig))
 			continue;
+		if (act[0] == SIG_DFL && current.pid == 1 && sig != SIGKILL)
+			continue;       /* only the OOM killer's SIGKILL ends process 1 (U:768) */
 		if (act[0] == SIG_DFL)
 			do_exit(sig);
 		if (ret == -ERESTARTSYS)

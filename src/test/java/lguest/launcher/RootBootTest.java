@@ -63,6 +63,7 @@ class RootBootTest {
     static Boot boot(String stdin, boolean terminal, String... args) throws InterruptedException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         AtomicInteger status = new AtomicInteger(Integer.MIN_VALUE);
+        if (rig == null) rig = BusyboxRig.find();      /* SystemBootTest boots through here too */
         List<String> all = new ArrayList<>(List.of("64m", rig.kernel.toString()));
         all.addAll(List.of(args));
         PrintStream errs = new PrintStream(err, true, StandardCharsets.UTF_8);

@@ -1,4 +1,5 @@
-# lguest in Java.  `make run` boots the default guest; `make test` runs every test;
+# lguest in Java.  `make run` boots the Guest from its root disk (`make demo` shows its
+# roll-call instead); `make test` runs every test;
 # `make Preparation!` (and Guest, Drivers, Launcher, Host, Switcher, Mastery, Silicon, Unix)
 # prints one part of the Quest; `make Beer` prints all of it; `make docs` renders the site.
 
@@ -9,7 +10,7 @@ SITESRC := target/quest-src
 
 # Each of run, test and bench first makes sure the machine can do it (bin/setup:
 # installs what a fresh Debian lacks, or says in one line what to run).
-.PHONY: setup-run setup-test setup-bench all build guest busybox rootfs shell run test docs clean bench bench-cpu bench-guest Beer $(PARTS) \
+.PHONY: setup-run setup-test setup-bench all build guest busybox rootfs shell demo run test docs clean bench bench-cpu bench-guest Beer $(PARTS) \
 	labs lab grade lab-reset
 
 all: build
@@ -32,9 +33,10 @@ build: guest
 guest:
 	@if [ -f src/guest/Makefile ]; then $(MAKE) -s -C src/guest O=$(CURDIR)/target/guest; fi
 
-# The demo: boot the Guest kernel with a small ext2 disk as /dev/lgba.  The
-# Guest prints a CRC-32 of the disk's first 16 sectors; the last line is the
-# same sum computed here on the host, for you to compare.
+# The demonstration: the Guest kernel with no initrd and no root= runs a
+# roll-call (G:702) with a small ext2 disk as /dev/lgba.  The Guest prints a
+# CRC-32 of the disk's first 16 sectors; the last line is the same sum computed
+# here on the host, for you to compare.
 DISK   := target/guest/disk.img
 MKE2FS ?= $(firstword $(wildcard /sbin/mke2fs /usr/sbin/mke2fs) mke2fs)
 
@@ -47,8 +49,8 @@ $(DISK):
 setup-run setup-test setup-bench:
 	@bin/setup $(@:setup-%=%)
 
-run: setup-run build $(DISK)
-	bin/lguest 64m target/guest/kernel --block=$(DISK) --stats hello from make run
+demo: setup-run build $(DISK)
+	bin/lguest 64m target/guest/kernel --block=$(DISK) --stats hello from make demo
 	@printf 'host: crc32(sectors 0-15) = %s\n' \
 	  "$$(head -c 8192 $(DISK) | gzip -c | tail -c 8 | od -An -tx4 -N4 | tr -d ' ')"
 
@@ -72,23 +74,36 @@ $(BUSYBOX): | setup-test
 	rm -rf x; dpkg-deb -x "$$deb" x; cp x/bin/busybox busybox.new; rm -rf x apt.log; mv busybox.new busybox
 	@echo "made $@ from $$(cd $(dir $@) && ls busybox-static_*_i386.deb | head -n 1)"
 
-# A root file system for busybox: /bin/busybox with a link for every applet,
-# /etc, /tmp, /root and the chapters of the Quest to read in /usr/share/quest.
+# A root file system for busybox, to boot from (make run) or to mount beside an
+# initrd (make shell): /bin/busybox with a link for every applet where Debian
+# puts it (/bin, /sbin, /usr/bin, /usr/sbin), busybox init's /etc/inittab and
+# /etc/init.d/rcS, empty /proc, /dev, /tmp and /root, and the chapters of the
+# Quest to read in /usr/share/quest.  src/guest/rootfs/ holds the files of /etc.
 ROOTFS := target/guest/root.img
+ROOTDIR := target/guest/rootfs
 
-$(ROOTFS): $(BUSYBOX)
-	@rm -rf target/guest/rootfs && mkdir -p target/guest/rootfs/bin target/guest/rootfs/etc \
-	  target/guest/rootfs/tmp target/guest/rootfs/root target/guest/rootfs/usr/share/quest
-	@cp $(BUSYBOX) target/guest/rootfs/bin/busybox
-	@for a in $$($(BUSYBOX) --list); do [ "$$a" = busybox ] || ln -sf busybox target/guest/rootfs/bin/$$a; done
-	@cp chapters/*.adoc target/guest/rootfs/usr/share/quest/
-	@printf 'root:x:0:0:root:/root:/bin/sh\n' > target/guest/rootfs/etc/passwd
-	@printf 'Welcome to the Guest. Try: ls -l /bin | head; cat /usr/share/quest/*.adoc | wc -l\n' > target/guest/rootfs/etc/motd
+$(ROOTFS): $(BUSYBOX) $(wildcard src/guest/rootfs/etc/* src/guest/rootfs/etc/*/*)
+	@rm -rf $(ROOTDIR) && mkdir -p $(ROOTDIR)/bin $(ROOTDIR)/sbin $(ROOTDIR)/usr/bin \
+	  $(ROOTDIR)/usr/sbin $(ROOTDIR)/proc $(ROOTDIR)/dev $(ROOTDIR)/tmp $(ROOTDIR)/root \
+	  $(ROOTDIR)/mnt $(ROOTDIR)/usr/share/quest
+	@cp $(BUSYBOX) $(ROOTDIR)/bin/busybox
+	@for a in $$($(BUSYBOX) --list-full); do [ "$$a" = bin/busybox ] || ln -sf /bin/busybox $(ROOTDIR)/$$a; done
+	@cp -r src/guest/rootfs/etc $(ROOTDIR)/
+	@chmod 755 $(ROOTDIR)/etc/init.d/rcS $(ROOTDIR)/etc/init.d/console && chmod 1777 $(ROOTDIR)/tmp
+	@cp chapters/*.adoc $(ROOTDIR)/usr/share/quest/
 	@rm -f $@
-	@$(MKE2FS) -q -t ext2 -L root -d target/guest/rootfs -F $@ 16384 >/dev/null
-	@echo "made $@ (16 MiB ext2: busybox and its applets in /bin)"
+	@$(MKE2FS) -q -t ext2 -L root -d $(ROOTDIR) -F $@ 16384 >/dev/null
+	@echo "made $@ (16 MiB ext2: busybox, its applets, init and its /etc)"
 
 rootfs: $(ROOTFS)
+
+# The system: boot from the root disk of `make rootfs` as Linux does
+# (root=/dev/lgba, U:760), with busybox init, its inittab and rcS.  A terminal
+# gets an interactive login shell; piped commands are run by that shell
+# instead.  Either way, when the shell ends, init powers the Guest off and
+# the Launcher exits with status 0.
+run: setup-run build $(ROOTFS)
+	@bin/lguest 64m target/guest/kernel --block=$(ROOTFS) root=/dev/lgba
 
 # An interactive busybox shell on the root disk, for a human at a terminal: the
 # Launcher sees its input is a terminal and the Guest's console becomes a tty
@@ -98,7 +113,7 @@ shell: setup-run build $(ROOTFS)
 
 # ---- tests -------------------------------------------------------------------
 # The site is rendered first, because one of the tests opens it in a real browser.
-test: setup-test docs guest busybox
+test: setup-test docs guest busybox rootfs
 	@$(MAKE) -s -C src/guest O=$(CURDIR)/target/guest check selftest
 	$(MVN) test -Dlguest.strict=true -Dquest.site=$(CURDIR)/target/docs-site -Dlguest.guest.dir=$(CURDIR)/target/guest
 

@@ -67,14 +67,26 @@ int split_words(char *s, char **words, int max)
 /*U:075 Who gets which word.  As in Linux, everything before "--" is the
  * kernel's and everything after it the first program's, so a program's
  * options can never be mistaken for the kernel's.  The kernel understands
- * one word: "quiet", which silences every message of its own on the
+ * three words.  "quiet" silences every message of its own on the
  * console, so that what appears there is exactly what the program wrote
  * (panics still speak: a kernel that dies silently is no kind of quiet).
- * Without "--", the program is called "/init", the name Linux gives the
- * program it runs from an initramfs. */
+ * "root=" names the disk to boot from and "init=" the program to start on
+ * it (U:760).  Without "--", the program is called "/init", the name Linux
+ * gives the program it runs from an initramfs; init_args keeps what came
+ * after "--" (possibly nothing) for a kernel that boots from a disk, which
+ * puts the name of init in front of it. */
 static char cmdline_words[COMMAND_LINE_SIZE];
 static char *words[MAX_ARGS + 1];
 static char *default_argv[] = { "/init", NULL };
+const char *root_device, *init_path;
+char **init_args = &words[MAX_ARGS];
+
+static const char *kernel_word(const char *word, const char *name)
+{
+	unsigned long n = strlen(name);
+
+	return !memcmp(word, name, n) ? word + n : NULL;
+}
 
 char **parse_command_line(const char *line)
 {
@@ -85,13 +97,20 @@ char **parse_command_line(const char *line)
 	cmdline_words[i] = '\0';
 	n = split_words(cmdline_words, words, MAX_ARGS);
 	words[n] = NULL;
+	init_args = &words[n];
 	for (i = 0; i < n; i++) {
 		/* A quoted '--' is a word like any other, but it can only be
 		 * told from a bare one before splitting; nobody needs that. */
-		if (words[i][0] == '-' && words[i][1] == '-' && !words[i][2])
+		if (words[i][0] == '-' && words[i][1] == '-' && !words[i][2]) {
+			init_args = &words[i + 1];
 			return words[i + 1] ? &words[i + 1] : default_argv;
+		}
 		if (!memcmp(words[i], "quiet", 6))
 			quiet = 1;
+		else if (kernel_word(words[i], "root="))
+			root_device = kernel_word(words[i], "root=");
+		else if (kernel_word(words[i], "init="))
+			init_path = kernel_word(words[i], "init=");
 	}
 	return default_argv;
 }

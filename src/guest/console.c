@@ -264,6 +264,7 @@ static u8 tty_buf[1024];
 static u8 tty_eofmark[1024];
 static unsigned int tty_head, tty_tail, tty_commit;
 static int tty_pgrp = 1;                        /* the foreground process group: init's, at first */
+static int tty_session = 1;                     /* whose controlling terminal it is: init's */
 
 int console_is_tty(void)
 {
@@ -507,7 +508,13 @@ long tty_read(char *buf, u32 len, int nonblock)
  * tcsetpgrp, the foreground process group: ash -i starts job control only if
  * the terminal's foreground group is its own, so the first one to ask (the
  * first shell, in process group 1 of session 1) finds its own group there.
- * TIOCSCTTY and TIOCNOTTY have nothing to do with one console and one session.
+ * The console is the controlling terminal of one session, process 1's at
+ * first; a process of another session (a child of init after setsid(),
+ * U:775) gets ENOTTY from both, as on Linux, and its ash runs without job
+ * control instead of asking for ever, unless its session's leader takes the
+ * console with TIOCSCTTY, which is what busybox init does for a login shell
+ * ("-/bin/sh") and what makes the shell of `make run` a shell with jobs.
+ * TIOCNOTTY has nothing to do.
  * TIOCGWINSZ says 80x24 until somebody says otherwise with TIOCSWINSZ. */
 long tty_ioctl(u32 cmd, u32 arg)
 {
@@ -539,8 +546,12 @@ long tty_ioctl(u32 cmd, u32 arg)
 		return 0;
 	}
 	case TTY_TIOCGPGRP:
+		if (current.sid != tty_session)
+			return -ENOTTY;
 		return copy_to_user(arg, &tty_pgrp, 4) ? -EFAULT : 0;
 	case TTY_TIOCSPGRP:
+		if (current.sid != tty_session)
+			return -ENOTTY;
 		if (copy_from_user(&pg, arg, 4))
 			return -EFAULT;
 		if (pg <= 0)
@@ -558,6 +569,11 @@ long tty_ioctl(u32 cmd, u32 arg)
 		pg = (int)(tty_commit - tty_tail);
 		return copy_to_user(arg, &pg, 4) ? -EFAULT : 0;
 	case TTY_TIOCSCTTY:
+		if (current.sid != current.pid)
+			return -EPERM;          /* only a session's leader may take a terminal */
+		tty_session = current.sid;
+		tty_pgrp = current.pgid;
+		return 0;
 	case TTY_TIOCNOTTY:
 		return 0;
 	}

@@ -251,6 +251,8 @@ static unsigned long setup_user_stack(char *const argv[], char *const envp_in[],
 	for (i = argc; i-- > 0; )
 		if (!(vec[1 + i] = push_string(&sp, argv[i])))
 			return 0;
+	current.arg_start = argc ? vec[1] : sp;         /* for /proc/PID/cmdline */
+	current.arg_end = argc ? vec[argc] + strlen(argv[argc - 1]) + 1 : sp;
 	/* argc at a 16-byte boundary, as the i386 ABI (and Linux) leave it. */
 	sp = (sp - n * 4) & ~15UL;
 	if (copy_to_user(sp, vec, n * 4))

@@ -453,6 +453,24 @@ static void count_free(u32 g, int inode, int delta)
 	}
 }
 
+/* What statfs() tells df (U:785): the superblock's counts, which every
+ * allocation keeps up to date (count_free() above).  out[]: blocks, free
+ * blocks, blocks reserved for root, inodes, free inodes. */
+int ext2_statfs(u32 out[5])
+{
+	struct buf *sb;
+
+	if (!fs.mounted || !(sb = bread(fs.sb_block)))
+		return -EIO;
+	out[0] = fs.blocks - fs.first_data;
+	out[1] = get32(sb->data + fs.sb_offset + 12);
+	out[2] = get32(sb->data + fs.sb_offset + 8);
+	out[3] = fs.inodes;
+	out[4] = get32(sb->data + fs.sb_offset + 16);
+	brelse(sb);
+	return 0;
+}
+
 static u32 alloc_bit(int inode, u32 goal_group)
 {
 	u32 i, g, bit, n;
@@ -840,6 +858,39 @@ bad:
 static u64 max_blocks(void)
 {
 	return 12 + fs.per + (u64)fs.per * fs.per + (u64)fs.per * fs.per * fs.per;
+}
+
+/* A whole file into buf, kernel memory that is contiguous and rounded up to
+ * whole pages, straight from the disk: runs of consecutive blocks become one
+ * request of up to 64 KiB each, where going through the cache would cost a
+ * request per block.  Once at boot, for the program image (U:762), and
+ * never for a file anybody has written since the disk was mounted, so the
+ * cache has nothing newer to say about it. */
+long ext2_read_whole(struct inode *ip, void *buf)
+{
+	u64 size = isize(ip);
+	u32 blocks = (size + fs.bsize - 1) >> fs.shift, lblk = 0, per_sector = fs.bsize / LGUEST_SECTOR_SIZE;
+	u8 *out = buf;
+
+	if (size > max_blocks() * fs.bsize)
+		return -EIO;
+	while (lblk < blocks) {
+		u32 blk = bmap(ip, lblk, 0), run = 1;
+
+		if (!blk) {
+			memset(out + (lblk << fs.shift), 0, fs.bsize);
+			lblk++;
+			continue;
+		}
+		while (lblk + run < blocks && (run + 1) * fs.bsize <= 65536
+		       && bmap(ip, lblk + run, 0) == blk + run)
+			run++;
+		if (block_read(blk * per_sector, out + (lblk << fs.shift), run * fs.bsize) < 0)
+			return -EIO;
+		lblk += run;
+	}
+	memset(out + size, 0, ((size + PAGE_SIZE - 1) & ~(u64)(PAGE_SIZE - 1)) - size);
+	return 0;
 }
 
 long ext2_read(struct inode *ip, void *buf, u64 pos, u32 len)

@@ -264,7 +264,8 @@ void console_files_init(void)
  * gives it to a background command as its standard input), /dev/zero,
  * endless zeroes, and /dev/tty, which for a kernel with one console is the
  * console.  They are found by their device numbers, as Linux finds them, so
- * that a /dev on the disk works the same as the names we know without one. */
+ * that a device node anywhere on the disk works the same as its name in the
+ * kernel's own /dev (U:788). */
 static long null_read(struct file *f, char *buf, u32 len)
 {
 	return 0;
@@ -318,21 +319,6 @@ struct file *chrdev_open(u32 rdev, u32 flags)
 	}
 	f = file_new(ops, NULL, flags);
 	return f ? f : ERR_PTR(-ENOMEM);
-}
-
-struct file *dev_open(const char *path, u32 flags)
-{
-	static const struct { const char *name; u32 rdev; } devs[] = {
-		{ "/dev/null", (1 << 8) | 3 }, { "/dev/zero", (1 << 8) | 5 },
-		{ "/dev/console", (5 << 8) | 1 }, { "/dev/tty", (5 << 8) | 0 },
-	};
-	unsigned int i;
-
-	for (i = 0; i < sizeof(devs) / sizeof(devs[0]); i++)
-		if (strlen(path) == strlen(devs[i].name)
-		    && !memcmp(path, devs[i].name, strlen(path)))
-			return chrdev_open(devs[i].rdev, flags);
-	return NULL;
 }
 
 /*:*/
@@ -782,6 +768,7 @@ static u32 file_poll(struct file *f)
 
 struct poll_request {
 	u32 ufds, nfds;
+	struct process *p;        /* whose descriptors and memory these are */
 };
 
 static long poll_scan(struct poll_request *req, int write_back)
@@ -813,14 +800,29 @@ static long poll_scan(struct poll_request *req, int write_back)
 	return ready;
 }
 
+/* The scheduler asks this of a sleeping process while another is current
+ * (U:230), so the question is put in the poller's own terms: its
+ * descriptors, its memory.  Nothing here sleeps, and the page tables are
+ * only read, so borrowing its identity for the length of a scan is safe. */
 static int poll_ready(void *arg)
 {
-	return poll_scan(arg, 0) != 0;
+	struct poll_request *req = arg;
+	struct process *me = current_proc;
+	long n;
+
+	if (req->p == me)
+		return poll_scan(req, 0) != 0;
+	current_proc = req->p;
+	kernel_pgdir = req->p->pgdir;
+	n = poll_scan(req, 0);
+	current_proc = me;
+	kernel_pgdir = me->pgdir;
+	return n != 0;
 }
 
 long sys_poll(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
-	struct poll_request req = { a, b };
+	struct poll_request req = { a, b, current_proc };
 	long n, err = 0;
 
 	if (b > NR_OPEN * 4)

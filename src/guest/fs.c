@@ -33,10 +33,10 @@ static const struct file_ops reg_ops, dir_ops;
  * of saying it, is accepted and changes nothing: there is no other choice
  * to make.)  We mount on first use rather than at boot, so a kernel that
  * never opens a file never reads its superblock. */
+static int tried;
+
 static int fs_ready(void)
 {
-	static int tried;
-
 	if (!tried) {
 		int err;
 
@@ -50,6 +50,19 @@ static int fs_ready(void)
 	return ext2_mounted();
 }
 /*:*/
+
+/* The whole of an open file of the disk, for the program image (U:762). */
+long fs_read_whole(struct file *f, void *buf)
+{
+	return f->ops == &reg_ops ? ext2_read_whole(f->priv, buf) : -EACCES;
+}
+
+/* root= (U:760) mounts at boot instead, and wants the reason when it fails. */
+long fs_mount_root(void)
+{
+	tried = 1;
+	return ext2_mount();
+}
 
 static u32 umask_bits = 022;
 
@@ -94,6 +107,8 @@ static long start_dir(int dirfd, const char *path, struct inode **dir)
 
 	if (path[0] == '/')
 		ip = iget(EXT2_ROOT_INO);
+	else if (dirfd == AT_FDCWD && kfs_cwd())
+		return -ENOENT;            /* standing in /proc or /dev, U:787 */
 	else if (dirfd == AT_FDCWD)
 		ip = iget(cwd_inode());
 	else {
@@ -528,9 +543,9 @@ static struct inode *create(struct inode *dir, struct last *name, u32 mode)
  * missing last name can be made (a regular file, its permissions cut by the
  * umask); an existing one is opened like any other, unless O_EXCL said it
  * must not exist.  O_NOFOLLOW refuses a symlink as the last name with
- * ELOOP, which is how a careful program tells "a link" from "a file".  The
- * few character devices the process side has (/dev/null, /dev/zero, the
- * console, U:515) open by name even when the disk has no /dev. */
+ * ELOOP, which is how a careful program tells "a link" from "a file".
+ * /proc and /dev are the kernel's own, disk or no disk (U:780), and are
+ * asked first. */
 static struct file *do_open(int dirfd, const char *path, u32 flags, u32 mode)
 {
 	struct inode *ip = NULL, *dir;
@@ -539,7 +554,7 @@ static struct file *do_open(int dirfd, const char *path, u32 flags, u32 mode)
 	const struct file_ops *ops;
 	long err;
 
-	f = dev_open(path, flags & (O_ACCMODE | O_APPEND | O_NONBLOCK));
+	f = kfs_open(path, flags & (O_ACCMODE | O_APPEND | O_NONBLOCK));
 	if (f)
 		return f;
 	if (flags & O_CREAT) {
@@ -695,7 +710,16 @@ long fs_sys_getdents64(u32 fd, u32 ubuf, u32 len, u32 d, u32 e, u32 f6)
 static long stat_at(u32 dirfd, u32 upath, u32 flags, struct kstat *st)
 {
 	struct inode *ip;
-	long err = lookup_at(dirfd, upath, flags, &ip);
+	char *path;
+	long err = user_path(upath, &path);
+
+	if (err >= 0) {            /* /proc and /dev first (U:780) */
+		err = kfs_stat(path, !(flags & AT_SYMLINK_NOFOLLOW), st);
+		free_page(path);
+		if (err != NOT_OURS)
+			return err;
+	}
+	err = lookup_at(dirfd, upath, flags, &ip);
 
 	if (err == -EINVAL && (flags & AT_EMPTY_PATH)) {
 		struct file *f = fd_file(dirfd);
@@ -813,10 +837,27 @@ long fs_sys_fstat64(u32 fd, u32 ubuf, u32 c, u32 d, u32 e, u32 f6)
 
 /* access(): we are root, who may read and write anything; only executing
  * needs an x bit somewhere (or a directory, which root may always search). */
+static long kfs_access(u32 upath, int follow)
+{
+	struct kstat st;
+	char *path;
+	long err = user_path(upath, &path);
+
+	if (err < 0)
+		return err;
+	err = kfs_stat(path, follow, &st);
+	free_page(path);
+	return err;
+}
+
 long fs_sys_faccessat(u32 dirfd, u32 upath, u32 mode, u32 d, u32 e, u32 f)
 {
 	struct inode *ip;
-	long err = walk_user(dirfd, upath, 1, &ip, NULL);
+	long err = kfs_access(upath, 1);
+
+	if (err != NOT_OURS)
+		return err;
+	err = walk_user(dirfd, upath, 1, &ip, NULL);
 
 	if (err)
 		return err;
@@ -829,7 +870,11 @@ long fs_sys_faccessat(u32 dirfd, u32 upath, u32 mode, u32 d, u32 e, u32 f)
 long fs_sys_faccessat2(u32 dirfd, u32 upath, u32 mode, u32 flags, u32 e, u32 f)
 {
 	struct inode *ip;
-	long err = walk_user(dirfd, upath, !(flags & AT_SYMLINK_NOFOLLOW), &ip, NULL);
+	long err = kfs_access(upath, !(flags & AT_SYMLINK_NOFOLLOW));
+
+	if (err != NOT_OURS)
+		return err;
+	err = walk_user(dirfd, upath, !(flags & AT_SYMLINK_NOFOLLOW), &ip, NULL);
 
 	if (err)
 		return err;
@@ -1211,9 +1256,23 @@ long fs_sys_symlink(u32 utarget, u32 upath, u32 c, u32 d, u32 e, u32 f)
 long fs_sys_readlinkat(u32 dirfd, u32 upath, u32 ubuf, u32 size, u32 e, u32 f)
 {
 	struct inode *ip;
-	char *buf;
-	long err = walk_user(dirfd, upath, 0, &ip, NULL);
+	char *buf, *path;
+	long err = user_path(upath, &path);
 
+	if (err < 0)
+		return err;
+	buf = try_alloc_page();
+	err = buf ? kfs_readlink(path, buf, size < PAGE_SIZE ? size : PAGE_SIZE) : -ENOMEM;
+	free_page(path);
+	if (err != NOT_OURS) {       /* /proc's links (U:789) */
+		if (err > 0 && copy_to_user(ubuf, buf, err))
+			err = -EFAULT;
+		if (buf)
+			free_page(buf);
+		return err;
+	}
+	free_page(buf);
+	err = walk_user(dirfd, upath, 0, &ip, NULL);
 	if (err)
 		return err;
 	if (!S_ISLNK(ip->d.mode) || (s32)size <= 0) {
@@ -1246,7 +1305,16 @@ long fs_sys_readlink(u32 upath, u32 ubuf, u32 size, u32 d, u32 e, u32 f)
 long fs_sys_chdir(u32 upath, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
 	struct inode *ip;
-	long err = walk_user(AT_FDCWD, upath, 1, &ip, NULL);
+	char *path;
+	long err = user_path(upath, &path);
+
+	if (err < 0)
+		return err;
+	err = kfs_chdir(path);
+	free_page(path);
+	if (err != NOT_OURS)
+		return err;
+	err = walk_user(AT_FDCWD, upath, 1, &ip, NULL);
 
 	if (err)
 		return err;
@@ -1306,10 +1374,12 @@ long fs_sys_getcwd(u32 ubuf, u32 size, u32 c, u32 d, u32 e, u32 f)
 	u32 end = PAGE_SIZE - 1, ino, len;
 	long err = 0;
 
-	if (!fs_ready()) {
-		if (size < 2)
+	if (!fs_ready() || kfs_cwd()) {
+		const char *where = kfs_cwd() ? kfs_cwd() : "/";
+
+		if (size < strlen(where) + 1)
 			return -ERANGE;
-		return copy_to_user(ubuf, "/", 2) ? -EFAULT : 2;
+		return copy_to_user(ubuf, where, strlen(where) + 1) ? -EFAULT : (long)strlen(where) + 1;
 	}
 	path = try_alloc_page();
 	if (!path)
@@ -1571,5 +1641,132 @@ long fs_sys_umask(u32 mask, u32 b, u32 c, u32 d, u32 e, u32 f)
 
 	umask_bits = mask & 0777;
 	return old;
+}
+/*:*/
+
+/*U:785 mount(), umount() and statfs(), as far as one disk and two file
+ * systems of the kernel's own need them.  The root is mounted at boot
+ * (U:760) and /proc and /dev are always there (U:780), so mount() has
+ * nothing to attach: it says yes to what is already so ("mount -t proc proc
+ * /proc", devtmpfs on /dev, a remount of "/", which is how a boot script
+ * asks for what it already has), and ENODEV to a kind of file system this
+ * kernel does not know.  umount() cannot take any of them away (EBUSY for
+ * the root, EINVAL, "not mounted", for the others).
+ *
+ * statfs() is what df asks about each line of /proc/mounts: for ext2, the
+ * superblock's counts (free blocks less those kept for root is what an
+ * ordinary user could still have, "available"); for /proc and /dev, Linux's
+ * magic numbers and nothing in them. */
+#define MS_REMOUNT 32
+#define PROC_SUPER_MAGIC 0x9FA0
+#define TMPFS_MAGIC 0x01021994
+#define EXT2_SUPER_MAGIC 0xEF53
+
+static unsigned long strspn_slash(const char *s)
+{
+	unsigned long n = 0;
+
+	while (s[n] == '/')
+		n++;
+	return n;
+}
+
+static int same(const char *a, const char *b)
+{
+	return strlen(a) == strlen(b) && !memcmp(a, b, strlen(a));
+}
+
+long fs_sys_mount(u32 usource, u32 utarget, u32 utype, u32 flags, u32 e, u32 f)
+{
+	char *target, *type = NULL;
+	long err = user_path(utarget, &target);
+
+	if (err < 0)
+		return err;
+	if (!(flags & MS_REMOUNT) && (err = user_path(utype, &type)) < 0) {
+		free_page(target);
+		return err;
+	}
+	if (flags & MS_REMOUNT)
+		err = same(target, "/") && ext2_mounted() ? 0 : -EINVAL;
+	else if (same(type, "proc"))
+		err = same(target, "/proc") ? 0 : -EBUSY;
+	else if (same(type, "devtmpfs"))
+		err = same(target, "/dev") ? 0 : -EBUSY;
+	else if (same(type, "ext2"))
+		err = -EBUSY;               /* the one disk is the root already */
+	else
+		err = -ENODEV;
+	free_page(target);
+	if (type)
+		free_page(type);
+	return err;
+}
+
+long fs_sys_umount2(u32 utarget, u32 flags, u32 c, u32 d, u32 e, u32 f)
+{
+	char *target;
+	long err = user_path(utarget, &target);
+
+	if (err < 0)
+		return err;
+	err = same(target, "/") ? -EBUSY : -EINVAL;
+	free_page(target);
+	return err;
+}
+
+static long put_statfs64(u32 size, u32 ubuf, u32 magic)
+{
+	u32 s[21], c[5];
+
+	if (size != 84 && size != 88)
+		return -EINVAL;
+	memset(s, 0, sizeof(s));
+	s[0] = magic;
+	s[1] = s[17] = magic == EXT2_SUPER_MAGIC ? ext2_block_size() : PAGE_SIZE;
+	if (magic == EXT2_SUPER_MAGIC) {
+		if (ext2_statfs(c))
+			return -EIO;
+		s[2] = c[0];                                /* f_blocks */
+		s[4] = c[1];                                /* f_bfree */
+		s[6] = c[1] > c[2] ? c[1] - c[2] : 0;       /* f_bavail */
+		s[8] = c[3];                                /* f_files */
+		s[10] = c[4];                               /* f_ffree */
+		s[12] = 254 << 8;                           /* f_fsid */
+	}
+	s[16] = 255;                                        /* f_namelen */
+	return copy_to_user(ubuf, s, size) ? -EFAULT : 0;
+}
+
+long fs_sys_statfs64(u32 upath, u32 size, u32 ubuf, u32 d, u32 e, u32 f)
+{
+	struct kstat st;
+	struct inode *ip;
+	char *path;
+	long err = user_path(upath, &path);
+
+	if (err < 0)
+		return err;
+	err = kfs_stat(path, 1, &st);
+	if (err == 0)
+		err = put_statfs64(size, ubuf, !memcmp(path + strspn_slash(path), "proc", 4)
+				   ? PROC_SUPER_MAGIC : TMPFS_MAGIC);
+	free_page(path);
+	if (err != NOT_OURS)
+		return err;
+	err = walk_user(AT_FDCWD, upath, 1, &ip, NULL);
+	if (err)
+		return err;
+	iput(ip);
+	return put_statfs64(size, ubuf, EXT2_SUPER_MAGIC);
+}
+
+long fs_sys_fstatfs64(u32 fd, u32 size, u32 ubuf, u32 d, u32 e, u32 f6)
+{
+	struct file *f = fd_file(fd);
+
+	if (!f)
+		return -EBADF;
+	return put_statfs64(size, ubuf, file_inode(f) ? EXT2_SUPER_MAGIC : TMPFS_MAGIC);
 }
 /*:*/

@@ -23,6 +23,8 @@ void kernel_main(void)
 {
 	char **argv = parse_command_line(boot_command_line);
 
+	boot_ns = monotonic_ns();
+
 	if (ram_size & ((1UL << 20) - 1))
 		printk("lguest guest kernel: %lu KiB of RAM, command line \"%s\"\n",
 		       ram_size >> 10, boot_command_line);
@@ -37,6 +39,8 @@ void kernel_main(void)
 
 	if (initrd_size >= 4 && !memcmp(__va(initrd_start), "\177ELF", 4))
 		run_init(argv);
+	if (root_device)
+		boot_from_root();
 	demonstration();
 }
 /*:*/

@@ -47,6 +47,12 @@ void *alloc_page(void)
  * allocator that may fail is the one the process code uses: a kernel that
  * panics because a program asked for too much has its priorities wrong. */
 static void *free_list;
+static unsigned long nr_listed;          /* pages on the list, for /proc/meminfo */
+
+unsigned long nr_free_pages(void)
+{
+	return nr_listed + (free_limit_pa - next_free_pa) / PAGE_SIZE;
+}
 
 void *try_alloc_page(void)
 {
@@ -54,6 +60,7 @@ void *try_alloc_page(void)
 
 	if (page) {
 		free_list = *(void **)page;
+		nr_listed--;
 	} else {
 		if (next_free_pa + PAGE_SIZE > free_limit_pa)
 			return NULL;
@@ -68,6 +75,24 @@ void free_page(void *page)
 {
 	*(void **)page = free_list;
 	free_list = page;
+	nr_listed++;
+}
+/*:*/
+
+/*U:765 A kernel that boots from a disk has no initrd, and makes itself one
+ * (U:760): the program every process runs is read from the disk into pages
+ * taken from the top of RAM, where the Launcher would have put an initrd,
+ * and given up by the allocator for good.  The pointer has not got there
+ * yet (it starts at the bottom), so the pages are simply never handed out:
+ * the limit comes down, and that is all. */
+unsigned long reserve_top_pages(unsigned long bytes)
+{
+	unsigned long pages = (bytes + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+
+	if (initrd_start || free_limit_pa - next_free_pa < pages + (256UL << 10))
+		return 0;        /* and leave the kernel at least 256 KiB */
+	free_limit_pa -= pages;
+	return free_limit_pa;
 }
 /*:*/
 

@@ -183,20 +183,49 @@ int snprintf(char *buf, unsigned long size, const char *fmt, ...)
 	return n;
 }
 
+/*U:790 The kernel's log.  Every message printk() makes is also kept, quiet
+ * or not, in a ring of 16 KiB that only ever overwrites its oldest bytes,
+ * for dmesg to read with syslog() (U:792): "quiet" keeps the console clean,
+ * not the kernel's memory short. */
+#define LOG_SIZE 16384
+static char log_buf[LOG_SIZE];
+static u32 log_end;                 /* bytes ever logged: the ring holds the last LOG_SIZE */
+
 int printk(const char *fmt, ...)
 {
 	char buf[512];
 	va_list ap;
-	int n;
+	int n, i, len;
 
-	if (quiet)
-		return 0;
 	va_start(ap, fmt);
 	n = vformat(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	console_write(buf, n < (int)sizeof(buf) ? (unsigned long)n : sizeof(buf) - 1);
+	len = n < (int)sizeof(buf) ? n : (int)sizeof(buf) - 1;
+	for (i = 0; i < len; i++)
+		log_buf[log_end++ % LOG_SIZE] = buf[i];
+	if (quiet)
+		return 0;
+	console_write(buf, len);
 	return n;
 }
+
+/* Copy the log, oldest byte first, into buf (a kernel buffer of size bytes). */
+unsigned long log_read(char *buf, unsigned long size)
+{
+	u32 start = log_end > LOG_SIZE ? log_end - LOG_SIZE : 0, i;
+
+	if (log_end - start > size)
+		start = log_end - size;
+	for (i = start; i != log_end; i++)
+		*buf++ = log_buf[i % LOG_SIZE];
+	return log_end - start;
+}
+
+void log_clear(void)
+{
+	log_end = 0;
+}
+/*:*/
 
 /*G:698 The end of a Guest.  When its first process exits, the kernel has
  * nobody left to serve (U:350) and turns the machine off with that process's
@@ -227,6 +256,13 @@ void power_off(int status)
 		snprintf(last_words, sizeof(last_words), "%s %d", LGUEST_POWER_DOWN, status);
 	else
 		snprintf(last_words, sizeof(last_words), "%s", LGUEST_POWER_DOWN);
+	crash();
+}
+
+void restart(void)
+{
+	irq_disable();
+	snprintf(last_words, sizeof(last_words), "%s", LGUEST_RESTART);
 	crash();
 }
 

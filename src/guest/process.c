@@ -57,6 +57,8 @@ static struct process *alloc_process(void)
 			}
 			p->pgdir_fresh = 1;
 			p->pid = next_pid++;
+			p->start_ns = monotonic_ns();
+			nr_forks++;
 			p->state = P_SLEEPING;     /* not runnable until it is whole */
 			p->in_kernel = 1;
 			return p;
@@ -112,6 +114,8 @@ int run_program(const struct user_program *prog, char *const argv[])
 	activate_process(init);
 	init->pgid = init->sid = init->pid;
 	memcpy(init->comm, prog->name, strlen(prog->name) < 15 ? strlen(prog->name) : 15);
+	memcpy(init->exe, argv[0], strlen(argv[0]) < 63 ? strlen(argv[0]) : 63);
+	init->ran_since = monotonic_ns();
 	if (exec_program(prog, argv, NULL, &entry, &sp) < 0) {
 		printk("%s: not a program this kernel can run\n", prog->name);
 		vm_release();
@@ -249,6 +253,9 @@ static long do_fork(u32 flags, u32 newsp, u32 ptid, u32 ctid)
 	__asm__ __volatile__("movl %%gs, %0" : "=r"(gs));
 	child->gs = gs;
 	memcpy(child->comm, current.comm, sizeof(child->comm));
+	memcpy(child->exe, current.exe, sizeof(child->exe));
+	child->arg_start = current.arg_start;      /* its memory is a copy: so are its argv */
+	child->arg_end = current.arg_end;
 	memcpy(child->sigaction, current.sigaction, sizeof(child->sigaction));
 	child->sigmask = current.sigmask;
 	fpu_fork(child);
@@ -389,7 +396,7 @@ static long exec_probe(const char *path, char *line, unsigned long size)
 		return 1;
 	f = fs_open_path(AT_FDCWD, path, 0, 0);
 	if (IS_ERR(f))
-		return PTR_ERR(f) == -ENOENT && is_applet_path(path) ? 1 : PTR_ERR(f);
+		return PTR_ERR(f) == -ENOENT && !root_booted && is_applet_path(path) ? 1 : PTR_ERR(f);
 	n = f->ops->read ? f->ops->read(f, line, size - 1) : -EACCES;
 	if (n >= 0 && f->ops->stat && f->ops->stat(f, &st) < 0)
 		n = -EACCES;
@@ -402,7 +409,7 @@ static long exec_probe(const char *path, char *line, unsigned long size)
 	if ((u64)st.size == initrd_size && (unsigned long)n <= initrd_size
 	    && !memcmp(line, __va(initrd_start), n))
 		return 1;
-	return is_applet_path(path) ? 1 : -ENOEXEC;
+	return !root_booted && is_applet_path(path) ? 1 : -ENOEXEC;
 }
 
 /*:*/
@@ -488,6 +495,7 @@ long sys_execve(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 	struct user_program prog = { NULL, __va(initrd_start), initrd_size };
 	unsigned long entry, sp;
 	long err, kind;
+	const char *exe = path;
 	int i;
 
 	err = strncpy_from_user(path, a, sizeof(path));
@@ -503,6 +511,7 @@ long sys_execve(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 		return err;
 	if (kind == 2) {
 		err = shebang(line, path, &space);
+		exe = exec_argv[0];
 		if (err)
 			return err;
 		kind = exec_probe(exec_argv[0], line, sizeof(line));
@@ -527,6 +536,10 @@ long sys_execve(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 	load_tls(current.tls);
 	current.gs = 0;
 	fpu_drop();
+	if (memcmp(exe, "/proc/self/exe", 15)) {      /* that one is the same file */
+		memset(current.exe, 0, sizeof(current.exe));
+		memcpy(current.exe, exe, strlen(exe) < 63 ? strlen(exe) : 63);
+	}
 	memset(current.comm, 0, sizeof(current.comm));
 	memcpy(current.comm, prog.name, strlen(prog.name) < 15 ? strlen(prog.name) : 15);
 	if (exec_program(&prog, exec_argv, exec_envp, &entry, &sp) < 0)
@@ -650,6 +663,7 @@ long sys_wait4(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 			return -EFAULT;
 	}
 	pid = w.found->pid;
+	dead_cpu_ns += w.found->cpu_ns;
 	pgdir_free(w.found->pgdir);
 	free_page(w.found->fds);
 	w.found->state = P_FREE;
@@ -806,7 +820,10 @@ static long kill_matching(int pid, int sig)
 		    : p->pgid != -pid)
 			continue;
 		found++;
-		if (sig)
+		/* Process 1 gets only the signals it has a handler for or
+		 * blocks, to take them by waiting (U:768). */
+		if (sig && !(p->pid == 1 && p->sigaction[sig - 1][0] == SIG_DFL
+			     && !(p->sigmask & SIGBIT(sig))))
 			send_signal(p, sig);
 	}
 	return found ? 0 : -ESRCH;
@@ -903,6 +920,82 @@ long sys_rt_sigsuspend(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 	current.sigmask = set & ~UNBLOCKABLE;
 	wait_event(never_true, NULL);
 	return -EINTR;
+}
+/*:*/
+
+/*U:768 rt_sigtimedwait(set, info, timeout): take a signal without a
+ * handler, by waiting for it.  busybox's init lives on it: it blocks every
+ * signal it cares about (SIGCHLD, and those halt, reboot and poweroff send
+ * it) and then asks, in a loop, which one has come, so that nothing it does
+ * is ever interrupted by a handler.  A blocked signal stays pending (U:400),
+ * and this call takes the lowest one of the set off the pending bits, as
+ * delivery would, but without delivering it.  A zero timeout asks without
+ * waiting (EAGAIN: none); a signal outside the set that is not blocked ends
+ * the wait with EINTR, as it would any other.
+ *
+ * Process 1 is the one process a signal cannot simply kill: kill() gives it
+ * only those it has a handler for, or blocks to take by waiting (Linux's
+ * rule, so that a stray "kill -9 1" does not turn the machine off), and a
+ * signal it blocked and later unblocks without a handler is dropped at
+ * delivery (U:425), as busybox init's shutdown does with the SIGTERM that
+ * asked for it.  The kernel's own SIGKILL, the OOM killer's, is another
+ * matter (U:920). */
+struct sigwait {
+	struct process *p;
+	u64 set;
+};
+
+static int sigwait_ready(void *arg)
+{
+	struct sigwait *w = arg;
+
+	return (w->p->sigpending & w->set) != 0;
+}
+
+static long sigtimedwait(u32 a, u32 b, u32 c, u32 d, int time64)
+{
+	struct sigwait w = { current_proc, 0 };
+	u32 ts[4], info[32];
+	long err = 0;
+	int sig;
+
+	if (d != 8)
+		return -EINVAL;
+	if (copy_from_user(&w.set, a, 8) || (c && copy_from_user(ts, c, time64 ? 16 : 8)))
+		return -EFAULT;
+	if (c && time64) {          /* 64-bit seconds: beyond 2^32 s is forever enough */
+		ts[0] = ts[1] ? 0xFFFFFFFF : ts[0];
+		ts[1] = ts[2];
+	}
+	w.set &= ~UNBLOCKABLE;
+	if (c && ts[1] >= 1000000000)
+		return -EINVAL;
+	if (!sigwait_ready(&w)) {
+		if (c && !ts[0] && !ts[1])
+			return -EAGAIN;
+		err = c ? wait_event_until(sigwait_ready, &w, fresh_ns() + ts[0] * 1000000000ULL + ts[1])
+			: wait_event(sigwait_ready, &w);
+		if (err == -ERESTARTSYS)
+			return -EINTR;
+		if (err)
+			return err;
+	}
+	for (sig = 1; !(current.sigpending & w.set & SIGBIT(sig)); sig++)
+		;
+	current.sigpending &= ~SIGBIT(sig);
+	memset(info, 0, sizeof(info));
+	info[0] = sig;
+	return b && copy_to_user(b, info, sizeof(info)) ? -EFAULT : sig;
+}
+
+long sys_rt_sigtimedwait(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return sigtimedwait(a, b, c, d, 0);
+}
+
+long sys_rt_sigtimedwait_time64(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return sigtimedwait(a, b, c, d, 1);
 }
 /*:*/
 
@@ -1006,6 +1099,8 @@ void do_signal(struct trap_frame *regs, long ret)
 		act = current.sigaction[sig - 1];
 		if (sig_ignored(current_proc, sig))
 			continue;
+		if (act[0] == SIG_DFL && current.pid == 1 && sig != SIGKILL)
+			continue;       /* only the OOM killer's SIGKILL ends process 1 (U:768) */
 		if (act[0] == SIG_DFL)
 			do_exit(sig);
 		if (ret == -ERESTARTSYS)

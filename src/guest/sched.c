@@ -1,4 +1,5 @@
 #include "kernel.h"
+#include "fs.h"
 
 /*U:220 A context switch is four pushes, a change of %esp and four pops.
  * Every process that is not running is inside the kernel, in switch_to()
@@ -106,12 +107,28 @@ static void start_slice(struct process *p);
  * %gs aside, tell the Host about the new one (G:640), and start its time
  * slice (G:694); then switch_to() changes stacks, and we are the other
  * process, returning from its own last call of switch_process(). */
+u64 boot_ns, idle_ns, dead_cpu_ns;
+unsigned long nr_forks, nr_switches;
+
+/* The CPU time a process has had, counted at every switch (for /proc). */
+u64 cpu_ns_of(struct process *p)
+{
+	return p->cpu_ns + (p == current_proc && p->ran_since ? monotonic_ns() - p->ran_since : 0);
+}
+
 static void switch_process(struct process *next)
 {
 	struct process *prev = current_proc;
+	u64 now;
 
 	if (next == prev)
 		return;
+	now = monotonic_ns();
+	if (prev->ran_since)
+		prev->cpu_ns += now - prev->ran_since;
+	next->ran_since = now;
+	nr_switches++;
+	calc_load();
 	__asm__ __volatile__("movl %%gs, %0" : "=r"(prev->gs));
 	current_proc = next;
 	activate_process(next);
@@ -248,6 +265,7 @@ void schedule(void)
 			set_clockevent(delta > 1000000000ULL ? 1000000000UL : (unsigned long)delta);
 		}
 		safe_halt();
+		idle_ns += monotonic_ns() - now;
 	}
 }
 /*:*/

@@ -61,10 +61,12 @@ SYSCALL(zero)
 	return 0;
 }
 
+static char hostname[65] = "lguest";
+
 SYSCALL(uname)
 {
 	static const char *const fields[6] = {
-		"Linux", "lguest", "2.6.23-lguest-java", "#1", "i686", "(none)"
+		"Linux", hostname, "2.6.23-lguest-java", "#1", "i686", "(none)"
 	};
 	char field[65];
 	unsigned int i;
@@ -75,6 +77,21 @@ SYSCALL(uname)
 		if (copy_to_user(a + 65 * i, field, sizeof(field)))
 			return -EFAULT;
 	}
+	return 0;
+}
+
+/* sethostname(): what uname() says as the node's name, until it is changed
+ * again (the rcS of make rootfs sets it, U:775). */
+SYSCALL(sethostname)
+{
+	char name[64];
+
+	if (b > 64)
+		return -EINVAL;
+	if (copy_from_user(name, a, b))
+		return -EFAULT;
+	memset(hostname, 0, sizeof(hostname));
+	memcpy(hostname, name, b);
 	return 0;
 }
 
@@ -415,6 +432,13 @@ static const syscall_t syscalls[NR_SYSCALLS] = {
 	[305] = fs_sys_readlinkat, [306] = fs_sys_fchmodat,    [307] = fs_sys_faccessat,
 	[320] = fs_sys_utimensat,  [353] = fs_sys_renameat2,   [412] = fs_sys_utimensat_time64,
 	[439] = fs_sys_faccessat2,
+	/* booting from a disk, and the end: root.c and process.c */
+	[74] = sys_sethostname,    [88] = sys_reboot,          [177] = sys_rt_sigtimedwait,
+	[421] = sys_rt_sigtimedwait_time64,
+	/* mounts, /proc's system calls and the log: fs.c and proc.c */
+	[21] = fs_sys_mount,       [22] = fs_sys_umount2,      [52] = fs_sys_umount2,
+	[103] = sys_syslog,        [116] = sys_sysinfo,        [268] = fs_sys_statfs64,
+	[269] = fs_sys_fstatfs64,
 };
 
 /*G:600 Where the processes meet lguest.  The programs this kernel runs

@@ -62,6 +62,7 @@ struct inode {
 int ext2_mount(void);
 int ext2_mounted(void);
 u32 ext2_block_size(void);
+int ext2_statfs(u32 out[5]);   /* blocks, free, reserved, inodes, free inodes */
 u32 ext2_now(void);
 struct inode *iget(u32 ino);
 void iget_again(struct inode *ip);
@@ -69,6 +70,7 @@ void iput(struct inode *ip);
 void iupdate(struct inode *ip);
 u64 isize(const struct inode *ip);
 long ext2_read(struct inode *ip, void *buf, u64 pos, u32 len);
+long ext2_read_whole(struct inode *ip, void *buf);   /* the program image, U:762 */
 long ext2_write(struct inode *ip, const void *buf, u64 pos, u32 len);
 long ext2_truncate(struct inode *ip, u64 size);
 struct inode *ext2_new_inode(struct inode *dir, u32 mode);

@@ -54,13 +54,10 @@ void file_put(struct file *f);
 int fd_install(struct file *f, int min_fd, int cloexec); /* lowest free fd >= min_fd, or -EMFILE; takes over the reference */
 struct file *fd_file(int fd);                            /* NULL if fd is not open */
 
-/* Character devices, whose files are the process side's (file.c).  Added by
- * the process side: fs.c's open should try dev_open(path) first (it knows
- * /dev/null, /dev/zero, /dev/console and /dev/tty even with no disk, and
- * returns NULL for any other path), and open an S_IFCHR inode with
- * chrdev_open(rdev, flags), rdev as (major << 8) | minor.  Both return a
- * new file with one reference, or ERR_PTR(-ENXIO) and the like. */
-struct file *dev_open(const char *path, u32 flags);
+/* Character devices, whose files are the process side's (file.c): an
+ * S_IFCHR inode opens with chrdev_open(rdev, flags), rdev as
+ * (major << 8) | minor, and so do /dev's names (proc.c, U:788).  It returns
+ * a new file with one reference, or ERR_PTR(-ENXIO) and the like. */
 struct file *chrdev_open(u32 rdev, u32 flags);
 
 /* The current process's working directory, as an inode number of the root

@@ -239,7 +239,14 @@ struct process {
 	int (*wait_cond)(void *);     /* what it sleeps for, P_SLEEPING */
 	void *wait_arg;
 	u64 wake_ns;                  /* or until when (0: no deadline) */
+	u64 start_ns, cpu_ns, ran_since;   /* for /proc (U:780): born, ran for, runs since */
+	unsigned long arg_start, arg_end;  /* its argv strings, on its stack */
+	char exe[64];                 /* the file it executes, as execve() named it */
 };
+extern u64 boot_ns, idle_ns, dead_cpu_ns;   /* sched.c, for /proc */
+extern unsigned long nr_forks, nr_switches;
+u64 cpu_ns_of(struct process *p);
+unsigned long nr_free_pages(void);    /* mm.c */
 extern struct process *current_proc;
 #define current (*current_proc)
 extern struct process procs[MAX_PROCS];
@@ -289,6 +296,8 @@ DECLARE_SYSCALL(getsid); DECLARE_SYSCALL(kill); DECLARE_SYSCALL(tgkill);
 DECLARE_SYSCALL(rt_sigaction); DECLARE_SYSCALL(rt_sigprocmask);
 DECLARE_SYSCALL(rt_sigsuspend); DECLARE_SYSCALL(sigreturn);
 DECLARE_SYSCALL(rt_sigreturn); DECLARE_SYSCALL(set_tid_address);
+DECLARE_SYSCALL(rt_sigtimedwait); DECLARE_SYSCALL(rt_sigtimedwait_time64);
+DECLARE_SYSCALL(reboot); DECLARE_SYSCALL(sysinfo); DECLARE_SYSCALL(syslog);
 
 /* syscall.c */
 void do_syscall(struct trap_frame *regs);
@@ -323,6 +332,15 @@ int vm_fork(struct process *child);
 extern int quiet;
 int split_words(char *s, char **words, int max);
 char **parse_command_line(const char *line);
+extern const char *root_device, *init_path;   /* root=, init=: NULL if not given */
+extern char **init_args;                      /* the words after "--" */
+
+/* root.c: booting from a disk (U:760) */
+void boot_from_root(void) __attribute__((noreturn));
+extern int root_booted;                       /* the programs come from the disk */
+
+/* mm.c */
+unsigned long reserve_top_pages(unsigned long bytes);   /* physical address, or 0 */
 
 /* printk.c */
 int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -330,6 +348,9 @@ int snprintf(char *buf, unsigned long size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 void power_off(int status) __attribute__((noreturn));
+void restart(void) __attribute__((noreturn));      /* reboot(RESTART): U:770 */
+unsigned long log_read(char *buf, unsigned long size);   /* the kernel's log (U:790) */
+void log_clear(void);
 void *memset(void *d, int c, unsigned long n);
 void *memcpy(void *d, const void *s, unsigned long n);
 void *memmove(void *d, const void *s, unsigned long n);

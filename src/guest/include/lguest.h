@@ -192,6 +192,8 @@ struct lguest_block_page {
  * "Power down N" (N in decimal) means status N.  Any other CRASH message is
  * a panic. */
 #define LGUEST_POWER_DOWN "Power down"
+/* LHCALL_CRASH with "Restarting": the Launcher starts the Guest again. */
+#define LGUEST_RESTART "Restarting"
 #define LGUEST_CRASH_MESSAGE_MAX 128
 
 /* The sizes and offsets the Host relies on, checked when the Guest builds. */

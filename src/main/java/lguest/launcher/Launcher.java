@@ -68,6 +68,12 @@ public final class Launcher {
     /** As {@link #run(Host, String[], InputStream, OutputStream, PrintStream)}, saying whether
      *  the console is a terminal (main: standard input is one; tests may pretend). */
     static int run(Host host, String[] args, InputStream in, OutputStream out, PrintStream err, boolean terminal) {
+        int status;
+        do status = runOnce(host, args, in, out, err, terminal); while (status == RESTART);
+        return status;
+    }
+
+    private static int runOnce(Host host, String[] args, InputStream in, OutputStream out, PrintStream err, boolean terminal) {
         Launcher l = new Launcher(err, terminal);
         try {
             return l.launch(host, args, in, out);
@@ -328,7 +334,19 @@ public final class Launcher {
         }
     }
 
+    /*:*/
+
+    /*L:205 A Guest that asks to be restarted (reboot(), U:770) says so with
+     * "CRASH: Restarting", as lguest's later Guests did.  lguest's Launcher then
+     * executed itself again with its own arguments; ours starts over with the
+     * same arguments in the same JVM: a new Guest, new memory, the devices
+     * opened afresh, the same standard input and output (run() above loops).
+     * Anything else that is not a power-off is a death, and its reason is
+     * worth a line. */
+    static final int RESTART = -1;
+
     int exitStatus(String reason) {
+        if (reason.equals("CRASH: Restarting")) return RESTART;
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("CRASH: Power down(?: (\\d+))?\\s*").matcher(reason);
         if (m.matches()) return m.group(1) == null ? 0 : Integer.parseInt(m.group(1)) & 0xFF;
         err.println("lguest: guest died: " + reason);

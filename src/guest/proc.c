@@ -1,0 +1,921 @@
+/* src/guest/proc.c is the part of the name space the kernel makes up
+ * rather than reads from a disk: /proc, where processes and the kernel
+ * describe themselves in text, and /dev, the devices. */
+#include "ext2.h"
+#include "fs.h"
+
+#define DT_DIR 4
+#define DT_REG 8
+#define DT_LNK 10
+#define DT_CHR 2
+#define DT_BLK 6
+#define O_ACCMODE 3
+
+/*U:780 /proc and /dev.  ps does not ask the kernel for a list of processes:
+ * it reads the directory /proc, where every process is a directory named
+ * by its pid, and reads /proc/PID/stat, a line of text, for each.  free,
+ * top, uptime, mount, df and tty read /proc too, and half of Unix expects
+ * /dev/null to exist.  Linux builds both from its own tables when they are
+ * read (procfs, devtmpfs), and so do we.  They are always there, disk or
+ * no disk: a root made of busybox and nothing else still has a /proc and a
+ * /dev, as a Linux that mounts devtmpfs by itself has, and "mount -t proc"
+ * in an rcS finds /proc already in place (U:785).  The disk's own /proc and
+ * /dev, if it has them, are hidden beneath, as by any mount.
+ *
+ * A path is ours if it is absolute and its first component is proc or dev
+ * (relative paths that wander in from a working directory on the disk are
+ * not: a limit worth knowing, and rarely met, since everybody names these
+ * by their full names).  The path is first tidied into one canonical form:
+ * no doubled slashes, no "." components, and "/proc/self" replaced by the
+ * caller's own "/proc/PID" wherever it is followed, which is everywhere but
+ * as the last component of an lstat() or readlink(). */
+enum kind { K_PROC, K_PID, K_FDDIR, K_FD, K_TEXT, K_SELF, K_EXE, K_DEVDIR, K_DEV };
+
+struct node {
+	enum kind kind;
+	struct process *p;     /* K_PID and below */
+	int n;                 /* K_FD: the descriptor; K_TEXT/K_DEV: which one */
+};
+
+static const char *const texts[] = {     /* /proc/NAME and /proc/PID/NAME */
+	"cpuinfo", "loadavg", "meminfo", "mounts", "stat", "uptime", "version",
+};
+#define NR_GLOBAL 7
+static const char *const pid_texts[] = { "cmdline", "comm", "stat", "status" };
+#define NR_PID_TEXTS 4
+
+static const struct { const char *name; u32 rdev; int block; } devs[] = {
+	{ "console", (5 << 8) | 1, 0 }, { "lgba", (254 << 8) | 0, 1 },
+	{ "null", (1 << 8) | 3, 0 }, { "random", (1 << 8) | 8, 0 },
+	{ "tty", (5 << 8) | 0, 0 }, { "urandom", (1 << 8) | 9, 0 },
+	{ "zero", (1 << 8) | 5, 0 },
+};
+#define NR_DEVS 7
+
+static int is(const char *s, unsigned long n, const char *name)
+{
+	return strlen(name) == n && !memcmp(s, name, n);
+}
+
+/* A decimal number, the whole of s[0..n), or -1. */
+static int number(const char *s, unsigned long n)
+{
+	int v = 0;
+
+	if (!n || n > 6)
+		return -1;
+	while (n--) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + *s++ - '0';
+	}
+	return v;
+}
+
+/* 1 and the node if path is ours, 0 if it is the disk's, or -ENOENT. */
+static int lookup(const char *path, int follow, struct node *nd)
+{
+	const char *c[5];
+	unsigned long len[5];
+	int n = 0, v;
+	struct process *p;
+
+	memset(nd, 0, sizeof(*nd));
+	if (*path != '/')
+		return 0;
+	while (*path) {
+		while (*path == '/')
+			path++;
+		if (!*path)
+			break;
+		if (n == 5)
+			return -ENOENT;
+		c[n] = path;
+		while (*path && *path != '/')
+			path++;
+		len[n] = path - c[n];
+		if (len[n] == 1 && c[n][0] == '.')
+			continue;
+		if (len[n] == 2 && c[n][0] == '.' && c[n][1] == '.')
+			return n ? -ENOENT : 0;      /* "/.." is "/", and the rest is the disk's */
+		n++;
+	}
+	if (!n || !(is(c[0], len[0], "proc") || is(c[0], len[0], "dev")))
+		return 0;
+	if (is(c[0], len[0], "dev")) {
+		nd->kind = K_DEVDIR;
+		if (n == 1)
+			return 1;
+		for (v = 0; v < NR_DEVS; v++)
+			if (n == 2 && is(c[1], len[1], devs[v].name)) {
+				nd->kind = K_DEV;
+				nd->n = v;
+				return 1;
+			}
+		return -ENOENT;
+	}
+	nd->kind = K_PROC;
+	if (n == 1)
+		return 1;
+	for (v = 0; v < NR_GLOBAL; v++)
+		if (n == 2 && is(c[1], len[1], texts[v])) {
+			nd->kind = K_TEXT;
+			nd->n = v;
+			return 1;
+		}
+	if (is(c[1], len[1], "self")) {
+		if (n == 2 && !follow) {
+			nd->kind = K_SELF;
+			return 1;
+		}
+		p = current_proc;
+	} else {
+		v = number(c[1], len[1]);
+		p = v > 0 ? find_process(v) : NULL;
+	}
+	if (!p)
+		return -ENOENT;
+	nd->p = p;
+	nd->kind = K_PID;
+	if (n == 2)
+		return 1;
+	for (v = 0; v < NR_PID_TEXTS; v++)
+		if (n == 3 && is(c[2], len[2], pid_texts[v])) {
+			nd->kind = K_TEXT;
+			nd->n = NR_GLOBAL + v;
+			return 1;
+		}
+	if (n == 3 && is(c[2], len[2], "exe")) {
+		nd->kind = K_EXE;
+		return 1;
+	}
+	if (!is(c[2], len[2], "fd"))
+		return -ENOENT;
+	nd->kind = K_FDDIR;
+	if (n == 3)
+		return 1;
+	v = number(c[3], len[3]);
+	if (n > 4 || v < 0 || v >= NR_OPEN || !p->fds[v])
+		return -ENOENT;
+	nd->kind = K_FD;
+	nd->n = v;
+	return 1;
+}
+/*:*/
+
+/*U:782 The text of a /proc file is made when the file is opened, into a
+ * page the open file keeps, so that reading it in small pieces (as stdio
+ * does) gives one consistent picture rather than pieces of several.  The
+ * formats are Linux's, to the space, since every program that reads them
+ * parses them with scanf: /proc/PID/stat is the pid, the command in
+ * parentheses, the state letter and forty-nine numbers more, of which busybox
+ * wants the parent, group and session, the CPU time, the start time and the
+ * memory.  The times are in ticks of 1/100 s, counted by the scheduler
+ * whenever it switches (U:225); a process's memory is the size of its
+ * ranges (U:110) and, resident, the pages its page table holds now. */
+struct text {
+	u32 len;
+	char data[PAGE_SIZE - 4];
+};
+
+#define ADD(...) (t->len += snprintf(t->data + t->len, sizeof(t->data) - t->len, __VA_ARGS__), \
+		  t->len = t->len < sizeof(t->data) ? t->len : sizeof(t->data) - 1)
+
+/* ns / unit, without libgcc's 64-bit division: two of the i386's own. */
+static unsigned long ns_in(u64 ns, u32 unit)
+{
+	u32 hi = ns >> 32, lo = ns, q, r;
+
+	hi %= unit;
+	__asm__("divl %4" : "=a"(q), "=d"(r) : "0"(lo), "1"(hi), "rm"(unit));
+	return q;               /* the high part of the quotient: 136 years of seconds away */
+}
+
+static unsigned long ticks(u64 ns)
+{
+	return ns_in(ns, 10000000);
+}
+
+static unsigned long resident_pages(struct process *p)
+{
+	unsigned long n = 0, *table;
+	unsigned int i, j;
+
+	for (i = 0; i < (PAGE_OFFSET >> 22); i++) {
+		if (!(p->pgdir[i] & PTE_PRESENT))
+			continue;
+		table = __va(p->pgdir[i] & ~0xFFFUL);
+		for (j = 0; j < 1024; j++)
+			n += (table[j] & PTE_USER) != 0;
+	}
+	return n;
+}
+
+static unsigned long vm_size(struct process *p)
+{
+	unsigned long n = 0;
+	unsigned int i;
+
+	for (i = 0; i < p->mm_nr_vmas; i++)
+		n += p->mm_vmas[i].end - p->mm_vmas[i].start;
+	return n;
+}
+
+static char state_letter(struct process *p)
+{
+	return p->state == P_ZOMBIE ? 'Z' : p->state == P_SLEEPING ? 'S' : 'R';
+}
+
+/* Another process's memory, through its own page table: no faults taken. */
+static unsigned long read_process(struct process *p, unsigned long addr, char *buf, unsigned long len)
+{
+	unsigned long done = 0;
+
+	while (done < len && addr + done < PAGE_OFFSET) {
+		unsigned long va = addr + done, pde = p->pgdir[va >> 22], pte, chunk;
+
+		if (!(pde & PTE_PRESENT))
+			break;
+		pte = ((unsigned long *)__va(pde & ~0xFFFUL))[(va >> PAGE_SHIFT) & 1023];
+		if (!(pte & PTE_USER))
+			break;
+		chunk = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+		if (chunk > len - done)
+			chunk = len - done;
+		memcpy(buf + done, (char *)__va(pte & ~0xFFFUL) + (va & (PAGE_SIZE - 1)), chunk);
+		done += chunk;
+	}
+	return done;
+}
+
+static void pid_stat(struct text *t, struct process *p)
+{
+	ADD("%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 %lu 0 0 0 20 0 1 0 %lu %lu %lu "
+	    "4294967295 134512640 0 %lu 0 0 %lu %lu 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 %lu %lu 0 0 %d\n",
+	    p->pid, p->comm, state_letter(p), p->ppid, p->pgid, p->sid,
+	    ticks(cpu_ns_of(p)), ticks(p->start_ns - boot_ns), vm_size(p), resident_pages(p),
+	    p->arg_start, (unsigned long)p->sigpending, (unsigned long)p->sigmask,
+	    p->arg_start, p->arg_end, p->state == P_ZOMBIE ? p->exit_code : 0);
+}
+
+static void pid_status(struct text *t, struct process *p)
+{
+	static const char *const names[] = { "R (running)", "S (sleeping)", "Z (zombie)" };
+	char c = state_letter(p);
+
+	ADD("Name:\t%s\nUmask:\t0022\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
+	    "TracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%d\nGroups:\t0\n",
+	    p->comm, names[c == 'R' ? 0 : c == 'S' ? 1 : 2], p->pid, p->pid, p->ppid, NR_OPEN);
+	ADD("VmSize:\t%8lu kB\nVmRSS:\t%8lu kB\nThreads:\t1\nSigPnd:\t%08x%08x\nSigBlk:\t%08x%08x\n",
+	    vm_size(p) >> 10, resident_pages(p) << 2, (u32)(p->sigpending >> 32), (u32)p->sigpending,
+	    (u32)(p->sigmask >> 32), (u32)p->sigmask);
+}
+
+static void pid_cmdline(struct text *t, struct process *p)
+{
+	unsigned long len = p->arg_end - p->arg_start;
+
+	if (p->state == P_ZOMBIE || p->arg_end <= p->arg_start)
+		return;
+	t->len = read_process(p, p->arg_start, t->data, len < sizeof(t->data) ? len : sizeof(t->data));
+}
+/*:*/
+
+/*U:784 The kernel's own files.  meminfo counts pages: the allocator's free
+ * ones (U:105) and, as "Cached", the program image every process shares
+ * (U:040).  loadavg is Linux's: every five seconds the number of processes
+ * that can run is folded into three averages that forget with time
+ * constants of one, five and fifteen minutes, in 11-bit fixed point; we do
+ * the folding late, when somebody asks or the scheduler switches, for all
+ * the five-second steps since the last time at once, which is exact as long
+ * as the count did not change in between, and it cannot have: a change is a
+ * switch.  cpuinfo is what CPUID says about the CPU we run on, which is the
+ * emulated i686, asked in ring 1 like any other instruction. */
+#define FSHIFT 11
+#define FIXED_1 (1 << FSHIFT)
+static const unsigned long exp_load[3] = { 1884, 2014, 2037 };
+static unsigned long avenrun[3];
+static u64 load_next_ns;
+
+static int nr_running(void)
+{
+	int i, n = 0;
+
+	for (i = 1; i < MAX_PROCS; i++)
+		n += procs[i].state == P_RUNNABLE;
+	return n;
+}
+
+void calc_load(void)
+{
+	u64 now = monotonic_ns();
+	unsigned long active = (unsigned long)nr_running() * FIXED_1;
+	int i;
+
+	if (!load_next_ns)
+		load_next_ns = now + 5000000000ULL;
+	while (now >= load_next_ns) {
+		for (i = 0; i < 3; i++)
+			avenrun[i] = (avenrun[i] * exp_load[i] + active * (FIXED_1 - exp_load[i])) >> FSHIFT;
+		load_next_ns += 5000000000ULL;
+	}
+}
+
+unsigned long load_average(int i)    /* in 1/65536, as sysinfo() gives it */
+{
+	calc_load();
+	return avenrun[i] << (16 - FSHIFT);
+}
+
+static void load_text(struct text *t)
+{
+	int i, n = 0, last = 0;
+	unsigned long l[3];
+
+	for (i = 0; i < 3; i++)
+		l[i] = load_average(i) + (65536 / 200);      /* rounded to 1/100 */
+	for (i = 1; i < MAX_PROCS; i++)
+		if (procs[i].state != P_FREE) {
+			n++;
+			last = procs[i].pid > last ? procs[i].pid : last;
+		}
+	ADD("%lu.%02lu %lu.%02lu %lu.%02lu %d/%d %d\n", l[0] >> 16, ((l[0] & 0xFFFF) * 100) >> 16,
+	    l[1] >> 16, ((l[1] & 0xFFFF) * 100) >> 16, l[2] >> 16, ((l[2] & 0xFFFF) * 100) >> 16,
+	    nr_running(), n, last);
+}
+
+static void cpuinfo(struct text *t)
+{
+	static const char *const flags[32] = {
+		"fpu", "vme", "de", "pse", "tsc", "msr", "pae", "mce", "cx8", "apic", 0, "sep",
+		"mtrr", "pge", "mca", "cmov", "pat", "pse36", "pn", "clflush", 0, "dts", "acpi",
+		"mmx", "fxsr", "sse", "sse2", "ss", "ht", "tm", "ia64", "pbe",
+	};
+	u32 r[4], sig, vendor[4] = { 0 };
+	int i;
+
+	__asm__ __volatile__("cpuid" : "=a"(r[0]), "=b"(vendor[0]), "=c"(vendor[2]), "=d"(vendor[1]) : "a"(0));
+	__asm__ __volatile__("cpuid" : "=a"(sig), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(1));
+	ADD("processor\t: 0\nvendor_id\t: %s\ncpu family\t: %u\nmodel\t\t: %u\nmodel name\t: "
+	    "the emulated i686 of lguest in Java\nstepping\t: %u\nfpu\t\t: %s\nflags\t\t:",
+	    (char *)vendor, (sig >> 8) & 15, (sig >> 4) & 15, sig & 15, (r[3] & 1) ? "yes" : "no");
+	for (i = 0; i < 32; i++)
+		if ((r[3] >> i) & 1 && flags[i])
+			ADD(" %s", flags[i]);
+	ADD("\n\n");
+}
+
+static void global_text(struct text *t, int which)
+{
+	u64 up = monotonic_ns() - boot_ns, user = dead_cpu_ns;
+	int i, n = 0;
+
+	switch (which) {
+	case 0:
+		cpuinfo(t);
+		break;
+	case 1:
+		load_text(t);
+		break;
+	case 2:
+		ADD("MemTotal:       %8lu kB\nMemFree:        %8lu kB\nMemAvailable:   %8lu kB\n"
+		    "Buffers:        %8lu kB\nCached:         %8lu kB\nSwapCached:     %8lu kB\n"
+		    "SwapTotal:      %8lu kB\nSwapFree:       %8lu kB\n",
+		    ram_size >> 10, nr_free_pages() << 2, nr_free_pages() << 2, 0UL,
+		    (initrd_size + PAGE_SIZE - 1) >> 12 << 2, 0UL, 0UL, 0UL);
+		break;
+	case 3:
+		if (ext2_mounted())
+			ADD("/dev/lgba / ext2 rw 0 0\n");
+		ADD("proc /proc proc rw 0 0\ndevtmpfs /dev devtmpfs rw 0 0\n");
+		break;
+	case 4:
+		for (i = 1; i < MAX_PROCS; i++)
+			if (procs[i].state != P_FREE && procs[i].state != P_ZOMBIE)
+				user += cpu_ns_of(&procs[i]);
+			else if (procs[i].state == P_ZOMBIE)
+				user += procs[i].cpu_ns;
+		for (i = 1; i < MAX_PROCS; i++)
+			n += procs[i].state == P_RUNNABLE;
+		ADD("cpu  %lu 0 0 %lu 0 0 0 0 0 0\ncpu0 %lu 0 0 %lu 0 0 0 0 0 0\nintr 0\nctxt %lu\n"
+		    "btime %lu\nprocesses %lu\nprocs_running %d\nprocs_blocked 0\n",
+		    ticks(user), ticks(idle_ns), ticks(user), ticks(idle_ns), nr_switches,
+		    ns_in(boot_ns, 1000000000), nr_forks, n);
+		break;
+	case 5:
+		ADD("%lu.%02lu %lu.%02lu\n", ns_in(up, 1000000000), ticks(up) % 100,
+		    ns_in(idle_ns, 1000000000), ticks(idle_ns) % 100);
+		break;
+	case 6:
+		ADD("Linux version 2.6.23-lguest-java (lguest in Java) #1\n");
+		break;
+	}
+}
+/*:*/
+
+static long text_read(struct file *f, char *buf, u32 len)
+{
+	struct text *t = f->priv;
+
+	if (f->pos >= t->len)
+		return 0;
+	if (len > t->len - f->pos)
+		len = t->len - f->pos;
+	memcpy(buf, t->data + f->pos, len);
+	f->pos += len;
+	return len;
+}
+
+static long text_seek(struct file *f, s64 offset, int whence)
+{
+	struct text *t = f->priv;
+	s64 pos = whence == 0 ? offset : whence == 1 ? (s64)f->pos + offset : (s64)t->len + offset;
+
+	if (pos < 0)
+		return -EINVAL;
+	f->pos = pos;
+	return 0;
+}
+
+static long text_stat(struct file *f, struct kstat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->mode = S_IFREG | 0444;
+	st->nlink = 1;
+	st->blksize = 1024;
+	return 0;
+}
+
+static void text_release(struct file *f)
+{
+	free_page(f->priv);
+}
+
+static const struct file_ops text_ops = {
+	.read = text_read, .lseek = text_seek, .stat = text_stat, .release = text_release,
+};
+
+/*U:786 A directory of ours is read as any other, with getdents64 (U:615),
+ * and its offset is simply the number of the next entry: for /proc, ".",
+ * "..", the kernel's files, "self" and then one directory per process, in
+ * the order of the process table; for /dev, the devices.  What it lists is
+ * made up as it is read, so a process that exits between two reads of
+ * /proc simply is not there for the second. */
+static void name_of(struct node *nd, long i, char *name, u8 *type, u32 *ino)
+{
+	int k;
+
+	*type = DT_REG;
+	*ino = 0x100 + i;
+	name[0] = '\0';
+	if (i < 2) {
+		memcpy(name, i ? ".." : ".", i ? 3 : 2);
+		*type = DT_DIR;
+		return;
+	}
+	i -= 2;
+	if (nd->kind == K_DEVDIR) {
+		if (i < NR_DEVS) {
+			memcpy(name, devs[i].name, strlen(devs[i].name) + 1);
+			*type = devs[i].block ? DT_BLK : DT_CHR;
+		}
+		return;
+	}
+	if (nd->kind == K_FDDIR) {
+		for (k = 0; k < NR_OPEN; k++)
+			if (nd->p->fds[k] && !i--) {
+				snprintf(name, 16, "%d", k);
+				*type = DT_LNK;
+				return;
+			}
+		return;
+	}
+	if (nd->kind == K_PID) {
+		if (i < NR_PID_TEXTS)
+			memcpy(name, pid_texts[i], strlen(pid_texts[i]) + 1);
+		else if (i == NR_PID_TEXTS)
+			memcpy(name, "exe", 4), *type = DT_LNK;
+		else if (i == NR_PID_TEXTS + 1)
+			memcpy(name, "fd", 3), *type = DT_DIR;
+		return;
+	}
+	if (i < NR_GLOBAL) {
+		memcpy(name, texts[i], strlen(texts[i]) + 1);
+		return;
+	}
+	if (i == NR_GLOBAL) {
+		memcpy(name, "self", 5);
+		*type = DT_LNK;
+		return;
+	}
+	for (k = 1, i -= NR_GLOBAL + 1; k < MAX_PROCS; k++)
+		if (procs[k].state != P_FREE && !i--) {
+			snprintf(name, 16, "%d", procs[k].pid);
+			*type = DT_DIR;
+			*ino = procs[k].pid << 8;
+			return;
+		}
+}
+
+static long dir_getdents64(struct file *f, char *buf, u32 len)
+{
+	struct node *nd = f->priv;
+	u32 done = 0, ino, reclen;
+	char name[20];
+	u8 type;
+
+	if (nd->kind != K_PROC && nd->kind != K_DEVDIR && nd->p->state == P_FREE)
+		return 0;                 /* the process has gone */
+	for (;;) {
+		name_of(nd, f->pos, name, &type, &ino);
+		if (!name[0])
+			break;
+		reclen = (19 + strlen(name) + 1 + 7) & ~7U;
+		if (done + reclen > len) {
+			if (!done)
+				return -EINVAL;
+			break;
+		}
+		memset(buf + done, 0, reclen);
+		*(u64 *)(buf + done) = ino;
+		*(u64 *)(buf + done + 8) = f->pos + 1;
+		*(u16 *)(buf + done + 16) = reclen;
+		buf[done + 18] = type;
+		memcpy(buf + done + 19, name, strlen(name));
+		done += reclen;
+		f->pos++;
+	}
+	return done;
+}
+
+static long dir_read(struct file *f, char *buf, u32 len)
+{
+	return -EISDIR;
+}
+
+static long dir_seek(struct file *f, s64 offset, int whence)
+{
+	if (whence != 0 || offset < 0)
+		return -EINVAL;
+	f->pos = offset;
+	return 0;
+}
+
+static void node_stat(struct node *nd, struct kstat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->mode = S_IFDIR | 0555;
+	st->nlink = 2;
+	st->blksize = 1024;
+	st->ino = nd->p ? (nd->p->pid << 8) | nd->kind : 1 + nd->kind;
+	if (nd->p)
+		st->mtime = st->atime = st->ctime = ns_in(nd->p->start_ns, 1000000000);
+	if (nd->kind == K_SELF || nd->kind == K_EXE || nd->kind == K_FD)
+		st->mode = S_IFLNK | 0777;
+}
+
+static long dir_stat(struct file *f, struct kstat *st)
+{
+	node_stat(f->priv, st);
+	return 0;
+}
+
+static void dir_release(struct file *f)
+{
+	free_page(f->priv);
+}
+
+static const struct file_ops dir_ops = {
+	.read = dir_read, .lseek = dir_seek, .getdents64 = dir_getdents64,
+	.stat = dir_stat, .release = dir_release,
+};
+/*:*/
+
+/*U:788 The devices.  Most are the process side's (U:515): the console and
+ * /dev/tty, null and zero, found by their numbers.  Two are new.  urandom
+ * (and random, which Linux has long made the same) hands out the
+ * generator's bytes (U:055), which is as random as anything here.  lgba is
+ * the disk itself, 512-byte sectors as the driver reads them (D:300),
+ * for dd and friends; it reads, and refuses to write (EROFS), since the
+ * disk is mounted and ext2's cache (U:705) would never hear of a write
+ * beneath it. */
+static long random_read(struct file *f, char *buf, u32 len)
+{
+	u32 i, r = 0;
+
+	for (i = 0; i < len; i++) {
+		if (!(i & 3))
+			r = random_u32();
+		buf[i] = r >> (8 * (i & 3));
+	}
+	return len;
+}
+
+static long disk_read(struct file *f, char *buf, u32 len)
+{
+	u8 *sector = try_alloc_page();
+	u64 size = (u64)block_sectors() * LGUEST_SECTOR_SIZE;
+	u32 done = 0;
+
+	if (!sector)
+		return -ENOMEM;
+	while (done < len && f->pos < size) {
+		u32 off = f->pos % PAGE_SIZE, n = PAGE_SIZE - off;
+		u64 base = f->pos - off;
+		u32 avail = size - base < PAGE_SIZE ? (u32)(size - base) : PAGE_SIZE;
+
+		if (block_read(base / LGUEST_SECTOR_SIZE, sector, avail) < 0) {
+			free_page(sector);
+			return done ? (long)done : -EIO;
+		}
+		if (n > avail - off)
+			n = avail - off;
+		if (n > len - done)
+			n = len - done;
+		memcpy(buf + done, sector + off, n);
+		done += n;
+		f->pos += n;
+	}
+	free_page(sector);
+	return done;
+}
+
+static long disk_write(struct file *f, const char *buf, u32 len)
+{
+	return -EROFS;
+}
+
+static long disk_seek(struct file *f, s64 offset, int whence)
+{
+	s64 size = (s64)block_sectors() * LGUEST_SECTOR_SIZE;
+	s64 pos = whence == 0 ? offset : whence == 1 ? (s64)f->pos + offset : size + offset;
+
+	if (pos < 0)
+		return -EINVAL;
+	f->pos = pos;
+	return 0;
+}
+
+static long dev_stat(struct file *f, struct kstat *st)
+{
+	int i = (int)(long)f->priv;
+
+	memset(st, 0, sizeof(*st));
+	st->mode = (devs[i].block ? S_IFBLK | 0660 : S_IFCHR | 0666);
+	st->rdev = devs[i].rdev;
+	st->nlink = 1;
+	st->blksize = 4096;
+	st->ino = 0x200 + i;
+	return 0;
+}
+
+static const struct file_ops random_ops = {
+	.read = random_read, .write = disk_write, .stat = dev_stat,
+};
+static const struct file_ops disk_ops = {
+	.read = disk_read, .write = disk_write, .lseek = disk_seek, .stat = dev_stat,
+};
+
+static struct file *open_dev(int i, u32 flags)
+{
+	struct file *f;
+
+	if (devs[i].block || devs[i].rdev == ((1 << 8) | 8) || devs[i].rdev == ((1 << 8) | 9)) {
+		if (devs[i].block && !block_present())
+			return ERR_PTR(-ENXIO);
+		f = file_new(devs[i].block ? &disk_ops : &random_ops, (void *)(long)i, flags);
+		return f ? f : ERR_PTR(-ENOMEM);
+	}
+	return chrdev_open(devs[i].rdev, flags);
+}
+/*:*/
+
+/*U:789 Symbolic links of /proc.  /proc/self names the caller, so that a
+ * program can find itself without knowing its pid.  /proc/PID/exe is the
+ * program's file, as execve() was given it (for busybox, the link it was
+ * started by), if that was a path from the root: glibc insists on one, and
+ * an initrd's program has no file at all.  /proc/PID/fd/N says what a descriptor is open on: a device
+ * by its name, a pipe as Linux writes one, "pipe:[inode]", and a file of the
+ * disk by its inode number, the one thing the open file remembers of it (it
+ * has no name: names are the directories' business, U:600).  That is enough
+ * for ttyname(), which is readlink("/proc/self/fd/0") and then a stat() of
+ * the answer, compared with the descriptor's own. */
+static long link_text(struct node *nd, char *buf, unsigned long size)
+{
+	struct kstat st;
+	struct file *f;
+
+	if (nd->kind == K_SELF)
+		return snprintf(buf, size, "%d", current.pid);
+	if (nd->kind == K_EXE)         /* an initrd's program has no file; glibc wants a path */
+		return nd->p->exe[0] == '/' ? snprintf(buf, size, "%s", nd->p->exe) : -ENOENT;
+	f = nd->p->fds[nd->n];
+	if (!f->ops->stat || f->ops->stat(f, &st) < 0)
+		return snprintf(buf, size, "anon_inode:[unknown]");
+	if ((st.mode & S_IFMT) == S_IFIFO)
+		return snprintf(buf, size, "pipe:[%u]", st.ino);
+	if ((st.mode & S_IFMT) == S_IFCHR || (st.mode & S_IFMT) == S_IFBLK) {
+		int i;
+
+		for (i = 0; i < NR_DEVS; i++)
+			if (devs[i].rdev == st.rdev && devs[i].rdev != ((5 << 8) | 0))
+				return snprintf(buf, size, "/dev/%s", devs[i].name);
+	}
+	return snprintf(buf, size, "/dev/lgba:[%u]", st.ino);
+}
+/*:*/
+
+/*U:787 top does what a careful program should not: it changes directory
+ * to /proc and names the files there relatively, "stat" and "meminfo".  So a
+ * process may stand in /proc or /dev: its working directory is then not an
+ * inode of the disk but a number no inode has (U:645 keeps it), and a
+ * relative name is ours, with the directory's name in front. */
+#define CWD_PROC 0xFFFFFF01
+#define CWD_DEV  0xFFFFFF02
+
+static const char *absolute(const char *path, char *buf, unsigned long size)
+{
+	u32 cwd = cwd_inode();
+
+	if (*path == '/' || (cwd != CWD_PROC && cwd != CWD_DEV))
+		return path;
+	if ((unsigned long)snprintf(buf, size, "%s/%s", cwd == CWD_PROC ? "/proc" : "/dev", path) >= size)
+		return "/proc/no/such/name";
+	return buf;
+}
+
+long kfs_chdir(const char *path)
+{
+	char buf[256];
+	struct node nd;
+	int r = lookup(absolute(path, buf, sizeof(buf)), 1, &nd);
+
+	if (r <= 0)
+		return r ? r : NOT_OURS;
+	if (nd.kind == K_PROC || nd.kind == K_DEVDIR) {
+		set_cwd_inode(nd.kind == K_PROC ? CWD_PROC : CWD_DEV);
+		return 0;
+	}
+	return nd.kind == K_TEXT || nd.kind == K_DEV ? -ENOTDIR : -EACCES;
+}
+
+/* "/proc", "/dev", or NULL: the disk's. */
+const char *kfs_cwd(void)
+{
+	return cwd_inode() == CWD_PROC ? "/proc" : cwd_inode() == CWD_DEV ? "/dev" : NULL;
+}
+/*:*/
+
+/* The entry points, for fs.c: each returns NULL or NOT_OURS when the path is
+ * not ours, so that the disk is asked instead. */
+struct file *kfs_open(const char *name, u32 flags)
+{
+	struct node nd, *copy;
+	struct text *t;
+	struct file *f;
+	char buf[256];
+	const char *path = absolute(name, buf, sizeof(buf));
+	int r = lookup(path, 1, &nd);
+
+	if (r <= 0)
+		return r ? ERR_PTR(r) : NULL;
+	if (nd.kind == K_DEV)
+		return open_dev(nd.n, flags);
+	if (nd.kind == K_EXE || nd.kind == K_FD) {
+		char *target;
+
+		if (nd.kind == K_FD) {
+			f = nd.p->fds[nd.n];
+			file_get(f);
+			return f;
+		}
+		target = nd.p->exe;
+		return target[0] == '/' && target[1] ? fs_open_path(-100, target, flags, 0) : ERR_PTR(-ENOENT);
+	}
+	if ((flags & O_ACCMODE) != 0)
+		return ERR_PTR(nd.kind == K_TEXT ? -EACCES : -EISDIR);
+	if (nd.kind == K_TEXT) {
+		t = try_alloc_page();
+		if (!t)
+			return ERR_PTR(-ENOMEM);
+		if (nd.n < NR_GLOBAL)
+			global_text(t, nd.n);
+		else if (nd.n == NR_GLOBAL)
+			pid_cmdline(t, nd.p);
+		else if (nd.n == NR_GLOBAL + 1)
+			ADD("%s\n", nd.p->comm);
+		else if (nd.n == NR_GLOBAL + 2)
+			pid_stat(t, nd.p);
+		else
+			pid_status(t, nd.p);
+		f = file_new(&text_ops, t, flags);
+		if (!f)
+			free_page(t);
+		return f ? f : ERR_PTR(-ENOMEM);
+	}
+	copy = try_alloc_page();
+	if (!copy)
+		return ERR_PTR(-ENOMEM);
+	*copy = nd;
+	f = file_new(&dir_ops, copy, flags);
+	if (!f)
+		free_page(copy);
+	return f ? f : ERR_PTR(-ENOMEM);
+}
+
+long kfs_stat(const char *name, int follow, struct kstat *st)
+{
+	struct node nd;
+	struct file *f;
+	long err;
+	char buf[256];
+	const char *path = absolute(name, buf, sizeof(buf));
+	int r = lookup(path, follow, &nd);
+
+	if (r <= 0)
+		return r ? r : NOT_OURS;
+	if (nd.kind == K_PROC || nd.kind == K_PID || nd.kind == K_FDDIR || nd.kind == K_DEVDIR
+	    || nd.kind == K_SELF || (!follow && (nd.kind == K_EXE || nd.kind == K_FD))) {
+		node_stat(&nd, st);
+		return 0;
+	}
+	f = kfs_open(path, 0);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	err = f->ops->stat ? f->ops->stat(f, st) : -EINVAL;
+	file_put(f);
+	return err;
+}
+
+long kfs_readlink(const char *name, char *buf, unsigned long size)
+{
+	struct node nd;
+	char abs[256];
+	int r = lookup(absolute(name, abs, sizeof(abs)), 0, &nd);
+
+	if (r <= 0)
+		return r ? r : NOT_OURS;
+	if (nd.kind != K_SELF && nd.kind != K_EXE && nd.kind != K_FD)
+		return -EINVAL;
+	r = link_text(&nd, buf, size);
+	return r < (int)size ? r : (long)size;     /* negative: no link to give */
+}
+
+/*U:792 Two questions that are system calls rather than files.  sysinfo()
+ * is how free and uptime ask for memory and time, in one structure: the
+ * seconds since boot, the three load averages in 1/65536, RAM and free RAM
+ * in units of mem_unit bytes (ours: pages' bytes, unit 1), the number of
+ * processes.  syslog() is how dmesg reads the kernel's log (U:790): the
+ * size of the ring, all of it, or all of it and then nothing (-c).  The
+ * console-level commands are accepted and change nothing, the console
+ * having one level: quiet or not. */
+long sys_sysinfo(u32 ubuf, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	u32 si[16];
+	int i;
+
+	memset(si, 0, sizeof(si));
+	si[0] = ns_in(monotonic_ns() - boot_ns, 1000000000);
+	for (i = 0; i < 3; i++)
+		si[1 + i] = load_average(i);
+	si[4] = ram_size;
+	si[5] = nr_free_pages() * PAGE_SIZE;
+	si[7] = 0;                                  /* bufferram */
+	for (i = 1; i < MAX_PROCS; i++)
+		si[10] += procs[i].state != P_FREE;  /* procs, a u16 in the low half */
+	si[13] = 1;                                 /* mem_unit */
+	return copy_to_user(ubuf, si, 64) ? -EFAULT : 0;
+}
+
+#define SYSLOG_READ_ALL    3
+#define SYSLOG_READ_CLEAR  4
+#define SYSLOG_CLEAR       5
+#define SYSLOG_SIZE_BUFFER 10
+
+static char log_copy[16384];     /* nothing in syslog() sleeps: one copy serves all */
+
+long sys_syslog(u32 type, u32 ubuf, u32 len, u32 d, u32 e, u32 f)
+{
+	long n;
+
+	switch (type) {
+	case SYSLOG_SIZE_BUFFER:
+		return 16384;
+	case SYSLOG_CLEAR:
+		log_clear();
+		return 0;
+	case SYSLOG_READ_ALL:
+	case SYSLOG_READ_CLEAR:
+		if ((s32)len < 0)
+			return -EINVAL;
+		n = log_read(log_copy, len < sizeof(log_copy) ? len : sizeof(log_copy));
+		n = copy_to_user(ubuf, log_copy, n) ? -EFAULT : n;
+		if (n >= 0 && type == SYSLOG_READ_CLEAR)
+			log_clear();
+		return n;
+	case 0: case 1: case 6: case 7: case 8: case 9:
+		return 0;
+	}
+	return -EINVAL;
+}
+/*:*/

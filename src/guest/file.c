@@ -771,6 +771,8 @@ static u32 file_poll(struct file *f)
 {
 	struct pipe *p = f->priv;
 
+	if (f->ops->poll)
+		return f->ops->poll(f);
 	if (f->ops == &console_ops)
 		return ((console_is_tty() ? tty_readable() : console_readable(NULL)) ? POLLIN : 0) | POLLOUT;
 	if (f->ops == &pipe_read_ops)

@@ -415,6 +415,14 @@ static const syscall_t syscalls[NR_SYSCALLS] = {
 	[305] = fs_sys_readlinkat, [306] = fs_sys_fchmodat,    [307] = fs_sys_faccessat,
 	[320] = fs_sys_utimensat,  [353] = fs_sys_renameat2,   [412] = fs_sys_utimensat_time64,
 	[439] = fs_sys_faccessat2,
+	/* sockets and alarms: net/socket.c, itimer.c */
+	[27] = sys_alarm,          [102] = sys_socketcall,     [104] = sys_setitimer,
+	[105] = sys_getitimer,     [359] = sys_socket,         [360] = sys_socketpair,
+	[361] = sys_bind,          [362] = sys_connect,        [363] = sys_listen,
+	[364] = sys_accept4,       [365] = sys_getsockopt,     [366] = sys_setsockopt,
+	[367] = sys_getsockname,   [368] = sys_getpeername,    [369] = sys_sendto,
+	[370] = sys_sendmsg,       [371] = sys_recvfrom,       [372] = sys_recvmsg,
+	[373] = sys_shutdown,
 };
 
 /*G:600 Where the processes meet lguest.  The programs this kernel runs

@@ -29,6 +29,14 @@ abstract class Device {
     /** Serves a DMA the guest sent to key(); the result goes into the sender's used_len. */
     abstract int handleOutput(Launcher l, List<int[]> sections) throws IOException, LaunchError;
 
+    /** Serves a DMA the guest sent to one of this device's keys (most devices have one). */
+    int handleOutput(Launcher l, int key, List<int[]> sections) throws IOException, LaunchError {
+        return handleOutput(l, sections);
+    }
+
+    /** Is this one of the keys the device answers for? */
+    boolean ownsKey(int key) { return key() == key; }
+
     /*L:150 The device page.  Sixteen descriptors of twelve bytes at max_pfn, just
      * above the Guest's RAM, where the Guest's bus driver will look: the type, the
      * features, a status the Guest writes as its driver comes to life, and the page

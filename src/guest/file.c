@@ -782,60 +782,99 @@ static u32 file_poll(struct file *f)
 	return POLLIN | POLLOUT;
 }
 
+/* The scheduler asks a sleeper's question from whatever process it happens
+ * to run in (U:230), so the question must not depend on which one that is:
+ * neither the caller's memory nor its descriptor table may be looked at.  So
+ * poll() copies its array into a page of the kernel's, with the open files
+ * themselves (each held, so a close() meanwhile cannot free one), and asks
+ * about those.  (It used to read the array from user memory, and in another
+ * process's address space found a "yes" there, woke its caller for nothing,
+ * and with two such pollers the scheduler handed the CPU back and forth for
+ * ever with interrupts off.)  A page holds 341 entries, which is the most
+ * one poll() may ask about here. */
+struct poll_entry {
+	struct file *f;
+	s32 fd;
+	u16 events, revents;
+};
+#define POLL_MAX (PAGE_SIZE / sizeof(struct poll_entry))
+
 struct poll_request {
-	u32 ufds, nfds;
+	struct poll_entry *e;
+	u32 nfds;
 };
 
-static long poll_scan(struct poll_request *req, int write_back)
+static long poll_scan(struct poll_request *req)
 {
-	u32 i, pfd[2], ready = 0;
+	u32 i, ready = 0;
 
 	for (i = 0; i < req->nfds; i++) {
-		struct file *f;
-		u32 events, revents;
+		struct poll_entry *e = &req->e[i];
 
-		if (copy_from_user(pfd, req->ufds + 8 * i, 8))
-			return -EFAULT;
-		events = pfd[1] & 0xFFFF;
-		if ((s32)pfd[0] < 0) {
-			revents = 0;
-		} else if (!(f = fd_file(pfd[0]))) {
-			revents = POLLNVAL;
-		} else {
-			revents = file_poll(f) & (events | POLLERR | POLLHUP);
-		}
-		if (revents)
+		if (e->fd < 0)
+			e->revents = 0;
+		else if (!e->f)
+			e->revents = POLLNVAL;
+		else
+			e->revents = file_poll(e->f) & (e->events | POLLERR | POLLHUP);
+		if (e->revents)
 			ready++;
-		if (write_back) {
-			pfd[1] = events | (revents << 16);
-			if (copy_to_user(req->ufds + 8 * i, pfd, 8))
-				return -EFAULT;
-		}
 	}
 	return ready;
 }
 
 static int poll_ready(void *arg)
 {
-	return poll_scan(arg, 0) != 0;
+	return poll_scan(arg) != 0;
 }
 
 long sys_poll(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
-	struct poll_request req = { a, b };
+	struct poll_request req = { NULL, b };
 	long n, err = 0;
+	u32 i, pfd[2];
 
-	if (b > NR_OPEN * 4)
+	if (b > POLL_MAX)
 		return -EINVAL;
-	n = poll_scan(&req, 0);
+	if (!(req.e = try_alloc_page()))
+		return -ENOMEM;
+	for (i = 0; i < b; i++) {
+		if (copy_from_user(pfd, a + 8 * i, 8)) {
+			b = i;
+			err = -EFAULT;
+			goto out;
+		}
+		req.e[i].fd = (s32)pfd[0];
+		req.e[i].events = pfd[1] & 0xFFFF;
+		req.e[i].f = (s32)pfd[0] < 0 ? NULL : fd_file(pfd[0]);
+		if (req.e[i].f)
+			file_get(req.e[i].f);
+	}
+	req.nfds = b;
+	n = poll_scan(&req);
 	if (n == 0 && c != 0) {
 		if ((s32)c < 0)
 			err = wait_event(poll_ready, &req);
 		else
 			err = wait_event_until(poll_ready, &req, fresh_ns() + (u64)c * 1000000);
-		if (err == -ERESTARTSYS)
-			return -EINTR;
+		if (err == -ERESTARTSYS) {
+			err = -EINTR;
+			goto out;
+		}
+		err = 0;
+		n = poll_scan(&req);
 	}
-	return n < 0 ? n : poll_scan(&req, 1);
+	for (i = 0; i < b && !err; i++) {
+		pfd[0] = (u32)req.e[i].fd;
+		pfd[1] = req.e[i].events | ((u32)req.e[i].revents << 16);
+		if (copy_to_user(a + 8 * i, pfd, 8))
+			err = -EFAULT;
+	}
+out:
+	for (i = 0; i < b; i++)
+		if (req.e[i].f)
+			file_put(req.e[i].f);
+	free_page(req.e);
+	return err ? err : n;
 }
 /*:*/

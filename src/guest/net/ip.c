@@ -387,8 +387,9 @@ static void arp_timers(u64 now)
  * in front, never copying.  A packet for one of our own addresses goes to
  * the loopback, which is a queue: delivering it at once would run the
  * receiving side inside the sending side (a TCP answering itself would
- * recurse), so the queue is emptied by whoever is outermost, one packet at
- * a time.  We never fragment: the transports keep within the MTU, and the
+ * recurse, and would find its own state half updated), so the queue is
+ * emptied at the outermost places only: the end of a system call or an
+ * interrupt, and before anybody sleeps (U:884).  We never fragment: the transports keep within the MTU, and the
  * header says "don't fragment" to anybody on the way. */
 static struct pkt *lo_head, *lo_tail;
 static int lo_busy;
@@ -427,7 +428,6 @@ int ip_output(struct pkt *p, u32 saddr, u32 daddr, u8 proto, u8 ttl)
 		else
 			lo_head = p;
 		lo_tail = p;
-		net_poll();
 		return 0;
 	}
 	return arp_output(nif, p, nexthop);

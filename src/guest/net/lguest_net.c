@@ -20,6 +20,7 @@ static struct {
 	struct lguest_dma rx[NET_BUFFERS];
 	u8 *rxbuf[NET_BUFFERS];
 	u8 *txbuf;
+	unsigned int rx_next;                   /* the buffer the Host fills next */
 	struct lguest_dma tx;
 	int present;
 } lgnet;
@@ -157,7 +158,12 @@ static int lguest_net_xmit(struct netif *nif, const u8 *frame, u32 len)
  * Launcher asking the Host, H:655) fills a free buffer, writes the length
  * into its used_len and raises our interrupt.  We hand every full buffer to
  * the stack and give it back by zeroing used_len, which is all it takes to
- * offer it again: the binding stays.  The stack does its work right here,
+ * offer it again: the binding stays.  The order matters: the Host fills the
+ * buffers round the array, from where it last stopped, so we empty them
+ * round the array from where we last stopped.  (Looking from buffer 0 each
+ * time, we once handed TCP segment 7 before segment 6 whenever the Host had
+ * wrapped round, and TCP, which keeps only the segment it expects, threw
+ * away one and waited a second for it again.)  The stack does its work right here,
  * in the interrupt (U:860), so a buffer is free again as soon as this
  * handler is done; a length larger than the buffer is the Host's bug, not a
  * reason to read past it. */
@@ -168,19 +174,22 @@ static void net_interrupt(unsigned int irq, void *arg)
 	(void)irq;
 	(void)arg;
 	do {
-		unsigned int i;
+		unsigned int i, n;
 
 		busy = 0;
-		for (i = 0; i < NET_BUFFERS; i++) {
-			u32 len = READ_ONCE(lgnet.rx[i].used_len);
+		for (n = 0; n < NET_BUFFERS; n++) {
+			u32 len;
 
-			if (!len)
+			i = (lgnet.rx_next + n) % NET_BUFFERS;
+			if (!(len = READ_ONCE(lgnet.rx[i].used_len)))
 				continue;
 			barrier();
 			eth_input(&netifs[NIF_ETH], lgnet.rxbuf[i], len > ETH_FRAME ? ETH_FRAME : len);
 			barrier();
 			WRITE_ONCE(lgnet.rx[i].used_len, 0);
+			lgnet.rx_next = (i + 1) % NET_BUFFERS;
 			busy = 1;
+			break;
 		}
 	} while (busy);
 	net_poll();

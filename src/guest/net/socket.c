@@ -197,6 +197,18 @@ static int put_addr(u32 uaddr, u32 ulen, u32 addr, u16 port)
 
 static const struct file_ops sock_ops;
 
+/* Waiting, for a socket: first let the loopback deliver what we sent
+ * (U:868), or we could wait for an answer still sitting in its queue. */
+static long sock_wait(int (*cond)(void *), void *arg)
+{
+	long err;
+
+	net_poll();
+	err = wait_event(cond, arg);
+	irq_disable();
+	return err;
+}
+
 static struct sock *fd_sock(int fd, long *err)
 {
 	struct file *f = fd_file(fd);
@@ -330,8 +342,7 @@ static long do_connect(struct sock *s, struct file *f, u32 uaddr, u32 len)
 		return err;
 	if (f->flags & O_NONBLOCK)
 		return -EINPROGRESS;
-	err = wait_event(connected_or_failed, s);
-	irq_disable();
+	err = sock_wait(connected_or_failed, s);
 	if (err)
 		return err == -ERESTARTSYS ? -EINTR : err;
 	if (s->state == TCP_ESTABLISHED || s->state == TCP_CLOSE_WAIT)
@@ -391,8 +402,7 @@ static long do_accept(struct sock *s, struct file *f, u32 uaddr, u32 ulen, u32 f
 	while (!(c = ready_child(s))) {
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
-		err = wait_event(child_ready, s);
-		irq_disable();
+		err = sock_wait(child_ready, s);
 		if (err)
 			return err;
 		if (s->state != TCP_LISTEN)
@@ -474,8 +484,7 @@ static long sock_recv(struct file *f, u32 ubuf, u32 len, u32 flags, u32 uaddr, u
 			return -ENOTCONN;
 		if ((f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT))
 			return -EAGAIN;
-		err = wait_event(sock_readable, f);
-		irq_disable();
+		err = sock_wait(sock_readable, f);
 		if (err)
 			return err;
 	}
@@ -583,8 +592,7 @@ static long sock_send(struct file *f, u32 ubuf, u32 len, u32 flags, u32 daddr, u
 wait:
 		if ((f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT))
 			return done ? (long)done : -EAGAIN;
-		err = wait_event(sock_writable, f);
-		irq_disable();
+		err = sock_wait(sock_writable, f);
 		if (err)
 			return done ? (long)done : err;
 	}
@@ -629,6 +637,7 @@ static long sock_read(struct file *f, char *buf, u32 len)
 	unsigned long fl = irq_save();
 	long r = sock_recv(f, (u32)buf, len, 0, 0, 0, 1);
 
+	net_poll();
 	irq_restore(fl);
 	return r;
 }
@@ -638,6 +647,7 @@ static long sock_write(struct file *f, const char *buf, u32 len)
 	unsigned long fl = irq_save();
 	long r = sock_send(f, (u32)buf, len, 0, 0, 0, 0, 1);
 
+	net_poll();
 	irq_restore(fl);
 	return r;
 }
@@ -653,6 +663,7 @@ static void sock_file_release(struct file *f)
 			tcp_close(s);
 		sock_release(s);
 	}
+	net_poll();
 	irq_restore(fl);
 }
 
@@ -1017,6 +1028,7 @@ static long socket_entry(u32 call, u32 *a)
 	unsigned long fl = irq_save();
 	long r = socket_call(call, a);
 
+	net_poll();
 	irq_restore(fl);
 	return r == -ERESTARTSYS && (call == 3) ? -EINTR : r;
 }

@@ -197,16 +197,18 @@ static void tcp_output(struct sock *s, int probe)
 			s->rtt_at = monotonic_ns();
 			s->rtt_seq = s->snd_nxt;
 		}
-		tcp_segment(s->laddr, s->lport, s->raddr, s->rport, s->snd_nxt, s->rcv_nxt,
-			    TH_ACK | TH_PSH, (u16)tcp_window(s), s, s->snd_nxt - s->snd_una, n);
 		s->snd_nxt += n;
+		if (SEQ_GT(s->snd_nxt, s->snd_max))
+			s->snd_max = s->snd_nxt;
+		tcp_segment(s->laddr, s->lport, s->raddr, s->rport, s->snd_nxt - n, s->rcv_nxt,
+			    TH_ACK | TH_PSH, (u16)tcp_window(s), s, s->snd_nxt - n - s->snd_una, n);
 	}
 	if (s->fin_queued && s->snd_nxt == data_end) {
-		send_flags(s, data_end, TH_FIN | TH_ACK);
 		s->snd_nxt = data_end + 1;
+		if (SEQ_GT(s->snd_nxt, s->snd_max))
+			s->snd_max = s->snd_nxt;
+		send_flags(s, data_end, TH_FIN | TH_ACK);
 	}
-	if (SEQ_GT(s->snd_nxt, s->snd_max))
-		s->snd_max = s->snd_nxt;
 	if (!s->rtx_at && (s->snd_una != s->snd_max || (ring_used(&s->snd) && !s->snd_wnd)))
 		s->rtx_at = monotonic_ns() + s->rto_ns;
 }

@@ -782,16 +782,8 @@ static u32 file_poll(struct file *f)
 	return POLLIN | POLLOUT;
 }
 
-/* The scheduler asks a sleeper's question from whatever process it happens
- * to run in (U:230), so the question must not depend on which one that is:
- * neither the caller's memory nor its descriptor table may be looked at.  So
- * poll() copies its array into a page of the kernel's, with the open files
- * themselves (each held, so a close() meanwhile cannot free one), and asks
- * about those.  (It used to read the array from user memory, and in another
- * process's address space found a "yes" there, woke its caller for nothing,
- * and with two such pollers the scheduler handed the CPU back and forth for
- * ever with interrupts off.)  A page holds 341 entries, which is the most
- * one poll() may ask about here. */
+/*:*/
+
 struct poll_entry {
 	struct file *f;
 	s32 fd;
@@ -804,6 +796,16 @@ struct poll_request {
 	u32 nfds;
 };
 
+/*U:552 The scheduler asks a sleeper's question from whatever process it happens
+ * to run in (U:230), so the question must not depend on which one that is:
+ * neither the caller's memory nor its descriptor table may be looked at.  So
+ * poll() copies its array into a page of the kernel's, with the open files
+ * themselves (each held, so a close() meanwhile cannot free one), and asks
+ * about those.  (It used to read the array from user memory, and in another
+ * process's address space found a "yes" there, woke its caller for nothing,
+ * and with two such pollers the scheduler handed the CPU back and forth for
+ * ever with interrupts off.)  A page holds 341 entries, which is the most
+ * one poll() may ask about here. */
 static long poll_scan(struct poll_request *req)
 {
 	u32 i, ready = 0;

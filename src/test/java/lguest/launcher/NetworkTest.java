@@ -1,0 +1,240 @@
+package lguest.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import lguest.HostPrerequisite;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Guests on one --sharenet file, each a separate bin/lguest process, as two terminals would
+ * run them: ping, TCP (busybox nc and httpd/wget), UDP, a third guest joining, a guest
+ * killed, garbage written into the file, and TCP over a network that loses frames.
+ */
+class NetworkTest {
+    private static BusyboxRig rig;
+
+    @TempDir
+    Path tmp;
+    private final List<GuestProcess> guests = new ArrayList<>();
+
+    @BeforeAll
+    static void find() {
+        rig = BusyboxRig.find();
+    }
+
+    @AfterEach
+    void stopAll() {
+        for (GuestProcess g : guests) g.kill();
+    }
+
+    /** A guest running busybox sh, whose commands the test writes as it goes. */
+    static final class GuestProcess {
+        final Process p;
+        private final OutputStream in;
+        private final StringBuffer out = new StringBuffer();
+        private int mark;
+
+        GuestProcess(List<String> cmd) throws IOException {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            pb.environment().put("PATH", System.getProperty("java.home") + "/bin:/usr/bin:/bin");
+            p = pb.start();
+            in = p.getOutputStream();
+            Thread t = new Thread(() -> {
+                byte[] b = new byte[4096];
+                try (InputStream s = p.getInputStream()) {
+                    for (int n; (n = s.read(b)) > 0; ) out.append(new String(b, 0, n, StandardCharsets.ISO_8859_1));
+                } catch (IOException e) {
+                    /* the process is gone */
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+
+        void send(String commands) throws IOException {
+            in.write(commands.getBytes(StandardCharsets.ISO_8859_1));
+            in.flush();
+        }
+
+        /** Waits for the pattern in what the guest printed since the last await; returns the match. */
+        Matcher await(String regex, int seconds) throws InterruptedException {
+            Pattern pat = Pattern.compile(regex);
+            long end = System.nanoTime() + seconds * 1_000_000_000L;
+            while (System.nanoTime() < end) {
+                Matcher m = pat.matcher(out.substring(mark));
+                if (m.find()) {
+                    mark += m.end();
+                    return m;
+                }
+                if (!p.isAlive() && !pat.matcher(out.substring(mark)).find()) break;
+                Thread.sleep(50);
+            }
+            throw new AssertionError("no /" + regex + "/ within " + seconds + " s; the guest printed:\n" + out);
+        }
+
+        /** Runs one command and waits for its output to end with a marker. */
+        String run(String command, int seconds) throws IOException, InterruptedException {
+            String tag = "END" + Long.toHexString(System.nanoTime());
+            send(command + "\necho " + tag + " $?\n");
+            return await("(?s)(.*?)" + tag + " (\\d+)\n", seconds).group(0);
+        }
+
+        int finish(int seconds) throws IOException, InterruptedException {
+            in.close();
+            assertThat(p.waitFor(seconds, TimeUnit.SECONDS)).as("guest exited; it printed:\n" + out).isTrue();
+            return p.exitValue();
+        }
+
+        void kill() {
+            p.destroyForcibly();
+        }
+
+        String output() {
+            return out.toString();
+        }
+    }
+
+    private GuestProcess guest(Object net, String ip, String... options) throws Exception {
+        List<String> opts = new ArrayList<>(List.of("--sharenet=" + net));
+        opts.addAll(List.of(options));
+        GuestProcess g = new GuestProcess(rig.guestCommand(opts, "sh"));
+        guests.add(g);
+        g.send("ifconfig eth0 " + ip + " netmask 255.255.255.0 up && echo UP\n");
+        g.await("UP\n", 60);
+        return g;
+    }
+
+    private static void pings(GuestProcess from, String to) throws Exception {
+        String r = from.run("ping -c 3 " + to, 60);
+        assertThat(r).as("ping %s", to).contains("3 packets transmitted, 3 packets received");
+    }
+
+    @Test
+    void twoGuestsInSeparateProcessesPingEachOther() throws Exception {
+        Path net = tmp.resolve("net");
+        GuestProcess a = guest(net, "10.0.0.1"), b = guest(net, "10.0.0.2");
+        pings(b, "10.0.0.1");
+        pings(a, "10.0.0.2");
+        assertThat(a.finish(30)).isZero();
+        assertThat(b.finish(30)).isZero();
+    }
+
+    /** 1 MiB through TCP: nc -e sha256sum in one guest hashes what nc in the other sends. */
+    private static void tcpMegabyte(GuestProcess server, GuestProcess client, String serverIp) throws Exception {
+        server.send("nc -l -p 5000 -e sha256sum &\n");
+        Thread.sleep(500);
+        String data = "yes 0123456789abcdef0123456789abcde | head -c 1048576";
+        String r = client.run(data + " | nc " + serverIp + " 5000; " + data + " | sha256sum", 120);
+        Matcher m = Pattern.compile("([0-9a-f]{64})  -\n(?s).*?([0-9a-f]{64})  -").matcher(r);
+        assertThat(m.find()).as("two hashes in:\n" + r).isTrue();
+        assertThat(m.group(1)).as("what the server hashed").isEqualTo(m.group(2));
+    }
+
+    @Test
+    void aMegabyteOverTcp() throws Exception {
+        Path net = tmp.resolve("net");
+        GuestProcess a = guest(net, "10.0.0.1"), b = guest(net, "10.0.0.2");
+        long t0 = System.nanoTime();
+        tcpMegabyte(a, b, "10.0.0.1");
+        System.out.printf("1 MiB guest to guest over TCP: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    }
+
+    @Test
+    void tcpStaysCorrectWhenTheNetworkLosesFrames() throws Exception {
+        Path net = tmp.resolve("net");
+        GuestProcess a = guest(net, "10.0.0.1"), b = guest(net + ",drop=5", "10.0.0.2");
+        tcpMegabyte(a, b, "10.0.0.1");
+    }
+
+    @Test
+    void aThirdGuestJoinsAndAKilledOneLeavesTheOthersWorking() throws Exception {
+        Path net = tmp.resolve("net");
+        GuestProcess a = guest(net, "10.0.0.1"), b = guest(net, "10.0.0.2");
+        pings(a, "10.0.0.2");
+        GuestProcess c = guest(net, "10.0.0.3");
+        pings(c, "10.0.0.1");
+        pings(c, "10.0.0.2");
+        pings(a, "10.0.0.3");
+        b.kill();
+        assertThat(b.p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        pings(a, "10.0.0.3");
+        pings(c, "10.0.0.1");
+        // The dead guest's slot (1) is free again, and a newcomer takes it.
+        GuestProcess d = guest(net, "10.0.0.4");
+        assertThat(d.run("ifconfig eth0", 30)).contains("HWaddr 02:00:00:00:00:01");
+        pings(d, "10.0.0.1");
+        pings(c, "10.0.0.4");
+    }
+
+    @Test
+    void garbageInTheSharedFileHarmsNobody() throws Exception {
+        Path net = tmp.resolve("net");
+        GuestProcess a = guest(net, "10.0.0.1"), b = guest(net, "10.0.0.2");
+        pings(a, "10.0.0.2");
+        Random r = new Random(12);
+        try (RandomAccessFile f = new RandomAccessFile(net.toFile(), "rw")) {
+            byte[] junk = new byte[1 << 16];
+            for (int round = 0; round < 20; round++) {
+                r.nextBytes(junk);
+                // the rings' counts and frames (L:510), and the slots nobody holds
+                f.seek(NetDevice.HEADERS + r.nextInt(4096 - 256));
+                f.write(junk, 0, 256);
+                f.seek(NetDevice.FRAMES + r.nextInt(1 << 20));
+                f.write(junk);
+                f.seek(6 * 4 + r.nextInt(60));
+                f.write(junk, 0, 6);
+                Thread.sleep(20);
+            }
+        }
+        pings(a, "10.0.0.2");
+        pings(b, "10.0.0.1");
+        assertThat(a.finish(30)).isZero();
+        assertThat(b.finish(30)).isZero();
+    }
+
+    @Test
+    void wgetFetchesAMegabyteFromHttpdInTheOtherGuest() throws Exception {
+        HostPrerequisite.require(Files.isExecutable(Path.of("/sbin/mke2fs")) || Files.isExecutable(Path.of("/usr/sbin/mke2fs")),
+                "no mke2fs");
+        Path tree = Files.createDirectories(tmp.resolve("tree/www"));
+        byte[] big = new byte[1 << 20];
+        new Random(7).nextBytes(big);
+        Files.write(tree.resolve("big"), big);
+        Files.writeString(tree.resolve("index.html"), "<h1>hello from a guest</h1>\n");
+        Path image = tmp.resolve("disk.img");
+        String mke2fs = Files.isExecutable(Path.of("/sbin/mke2fs")) ? "/sbin/mke2fs" : "/usr/sbin/mke2fs";
+        Process mk = new ProcessBuilder(mke2fs, "-q", "-t", "ext2", "-b", "1024", "-d", tmp.resolve("tree").toString(),
+                image.toString(), "4096").redirectErrorStream(true).start();
+        assertThat(mk.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(mk.exitValue()).isZero();
+        String want = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(big));
+
+        Path net = tmp.resolve("net");
+        GuestProcess a = guest(net, "10.0.0.1", "--block=" + image), b = guest(net, "10.0.0.2");
+        a.run("httpd -p 80 -h /www", 30);
+        Thread.sleep(500);
+        assertThat(b.run("wget -q -O - http://10.0.0.1/index.html", 60)).contains("<h1>hello from a guest</h1>");
+        long t0 = System.nanoTime();
+        String r = b.run("wget -q -O - http://10.0.0.1/big | sha256sum", 120);
+        System.out.printf("wget of 1 MiB guest to guest: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        assertThat(r).contains(want + "  -");
+    }
+}

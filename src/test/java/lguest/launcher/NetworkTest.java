@@ -184,22 +184,46 @@ class NetworkTest {
         pings(c, "10.0.0.4");
     }
 
+    /** Writes a ring's counts: receiver r, sender s (L:510). */
+    private static void counts(RandomAccessFile f, int r, int s, int prod, int cons) throws IOException {
+        f.seek(NetDevice.HEADERS + (r * NetDevice.SLOTS + s) * 8L);
+        f.write(java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(prod).putInt(cons).array());
+    }
+
+    /** Writes a frame of the given length word and contents into entry n of ring (r, s). */
+    private static void frame(RandomAccessFile f, int r, int s, int n, int len, byte[] body) throws IOException {
+        f.seek(NetDevice.FRAMES + ((r * NetDevice.SLOTS + s) * (long) NetDevice.RING + n) * NetDevice.ENTRY);
+        f.write(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(len).array());
+        f.write(body);
+    }
+
     @Test
     void garbageInTheSharedFileHarmsNobody() throws Exception {
         Path net = tmp.resolve("net");
-        GuestProcess a = guest(net, "10.0.0.1"), b = guest(net, "10.0.0.2");
+        GuestProcess a = guest(net, "10.0.0.1", "--stats"), b = guest(net, "10.0.0.2", "--stats");
         pings(a, "10.0.0.2");
         Random r = new Random(12);
         try (RandomAccessFile f = new RandomAccessFile(net.toFile(), "rw")) {
             byte[] junk = new byte[1 << 16];
             for (int round = 0; round < 20; round++) {
+                for (int to = 0; to < 2; to++) {
+                    // from slots nobody holds: counts a ring apart, lengths no frame has, and
+                    // frames of random bytes, some dressed as IPv4 so the stack must parse them
+                    counts(f, to, 9, 1000 + round, 0);
+                    counts(f, to, 10, round + 1, round);
+                    frame(f, to, 10, round % NetDevice.RING, 99999, new byte[8]);
+                    counts(f, to, 11, 4 * round + 4, 4 * round);
+                    for (int k = 0; k < 4; k++) {
+                        byte[] body = new byte[14 + r.nextInt(1500)];
+                        r.nextBytes(body);
+                        if (k % 2 == 0) { body[12] = 8; body[13] = 0; if (body.length > 14) body[14] = 0x45; }
+                        frame(f, to, 11, (4 * round + k) % NetDevice.RING, body.length, body);
+                    }
+                }
                 r.nextBytes(junk);
-                // the rings' counts and frames (L:510), and the slots nobody holds
-                f.seek(NetDevice.HEADERS + r.nextInt(4096 - 256));
-                f.write(junk, 0, 256);
                 f.seek(NetDevice.FRAMES + r.nextInt(1 << 20));
                 f.write(junk);
-                f.seek(6 * 4 + r.nextInt(60));
+                f.seek(6 * 4 + r.nextInt(60));      // MACs in slots nobody holds
                 f.write(junk, 0, 6);
                 Thread.sleep(20);
             }
@@ -208,6 +232,11 @@ class NetworkTest {
         pings(b, "10.0.0.1");
         assertThat(a.finish(30)).isZero();
         assertThat(b.finish(30)).isZero();
+        for (GuestProcess g : List.of(a, b)) {
+            Matcher m = Pattern.compile("(\\d+) rejected from the file").matcher(g.output());
+            assertThat(m.find()).as(g.output()).isTrue();
+            assertThat(Integer.parseInt(m.group(1))).as("frames rejected").isGreaterThan(0);
+        }
     }
 
     @Test

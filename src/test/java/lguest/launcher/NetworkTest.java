@@ -241,19 +241,12 @@ class NetworkTest {
 
     @Test
     void wgetFetchesAMegabyteFromHttpdInTheOtherGuest() throws Exception {
-        HostPrerequisite.require(Files.isExecutable(Path.of("/sbin/mke2fs")) || Files.isExecutable(Path.of("/usr/sbin/mke2fs")),
-                "no mke2fs");
         Path tree = Files.createDirectories(tmp.resolve("tree/www"));
         byte[] big = new byte[1 << 20];
         new Random(7).nextBytes(big);
         Files.write(tree.resolve("big"), big);
         Files.writeString(tree.resolve("index.html"), "<h1>hello from a guest</h1>\n");
-        Path image = tmp.resolve("disk.img");
-        String mke2fs = Files.isExecutable(Path.of("/sbin/mke2fs")) ? "/sbin/mke2fs" : "/usr/sbin/mke2fs";
-        Process mk = new ProcessBuilder(mke2fs, "-q", "-t", "ext2", "-b", "1024", "-d", tmp.resolve("tree").toString(),
-                image.toString(), "4096").redirectErrorStream(true).start();
-        assertThat(mk.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(mk.exitValue()).isZero();
+        Path image = image(tmp.resolve("tree"), "disk.img");
         String want = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(big));
 
         Path net = tmp.resolve("net");
@@ -265,5 +258,48 @@ class NetworkTest {
         String r = b.run("wget -q -O - http://10.0.0.1/big | sha256sum", 120);
         System.out.printf("wget of 1 MiB guest to guest: %.1f s%n", (System.nanoTime() - t0) / 1e9);
         assertThat(r).contains(want + "  -");
+    }
+
+    /** An ext2 image made with mke2fs -d from tree. */
+    private Path image(Path tree, String name) throws Exception {
+        String mke2fs = Files.isExecutable(Path.of("/sbin/mke2fs")) ? "/sbin/mke2fs" : "/usr/sbin/mke2fs";
+        HostPrerequisite.require(Files.isExecutable(Path.of(mke2fs)), "no mke2fs");
+        Path image = tmp.resolve(name);
+        Process mk = new ProcessBuilder(mke2fs, "-q", "-t", "ext2", "-b", "1024", "-d", tree.toString(),
+                image.toString(), "4096").redirectErrorStream(true).start();
+        assertThat(mk.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(mk.exitValue()).as(new String(mk.getInputStream().readAllBytes())).isZero();
+        return image;
+    }
+
+    /**
+     * 1 MiB through UDP.  This busybox's nc has no -u, and the Guest kernel runs only its
+     * initrd's program, so udpcat (src/guest/user/udpcat.c) is both guests' initrd: it sets
+     * eth0's address, sends or receives a stream with an answer per datagram, and prints the
+     * byte count and a hash of what it sent or got.
+     */
+    @Test
+    void aMegabyteOverUdp() throws Exception {
+        Path udpcat = rig.kernel.getParent().resolve("user/udpcat.elf");
+        assertThat(udpcat).as("make guest builds udpcat").isRegularFile();
+        Path net = tmp.resolve("net");
+        String bin = Path.of("bin/lguest").toAbsolutePath().toString();
+        GuestProcess a = new GuestProcess(List.of(bin, "64m", rig.kernel.toString(), "--initrd=" + udpcat,
+                "--sharenet=" + net, "quiet", "--", "udpcat", "10.0.0.1", "-l", "6000"));
+        guests.add(a);
+        Thread.sleep(1000);
+        long t0 = System.nanoTime();
+        GuestProcess b = new GuestProcess(List.of(bin, "64m", rig.kernel.toString(), "--initrd=" + udpcat,
+                "--sharenet=" + net, "quiet", "--", "udpcat", "10.0.0.2", "-s", "1048576", "10.0.0.1", "6000"));
+        guests.add(b);
+        assertThat(b.finish(60)).as(b.output()).isZero();
+        assertThat(a.finish(60)).as(a.output()).isZero();
+        System.out.printf("1 MiB guest to guest over UDP: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        Matcher sent = Pattern.compile("sent (\\d+) ([0-9a-f]{16})").matcher(b.output());
+        Matcher got = Pattern.compile("received (\\d+) ([0-9a-f]{16})").matcher(a.output());
+        assertThat(sent.find()).as(b.output()).isTrue();
+        assertThat(got.find()).as(a.output()).isTrue();
+        assertThat(sent.group(1)).isEqualTo("1048576");
+        assertThat(got.group(1) + " " + got.group(2)).isEqualTo(sent.group(1) + " " + sent.group(2));
     }
 }

@@ -302,4 +302,39 @@ class NetworkTest {
         assertThat(sent.group(1)).isEqualTo("1048576");
         assertThat(got.group(1) + " " + got.group(2)).isEqualTo(sent.group(1) + " " + sent.group(2));
     }
+
+    /**
+     * Two guests under one Host (one JVM), as the tests of 2.6.23's design would run them: the
+     * Host copies each frame straight from one guest into the other (H:640), and the file's
+     * rings are never used.
+     */
+    @Test
+    void twoGuestsUnderOneHostPingEachOtherThroughTheHost() throws Exception {
+        Path net = tmp.resolve("net");
+        lguest.host.Host host = new lguest.host.Host();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.function.BiFunction<String, String, java.util.concurrent.Future<String>> start = (ip, script) ->
+                    pool.submit(() -> {
+                        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+                        int status = Launcher.run(host, new String[] {"64m", rig.kernel.toString(), "--initrd=" + rig.busybox,
+                                "--sharenet=" + net, "--stats", "quiet", "--", "sh"},
+                                new java.io.ByteArrayInputStream(("ifconfig eth0 " + ip + " netmask 255.255.255.0 up\n" + script)
+                                        .getBytes(StandardCharsets.ISO_8859_1)),
+                                out, new java.io.PrintStream(err, true, StandardCharsets.ISO_8859_1));
+                        return status + "\n" + out.toString(StandardCharsets.ISO_8859_1) + err.toString(StandardCharsets.ISO_8859_1);
+                    });
+            java.util.concurrent.Future<String> a = start.apply("10.0.0.1", "sleep 8\n");
+            Thread.sleep(1000);
+            java.util.concurrent.Future<String> b = start.apply("10.0.0.2", "ping -c 3 10.0.0.1\n");
+            String rb = b.get(120, TimeUnit.SECONDS), ra = a.get(120, TimeUnit.SECONDS);
+            assertThat(rb).startsWith("0\n").contains("3 packets transmitted, 3 packets received");
+            assertThat(ra).startsWith("0\n");
+            for (String r : List.of(ra, rb))
+                assertThat(r).as("the Host carried every frame").containsPattern("net slot \\d: 0 frames out, 0 in");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

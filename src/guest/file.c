@@ -757,6 +757,8 @@ static u32 file_poll(struct file *f)
 {
 	struct pipe *p = f->priv;
 
+	if (f->ops->poll)
+		return f->ops->poll(f);
 	if (f->ops == &console_ops)
 		return ((console_is_tty() ? tty_readable() : console_readable(NULL)) ? POLLIN : 0) | POLLOUT;
 	if (f->ops == &pipe_read_ops)
@@ -766,36 +768,46 @@ static u32 file_poll(struct file *f)
 	return POLLIN | POLLOUT;
 }
 
+/*:*/
+
+struct poll_entry {
+	struct file *f;
+	s32 fd;
+	u16 events, revents;
+};
+#define POLL_MAX (PAGE_SIZE / sizeof(struct poll_entry))
+
 struct poll_request {
-	u32 ufds, nfds;
-	struct process *p;        /* whose descriptors and memory these are */
+	struct poll_entry *e;
+	u32 nfds;
 };
 
-static long poll_scan(struct poll_request *req, int write_back)
+/*U:552 poll() copies its array once into a page of the kernel's, with the
+ * open files themselves (each held, so that a close() meanwhile cannot free
+ * one), and the question it leaves for the scheduler (U:230) is about those
+ * alone.  The scheduler asks it as the poller (U:232), so reading the user's
+ * array each time would also be right, but it would walk the poller's page
+ * tables at every pass of the scheduler, and a question that can fault is no
+ * question to ask with interrupts off.  (Before U:232, this array was read in
+ * whatever process the scheduler happened to run in, where it found a "yes",
+ * woke its caller for nothing, and with two such pollers the scheduler handed
+ * the CPU back and forth for ever.)  A page holds 341 entries, which is the
+ * most one poll() may ask about here. */
+static long poll_scan(struct poll_request *req)
 {
-	u32 i, pfd[2], ready = 0;
+	u32 i, ready = 0;
 
 	for (i = 0; i < req->nfds; i++) {
-		struct file *f;
-		u32 events, revents;
+		struct poll_entry *e = &req->e[i];
 
-		if (copy_from_user(pfd, req->ufds + 8 * i, 8))
-			return -EFAULT;
-		events = pfd[1] & 0xFFFF;
-		if ((s32)pfd[0] < 0) {
-			revents = 0;
-		} else if (!(f = fd_file(pfd[0]))) {
-			revents = POLLNVAL;
-		} else {
-			revents = file_poll(f) & (events | POLLERR | POLLHUP);
-		}
-		if (revents)
+		if (e->fd < 0)
+			e->revents = 0;
+		else if (!e->f)
+			e->revents = POLLNVAL;
+		else
+			e->revents = file_poll(e->f) & (e->events | POLLERR | POLLHUP);
+		if (e->revents)
 			ready++;
-		if (write_back) {
-			pfd[1] = events | (revents << 16);
-			if (copy_to_user(req->ufds + 8 * i, pfd, 8))
-				return -EFAULT;
-		}
 	}
 	return ready;
 }
@@ -806,36 +818,56 @@ static long poll_scan(struct poll_request *req, int write_back)
  * only read, so borrowing its identity for the length of a scan is safe. */
 static int poll_ready(void *arg)
 {
-	struct poll_request *req = arg;
-	struct process *me = current_proc;
-	long n;
-
-	if (req->p == me)
-		return poll_scan(req, 0) != 0;
-	current_proc = req->p;
-	kernel_pgdir = req->p->pgdir;
-	n = poll_scan(req, 0);
-	current_proc = me;
-	kernel_pgdir = me->pgdir;
-	return n != 0;
+	return poll_scan(arg) != 0;
 }
 
 long sys_poll(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
-	struct poll_request req = { a, b, current_proc };
+	struct poll_request req = { NULL, b };
 	long n, err = 0;
+	u32 i, pfd[2];
 
-	if (b > NR_OPEN * 4)
+	if (b > POLL_MAX)
 		return -EINVAL;
-	n = poll_scan(&req, 0);
+	if (!(req.e = try_alloc_page()))
+		return -ENOMEM;
+	for (i = 0; i < b; i++) {
+		if (copy_from_user(pfd, a + 8 * i, 8)) {
+			b = i;
+			err = -EFAULT;
+			goto out;
+		}
+		req.e[i].fd = (s32)pfd[0];
+		req.e[i].events = pfd[1] & 0xFFFF;
+		req.e[i].f = (s32)pfd[0] < 0 ? NULL : fd_file(pfd[0]);
+		if (req.e[i].f)
+			file_get(req.e[i].f);
+	}
+	req.nfds = b;
+	n = poll_scan(&req);
 	if (n == 0 && c != 0) {
 		if ((s32)c < 0)
 			err = wait_event(poll_ready, &req);
 		else
 			err = wait_event_until(poll_ready, &req, fresh_ns() + (u64)c * 1000000);
-		if (err == -ERESTARTSYS)
-			return -EINTR;
+		if (err == -ERESTARTSYS) {
+			err = -EINTR;
+			goto out;
+		}
+		err = 0;
+		n = poll_scan(&req);
 	}
-	return n < 0 ? n : poll_scan(&req, 1);
+	for (i = 0; i < b && !err; i++) {
+		pfd[0] = (u32)req.e[i].fd;
+		pfd[1] = req.e[i].events | ((u32)req.e[i].revents << 16);
+		if (copy_to_user(a + 8 * i, pfd, 8))
+			err = -EFAULT;
+	}
+out:
+	for (i = 0; i < b; i++)
+		if (req.e[i].f)
+			file_put(req.e[i].f);
+	free_page(req.e);
+	return err ? err : n;
 }
 /*:*/

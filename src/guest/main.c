@@ -4,7 +4,7 @@
 
 extern const u8 user_hello[], user_hello_end[];
 
-static const struct lguest_driver *const drivers[] = { &console_driver, &block_driver };
+static const struct lguest_driver *const drivers[] = { &console_driver, &block_driver, &net_driver };
 
 static u8 sector_buffer[16 * LGUEST_SECTOR_SIZE] __attribute__((aligned(PAGE_SIZE)));
 
@@ -35,7 +35,7 @@ void kernel_main(void)
 		printk("initrd: %lu bytes at %#lx\n", initrd_size, initrd_start);
 
 	lguest_bus_init();
-	lguest_bus_probe((const struct lguest_driver **)drivers, 2);
+	lguest_bus_probe((const struct lguest_driver **)drivers, 3);
 
 	if (initrd_size >= 4 && !memcmp(__va(initrd_start), "\177ELF", 4))
 		run_init(argv);

@@ -56,26 +56,33 @@ unsigned long nr_free_pages(void)
 
 void *try_alloc_page(void)
 {
+	unsigned long flags = irq_save();    /* the network allocates in its interrupt (U:860) */
 	void *page = free_list;
 
 	if (page) {
 		free_list = *(void **)page;
 		nr_listed--;
 	} else {
-		if (next_free_pa + PAGE_SIZE > free_limit_pa)
+		if (next_free_pa + PAGE_SIZE > free_limit_pa) {
+			irq_restore(flags);
 			return NULL;
+		}
 		page = __va(next_free_pa);
 		next_free_pa += PAGE_SIZE;
 	}
+	irq_restore(flags);
 	memset(page, 0, PAGE_SIZE);
 	return page;
 }
 
 void free_page(void *page)
 {
+	unsigned long flags = irq_save();
+
 	*(void **)page = free_list;
 	free_list = page;
 	nr_listed++;
+	irq_restore(flags);
 }
 /*:*/
 

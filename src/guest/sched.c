@@ -247,6 +247,8 @@ void schedule(void)
 
 		irq_disable();
 		now = monotonic_ns();
+		timers_run(now);           /* alarms and the network's (U:855) */
+		next_wake = timers_next();
 		for (i = 1; i <= MAX_PROCS; i++) {
 			struct process *p = &procs[(start + i) % MAX_PROCS];
 
@@ -260,7 +262,7 @@ void schedule(void)
 				next_wake = p->wake_ns;
 		}
 		if (next_wake) {
-			u64 delta = next_wake - now;
+			u64 delta = next_wake > now ? next_wake - now : 1;
 
 			set_clockevent(delta > 1000000000ULL ? 1000000000UL : (unsigned long)delta);
 		}
@@ -339,6 +341,7 @@ static void timer_tick(unsigned int irq, void *arg)
 	(void)irq;
 	(void)arg;
 	timer_ticks++;
+	timers_run(monotonic_ns());
 	if (current_proc == &procs[0] || current.in_kernel)
 		return;
 	top = task_regs(current_proc);

@@ -439,6 +439,14 @@ static const syscall_t syscalls[NR_SYSCALLS] = {
 	[21] = fs_sys_mount,       [22] = fs_sys_umount2,      [52] = fs_sys_umount2,
 	[103] = sys_syslog,        [116] = sys_sysinfo,        [268] = fs_sys_statfs64,
 	[269] = fs_sys_fstatfs64,
+	/* sockets and alarms: net/socket.c, itimer.c */
+	[27] = sys_alarm,          [102] = sys_socketcall,     [104] = sys_setitimer,
+	[105] = sys_getitimer,     [359] = sys_socket,         [360] = sys_socketpair,
+	[361] = sys_bind,          [362] = sys_connect,        [363] = sys_listen,
+	[364] = sys_accept4,       [365] = sys_getsockopt,     [366] = sys_setsockopt,
+	[367] = sys_getsockname,   [368] = sys_getpeername,    [369] = sys_sendto,
+	[370] = sys_sendmsg,       [371] = sys_recvfrom,       [372] = sys_recvmsg,
+	[373] = sys_shutdown,
 };
 
 /*G:600 Where the processes meet lguest.  The programs this kernel runs

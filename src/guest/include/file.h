@@ -35,6 +35,8 @@ struct file_ops {
 	long (*ioctl)(struct file *f, u32 cmd, u32 arg);
 	/* the last reference is gone */
 	void (*release)(struct file *f);
+	/* POLLIN/POLLOUT/... now; NULL: file.c's own answer (U:550) */
+	u32 (*poll)(struct file *f);
 };
 
 /* One open file, shared by every descriptor that dup, dup2 or fork made

@@ -299,6 +299,18 @@ DECLARE_SYSCALL(rt_sigreturn); DECLARE_SYSCALL(set_tid_address);
 DECLARE_SYSCALL(rt_sigtimedwait); DECLARE_SYSCALL(rt_sigtimedwait_time64);
 DECLARE_SYSCALL(reboot); DECLARE_SYSCALL(sysinfo); DECLARE_SYSCALL(syslog);
 
+/* net/socket.c and itimer.c: sockets, alarms, and the deadlines the scheduler arms (U:855) */
+DECLARE_SYSCALL(socketcall); DECLARE_SYSCALL(socket); DECLARE_SYSCALL(socketpair);
+DECLARE_SYSCALL(bind); DECLARE_SYSCALL(connect); DECLARE_SYSCALL(listen);
+DECLARE_SYSCALL(accept4); DECLARE_SYSCALL(getsockopt); DECLARE_SYSCALL(setsockopt);
+DECLARE_SYSCALL(getsockname); DECLARE_SYSCALL(getpeername); DECLARE_SYSCALL(sendto);
+DECLARE_SYSCALL(sendmsg); DECLARE_SYSCALL(recvfrom); DECLARE_SYSCALL(recvmsg);
+DECLARE_SYSCALL(shutdown); DECLARE_SYSCALL(alarm); DECLARE_SYSCALL(setitimer);
+DECLARE_SYSCALL(getitimer);
+void timers_run(u64 now);
+u64 timers_next(void);
+extern const struct lguest_driver net_driver;
+
 /* syscall.c */
 void do_syscall(struct trap_frame *regs);
 

@@ -152,11 +152,14 @@ final class Dma {
                     }
                     if (b != null) break;
                 }
+                if (b == null && attempt == 0) {
+                    outward(g, ukey, udma);
+                    return;
+                }
                 if (b == null || transfer(g, udma, other, b)) return;
             }
         }
     }
-
     /** Copies into the first free buffer of b; false when there was none (worth one retry). */
     private boolean transfer(Guest src, int udma, Guest dst, Binding b) {
         List<int[]> from = dmaSections(src, udma, "sending");
@@ -196,6 +199,68 @@ final class Dma {
             }
         }
         return total;
+    }
+    /*:*/
+
+    /*H:645 The one place this Host parts from 2.6.23's SEND_DMA.  There, every
+     * Guest on a shared file ran under one kernel, so a shared key that no other
+     * Guest had bound meant nobody was listening, and the send simply went
+     * nowhere.  Here a Host is a JVM, and two `bin/lguest` commands on one file
+     * are two Hosts that cannot see each other's Guests, let alone copy into
+     * their memory.  So a shared key with no binder among *our* Guests is handed
+     * to the sender's Launcher, exactly as a private key is (the run loop returns
+     * from read()): the Launcher knows the file, and can leave the bytes there
+     * for whichever process holds the receiving end (L:520).  Inside one JVM
+     * nothing changes: a bound key is still served by the copy above, and the
+     * Launcher never hears of it. */
+    private static void outward(Guest g, int ukey, int udma) {
+        g.dmaIsPending = true;
+        g.pendingDma = udma;
+        g.pendingKey = ukey;
+    }
+    /*:*/
+
+    /*H:655 The other half of that crossing.  A Launcher that finds, in the file, a
+     * frame another process's Guest sent to one of our keys asks its Host to finish
+     * the send for it (LguestDevice.deliverShared): the second half of H:640, the
+     * copy into the first free buffer bound at that key, the length in used_len
+     * and the interrupt, with the Launcher's bytes where the sender's memory would
+     * have been.  No free buffer is no delivery (0): the Launcher leaves the frame
+     * where it is and tries again later, so a busy Guest slows its senders down
+     * rather than losing what is already on its way. */
+    int deliverShared(Guest g, int ukey, byte[] frame, int len) {
+        synchronized (host.lock) {
+            Key k = key(g, ukey);
+            if (k == null || !k.shared() || g.isDead()) return 0;
+            for (Binding b : g.dma) {
+                if (b.irq == 0 || !k.equals(b.key)) continue;
+                for (int n = 0; n < b.numDmas; n++) {
+                    int j = (b.nextDma + n) % b.numDmas;
+                    int dd = b.dmas + j * DMA_SIZE;
+                    if (!g.addressOk(dd, DMA_SIZE) || !g.backed(dd, DMA_SIZE)) { g.kill("bad registered DMA buffer"); return 0; }
+                    if (g.mem.read32(dd + DMA_USED_LEN) != 0) continue;
+                    List<int[]> to = dmaSections(g, dd, "registered");
+                    if (g.isDead()) return 0;
+                    int done = 0;
+                    for (int[] t : to) {
+                        int n2 = Math.min(t[1], len - done);
+                        if (n2 <= 0) break;
+                        g.mem.write(t[0], frame, done, n2);
+                        done += n2;
+                    }
+                    if (done == 0) return 0;
+                    g.mem.write32(dd + DMA_USED_LEN, done);
+                    b.nextDma = j + 1;
+                    g.irqsPending.getAndUpdate(p -> p | (1 << b.irq));
+                    g.wake();
+                    return done;
+                }
+                g.irqsPending.getAndUpdate(p -> p | (1 << b.irq));
+                g.wake();
+                return 0;
+            }
+            return 0;
+        }
     }
     /*:*/
 

@@ -155,6 +155,21 @@ final class GuestFile implements LguestDevice {
     }
 
     @Override
+    public int deliverShared(int key, byte[] frame, int len) {
+        Guest g = lg;
+        if (g == null || g.isDead() || len <= 0 || len > frame.length) return 0;
+        try {
+            return host.dma.deliverShared(g, key, frame, len);
+        } catch (InternalError e) {
+            g.kill("its shared network file was truncated or lost (" + e.getMessage() + ")");
+            return 0;
+        } catch (RuntimeException e) {
+            g.kill("host error: " + e);
+            return 0;
+        }
+    }
+
+    @Override
     public void mapShared(int base, int size, Path file) {
         Guest g = lg;
         if (g != null) g.shared.add(new Dma.SharedRegion(base, size, file.toAbsolutePath().normalize()));

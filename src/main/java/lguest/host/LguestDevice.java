@@ -35,6 +35,13 @@ public interface LguestDevice {
      */
     void mapShared(int base, int size, java.nio.file.Path file);
 
+    /**
+     * Not lguest (H:655): finishes a SEND_DMA that a Guest of another Host made to a shared
+     * key of this Guest's, with the frame the Launcher found in the shared file. Any thread
+     * may call it. Returns the bytes delivered, 0 when no buffer was free (or none is bound).
+     */
+    int deliverShared(int key, byte[] frame, int len);
+
     /** The figures behind --stats. */
     Stats stats();
 }

@@ -31,6 +31,13 @@ abstract class Device {
 
     /** Copies whatever input waits for the Guest into its buffers (after a BREAK). */
     void deliverInput(Launcher l) { }
+    /** Serves a DMA the guest sent to one of this device's keys (most devices have one). */
+    int handleOutput(Launcher l, int key, List<int[]> sections) throws IOException, LaunchError {
+        return handleOutput(l, sections);
+    }
+
+    /** Is this one of the keys the device answers for? */
+    boolean ownsKey(int key) { return key() == key; }
 
     /*L:150 The device page.  Sixteen descriptors of twelve bytes at max_pfn, just
      * above the Guest's RAM, where the Guest's bus driver will look: the type, the

@@ -21,7 +21,7 @@ import lguest.machine.PhysicalMemory;
  * [--stats] [ARGS...]}.
  */
 public final class Launcher {
-    static final String USAGE = "usage: lguest MEM KERNEL [--block=FILE[,snapshot]] [--sharenet=FILE] [--net=user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]] [--initrd=FILE] [--verbose] [--stats] [ARGS...]"
+    static final String USAGE = "usage: lguest MEM KERNEL [--block=FILE[,snapshot]] [--sharenet=FILE[,drop=PERCENT]] [--net=user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]] [--initrd=FILE] [--verbose] [--stats] [ARGS...]"
             + "  (MEM like 64m)";
     static final int MIN_MEM = 4 << 20, MAX_MEM = 1024 << 20;
 
@@ -121,7 +121,7 @@ public final class Launcher {
         List<String> pos = new ArrayList<>();
         List<String> cmdline = new ArrayList<>();
         Path block = null, initrd = null;
-        List<Path> nets = new ArrayList<>();
+        List<String> nets = new ArrayList<>();
         List<Gateway.Forward> userNet = null;
         boolean stats = false, snapshot = false;
         for (String a : args) {
@@ -131,7 +131,7 @@ public final class Launcher {
                 snapshot = a.endsWith(",snapshot");
                 block = once(block, "--block", Path.of(a.substring(8, a.length() - (snapshot ? 9 : 0))));
             }
-            else if (a.startsWith("--sharenet=")) nets.add(Path.of(a.substring(11)));
+            else if (a.startsWith("--sharenet=")) nets.add(a.substring(11));
             else if (a.startsWith("--net=")) {
                 List<Gateway.Forward> fw = Gateway.parse(a.substring(6));
                 if (fw == null) throw new LaunchError("bad " + a + " (want --net=user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]...)");
@@ -157,7 +157,7 @@ public final class Launcher {
         Console console = new Console(out, terminal);
         devices.add(console);
         if (block != null) devices.add(new BlockDevice(block, snapshot));
-        for (Path n : nets) devices.add(new NetDevice(n));
+        for (String n : nets) devices.add(NetDevice.fromOption(n));
         if (userNet != null) devices.add(new UserNetDevice(userNet));
         top = memBytes + 4096 * (1 + devices.size());
         mem.addRegion(0, memBytes + 4096);
@@ -189,12 +189,18 @@ public final class Launcher {
                 + (r == -ENOSPC ? " (all " + Host.MAX_GUESTS + " guest slots are in use)" : ""));
         /*:*/
         for (Device d : devices)
-            if (d instanceof NetDevice) dev.mapShared(d.page, 4096, ((NetDevice) d).file);
+            if (d instanceof NetDevice) {
+                dev.mapShared(d.page, 4096, ((NetDevice) d).file);
+                ((NetDevice) d).start(this);
+            }
         console.startWaker(this, in);
         for (Device d : devices)
             if (d instanceof UserNetDevice) ((UserNetDevice) d).startWaker(this);
         int status = runGuest(console);
-        if (stats) err.print(dev.stats().report());
+        if (stats) {
+            err.print(dev.stats().report());
+            for (Device d : devices) if (d instanceof NetDevice) err.print(((NetDevice) d).report());
+        }
         return status;
     }
 
@@ -362,8 +368,8 @@ public final class Launcher {
         List<int[]> secs = sections(dma);
         if (secs == null) throw new LaunchError(String.format("Invalid address in DMA %#x", dma));
         for (Device d : devices) {
-            if (d.key() == key) {
-                int res = d.handleOutput(this, secs);
+            if (d.ownsKey(key)) {
+                int res = d.handleOutput(this, key, secs);
                 mem.write32(dma + DMA_USED_LEN, res);
                 return;
             }

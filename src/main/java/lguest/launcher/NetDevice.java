@@ -3,6 +3,8 @@ package lguest.launcher;
 import static lguest.host.Abi.*;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -10,32 +12,55 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 
 /** --sharenet=FILE: a network shared through a file that several Launchers map. */
 final class NetDevice extends Device {
     /** Features: the NOCSUM bit; the low bits carry our slot. */
     static final int NOCSUM = 0x4000;
+    /** Slots on one network: the bytes of the file a Launcher may lock. */
+    static final int SLOTS = LGUEST_MAX_DEVICES;
+    /** The largest frame: an Ethernet header and 1500 bytes, no checksum. */
+    static final int MAX_FRAME = 1514;
+    /** Frames one Guest may have on their way to another in the file. */
+    static final int RING = 16;
+    static final int ENTRY = 1536;
+    /** Where the rings' indices start (the page before is the Guests'), and their frames. */
+    static final int HEADERS = 4096, FRAMES = 8192;
     final Path file;
     private final FileChannel lockChannel;
     private final FileLock slotLock;
     final int slot;
+    /** --sharenet=FILE,drop=PERCENT: lose that share of the frames, to see TCP cope. */
+    private final int dropPercent;
+    private final SplittableRandom dice = new SplittableRandom(0x5EED);
+    private volatile Thread receiver;
+    private volatile boolean closed;
+    long framesOut, framesIn, framesDropped, framesRejected;
 
-    /*L:500 The shared network, 2.6.23 style, has no network code in the Launcher at
-     * all.  The device page is a file that every Launcher on the "network" maps
-     * shared, so every Guest sees the same page, and the Host sees that keys in it
-     * are shared: a Guest that sends to another Guest's slot key is copied straight
-     * into that Guest's buffers by the Host.  The Launcher's only job is to pick a
-     * free slot, which lguest did with an fcntl lock on byte N of the file; a Java
-     * file lock on the same byte does the same across processes, and within one JVM
-     * the lock that is already held shows up as an overlap.
+    /** The Launchers of this JVM on each file, by slot, so a sender can wake a receiver at once. */
+    private static final Map<Path, NetDevice[]> HERE = new ConcurrentHashMap<>();
+
+    /*L:500 The shared network, 2.6.23 style.  The device page is a file that every
+     * Launcher on the "network" maps shared, so every Guest sees the same page: a
+     * slot per Guest, where each writes its MAC address.  The Launcher's first job
+     * is to pick a free slot, which lguest did with an fcntl lock on byte N of the
+     * file; a Java file lock on the same byte does the same across processes (and
+     * the kernel lets go of it when the process dies, however it dies, which is
+     * what makes a dead Guest's slot free for the next one), and within one JVM the
+     * lock that is already held shows up as an overlap.
      *
-     * One honest limit: the Host that compares keys lives in a JVM, so Guests talk
-     * only when their Launchers run in the same JVM (as the tests do).  Two
-     * `bin/lguest` processes on one file each see the other's slot taken, but their
-     * Hosts never meet, and their packets go nowhere. */
-    NetDevice(Path file) throws LaunchError {
+     * Guests under one Host never need the Launcher again: the Host sees that keys
+     * in the page are shared and copies between them (H:640).  Guests whose
+     * Launchers are separate processes need more, and that is the rest of the
+     * file (L:510). */
+    NetDevice(Path file, int dropPercent) throws LaunchError {
         super(LGUEST_DEVICE_T_NET, NOCSUM);
         this.file = file.toAbsolutePath().normalize();
+        this.dropPercent = dropPercent;
         if (Files.exists(this.file) && !Files.isRegularFile(this.file))
             throw new LaunchError("shared network file " + file + " is not a regular file");
         try {
@@ -43,7 +68,7 @@ final class NetDevice extends Device {
                     StandardOpenOption.WRITE);
             FileLock got = null;
             int n = 0;
-            for (; n < LGUEST_MAX_DEVICES && got == null; n++) {
+            for (; n < SLOTS && got == null; n++) {
                 try {
                     got = lockChannel.tryLock(n, 1, false);
                 } catch (OverlappingFileLockException e) {
@@ -59,29 +84,204 @@ final class NetDevice extends Device {
     }
     /*:*/
 
+    NetDevice(Path file) throws LaunchError {
+        this(file, 0);
+    }
+
+    /** FILE, or FILE,drop=PERCENT (a test's way to lose frames on purpose). */
+    static NetDevice fromOption(String v) throws LaunchError {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(.*),drop=(\\d{1,2})").matcher(v);
+        if (m.matches()) return new NetDevice(Path.of(m.group(1)), Integer.parseInt(m.group(2)));
+        return new NetDevice(Path.of(v));
+    }
+
     @Override
     int features() { return NOCSUM | slot; }
 
-    /** Never the Launcher's: sends to a shared key are delivered by the Host. */
+    /** Sends to shared keys normally never come to the Launcher: see ownsKey. */
     @Override
     int key() { return -1; }
 
+    /** The slot a key names: the Guest on slot N binds its buffers at page + 4N. */
+    private int slotOf(int key) {
+        long off = Integer.toUnsignedLong(key) - Integer.toUnsignedLong(page);
+        if (off < 0 || off >= 4 * SLOTS || (off & 3) != 0) return -1;
+        return (int) (off / 4);
+    }
+
+    @Override
+    boolean ownsKey(int key) { return slotOf(key) >= 0; }
+
+    /*L:510 The file between processes.  Two Hosts cannot copy into each other's
+     * Guests, so when our Guest sends to a slot whose holder no Guest of our Host
+     * is, the Host hands the send to us (H:645), and we leave the frame in the file
+     * for the receiver's Launcher to find.  Past the Guests' page the file holds a
+     * ring for every ordered pair of slots: a sender writes only its own rings'
+     * frames and producer counts, a receiver only its consumer counts, so nobody
+     * ever waits for a lock, and a process that dies halfway leaves nothing locked.
+     * A full ring drops the frame (0 in used_len, as 2.6.23's SEND_DMA left it when
+     * the receiver had no room): a network may lose frames, and a sender that
+     * waited for a stuck receiver would be a Guest hanging for another's sake.
+     *
+     * Everything read back from the file is checked, because anything may have
+     * written there: a count that runs ahead of the other by more than a ring, or
+     * a length no frame has, is garbage, and the receiver drops it and starts
+     * afresh from the producer's count. */
     @Override
     int handleOutput(Launcher l, List<int[]> sections) {
         return 0;
     }
+
+    @Override
+    int handleOutput(Launcher l, int key, List<int[]> sections) throws IOException {
+        int to = slotOf(key);
+        int len = 0;
+        for (int[] s : sections) len += s[1];
+        if (to < 0 || to == slot || len < 14 || len > MAX_FRAME) return 0;
+        if (dropPercent > 0 && dice.nextInt(100) < dropPercent) { framesDropped++; return len; }
+        byte[] frame = new byte[4 + len];
+        ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN).putInt(0, len);
+        int at = 4;
+        for (int[] s : sections) { l.mem.read(s[0], frame, at, s[1]); at += s[1]; }
+        ByteBuffer h = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        long hdr = header(to, slot);
+        if (lockChannel.read(h, hdr) != 8) return 0;
+        int prod = h.getInt(0), cons = h.getInt(4);
+        if (Integer.compareUnsigned(prod - cons, RING) >= 0) { framesDropped++; return 0; }
+        lockChannel.write(ByteBuffer.wrap(frame), entry(to, slot, prod));
+        h.clear();
+        h.putInt(0, prod + 1).limit(4);
+        lockChannel.write(h, hdr);
+        framesOut++;
+        NetDevice[] here = HERE.get(file);
+        NetDevice peer = here == null ? null : here[to];
+        if (peer != null && peer.receiver != null) LockSupport.unpark(peer.receiver);
+        return len;
+    }
+    /*:*/
+
+    private static long header(int receiver, int sender) {
+        return HEADERS + (receiver * SLOTS + sender) * 8L;
+    }
+
+    private static long entry(int receiver, int sender, int n) {
+        return FRAMES + ((receiver * SLOTS + sender) * (long) RING + Integer.remainderUnsigned(n, RING)) * ENTRY;
+    }
+
+    /*L:520 The receiving end: a thread per Launcher that watches its slot's rings
+     * and hands each frame to the Host to finish the send (H:655).  lguest's
+     * Launcher had a waker that slept in select() on its file descriptors; a file's
+     * contents changing wakes no select(), so this one looks, and looks less often
+     * the longer nothing comes (from 50 microseconds to 2 ms).  A sender in the same
+     * JVM wakes it at once.  When the Guest has no free buffer the frame stays
+     * where it is, first in its ring, and the ring fills behind it; the senders
+     * then drop, which is how the network tells a sender to slow down.
+     *
+     * A new holder of a slot starts by emptying its rings: what was sent to the
+     * slot's last holder is not for us. */
+    void start(Launcher l) {
+        HERE.computeIfAbsent(file, f -> new NetDevice[SLOTS])[slot] = this;
+        try {
+            for (int s = 0; s < SLOTS; s++) {
+                ByteBuffer h = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+                lockChannel.read(h, header(slot, s));
+                h.putInt(4, h.getInt(0)).position(4);
+                lockChannel.write(h, header(slot, s) + 4);
+            }
+        } catch (IOException e) {
+            /* the receiver below will find the same trouble and drop frames */
+        }
+        Thread t = new Thread(() -> receive(l), "lguest-net-" + slot);
+        t.setDaemon(true);
+        receiver = t;
+        t.start();
+    }
+
+    private void receive(Launcher l) {
+        ByteBuffer hs = ByteBuffer.allocate(8 * SLOTS).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer one = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] frame = new byte[4 + MAX_FRAME];
+        long idle = 50_000;
+        int next = 0;
+        while (!closed && !l.finished) {
+            boolean moved = false, stuck = false;
+            try {
+                hs.clear();
+                if (lockChannel.read(hs, header(slot, 0)) < 8 * SLOTS) { park(2_000_000); continue; }
+                for (int i = 0; i < SLOTS && !stuck; i++) {
+                    int s = (next + i) % SLOTS;
+                    int prod = hs.getInt(8 * s), cons = hs.getInt(8 * s + 4);
+                    if (prod == cons || s == slot) continue;
+                    if (Integer.compareUnsigned(prod - cons, RING) > 0) {
+                        framesRejected++;
+                        writeCons(one, s, prod);
+                        continue;
+                    }
+                    while (cons != prod) {
+                        ByteBuffer f = ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN);
+                        lockChannel.read(f, entry(slot, s, cons));
+                        int len = f.getInt(0);
+                        if (len < 14 || len > MAX_FRAME) {
+                            framesRejected++;
+                        } else if (dropPercent > 0 && dice.nextInt(100) < dropPercent) {
+                            framesDropped++;
+                        } else {
+                            byte[] body = java.util.Arrays.copyOfRange(frame, 4, 4 + len);
+                            if (l.dev.deliverShared(page + 4 * slot, body, len) == 0) { stuck = true; break; }
+                            framesIn++;
+                        }
+                        cons++;
+                        moved = true;
+                    }
+                    writeCons(one, s, cons);
+                }
+                next = (next + 1) % SLOTS;
+            } catch (IOException | RuntimeException e) {
+                /* the file went away or shrank under us: nothing arrives, nothing breaks */
+                stuck = true;
+            }
+            if (moved) idle = 50_000;
+            else idle = Math.min(2_000_000, idle * 2);
+            park(stuck && !moved ? 1_000_000 : idle);
+        }
+    }
+
+    private void writeCons(ByteBuffer one, int sender, int cons) throws IOException {
+        one.clear();
+        one.putInt(0, cons);
+        lockChannel.write(one, header(slot, sender) + 4);
+    }
+
+    private static void park(long ns) {
+        LockSupport.parkNanos(ns);
+    }
+    /*:*/
 
     /** The open file that holds this Launcher's slot lock (see PhysicalMemory.addFileRegion). */
     FileChannel channel() {
         return lockChannel;
     }
 
+    /** Leaves the network: our MAC out of the page, so that nobody sends to us any more. */
     void close() {
+        closed = true;
+        NetDevice[] here = HERE.get(file);
+        if (here != null && here[slot] == this) here[slot] = null;
+        try {
+            lockChannel.write(ByteBuffer.wrap(new byte[6]), slot * 6L);
+        } catch (IOException | RuntimeException e) {
+            /* a truncated file has no MAC to clear */
+        }
         try {
             slotLock.release();
             lockChannel.close();
         } catch (IOException e) {
             /* the slot is free once we exit anyway */
         }
+    }
+
+    String report() {
+        return String.format("net slot %d: %d frames out, %d in, %d dropped, %d rejected from the file%n",
+                slot, framesOut, framesIn, framesDropped, framesRejected);
     }
 }

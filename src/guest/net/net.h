@@ -1,0 +1,180 @@
+/* src/guest/net/net.h: what the pieces of the network share: the packet,
+ * the interface, the socket, and the few calls between the layers.  Every
+ * function here runs with interrupts off (U:860): the network is touched from
+ * the receive interrupt and from system calls, and on one CPU turning
+ * interrupts off is the whole of its locking. */
+#ifndef GUEST_NET_H
+#define GUEST_NET_H
+
+#include "kernel.h"
+#include "file.h"
+
+#define ETH_ALEN   6
+#define ETH_HLEN   14
+#define ETH_MTU    1500
+#define ETH_FRAME  (ETH_HLEN + ETH_MTU)
+#define ETH_P_IP   0x0800
+#define ETH_P_ARP  0x0806
+
+#define IPPROTO_IP   0
+#define IPPROTO_ICMP 1
+#define IPPROTO_TCP  6
+#define IPPROTO_UDP  17
+#define IP_HLEN      20
+
+#define ENFILE        23
+#define EADDRINUSE    98
+#define EADDRNOTAVAIL 99
+#define ENETUNREACH  101
+#define ECONNABORTED 103
+#define ECONNRESET   104
+#define EISCONN      106
+#define ENOTCONN     107
+#define ETIMEDOUT    110
+#define ECONNREFUSED 111
+#define EHOSTUNREACH 113
+#define EALREADY     114
+#define EINPROGRESS  115
+#define ENOTSOCK      88
+#define EDESTADDRREQ  89
+#define EMSGSIZE      90
+#define EPROTOTYPE    91
+#define ENOPROTOOPT   92
+#define EPROTONOSUPPORT 93
+#define EOPNOTSUPP    95
+#define EAFNOSUPPORT  97
+
+/* Network byte order, for a little-endian CPU. */
+static inline u16 htons(u16 x) { return (u16)((x << 8) | (x >> 8)); }
+#define ntohs htons
+static inline u32 htonl(u32 x) { return __builtin_bswap32(x); }
+#define ntohl htonl
+
+/* A packet: room for one frame, and where in it the layers found their
+ * headers.  Packets come from a small pool of pages (U:862). */
+struct pkt {
+	struct pkt *next;
+	u32 len;                  /* bytes from data[0] */
+	u8 *l3, *l4;              /* the IP header, the transport header */
+	u32 saddr, daddr;         /* from the IP header, network order */
+	u8 data[ETH_FRAME + 2];
+};
+struct pkt *pkt_alloc(void);
+void pkt_free(struct pkt *p);
+
+/* An interface: eth0 (the lguest network) or lo.  Addresses are kept in
+ * network order, as they travel and as ioctl() hands them over. */
+#define IFF_UP        0x1
+#define IFF_BROADCAST 0x2
+#define IFF_LOOPBACK  0x8
+#define IFF_RUNNING   0x40
+#define IFF_MULTICAST 0x1000
+struct netif {
+	char name[16];
+	u8 mac[ETH_ALEN];
+	u32 addr, mask, bcast;
+	u32 flags, mtu;
+	u32 rx_packets, tx_packets, rx_bytes, tx_bytes, rx_dropped, tx_dropped;
+	/* sends one Ethernet frame; lo has none (U:866) */
+	int (*xmit)(struct netif *nif, const u8 *frame, u32 len);
+};
+extern struct netif netifs[2];
+#define NIF_LO  0
+#define NIF_ETH 1
+
+/* lguest_net.c: the driver gives frames to eth_input() */
+void eth_input(struct netif *nif, const u8 *frame, u32 len);
+int lguest_net_present(void);
+
+/* ip.c */
+u16 ip_checksum(const void *data, u32 len, u32 sum);
+u32 ip_pseudo_sum(u32 saddr, u32 daddr, u8 proto, u32 len);
+int ip_output(struct pkt *p, u32 saddr, u32 daddr, u8 proto, u8 ttl); /* frees p */
+struct netif *ip_route(u32 daddr, u32 *nexthop);
+int ip_is_local(u32 addr);
+u32 ip_source_for(u32 daddr);
+int route_ioctl(u32 cmd, u32 arg);
+void net_timers(u64 now);
+u64 net_next_deadline(void);
+void net_poll(void);
+void icmp_send_unreach(struct pkt *orig, u8 code);
+
+/* The transport layers' part of a packet: payload follows l4 + hdr bytes. */
+#define PKT_PAYLOAD(p, hdr) ((p)->l4 + (hdr))
+
+/* socket.c: a socket, as the three kinds need it */
+#define SOCK_STREAM 1
+#define SOCK_DGRAM  2
+#define SOCK_RAW    3
+#define SOCK_NONBLOCK 04000
+#define SOCK_CLOEXEC  02000000
+
+enum tcp_state {
+	TCP_CLOSED, TCP_LISTEN, TCP_SYN_SENT, TCP_SYN_RCVD, TCP_ESTABLISHED,
+	TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_CLOSING, TCP_TIME_WAIT, TCP_CLOSE_WAIT,
+	TCP_LAST_ACK
+};
+
+/* A ring of bytes over pages that need not be contiguous. */
+#define RING_PAGES 4
+#define RING_SIZE  (RING_PAGES * PAGE_SIZE)
+struct ring {
+	u8 *page[RING_PAGES];
+	u32 head, tail;           /* free-running: bytes = head - tail */
+};
+u32 ring_used(const struct ring *r);
+u32 ring_put(struct ring *r, const u8 *src, u32 n);
+void ring_peek(const struct ring *r, u32 off, u8 *dst, u32 n);
+void ring_drop(struct ring *r, u32 n);
+
+#define MAX_SOCKS 64
+struct sock {
+	int used;
+	int type, protocol;
+	int refs;                 /* open files plus the protocol's own hold */
+	u32 laddr, raddr;         /* network order */
+	u16 lport, rport;         /* host order */
+	int err;                  /* pending error, reported once */
+	int reuse, broadcast, nodelay, shut_rd, shut_wr;
+	/* datagrams (UDP, raw ICMP) */
+	struct pkt *rq_head, *rq_tail;
+	u32 rq_count;
+	/* TCP */
+	enum tcp_state state;
+	struct ring rcv, snd;
+	u32 snd_una, snd_nxt, snd_wnd, iss, snd_max;
+	u32 rcv_nxt, irs;
+	int fin_queued;           /* close() or shutdown(): send FIN after the data */
+	u64 rto_ns, rtx_at, timewait_at, rtt_at;
+	u32 rtt_seq;
+	u64 srtt, rttvar;
+	int retries, dupacks;
+	struct sock *parent;      /* a listener's child until accept() */
+	int backlog, pending;     /* a listener: how many may wait, how many do */
+	int accepted;
+	u16 peer_mss;
+};
+extern struct sock socks[MAX_SOCKS];
+struct sock *sock_new(int type, int protocol);
+void sock_release(struct sock *s);
+void sock_queue_dgram(struct sock *s, struct pkt *p);
+u16 port_ephemeral(int type);
+
+/* udp.c and raw (ip.c) input */
+void udp_input(struct pkt *p);
+void raw_input(struct pkt *p);
+long udp_sendto(struct sock *s, const u8 *buf, u32 len, u32 daddr, u16 dport);
+long raw_sendto(struct sock *s, const u8 *buf, u32 len, u32 daddr);
+
+/* tcp.c */
+void tcp_input(struct pkt *p);
+int tcp_connect(struct sock *s);
+long tcp_send(struct sock *s, const u8 *buf, u32 len);
+void tcp_read_done(struct sock *s, u32 before);
+void tcp_close(struct sock *s);
+void tcp_shutdown(struct sock *s);
+void tcp_timer(struct sock *s, u64 now);
+u64 tcp_deadline(struct sock *s);
+u32 tcp_window(struct sock *s);
+
+#endif

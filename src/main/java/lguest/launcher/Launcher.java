@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import lguest.host.Host;
 import lguest.host.LguestDevice;
+import lguest.host.Trace;
 import lguest.machine.PhysicalMemory;
 
 /**
@@ -20,13 +21,16 @@ import lguest.machine.PhysicalMemory;
  * [--stats] [ARGS...]}.
  */
 public final class Launcher {
-    static final String USAGE = "usage: lguest MEM KERNEL [--block=FILE[,snapshot]] [--sharenet=FILE] [--initrd=FILE] [--verbose] [--stats] [ARGS...]"
-            + "  (MEM like 64m)";
+    static final String USAGE = "usage: lguest MEM KERNEL [--block=FILE[,snapshot]] [--sharenet=FILE] [--initrd=FILE] [--verbose] [--stats]"
+            + " [--trace=WHAT [--trace-file=F] [--trace-eip=LO-HI]] [ARGS...]  (MEM like 64m; WHAT: all, or some of "
+            + String.join(",", TraceOptions.WORDS) + ")";
     static final int MIN_MEM = 4 << 20, MAX_MEM = 1024 << 20;
 
     PhysicalMemory mem = new PhysicalMemory();
     int memBytes, top;
     LguestDevice dev;
+    /** --trace, once the Launcher has opened it; closed when the Launcher ends. */
+    Trace trace;
     volatile boolean finished;
     private final List<Device> devices = new ArrayList<>();
     private final PrintStream err;
@@ -87,6 +91,7 @@ public final class Launcher {
         } finally {
             l.finished = true;
             if (l.dev != null) l.dev.close();
+            if (l.trace != null) l.trace.close();
             for (Device d : l.devices) {
                 if (d instanceof BlockDevice) ((BlockDevice) d).close();
                 if (d instanceof NetDevice) ((NetDevice) d).close();
@@ -115,6 +120,7 @@ public final class Launcher {
         Path block = null, initrd = null;
         List<Path> nets = new ArrayList<>();
         boolean stats = false, snapshot = false;
+        TraceOptions traceOpts = new TraceOptions();
         for (String a : args) {
             if (pos.size() >= 2 && (!a.startsWith("--") || a.equals("--"))) { cmdline.add(a); continue; }
             if (!cmdline.isEmpty()) { cmdline.add(a); continue; }
@@ -126,6 +132,7 @@ public final class Launcher {
             else if (a.startsWith("--initrd=")) initrd = once(initrd, "--initrd", Path.of(a.substring(9)));
             else if (a.equals("--verbose")) verbose = true;
             else if (a.equals("--stats")) stats = true;
+            else if (traceOpts.accept(a)) continue;
             else if (a.startsWith("--")) throw new LaunchError("unknown option " + a + " (run lguest alone for usage)");
             else pos.add(a);
         }
@@ -167,7 +174,8 @@ public final class Launcher {
 
         /*L:185 Tell the Host: INITIALIZE with pfnlimit, the page directory, the start
          * address and page_offset.  From here on the Guest exists. */
-        dev = host.open(mem);
+        trace = traceOpts.open(err);
+        dev = trace == null ? host.open(mem) : host.open(mem, trace);
         long r = dev.write(LHREQ_INITIALIZE, top >>> 12, pgdir, k.start, k.pageOffset);
         if (r < 0) throw new LaunchError("cannot initialize the guest: error " + (-r)
                 + (r == -ENOSPC ? " (all " + Host.MAX_GUESTS + " guest slots are in use)" : ""));

@@ -46,9 +46,10 @@ public final class Trace {
      * Which process?  The Host does not know: a process is the Guest kernel's idea,
      * and nothing in lguest_data tells the Host which one is running.  What it does
      * know is where the Guest was (EIP, and so user space or kernel) and which page
-     * directory it named last, which every NEW_PGTABLE line shows; a filter on the
-     * address range is the honest one, and `--trace-eip=0-0xbfffffff` keeps a
-     * busybox shell's trace to what its programs did. :*/
+     * directory it named last, which every line from ring 3 shows, as the nearest
+     * thing to a process id the Host can honestly print.  So the filter is on the
+     * address range, and `--trace-eip=0-0xbfffffff` keeps a busybox shell's trace to
+     * what its programs did. :*/
     final boolean hypercalls, traps, irqs, switches, dma, pagefaults, syscalls;
     private final PrintStream out;
     private final boolean closeOut;
@@ -115,7 +116,7 @@ public final class Trace {
     }
 
     private void line(Guest g, String label, String text) {
-        String s = String.format("%12d [%s] %s", g.cpu.retired(), label, text);
+        String s = String.format("%10d [%s] %s", g.cpu.retired(), label, text);
         synchronized (this) {
             out.println(s);
         }
@@ -227,7 +228,7 @@ public final class Trace {
     // ------------------------------------------------------------------------------
 
     private static String access(int errcode) {
-        return ((errcode & 2) != 0 ? "write" : "read") + ((errcode & 4) != 0 ? " from ring 3" : " from the kernel");
+        return (errcode & 2) != 0 ? "write" : "read";
     }
 
     /** A guest page-table entry, looked at without the checks that kill: "-" when there is none to see. */
@@ -319,8 +320,7 @@ public final class Trace {
     /** Into the Guest: the registers it will resume with are in the register page. */
     void enter(Guest g, int shadow) {
         if (!switches || !shows(g)) return;
-        line(g, "S:080", "into the Guest at " + where(g) + ", shadow pgdir " + hex(shadow) + " for the Guest's "
-                + hex(g.pages.guestPgdir()));
+        line(g, "S:080", "into the Guest at " + where(g) + " on shadow " + hex(shadow));
     }
 
     /** Out of the Guest, by trap number. */

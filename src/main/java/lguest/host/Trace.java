@@ -13,7 +13,8 @@ import java.util.Set;
  * {@code --trace}: one line per event the Host sees, with the guest's instruction count and
  * the label of the Quest section that explains it. Made by the Launcher, handed to the Host
  * with {@link Host#open(lguest.machine.PhysicalMemory, Trace)}, held by the Guest in a final
- * field; every trace point is {@code if (g.trace != null) g.trace.event(...)}.
+ * field; every trace point is {@code if (g.trace != null) g.trace.event(...)}. One Trace
+ * serves one Guest: it keeps the Guest's async-ring cursor between two calls.
  */
 public final class Trace {
     /** What can be traced: the words of {@code --trace=}. */

@@ -242,6 +242,16 @@ class TraceTest {
     }
 
     @Test
+    void theDetourServesAHandWrittenGuestToo() {
+        // ring3.S makes 1000 system calls through its own trap gate, then spins in ring 3
+        // until the clock interrupts it: detoured, every call is seen and still served.
+        TestGuests.Run r = TestGuests.launch(new Host(), "4m", TestGuests.build("ring3").toString(), "--trace=syscalls");
+        assertThat(r.out()).contains("ring 3 interrupted after 1000 direct system calls");
+        assertThat(r.status()).isZero();
+        assertThat(lines(r.err()).stream().filter(m -> m.group(2).equals("H:345")).count()).isEqualTo(1000);
+    }
+
+    @Test
     void badTraceOptionsGetOneLine() {
         String k = rig.kernel.toString();
         String[][] cases = {

@@ -121,11 +121,12 @@ class TraceCitesTheQuestTest {
         SHOWS.put("Sudden Death: ", "void kill(String reason)");
     }
 
-    @Test
-    void everyLineCitesTheSectionThatShowsItsEvent() {
+    /** Holds every line of a trace to its section; returns the kinds of line seen. */
+    private static Set<String> checkCitations(String text) {
         Pattern line = Pattern.compile(" *\\d+ \\[([A-Z]:\\d{3})\\] (.*)");
         Set<String> kinds = new TreeSet<>();
-        for (String l : trace.split("\n")) {
+        for (String l : text.split("\n")) {
+            if (l.isEmpty()) continue;
             Matcher m = line.matcher(l);
             assertThat(m.matches()).as("a trace line: " + l).isTrue();
             String kind = SHOWS.keySet().stream().filter(k -> m.group(2).contains(k)).findFirst().orElse(null);
@@ -134,6 +135,38 @@ class TraceCitesTheQuestTest {
             assertThat(book.get(m.group(1))).as(l + "\ncites a section showing " + SHOWS.get(kind))
                     .contains(SHOWS.get(kind));
         }
-        assertThat(kinds).as("the kinds of line a shell's trace has").hasSizeGreaterThan(20);
+        return kinds;
+    }
+
+    @Test
+    void everyLineCitesTheSectionThatShowsItsEvent() {
+        assertThat(checkCitations(trace)).as("the kinds of line a shell's trace has").hasSizeGreaterThan(20);
+    }
+
+    @Test
+    void linesAShellNeverPrintsCiteTheirSectionsToo() throws Exception {
+        // Port I/O and the TS bit's #NM, from the chores test guest.
+        TestGuests.Run chores = TestGuests.launch(new Host(), "4m", TestGuests.build("chores").toString(),
+                "--trace=traps,hypercalls");
+        assertThat(chores.status()).as(chores.err()).isZero();
+        assertThat(checkCitations(chores.err())).contains(") emulated", ": reflected to the Guest's handler");
+        assertThat(chores.err()).contains("[H:350] trap 13 (#GP) at ").contains(": IN (opcode 0xe4) emulated, reads all ones")
+                .contains("[H:320] trap 7 (#NM) at ");
+        // A DMA from one Guest into another's buffer, through a shared file.
+        Path net = Files.createTempDirectory("trace-net").resolve("net");
+        try {
+            String peer = TestGuests.build("netpeer").toString();
+            Host host = new Host(); // one Host: DMA between Guests never leaves it (H:600)
+            java.util.concurrent.CompletableFuture<TestGuests.Run> a = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> TestGuests.launch(host, "4m", peer, "--sharenet=" + net, "--trace=dma"));
+            TestGuests.Run b = TestGuests.launch(host, "4m", peer, "--sharenet=" + net, "--trace=dma");
+            TestGuests.Run first = a.join();
+            String both = first.err() + b.err();
+            assertThat(checkCitations(both)).contains("SEND_DMA to");
+            assertThat(both).containsPattern("\\[H:640\\] SEND_DMA to a shared key: 18 bytes into guest \\d+'s buffer");
+        } finally {
+            Files.deleteIfExists(net);
+            Files.deleteIfExists(net.getParent());
+        }
     }
 }

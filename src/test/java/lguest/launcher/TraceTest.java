@@ -22,9 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  *   bin/lguest 64m target/guest/kernel --initrd=target/busybox/busybox \
  *       --trace=all --trace-file=t.txt quiet -- sh -c 'echo hi | cat'
  *
- * and t.txt has some eight thousand lines, each like this one:
+ * and t.txt has some seven thousand lines, each like this one:
  *
- *   1577107 [H:345] syscall 120 clone(0x1200011, 0x0, 0x0) from 0x080d59d2
+ *   1577106 [H:345] syscall 120 clone(0x1200011, 0x0, 0x0) from 0x080d59d2
  *           (ring 3, pgdir 0x001d5000)
  *
  * (a trace line is one line; the book folds the long ones).  The number is
@@ -44,11 +44,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /*M:610 A fork, from the Host's chair.  In the shell's trace, find the clone:
  *
- *   1577107 [S:090] out of the Guest: trap 128 (system call) at 0x080d59d2 …
- *   1577107 [H:345] syscall 120 clone(0x1200011, 0x0, 0x0) from 0x080d59d2 …
- *   1577107 [S:080] into the Guest at 0xc0100440 (ring 1) on shadow 0xf000a000
- *   1587066 [S:090] out of the Guest: trap 14 (#PF) at 0xc0108ce0 (ring 1)
- *   1587066 [H:440] page fault 0xc01e9000 write at 0xc0108ce0 (ring 1):
+ *   1577106 [S:090] out of the Guest: trap 128 (system call) at 0x080d59d2 …
+ *   1577106 [H:345] syscall 120 clone(0x1200011, 0x0, 0x0) from 0x080d59d2 …
+ *   1577106 [S:080] into the Guest at 0xc0100440 (ring 1) on shadow 0xf000a000
+ *   1587065 [S:090] out of the Guest: trap 14 (#PF) at 0xc0108d00 (ring 1)
+ *   1587065 [H:440] page fault 0xc01e9000 write at 0xc0108d00 (ring 1):
  *           shadow filled from guest pte 0x001e9063
  *
  * The system call came out only because it was traced (H:345), and went back
@@ -60,9 +60,9 @@ import org.junit.jupiter.api.io.TempDir;
  * async ring, while the Guest comes out only 31 times, so dozens of them
  * share one instruction count:
  *
- *   1653565 [H:470] hypercall SET_PTE(pgdir 0x001e9000, vaddr 0x0804b000,
+ *   1653564 [H:470] hypercall SET_PTE(pgdir 0x001e9000, vaddr 0x0804b000,
  *           pte 0x03e0b025) from the async ring, slot 63 (H:210)
- *   1653565 [H:470] hypercall SET_PTE(pgdir 0x001e9000, vaddr 0x0804c000,
+ *   1653564 [H:470] hypercall SET_PTE(pgdir 0x001e9000, vaddr 0x0804c000,
  *           pte 0x03e0c025) from the async ring, slot 0 (H:210)
  *
  * That is the lazy mode of G:200 at work: the Guest queues the calls, and the

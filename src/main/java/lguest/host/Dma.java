@@ -140,6 +140,7 @@ final class Dma {
                 g.dmaIsPending = true;
                 g.pendingDma = udma;
                 g.pendingKey = ukey;
+                if (g.trace != null) g.trace.dmaToLauncher(g, ukey, udma);
                 return;
             }
             for (int attempt = 0; attempt < 2; attempt++) {
@@ -152,6 +153,7 @@ final class Dma {
                     }
                     if (b != null) break;
                 }
+                if (b == null && g.trace != null) g.trace.dmaUnbound(g, ukey);
                 if (b == null && attempt == 0) {
                     outward(g, ukey, udma);
                     return;
@@ -177,8 +179,10 @@ final class Dma {
             dst.mem.write32(dd + DMA_USED_LEN, bytes);
             b.nextDma = j + 1;
             delivered = true;
+            if (src.trace != null) src.trace.dmaShared(src, dst, bytes, b.irq);
             break;
         }
+        if (!delivered && src.trace != null) src.trace.dmaShared(src, dst, -1, b.irq);
         dst.irqsPending.getAndUpdate(p -> p | (1 << b.irq));
         dst.wake();
         return delivered;

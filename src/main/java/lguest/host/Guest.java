@@ -21,6 +21,8 @@ final class Guest {
     final int pfnLimit;
     final int pageOffset;
     final Stats stats = new Stats();
+    /** --trace, or null (H:730). */
+    final Trace trace;
 
     final HostFrames frames;
     final Switcher switcher;
@@ -54,8 +56,9 @@ final class Guest {
     private boolean wakeRequested;
 
     Guest(Host host, int guestid, PhysicalMemory mem, Thread owner, int pfnLimit, int pgdir, int start,
-            int pageOffset) {
+            int pageOffset, Trace trace) {
         this.host = host;
+        this.trace = trace;
         this.guestid = guestid;
         this.mem = mem;
         this.owner = owner;
@@ -161,6 +164,7 @@ final class Guest {
      * a hypercall, which is exactly where most Guests die. */
     void kill(String reason) {
         synchronized (this) {
+            if (dead == null && trace != null) trace.death(this, reason);
             if (dead == null) dead = reason;
         }
         wake();
@@ -251,6 +255,7 @@ final class Guest {
                 if (irqsPending.get() != 0) armHostTick();
                 switcher.runGuestOnce();
                 int trap = trapnum();
+                if (trace != null) trace.exit(this, trap);
                 stats.exits.incrementAndGet(Math.min(trap & 0x1FF, 256));
                 if (handledByHost(trap)) continue;
                 if (traps.deliverTrap(trap)) {
@@ -303,14 +308,18 @@ final class Guest {
             case 14:
                 if (pages.demandPage(switcher.cr2, reg(Switcher.R_ERRCODE))) {
                     stats.pageFaultsFilled++;
+                    if (trace != null) trace.pageFilled(this, switcher.cr2, reg(Switcher.R_ERRCODE));
                     return true;
                 }
+                if (trace != null && !isDead()) trace.pageReflected(this, switcher.cr2, reg(Switcher.R_ERRCODE));
                 if (haveData) write32(lguestData + LD_CR2, switcher.cr2);
                 return isDead();
             case 7:
                 return !ts;
             case LGUEST_TRAP_ENTRY:
                 return true;
+            case SYSCALL_VECTOR:
+                return false; // only under --trace=syscalls (H:345): the Guest's, not a host interrupt
             default:
                 return trap >= 32 && trap <= 255;
         }

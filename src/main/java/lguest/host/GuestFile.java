@@ -16,10 +16,12 @@ final class GuestFile implements LguestDevice {
     private final Object breakLock = new Object();
     /** The Launcher has had its -ENOENT: the next reads answer with the reason. */
     private boolean deathTold;
+    private final Trace trace;
 
-    GuestFile(Host host, PhysicalMemory mem) {
+    GuestFile(Host host, PhysicalMemory mem, Trace trace) {
         this.host = host;
         this.mem = mem;
+        this.trace = trace;
     }
 
     /*L:050 write(): the request code, then its arguments.  Before INITIALIZE there
@@ -50,10 +52,13 @@ final class GuestFile implements LguestDevice {
         switch (req[0]) {
             case LHREQ_GETDMA:
                 if (req.length < 2) return -EINVAL;
-                return host.dma.getDma(g, req[1]);
+                long dma = host.dma.getDma(g, req[1]);
+                if (g.trace != null) g.trace.getDma(g, req[1], dma);
+                return dma;
             case LHREQ_IRQ:
                 if (req.length < 2 || Integer.compareUnsigned(req[1], LGUEST_IRQS) >= 0) return -EINVAL;
                 g.irqsPending.getAndUpdate(p -> p | (1 << req[1]));
+                if (g.trace != null) g.trace.launcherIrq(g, req[1]);
                 return 0;
             case LHREQ_BREAK:
                 if (req.length < 2) return -EINVAL;
@@ -74,7 +79,7 @@ final class GuestFile implements LguestDevice {
         if (req.length < 5) return -EINVAL;
         int pfnLimit = req[1];
         if (Integer.compareUnsigned(pfnLimit, HostFrames.BASE >>> 12) > 0) return -EINVAL;
-        Guest g = host.newGuest(mem, Thread.currentThread(), pfnLimit, req[2], req[3], req[4]);
+        Guest g = host.newGuest(mem, Thread.currentThread(), pfnLimit, req[2], req[3], req[4], trace);
         if (g == null) return -ENOSPC;
         lg = g;
         return 16;

@@ -42,15 +42,20 @@ public final class Host {
      * to the process that opened it: that memory is where the Guest will live, and
      * where every guest-physical address will be looked up. :*/
     public LguestDevice open(PhysicalMemory launcherMemory) {
-        return new GuestFile(this, launcherMemory);
+        return new GuestFile(this, launcherMemory, null);
+    }
+
+    /** As {@link #open(PhysicalMemory)}, with the Guest's events written to trace (H:730). */
+    public LguestDevice open(PhysicalMemory launcherMemory, Trace trace) {
+        return new GuestFile(this, launcherMemory, trace);
     }
 
     /** Allocates a slot; null when all sixteen are taken. */
-    Guest newGuest(PhysicalMemory mem, Thread owner, int pfnLimit, int pgdir, int start, int pageOffset) {
+    Guest newGuest(PhysicalMemory mem, Thread owner, int pfnLimit, int pgdir, int start, int pageOffset, Trace trace) {
         synchronized (lock) {
             for (int i = 0; i < MAX_GUESTS; i++) {
                 if (lguests[i] == null) {
-                    Guest g = new Guest(this, i, mem, owner, pfnLimit, pgdir, start, pageOffset);
+                    Guest g = new Guest(this, i, mem, owner, pfnLimit, pgdir, start, pageOffset, trace);
                     lguests[i] = g;
                     return g;
                 }

@@ -144,6 +144,7 @@ final class Hypercalls {
             g.kill(String.format("bad guest page %#x", data));
             return;
         }
+        if (g.trace != null) g.trace.init(g, data);
         g.lguestData = data;
         g.haveData = true;
         g.noirqStart = g.mem.read32(data + LD_NOIRQ_START);
@@ -176,8 +177,11 @@ final class Hypercalls {
             }
             return;
         }
+        if (g.trace != null) g.trace.asyncRingBefore(g);
         doAsyncHcalls();
+        if (g.trace != null) g.trace.asyncRingDone(g);
         if (hcall && !g.dmaIsPending && !g.isDead()) {
+            if (g.trace != null) g.trace.hypercall(g, g.reg(Switcher.R_EAX), g.reg(Switcher.R_EDX), g.reg(Switcher.R_EBX), g.reg(Switcher.R_ECX));
             doHcall(g.reg(Switcher.R_EAX), g.reg(Switcher.R_EDX), g.reg(Switcher.R_EBX), g.reg(Switcher.R_ECX), true);
             g.setReg(Switcher.R_TRAPNUM, 255);
         }

@@ -29,7 +29,8 @@ public final class Stats {
         sb.append("exits by trap:");
         for (int i = 0; i < exits.length(); i++)
             if (exits.get(i) != 0) sb.append(String.format(" %s=%d", exitName(i), exits.get(i)));
-        sb.append(String.format("%n  (0 exits for vector 0x80: system calls taken as direct traps never leave the guest)%n"));
+        sb.append(exits.get(0x80) == 0 ? String.format("%n  (0 exits for vector 0x80: system calls taken as direct traps never leave the guest)%n")
+                : String.format("%n  (#128: system calls, brought out of the guest by --trace=syscalls, H:345)%n"));
         sb.append("hypercalls:");
         for (int i = 0; i < hypercalls.length(); i++)
             if (hypercalls.get(i) != 0) sb.append(String.format(" %d=%d", i, hypercalls.get(i)));

@@ -167,6 +167,7 @@ final class Switcher {
         else if ((g.changed & CHANGED_GDT_TLS) != 0) g.segments.copyGdtTls(roPhys + RO_GDT);
         g.changed = 0;
         g.setReg(R_TRAPNUM, 256);
+        if (g.trace != null) g.trace.enter(g, spgdir);
 
         // LAB(world-switch) { throw new UnsupportedOperationException("lab world-switch: load the CPU with the Guest's CR3, GDT, IDT, TSS and the Switcher's entry, then run it (read S:080, S:040, S:070)");
         int tssDesc = roPhys + RO_GDT + GDT_ENTRY_TSS * 8 + 5;

@@ -106,6 +106,7 @@ final class Traps {
         int v = FIRST_EXTERNAL_VECTOR + irq;
         if (idtPresent(idtLo[v], idtHi[v])) {
             g.irqsPending.getAndUpdate(p -> p & ~(1 << irq));
+            if (g.trace != null) g.trace.interrupt(g, irq, idtAddress(idtLo[v], idtHi[v]));
             setGuestInterrupt(idtLo[v], idtHi[v], false);
             g.stats.interruptsInjected++;
         }
@@ -118,8 +119,10 @@ final class Traps {
      * handlers for vectors below 64, so anything else (and 256, the fault inside the
      * Switcher) is undeliverable, and the caller kills the Guest. */
     boolean deliverTrap(int num) {
+        if (num == SYSCALL_VECTOR && g.trace != null) return deliverSyscall();
         if (num < 0 || num >= idtLo.length) return false;
         if (!idtPresent(idtLo[num], idtHi[num])) return false;
+        if (g.trace != null) g.trace.trapReflected(g, num, idtAddress(idtLo[num], idtHi[num]));
         setGuestInterrupt(idtLo[num], idtHi[num], hasErr(num));
         return true;
     }
@@ -184,6 +187,7 @@ final class Traps {
     void copyTraps(int idt) {
         for (int i = 0; i < FIRST_EXTERNAL_VECTOR; i++) copyTrap(idt, i, idtLo[i], idtHi[i]);
         copyTrap(idt, SYSCALL_VECTOR, syscallLo, syscallHi);
+        if (g.trace != null && g.trace.syscalls) detourSyscalls(idt);
     }
 
     private void copyTrap(int idt, int i, int lo, int hi) {
@@ -198,6 +202,33 @@ final class Traps {
             g.mem.write32(idt + i * 8 + 4, (handler & 0xFFFF0000) | flags);
         }
         // LAB(direct-traps) }
+    }
+    /*:*/
+
+    /*H:345 The detour.  H:700 admits that the Host never sees a system call, and
+     * that this blindness is lguest's speed.  A reader who wants to watch them
+     * (--trace=syscalls) must give the speed back, as strace does on Linux: the
+     * gate the CPU uses for vector 0x80 becomes a Switcher stub instead of the
+     * Guest's own, an interrupt gate like every other stub but with DPL 3, or the
+     * CPU would answer ring 3's "int $0x80" with a #GP.  Every system call then
+     * comes out as trap 0x80; the Host writes its line and reflects it as H:320
+     * reflects any trap, through the gate the Guest asked for, which builds the
+     * same frame on the same kernel stack as the direct trap would have.  The
+     * Guest cannot tell, except by the clock.  (A Guest whose gate at 0x80 is not
+     * the trap gate G:450 installs could: untraced, its programs' "int $0x80"
+     * meets the stub's DPL 0 and takes a #GP; traced, an interrupt gate is
+     * served, and no gate at all is a trap nobody handles, which kills it.) */
+    private void detourSyscalls(int idt) {
+        int handler = Switcher.STUBS + SYSCALL_VECTOR * Switcher.STUB_SIZE;
+        g.mem.write32(idt + SYSCALL_VECTOR * 8, (LGUEST_CS << 16) | (handler & 0xFFFF));
+        g.mem.write32(idt + SYSCALL_VECTOR * 8 + 4, (handler & 0xFFFF0000) | 0xEE00);
+    }
+
+    private boolean deliverSyscall() {
+        if (!idtPresent(syscallLo, syscallHi)) return false;
+        g.trace.syscall(g);
+        setGuestInterrupt(syscallLo, syscallHi, false);
+        return true;
     }
     /*:*/
 
@@ -232,6 +263,7 @@ final class Traps {
             int ones = (insn & 1) == 0 ? 0xFF : shift != 0 ? 0xFFFF : 0xFFFFFFFF;
             g.setReg(Switcher.R_EAX, eax | ones);
         }
+        if (g.trace != null) g.trace.portIo(g, insn, in);
         g.setReg(Switcher.R_EIP, eip + insnlen);
         return true;
     }

@@ -14,6 +14,7 @@ import java.util.List;
 import lguest.host.Host;
 import lguest.launcher.net.Gateway;
 import lguest.host.LguestDevice;
+import lguest.host.Trace;
 import lguest.machine.PhysicalMemory;
 
 /**
@@ -21,13 +22,16 @@ import lguest.machine.PhysicalMemory;
  * [--stats] [ARGS...]}.
  */
 public final class Launcher {
-    static final String USAGE = "usage: lguest MEM KERNEL [--block=FILE[,snapshot]] [--sharenet=FILE[,drop=PERCENT]] [--net=user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]] [--initrd=FILE] [--verbose] [--stats] [ARGS...]"
-            + "  (MEM like 64m)";
+    static final String USAGE = "usage: lguest MEM KERNEL [--block=FILE[,snapshot]] [--sharenet=FILE[,drop=PERCENT]] [--net=user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]] [--initrd=FILE] [--verbose] [--stats]"
+            + " [--trace=WHAT [--trace-file=F] [--trace-eip=LO-HI]] [ARGS...]  (MEM like 64m; WHAT: all, or some of "
+            + String.join(",", TraceOptions.WORDS) + ")";
     static final int MIN_MEM = 4 << 20, MAX_MEM = 1024 << 20;
 
     PhysicalMemory mem = new PhysicalMemory();
     int memBytes, top;
     LguestDevice dev;
+    /** --trace, once the Launcher has opened it; closed when the Launcher ends. */
+    Trace trace;
     volatile boolean finished;
     private final List<Device> devices = new ArrayList<>();
     private final PrintStream err;
@@ -94,6 +98,7 @@ public final class Launcher {
         } finally {
             l.finished = true;
             if (l.dev != null) l.dev.close();
+            if (l.trace != null) l.trace.close();
             for (Device d : l.devices) {
                 if (d instanceof BlockDevice) ((BlockDevice) d).close();
                 if (d instanceof NetDevice) ((NetDevice) d).close();
@@ -124,6 +129,7 @@ public final class Launcher {
         List<String> nets = new ArrayList<>();
         List<Gateway.Forward> userNet = null;
         boolean stats = false, snapshot = false;
+        TraceOptions traceOpts = new TraceOptions();
         for (String a : args) {
             if (pos.size() >= 2 && (!a.startsWith("--") || a.equals("--"))) { cmdline.add(a); continue; }
             if (!cmdline.isEmpty()) { cmdline.add(a); continue; }
@@ -140,6 +146,7 @@ public final class Launcher {
             else if (a.startsWith("--initrd=")) initrd = once(initrd, "--initrd", Path.of(a.substring(9)));
             else if (a.equals("--verbose")) verbose = true;
             else if (a.equals("--stats")) stats = true;
+            else if (traceOpts.accept(a)) continue;
             else if (a.startsWith("--")) throw new LaunchError("unknown option " + a + " (run lguest alone for usage)");
             else pos.add(a);
         }
@@ -183,7 +190,8 @@ public final class Launcher {
 
         /*L:185 Tell the Host: INITIALIZE with pfnlimit, the page directory, the start
          * address and page_offset.  From here on the Guest exists. */
-        dev = host.open(mem);
+        trace = traceOpts.open(err);
+        dev = trace == null ? host.open(mem) : host.open(mem, trace);
         long r = dev.write(LHREQ_INITIALIZE, top >>> 12, pgdir, k.start, k.pageOffset);
         if (r < 0) throw new LaunchError("cannot initialize the guest: error " + (-r)
                 + (r == -ENOSPC ? " (all " + Host.MAX_GUESTS + " guest slots are in use)" : ""));

@@ -46,6 +46,8 @@ final class Guest {
     final AtomicInteger irqsPending = new AtomicInteger();
     int changed = Switcher.CHANGED_ALL;
     ScheduledFuture<?> clockEvent;
+    /** The debugger's hooks, when one is attached (M:655). */
+    volatile GuestDebug debug;
     final Dma.Binding[] dma = new Dma.Binding[Dma.LGUEST_MAX_DMA];
     final java.util.List<Dma.SharedRegion> shared = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -242,16 +244,19 @@ final class Guest {
                 }
                 if (Thread.interrupted()) return -ERESTARTSYS;
                 if (breakOut) return -EAGAIN;
-                traps.maybeDoInterrupt();
+                GuestDebug d = debug;
+                if (d == null || d.beforeRun()) traps.maybeDoInterrupt();
                 if (isDead()) break;
                 if (halted) {
                     sleepUntilWoken();
                     continue;
                 }
                 if (irqsPending.get() != 0) armHostTick();
+                if ((d = debug) != null) d.entering();
                 switcher.runGuestOnce();
                 int trap = trapnum();
                 stats.exits.incrementAndGet(Math.min(trap & 0x1FF, 256));
+                if ((d = debug) != null && d.exited(trap)) continue;
                 if (handledByHost(trap)) continue;
                 if (traps.deliverTrap(trap)) {
                     if (trap == 14) stats.pageFaultsReflected++; else stats.trapsReflected++;

@@ -148,6 +148,16 @@ final class GuestFile implements LguestDevice {
         host.freeGuest(g);
     }
 
+    private GuestDebug debugPort;
+
+    @Override
+    public synchronized GuestDebug debug() {
+        Guest g = lg;
+        if (g == null) return null;
+        if (debugPort == null) debugPort = new GuestDebug(g);
+        return debugPort;
+    }
+
     @Override
     public Stats stats() {
         Guest g = lg;

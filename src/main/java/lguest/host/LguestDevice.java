@@ -35,6 +35,9 @@ public interface LguestDevice {
      */
     void mapShared(int base, int size, java.nio.file.Path file);
 
+    /** The Host's debug port for this Guest (M:650); null before INITIALIZE. */
+    GuestDebug debug();
+
     /** The figures behind --stats. */
     Stats stats();
 }

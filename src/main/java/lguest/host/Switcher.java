@@ -82,6 +82,10 @@ final class Switcher {
     final int regsPhys;
     /** CR2 as read right after a page-fault exit. */
     int cr2;
+    /** The instructions switch_to_guest executes, and a budget for one Guest instruction more. */
+    static final int SWITCH_TO_GUEST_INSNS = 13, ONE_GUEST_INSN = SWITCH_TO_GUEST_INSNS + 1;
+    /** An instruction budget for the next run (M:657), or 0 for none. */
+    long budget;
 
     Switcher(Guest g) {
         this.g = g;
@@ -182,7 +186,7 @@ final class Switcher {
         cpu.r[Cpu.ESP] = REGS;
         cpu.eip = ENTRY;
         cpu.setEflags(0x2);
-        Exit exit = cpu.run(0);
+        Exit exit = cpu.run(budget);
         comeBack(exit);
         // LAB(world-switch) }
     }
@@ -221,6 +225,13 @@ final class Switcher {
                 return;
             } else {
                 cpu.deliverInterrupt(HOST_IRQ_VECTOR);
+            }
+        } else if (exit == Exit.BUDGET) {
+            /* The debugger's step (M:657): one Guest instruction, then a #DB, as TF would give. */
+            if (cpu.cpl() != 0) cpu.deliverInterrupt(1);
+            else if ((cpu.eip & ~0xFFF) != STUBS) {
+                g.setReg(R_TRAPNUM, HOST_IRQ_VECTOR);
+                return;
             }
         } else if (exit == Exit.SHUTDOWN) {
             g.kill(String.format("unhandled trap 8 at %#x (triple fault)", cpu.eip));

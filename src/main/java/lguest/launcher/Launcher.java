@@ -20,7 +20,7 @@ import lguest.machine.PhysicalMemory;
  * [--stats] [ARGS...]}.
  */
 public final class Launcher {
-    static final String USAGE = "usage: lguest MEM KERNEL [--block=FILE[,snapshot]] [--sharenet=FILE] [--initrd=FILE] [--verbose] [--stats] [ARGS...]"
+    static final String USAGE = "usage: lguest MEM KERNEL [--block=FILE[,snapshot]] [--sharenet=FILE] [--initrd=FILE] [--verbose] [--stats] [--gdb=PORT [--gdb-wait]] [ARGS...]"
             + "  (MEM like 64m)";
     static final int MIN_MEM = 4 << 20, MAX_MEM = 1024 << 20;
 
@@ -114,7 +114,8 @@ public final class Launcher {
         List<String> cmdline = new ArrayList<>();
         Path block = null, initrd = null;
         List<Path> nets = new ArrayList<>();
-        boolean stats = false, snapshot = false;
+        boolean stats = false, snapshot = false, gdbWait = false;
+        Integer gdbPort = null;
         for (String a : args) {
             if (pos.size() >= 2 && (!a.startsWith("--") || a.equals("--"))) { cmdline.add(a); continue; }
             if (!cmdline.isEmpty()) { cmdline.add(a); continue; }
@@ -126,10 +127,13 @@ public final class Launcher {
             else if (a.startsWith("--initrd=")) initrd = once(initrd, "--initrd", Path.of(a.substring(9)));
             else if (a.equals("--verbose")) verbose = true;
             else if (a.equals("--stats")) stats = true;
+            else if (a.startsWith("--gdb=")) gdbPort = once(gdbPort, "--gdb", port(a.substring(6)));
+            else if (a.equals("--gdb-wait")) gdbWait = true;
             else if (a.startsWith("--")) throw new LaunchError("unknown option " + a + " (run lguest alone for usage)");
             else pos.add(a);
         }
         if (pos.size() < 2) throw new LaunchError(USAGE);
+        if (gdbWait && gdbPort == null) throw new LaunchError("--gdb-wait needs --gdb=PORT");
         memBytes = parseMem(pos.get(0));
         Path kernel = Path.of(pos.get(1));
         /*:*/
@@ -175,7 +179,13 @@ public final class Launcher {
         for (Device d : devices)
             if (d instanceof NetDevice) dev.mapShared(d.page, 4096, ((NetDevice) d).file);
         console.startWaker(this, in);
-        int status = runGuest(console);
+        lguest.gdb.GdbStub gdb = gdbPort == null ? null : gdbStub(gdbPort, gdbWait);
+        int status = 1;
+        try {
+            status = runGuest(console);
+        } finally {
+            if (gdb != null) gdb.guestEnded(status);
+        }
         if (stats) err.print(dev.stats().report());
         return status;
     }
@@ -198,6 +208,32 @@ public final class Launcher {
         return b.toString();
     }
     /*:*/
+
+    /*M:685 --gdb=PORT puts a gdb stub on 127.0.0.1 beside the Guest (M:650), and says
+     * where, since PORT 0 lets the system choose; with --gdb-wait the Guest stands at
+     * its first instruction until a gdb has connected.  Only the loopback address: a
+     * debugger can rewrite the Guest's kernel, which is not a service to offer the
+     * network. */
+    private lguest.gdb.GdbStub gdbStub(int port, boolean wait) throws LaunchError {
+        try {
+            lguest.gdb.GdbStub s = lguest.gdb.GdbStub.listen(port, dev.debug(), wait);
+            err.println("lguest: gdb stub on 127.0.0.1:" + s.port() + (wait ? ", waiting for gdb" : ""));
+            return s;
+        } catch (IOException e) {
+            throw new LaunchError("cannot listen for gdb on 127.0.0.1:" + port + ": " + why(e));
+        }
+    }
+    /*:*/
+
+    private static int port(String s) throws LaunchError {
+        try {
+            int p = Integer.parseInt(s);
+            if (p >= 0 && p <= 65535) return p;
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new LaunchError("bad --gdb port " + s + " (a number from 0 to 65535)");
+    }
 
     /** An option that names one thing may be given once: a second one is a mistake, not an override. */
     private static <T> T once(T before, String option, T value) throws LaunchError {

@@ -21,7 +21,7 @@ import lguest.host.GuestDebug.Stop;
 public final class GdbStub implements GuestDebug.Stopper {
     private final ServerSocket server;
     private final GuestDebug guest;
-    private final boolean waitForGdb;
+    private boolean waitFirst;
     private final Object connected = new Object();
     private volatile RemoteConnection conn;
     private volatile boolean userInterrupt, freshConnection;
@@ -37,7 +37,7 @@ public final class GdbStub implements GuestDebug.Stopper {
     private GdbStub(ServerSocket server, GuestDebug guest, boolean waitForGdb) {
         this.server = server;
         this.guest = guest;
-        this.waitForGdb = waitForGdb;
+        this.waitFirst = waitForGdb;
     }
 
     /** Listens on 127.0.0.1:port (0: any free port) and attaches to the Guest. */
@@ -57,10 +57,11 @@ public final class GdbStub implements GuestDebug.Stopper {
         while (!server.isClosed()) {
             try {
                 Socket s = server.accept();
-                if (conn != null && !conn.closed()) { s.close(); continue; }   // one gdb at a time
+                if (live() != null) { s.close(); continue; }   // one gdb at a time
                 freshConnection = true;
                 synchronized (connected) {
-                    conn = new RemoteConnection(s, () -> { userInterrupt = true; guest.requestStop(); });
+                    conn = new RemoteConnection(s, () -> { userInterrupt = true; guest.requestStop(); },
+                            guest::requestStop);
                     connected.notifyAll();
                 }
                 guest.requestStop();   // gdb expects to find its target stopped
@@ -101,13 +102,14 @@ public final class GdbStub implements GuestDebug.Stopper {
     public Resume stopped(GuestDebug g, Stop why) {
         boolean gdbIsWaiting = running;
         running = false;
+        RemoteConnection c = live();
+        if (c == null && waitFirst) c = awaitConnection();
+        if (c == null) return forgetAll();            // nobody listens: the Guest runs free
         String reply = stopReply(why);
         if (reply == null) return resume(userStep);   // a step of the stub's own: gdb hears nothing
+        waitFirst = false;
         removeBreakpoints();
         userInterrupt = false;
-        RemoteConnection c = conn;
-        if (c == null && waitForGdb) c = awaitConnection();
-        if (c == null) return forgetAll();
         /* A gdb that has just come is told where the Guest stands when it asks ("?"). */
         if (gdbIsWaiting && !freshConnection) c.reply(reply);
         freshConnection = false;
@@ -139,7 +141,7 @@ public final class GdbStub implements GuestDebug.Stopper {
 
     private RemoteConnection awaitConnection() {
         synchronized (connected) {
-            while (conn == null && !server.isClosed()) {
+            while (live() == null && !server.isClosed()) {
                 try {
                     connected.wait();
                 } catch (InterruptedException e) {
@@ -147,12 +149,19 @@ public final class GdbStub implements GuestDebug.Stopper {
                     return null;
                 }
             }
-            return conn;
+            return live();
         }
+    }
+
+    private RemoteConnection live() {
+        RemoteConnection c = conn;
+        return c == null || c.closed() ? null : c;
     }
 
     /** gdb has gone: its breakpoints and watchpoints go with it, and the Guest runs free. */
     private Resume forgetAll() {
+        removeBreakpoints();
+        userInterrupt = false;
         RemoteConnection c = conn;
         if (c != null) c.close();
         conn = null;

@@ -27,12 +27,14 @@ final class RemoteConnection {
     private final Socket socket;
     private final OutputStream out;
     private final BlockingQueue<String> packets = new LinkedBlockingQueue<>();
-    private final Runnable onInterrupt;
+    private final Runnable onInterrupt, onHangup;
 
-    RemoteConnection(Socket socket, Runnable onInterrupt) throws IOException {
+    /** onInterrupt: a ^C came; onHangup: gdb has gone (while the Guest runs, it should stop to tidy up). */
+    RemoteConnection(Socket socket, Runnable onInterrupt, Runnable onHangup) throws IOException {
         this.socket = socket;
         this.out = socket.getOutputStream();
         this.onInterrupt = onInterrupt;
+        this.onHangup = onHangup;
         socket.setTcpNoDelay(true);
         Thread t = new Thread(this::readLoop, "lguest-gdb-reader");
         t.setDaemon(true);
@@ -61,7 +63,9 @@ final class RemoteConnection {
         } catch (IOException | NumberFormatException e) {
             // the end of this gdb, however it came
         } finally {
+            close();
             packets.add(EOF);
+            onHangup.run();
         }
     }
 

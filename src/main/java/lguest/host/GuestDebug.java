@@ -31,12 +31,11 @@ public final class GuestDebug {
     /*M:657 Until the emulated CPU raises #DB for EFLAGS.TF, a step is taken with the
      * instruction budget that run() already offers: switch_to_guest's thirteen
      * instructions and one of the Guest's, after which the Switcher has the CPU take
-     * vector 1 through the IDT, exactly where TF's #DB would have come (S:090).  Both
-     * back ends honour a budget to the instruction, and neither is asked anything
-     * about its decoder. */
+     * vector 1 through the IDT, exactly where TF's #DB would have come (S:090).  run()
+     * stops a budget to the instruction (X:605), and nothing is asked of the decoder. */
     static final boolean CPU_HAS_TF = false;
     /*:*/
-    /** The flags a debugger may change: the arithmetic ones and DF.  Not IF, IOPL or VM (M:660). */
+    /** The flags a debugger may change: the arithmetic ones and DF.  Not IF, IOPL or VM (M:652). */
     private static final int USER_FLAGS = 0x0CD5;
 
     private final Guest g;
@@ -63,7 +62,7 @@ public final class GuestDebug {
         g.wake();
     }
 
-    /*M:650 What the debugger is shown.  The registers are the ones in the register page:
+    /*M:652 What the debugger is shown.  The registers are the ones in the register page:
      * between two runs that is where the Guest's state lives (S:030), so a stopped Guest
      * is read the way the Switcher reads it, and a register written there is what the
      * Switcher pops on the way back in.  The segment registers are shown and not

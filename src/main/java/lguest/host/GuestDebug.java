@@ -28,13 +28,6 @@ public final class GuestDebug {
         Switcher.R_CS, Switcher.R_SS, Switcher.R_DS, Switcher.R_ES, Switcher.R_FS, Switcher.R_GS};
     public static final int REGISTERS = GDB_ORDER.length, EIP = 8, EFLAGS = 9;
     private static final int TF = 0x100;
-    /*M:657 Until the emulated CPU raises #DB for EFLAGS.TF, a step is taken with the
-     * instruction budget that run() already offers: switch_to_guest's thirteen
-     * instructions and one of the Guest's, after which the Switcher has the CPU take
-     * vector 1 through the IDT, exactly where TF's #DB would have come (S:090).  run()
-     * stops a budget to the instruction (X:605), and nothing is asked of the decoder. */
-    static final boolean CPU_HAS_TF = false;
-    /*:*/
     /** The flags a debugger may change: the arithmetic ones and DF.  Not IF, IOPL or VM (M:652). */
     private static final int USER_FLAGS = 0x0CD5;
 
@@ -135,28 +128,28 @@ public final class GuestDebug {
     /*M:655 Stopping a Guest costs the run loop three calls, and only once a debugger is
      * attached.  entering() is the last word before the Switcher: to step, it sets the
      * trap flag in the EFLAGS the Switcher's IRET will pop, so the CPU runs one Guest
-     * instruction and raises #DB.  exited() is the first word after: TF comes out of
+     * instruction and raises #DB (X:520).  exited() is the first word after: TF comes out of
      * the saved EFLAGS at once, whatever brought the Guest out, because the Host may be
      * about to push those flags on the Guest's stack (H:300), and a Guest that IRETs
      * with TF set would trip over a #DB of ours long after we stopped asking.  Then
      * exited() claims the traps that are the debugger's: the #DB it asked for, and a
-     * breakpoint.  A breakpoint is an INT3 byte in the Guest's code; the Host's gate 3
-     * has DPL 0, so from ring 1 the CPU answers it with #GP and error code 0x1A
-     * (vector 3, "from the IDT"), EIP still on the INT3.  A Guest whose gate allowed
-     * INT3 would bring out #BP with EIP one past.  Either way, only an INT3 where the
-     * debugger put one is claimed: the Guest's own INT3s get what they always got. */
+     * breakpoint.  A breakpoint is an INT3 byte in the Guest's code.  While a debugger
+     * is attached, gates 1 and 3 are always the Switcher's stubs, never a direct trap
+     * (H:340), and a stub's gate has DPL 0, so from ring 1 or 3 the CPU answers INT3
+     * with #GP and error code 0x1A (vector 3, "from the IDT"), EIP still on the INT3.
+     * (A #BP, EIP one past, is claimed too, should a gate ever let INT3 through.)  Only
+     * an INT3 where the debugger put one is claimed: the Guest's own get what they
+     * always got. */
     void entering() {
         if (!stepping) return;
         stepEntered = true;
         stepEip = g.reg(Switcher.R_EIP);
         stepCs = g.reg(Switcher.R_CS);
-        if (CPU_HAS_TF) g.setReg(Switcher.R_EFLAGS, g.reg(Switcher.R_EFLAGS) | TF);
-        else g.switcher.budget = Switcher.ONE_GUEST_INSN;
+        g.setReg(Switcher.R_EFLAGS, g.reg(Switcher.R_EFLAGS) | TF);
     }
 
     boolean exited(int trap) {
         g.setReg(Switcher.R_EFLAGS, g.reg(Switcher.R_EFLAGS) & ~TF);
-        g.switcher.budget = 0;
         lastTrap = trap;
         Stopper s = stopper;
         if (s == null) return false;

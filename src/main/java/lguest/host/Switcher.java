@@ -82,10 +82,6 @@ final class Switcher {
     final int regsPhys;
     /** CR2 as read right after a page-fault exit. */
     int cr2;
-    /** The instructions switch_to_guest executes, and a budget for one Guest instruction more. */
-    static final int SWITCH_TO_GUEST_INSNS = 13, ONE_GUEST_INSN = SWITCH_TO_GUEST_INSNS + 1;
-    /** An instruction budget for the next run (M:657), or 0 for none. */
-    long budget;
 
     Switcher(Guest g) {
         this.g = g;
@@ -175,18 +171,15 @@ final class Switcher {
         mem.write8(tssDesc, mem.read8(tssDesc) & ~2);
         cpu.setCr3(spgdir);
         cpu.setCr0(Cpu.CR0_PE | Cpu.CR0_ET | Cpu.CR0_PG);
-        cpu.gdtrBase = RO_STATE + RO_GDT;
-        cpu.gdtrLimit = GDT_ENTRIES * 8 - 1;
-        cpu.idtrBase = RO_STATE + RO_IDT;
-        cpu.idtrLimit = 256 * 8 - 1;
+        cpu.loadGdtr(RO_STATE + RO_GDT, GDT_ENTRIES * 8 - 1);
+        cpu.loadIdtr(RO_STATE + RO_IDT, 256 * 8 - 1);
         cpu.loadTaskRegister(GDT_ENTRY_TSS * 8);
         cpu.setCr0(Cpu.CR0_PE | Cpu.CR0_ET | Cpu.CR0_PG | Cpu.CR0_WP | Cpu.CR0_MP | (g.ts ? Cpu.CR0_TS : 0));
-        cpu.setFlatSegment(Cpu.CS, 0x9B, LGUEST_CS);
-        cpu.setFlatSegment(Cpu.SS, 0x93, LGUEST_DS);
-        cpu.r[Cpu.ESP] = REGS;
-        cpu.eip = ENTRY;
         cpu.setEflags(0x2);
-        Exit exit = cpu.run(budget);
+        cpu.farJump(LGUEST_CS, ENTRY);
+        cpu.loadSegment(Cpu.SS, LGUEST_DS);
+        cpu.r[Cpu.ESP] = REGS;
+        Exit exit = cpu.run(0);
         comeBack(exit);
         // LAB(world-switch) }
     }
@@ -226,13 +219,6 @@ final class Switcher {
             } else {
                 cpu.deliverInterrupt(HOST_IRQ_VECTOR);
             }
-        } else if (exit == Exit.BUDGET) {
-            /* The debugger's step (M:657): one Guest instruction, then a #DB, as TF would give. */
-            if (cpu.cpl() != 0) cpu.deliverInterrupt(1);
-            else if ((cpu.eip & ~0xFFF) != STUBS) {
-                g.setReg(R_TRAPNUM, HOST_IRQ_VECTOR);
-                return;
-            }
         } else if (exit == Exit.SHUTDOWN) {
             g.kill(String.format("unhandled trap 8 at %#x (triple fault)", cpu.eip));
             return;
@@ -260,7 +246,7 @@ final class Switcher {
         sp = push(sp, cpu.r[Cpu.EDX]);
         sp = push(sp, cpu.r[Cpu.ECX]);
         push(sp, cpu.r[Cpu.EBX]);
-        if (vector == 14) cr2 = cpu.cr2;
+        if (vector == 14) cr2 = cpu.cr2();
         // LAB(world-switch) }
     }
     /*:*/

@@ -96,7 +96,7 @@ public final class GdbStub implements GuestDebug.Stopper {
      * what gdb would do itself for a "software watchpoint", minus a network round trip
      * per instruction.  Every instruction is then a trip through the Switcher, with a
      * CR3 load that empties the TLB: the demonstration's 1.3 million instructions take
-     * half a minute instead of half a second.  Delete the watchpoint and the Guest is
+     * some twenty seconds instead of half a second.  Delete the watchpoint and the Guest is
      * back at full speed.  Breakpoints are INT3 bytes in the
      * Guest's code only while it runs, and taken out at every stop, so that gdb (and
      * the reader of an `x/i`) sees the Guest's own code. */

@@ -88,7 +88,7 @@ public final class GdbStub implements GuestDebug.Stopper {
     @Override
     public boolean breakpointAt(int vaddr) { return inserted.containsKey(vaddr); }
 
-    /*M:675 A stop, as the stub sees it.  Not every stop is gdb's business: stepping
+    /*M:660 A stop, as the stub sees it.  Not every stop is gdb's business: stepping
      * over a breakpoint before continuing, and watching memory, are steps the stub
      * takes on its own, and the Guest goes on without a word to gdb.  A watchpoint is
      * the cheap kind: the machine has no debug registers, so the stub steps the Guest
@@ -219,9 +219,9 @@ public final class GdbStub implements GuestDebug.Stopper {
         }
     }
 
-    /*M:680 Going on.  Continuing from a breakpoint would hit it again at once, so the
+    /*M:662 Going on.  Continuing from a breakpoint would hit it again at once, so the
      * stub first steps over it with its INT3 still out, then puts every breakpoint
-     * in and lets the Guest run.  A step holds the Guest's interrupts back (M:660); a
+     * in and lets the Guest run.  A step holds the Guest's interrupts back (M:656); a
      * watched continue does not, since it is a continue, only slower. */
     private Resume resume(boolean step) {
         int eip = guest.registers()[GuestDebug.EIP];

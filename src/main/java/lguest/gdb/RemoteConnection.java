@@ -13,7 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * {@code $data#cs} acknowledged with {@code +}, and a bare 0x03 byte for ^C.
  */
 final class RemoteConnection {
-    /*M:670 The wire.  gdb's remote protocol was made for serial lines, and it shows:
+    /*M:658 The wire.  gdb's remote protocol was made for serial lines, and it shows:
      * every packet is `$`, the data, `#` and two hex digits of a modulo-256 sum, and
      * each side answers a packet with `+` (or `-`, "send it again").  Over a socket
      * nothing is ever garbled, but gdb still waits for its `+`, so we send one.  The

@@ -4,7 +4,7 @@
  * CPU's insides, only what GuestDebug, the Host's window onto one Guest, lets it see and
  * change (the register page and the Guest's memory, as the Guest's own page tables map it),
  * and it stops the Guest only at the top of the Host's run loop, where the Guest's state is
- * whole.  The story is in the Mastery part, M:650 to M:695. :*/
+ * whole.  The story is in the Mastery part, M:650 to M:668. :*/
 
 /*M:650 A debugger for the Guest.  Parts II to VI were read with a Java debugger beside
  * them, stepping through the Host; the other side of the Switcher stayed dark.  gdb
@@ -21,7 +21,7 @@
  * to the Guest is on the Guest's side of that line.  It can read and write anything the
  * Guest could, and nothing else, however the Guest's page tables have been arranged. :*/
 
-/*M:690 A debugging run, step by step.  Build the kernel (`make guest`) and the demo disk
+/*M:666 A debugging run, step by step.  Build the kernel (`make guest`) and the demo disk
  * (`make run` makes target/guest/disk.img), and start the Guest held at its first
  * instruction:
  *

@@ -46,7 +46,7 @@ final class Guest {
     final AtomicInteger irqsPending = new AtomicInteger();
     int changed = Switcher.CHANGED_ALL;
     ScheduledFuture<?> clockEvent;
-    /** The debugger's hooks, when one is attached (M:655). */
+    /** The debugger's hooks, when one is attached (M:654). */
     volatile GuestDebug debug;
     final Dma.Binding[] dma = new Dma.Binding[Dma.LGUEST_MAX_DMA];
     final java.util.List<Dma.SharedRegion> shared = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -125,7 +125,7 @@ public final class GuestDebug {
     }
     /*:*/
 
-    /*M:655 Stopping a Guest costs the run loop three calls, and only once a debugger is
+    /*M:654 Stopping a Guest costs the run loop three calls, and only once a debugger is
      * attached.  entering() is the last word before the Switcher: to step, it sets the
      * trap flag in the EFLAGS the Switcher's IRET will pop, so the CPU runs one Guest
      * instruction and raises #DB (X:520).  exited() is the first word after: TF comes out of
@@ -164,7 +164,7 @@ public final class GuestDebug {
     }
     /*:*/
 
-    /*M:660 The third call sits at the top of the loop, after the hypercalls: it is
+    /*M:656 The third call sits at the top of the loop, after the hypercalls: it is
      * where a Guest is stopped, since there its state is whole in the register page
      * and everything the last exit asked for is done.  A step is over when the #DB came
      * or when the Guest's EIP moved without one, because some instructions finish

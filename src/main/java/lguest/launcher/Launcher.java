@@ -209,7 +209,7 @@ public final class Launcher {
     }
     /*:*/
 
-    /*M:685 --gdb=PORT puts a gdb stub on 127.0.0.1 beside the Guest (M:650), and says
+    /*M:664 --gdb=PORT puts a gdb stub on 127.0.0.1 beside the Guest (M:650), and says
      * where, since PORT 0 lets the system choose; with --gdb-wait the Guest stands at
      * its first instruction until a gdb has connected.  Only the loopback address: a
      * debugger can rewrite the Guest's kernel, which is not a service to offer the

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Debian's gdb, in batch mode, on the Guest kernel's ELF, against --gdb --gdb-wait: the
- * debugging run of M:690, with its answers checked.
+ * debugging run of M:666, with its answers checked.
  */
 class GdbBatchTest {
     static final Path GDB = Path.of("/usr/bin/gdb");

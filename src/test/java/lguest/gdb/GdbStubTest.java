@@ -65,7 +65,7 @@ class GdbStubTest {
         return String.format("%02x%02x%02x%02x", v & 0xFF, (v >>> 8) & 0xFF, (v >>> 16) & 0xFF, v >>> 24);
     }
 
-    /*M:695 The test that a debugger is no way out.  At its first instruction the Guest
+    /*M:668 The test that a debugger is no way out.  At its first instruction the Guest
      * still runs on the Launcher's page tables (L:170), so the entry for one of its
      * pages is easy to find in its own memory; the test rewrites it, through the stub,
      * the way a Guest kernel could, to point at the Host's first frame and then at

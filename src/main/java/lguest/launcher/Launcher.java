@@ -20,15 +20,21 @@ import lguest.machine.PhysicalMemory;
  * [--stats] [ARGS...]}.
  */
 public final class Launcher {
-    static final String USAGE = "usage: lguest MEM KERNEL [--block=FILE[,snapshot]] [--sharenet=FILE] [--initrd=FILE] [--verbose] [--stats] [--gdb=PORT [--gdb-wait]] [ARGS...]"
-            + "  (MEM like 64m)";
+    static final String USAGE = "usage: lguest MEM KERNEL [--block=FILE[,snapshot]] [--sharenet=FILE] [--initrd=FILE] [--verbose] [--stats] [--gdb=PORT [--gdb-wait]] [--save=FILE] [ARGS...]"
+            + "  (MEM like 64m), or: lguest --restore=FILE [--save=FILE]";
     static final int MIN_MEM = 4 << 20, MAX_MEM = 1024 << 20;
 
     PhysicalMemory mem = new PhysicalMemory();
     int memBytes, top;
+    /** What INITIALIZE was given: the kernel's entry, its page_offset, the first page directory. */
+    int start, pageOffset, pgdir;
     LguestDevice dev;
     volatile boolean finished;
-    private final List<Device> devices = new ArrayList<>();
+    final List<Device> devices = new ArrayList<>();
+    /** --save=FILE, and whether a SIGUSR1 has asked for it (M:676). */
+    private Path saveTo;
+    private volatile boolean saveRequested;
+    private static volatile Launcher signalled;
     private final PrintStream err;
     private boolean verbose;
 
@@ -47,6 +53,14 @@ public final class Launcher {
     /** The command-line entry point: exits with the guest's status. */
     public static void main(String[] args) {
         Terminal term = Terminal.rawIfInteractive();
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("USR1"), s -> {
+                Launcher l = signalled;
+                if (l != null) l.requestSave();
+            });
+        } catch (IllegalArgumentException e) {
+            // no SIGUSR1 on this system: --save cannot be asked for, and says so below
+        }
         int status;
         try {
             // Not System.out: a PrintStream swallows write errors, and a Launcher
@@ -116,6 +130,7 @@ public final class Launcher {
         List<Path> nets = new ArrayList<>();
         boolean stats = false, snapshot = false, gdbWait = false;
         Integer gdbPort = null;
+        Path restore = null;
         for (String a : args) {
             if (pos.size() >= 2 && (!a.startsWith("--") || a.equals("--"))) { cmdline.add(a); continue; }
             if (!cmdline.isEmpty()) { cmdline.add(a); continue; }
@@ -129,14 +144,29 @@ public final class Launcher {
             else if (a.equals("--stats")) stats = true;
             else if (a.startsWith("--gdb=")) gdbPort = once(gdbPort, "--gdb", port(a.substring(6)));
             else if (a.equals("--gdb-wait")) gdbWait = true;
+            else if (a.startsWith("--save=")) saveTo = once(saveTo, "--save", Path.of(a.substring(7)));
+            else if (a.startsWith("--restore=")) restore = once(restore, "--restore", Path.of(a.substring(10)));
             else if (a.startsWith("--")) throw new LaunchError("unknown option " + a + " (run lguest alone for usage)");
             else pos.add(a);
         }
-        if (pos.size() < 2) throw new LaunchError(USAGE);
+        if (restore != null && (!pos.isEmpty() || block != null || initrd != null || !nets.isEmpty()))
+            throw new LaunchError("--restore brings its own memory, kernel and devices: name none of them");
+        if (restore == null && pos.size() < 2) throw new LaunchError(USAGE);
         if (gdbWait && gdbPort == null) throw new LaunchError("--gdb-wait needs --gdb=PORT");
-        memBytes = parseMem(pos.get(0));
-        Path kernel = Path.of(pos.get(1));
         /*:*/
+        Snapshot.Image img = restore == null ? null : Snapshot.open(restore);
+        try {
+            return launch(host, img, pos, cmdline, block, snapshot, initrd, nets, in, out, stats, gdbPort, gdbWait);
+        } finally {
+            if (img != null) img.close();
+            if (signalled == this) signalled = null;
+        }
+    }
+
+    private int launch(Host host, Snapshot.Image img, List<String> pos, List<String> cmdline, Path block,
+            boolean snapshot, Path initrd, List<Path> nets, InputStream in, OutputStream out, boolean stats,
+            Integer gdbPort, boolean gdbWait) throws LaunchError, IOException {
+        memBytes = img != null ? img.memBytes : parseMem(pos.get(0));
 
         /*L:110 Guest memory.  In lguest the Guest's physical memory *was* the
          * Launcher's memory from address 0, so a guest-physical address and a
@@ -146,9 +176,12 @@ public final class Launcher {
          * the Host will not let the Guest name anything from there up. */
         Console console = new Console(out, terminal);
         devices.add(console);
+        if (img != null) img.read(() -> Snapshot.readDevices(img, devices));
         if (block != null) devices.add(new BlockDevice(block, snapshot));
         for (Path n : nets) devices.add(new NetDevice(n));
         top = memBytes + 4096 * (1 + devices.size());
+        if (img != null && (img.top != top || memBytes < MIN_MEM || memBytes > MAX_MEM))
+            throw Snapshot.damaged(img.file, new IOException("its memory does not add up"));
         mem.addRegion(0, memBytes + 4096);
         for (int i = 0; i < devices.size(); i++) {
             Device d = devices.get(i);
@@ -160,24 +193,39 @@ public final class Launcher {
             if (d instanceof BlockDevice) ((BlockDevice) d).setup(this);
         }
         /*:*/
-        KernelImage k = KernelImage.load(kernel, mem, memBytes);
-        int initrdBytes = 0;
-        if (initrd != null) initrdBytes = loadInitrd(initrd, k);
-        int pgdir = setupPagetables(memBytes - initrdBytes, k.pageOffset);
-        writeBootParams(kernelCommandLine(cmdline), initrdBytes);
+        String kernel = img != null ? "from " + img.file : pos.get(1);
+        if (img != null) {
+            img.read(() -> Snapshot.readMemory(img, this));
+            start = img.start;
+            pageOffset = img.pageOffset;
+            pgdir = img.pgdir;
+        } else {
+            KernelImage k = KernelImage.load(Path.of(kernel), mem, memBytes);
+            int initrdBytes = 0;
+            if (initrd != null) initrdBytes = loadInitrd(initrd, k);
+            pgdir = setupPagetables(memBytes - initrdBytes, k.pageOffset);
+            writeBootParams(kernelCommandLine(cmdline), initrdBytes);
+            start = k.start;
+            pageOffset = k.pageOffset;
+        }
         if (verbose)
             err.printf("lguest: %d MB, kernel %s page_offset %#x start %#x, pgdir %#x, pfnlimit %#x%n",
-                    memBytes >>> 20, kernel, k.pageOffset, k.start, pgdir, top >>> 12);
+                    memBytes >>> 20, kernel, pageOffset, start, pgdir, top >>> 12);
 
         /*L:185 Tell the Host: INITIALIZE with pfnlimit, the page directory, the start
          * address and page_offset.  From here on the Guest exists. */
         dev = host.open(mem);
-        long r = dev.write(LHREQ_INITIALIZE, top >>> 12, pgdir, k.start, k.pageOffset);
+        long r = dev.write(LHREQ_INITIALIZE, top >>> 12, pgdir, start, pageOffset);
         if (r < 0) throw new LaunchError("cannot initialize the guest: error " + (-r)
                 + (r == -ENOSPC ? " (all " + Host.MAX_GUESTS + " guest slots are in use)" : ""));
         /*:*/
         for (Device d : devices)
             if (d instanceof NetDevice) dev.mapShared(d.page, 4096, ((NetDevice) d).file);
+        if (img != null) img.read(() -> {
+            dev.restoreState(img.in);
+            Snapshot.readEnd(img);
+        });
+        if (saveTo != null) signalled = this;
         console.startWaker(this, in);
         lguest.gdb.GdbStub gdb = gdbPort == null ? null : gdbStub(gdbPort, gdbWait);
         int status = 1;
@@ -335,6 +383,7 @@ public final class Launcher {
                 int dma = word(buf, 0), key = word(buf, 4);
                 handleOutput(dma, key);
             } else if (r == -EAGAIN) {
+                if (saveRequested) return saveAndStop();
                 console.deliverInput(this);
                 dev.write(LHREQ_BREAK, 0);
             } else if (r == -ENOENT) {
@@ -350,6 +399,28 @@ public final class Launcher {
             }
         }
     }
+
+    /*M:676 SIGUSR1 asks for a snapshot.  The signal comes on a thread of the JVM's, and
+     * BREAK from there brings the Launcher's own thread back from the Host (L:070) at
+     * the top of the run loop; there, with the Guest standing still, Snapshot.save
+     * writes it down, and the Launcher ends with status 0 and one line saying where
+     * the Guest went.  BREAK waits for an answer, so it is sent from a thread of its
+     * own, which the Launcher's ending releases. */
+    void requestSave() {
+        saveRequested = true;
+        Thread t = new Thread(() -> dev.write(LHREQ_BREAK, 1), "lguest-save");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private int saveAndStop() throws IOException, LaunchError {
+        Snapshot.save(this, saveTo);
+        err.println("lguest: saved the guest to " + saveTo);
+        return 0;
+    }
+    /*:*/
+
+    Console console() { return (Console) devices.get(0); }
 
     int exitStatus(String reason) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("CRASH: Power down(?: (\\d+))?\\s*").matcher(reason);

@@ -326,10 +326,13 @@ final class Guest {
         b[off] = (byte) v; b[off + 1] = (byte) (v >> 8); b[off + 2] = (byte) (v >> 16); b[off + 3] = (byte) (v >> 24);
     }
 
+    /** How far this Host's clock is behind the one a restored Guest last saw (M:672); 0 for most. */
+    long clockBehindMillis;
+
     /** Host-time wall clock into lguest_data.time. */
     void writeTimestamp() {
         if (!haveData) return;
-        long now = System.currentTimeMillis();
+        long now = System.currentTimeMillis() + clockBehindMillis;
         long nanos = System.nanoTime() % 1_000_000;
         if (!addressOk(lguestData + LD_TIME, 8)) { kill("Writing timestamp"); return; }
         mem.write32(lguestData + LD_TIME, (int) (now / 1000));

@@ -28,7 +28,15 @@ final class GuestState {
      * CPU.  The shadow page tables are not saved at all: they are a cache of the
      * Guest's own tables, and a fresh Host fills them on demand (H:440), as it does
      * after every LGUEST_INIT.  Only the page directory the Guest is using is kept,
-     * and the stack pages are pinned again, as SET_STACK would. */
+     * and the stack pages are pinned again, as SET_STACK would.
+     *
+     * Time goes on while a snapshot sits in its file, and the Guest's clocks, which
+     * are the Host's wall clock as written into lguest_data (U:260), jump forward on
+     * restore by that much, as a laptop's do after a suspend.  They must never jump
+     * back, which they would on a machine whose clock is behind the first one's: so
+     * the restoring Host reads the last time the Guest was given, from the Guest's
+     * own memory, and if its clock is behind that, it adds the difference to every
+     * time it writes from then on. */
     static void write(Guest g, DataOutput out) throws IOException {
         byte[] regs = new byte[Switcher.REGS_SIZE];
         g.mem.read(g.switcher.regsPhys, regs, 0, regs.length);
@@ -97,6 +105,11 @@ final class GuestState {
         in.readFully(fpu);
         fpu(g.cpu.x87, fpu);
         if (g.nextHcall < 0 || g.nextHcall >= Abi.LHCALL_RING_SIZE) throw new IOException("bad hypercall ring slot");
+        if (g.haveData && g.addressOk(g.lguestData, Abi.LD_SIZE) && g.backed(g.lguestData, Abi.LD_SIZE)) {
+            long seen = Integer.toUnsignedLong(g.mem.read32(g.lguestData + Abi.LD_TIME)) * 1000
+                    + g.mem.read32(g.lguestData + Abi.LD_TIME + 4) / 1_000_000;
+            g.clockBehindMillis = Math.max(0, seen - System.currentTimeMillis());
+        }
         g.changed = Switcher.CHANGED_ALL;
         if (stackPages > 0) g.pages.guestSetStack(ss1, esp1, stackPages);
         else { g.esp1 = esp1; g.ss1 = ss1; }

@@ -43,30 +43,34 @@ class SnapshotTest {
         run(List.of(tool("mke2fs"), "-q", "-t", "ext2", "-d", tree.toString(), "-F", disk.toString(), "4096"));
 
         // The first process: a shell writes a file and sets a variable, then is saved.
-        List<String> first = rig.guestCommand(List.of("--block=" + disk, "--save=" + snap), "sh");
-        Process a = new ProcessBuilder(first).redirectErrorStream(true).start();
-        OutputStream toShell = a.getOutputStream();
-        toShell.write("echo written-before-the-save > /tmp/f; X=forty-two; echo ready $X\n".getBytes(StandardCharsets.UTF_8));
-        toShell.flush();
-        String out = readUntil(a.getInputStream(), "ready forty-two");
-        new ProcessBuilder("kill", "-USR1", Long.toString(a.pid())).start().waitFor();
-        out += new String(a.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(a.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(a.exitValue()).as(out).isZero();
-        assertThat(out).contains("lguest: saved the guest to " + snap);
-        toShell.close();
+        Process a = start(rig.guestCommand(List.of("--block=" + disk, "--save=" + snap), "sh"));
+        String out = talkThenSave(a, "echo written-before-the-save > /tmp/f; X=forty-two; echo t0 $(date +%s); echo ready\n",
+                snap);
+        long t0 = number(out, "t0 ");
 
-        // The second: the same shell, the same variable, the same file.
-        Process b = new ProcessBuilder(Path.of("bin/lguest").toAbsolutePath().toString(), "--restore=" + snap)
-                .redirectErrorStream(true).start();
-        try (OutputStream in = b.getOutputStream()) {
-            in.write(("read line < /tmp/f; echo \"got $line\"; echo \"X is $X\"; echo later > /tmp/g; exit 7\n")
-                    .getBytes(StandardCharsets.UTF_8));
-        }
-        String after = new String(b.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(b.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        // The second: the same shell, the same variable, the same file; it writes, and is saved again.
+        Path again = tmp.resolve("again.snap");
+        Process b = start(List.of(Path.of("bin/lguest").toAbsolutePath().toString(), "--restore=" + snap,
+                "--save=" + again));
+        String after = talkThenSave(b, "read line < /tmp/f; echo \"got $line\"; echo \"X is $X\"; "
+                + "echo t1 $(date +%s); echo written-after > /tmp/g; echo ready\n", again);
         assertThat(after).contains("got written-before-the-save").contains("X is forty-two");
-        assertThat(b.exitValue()).as(after).isEqualTo(7);
+        assertThat(number(after, "t1 ")).as("the Guest's clock after the restore").isGreaterThanOrEqualTo(t0);
+
+        // The third, from the second snapshot with the Guest's last-seen time a day ahead of
+        // this machine's clock: its clock must not go back.
+        long ahead = System.currentTimeMillis() / 1000 + 86400;
+        Path forged = tmp.resolve("ahead.snap");
+        Files.write(forged, withGuestTime(Files.readAllBytes(again), rig.kernel, ahead));
+        Process c = start(List.of(Path.of("bin/lguest").toAbsolutePath().toString(), "--restore=" + forged));
+        try (OutputStream in = c.getOutputStream()) {
+            in.write("read l < /tmp/g; echo \"g is $l\"; echo t2 $(date +%s); exit 7\n".getBytes(StandardCharsets.UTF_8));
+        }
+        String last = new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(c.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(last).contains("g is written-after");
+        assertThat(number(last, "t2 ")).as(last).isGreaterThanOrEqualTo(ahead);
+        assertThat(c.exitValue()).as(last).isEqualTo(7);
         String fsck = run(List.of(tool("e2fsck"), "-fn", disk.toString()));
         assertThat(fsck).startsWith("status 0");
 
@@ -88,6 +92,64 @@ class SnapshotTest {
         assertThat(restoreError(other)).isEqualTo("lguest: " + other + " is damaged (its checksum does not match)");
         Files.write(other, java.util.Arrays.copyOf(Files.readAllBytes(snap), bytes.length / 2));
         assertThat(restoreError(other)).startsWith("lguest: " + other + " is damaged");
+    }
+
+    private static Process start(List<String> cmd) throws IOException {
+        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    }
+
+    /** Gives the shell its line, waits for "ready", sends SIGUSR1: the Launcher saves and ends. */
+    private static String talkThenSave(Process p, String line, Path snap) throws Exception {
+        OutputStream toShell = p.getOutputStream();
+        toShell.write(line.getBytes(StandardCharsets.UTF_8));
+        toShell.flush();
+        String out = readUntil(p.getInputStream(), "ready\n");
+        new ProcessBuilder("kill", "-USR1", Long.toString(p.pid())).start().waitFor();
+        out += new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("lguest: saved the guest to " + snap);
+        toShell.close();
+        return out;
+    }
+
+    private static long number(String out, String after) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(after + "(\\d+)").matcher(out);
+        assertThat(m.find()).as(out).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    /** The snapshot with lguest_data.time (M:670's layout) set to the given second. */
+    private static byte[] withGuestTime(byte[] file, Path kernel, long seconds) throws Exception {
+        String nm = run(List.of("nm", kernel.toString()));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^([0-9a-f]{8}) \\w lguest_data$").matcher(nm);
+        assertThat(m.find()).as("lguest_data in the kernel's symbols").isTrue();
+        int ldPhys = (int) (Long.parseLong(m.group(1), 16) - 0xC0000000L);
+        int head = Snapshot.MAGIC.length + 4;
+        byte[] body = new java.util.zip.InflaterInputStream(
+                new java.io.ByteArrayInputStream(file, head, file.length - head - 4)).readAllBytes();
+        java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(body));
+        in.skipBytes(20);
+        int devices = in.readInt();
+        for (int i = 0; i < devices; i++) {
+            in.readInt();
+            in.readUTF();
+            in.readLong();
+            assertThat(in.readBoolean()).as("no overlay in this test").isFalse();
+            in.skipBytes(32);
+        }
+        int memory = body.length - in.available();
+        java.nio.ByteBuffer.wrap(body, memory + ldPhys + lguest.host.Abi.LD_TIME, 8)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt((int) seconds).putInt(0);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(file, 0, head);
+        try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(out, true)) {
+            z.write(body);
+        }
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(out.toByteArray());
+        new java.io.DataOutputStream(out).writeInt((int) crc.getValue());
+        return out.toByteArray();
     }
 
     /** What a restore of this file says on stderr (exactly one line, status 1). */

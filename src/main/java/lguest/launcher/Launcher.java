@@ -20,7 +20,7 @@ import lguest.machine.PhysicalMemory;
  * [--stats] [ARGS...]}.
  */
 public final class Launcher {
-    static final String USAGE = "usage: lguest MEM KERNEL [--block=FILE[,snapshot]] [--sharenet=FILE] [--initrd=FILE] [--verbose] [--stats] [--gdb=PORT [--gdb-wait]] [--save=FILE] [ARGS...]"
+    static final String USAGE = "usage: lguest MEM KERNEL [--block=FILE[,snapshot]] [--sharenet=FILE] [--initrd=FILE] [--verbose] [--stats] [--gdb=PORT [--gdb-wait]] [--save=FILE [--save-at-exit]] [ARGS...]"
             + "  (MEM like 64m), or: lguest --restore=FILE [--save=FILE]";
     static final int MIN_MEM = 4 << 20, MAX_MEM = 1024 << 20;
 
@@ -53,13 +53,18 @@ public final class Launcher {
     /** The command-line entry point: exits with the guest's status. */
     public static void main(String[] args) {
         Terminal term = Terminal.rawIfInteractive();
-        try {
-            sun.misc.Signal.handle(new sun.misc.Signal("USR1"), s -> {
-                Launcher l = signalled;
-                if (l != null) l.requestSave();
-            });
-        } catch (IllegalArgumentException e) {
-            // no SIGUSR1 on this system: --save cannot be asked for, and says so below
+        List<String> saveSignals = new ArrayList<>(List.of("USR1"));
+        if (List.of(args).contains("--save-at-exit")) saveSignals.addAll(List.of("TERM", "HUP"));
+        for (String name : saveSignals) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), s -> {
+                    Launcher l = signalled;
+                    if (l != null) l.requestSave();
+                    else if (!name.equals("USR1")) System.exit(128 + s.getNumber());
+                });
+            } catch (IllegalArgumentException e) {
+                // a signal this system lacks: nobody can send it either
+            }
         }
         int status;
         try {
@@ -128,7 +133,7 @@ public final class Launcher {
         List<String> cmdline = new ArrayList<>();
         Path block = null, initrd = null;
         List<Path> nets = new ArrayList<>();
-        boolean stats = false, snapshot = false, gdbWait = false;
+        boolean stats = false, snapshot = false, gdbWait = false, saveAtExit = false;
         Integer gdbPort = null;
         Path restore = null;
         for (String a : args) {
@@ -145,6 +150,7 @@ public final class Launcher {
             else if (a.startsWith("--gdb=")) gdbPort = once(gdbPort, "--gdb", port(a.substring(6)));
             else if (a.equals("--gdb-wait")) gdbWait = true;
             else if (a.startsWith("--save=")) saveTo = once(saveTo, "--save", Path.of(a.substring(7)));
+            else if (a.equals("--save-at-exit")) saveAtExit = true;
             else if (a.startsWith("--restore=")) restore = once(restore, "--restore", Path.of(a.substring(10)));
             else if (a.startsWith("--")) throw new LaunchError("unknown option " + a + " (run lguest alone for usage)");
             else pos.add(a);
@@ -153,6 +159,7 @@ public final class Launcher {
             throw new LaunchError("--restore brings its own memory, kernel and devices: name none of them");
         if (restore == null && pos.size() < 2) throw new LaunchError(USAGE);
         if (gdbWait && gdbPort == null) throw new LaunchError("--gdb-wait needs --gdb=PORT");
+        if (saveAtExit && saveTo == null) throw new LaunchError("--save-at-exit needs --save=FILE");
         /*:*/
         Snapshot.Image img = restore == null ? null : Snapshot.open(restore);
         try {
@@ -400,12 +407,22 @@ public final class Launcher {
         }
     }
 
-    /*M:676 SIGUSR1 asks for a snapshot.  The signal comes on a thread of the JVM's, and
-     * BREAK from there brings the Launcher's own thread back from the Host (L:070) at
-     * the top of the run loop; there, with the Guest standing still, Snapshot.save
-     * writes it down, and the Launcher ends with status 0 and one line saying where
-     * the Guest went.  BREAK waits for an answer, so it is sent from a thread of its
-     * own, which the Launcher's ending releases. */
+    int exitStatus(String reason) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("CRASH: Power down(?: (\\d+))?\\s*").matcher(reason);
+        if (m.matches()) return m.group(1) == null ? 0 : Integer.parseInt(m.group(1)) & 0xFF;
+        err.println("lguest: guest died: " + reason);
+        return 1;
+    }
+    /*:*/
+
+    /*M:676 SIGUSR1 asks for a snapshot, and so, with --save-at-exit, do SIGTERM and
+     * SIGHUP: what a machine sends its processes as it powers off, or a terminal as
+     * it closes, then saves the Guest instead of losing it.  The signal comes on a
+     * thread of the JVM's, and BREAK from there brings the Launcher's own thread back
+     * from the Host (L:070) at the top of the run loop; there, with the Guest
+     * standing still, Snapshot.save writes it down, and the Launcher ends with status
+     * 0 and one line saying where the Guest went.  BREAK waits for an answer, so it
+     * is sent from a thread of its own, which the Launcher's ending releases. */
     void requestSave() {
         saveRequested = true;
         Thread t = new Thread(() -> dev.write(LHREQ_BREAK, 1), "lguest-save");
@@ -421,14 +438,6 @@ public final class Launcher {
     /*:*/
 
     Console console() { return (Console) devices.get(0); }
-
-    int exitStatus(String reason) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("CRASH: Power down(?: (\\d+))?\\s*").matcher(reason);
-        if (m.matches()) return m.group(1) == null ? 0 : Integer.parseInt(m.group(1)) & 0xFF;
-        err.println("lguest: guest died: " + reason);
-        return 1;
-    }
-    /*:*/
 
     /*L:210 A DMA for the Launcher: find the device by its key, check every piece of
      * the buffer lies in the Guest's memory (the Host checked nothing, since a

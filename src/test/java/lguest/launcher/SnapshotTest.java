@@ -45,15 +45,16 @@ class SnapshotTest {
         // The first process: a shell writes a file and sets a variable, then is saved.
         Process a = start(rig.guestCommand(List.of("--block=" + disk, "--save=" + snap), "sh"));
         String out = talkThenSave(a, "echo written-before-the-save > /tmp/f; X=forty-two; echo t0 $(date +%s); echo ready\n",
-                snap);
+                snap, "-USR1");
         long t0 = number(out, "t0 ");
 
-        // The second: the same shell, the same variable, the same file; it writes, and is saved again.
+        // The second: the same shell, the same variable, the same file; it writes, and is
+        // saved again, this time by the SIGTERM of a host that powers off (--save-at-exit).
         Path again = tmp.resolve("again.snap");
         Process b = start(List.of(Path.of("bin/lguest").toAbsolutePath().toString(), "--restore=" + snap,
-                "--save=" + again));
+                "--save=" + again, "--save-at-exit"));
         String after = talkThenSave(b, "read line < /tmp/f; echo \"got $line\"; echo \"X is $X\"; "
-                + "echo t1 $(date +%s); echo written-after > /tmp/g; echo ready\n", again);
+                + "echo t1 $(date +%s); echo written-after > /tmp/g; echo ready\n", again, "-TERM");
         assertThat(after).contains("got written-before-the-save").contains("X is forty-two");
         assertThat(number(after, "t1 ")).as("the Guest's clock after the restore").isGreaterThanOrEqualTo(t0);
 
@@ -98,13 +99,13 @@ class SnapshotTest {
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }
 
-    /** Gives the shell its line, waits for "ready", sends SIGUSR1: the Launcher saves and ends. */
-    private static String talkThenSave(Process p, String line, Path snap) throws Exception {
+    /** Gives the shell its line, waits for "ready", sends the signal: the Launcher saves and ends. */
+    private static String talkThenSave(Process p, String line, Path snap, String signal) throws Exception {
         OutputStream toShell = p.getOutputStream();
         toShell.write(line.getBytes(StandardCharsets.UTF_8));
         toShell.flush();
         String out = readUntil(p.getInputStream(), "ready\n");
-        new ProcessBuilder("kill", "-USR1", Long.toString(p.pid())).start().waitFor();
+        new ProcessBuilder("kill", signal, Long.toString(p.pid())).start().waitFor();
         out += new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();

@@ -51,6 +51,31 @@ final class Snapshot {
      * the Guest would believe in blocks and inodes that had changed under it.  So
      * the snapshot records what the disk was, and a restore refuses a disk that is no
      * longer that. :*/
+    /*M:678 What live migration would add.  A snapshot moves a Guest the slow way: stop
+     * it, write all its memory, carry the file over, read it all back.  The Guest is
+     * stopped for the whole of that, and for a busy Guest with a gigabyte of memory
+     * that is seconds.  Live migration (Xen's and KVM's "pre-copy") sends the memory
+     * while the Guest still runs, then sends again the pages it dirtied meanwhile,
+     * round after round, until what is left is small enough to send in the short
+     * stop at the end, with the registers and the Host's state of M:672.
+     *
+     * The one thing that needs is to know which pages were written since the last
+     * round, and this Host already has it: the dirty-bit trick (H:430) keeps every
+     * shadow entry read-only until the Guest writes through it.  A migrating Host
+     * would throw the shadows' write permissions away at the start of each round
+     * (a CR3 load does the rest) and log each page whose write fault it fills.  It
+     * must log its own writes too, since DMA, a disk block read or a key pressed,
+     * goes into guest memory without a fault: every such copy passes through the
+     * Host or the Launcher already, so that is a line each.  The disk must be
+     * reachable from both machines, or copied the same way (an overlay, L:410, is a
+     * ready-made log of written sectors).  The console would have to become a
+     * socket the Guest's user reconnects to, and --sharenet, a file on one machine,
+     * could not follow at all; DMA between two Guests of one Host cannot either.
+     * What real hypervisors fear most is the easy part here: the CPU on the far
+     * side is the same emulated i686, so no feature the Guest has seen in CPUID can
+     * be missing there; only the snapshot's version must match, which open() checks.
+     * And the clock must not go back (M:672), which it already does not. :*/
+
     static final byte[] MAGIC = "LGUEST-SNAPSHOT\n".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 1, END = 0x600DF00D;
     static final int T_BLOCK = 2;

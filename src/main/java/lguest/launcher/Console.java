@@ -100,11 +100,12 @@ final class Console extends Device {
      * Guest stops, read() returns -EAGAIN, the Launcher feeds the input to the Guest
      * and lets the waker go with BREAK 0.  Three ^C within a second (a raw terminal
      * does not turn them into signals) mean "get me out of here". */
-    /** Input read but not yet given to the Guest, taken out (a snapshot keeps it, M:670). */
+    /** Input read but not yet given to the Guest (a snapshot keeps a copy, M:670). */
     byte[] pendingInput() {
         synchronized (input) {
             byte[] b = new byte[input.size()];
-            for (int i = 0; i < b.length; i++) b[i] = input.poll();
+            int i = 0;
+            for (byte x : input) b[i++] = x;
             return b;
         }
     }

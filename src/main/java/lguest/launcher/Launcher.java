@@ -390,7 +390,7 @@ public final class Launcher {
                 int dma = word(buf, 0), key = word(buf, 4);
                 handleOutput(dma, key);
             } else if (r == -EAGAIN) {
-                if (saveRequested) return saveAndStop();
+                if (saveRequested && saved()) return 0;
                 console.deliverInput(this);
                 dev.write(LHREQ_BREAK, 0);
             } else if (r == -ENOENT) {
@@ -421,7 +421,8 @@ public final class Launcher {
      * thread of the JVM's, and BREAK from there brings the Launcher's own thread back
      * from the Host (L:070) at the top of the run loop; there, with the Guest
      * standing still, Snapshot.save writes it down, and the Launcher ends with status
-     * 0 and one line saying where the Guest went.  BREAK waits for an answer, so it
+     * 0 and one line saying where the Guest went.  A save that fails (a full disk, a
+     * --sharenet device) says why, and the Guest runs on: losing it would be worse.  BREAK waits for an answer, so it
      * is sent from a thread of its own, which the Launcher's ending releases. */
     void requestSave() {
         saveRequested = true;
@@ -430,10 +431,18 @@ public final class Launcher {
         t.start();
     }
 
-    private int saveAndStop() throws IOException, LaunchError {
-        Snapshot.save(this, saveTo);
-        err.println("lguest: saved the guest to " + saveTo);
-        return 0;
+    /** Saves the Guest; if that cannot be done, says why and lets it run on. */
+    private boolean saved() {
+        saveRequested = false;
+        try {
+            Snapshot.save(this, saveTo);
+            err.println("lguest: saved the guest to " + saveTo);
+            return true;
+        } catch (IOException | LaunchError e) {
+            err.println("lguest: cannot save the guest to " + saveTo + ": "
+                    + (e instanceof IOException ? why((IOException) e) : e.getMessage()) + "; it runs on");
+            return false;
+        }
     }
     /*:*/
 

@@ -153,6 +153,26 @@ class SnapshotTest {
         return out.toByteArray();
     }
 
+    @Test
+    void aSaveThatFailsLeavesTheGuestRunning() throws Exception {
+        BusyboxRig rig = BusyboxRig.find();
+        Path nowhere = tmp.resolve("no-such-dir/guest.snap");
+        Process p = start(rig.guestCommand(List.of("--save=" + nowhere), "sh"));
+        OutputStream toShell = p.getOutputStream();
+        toShell.write("Y=still; echo ready\n".getBytes(StandardCharsets.UTF_8));
+        toShell.flush();
+        String out = readUntil(p.getInputStream(), "ready\n");
+        new ProcessBuilder("kill", "-USR1", Long.toString(p.pid())).start().waitFor();
+        out += readUntil(p.getInputStream(), "it runs on");
+        toShell.write("echo \"Y is $Y\"; exit 3\n".getBytes(StandardCharsets.UTF_8));
+        toShell.close();
+        out += new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).contains("lguest: cannot save the guest to " + nowhere).contains("Y is still");
+        assertThat(p.exitValue()).as(out).isEqualTo(3);
+        assertThat(nowhere.getParent()).doesNotExist();
+    }
+
     /** What a restore of this file says on stderr (exactly one line, status 1). */
     private static String restoreError(Path snap) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -48,6 +48,8 @@ final class Guest {
     final AtomicInteger irqsPending = new AtomicInteger();
     int changed = Switcher.CHANGED_ALL;
     ScheduledFuture<?> clockEvent;
+    /** The debugger's hooks, when one is attached (M:654). */
+    volatile GuestDebug debug;
     final Dma.Binding[] dma = new Dma.Binding[Dma.LGUEST_MAX_DMA];
     final java.util.List<Dma.SharedRegion> shared = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -246,17 +248,20 @@ final class Guest {
                 }
                 if (Thread.interrupted()) return -ERESTARTSYS;
                 if (breakOut) return -EAGAIN;
-                traps.maybeDoInterrupt();
+                GuestDebug d = debug;
+                if (d == null || d.beforeRun()) traps.maybeDoInterrupt();
                 if (isDead()) break;
                 if (halted) {
                     sleepUntilWoken();
                     continue;
                 }
                 if (irqsPending.get() != 0) armHostTick();
+                if ((d = debug) != null) d.entering();
                 switcher.runGuestOnce();
                 int trap = trapnum();
                 if (trace != null) trace.exit(this, trap);
                 stats.exits.incrementAndGet(Math.min(trap & 0x1FF, 256));
+                if ((d = debug) != null && d.exited(trap)) continue;
                 if (handledByHost(trap)) continue;
                 if (traps.deliverTrap(trap)) {
                     if (trap == 14) stats.pageFaultsReflected++; else stats.trapsReflected++;
@@ -330,10 +335,13 @@ final class Guest {
         b[off] = (byte) v; b[off + 1] = (byte) (v >> 8); b[off + 2] = (byte) (v >> 16); b[off + 3] = (byte) (v >> 24);
     }
 
+    /** How far this Host's clock is behind the one a restored Guest last saw (M:672); 0 for most. */
+    long clockBehindMillis;
+
     /** Host-time wall clock into lguest_data.time. */
     void writeTimestamp() {
         if (!haveData) return;
-        long now = System.currentTimeMillis();
+        long now = System.currentTimeMillis() + clockBehindMillis;
         long nanos = System.nanoTime() % 1_000_000;
         if (!addressOk(lguestData + LD_TIME, 8)) { kill("Writing timestamp"); return; }
         mem.write32(lguestData + LD_TIME, (int) (now / 1000));

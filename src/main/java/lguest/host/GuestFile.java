@@ -154,6 +154,34 @@ final class GuestFile implements LguestDevice {
     }
 
     @Override
+    public void saveState(java.io.DataOutput out) throws java.io.IOException {
+        Guest g = owned();
+        GuestState.write(g, out);
+    }
+
+    @Override
+    public void restoreState(java.io.DataInput in) throws java.io.IOException {
+        GuestState.read(owned(), in);
+    }
+
+    private Guest owned() throws java.io.IOException {
+        Guest g = lg;
+        if (g == null || g.isDead()) throw new java.io.IOException("no live guest");
+        if (Thread.currentThread() != g.owner) throw new java.io.IOException("only the thread that runs the guest may save or restore it");
+        return g;
+    }
+
+    private GuestDebug debugPort;
+
+    @Override
+    public synchronized GuestDebug debug() {
+        Guest g = lg;
+        if (g == null) return null;
+        if (debugPort == null) debugPort = new GuestDebug(g);
+        return debugPort;
+    }
+
+    @Override
     public Stats stats() {
         Guest g = lg;
         return g == null ? new Stats() : g.stats;

@@ -41,6 +41,17 @@ public interface LguestDevice {
      * may call it. Returns the bytes delivered, 0 when no buffer was free (or none is bound).
      */
     int deliverShared(int key, byte[] frame, int len);
+    /** The Host's debug port for this Guest (M:650); null before INITIALIZE. */
+    GuestDebug debug();
+
+    /**
+     * Writes the Host's state for this Guest (M:672), between two reads by the thread that
+     * runs it; the Guest's memory is the caller's to save.
+     */
+    void saveState(java.io.DataOutput out) throws java.io.IOException;
+
+    /** Reads saved state into the Guest INITIALIZE has just made (M:672); IOException if it will not do. */
+    void restoreState(java.io.DataInput in) throws java.io.IOException;
 
     /** The figures behind --stats. */
     Stats stats();

@@ -185,7 +185,11 @@ final class Traps {
 
     /** Writes the direct traps, or the default stubs, for vectors 0-31 and 0x80 into the real IDT. */
     void copyTraps(int idt) {
-        for (int i = 0; i < FIRST_EXTERNAL_VECTOR; i++) copyTrap(idt, i, idtLo[i], idtHi[i]);
+        for (int i = 0; i < FIRST_EXTERNAL_VECTOR; i++) {
+            /* A debugger's #DB and INT3 (M:654) come out to the Host, whatever the Guest's gates. */
+            boolean debuggers = (i == 1 || i == 3) && g.debug != null;
+            copyTrap(idt, i, debuggers ? 0 : idtLo[i], debuggers ? 0 : idtHi[i]);
+        }
         copyTrap(idt, SYSCALL_VECTOR, syscallLo, syscallHi);
         if (g.trace != null && g.trace.syscalls) detourSyscalls(idt);
     }

@@ -24,7 +24,9 @@
  * - ShadowPageTables.java: the page tables the CPU really walks.
  * - Segments.java: the Guest's GDT, and the entries it may not touch.
  * - Dma.java: keys, bindings, and the copying between Guests (io.c).
- * - Stats.java: what --stats prints, counted at the exits. :*/
+ * - Stats.java: what --stats prints, counted at the exits.
+ * - GuestDebug.java: what a debugger may see of a stopped Guest, and the hooks
+ *   that stop it (M:650); GuestState.java: the Host's part of a snapshot (M:672). :*/
 
 /*P:320 The Switcher is one file, Switcher.java, and four pages at 0xFFC00000
  * in every Guest's address space: the trap stubs, the instructions that enter

@@ -15,9 +15,10 @@ import java.util.Map;
  *  {@code --block=FILE,snapshot}, by the file and an overlay of the sectors written. */
 final class BlockDevice extends Device {
     private final FileChannel file;
-    private final long size;
-    /** The sectors the Guest wrote, by number, in snapshot mode; null otherwise (L:410). */
-    private final Map<Long, byte[]> overlay;
+    final Path path;
+    final long size;
+    /** The sectors the Guest wrote, by number, in snapshot mode; null otherwise (L:410).  Snapshots keep them (M:670). */
+    final Map<Long, byte[]> overlay;
 
     BlockDevice(Path path) throws LaunchError {
         this(path, false);
@@ -25,6 +26,7 @@ final class BlockDevice extends Device {
 
     BlockDevice(Path path, boolean snapshot) throws LaunchError {
         super(LGUEST_DEVICE_T_BLOCK, 0);
+        this.path = path;
         overlay = snapshot ? new HashMap<>() : null;
         try {
             file = snapshot ? FileChannel.open(path, StandardOpenOption.READ)

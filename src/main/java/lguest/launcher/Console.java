@@ -100,6 +100,23 @@ final class Console extends Device {
      * Guest stops, read() returns -EAGAIN, the Launcher feeds the input to the Guest
      * and lets the waker go with BREAK 0.  Three ^C within a second (a raw terminal
      * does not turn them into signals) mean "get me out of here". */
+    /** Input read but not yet given to the Guest (a snapshot keeps a copy, M:670). */
+    byte[] pendingInput() {
+        synchronized (input) {
+            byte[] b = new byte[input.size()];
+            int i = 0;
+            for (byte x : input) b[i++] = x;
+            return b;
+        }
+    }
+
+    /** Puts input back in front of whatever the waker reads next. */
+    void unread(byte[] b) {
+        synchronized (input) {
+            for (int i = b.length - 1; i >= 0; i--) input.addFirst(b[i]);
+        }
+    }
+
     void startWaker(Launcher l, InputStream in) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[256];

@@ -23,19 +23,28 @@ import lguest.machine.PhysicalMemory;
  */
 public final class Launcher {
     static final String USAGE = "usage: lguest MEM KERNEL [--block=FILE[,snapshot]] [--sharenet=FILE[,drop=PERCENT]] [--net=user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]] [--initrd=FILE] [--verbose] [--stats]"
-            + " [--trace=WHAT [--trace-file=F] [--trace-eip=LO-HI]] [ARGS...]  (MEM like 64m; WHAT: all, or some of "
-            + String.join(",", TraceOptions.WORDS) + ")";
+            + " [--trace=WHAT [--trace-file=F] [--trace-eip=LO-HI]] [--gdb=PORT [--gdb-wait]] [--save=FILE [--save-at-exit]] [ARGS...]"
+            + "  (MEM like 64m; WHAT: all, or some of " + String.join(",", TraceOptions.WORDS) + "), or: lguest --restore=FILE [--save=FILE]";
     static final int MIN_MEM = 4 << 20, MAX_MEM = 1024 << 20;
 
     PhysicalMemory mem = new PhysicalMemory();
     int memBytes, top;
+    /** What INITIALIZE was given: the kernel's entry, its page_offset, the first page directory. */
+    int start, pageOffset, pgdir;
     LguestDevice dev;
     /** --trace, once the Launcher has opened it; closed when the Launcher ends. */
     Trace trace;
     volatile boolean finished;
-    private final List<Device> devices = new ArrayList<>();
+    final List<Device> devices = new ArrayList<>();
+    /** --save=FILE, and whether a SIGUSR1 has asked for it (M:676). */
+    private Path saveTo;
+    private volatile boolean saveRequested;
+    private static volatile Launcher signalled;
     private final PrintStream err;
     private boolean verbose;
+    /** --net=user's hostfwd rules (null without --net=user), and the --trace options. */
+    private List<Gateway.Forward> userNet;
+    private final TraceOptions traceOpts = new TraceOptions();
 
     /** The console is a terminal: the Guest's console then gets a line discipline (L:330). */
     private final boolean terminal;
@@ -52,6 +61,19 @@ public final class Launcher {
     /** The command-line entry point: exits with the guest's status. */
     public static void main(String[] args) {
         Terminal term = Terminal.rawIfInteractive();
+        List<String> saveSignals = new ArrayList<>(List.of("USR1"));
+        if (List.of(args).contains("--save-at-exit")) saveSignals.addAll(List.of("TERM", "HUP"));
+        for (String name : saveSignals) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), s -> {
+                    Launcher l = signalled;
+                    if (l != null) l.requestSave();
+                    else if (!name.equals("USR1")) System.exit(128 + s.getNumber());
+                });
+            } catch (IllegalArgumentException e) {
+                // a signal this system lacks: nobody can send it either
+            }
+        }
         int status;
         try {
             // Not System.out: a PrintStream swallows write errors, and a Launcher
@@ -127,9 +149,9 @@ public final class Launcher {
         List<String> cmdline = new ArrayList<>();
         Path block = null, initrd = null;
         List<String> nets = new ArrayList<>();
-        List<Gateway.Forward> userNet = null;
-        boolean stats = false, snapshot = false;
-        TraceOptions traceOpts = new TraceOptions();
+        boolean stats = false, snapshot = false, gdbWait = false, saveAtExit = false;
+        Integer gdbPort = null;
+        Path restore = null;
         for (String a : args) {
             if (pos.size() >= 2 && (!a.startsWith("--") || a.equals("--"))) { cmdline.add(a); continue; }
             if (!cmdline.isEmpty()) { cmdline.add(a); continue; }
@@ -147,13 +169,33 @@ public final class Launcher {
             else if (a.equals("--verbose")) verbose = true;
             else if (a.equals("--stats")) stats = true;
             else if (traceOpts.accept(a)) continue;
+            else if (a.startsWith("--gdb=")) gdbPort = once(gdbPort, "--gdb", port(a.substring(6)));
+            else if (a.equals("--gdb-wait")) gdbWait = true;
+            else if (a.startsWith("--save=")) saveTo = once(saveTo, "--save", Path.of(a.substring(7)));
+            else if (a.equals("--save-at-exit")) saveAtExit = true;
+            else if (a.startsWith("--restore=")) restore = once(restore, "--restore", Path.of(a.substring(10)));
             else if (a.startsWith("--")) throw new LaunchError("unknown option " + a + " (run lguest alone for usage)");
             else pos.add(a);
         }
-        if (pos.size() < 2) throw new LaunchError(USAGE);
-        memBytes = parseMem(pos.get(0));
-        Path kernel = Path.of(pos.get(1));
+        if (restore != null && (!pos.isEmpty() || block != null || initrd != null || !nets.isEmpty() || userNet != null))
+            throw new LaunchError("--restore brings its own memory, kernel and devices: name none of them");
+        if (restore == null && pos.size() < 2) throw new LaunchError(USAGE);
+        if (gdbWait && gdbPort == null) throw new LaunchError("--gdb-wait needs --gdb=PORT");
+        if (saveAtExit && saveTo == null) throw new LaunchError("--save-at-exit needs --save=FILE");
         /*:*/
+        Snapshot.Image img = restore == null ? null : Snapshot.open(restore);
+        try {
+            return launch(host, img, pos, cmdline, block, snapshot, initrd, nets, in, out, stats, gdbPort, gdbWait);
+        } finally {
+            if (img != null) img.close();
+            if (signalled == this) signalled = null;
+        }
+    }
+
+    private int launch(Host host, Snapshot.Image img, List<String> pos, List<String> cmdline, Path block,
+            boolean snapshot, Path initrd, List<String> nets, InputStream in, OutputStream out, boolean stats,
+            Integer gdbPort, boolean gdbWait) throws LaunchError, IOException {
+        memBytes = img != null ? img.memBytes : parseMem(pos.get(0));
 
         /*L:110 Guest memory.  In lguest the Guest's physical memory *was* the
          * Launcher's memory from address 0, so a guest-physical address and a
@@ -163,10 +205,13 @@ public final class Launcher {
          * the Host will not let the Guest name anything from there up. */
         Console console = new Console(out, terminal);
         devices.add(console);
+        if (img != null) img.read(() -> Snapshot.readDevices(img, devices));
         if (block != null) devices.add(new BlockDevice(block, snapshot));
         for (String n : nets) devices.add(NetDevice.fromOption(n));
         if (userNet != null) devices.add(new UserNetDevice(userNet));
         top = memBytes + 4096 * (1 + devices.size());
+        if (img != null && (img.top != top || memBytes < MIN_MEM || memBytes > MAX_MEM))
+            throw Snapshot.damaged(img.file, new IOException("its memory does not add up"));
         mem.addRegion(0, memBytes + 4096);
         for (int i = 0; i < devices.size(); i++) {
             Device d = devices.get(i);
@@ -179,20 +224,30 @@ public final class Launcher {
             if (d instanceof UserNetDevice) ((UserNetDevice) d).setup(this);
         }
         /*:*/
-        KernelImage k = KernelImage.load(kernel, mem, memBytes);
-        int initrdBytes = 0;
-        if (initrd != null) initrdBytes = loadInitrd(initrd, k);
-        int pgdir = setupPagetables(memBytes - initrdBytes, k.pageOffset);
-        writeBootParams(kernelCommandLine(cmdline), initrdBytes);
+        String kernel = img != null ? "from " + img.file : pos.get(1);
+        if (img != null) {
+            img.read(() -> Snapshot.readMemory(img, this));
+            start = img.start;
+            pageOffset = img.pageOffset;
+            pgdir = img.pgdir;
+        } else {
+            KernelImage k = KernelImage.load(Path.of(kernel), mem, memBytes);
+            int initrdBytes = 0;
+            if (initrd != null) initrdBytes = loadInitrd(initrd, k);
+            pgdir = setupPagetables(memBytes - initrdBytes, k.pageOffset);
+            writeBootParams(kernelCommandLine(cmdline), initrdBytes);
+            start = k.start;
+            pageOffset = k.pageOffset;
+        }
         if (verbose)
             err.printf("lguest: %d MB, kernel %s page_offset %#x start %#x, pgdir %#x, pfnlimit %#x%n",
-                    memBytes >>> 20, kernel, k.pageOffset, k.start, pgdir, top >>> 12);
+                    memBytes >>> 20, kernel, pageOffset, start, pgdir, top >>> 12);
 
         /*L:185 Tell the Host: INITIALIZE with pfnlimit, the page directory, the start
          * address and page_offset.  From here on the Guest exists. */
         trace = traceOpts.open(err);
         dev = trace == null ? host.open(mem) : host.open(mem, trace);
-        long r = dev.write(LHREQ_INITIALIZE, top >>> 12, pgdir, k.start, k.pageOffset);
+        long r = dev.write(LHREQ_INITIALIZE, top >>> 12, pgdir, start, pageOffset);
         if (r < 0) throw new LaunchError("cannot initialize the guest: error " + (-r)
                 + (r == -ENOSPC ? " (all " + Host.MAX_GUESTS + " guest slots are in use)" : ""));
         /*:*/
@@ -201,10 +256,21 @@ public final class Launcher {
                 dev.mapShared(d.page, 4096, ((NetDevice) d).file);
                 ((NetDevice) d).start(this);
             }
+        if (img != null) img.read(() -> {
+            dev.restoreState(img.in);
+            Snapshot.readEnd(img);
+        });
+        if (saveTo != null) signalled = this;
         console.startWaker(this, in);
         for (Device d : devices)
             if (d instanceof UserNetDevice) ((UserNetDevice) d).startWaker(this);
-        int status = runGuest(console);
+        lguest.gdb.GdbStub gdb = gdbPort == null ? null : gdbStub(gdbPort, gdbWait);
+        int status = 1;
+        try {
+            status = runGuest(console);
+        } finally {
+            if (gdb != null) gdb.guestEnded(status);
+        }
         if (stats) {
             err.print(dev.stats().report());
             for (Device d : devices) if (d instanceof NetDevice) err.print(((NetDevice) d).report());
@@ -230,6 +296,32 @@ public final class Launcher {
         return b.toString();
     }
     /*:*/
+
+    /*M:664 --gdb=PORT puts a gdb stub on 127.0.0.1 beside the Guest (M:650), and says
+     * where, since PORT 0 lets the system choose; with --gdb-wait the Guest stands at
+     * its first instruction until a gdb has connected.  Only the loopback address: a
+     * debugger can rewrite the Guest's kernel, which is not a service to offer the
+     * network. */
+    private lguest.gdb.GdbStub gdbStub(int port, boolean wait) throws LaunchError {
+        try {
+            lguest.gdb.GdbStub s = lguest.gdb.GdbStub.listen(port, dev.debug(), wait);
+            err.println("lguest: gdb stub on 127.0.0.1:" + s.port() + (wait ? ", waiting for gdb" : ""));
+            return s;
+        } catch (IOException e) {
+            throw new LaunchError("cannot listen for gdb on 127.0.0.1:" + port + ": " + why(e));
+        }
+    }
+    /*:*/
+
+    private static int port(String s) throws LaunchError {
+        try {
+            int p = Integer.parseInt(s);
+            if (p >= 0 && p <= 65535) return p;
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new LaunchError("bad --gdb port " + s + " (a number from 0 to 65535)");
+    }
 
     /** An option that names one thing may be given once: a second one is a mistake, not an override. */
     private static <T> T once(T before, String option, T value) throws LaunchError {
@@ -331,6 +423,7 @@ public final class Launcher {
                 int dma = word(buf, 0), key = word(buf, 4);
                 handleOutput(dma, key);
             } else if (r == -EAGAIN) {
+                if (saveRequested && saved()) return 0;
                 console.deliverInput(this);
                 for (Device d : devices) d.deliverInput(this);
                 dev.write(LHREQ_BREAK, 0);
@@ -367,6 +460,39 @@ public final class Launcher {
         return 1;
     }
     /*:*/
+
+    /*M:676 SIGUSR1 asks for a snapshot, and so, with --save-at-exit, do SIGTERM and
+     * SIGHUP: what a machine sends its processes as it powers off, or a terminal as
+     * it closes, then saves the Guest instead of losing it.  The signal comes on a
+     * thread of the JVM's, and BREAK from there brings the Launcher's own thread back
+     * from the Host (L:070) at the top of the run loop; there, with the Guest
+     * standing still, Snapshot.save writes it down, and the Launcher ends with status
+     * 0 and one line saying where the Guest went.  A save that fails (a full disk, a
+     * --sharenet device) says why, and the Guest runs on: losing it would be worse.  BREAK waits for an answer, so it
+     * is sent from a thread of its own, which the Launcher's ending releases. */
+    void requestSave() {
+        saveRequested = true;
+        Thread t = new Thread(() -> dev.write(LHREQ_BREAK, 1), "lguest-save");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Saves the Guest; if that cannot be done, says why and lets it run on. */
+    private boolean saved() {
+        saveRequested = false;
+        try {
+            Snapshot.save(this, saveTo);
+            err.println("lguest: saved the guest to " + saveTo);
+            return true;
+        } catch (IOException | LaunchError e) {
+            err.println("lguest: cannot save the guest to " + saveTo + ": "
+                    + (e instanceof IOException ? why((IOException) e) : e.getMessage()) + "; it runs on");
+            return false;
+        }
+    }
+    /*:*/
+
+    Console console() { return (Console) devices.get(0); }
 
     /*L:210 A DMA for the Launcher: find the device by its key, check every piece of
      * the buffer lies in the Guest's memory (the Host checked nothing, since a

@@ -24,6 +24,7 @@
  *   packet.
  * - Terminal.java: your terminal in raw mode while a Guest has it, and back
  *   the way it was afterwards.
+ * - Snapshot.java: --save and --restore, a whole Guest in one file (M:670).
  * - LaunchError.java: the one-line complaint and non-zero exit that a mistyped
  *   file name deserves, instead of a stack trace. :*/
 

@@ -269,24 +269,36 @@ final class Dma {
     /*:*/
 
     /*H:650 GETDMA, from the Launcher: "which buffer has the Guest offered me at this
-     * key?"  The first free one of the Guest's binding at that key, with a quirk
-     * kept from 2.6.23: the binding's interrupt number is written into that buffer's
-     * used_len, which is how the Launcher learns which interrupt to raise when it has
-     * filled it (and it overwrites used_len with the length then anyway).  If every
-     * buffer is in use the last one is returned regardless, also as 2.6.23 did. */
+     * key?"  A free one of the Guest's binding at that key, with a quirk kept from
+     * 2.6.23: the binding's interrupt number is written into that buffer's used_len,
+     * which is how the Launcher learns which interrupt to raise when it has filled it
+     * (and it overwrites used_len with the length then anyway).  If every buffer is in
+     * use the last one looked at is returned regardless, also as 2.6.23 did.
+     *
+     * One change: 2.6.23 looked from the first buffer every time; we look from the
+     * binding's cursor, where a SEND_DMA would fill next (H:640), and move it on.  A
+     * Guest that empties its buffers round the array, as a network driver must to
+     * keep frames in order (D:630), then gets the Launcher's frames in the order the
+     * Launcher put them in.  Looking from the first, a batch that wrapped round the
+     * driver's position came out of order, and TCP in the Guest threw the early ones
+     * away (L:796). */
     long getDma(Guest g, int ukey) {
         synchronized (host.lock) {
             Key k = key(g, ukey);
             if (k == null) return -EINVAL;
             for (Binding b : g.dma) {
                 if (b.irq == 0 || !k.equals(b.key)) continue;
+                if (b.numDmas == 0) return -ENOENT;
                 int addr = 0;
-                for (int j = 0; j < b.numDmas; j++) {
+                for (int n = 0; n < b.numDmas; n++) {
+                    int j = (b.nextDma + n) % b.numDmas;
                     addr = b.dmas + j * DMA_SIZE;
                     if (!g.addressOk(addr, DMA_SIZE)) return -EFAULT;
-                    if (g.mem.read32(addr + DMA_USED_LEN) == 0) break;
+                    if (g.mem.read32(addr + DMA_USED_LEN) == 0) {
+                        b.nextDma = j + 1;
+                        break;
+                    }
                 }
-                if (b.numDmas == 0) return -ENOENT;
                 g.mem.write32(addr + DMA_USED_LEN, b.irq);
                 return Integer.toUnsignedLong(addr);
             }

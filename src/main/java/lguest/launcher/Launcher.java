@@ -274,6 +274,7 @@ public final class Launcher {
         if (stats) {
             err.print(dev.stats().report());
             for (Device d : devices) if (d instanceof NetDevice) err.print(((NetDevice) d).report());
+            for (Device d : devices) if (d instanceof UserNetDevice) err.print(((UserNetDevice) d).gateway.report());
         }
         return status;
     }

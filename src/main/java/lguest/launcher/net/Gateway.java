@@ -8,8 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +66,7 @@ public final class Gateway {
     final Dhcp dhcp = new Dhcp(this);
     /** Counters for --stats. */
     public final AtomicInteger framesIn = new AtomicInteger(), framesOut = new AtomicInteger(),
-            dropped = new AtomicInteger();
+            dropped = new AtomicInteger(), fastRetransmits = new AtomicInteger(), timeouts = new AtomicInteger();
     volatile boolean closed;
     /*:*/
 
@@ -105,7 +103,7 @@ public final class Gateway {
         return f;
     }
 
-    /** Puts back a frame the Guest had no room for, to be tried first next time. */
+    /** Whether frames wait for the Guest. */
     public boolean hasFramesForGuest() { return !toGuest.isEmpty(); }
 
     void send(byte[] frame) {
@@ -299,5 +297,10 @@ public final class Gateway {
 
     public int connections() { return tcp.size(); }
 
-    static boolean exists(Path p) { return Files.exists(p); }
+    /** The --stats line. */
+    public String report() {
+        return String.format("usernet: %d frames from the guest, %d to it, %d dropped (queue full); "
+                + "TCP: %d fast retransmits, %d timeouts%n", framesIn.get(), framesOut.get(), dropped.get(),
+                fastRetransmits.get(), timeouts.get());
+    }
 }

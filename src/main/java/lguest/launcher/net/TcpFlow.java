@@ -168,6 +168,7 @@ final class TcpFlow {
         int acked = ack - sndUna;
         if (acked == 0 && sndMax != sndUna && recover == null && ++duplicates == 3) {
             recover = sndMax;                   /* fast retransmit: fill the hole, once */
+            gw.fastRetransmits.incrementAndGet();
             resendFirst();
         }
         if (acked > 0 && acked <= sndMax - sndUna) {
@@ -256,6 +257,7 @@ final class TcpFlow {
         }
         lastProgress = now;
         rtoNanos = Math.min(rtoNanos * 2, 3_000_000_000L);
+        gw.timeouts.incrementAndGet();
         if (state == State.SYN_SENT) segment(iss, SYN, null, 0, 0);
         else if (state == State.SYN_RCVD) segment(iss, SYN | ACK, null, 0, 0);
         else {

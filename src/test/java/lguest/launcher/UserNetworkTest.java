@@ -1,0 +1,116 @@
+package lguest.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.sun.net.httpserver.HttpServer;
+
+import lguest.HostPrerequisite;
+
+/**
+ * --net=user (L:700): a Guest reaches a server on the host at 10.0.2.2, and a client on the
+ * host reaches busybox httpd in the Guest through hostfwd.
+ */
+class UserNetworkTest {
+    private static BusyboxRig rig;
+
+    @TempDir
+    Path tmp;
+    private final List<NetworkTest.GuestProcess> guests = new ArrayList<>();
+    private HttpServer server;
+
+    @BeforeAll
+    static void find() {
+        rig = BusyboxRig.find();
+    }
+
+    @AfterEach
+    void stop() {
+        for (NetworkTest.GuestProcess g : guests) g.kill();
+        if (server != null) server.stop(0);
+    }
+
+    private NetworkTest.GuestProcess guest(String... options) throws Exception {
+        NetworkTest.GuestProcess g = new NetworkTest.GuestProcess(rig.guestCommand(List.of(options), "sh"));
+        guests.add(g);
+        g.send("ifconfig eth0 10.0.2.15 netmask 255.255.255.0 up && route add default gw 10.0.2.2 && echo UP\n");
+        g.await("UP\n", 60);
+        return g;
+    }
+
+    @Test
+    void wgetInTheGuestFetchesAMegabyteFromAServerOnTheHost() throws Exception {
+        byte[] big = new byte[1 << 20];
+        new Random(11).nextBytes(big);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/big", x -> {
+            x.sendResponseHeaders(200, big.length);
+            try (OutputStream o = x.getResponseBody()) {
+                o.write(big);
+            }
+        });
+        server.start();
+        String want = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(big));
+        NetworkTest.GuestProcess g = guest("--net=user");
+        assertThat(g.run("ping -c 1 10.0.2.2", 30)).contains("1 packets received");
+        long t0 = System.nanoTime();
+        String r = g.run("wget -q -O - http://10.0.2.2:" + server.getAddress().getPort() + "/big | sha256sum", 120);
+        System.out.printf("wget of 1 MiB host to guest over --net=user: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        assertThat(r).contains(want + "  -");
+    }
+
+    @Test
+    void aClientOnTheHostReachesTheGuestsHttpdThroughHostfwd() throws Exception {
+        Path tree = Files.createDirectories(tmp.resolve("tree/www"));
+        Files.writeString(tree.resolve("index.html"), "<h1>served by busybox in a guest</h1>\n");
+        Path image = tmp.resolve("disk.img");
+        String mke2fs = Files.isExecutable(Path.of("/sbin/mke2fs")) ? "/sbin/mke2fs" : "/usr/sbin/mke2fs";
+        HostPrerequisite.require(Files.isExecutable(Path.of(mke2fs)), "no mke2fs");
+        Process mk = new ProcessBuilder(mke2fs, "-q", "-t", "ext2", "-b", "1024", "-d", tmp.resolve("tree").toString(),
+                image.toString(), "4096").redirectErrorStream(true).start();
+        assertThat(mk.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        NetworkTest.GuestProcess g = guest("--block=" + image, "--net=user,hostfwd=tcp::" + port + "-:80");
+        g.run("httpd -p 80 -h /www", 30);
+        HttpClient c = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).build();
+        HttpResponse<String> resp = c.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/index.html"))
+                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(resp.statusCode()).isEqualTo(200);
+        assertThat(resp.body()).isEqualTo("<h1>served by busybox in a guest</h1>\n");
+    }
+
+    @Test
+    void aConnectionToAPortNobodyListensOnIsRefused() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        NetworkTest.GuestProcess g = guest("--net=user");
+        assertThat(g.run("wget -q -O - http://10.0.2.2:" + port + "/ 2>&1", 60)).containsIgnoringCase("refused");
+    }
+}

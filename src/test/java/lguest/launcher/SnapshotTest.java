@@ -95,8 +95,19 @@ class SnapshotTest {
         assertThat(restoreError(other)).startsWith("lguest: " + other + " is damaged");
     }
 
+    /** Starts a Launcher that is killed after two minutes, so a hung Guest fails the test instead of hanging it. */
     private static Process start(List<String> cmd) throws IOException {
-        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Thread watchdog = new Thread(() -> {
+            try {
+                if (!p.waitFor(120, TimeUnit.SECONDS)) p.destroyForcibly();
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+            }
+        });
+        watchdog.setDaemon(true);
+        watchdog.start();
+        return p;
     }
 
     /** Gives the shell its line, waits for "ready", sends the signal: the Launcher saves and ends. */

@@ -126,7 +126,7 @@ final class GuestState {
      * prints.  So the Host executes those two on the x87 against a small bus that is
      * a byte array.  FNSAVE also resets the unit, as on silicon, so saving is FNSAVE
      * then FRSTOR of the same bytes; restoring is FRSTOR alone. */
-    private static byte[] fpu(X87 x87, byte[] restore) {
+    static byte[] fpu(X87 x87, byte[] restore) {
         byte[] b = restore != null ? restore : new byte[FPU_BYTES];
         FpuBus bus = new FpuBus() {
             @Override public int read8(int a) { return b[a] & 0xFF; }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import lguest.host.Host;
+import lguest.launcher.net.Gateway;
 import lguest.host.LguestDevice;
 import lguest.machine.PhysicalMemory;
 
@@ -20,7 +21,7 @@ import lguest.machine.PhysicalMemory;
  * [--stats] [ARGS...]}.
  */
 public final class Launcher {
-    static final String USAGE = "usage: lguest MEM KERNEL [--block=FILE[,snapshot]] [--sharenet=FILE] [--initrd=FILE] [--verbose] [--stats] [--gdb=PORT [--gdb-wait]] [--save=FILE [--save-at-exit]] [ARGS...]"
+    static final String USAGE = "usage: lguest MEM KERNEL [--block=FILE[,snapshot]] [--sharenet=FILE] [--net=user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]] [--initrd=FILE] [--verbose] [--stats] [--gdb=PORT [--gdb-wait]] [--save=FILE [--save-at-exit]] [ARGS...]"
             + "  (MEM like 64m), or: lguest --restore=FILE [--save=FILE]";
     static final int MIN_MEM = 4 << 20, MAX_MEM = 1024 << 20;
 
@@ -109,6 +110,7 @@ public final class Launcher {
             for (Device d : l.devices) {
                 if (d instanceof BlockDevice) ((BlockDevice) d).close();
                 if (d instanceof NetDevice) ((NetDevice) d).close();
+                if (d instanceof UserNetDevice) ((UserNetDevice) d).close();
             }
         }
     }
@@ -133,6 +135,7 @@ public final class Launcher {
         List<String> cmdline = new ArrayList<>();
         Path block = null, initrd = null;
         List<Path> nets = new ArrayList<>();
+        List<Gateway.Forward> userNet = null;
         boolean stats = false, snapshot = false, gdbWait = false, saveAtExit = false;
         Integer gdbPort = null;
         Path restore = null;
@@ -144,6 +147,11 @@ public final class Launcher {
                 block = once(block, "--block", Path.of(a.substring(8, a.length() - (snapshot ? 9 : 0))));
             }
             else if (a.startsWith("--sharenet=")) nets.add(Path.of(a.substring(11)));
+            else if (a.startsWith("--net=")) {
+                List<Gateway.Forward> fw = Gateway.parse(a.substring(6));
+                if (fw == null) throw new LaunchError("bad " + a + " (want --net=user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]...)");
+                userNet = once(userNet, "--net", fw);
+            }
             else if (a.startsWith("--initrd=")) initrd = once(initrd, "--initrd", Path.of(a.substring(9)));
             else if (a.equals("--verbose")) verbose = true;
             else if (a.equals("--stats")) stats = true;
@@ -155,7 +163,7 @@ public final class Launcher {
             else if (a.startsWith("--")) throw new LaunchError("unknown option " + a + " (run lguest alone for usage)");
             else pos.add(a);
         }
-        if (restore != null && (!pos.isEmpty() || block != null || initrd != null || !nets.isEmpty()))
+        if (restore != null && (!pos.isEmpty() || block != null || initrd != null || !nets.isEmpty() || userNet != null))
             throw new LaunchError("--restore brings its own memory, kernel and devices: name none of them");
         if (restore == null && pos.size() < 2) throw new LaunchError(USAGE);
         if (gdbWait && gdbPort == null) throw new LaunchError("--gdb-wait needs --gdb=PORT");
@@ -163,7 +171,8 @@ public final class Launcher {
         /*:*/
         Snapshot.Image img = restore == null ? null : Snapshot.open(restore);
         try {
-            return launch(host, img, pos, cmdline, block, snapshot, initrd, nets, in, out, stats, gdbPort, gdbWait);
+            return launch(host, img, pos, cmdline, block, snapshot, initrd, nets, userNet, in, out, stats, gdbPort,
+                    gdbWait);
         } finally {
             if (img != null) img.close();
             if (signalled == this) signalled = null;
@@ -171,7 +180,8 @@ public final class Launcher {
     }
 
     private int launch(Host host, Snapshot.Image img, List<String> pos, List<String> cmdline, Path block,
-            boolean snapshot, Path initrd, List<Path> nets, InputStream in, OutputStream out, boolean stats,
+            boolean snapshot, Path initrd, List<Path> nets, List<Gateway.Forward> userNet, InputStream in,
+            OutputStream out, boolean stats,
             Integer gdbPort, boolean gdbWait) throws LaunchError, IOException {
         memBytes = img != null ? img.memBytes : parseMem(pos.get(0));
 
@@ -186,6 +196,7 @@ public final class Launcher {
         if (img != null) img.read(() -> Snapshot.readDevices(img, devices));
         if (block != null) devices.add(new BlockDevice(block, snapshot));
         for (Path n : nets) devices.add(new NetDevice(n));
+        if (userNet != null) devices.add(new UserNetDevice(userNet));
         top = memBytes + 4096 * (1 + devices.size());
         if (img != null && (img.top != top || memBytes < MIN_MEM || memBytes > MAX_MEM))
             throw Snapshot.damaged(img.file, new IOException("its memory does not add up"));
@@ -198,6 +209,7 @@ public final class Launcher {
             else mem.addRegion(d.page, 4096);
             d.describe(this);
             if (d instanceof BlockDevice) ((BlockDevice) d).setup(this);
+            if (d instanceof UserNetDevice) ((UserNetDevice) d).setup(this);
         }
         /*:*/
         String kernel = img != null ? "from " + img.file : pos.get(1);
@@ -234,6 +246,8 @@ public final class Launcher {
         });
         if (saveTo != null) signalled = this;
         console.startWaker(this, in);
+        for (Device d : devices)
+            if (d instanceof UserNetDevice) ((UserNetDevice) d).startWaker(this);
         lguest.gdb.GdbStub gdb = gdbPort == null ? null : gdbStub(gdbPort, gdbWait);
         int status = 1;
         try {
@@ -392,6 +406,7 @@ public final class Launcher {
             } else if (r == -EAGAIN) {
                 if (saveRequested && saved()) return 0;
                 console.deliverInput(this);
+                for (Device d : devices) d.deliverInput(this);
                 dev.write(LHREQ_BREAK, 0);
             } else if (r == -ENOENT) {
                 int n = dev.read(buf);
@@ -422,8 +437,9 @@ public final class Launcher {
      * from the Host (L:070) at the top of the run loop; there, with the Guest
      * standing still, Snapshot.save writes it down, and the Launcher ends with status
      * 0 and one line saying where the Guest went.  A save that fails (a full disk, a
-     * --sharenet device) says why, and the Guest runs on: losing it would be worse.  BREAK waits for an answer, so it
-     * is sent from a thread of its own, which the Launcher's ending releases. */
+     * network device) says why, and the Guest runs on: losing it would be worse.
+     * BREAK waits for an answer, so it is sent from a thread of its own, which the
+     * Launcher's ending releases. */
     void requestSave() {
         saveRequested = true;
         Thread t = new Thread(() -> dev.write(LHREQ_BREAK, 1), "lguest-save");

@@ -19,6 +19,16 @@ import lguest.machine.fpu.X87;
  * instructions use; each hands over to the part that does the work.
  */
 public final class Cpu extends Registers {
+    /*X:195 Where the parts of the processor live. A real i686 is one chip, but a reader
+     * looks for one thing at a time, so ours is cut along the lines of the manual. The
+     * register file, with the flags kept lazily, is Registers (X:200), and Cpu extends it
+     * because every instruction touches it: an ADD must not follow a pointer to find
+     * EAX. Memory goes through the Mmu (X:300): the TLB and the page walk. Segmentation
+     * (X:400) reads descriptors, loads segment registers and checks every access through
+     * a segment that is not flat; FarTransfer (X:420) is the far JMP, CALL, RET and IRET,
+     * with the call gates that lead from one ring to another. Delivery (X:500) takes an
+     * exception or an interrupt through the IDT, and owns the single-step trap. What is
+     * left here is the wiring, the stack, and the loop that runs it all (X:600). :*/
     final PhysicalMemory mem;
     final Mmu mmu;
     final Segmentation seg;
@@ -131,12 +141,58 @@ public final class Cpu extends Registers {
     /** Little-endian views of a frame's bytes, for the string instructions' bulk paths. */
     static final java.lang.invoke.VarHandle I32 = Mmu.I32, I16 = Mmu.I16;
 
-    final int read32(int a) { return mmu.read32(a); }
-    final int read16(int a) { return mmu.read16(a); }
-    final int read8(int a) { return mmu.read8(a); }
-    final void write32(int a, int v) { mmu.write32(a, v); }
-    final void write16(int a, int v) { mmu.write16(a, v); }
-    final void write8(int a, int v) { mmu.write8(a, v); }
+    /*X:305 The TLB hit, the path nearly every memory access takes, runs here in Cpu
+     * rather than in the Mmu: the Mmu puts the current ring's TLB arrays into these
+     * fields (select(), X:320) and the instructions read them with no pointer to the Mmu
+     * in between. One load more per access does not sound like much, but a guest makes a
+     * memory access every other instruction, and that load cost three to ten per cent of
+     * the interpreter's speed in bench-cpu. Everything past a hit (the walk, page
+     * crossings, writes to pages holding code) is the Mmu's. */
+    int[] rTag, wTag;
+    byte[][] rData;
+    Page[] rPage, wPage;
+    /** The privilege of the current ring's accesses: 1 for user (CPL 3), 0 for supervisor. */
+    int mode;
+
+    final int read32(int a) {
+        int vpn = a >>> 12, i = vpn & Mmu.TLB_MASK, o = a & 0xFFF;
+        if (rTag[i] == vpn && o <= 0xFFC) return (int) I32.get(rData[i], o);
+        return mmu.readSlow(mode, a, 4);
+    }
+
+    final void write32(int a, int v) {
+        int vpn = a >>> 12, i = vpn & Mmu.TLB_MASK, o = a & 0xFFF;
+        Page p;
+        if (wTag[i] == vpn && o <= 0xFFC && (p = wPage[i]).blocks == null) I32.set(p.data, o, v);
+        else mmu.writeSlow(mode, a, 4, v);
+    }
+    /*:*/
+
+    final int read16(int a) {
+        int vpn = a >>> 12, i = vpn & Mmu.TLB_MASK, o = a & 0xFFF;
+        if (rTag[i] == vpn && o <= 0xFFE) return (short) I16.get(rData[i], o) & 0xFFFF;
+        return mmu.readSlow(mode, a, 2);
+    }
+
+    final int read8(int a) {
+        int vpn = a >>> 12, i = vpn & Mmu.TLB_MASK;
+        if (rTag[i] == vpn) return rData[i][a & 0xFFF] & 0xFF;
+        return mmu.readSlow(mode, a, 1);
+    }
+
+    final void write16(int a, int v) {
+        int vpn = a >>> 12, i = vpn & Mmu.TLB_MASK, o = a & 0xFFF;
+        Page p;
+        if (wTag[i] == vpn && o <= 0xFFE && (p = wPage[i]).blocks == null) I16.set(p.data, o, (short) v);
+        else mmu.writeSlow(mode, a, 2, v);
+    }
+
+    final void write8(int a, int v) {
+        int vpn = a >>> 12, i = vpn & Mmu.TLB_MASK;
+        Page p;
+        if (wTag[i] == vpn && (p = wPage[i]).blocks == null) p.data[a & 0xFFF] = (byte) v;
+        else mmu.writeSlow(mode, a, 1, v);
+    }
 
     final int rd(int a, int size) {
         return size == 4 ? read32(a) : size == 2 ? read16(a) : read8(a);
@@ -148,7 +204,8 @@ public final class Cpu extends Registers {
 
     /** Reads for a read-modify-write: translated as a write, so a read-only page faults before anything changes. */
     final int rdW(int a, int size) {
-        mmu.probeForUpdate(a, size);
+        int vpn = a >>> 12, i = vpn & Mmu.TLB_MASK;
+        if (wTag[i] != vpn || ((a + size - 1) >>> 12) != vpn) probeWrite(mode, a, size);
         return rd(a, size);
     }
 
@@ -160,10 +217,20 @@ public final class Cpu extends Registers {
 
     final void sysWrite(int a, int size, int v) { mmu.writeSlow(0, a, size, v); }
 
-    final Page fetchPage(int lin) { return mmu.fetchPage(lin); }
+    /** The page holding an instruction byte (translated as a read), or null for a hole. */
+    final Page fetchPage(int lin) {
+        int vpn = lin >>> 12, i = vpn & Mmu.TLB_MASK;
+        if (rTag[i] == vpn) return rPage[i];
+        return mem.frame(mmu.translate(mode, lin, false));
+    }
 
     /** The frame behind a linear address for a bulk string copy, or null if it has no array. */
-    final Page pageFor(int lin, boolean write) { return mmu.pageFor(lin, write); }
+    final Page pageFor(int lin, boolean write) {
+        int vpn = lin >>> 12, i = vpn & Mmu.TLB_MASK;
+        if (write ? wTag[i] == vpn : rTag[i] == vpn) return write ? wPage[i] : rPage[i];
+        Page p = mem.frame(mmu.translate(mode, lin, write));
+        return p != null && p.data != null ? p : null;
+    }
 
     /** One byte of code at a linear address (used by the decoder). */
     final int fetch8(int lin) {
@@ -229,7 +296,9 @@ public final class Cpu extends Registers {
     /**
      * MOV, POP or LDS to a data or stack segment register, with every check of the SDM
      * (X:410). The Host and the tools use it too, from ring 0, to load SS and the data
-     * segments from descriptors in their GDT.
+     * segments from descriptors in their GDT. A load of SS holds off the single-step trap
+     * for one instruction (X:520); the SDM says so for MOV and POP only, so LSS, which
+     * comes here as well, must clear stepHeld after the load to be exact.
      */
     public void loadSegment(int s, int sel) {
         seg.loadSegment(s, sel);

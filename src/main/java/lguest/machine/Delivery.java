@@ -109,12 +109,14 @@ final class Delivery {
      * called. What counts is TF as the instruction *began*. So the POPF or IRET that sets
      * TF is not itself followed by a trap (the next instruction is), while the POPF that
      * clears it still is. An instruction that delivers an interrupt of its own (INT n,
-     * INT3, INTO, ICEBP) enters its handler with TF clear and no trap: the step resumes
-     * after the handler's IRET restores TF. A load of SS by MOV or POP holds the trap off
-     * for one more instruction, as it holds off interrupts, so that the MOV to ESP that
-     * always follows runs with it: a trap between the two would push onto a stack that is
-     * half-switched. The run loop (X:600) asks before each instruction whether TF is set
-     * and, if so, runs exactly one instruction and then calls this. */
+     * INT3, INTO, ICEBP) enters its handler with TF clear and no trap; the handler's IRET
+     * restores TF, and the next trap comes after the first instruction it returns to. A
+     * load of SS by MOV or POP holds the trap off for one more instruction, as it holds
+     * off interrupts, so that the MOV to ESP that always follows runs with it: a trap
+     * between the two would push onto a stack that is half-switched. The run loop (X:605)
+     * looks at TF before each block; only an instruction that ends a block (POPF, IRET)
+     * can set it, so that is often enough. With TF set the loop runs one instruction at
+     * a time and calls this after each. */
     void afterStep() {
         if (c.stepHeld || c.pendingExit != null) return;
         c.dr[6] |= Registers.DR6_BS;

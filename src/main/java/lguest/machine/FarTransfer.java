@@ -90,7 +90,8 @@ final class FarTransfer {
      * sideways, never out. A JMP may use a gate too, but only sideways, since a jump
      * leaves nothing to return through. A 16-bit gate (type 4) makes everything it pushes
      * 16 bits wide and keeps only the low half of its offset; a 32-bit gate (type 12) is
-     * what any OS of this century would use. */
+     * the kind a 32-bit system uses, when it uses call gates at all (Linux uses INT 0x80
+     * instead, through a trap gate in the IDT). */
     private record Gate(int codeSel, long code, int offset, int size, int params) { }
 
     private Gate openGate(int sel, long d) {

@@ -43,68 +43,16 @@ final class Mmu {
     private final Page[][] rPageM = {new Page[TLB_SIZE], new Page[TLB_SIZE]};
     private final int[][] wTagM = {new int[TLB_SIZE], new int[TLB_SIZE]};
     private final Page[][] wPageM = {new Page[TLB_SIZE], new Page[TLB_SIZE]};
-    /** The arrays for the current ring (select()); mode is 1 for user accesses, 0 for supervisor. */
-    private int[] rTag, wTag;
-    private byte[][] rData;
-    private Page[] rPage, wPage;
-    private int mode;
-    static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-
-    int read32(int a) {
-        int vpn = a >>> 12, i = vpn & TLB_MASK, o = a & 0xFFF;
-        if (rTag[i] == vpn && o <= 0xFFC) return (int) I32.get(rData[i], o);
-        return readSlow(mode, a, 4);
-    }
-
-    void write32(int a, int v) {
-        int vpn = a >>> 12, i = vpn & TLB_MASK, o = a & 0xFFF;
-        Page p;
-        if (wTag[i] == vpn && o <= 0xFFC && (p = wPage[i]).blocks == null) I32.set(p.data, o, v);
-        else writeSlow(mode, a, 4, v);
-    }
     /*:*/
 
-    int read16(int a) {
-        int vpn = a >>> 12, i = vpn & TLB_MASK, o = a & 0xFFF;
-        if (rTag[i] == vpn && o <= 0xFFE) return (short) I16.get(rData[i], o) & 0xFFFF;
-        return readSlow(mode, a, 2);
-    }
-
-    int read8(int a) {
-        int vpn = a >>> 12, i = vpn & TLB_MASK;
-        if (rTag[i] == vpn) return rData[i][a & 0xFFF] & 0xFF;
-        return readSlow(mode, a, 1);
-    }
-
-    void write16(int a, int v) {
-        int vpn = a >>> 12, i = vpn & TLB_MASK, o = a & 0xFFF;
-        Page p;
-        if (wTag[i] == vpn && o <= 0xFFE && (p = wPage[i]).blocks == null) I16.set(p.data, o, (short) v);
-        else writeSlow(mode, a, 2, v);
-    }
-
-    void write8(int a, int v) {
-        int vpn = a >>> 12, i = vpn & TLB_MASK;
-        Page p;
-        if (wTag[i] == vpn && (p = wPage[i]).blocks == null) p.data[a & 0xFFF] = (byte) v;
-        else writeSlow(mode, a, 1, v);
-    }
-
-    /** Reads for a read-modify-write: translated as a write, so a read-only page faults before anything changes. */
-    void probeForUpdate(int a, int size) {
-        int vpn = a >>> 12, i = vpn & TLB_MASK;
-        if (wTag[i] != vpn || ((a + size - 1) >>> 12) != vpn) probeWrite(mode, a, size);
-    }
+    static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** Makes sure every page of [a, a+size) may be written, faulting now if not. */
     void probeWrite(int mode, int a, int size) {
         translate(mode, a, true);
         if (((a + size - 1) >>> 12) != (a >>> 12)) translate(mode, a + size - 1, true);
     }
-
-    /** The mode of the current ring's accesses: 1 for user (CPL 3), 0 for supervisor. */
-    int mode() { return mode; }
 
     int readSlow(int mode, int a, int size) {
         checkAlignment(mode, a, size);
@@ -151,7 +99,7 @@ final class Mmu {
     int translate(int mode, int lin, boolean write) {
         int cr0 = cpu.cr0;
         if ((cr0 & Cpu.CR0_PG) == 0) return fill(mode, lin, lin, write);
-        // LAB(page-walk) { throw new UnsupportedOperationException("lab page-walk: walk the page directory and table, check P, U/S, R/W and WP, set A and D (read X:300, X:310)");
+        // LAB(page-walk) { throw new UnsupportedOperationException("lab page-walk: walk the page directory and table, check P, U/S, R/W and WP, set A and D (read X:300, X:305, X:310)");
         boolean user = mode == 1;
         int pdeAddr = (cpu.cr3 & 0xFFFFF000) | ((lin >>> 22) << 2);
         int pde = physRead32(pdeAddr);
@@ -222,31 +170,17 @@ final class Mmu {
     private boolean alignCheck;
 
     void select() {
-        int m = cpu.cpl == 3 ? 1 : 0;
-        mode = m;
-        alignCheck = (cpu.cr0 & Cpu.CR0_AM) != 0 && (cpu.flags & Cpu.AC) != 0 && m == 1;
-        if (alignCheck) { Arrays.fill(missTag, -1); rTag = missTag; wTag = missTag; }
-        else { rTag = rTagM[m]; wTag = wTagM[m]; }
-        rData = rDataM[m]; rPage = rPageM[m]; wPage = wPageM[m];
+        Cpu c = cpu;
+        int m = c.cpl == 3 ? 1 : 0;
+        c.mode = m;
+        alignCheck = (c.cr0 & Cpu.CR0_AM) != 0 && (c.flags & Cpu.AC) != 0 && m == 1;
+        if (alignCheck) { Arrays.fill(missTag, -1); c.rTag = missTag; c.wTag = missTag; }
+        else { c.rTag = rTagM[m]; c.wTag = wTagM[m]; }
+        c.rData = rDataM[m]; c.rPage = rPageM[m]; c.wPage = wPageM[m];
     }
 
     private void checkAlignment(int mode, int a, int size) {
         if (alignCheck && mode == 1 && (a & (size - 1)) != 0) throw new CpuFault(Vectors.AC, 0, true);
     }
     /*:*/
-
-    /** The page holding an instruction byte (translated as a read), or null for a hole. */
-    Page fetchPage(int lin) {
-        int vpn = lin >>> 12, i = vpn & TLB_MASK;
-        if (rTag[i] == vpn) return rPage[i];
-        return mem.frame(translate(mode, lin, false));
-    }
-
-    /** The frame behind a linear address for a bulk string copy, or null if it has no array. */
-    Page pageFor(int lin, boolean write) {
-        int vpn = lin >>> 12, i = vpn & TLB_MASK;
-        if (write ? wTag[i] == vpn : rTag[i] == vpn) return write ? wPage[i] : rPage[i];
-        Page p = mem.frame(translate(mode, lin, write));
-        return p != null && p.data != null ? p : null;
-    }
 }

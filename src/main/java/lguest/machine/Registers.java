@@ -96,9 +96,9 @@ abstract class Registers {
      * out smaller than an operand", OF of a SUB is "the operands had different signs and
      * the result took the sign of the subtrahend", and ZF, SF and PF come from the result
      * for every operation alike. When fOp is F_NONE the six bits live in the flags word
-     * itself, as they would in a real EFLAGS. The record sits in the register file beside
-     * EAX, not in an object of its own: every ADD writes it, and one more pointer to
-     * follow on each of them would cost more than the whole record saves. */
+     * itself, as they would in a real EFLAGS. The record lives in the register file
+     * beside EAX rather than in an object of its own, for the reason X:195 gives: every
+     * ADD writes it. */
     static final int F_NONE = 0, F_ADD = 1, F_ADC = 2, F_SUB = 3, F_SBB = 4, F_LOGIC = 5, F_INC = 6,
             F_DEC = 7, F_EAGER = 8;
     static final int ARITH = CF | PF | AF | ZF | SF | OF;

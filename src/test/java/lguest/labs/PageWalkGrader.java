@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * moment CR0.PG goes on can run at all, which is a fair picture of how much a
  * machine depends on these few lines.
  *
- * Read X:300 and X:310 first; the Intel SDM volume 3, "4.3 32-bit paging", has the
+ * Read X:300, X:305 and X:310 first; the Intel SDM volume 3, "4.3 32-bit paging", has the
  * formats if you want the real thing.  What to write: the directory entry is
  * picked by the top ten bits of the address from the page at CR3, the table entry
  * by the next ten from the page the directory entry names.  Each must be present;

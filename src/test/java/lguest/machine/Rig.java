@@ -57,6 +57,18 @@ final class Rig {
         mem.write32(at + 4, ((base >>> 16) & 0xFF) | (access << 8) | (limit & 0xF0000) | (flags << 20) | (base & 0xFF000000));
     }
 
+    /**
+     * A call gate in the GDT at selector sel (the GDT limit grows to hold it): into codeSel
+     * at off, usable from rings numerically at or below dpl, copying params words; a 32-bit
+     * gate (type 12) when wide, else a 16-bit one (type 4).
+     */
+    void callGate(int sel, int codeSel, int off, int dpl, int params, boolean wide) {
+        int at = GDT + (sel & ~7);
+        mem.write32(at, (codeSel << 16) | (off & 0xFFFF));
+        mem.write32(at + 4, (off & 0xFFFF0000) | 0x8000 | (dpl << 13) | ((wide ? 0xC : 0x4) << 8) | params);
+        cpu.loadGdtr(GDT, Math.max(cpu.gdtrLimit(), (sel | 7)));
+    }
+
     /** An interrupt gate (or a trap gate, when interruptGate is false). */
     void gate(int vec, int sel, int handler, int dpl, boolean interruptGate) {
         mem.write32(IDT + vec * 8, (sel << 16) | (handler & 0xFFFF));

@@ -336,7 +336,7 @@ class SystemArchitectureTest {
         Trap t = m.run();
         assertThat(t.vector).isEqualTo(Vectors.PF);
         assertThat(t.error).isEqualTo(4);
-        assertThat(m.cpu.cr2).isEqualTo(Rig.DATA + 0x10);
+        assertThat(m.cpu.cr2()).isEqualTo(Rig.DATA + 0x10);
         // not present, user write
         m = new Rig();
         m.ring(3);
@@ -344,14 +344,14 @@ class SystemArchitectureTest {
         m.code(0xA3).code32(Rig.DATA + 0x20);
         t = m.run();
         assertThat(t.error).isEqualTo(6);
-        assertThat(m.cpu.cr2).isEqualTo(Rig.DATA + 0x20);
+        assertThat(m.cpu.cr2()).isEqualTo(Rig.DATA + 0x20);
         // user read of a supervisor page: protection
         m = new Rig();
         m.ring(3);
         m.code(0xA1).code32(Rig.GDT);
         t = m.run();
         assertThat(t.error).isEqualTo(5);
-        assertThat(m.cpu.cr2).isEqualTo(Rig.GDT);
+        assertThat(m.cpu.cr2()).isEqualTo(Rig.GDT);
         // user write to a read-only page
         m = new Rig();
         m.ring(3);

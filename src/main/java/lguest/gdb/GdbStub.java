@@ -57,9 +57,9 @@ public final class GdbStub implements GuestDebug.Stopper {
         while (!server.isClosed()) {
             try {
                 Socket s = server.accept();
-                if (live() != null) { s.close(); continue; }   // one gdb at a time
-                freshConnection = true;
                 synchronized (connected) {
+                    if (live() != null) { s.close(); continue; }   // one gdb at a time
+                    freshConnection = true;
                     conn = new RemoteConnection(s, () -> { userInterrupt = true; guest.requestStop(); },
                             guest::requestStop);
                     connected.notifyAll();
@@ -106,7 +106,7 @@ public final class GdbStub implements GuestDebug.Stopper {
         running = false;
         RemoteConnection c = live();
         if (c == null && waitFirst) c = awaitConnection();
-        if (c == null) return forgetAll();            // nobody listens: the Guest runs free
+        if (c == null) return forgetAll(null);        // nobody listens: the Guest runs free
         String reply = stopReply(why);
         if (reply == null) return resume(userStep);   // a step of the stub's own: gdb hears nothing
         waitFirst = false;
@@ -117,7 +117,7 @@ public final class GdbStub implements GuestDebug.Stopper {
         freshConnection = false;
         while (true) {
             String p = c.next();
-            if (p == null) return forgetAll();
+            if (p == null) return forgetAll(c);
             Resume r = command(c, p, reply);
             if (r != null) return r;
         }
@@ -161,12 +161,12 @@ public final class GdbStub implements GuestDebug.Stopper {
     }
 
     /** gdb has gone: its breakpoints and watchpoints go with it, and the Guest runs free. */
-    private Resume forgetAll() {
+    private Resume forgetAll(RemoteConnection gone) {
         removeBreakpoints();
         userInterrupt = false;
-        RemoteConnection c = conn;
-        if (c != null) c.close();
-        conn = null;
+        synchronized (connected) {
+            if (gone != null && conn == gone) conn = null;   // a newer gdb may already be there: not that one
+        }
         breakpoints.clear();
         watches.clear();
         userStep = steppingOver = running = false;
@@ -197,8 +197,10 @@ public final class GdbStub implements GuestDebug.Stopper {
                     return resume(op == 's' || op == 'S');
                 }
                 case 'D':
+                    forgetAll(c);      // first, so that a gdb that comes the moment it reads OK is let in
                     c.reply("OK");
-                    return forgetAll();
+                    c.close();
+                    return Resume.CONTINUE;
                 case 'k':
                     return Resume.KILL;
                 case 'v':

@@ -69,6 +69,16 @@ final class GuestState {
         out.write(fpu(g.cpu.x87, null));
     }
 
+    /*:*/
+
+    /*M:673 A snapshot is a file, and a file can be written by anyone: restoring one
+     * must not hand the Guest more than its hypercalls ever could.  So the gates go
+     * back in through LOAD_IDT_ENTRY's own checks (H:330), the GDT through LOAD_GDT's
+     * fix-ups (H:500), the kernel stack through SET_STACK's, and the registers are
+     * held to what a trap from the Guest can push: the Switcher's IRET runs in ring 0
+     * and would go wherever the register page says, so a CS or SS of ring 0, a
+     * selector of the Host's four GDT entries, or an EFLAGS with IOPL or VM would be
+     * a way into the Host.  Any of them, and the file is refused. */
     /** Reads what write() wrote into a Guest that INITIALIZE has just made. */
     static void read(Guest g, DataInput in) throws IOException {
         byte[] regs = new byte[Switcher.REGS_SIZE];
@@ -89,13 +99,15 @@ final class GuestState {
         g.pendingDma = in.readInt();
         g.pendingKey = in.readInt();
         long left = in.readLong();
-        for (int i = 0; i < g.traps.idtLo.length; i++) { g.traps.idtLo[i] = in.readInt(); g.traps.idtHi[i] = in.readInt(); }
-        g.traps.syscallLo = in.readInt();
-        g.traps.syscallHi = in.readInt();
+        for (int i = 0; i < g.traps.idtLo.length; i++) g.traps.loadGuestIdtEntry(i, in.readInt(), in.readInt());
+        g.traps.loadGuestIdtEntry(Abi.SYSCALL_VECTOR, in.readInt(), in.readInt());
         for (int i = 0; i < g.segments.lo.length; i++) { g.segments.lo[i] = in.readInt(); g.segments.hi[i] = in.readInt(); }
+        g.segments.fixupGdtTable(0, g.segments.lo.length);
         for (Dma.Binding b : g.dma) {
             if (!in.readBoolean()) continue;
-            b.key = new Dma.Key(g, in.readLong(), false);
+            long key = in.readLong();
+            if ((key & 3) != 0 || !g.addressOk((int) key, 4) || key >>> 32 != 0) throw new IOException("bad DMA key");
+            b.key = new Dma.Key(g, key, false);
             b.dmas = in.readInt();
             b.numDmas = in.readInt();
             b.nextDma = in.readInt();
@@ -110,11 +122,24 @@ final class GuestState {
                     + g.mem.read32(g.lguestData + Abi.LD_TIME + 4) / 1_000_000;
             g.clockBehindMillis = Math.max(0, seen - System.currentTimeMillis());
         }
+        checkRegisters(g);
         g.changed = Switcher.CHANGED_ALL;
-        if (stackPages > 0) g.pages.guestSetStack(ss1, esp1, stackPages);
-        else { g.esp1 = esp1; g.ss1 = ss1; }
+        if (ss1 != 0 || stackPages != 0) g.pages.guestSetStack(ss1, esp1, stackPages);
         if (left > 0) g.traps.setClockevent((int) Math.min(left, 0xFFFF_FFFFL));
         if (g.isDead()) throw new IOException("the saved Guest breaks the Host's rules: " + g.deadReason());
+    }
+
+    private static void checkRegisters(Guest g) throws IOException {
+        int cs = g.reg(Switcher.R_CS), ss = g.reg(Switcher.R_SS), fl = g.reg(Switcher.R_EFLAGS);
+        boolean ok = ((cs & 3) == Abi.GUEST_PL || (cs & 3) == 3) && (ss & 3) == (cs & 3)
+                && (fl & 0x23000) == 0 && (fl & 0x200) != 0;
+        for (int off : new int[] {Switcher.R_CS, Switcher.R_SS, Switcher.R_DS, Switcher.R_ES, Switcher.R_FS, Switcher.R_GS}) {
+            int sel = g.reg(off), index = (sel & 0xFFFF) >>> 3;
+            if ((sel & ~0xFFFF) != 0 || (sel > 3 && (sel & 3) == 0)) ok = false;
+            if (index == Abi.GDT_ENTRY_LGUEST_CS || index == Abi.GDT_ENTRY_LGUEST_DS || index == Abi.GDT_ENTRY_TSS
+                    || index == Abi.GDT_ENTRY_DOUBLEFAULT_TSS) ok = false;
+        }
+        if (!ok) throw new IOException(String.format("its registers are not a Guest's (cs %#x ss %#x eflags %#x)", cs, ss, fl));
     }
     /*:*/
 
@@ -126,7 +151,7 @@ final class GuestState {
      * prints.  So the Host executes those two on the x87 against a small bus that is
      * a byte array.  FNSAVE also resets the unit, as on silicon, so saving is FNSAVE
      * then FRSTOR of the same bytes; restoring is FRSTOR alone. */
-    private static byte[] fpu(X87 x87, byte[] restore) {
+    static byte[] fpu(X87 x87, byte[] restore) {
         byte[] b = restore != null ? restore : new byte[FPU_BYTES];
         FpuBus bus = new FpuBus() {
             @Override public int read8(int a) { return b[a] & 0xFF; }

@@ -185,7 +185,8 @@ public final class Launcher {
         /*:*/
         Snapshot.Image img = restore == null ? null : Snapshot.open(restore);
         try {
-            return launch(host, img, pos, cmdline, block, snapshot, initrd, nets, in, out, stats, gdbPort, gdbWait);
+            return launch(host, img, pos, cmdline, block, snapshot, initrd, nets, in, out, stats, gdbPort,
+                    gdbWait);
         } finally {
             if (img != null) img.close();
             if (signalled == this) signalled = null;
@@ -469,8 +470,9 @@ public final class Launcher {
      * from the Host (L:070) at the top of the run loop; there, with the Guest
      * standing still, Snapshot.save writes it down, and the Launcher ends with status
      * 0 and one line saying where the Guest went.  A save that fails (a full disk, a
-     * --sharenet device) says why, and the Guest runs on: losing it would be worse.  BREAK waits for an answer, so it
-     * is sent from a thread of its own, which the Launcher's ending releases. */
+     * network device) says why, and the Guest runs on: losing it would be worse.
+     * BREAK waits for an answer, so it is sent from a thread of its own, which the
+     * Launcher's ending releases. */
     void requestSave() {
         saveRequested = true;
         Thread t = new Thread(() -> dev.write(LHREQ_BREAK, 1), "lguest-save");

@@ -71,6 +71,7 @@ final class Snapshot {
      * ready-made log of written sectors).  The console would have to become a
      * socket the Guest's user reconnects to, and --sharenet, a file on one machine,
      * could not follow at all; DMA between two Guests of one Host cannot either.
+     * (Nor, today, can --net=user: its connections are the Launcher's own sockets.)
      * What real hypervisors fear most is the easy part here: the CPU on the far
      * side is the same emulated i686, so no feature the Guest has seen in CPUID can
      * be missing there; only the snapshot's version must match, which open() checks.
@@ -94,7 +95,7 @@ final class Snapshot {
             out.writeInt(l.devices.size() - 1);
             for (Device d : l.devices) {
                 if (d instanceof Console) continue;
-                if (!(d instanceof BlockDevice)) throw new LaunchError("a Guest with a --sharenet device cannot be saved");
+                if (!(d instanceof BlockDevice)) throw new LaunchError("a Guest with a network device (--sharenet, --net) cannot be saved");
                 BlockDevice b = (BlockDevice) d;
                 out.writeInt(T_BLOCK);
                 out.writeUTF(b.path.toAbsolutePath().toString());

@@ -63,6 +63,15 @@ class GdbBatchTest {
             cmd.add(kernel.toString());
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             p.getOutputStream().close();
+            Thread watchdog = new Thread(() -> {
+                try {
+                    if (!p.waitFor(180, TimeUnit.SECONDS)) p.destroyForcibly();   // a hung session fails, not hangs
+                } catch (InterruptedException e) {
+                    p.destroyForcibly();
+                }
+            });
+            watchdog.setDaemon(true);
+            watchdog.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("gdb finished").isTrue();
 

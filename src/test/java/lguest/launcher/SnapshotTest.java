@@ -58,6 +58,11 @@ class SnapshotTest {
         assertThat(after).contains("got written-before-the-save").contains("X is forty-two");
         assertThat(number(after, "t1 ")).as("the Guest's clock after the restore").isGreaterThanOrEqualTo(t0);
 
+        // A snapshot whose registers would have the Switcher IRET into ring 0 (LGUEST_CS) is refused.
+        Path evil = tmp.resolve("evil.snap");
+        Files.write(evil, withCs(Files.readAllBytes(again), lguest.host.Abi.LGUEST_CS));
+        assertThat(restoreError(evil)).startsWith("lguest: " + evil + " is damaged (its registers are not a Guest's (cs 0x50");
+
         // The third, from the second snapshot with the Guest's last-seen time a day ahead of
         // this machine's clock: its clock must not go back.
         long ahead = System.currentTimeMillis() / 1000 + 86400;
@@ -95,8 +100,19 @@ class SnapshotTest {
         assertThat(restoreError(other)).startsWith("lguest: " + other + " is damaged");
     }
 
+    /** Starts a Launcher that is killed after two minutes, so a hung Guest fails the test instead of hanging it. */
     private static Process start(List<String> cmd) throws IOException {
-        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Thread watchdog = new Thread(() -> {
+            try {
+                if (!p.waitFor(120, TimeUnit.SECONDS)) p.destroyForcibly();
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+            }
+        });
+        watchdog.setDaemon(true);
+        watchdog.start();
+        return p;
     }
 
     /** Gives the shell its line, waits for "ready", sends the signal: the Launcher saves and ends. */
@@ -126,6 +142,22 @@ class SnapshotTest {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^([0-9a-f]{8}) \\w lguest_data$").matcher(nm);
         assertThat(m.find()).as("lguest_data in the kernel's symbols").isTrue();
         int ldPhys = (int) (Long.parseLong(m.group(1), 16) - 0xC0000000L);
+        return rewritten(file, (body, memory) -> java.nio.ByteBuffer.wrap(body, memory + ldPhys + lguest.host.Abi.LD_TIME, 8)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt((int) seconds).putInt(0));
+    }
+
+    /** The snapshot with the saved CS (in the register page, S:030: offset 56) set to this selector. */
+    private static byte[] withCs(byte[] file, int cs) throws Exception {
+        return rewritten(file, (body, memory) -> {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(body);
+            int top = b.getInt(4);
+            int input = b.getInt(memory + top);
+            b.order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(memory + top + 4 + input + 56, cs);
+        });
+    }
+
+    /** A snapshot's body changed by edit(body, where the memory starts), packed again with a right sum. */
+    private static byte[] rewritten(byte[] file, java.util.function.ObjIntConsumer<byte[]> edit) throws Exception {
         int head = Snapshot.MAGIC.length + 4;
         byte[] body = new java.util.zip.InflaterInputStream(
                 new java.io.ByteArrayInputStream(file, head, file.length - head - 4)).readAllBytes();
@@ -139,9 +171,7 @@ class SnapshotTest {
             assertThat(in.readBoolean()).as("no overlay in this test").isFalse();
             in.skipBytes(32);
         }
-        int memory = body.length - in.available();
-        java.nio.ByteBuffer.wrap(body, memory + ldPhys + lguest.host.Abi.LD_TIME, 8)
-                .order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt((int) seconds).putInt(0);
+        edit.accept(body, body.length - in.available());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(file, 0, head);
         try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(out, true)) {

@@ -844,6 +844,8 @@ long kfs_stat(const char *name, int follow, struct kstat *st)
 		return PTR_ERR(f);
 	err = f->ops->stat ? f->ops->stat(f, st) : -EINVAL;
 	file_put(f);
+	if (!err && nd.kind == K_DEV)
+		st->rdev = devs[nd.n].rdev;     /* /dev/tty is the console, but named 5,0 */
 	return err;
 }
 

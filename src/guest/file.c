@@ -800,10 +800,17 @@ static long poll_scan(struct poll_request *req, int write_back)
 	return ready;
 }
 
-/* The scheduler asks this of a sleeping process while another is current
- * (U:230), so the question is put in the poller's own terms: its
- * descriptors, its memory.  Nothing here sleeps, and the page tables are
- * only read, so borrowing its identity for the length of a scan is safe. */
+/*:*/
+
+/*U:552 The condition a poller sleeps on has one catch: the scheduler asks
+ * it while some other process is current (U:230), and "current" is whose
+ * descriptors fd_file() looks in and whose memory copy_from_user() reads.
+ * Asked in init's terms, the login shell's poll of the console (U:775)
+ * found nothing ready, ever.  So the question is put in the poller's own
+ * terms: for the length of the scan, its identity and its page directory
+ * are borrowed, which is safe because nothing in the scan sleeps and the
+ * page tables are only read (its pollfd pages were touched before it
+ * slept). */
 static int poll_ready(void *arg)
 {
 	struct poll_request *req = arg;

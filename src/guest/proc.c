@@ -51,6 +51,7 @@ static const struct { const char *name; u32 rdev; int block; } devs[] = {
 	{ "zero", (1 << 8) | 5, 0 },
 };
 #define NR_DEVS 7
+/*:*/
 
 static int is(const char *s, unsigned long n, const char *name)
 {
@@ -72,15 +73,13 @@ static int number(const char *s, unsigned long n)
 	return v;
 }
 
-/* 1 and the node if path is ours, 0 if it is the disk's, or -ENOENT. */
-static int lookup(const char *path, int follow, struct node *nd)
+/* An absolute path's components, without "." and doubled slashes: their
+ * number, -ENOENT for more than five (none of ours is that deep) or for a
+ * ".." below the top, and 0 for anything that is the disk's anyway. */
+static int split(const char *path, const char **c, unsigned long *len)
 {
-	const char *c[5];
-	unsigned long len[5];
-	int n = 0, v;
-	struct process *p;
+	int n = 0;
 
-	memset(nd, 0, sizeof(*nd));
 	if (*path != '/')
 		return 0;
 	while (*path) {
@@ -100,6 +99,26 @@ static int lookup(const char *path, int follow, struct node *nd)
 			return n ? -ENOENT : 0;      /* "/.." is "/", and the rest is the disk's */
 		n++;
 	}
+	return n;
+}
+
+/*U:781 Finding a name of ours is then a walk down a tree that is not
+ * stored anywhere: /dev's names are a table, /proc's first level the
+ * kernel's files, "self" and the pids of the process table, and below a pid
+ * its files, "exe" and "fd", whose names are the numbers of its open
+ * descriptors.  The answer is a node: what kind of thing the name is, and
+ * for whom. */
+static int lookup(const char *path, int follow, struct node *nd)
+{
+	const char *c[5];
+	unsigned long len[5];
+	int n, v;
+	struct process *p;
+
+	memset(nd, 0, sizeof(*nd));
+	n = split(path, c, len);
+	if (n <= 0)
+		return n;
 	if (!n || !(is(c[0], len[0], "proc") || is(c[0], len[0], "dev")))
 		return 0;
 	if (is(c[0], len[0], "dev")) {
@@ -163,16 +182,6 @@ static int lookup(const char *path, int follow, struct node *nd)
 }
 /*:*/
 
-/*U:782 The text of a /proc file is made when the file is opened, into a
- * page the open file keeps, so that reading it in small pieces (as stdio
- * does) gives one consistent picture rather than pieces of several.  The
- * formats are Linux's, to the space, since every program that reads them
- * parses them with scanf: /proc/PID/stat is the pid, the command in
- * parentheses, the state letter and forty-nine numbers more, of which busybox
- * wants the parent, group and session, the CPU time, the start time and the
- * memory.  The times are in ticks of 1/100 s, counted by the scheduler
- * whenever it switches (U:225); a process's memory is the size of its
- * ranges (U:110) and, resident, the pages its page table holds now. */
 struct text {
 	u32 len;
 	char data[PAGE_SIZE - 4];
@@ -248,6 +257,16 @@ static unsigned long read_process(struct process *p, unsigned long addr, char *b
 	return done;
 }
 
+/*U:782 The text of a /proc file is made when the file is opened, into a
+ * page the open file keeps, so that reading it in small pieces (as stdio
+ * does) gives one consistent picture rather than pieces of several.  The
+ * formats are Linux's, to the space, since every program that reads them
+ * parses them with scanf: /proc/PID/stat is the pid, the command in
+ * parentheses, the state letter and forty-nine numbers more, of which busybox
+ * wants the parent, group and session, the CPU time, the start time and the
+ * memory.  The times are in ticks of 1/100 s, counted by the scheduler
+ * whenever it switches (U:225); a process's memory is the size of its
+ * ranges (U:110) and, resident, the pages its page table holds now. */
 static void pid_stat(struct text *t, struct process *p)
 {
 	ADD("%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 %lu 0 0 0 20 0 1 0 %lu %lu %lu "
@@ -283,14 +302,15 @@ static void pid_cmdline(struct text *t, struct process *p)
 
 /*U:784 The kernel's own files.  meminfo counts pages: the allocator's free
  * ones (U:105) and, as "Cached", the program image every process shares
- * (U:040).  loadavg is Linux's: every five seconds the number of processes
- * that can run is folded into three averages that forget with time
- * constants of one, five and fifteen minutes, in 11-bit fixed point; we do
- * the folding late, when somebody asks or the scheduler switches, for all
- * the five-second steps since the last time at once, which is exact as long
- * as the count did not change in between, and it cannot have: a change is a
- * switch.  cpuinfo is what CPUID says about the CPU we run on, which is the
- * emulated i686, asked in ring 1 like any other instruction. */
+ * (U:040).  cpuinfo is what CPUID says about the CPU we run on, which is the
+ * emulated i686, asked in ring 1 like any other instruction.  loadavg is
+ * Linux's: every five seconds the number of processes that can run is
+ * folded into three averages that forget with time constants of one, five
+ * and fifteen minutes, in 11-bit fixed point.  We fold late, when somebody
+ * asks or the scheduler switches, all the five-second steps since the last
+ * fold at once, with the count as it is now: a count changes when a process
+ * sleeps or wakes, and that is nearly always a switch, so the steps it
+ * covers saw that count, give or take the last few milliseconds. */
 #define FSHIFT 11
 #define FIXED_1 (1 << FSHIFT)
 static const unsigned long exp_load[3] = { 1884, 2014, 2037 };
@@ -344,6 +364,15 @@ static void load_text(struct text *t)
 	    nr_running(), n, last);
 }
 
+/*:*/
+
+/*U:783 The rest of /proc's own files are one function, each a few lines of
+ * Linux's format around numbers the kernel has: mounts are the root disk
+ * and the two file systems that are always there (U:780); stat's "cpu" line
+ * is the CPU time the processes have had, living and dead, beside the time
+ * the scheduler spent halted (U:230), both in ticks, with no line between
+ * user and system time, which this kernel does not keep apart; uptime is
+ * the same two in seconds. */
 static void cpuinfo(struct text *t)
 {
 	static const char *const flags[32] = {
@@ -517,6 +546,8 @@ static void name_of(struct node *nd, long i, char *name, u8 *type, u32 *ino)
 		}
 }
 
+/*:*/
+
 static long dir_getdents64(struct file *f, char *buf, u32 len)
 {
 	struct node *nd = f->priv;
@@ -589,7 +620,6 @@ static const struct file_ops dir_ops = {
 	.read = dir_read, .lseek = dir_seek, .getdents64 = dir_getdents64,
 	.stat = dir_stat, .release = dir_release,
 };
-/*:*/
 
 /*U:788 The devices.  Most are the process side's (U:515): the console and
  * /dev/tty, null and zero, found by their numbers.  Two are new.  urandom
@@ -640,6 +670,8 @@ static long disk_read(struct file *f, char *buf, u32 len)
 	return done;
 }
 
+/*:*/
+
 static long disk_write(struct file *f, const char *buf, u32 len)
 {
 	return -EROFS;
@@ -688,7 +720,6 @@ static struct file *open_dev(int i, u32 flags)
 	}
 	return chrdev_open(devs[i].rdev, flags);
 }
-/*:*/
 
 /*U:789 Symbolic links of /proc.  /proc/self names the caller, so that a
  * program can find itself without knowing its pid.  /proc/PID/exe is the

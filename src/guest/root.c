@@ -242,3 +242,23 @@ long sys_reboot(u32 magic1, u32 magic2, u32 cmd, u32 d, u32 e, u32 f)
 	return -EINVAL;
 }
 /*:*/
+
+/*U:775 What init finds on the disk of `make rootfs`, and what `make run`
+ * boots: busybox's init, which reads /etc/inittab (src/guest/rootfs/etc in
+ * the sources).  First its sysinit line, /etc/init.d/rcS, waited for: it
+ * mounts /proc (which says yes and changes nothing, U:785), names the
+ * machine from /etc/hostname (sethostname(), which uname() then reports),
+ * and configures eth0 if the Guest has one.  Then, once and not waited for,
+ * /etc/init.d/console, which runs a login shell on the console and powers
+ * off when it ends.  "Not waited for" matters: busybox init blocks the
+ * signals that halt, reboot and poweroff send it and takes them with
+ * rt_sigtimedwait() (U:768) only between the things it waits for, so a
+ * shell it waited for would postpone a typed "poweroff" until the shell
+ * ended.  The "-" in front of the command asks init to make the console
+ * the shell's controlling terminal (TIOCSCTTY, U:840): a shell on a
+ * terminal then has job control, one on a pipe reads its commands from the
+ * pipe and ends with it.
+ *
+ * The shutdown is busybox's own: SIGTERM to everybody but init, a second's
+ * grace, SIGKILL, sync, and reboot() (U:770) from a child, since Linux
+ * would turn a process 1 that called it and exited into a panic. :*/

@@ -74,7 +74,7 @@ static int number(const char *s, unsigned long n)
 }
 
 /* An absolute path's components, without "." and doubled slashes: their
- * number, -ENOENT for more than five (none of ours is that deep) or for a
+ * number, -ENOENT for more than five of ours (none is that deep) or for a
  * ".." below the top, and 0 for anything that is the disk's anyway. */
 static int split(const char *path, const char **c, unsigned long *len)
 {
@@ -97,6 +97,8 @@ static int split(const char *path, const char **c, unsigned long *len)
 			continue;
 		if (len[n] == 2 && c[n][0] == '.' && c[n][1] == '.')
 			return n ? -ENOENT : 0;      /* "/.." is "/", and the rest is the disk's */
+		if (!n && !is(c[0], len[0], "proc") && !is(c[0], len[0], "dev"))
+			return 0;                    /* the disk's, however deep */
 		n++;
 	}
 	return n;

@@ -82,13 +82,16 @@ class ProcDevTest {
         String out = run(tmp, String.join("\n",
                 "echo == mount; mount -t proc proc /proc && mount", "echo == df; df / | tail -n 1",
                 "echo == dmesg; dmesg | grep -c 'VFS: mounted root'",
-                "echo == hostname; hostname; hostname box; hostname; uname -n", ""));
+                "echo == hostname; hostname; hostname box; hostname; uname -n",
+                "echo == deep; mkdir -p /a/b/c/d/e/f/g && cd /a/b/c/d/e/f/g && pwd && cd / && rm -r /a", ""));
         assertThat(section(out, "mount")).isEqualTo("/dev/lgba on / type ext2 (rw)\nproc on /proc type proc (rw)\n"
                 + "devtmpfs on /dev type devtmpfs (rw)\n");
         /* an 8 MiB image of 1 KiB blocks: 8191 blocks after the boot block, busybox's 2 MiB used */
         assertThat(section(out, "df")).matches("/dev/lgba +8191 +2\\d\\d\\d +\\d+ +\\d+% /\\n");
         assertThat(section(out, "dmesg")).as("quiet or not, the log has it").isEqualTo("1\n");
         assertThat(section(out, "hostname")).isEqualTo("lguest\nbox\nbox\n");
+        /* a path deeper than any of /proc's is still the disk's (HostileDiskTest found it) */
+        assertThat(section(out, "deep")).isEqualTo("/a/b/c/d/e/f/g\n");
     }
 
     @Test

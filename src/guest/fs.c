@@ -1718,7 +1718,7 @@ long fs_sys_umount2(u32 utarget, u32 flags, u32 c, u32 d, u32 e, u32 f)
 
 /*:*/
 
-/*U:794 statfs() is what df asks about each line of /proc/mounts (U:783):
+/*U:794 statfs() is what df asks about each line of /proc/mounts (U:784):
  * for ext2, the superblock's counts (free blocks less those kept for root
  * is what an ordinary user could still have, "available"); for /proc and
  * /dev, Linux's magic numbers and nothing in them. */

@@ -302,7 +302,7 @@ static void pid_cmdline(struct text *t, struct process *p)
 }
 /*:*/
 
-/*U:784 The kernel's own files.  meminfo counts pages: the allocator's free
+/*U:783 The kernel's own files.  meminfo counts pages: the allocator's free
  * ones (U:105) and, as "Cached", the program image every process shares
  * (U:040).  cpuinfo is what CPUID says about the CPU we run on, which is the
  * emulated i686, asked in ring 1 like any other instruction.  loadavg is
@@ -368,7 +368,7 @@ static void load_text(struct text *t)
 
 /*:*/
 
-/*U:783 The rest of /proc's own files are one function, each a few lines of
+/*U:784 The rest of /proc's own files are one function, each a few lines of
  * Linux's format around numbers the kernel has: mounts are the root disk
  * and the two file systems that are always there (U:780); stat's "cpu" line
  * is the CPU time the processes have had, living and dead, beside the time
@@ -627,7 +627,7 @@ static const struct file_ops dir_ops = {
  * /dev/tty, null and zero, found by their numbers.  Two are new.  urandom
  * (and random, which Linux has long made the same) hands out the
  * generator's bytes (U:055), which is as random as anything here.  lgba is
- * the disk itself, 512-byte sectors as the driver reads them (D:300),
+ * the disk itself, 512-byte sectors as the driver reads them (D:410),
  * for dd and friends; it reads, and refuses to write (EROFS), since the
  * disk is mounted and ext2's cache (U:705) would never hear of a write
  * beneath it. */
@@ -727,10 +727,11 @@ static struct file *open_dev(int i, u32 flags)
  * program can find itself without knowing its pid.  /proc/PID/exe is the
  * program's file, as execve() was given it (for busybox, the link it was
  * started by), if that was a path from the root: glibc insists on one, and
- * an initrd's program has no file at all.  /proc/PID/fd/N says what a descriptor is open on: a device
- * by its name, a pipe as Linux writes one, "pipe:[inode]", and a file of the
- * disk by its inode number, the one thing the open file remembers of it (it
- * has no name: names are the directories' business, U:600).  That is enough
+ * an initrd's program has no file at all.  /proc/PID/fd/N says what a
+ * descriptor is open on: a device by its name, a pipe as Linux writes one,
+ * "pipe:[inode]", and a file of the disk by its inode number, the one thing
+ * the open file remembers of it (it has no name: names are the
+ * directories' business, U:600).  That is enough
  * for ttyname(), which is readlink("/proc/self/fd/0") and then a stat() of
  * the answer, compared with the descriptor's own. */
 static long link_text(struct node *nd, char *buf, unsigned long size)
@@ -899,8 +900,8 @@ long kfs_readlink(const char *name, char *buf, unsigned long size)
 /*U:792 Two questions that are system calls rather than files.  sysinfo()
  * is how free and uptime ask for memory and time, in one structure: the
  * seconds since boot, the three load averages in 1/65536, RAM and free RAM
- * in units of mem_unit bytes (ours: pages' bytes, unit 1), the number of
- * processes.  syslog() is how dmesg reads the kernel's log (U:790): the
+ * in units of mem_unit bytes (ours is 1: plain bytes, which 32 bits hold for
+ * any Guest the Launcher will make), the number of processes.  syslog() is how dmesg reads the kernel's log (U:790): the
  * size of the ring, all of it, or all of it and then nothing (-c).  The
  * console-level commands are accepted and change nothing, the console
  * having one level: quiet or not. */

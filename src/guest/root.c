@@ -13,11 +13,14 @@ int root_booted;
  *
  * and no initrd at all: the kernel mounts the disk as its root and runs the
  * program called init on it, as every Linux since the first has.  Given
- * "root=", so does this one.  Any failure on the way is the end of the
- * boot, and gets one line on the console whether the kernel was told to be
- * quiet or not (a machine that powers off without a word is worse than
- * one that complains), then a power-off with a status that is not 0, so that
- * a script running the Launcher can tell: 1 for a root it cannot mount, 127
+ * "root=", so does this one, and mounts it read-write, as Linux does when
+ * also told "rw": there is no fsck to run first and no boot script that
+ * would remount it (ext2 here is written through, U:705, so a Guest that
+ * dies leaves it as clean as the last change).  Any failure on the way is
+ * the end of the boot, and gets one line on the console whether the kernel
+ * was told to be quiet or not (a machine that powers off without a word is
+ * worse than one that complains), then a power-off with a status that is
+ * not 0, so that a script running the Launcher can tell: 1 for a root it cannot mount, 127
  * for no init to run on it, as a shell says for a command it cannot find.
  *
  * Which root?  There is one disk, /dev/lgba, and Linux would accept the

@@ -76,16 +76,33 @@ int console_eof(void)
 	return READ_ONCE(input_ended);
 }
 
-/* Bytes of console_in not yet in the ring: [console_in_next, console_in_len). */
+/* Bytes of console_in not yet in the ring: [console_in_next, console_in_len),
+ * and whether the buffer is ours at all (console_in_held): see D:316. */
 static unsigned int console_in_next, console_in_len;
+static int console_in_held;
+/*:*/
 
-/* Moves what fits of the bound buffer into the ring, and gives the buffer
- * back to the Launcher only once all of it is in.  Interrupts off. */
+/*D:316 Who owns the buffer.  It is the Launcher's from the moment used_len is
+ * 0 until our interrupt handler has seen what it put there, and ours from then
+ * until we write 0 again.  That "until our handler has seen it" is the whole
+ * subtlety: the Launcher fills the buffer while we are stopped, and we may have
+ * been stopped anywhere, including inside console_read() with interrupts off.
+ * The interrupt waits; console_read() goes on, drains, and must not free a
+ * buffer it never took.  This driver once did: it wrote 0 whenever it had
+ * nothing left to move, and so threw away a buffer the Launcher had just
+ * filled, whose interrupt then found used_len 0 and nothing to read.  With a
+ * script piped in, that was now and then the last 256 bytes before the end of
+ * the file, and the shell exited early with status 0, none the wiser.  So the
+ * handler takes the buffer (console_in_held), and only a drain of a held
+ * buffer gives it back. */
 static void console_drain(void)
 {
+	if (!console_in_held)
+		return;
 	while (console_in_next < console_in_len && input_head - input_tail < sizeof(input_ring))
 		input_ring[input_head++ % sizeof(input_ring)] = console_in[console_in_next++];
 	if (console_in_next == console_in_len) {
+		console_in_held = 0;
 		barrier();
 		WRITE_ONCE(console_in_dma.used_len, 0);
 	}
@@ -97,6 +114,8 @@ static void console_irq(unsigned int irq, void *arg)
 
 	(void)irq;
 	(void)arg;
+	if (n == 0 || console_in_held)
+		return;                 /* nothing new, or still draining the last fill */
 	if (n == LGUEST_CONSOLE_EOF) {
 		input_ended = 1;
 		n = 0;
@@ -110,6 +129,7 @@ static void console_irq(unsigned int irq, void *arg)
 	}
 	console_in_next = 0;
 	console_in_len = n;
+	console_in_held = 1;
 	console_drain();
 }
 

@@ -768,7 +768,6 @@ static u32 file_poll(struct file *f)
 
 struct poll_request {
 	u32 ufds, nfds;
-	struct process *p;        /* whose descriptors and memory these are */
 };
 
 static long poll_scan(struct poll_request *req, int write_back)
@@ -800,36 +799,14 @@ static long poll_scan(struct poll_request *req, int write_back)
 	return ready;
 }
 
-/*:*/
-
-/*U:552 The condition a poller sleeps on has one catch: the scheduler asks
- * it while some other process is current (U:230), and "current" is whose
- * descriptors fd_file() looks in and whose memory copy_from_user() reads.
- * Asked in init's terms, the login shell's poll of the console (U:775)
- * found nothing ready, ever.  So the question is put in the poller's own
- * terms: for the length of the scan, its identity and its page directory
- * are borrowed, which is safe because nothing in the scan sleeps and the
- * page tables are only read (its pollfd pages were touched before it
- * slept). */
 static int poll_ready(void *arg)
 {
-	struct poll_request *req = arg;
-	struct process *me = current_proc;
-	long n;
-
-	if (req->p == me)
-		return poll_scan(req, 0) != 0;
-	current_proc = req->p;
-	kernel_pgdir = req->p->pgdir;
-	n = poll_scan(req, 0);
-	current_proc = me;
-	kernel_pgdir = me->pgdir;
-	return n != 0;
+	return poll_scan(arg, 0) != 0;
 }
 
 long sys_poll(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
-	struct poll_request req = { a, b, current_proc };
+	struct poll_request req = { a, b };
 	long n, err = 0;
 
 	if (b > NR_OPEN * 4)

@@ -180,6 +180,32 @@ u64 fresh_ns(void)
 }
 /*:*/
 
+/*U:232 Whose question is it?  A question is asked by the scheduler, that
+ * is, by whichever process happens to be calling schedule(), but it must be
+ * answered as the sleeper would answer it: "has a child of mine exited?"
+ * means the sleeper's children, and poll()'s "is one of these descriptors
+ * ready?" reads the list from the sleeper's memory and looks the numbers up
+ * in the sleeper's table of open files.  Asked as the caller, the first
+ * question found no child of the caller's and slept on for ever (busybox's
+ * `time`, waiting for its command under a shell, hung that way), and the
+ * second read somebody else's memory.  So, for the length of the question,
+ * the kernel is the sleeper: current and the page directory that
+ * copy_from_user() walks are its own, as fork() does for the child. */
+static int ask(struct process *p)
+{
+	struct process *me = current_proc;
+	unsigned long *pgdir = kernel_pgdir;
+	int yes;
+
+	current_proc = p;
+	kernel_pgdir = p->pgdir;
+	yes = p->wait_cond(p->wait_arg);
+	current_proc = me;
+	kernel_pgdir = pgdir;
+	return yes;
+}
+/*:*/
+
 /*U:230 The scheduler is a loop over the process table.  A process that
  * sleeps leaves behind the question it is waiting on, as a function and its
  * argument ("is there something in this pipe?", "has a child of mine
@@ -207,7 +233,7 @@ static int can_run(struct process *p, u64 now)
 		return 0;
 	if (p->sigpending & ~p->sigmask)
 		return 1;
-	if (p->wait_cond && p->wait_cond(p->wait_arg))
+	if (p->wait_cond && ask(p))
 		return 1;
 	return p->wake_ns && now >= p->wake_ns;
 }

@@ -90,7 +90,7 @@ public final class Host {
         List<View> out = new ArrayList<>();
         for (Guest g : guests()) {
             if (g.owner != Thread.currentThread()) continue;
-            out.add(new View(g.guestid, g.mem, g.cpu.cr3, g.cpu.gdtrBase, g.cpu.idtrBase, g.cpu.taskRegister(),
+            out.add(new View(g.guestid, g.mem, g.cpu.cr3(), g.cpu.gdtrBase(), g.cpu.idtrBase(), g.cpu.taskRegister(),
                     g.pages.guestPgdir(), g.pageOffset, g.pfnLimit, g.haveData ? g.lguestData : 0));
         }
         return out;

@@ -146,14 +146,16 @@ final class Switcher {
      * switcher.S did it from inside, one instruction after another, and Java does it
      * from outside, before the CPU runs at all: the shadow page directory into CR3,
      * the Guest's GDT and IDT (at their Switcher addresses) into GDTR and IDTR, the
-     * TSS into TR (its busy bit cleared first, or LTR would refuse it), CS and SS to
-     * the Host's ring-0 segments, ESP to the saved registers, and EIP to
-     * switch_to_guest, with interrupts off as in the Switcher.  CR0 gets WP, which
+     * TSS into TR (its busy bit cleared first, or LTR would refuse it), interrupts
+     * off as in the Switcher, then a far jump to LGUEST_CS:switch_to_guest and a load
+     * of SS with LGUEST_DS, which the CPU checks and reads from that same GDT as it
+     * would for lguest's far call, and ESP at the saved registers.  CR0 gets WP, which
      * makes the read-only Switcher pages read-only for ring 1 too, and TS when the
-     * Guest asked for it.  WP comes last, after LTR, for a reason the hardware
-     * imposes: LTR marks the TSS descriptor busy by writing the GDT, and the GDT
-     * sits in that read-only page, so with WP already set the load would fault.
-     * Then the CPU runs until something brings it back. */
+     * Guest asked for it.  WP comes after LTR for a reason the hardware imposes: LTR
+     * marks the TSS descriptor busy by writing the GDT, and the GDT sits in that
+     * read-only page, so with WP already set the load would fault.  The two segment
+     * loads after it write nothing: S:100 made both descriptors with their accessed
+     * bits already set.  Then the CPU runs until something brings it back. */
     void runGuestOnce() {
         Cpu cpu = g.cpu;
         int spgdir = g.pages.currentShadow();
@@ -171,17 +173,14 @@ final class Switcher {
         mem.write8(tssDesc, mem.read8(tssDesc) & ~2);
         cpu.setCr3(spgdir);
         cpu.setCr0(Cpu.CR0_PE | Cpu.CR0_ET | Cpu.CR0_PG);
-        cpu.gdtrBase = RO_STATE + RO_GDT;
-        cpu.gdtrLimit = GDT_ENTRIES * 8 - 1;
-        cpu.idtrBase = RO_STATE + RO_IDT;
-        cpu.idtrLimit = 256 * 8 - 1;
+        cpu.loadGdtr(RO_STATE + RO_GDT, GDT_ENTRIES * 8 - 1);
+        cpu.loadIdtr(RO_STATE + RO_IDT, 256 * 8 - 1);
         cpu.loadTaskRegister(GDT_ENTRY_TSS * 8);
         cpu.setCr0(Cpu.CR0_PE | Cpu.CR0_ET | Cpu.CR0_PG | Cpu.CR0_WP | Cpu.CR0_MP | (g.ts ? Cpu.CR0_TS : 0));
-        cpu.setFlatSegment(Cpu.CS, 0x9B, LGUEST_CS);
-        cpu.setFlatSegment(Cpu.SS, 0x93, LGUEST_DS);
-        cpu.r[Cpu.ESP] = REGS;
-        cpu.eip = ENTRY;
         cpu.setEflags(0x2);
+        cpu.farJump(LGUEST_CS, ENTRY);
+        cpu.loadSegment(Cpu.SS, LGUEST_DS);
+        cpu.r[Cpu.ESP] = REGS;
         Exit exit = cpu.run(0);
         comeBack(exit);
         // LAB(world-switch) }
@@ -249,7 +248,7 @@ final class Switcher {
         sp = push(sp, cpu.r[Cpu.EDX]);
         sp = push(sp, cpu.r[Cpu.ECX]);
         push(sp, cpu.r[Cpu.EBX]);
-        if (vector == 14) cr2 = cpu.cr2;
+        if (vector == 14) cr2 = cpu.cr2();
         // LAB(world-switch) }
     }
     /*:*/

@@ -205,7 +205,7 @@ final class Traps {
      * 0 and the TSS has no bitmap), so IN and OUT fault with #GP and error code 0,
      * and come out here.  lguest emulated just enough for a kernel that probes for
      * hardware: an OUT does nothing, an IN reads all ones, "nothing there", the same
-     * answer as an empty ISA bus.  Only the forms IN/OUT with an immediate port or
+     * answer as an empty ISA bus, in the bytes it names (AL, AX or EAX) and no others.  Only the forms IN/OUT with an immediate port or
      * with DX, with an optional 16-bit prefix, and only in the kernel's half of the
      * address space; any other #GP goes to the Guest. */
     boolean emulateInsn() {
@@ -229,8 +229,8 @@ final class Traps {
         }
         if (in) {
             int eax = g.reg(Switcher.R_EAX);
-            if ((insn & 1) != 0) g.setReg(Switcher.R_EAX, 0xFFFFFFFF >>> shift);
-            else g.setReg(Switcher.R_EAX, eax | 0xFF);
+            int ones = (insn & 1) == 0 ? 0xFF : shift != 0 ? 0xFFFF : 0xFFFFFFFF;
+            g.setReg(Switcher.R_EAX, eax | ones);
         }
         g.setReg(Switcher.R_EIP, eip + insnlen);
         return true;

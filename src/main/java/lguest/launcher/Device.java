@@ -29,6 +29,9 @@ abstract class Device {
     /** Serves a DMA the guest sent to key(); the result goes into the sender's used_len. */
     abstract int handleOutput(Launcher l, List<int[]> sections) throws IOException, LaunchError;
 
+    /** Copies whatever input waits for the Guest into its buffers (after a BREAK). */
+    void deliverInput(Launcher l) { }
+
     /*L:150 The device page.  Sixteen descriptors of twelve bytes at max_pfn, just
      * above the Guest's RAM, where the Guest's bus driver will look: the type, the
      * features, a status the Guest writes as its driver comes to life, and the page

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import lguest.host.Host;
+import lguest.launcher.net.Gateway;
 import lguest.host.LguestDevice;
 import lguest.machine.PhysicalMemory;
 
@@ -20,7 +21,7 @@ import lguest.machine.PhysicalMemory;
  * [--stats] [ARGS...]}.
  */
 public final class Launcher {
-    static final String USAGE = "usage: lguest MEM KERNEL [--block=FILE[,snapshot]] [--sharenet=FILE] [--initrd=FILE] [--verbose] [--stats] [ARGS...]"
+    static final String USAGE = "usage: lguest MEM KERNEL [--block=FILE[,snapshot]] [--sharenet=FILE] [--net=user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]] [--initrd=FILE] [--verbose] [--stats] [ARGS...]"
             + "  (MEM like 64m; ARGS like root=/dev/lgba init=/bin/sh, or quiet -- PROGRAM ARGS)";
     static final int MIN_MEM = 4 << 20, MAX_MEM = 1024 << 20;
 
@@ -96,6 +97,7 @@ public final class Launcher {
             for (Device d : l.devices) {
                 if (d instanceof BlockDevice) ((BlockDevice) d).close();
                 if (d instanceof NetDevice) ((NetDevice) d).close();
+                if (d instanceof UserNetDevice) ((UserNetDevice) d).close();
             }
         }
     }
@@ -120,6 +122,7 @@ public final class Launcher {
         List<String> cmdline = new ArrayList<>();
         Path block = null, initrd = null;
         List<Path> nets = new ArrayList<>();
+        List<Gateway.Forward> userNet = null;
         boolean stats = false, snapshot = false;
         for (String a : args) {
             if (pos.size() >= 2 && (!a.startsWith("--") || a.equals("--"))) { cmdline.add(a); continue; }
@@ -129,6 +132,11 @@ public final class Launcher {
                 block = once(block, "--block", Path.of(a.substring(8, a.length() - (snapshot ? 9 : 0))));
             }
             else if (a.startsWith("--sharenet=")) nets.add(Path.of(a.substring(11)));
+            else if (a.startsWith("--net=")) {
+                List<Gateway.Forward> fw = Gateway.parse(a.substring(6));
+                if (fw == null) throw new LaunchError("bad " + a + " (want --net=user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]...)");
+                userNet = once(userNet, "--net", fw);
+            }
             else if (a.startsWith("--initrd=")) initrd = once(initrd, "--initrd", Path.of(a.substring(9)));
             else if (a.equals("--verbose")) verbose = true;
             else if (a.equals("--stats")) stats = true;
@@ -150,6 +158,7 @@ public final class Launcher {
         devices.add(console);
         if (block != null) devices.add(new BlockDevice(block, snapshot));
         for (Path n : nets) devices.add(new NetDevice(n));
+        if (userNet != null) devices.add(new UserNetDevice(userNet));
         top = memBytes + 4096 * (1 + devices.size());
         mem.addRegion(0, memBytes + 4096);
         for (int i = 0; i < devices.size(); i++) {
@@ -160,6 +169,7 @@ public final class Launcher {
             else mem.addRegion(d.page, 4096);
             d.describe(this);
             if (d instanceof BlockDevice) ((BlockDevice) d).setup(this);
+            if (d instanceof UserNetDevice) ((UserNetDevice) d).setup(this);
         }
         /*:*/
         KernelImage k = KernelImage.load(kernel, mem, memBytes);
@@ -181,6 +191,8 @@ public final class Launcher {
         for (Device d : devices)
             if (d instanceof NetDevice) dev.mapShared(d.page, 4096, ((NetDevice) d).file);
         console.startWaker(this, in);
+        for (Device d : devices)
+            if (d instanceof UserNetDevice) ((UserNetDevice) d).startWaker(this);
         int status = runGuest(console);
         if (stats) err.print(dev.stats().report());
         return status;
@@ -306,6 +318,7 @@ public final class Launcher {
                 handleOutput(dma, key);
             } else if (r == -EAGAIN) {
                 console.deliverInput(this);
+                for (Device d : devices) d.deliverInput(this);
                 dev.write(LHREQ_BREAK, 0);
             } else if (r == -ENOENT) {
                 int n = dev.read(buf);

@@ -20,18 +20,20 @@
  *   PhysicalMemory  the frames: addRegion(base, size), addFileRegion(base, size, channel),
  *                   markHostCode(physPage), read8/16/32, write8/16/32, read/write(bytes).
  *                   Shared by every Cpu; writes through it keep decoded code coherent.
- *   Cpu             one processor: r[EAX..EDI], eip, getEflags/setEflags, cr0..cr4 (set
- *                   through setCr0/setCr3/setCr4, which flush as hardware does; cr2 read
- *                   after a page fault), gdtrBase/Limit and idtrBase/Limit, loadSegment,
- *                   setFlatSegment (a flat segment put straight into the hidden part, as
- *                   lguest's far call into the Switcher left CS), segmentSelector,
- *                   loadTaskRegister, loadLdt, invlpg, flushTlb, cpl(),
+ *   Cpu             one processor: r[EAX..EDI] and eip, getEflags/setEflags, cr0()..cr4()
+ *                   (loaded through setCr0/setCr3/setCr4, which flush as hardware does;
+ *                   cr2() read after a page fault), loadGdtr/loadIdtr and their
+ *                   accessors, loadSegment and farJump (segment registers are only ever
+ *                   loaded from descriptors, with the checks of the current ring, as
+ *                   lguest's far call into the Switcher loaded CS), segmentSelector,
+ *                   loadTaskRegister, loadLdt, invlpg, flushTlb, cpl(), debugRegister,
  *                   deliverInterrupt(vector), retired(), and Exit run(long budget), plus
  *                   raiseInterruptLine() from any thread.
  *   Exit            HOST_CODE, INTERRUPT, HALT, SHUTDOWN, BUDGET: the only ways back to Java.
  *   CpuFault, Vectors, IoBus   exceptions by vector, their names, and the port bus.
  * Each Cpu runs in one thread; up to sixteen may share one PhysicalMemory. Everything
- * else in here (Decoder, Block, Op, the TLB arrays, the lazy flags) is the silicon's own
- * business and package-private, as a real CPU's decoder is nobody's business but Intel's. :*/
+ * else in here (Decoder, Block, Op, the lazy flags, the Mmu and its TLB, Segmentation,
+ * FarTransfer, Delivery) is the silicon's own business and package-private, as a real
+ * CPU's decoder is nobody's business but Intel's. :*/
 
 package lguest.machine;

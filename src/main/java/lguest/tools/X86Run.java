@@ -127,12 +127,12 @@ public final class X86Run {
         gate(idt, 3, HOST_CODE + 3 * 16, 3);                       // int3 and into are for
         gate(idt, 4, HOST_CODE + 4 * 16, 3);                       // user code, as on Linux
         gate(idt, 0x80, HOST_CODE + 0x800, 3);
-        cpu.gdtrBase = GDT; cpu.gdtrLimit = 47;
-        cpu.idtrBase = IDT; cpu.idtrLimit = 256 * 8 - 1;
+        cpu.loadGdtr(GDT, 47);
+        cpu.loadIdtr(IDT, 256 * 8 - 1);
         cpu.setCr3(pageDir);
-        cpu.setCr0(cpu.cr0 | Cpu.CR0_PG | Cpu.CR0_WP | Cpu.CR0_NE | Cpu.CR0_AM);
-        cpu.setFlatSegment(Cpu.CS, 0x9B, KCODE);
-        cpu.setFlatSegment(Cpu.SS, 0x93, KDATA);
+        cpu.setCr0(cpu.cr0() | Cpu.CR0_PG | Cpu.CR0_WP | Cpu.CR0_NE | Cpu.CR0_AM);
+        cpu.farJump(KCODE, STUBS);
+        cpu.loadSegment(Cpu.SS, KDATA);
         cpu.loadTaskRegister(TSS_SEL);
         for (int s : new int[] {Cpu.DS, Cpu.ES, Cpu.FS, Cpu.GS}) cpu.loadSegment(s, UDATA);
     }
@@ -246,7 +246,7 @@ public final class X86Run {
             int vec = off / 16;
             boolean ec = hasErrorCode(vec);
             int faultEip = kernelStackWord(ec ? 1 : 0);
-            if (vec == Vectors.PF && demandPage(cpu.cr2, kernelStackWord(0))) {
+            if (vec == Vectors.PF && demandPage(cpu.cr2(), kernelStackWord(0))) {
                 cpu.eip = STUBS + 16;
                 continue;
             }
@@ -255,7 +255,7 @@ public final class X86Run {
                     : vec == Vectors.BP || vec == Vectors.DB ? 5 : vec == Vectors.AC ? 7 : 11;
             stderr.println("x86run: killed by " + Vectors.name(vec) + " (vector " + vec + ") at EIP 0x"
                     + String.format("%08x", faultEip)
-                    + (vec == Vectors.PF ? " (address 0x" + String.format("%08x", cpu.cr2) + ")" : ""));
+                    + (vec == Vectors.PF ? " (address 0x" + String.format("%08x", cpu.cr2()) + ")" : ""));
             return 128 + sig;
         }
     }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * moment CR0.PG goes on can run at all, which is a fair picture of how much a
  * machine depends on these few lines.
  *
- * Read X:300 and X:310 first; the Intel SDM volume 3, "4.3 32-bit paging", has the
+ * Read X:300, X:305 and X:310 first; the Intel SDM volume 3, "4.3 32-bit paging", has the
  * formats if you want the real thing.  What to write: the directory entry is
  * picked by the top ten bits of the address from the page at CR3, the table entry
  * by the next ten from the page the directory entry names.  Each must be present;
@@ -65,7 +65,7 @@ class PageWalkGrader {
         Trap t = m.run();
         assertThat(t.vector()).as(what + ": the exception (got " + t + ")").isEqualTo(SiliconRig.PF);
         assertThat(t.error()).as(what + ": the error code").isEqualTo(error);
-        assertThat(m.cpu.cr2).as(what + ": CR2 holds the address").isEqualTo(address);
+        assertThat(m.cpu.cr2()).as(what + ": CR2 holds the address").isEqualTo(address);
         assertThat(t.eip()).as(what + ": EIP points at the faulting instruction").isEqualTo(SiliconRig.CODE);
     }
 
@@ -149,7 +149,7 @@ class PageWalkGrader {
                 .isEqualTo(SiliconRig.PF);
         assertThat(t.error()).as("user write under a read-only directory entry: the error code").isEqualTo(7);
         assertThat(t.eip()).as("the read before it went through").isEqualTo(SiliconRig.CODE + 5);
-        assertThat(m.cpu.cr2).isEqualTo(LIN + 0x20);
+        assertThat(m.cpu.cr2()).isEqualTo(LIN + 0x20);
     }
 
     @Test
@@ -161,7 +161,7 @@ class PageWalkGrader {
         expectFault(m, 3, LIN + 0x80, "kernel write to a read-only page with CR0.WP set");
 
         SiliconRig n = machine(7, 5);
-        n.cpu.setCr0(n.cpu.cr0 & ~Cpu.CR0_WP);
+        n.cpu.setCr0(n.cpu.cr0() & ~Cpu.CR0_WP);
         n.cpu.r[Cpu.EAX] = 0xAB;
         n.ring(0).code(0xA3).code32(LIN + 0x80).code(0xF4);
         assertThat(n.cpu.run(100)).as("kernel write to a read-only page with CR0.WP clear").isEqualTo(Exit.HALT);

@@ -14,7 +14,7 @@ import lguest.machine.PhysicalMemory;
  * off, for graders that must not depend on the page walk.
  */
 final class SiliconRig {
-    static final int GDT = 0x1000, IDT = 0x2000, TSS = 0x3000, PD = 0x4000, PT = 0x5000, PT2 = 0x6000,
+    static final int GDT = 0x1000, IDT = 0x2000, TSS = 0x3000, PD = 0x4000, PT = 0x5000, PT2 = 0x6000, ENTRY = 0x7000,
             HOST = 0x8000, CODE = 0x10000, DATA = 0x20000, USTACK = 0x30000, KSTACK = 0x40000;
     static final int KCODE = 0x08, KDATA = 0x10, UCODE = 0x1B, UDATA = 0x23, TSS_SEL = 0x28;
     static final int PF = 14;
@@ -41,12 +41,10 @@ final class SiliconRig {
         mem.markHostCode(HOST >>> 12);
         mem.write32(PD, PT | 7);
         for (int p = 0; p < 1024; p++) mem.write32(PT + 4 * p, (p << 12) | (p >= 0x10 ? 7 : 3));
-        cpu.gdtrBase = GDT;
-        cpu.gdtrLimit = 0x2F;
-        cpu.idtrBase = IDT;
-        cpu.idtrLimit = 0x7FF;
+        cpu.loadGdtr(GDT, 0x2F);
+        cpu.loadIdtr(IDT, 0x7FF);
         cpu.setCr3(PD);
-        if (paging) cpu.setCr0(cpu.cr0 | Cpu.CR0_PG | Cpu.CR0_WP);
+        if (paging) cpu.setCr0(cpu.cr0() | Cpu.CR0_PG | Cpu.CR0_WP);
         cpu.loadTaskRegister(TSS_SEL);
         ring(0);
     }
@@ -58,13 +56,28 @@ final class SiliconRig {
                 | (base & 0xFF000000));
     }
 
-    /** Puts the CPU at CODE in ring 0 or ring 3, with that ring's flat segments and a stack. */
+    /**
+     * Puts the CPU at CODE in ring 0 or ring 3, with that ring's flat segments and a stack,
+     * the way system software gets there: an interrupt back to ring 0 if need be, segment
+     * loads from the GDT, and for ring 3 a far return (LRET) executed at ENTRY.
+     */
     SiliconRig ring(int n) {
-        int cs = n == 0 ? KCODE : UCODE, ds = n == 0 ? KDATA : UDATA;
-        cpu.setFlatSegment(Cpu.CS, 0x9B | (n << 5), cs);
-        for (int s : new int[] {Cpu.SS, Cpu.DS, Cpu.ES, Cpu.FS, Cpu.GS}) cpu.setFlatSegment(s, 0x93 | (n << 5), ds);
-        cpu.r[Cpu.ESP] = n == 0 ? KSTACK - 0x100 : USTACK;
-        cpu.eip = CODE;
+        if (cpu.cpl() != 0) cpu.deliverInterrupt(0x81);
+        int ds = n == 0 ? KDATA : UDATA;
+        cpu.farJump(KCODE, ENTRY);
+        cpu.loadSegment(Cpu.SS, KDATA);
+        for (int s : new int[] {Cpu.DS, Cpu.ES, Cpu.FS, Cpu.GS}) cpu.loadSegment(s, ds);
+        if (n == 0) {
+            cpu.r[Cpu.ESP] = KSTACK - 0x100;
+            cpu.farJump(KCODE, CODE);
+        } else {
+            int frame = KSTACK - 0x200;
+            int[] words = {CODE, UCODE, USTACK, UDATA};
+            for (int k = 0; k < 4; k++) mem.write32(frame + 4 * k, words[k]);
+            mem.write8(ENTRY, 0xCB);                                  // lret
+            cpu.r[Cpu.ESP] = frame;
+            if (cpu.run(1) != Exit.BUDGET || cpu.cpl() != 3) throw new IllegalStateException("LRET to ring 3 failed");
+        }
         pc = CODE;
         return this;
     }

@@ -37,8 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
  * read-only for the Guest's kernel, and for the CPU itself, whose LTR writes the
  * busy bit back into that very page; the CPU must start at switch_to_guest in
  * ring 0 with the register page as its stack and interrupts off.  Everything
- * the CPU needs is public on Cpu (setCr3, setCr0, gdtrBase and friends,
- * loadTaskRegister, setFlatSegment, setEflags, run).  For the way back: the CPU
+ * the CPU needs is public on Cpu (setCr3, setCr0, loadGdtr, loadIdtr,
+ * loadTaskRegister, setEflags, farJump and loadSegment, which load CS and SS from
+ * their descriptors in the GDT just as lguest's far call into the Switcher did,
+ * run).  For the way back: the CPU
  * has pushed SS, ESP, EFLAGS, CS, EIP and, for some vectors only, an error code
  * (Traps.hasErr knows which); you push what a stub would, in lguest_regs order
  * read backwards, and remember CR2 for a page fault before anything can change

@@ -69,6 +69,14 @@ class BusyboxShellTest {
     }
 
     @Test
+    void aCommandThatWaitsForItsOwnChildUnderAShell() throws Exception {
+        // busybox time vforks its command and sleeps in wait4 with SIGCHLD at its
+        // default; its question "has a child of mine exited?" was once asked as
+        // whichever process ran the scheduler, and it hung for ever (U:232).
+        assertThat(sh("busybox time true 2>/dev/null; echo after").output()).isEqualTo("after\n");
+    }
+
+    @Test
     void execveRunsAppletsByPath() throws Exception {
         // "/bin/echo" makes ash exec instead of running its builtin; $$ differs from its child.
         assertThat(sh("/bin/echo via exec; exec /usr/bin/printf '%s\\n' replaced").output())

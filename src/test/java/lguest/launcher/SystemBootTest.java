@@ -74,10 +74,10 @@ class SystemBootTest {
     }
 
     /* On a terminal the same shell is interactive, with a prompt, job control and the console
-     * as its terminal.  It also caught a bug: a process asleep in poll() is asked "ready yet?"
-     * by the scheduler while another process is current (U:230), and the question was put in
-     * the current process's terms, its descriptors and its memory: with init current, the shell
-     * never saw a key. */
+     * as its terminal.  It also caught a bug (fixed in main meanwhile, U:232): a process asleep
+     * in poll() is asked "ready yet?" by the scheduler while another process is current, and the
+     * question was put in the current process's terms, its descriptors and its memory: with
+     * init current, the shell never saw a key. */
     @Test
     void onATerminalTheShellIsInteractive() throws Exception {
         PipedOutputStream keys = new PipedOutputStream();

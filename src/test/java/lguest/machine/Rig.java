@@ -8,7 +8,7 @@ package lguest.machine;
  */
 final class Rig {
     static final int GDT = 0x1000, IDT = 0x2000, TSS = 0x3000, PD = 0x4000, PT = 0x5000, HOST = 0x8000,
-            RING1_CODE = 0x9000, CODE = 0x10000, DATA = 0x20000, USTACK = 0x30000, KSTACK = 0x40000,
+            ENTRY = 0x7000, RING1_CODE = 0x9000, CODE = 0x10000, DATA = 0x20000, USTACK = 0x30000, KSTACK = 0x40000,
             R1STACK = 0x50000, SMALL = 0x60000;
     static final int KCODE = 0x08, KDATA = 0x10, R1CODE = 0x19, R1DATA = 0x21, UCODE = 0x2B, UDATA = 0x33,
             TSS_SEL = 0x38, SMALL_SEL = 0x43, GSWRAP_SEL = 0x4B, ABSENT_SEL = 0x53;
@@ -43,10 +43,10 @@ final class Rig {
         mem.markHostCode(HOST >>> 12);
         mem.write32(PD, PT | 7);
         for (int p = 0; p < 1024; p++) mem.write32(PT + 4 * p, (p << 12) | (p >= 0x10 ? 7 : 3));
-        cpu.gdtrBase = GDT; cpu.gdtrLimit = 0x57;
-        cpu.idtrBase = IDT; cpu.idtrLimit = 0x7FF;
+        cpu.loadGdtr(GDT, 0x57);
+        cpu.loadIdtr(IDT, 0x7FF);
         cpu.setCr3(PD);
-        cpu.setCr0(cpu.cr0 | Cpu.CR0_PG | Cpu.CR0_WP);
+        cpu.setCr0(cpu.cr0() | Cpu.CR0_PG | Cpu.CR0_WP);
         cpu.loadTaskRegister(TSS_SEL);
         ring(0);
     }
@@ -57,19 +57,49 @@ final class Rig {
         mem.write32(at + 4, ((base >>> 16) & 0xFF) | (access << 8) | (limit & 0xF0000) | (flags << 20) | (base & 0xFF000000));
     }
 
+    /**
+     * A call gate in the GDT at selector sel (the GDT limit grows to hold it): into codeSel
+     * at off, usable from rings numerically at or below dpl, copying params words; a 32-bit
+     * gate (type 12) when wide, else a 16-bit one (type 4).
+     */
+    void callGate(int sel, int codeSel, int off, int dpl, int params, boolean wide) {
+        int at = GDT + (sel & ~7);
+        mem.write32(at, (codeSel << 16) | (off & 0xFFFF));
+        mem.write32(at + 4, (off & 0xFFFF0000) | 0x8000 | (dpl << 13) | ((wide ? 0xC : 0x4) << 8) | params);
+        cpu.loadGdtr(GDT, Math.max(cpu.gdtrLimit(), (sel | 7)));
+    }
+
     /** An interrupt gate (or a trap gate, when interruptGate is false). */
     void gate(int vec, int sel, int handler, int dpl, boolean interruptGate) {
         mem.write32(IDT + vec * 8, (sel << 16) | (handler & 0xFFFF));
         mem.write32(IDT + vec * 8 + 4, (handler & 0xFFFF0000) | 0x8000 | (dpl << 13) | (interruptGate ? 0xE00 : 0xF00));
     }
 
-    /** Puts the CPU at CODE in the given ring, with that ring's flat segments and stack. */
+    /**
+     * Puts the CPU at CODE in the given ring, with that ring's flat segments and stack, the
+     * way system software gets there: an interrupt back to ring 0 if need be, then segment
+     * loads from the GDT, and for an outer ring a far return (LRET) executed at ENTRY.
+     */
     void ring(int n) {
+        if (cpu.cpl() != 0) cpu.deliverInterrupt(0x81);
         int cs = n == 0 ? KCODE : n == 1 ? R1CODE : UCODE, ds = n == 0 ? KDATA : n == 1 ? R1DATA : UDATA;
-        cpu.setFlatSegment(Cpu.CS, 0x9B | (n << 5), cs);
-        for (int s : new int[] {Cpu.SS, Cpu.DS, Cpu.ES, Cpu.FS, Cpu.GS}) cpu.setFlatSegment(s, 0x93 | (n << 5), ds);
-        cpu.r[Cpu.ESP] = n == 0 ? KSTACK - 0x100 : n == 1 ? R1STACK - 0x100 : USTACK;
-        cpu.eip = CODE;
+        int esp = n == 0 ? KSTACK - 0x100 : n == 1 ? R1STACK - 0x100 : USTACK;
+        cpu.farJump(KCODE, ENTRY);
+        cpu.loadSegment(Cpu.SS, KDATA);
+        for (int s : new int[] {Cpu.DS, Cpu.ES, Cpu.FS, Cpu.GS}) cpu.loadSegment(s, ds);
+        if (n == 0) {
+            cpu.r[Cpu.ESP] = esp;
+            cpu.farJump(KCODE, CODE);
+        } else {
+            int frame = KSTACK - 0x200;
+            mem.write32(frame, CODE);
+            mem.write32(frame + 4, cs);
+            mem.write32(frame + 8, esp);
+            mem.write32(frame + 12, ds);
+            mem.write8(ENTRY, 0xCB);                                  // lret
+            cpu.r[Cpu.ESP] = frame;
+            if (cpu.run(1) != Exit.BUDGET || cpu.cpl() != n) throw new IllegalStateException("LRET to ring " + n + " failed");
+        }
         pc = CODE;
     }
 

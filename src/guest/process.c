@@ -37,10 +37,13 @@ struct process *find_process(int pid)
 	return NULL;
 }
 
+static int no_slot;     /* why alloc_process() failed: no slot (EAGAIN), or no page (ENOMEM) */
+
 static struct process *alloc_process(void)
 {
 	int i;
 
+	no_slot = 0;
 	for (i = 1; i < MAX_PROCS; i++) {
 		if (procs[i].state == P_FREE) {
 			struct process *p = &procs[i];
@@ -64,6 +67,7 @@ static struct process *alloc_process(void)
 			return p;
 		}
 	}
+	no_slot = 1;
 	return NULL;
 }
 
@@ -245,7 +249,7 @@ static long do_fork(u32 flags, u32 newsp, u32 ptid, u32 ctid)
 		return -EINVAL;
 	child = alloc_process();
 	if (!child)
-		return -EAGAIN;
+		return no_slot ? -EAGAIN : -ENOMEM;   /* as Linux: a limit, or memory */
 	child->ppid = current.pid;
 	child->pgid = current.pgid;
 	child->sid = current.sid;

@@ -101,9 +101,9 @@ rootfs: $(ROOTFS)
 # (root=/dev/lgba, U:760), with busybox init, its inittab and rcS.  A terminal
 # gets an interactive login shell; piped commands are run by that shell
 # instead.  Either way, when the shell ends, init powers the Guest off and
-# the Launcher exits with status 0.
+# the Launcher exits with status 0.  The kernel is quiet: dmesg has its lines.
 run: setup-run build $(ROOTFS)
-	@bin/lguest 64m target/guest/kernel --block=$(ROOTFS) root=/dev/lgba
+	@bin/lguest 64m target/guest/kernel --block=$(ROOTFS) root=/dev/lgba quiet
 
 # An interactive busybox shell on the root disk, for a human at a terminal: the
 # Launcher sees its input is a terminal and the Guest's console becomes a tty

@@ -47,8 +47,9 @@ static unsigned int elf_prot(u32 flags)
  * pages are filled in now: the file's bytes where the segment has them, and
  * zeroes after, up to the segment's size in memory (that is the BSS).
  *
- * A program in the initrd is already in our RAM, page-aligned, and the
- * Launcher will never touch it again.  So for a read-only segment whose file
+ * A program in the initrd (the Launcher's, or the one the kernel made
+ * itself from its root disk, U:762) is already in our RAM, page-aligned,
+ * and nobody will ever write it again.  So for a read-only segment whose file
  * offset and address agree modulo the page size (as the ELF specification
  * asks, and ld makes sure) we do not copy at all: the user page-table entry
  * points straight at the initrd's page, read-only.  That is what Linux's page

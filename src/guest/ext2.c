@@ -453,24 +453,6 @@ static void count_free(u32 g, int inode, int delta)
 	}
 }
 
-/* What statfs() tells df (U:785): the superblock's counts, which every
- * allocation keeps up to date (count_free() above).  out[]: blocks, free
- * blocks, blocks reserved for root, inodes, free inodes. */
-int ext2_statfs(u32 out[5])
-{
-	struct buf *sb;
-
-	if (!fs.mounted || !(sb = bread(fs.sb_block)))
-		return -EIO;
-	out[0] = fs.blocks - fs.first_data;
-	out[1] = get32(sb->data + fs.sb_offset + 12);
-	out[2] = get32(sb->data + fs.sb_offset + 8);
-	out[3] = fs.inodes;
-	out[4] = get32(sb->data + fs.sb_offset + 16);
-	brelse(sb);
-	return 0;
-}
-
 static u32 alloc_bit(int inode, u32 goal_group)
 {
 	u32 i, g, bit, n;
@@ -1364,3 +1346,21 @@ long ext2_mkdir_blocks(struct inode *dir, struct inode *parent)
 	return 0;
 }
 /*:*/
+
+/* What statfs() tells df (U:794): the superblock's counts, which every
+ * allocation keeps up to date (count_free() above).  out[]: blocks, free
+ * blocks, blocks reserved for root, inodes, free inodes. */
+int ext2_statfs(u32 out[5])
+{
+	struct buf *sb;
+
+	if (!fs.mounted || !(sb = bread(fs.sb_block)))
+		return -EIO;
+	out[0] = fs.blocks - fs.first_data;
+	out[1] = get32(sb->data + fs.sb_offset + 12);
+	out[2] = get32(sb->data + fs.sb_offset + 8);
+	out[3] = fs.inodes;
+	out[4] = get32(sb->data + fs.sb_offset + 16);
+	brelse(sb);
+	return 0;
+}

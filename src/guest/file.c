@@ -169,7 +169,7 @@ void files_exec(void)
  * descriptors at once, and with 64 of them "rm -rf" failed with EMFILE at
  * depth 62.  So the table has Linux's 1024 slots, and what they cost is
  * fixed and known in advance: one page of pointers per process, taken at
- * fork() (no page, no fork: EAGAIN) and given back when it is reaped, and
+ * fork() (no page, no fork: ENOMEM) and given back when it is reaped, and
  * 128 bytes of close-on-exec bits in its slot; a pool of 2048 open files in
  * the kernel (48 KiB); and, once a disk is mounted, 36 pages for ext2's 1044
  * in-memory inodes, since each open directory holds its inode.  A kernel
@@ -812,10 +812,6 @@ static long poll_scan(struct poll_request *req)
 	return ready;
 }
 
-/* The scheduler asks this of a sleeping process while another is current
- * (U:230), so the question is put in the poller's own terms: its
- * descriptors, its memory.  Nothing here sleeps, and the page tables are
- * only read, so borrowing its identity for the length of a scan is safe. */
 static int poll_ready(void *arg)
 {
 	return poll_scan(arg) != 0;

@@ -27,12 +27,12 @@ static const struct file_ops reg_ops, dir_ops;
 /*U:600 Every file so far was one the kernel made: the console, a pipe.
  * Files with names live on a disk.  Which disk is the root?  The one block device, /dev/lgba, if it
  * holds an ext2 file system: a Guest started with --block=disk.img sees the
- * image as "/", whatever its command line says, and one without a disk (or
- * with a disk of something else) has no files at all, every name answering
- * ENOENT, as before there was a file system.  ("root=/dev/lgba", Linux's way
- * of saying it, is accepted and changes nothing: there is no other choice
- * to make.)  We mount on first use rather than at boot, so a kernel that
- * never opens a file never reads its superblock. */
+ * image as "/", and one without a disk (or with a disk of something else)
+ * has no files at all, every name answering ENOENT, as before there was a
+ * file system.  A Guest that runs the initrd's program mounts on first use
+ * rather than at boot, so a kernel that never opens a file never reads its
+ * superblock; one told "root=/dev/lgba" boots from the disk, mounts it first
+ * thing and insists that it can (U:760). */
 static int tried;
 
 static int fs_ready(void)
@@ -1199,11 +1199,29 @@ long fs_sys_link(u32 uold, u32 unew, u32 c, u32 d, u32 e, u32 f)
 
 /*:*/
 
+/* readlink() of /proc's links (U:789), or NOT_OURS. */
+static long proc_readlink(u32 upath, u32 ubuf, u32 size)
+{
+	char *buf, *path;
+	long err = user_path(upath, &path);
+
+	if (err < 0)
+		return err;
+	buf = try_alloc_page();
+	err = buf ? kfs_readlink(path, buf, size < PAGE_SIZE ? size : PAGE_SIZE) : -ENOMEM;
+	free_page(path);
+	if (err > 0 && err != NOT_OURS && copy_to_user(ubuf, buf, err))
+		err = -EFAULT;
+	if (buf)
+		free_page(buf);
+	return err;
+}
+
 /*U:642 A symbolic link is a small file whose content is a path; a short
  * one, under 60 bytes, lives in the inode itself, in the space of the
  * fifteen block pointers it does not need ("fast" symlinks: no block to
  * read).  readlink() gives the text back, without a terminating NUL, as
- * it always has. */
+ * it always has (after asking /proc, whose links are made up, U:789). */
 long fs_sys_symlinkat(u32 utarget, u32 dirfd, u32 upath, u32 d, u32 e, u32 f)
 {
 	struct last name;
@@ -1256,25 +1274,13 @@ long fs_sys_symlink(u32 utarget, u32 upath, u32 c, u32 d, u32 e, u32 f)
 long fs_sys_readlinkat(u32 dirfd, u32 upath, u32 ubuf, u32 size, u32 e, u32 f)
 {
 	struct inode *ip;
-	char *buf, *path;
-	long err = user_path(upath, &path);
+	char *buf;
+	long err = proc_readlink(upath, ubuf, size);
 
-	if (err < 0)
-		return err;
-	buf = try_alloc_page();
-	err = buf ? kfs_readlink(path, buf, size < PAGE_SIZE ? size : PAGE_SIZE) : -ENOMEM;
-	free_page(path);
-	if (err != NOT_OURS) {       /* /proc's links (U:789) */
-		if (err > 0 && copy_to_user(ubuf, buf, err))
-			err = -EFAULT;
-		if (buf)
-			free_page(buf);
-		return err;
-	}
-	free_page(buf);
-	err = walk_user(dirfd, upath, 0, &ip, NULL);
+	if (err == NOT_OURS)
+		err = walk_user(dirfd, upath, 0, &ip, NULL);
 	if (err)
-		return err;
+		return err;         /* or /proc's link's length */
 	if (!S_ISLNK(ip->d.mode) || (s32)size <= 0) {
 		iput(ip);
 		return -EINVAL;
@@ -1644,19 +1650,14 @@ long fs_sys_umask(u32 mask, u32 b, u32 c, u32 d, u32 e, u32 f)
 }
 /*:*/
 
-/*U:785 mount(), umount() and statfs(), as far as one disk and two file
+/*U:785 mount() and umount(), as far as one disk and two file
  * systems of the kernel's own need them.  The root is mounted at boot
  * (U:760) and /proc and /dev are always there (U:780), so mount() has
  * nothing to attach: it says yes to what is already so ("mount -t proc proc
  * /proc", devtmpfs on /dev, a remount of "/", which is how a boot script
  * asks for what it already has), and ENODEV to a kind of file system this
  * kernel does not know.  umount() cannot take any of them away (EBUSY for
- * the root, EINVAL, "not mounted", for the others).
- *
- * statfs() is what df asks about each line of /proc/mounts: for ext2, the
- * superblock's counts (free blocks less those kept for root is what an
- * ordinary user could still have, "available"); for /proc and /dev, Linux's
- * magic numbers and nothing in them. */
+ * the root, EINVAL, "not mounted", for the others). */
 #define MS_REMOUNT 32
 #define PROC_SUPER_MAGIC 0x9FA0
 #define TMPFS_MAGIC 0x01021994
@@ -1715,6 +1716,12 @@ long fs_sys_umount2(u32 utarget, u32 flags, u32 c, u32 d, u32 e, u32 f)
 	return err;
 }
 
+/*:*/
+
+/*U:794 statfs() is what df asks about each line of /proc/mounts (U:784):
+ * for ext2, the superblock's counts (free blocks less those kept for root
+ * is what an ordinary user could still have, "available"); for /proc and
+ * /dev, Linux's magic numbers and nothing in them. */
 static long put_statfs64(u32 size, u32 ubuf, u32 magic)
 {
 	u32 s[21], c[5];

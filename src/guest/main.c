@@ -14,8 +14,11 @@ static void __attribute__((noreturn)) demonstration(void);
 /*G:700 Back to where lguest_init() left off (G:070): its last call was
  * kernel_main(), which is what this kernel is for.  It says hello first, with
  * what the Launcher gave it (memory and command line), then finds its devices
- * on the bus (the next part's story), and then does one of two things.  Given an initrd that is a program, it runs that
- * program; given none, it runs the demonstration that `make run` shows.
+ * on the bus (the next part's story), and then does one of three things.
+ * Given an initrd that is a program, it runs that program; told
+ * "root=/dev/lgba", it boots from the disk as Linux does (U:760), which is
+ * what `make run` shows; given neither, it runs the demonstration of
+ * `make demo`.
  *
  * Every line it prints is one a test looks for, so their wording is part
  * of the contract in BOOT.md. */
@@ -47,7 +50,7 @@ void kernel_main(void)
 
 /*G:702 The demonstration is a roll-call, one line each: the
  * clock (a 10 ms one-shot that has to wake a halted Guest), the disk (the
- * CRC-32 of its first 16 sectors, which `make run` then recomputes on the
+ * CRC-32 of its first 16 sectors, which `make demo` then recomputes on the
  * host from the image file, for you to compare), and ring 3 (a program that
  * writes a line with a system call and exits).  That program's exit status
  * becomes ours: the kernel powers off with it, and the Launcher exits with

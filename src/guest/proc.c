@@ -51,6 +51,7 @@ static const struct { const char *name; u32 rdev; int block; } devs[] = {
 	{ "zero", (1 << 8) | 5, 0 },
 };
 #define NR_DEVS 7
+/*:*/
 
 static int is(const char *s, unsigned long n, const char *name)
 {
@@ -72,15 +73,13 @@ static int number(const char *s, unsigned long n)
 	return v;
 }
 
-/* 1 and the node if path is ours, 0 if it is the disk's, or -ENOENT. */
-static int lookup(const char *path, int follow, struct node *nd)
+/* An absolute path's components, without "." and doubled slashes: their
+ * number, -ENOENT for more than five of ours (none is that deep) or for a
+ * ".." below the top, and 0 for anything that is the disk's anyway. */
+static int split(const char *path, const char **c, unsigned long *len)
 {
-	const char *c[5];
-	unsigned long len[5];
-	int n = 0, v;
-	struct process *p;
+	int n = 0;
 
-	memset(nd, 0, sizeof(*nd));
 	if (*path != '/')
 		return 0;
 	while (*path) {
@@ -98,8 +97,30 @@ static int lookup(const char *path, int follow, struct node *nd)
 			continue;
 		if (len[n] == 2 && c[n][0] == '.' && c[n][1] == '.')
 			return n ? -ENOENT : 0;      /* "/.." is "/", and the rest is the disk's */
+		if (!n && !is(c[0], len[0], "proc") && !is(c[0], len[0], "dev"))
+			return 0;                    /* the disk's, however deep */
 		n++;
 	}
+	return n;
+}
+
+/*U:781 Finding a name of ours is then a walk down a tree that is not
+ * stored anywhere: /dev's names are a table, /proc's first level the
+ * kernel's files, "self" and the pids of the process table, and below a pid
+ * its files, "exe" and "fd", whose names are the numbers of its open
+ * descriptors.  The answer is a node: what kind of thing the name is, and
+ * for whom. */
+static int lookup(const char *path, int follow, struct node *nd)
+{
+	const char *c[5];
+	unsigned long len[5];
+	int n, v;
+	struct process *p;
+
+	memset(nd, 0, sizeof(*nd));
+	n = split(path, c, len);
+	if (n <= 0)
+		return n;
 	if (!n || !(is(c[0], len[0], "proc") || is(c[0], len[0], "dev")))
 		return 0;
 	if (is(c[0], len[0], "dev")) {
@@ -163,16 +184,6 @@ static int lookup(const char *path, int follow, struct node *nd)
 }
 /*:*/
 
-/*U:782 The text of a /proc file is made when the file is opened, into a
- * page the open file keeps, so that reading it in small pieces (as stdio
- * does) gives one consistent picture rather than pieces of several.  The
- * formats are Linux's, to the space, since every program that reads them
- * parses them with scanf: /proc/PID/stat is the pid, the command in
- * parentheses, the state letter and forty-nine numbers more, of which busybox
- * wants the parent, group and session, the CPU time, the start time and the
- * memory.  The times are in ticks of 1/100 s, counted by the scheduler
- * whenever it switches (U:225); a process's memory is the size of its
- * ranges (U:110) and, resident, the pages its page table holds now. */
 struct text {
 	u32 len;
 	char data[PAGE_SIZE - 4];
@@ -248,6 +259,16 @@ static unsigned long read_process(struct process *p, unsigned long addr, char *b
 	return done;
 }
 
+/*U:782 The text of a /proc file is made when the file is opened, into a
+ * page the open file keeps, so that reading it in small pieces (as stdio
+ * does) gives one consistent picture rather than pieces of several.  The
+ * formats are Linux's, to the space, since every program that reads them
+ * parses them with scanf: /proc/PID/stat is the pid, the command in
+ * parentheses, the state letter and forty-nine numbers more, of which busybox
+ * wants the parent, group and session, the CPU time, the start time and the
+ * memory.  The times are in ticks of 1/100 s, counted by the scheduler
+ * whenever it switches (U:225); a process's memory is the size of its
+ * ranges (U:110) and, resident, the pages its page table holds now. */
 static void pid_stat(struct text *t, struct process *p)
 {
 	ADD("%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 %lu 0 0 0 20 0 1 0 %lu %lu %lu "
@@ -281,16 +302,17 @@ static void pid_cmdline(struct text *t, struct process *p)
 }
 /*:*/
 
-/*U:784 The kernel's own files.  meminfo counts pages: the allocator's free
+/*U:783 The kernel's own files.  meminfo counts pages: the allocator's free
  * ones (U:105) and, as "Cached", the program image every process shares
- * (U:040).  loadavg is Linux's: every five seconds the number of processes
- * that can run is folded into three averages that forget with time
- * constants of one, five and fifteen minutes, in 11-bit fixed point; we do
- * the folding late, when somebody asks or the scheduler switches, for all
- * the five-second steps since the last time at once, which is exact as long
- * as the count did not change in between, and it cannot have: a change is a
- * switch.  cpuinfo is what CPUID says about the CPU we run on, which is the
- * emulated i686, asked in ring 1 like any other instruction. */
+ * (U:040).  cpuinfo is what CPUID says about the CPU we run on, which is the
+ * emulated i686, asked in ring 1 like any other instruction.  loadavg is
+ * Linux's: every five seconds the number of processes that can run is
+ * folded into three averages that forget with time constants of one, five
+ * and fifteen minutes, in 11-bit fixed point.  We fold late, when somebody
+ * asks or the scheduler switches, all the five-second steps since the last
+ * fold at once, with the count as it is now: a count changes when a process
+ * sleeps or wakes, and that is nearly always a switch, so the steps it
+ * covers saw that count, give or take the last few milliseconds. */
 #define FSHIFT 11
 #define FIXED_1 (1 << FSHIFT)
 static const unsigned long exp_load[3] = { 1884, 2014, 2037 };
@@ -344,6 +366,15 @@ static void load_text(struct text *t)
 	    nr_running(), n, last);
 }
 
+/*:*/
+
+/*U:784 The rest of /proc's own files are one function, each a few lines of
+ * Linux's format around numbers the kernel has: mounts are the root disk
+ * and the two file systems that are always there (U:780); stat's "cpu" line
+ * is the CPU time the processes have had, living and dead, beside the time
+ * the scheduler spent halted (U:230), both in ticks, with no line between
+ * user and system time, which this kernel does not keep apart; uptime is
+ * the same two in seconds. */
 static void cpuinfo(struct text *t)
 {
 	static const char *const flags[32] = {
@@ -517,6 +548,8 @@ static void name_of(struct node *nd, long i, char *name, u8 *type, u32 *ino)
 		}
 }
 
+/*:*/
+
 static long dir_getdents64(struct file *f, char *buf, u32 len)
 {
 	struct node *nd = f->priv;
@@ -589,13 +622,12 @@ static const struct file_ops dir_ops = {
 	.read = dir_read, .lseek = dir_seek, .getdents64 = dir_getdents64,
 	.stat = dir_stat, .release = dir_release,
 };
-/*:*/
 
 /*U:788 The devices.  Most are the process side's (U:515): the console and
  * /dev/tty, null and zero, found by their numbers.  Two are new.  urandom
  * (and random, which Linux has long made the same) hands out the
  * generator's bytes (U:055), which is as random as anything here.  lgba is
- * the disk itself, 512-byte sectors as the driver reads them (D:300),
+ * the disk itself, 512-byte sectors as the driver reads them (D:410),
  * for dd and friends; it reads, and refuses to write (EROFS), since the
  * disk is mounted and ext2's cache (U:705) would never hear of a write
  * beneath it. */
@@ -639,6 +671,8 @@ static long disk_read(struct file *f, char *buf, u32 len)
 	free_page(sector);
 	return done;
 }
+
+/*:*/
 
 static long disk_write(struct file *f, const char *buf, u32 len)
 {
@@ -688,16 +722,16 @@ static struct file *open_dev(int i, u32 flags)
 	}
 	return chrdev_open(devs[i].rdev, flags);
 }
-/*:*/
 
 /*U:789 Symbolic links of /proc.  /proc/self names the caller, so that a
  * program can find itself without knowing its pid.  /proc/PID/exe is the
  * program's file, as execve() was given it (for busybox, the link it was
  * started by), if that was a path from the root: glibc insists on one, and
- * an initrd's program has no file at all.  /proc/PID/fd/N says what a descriptor is open on: a device
- * by its name, a pipe as Linux writes one, "pipe:[inode]", and a file of the
- * disk by its inode number, the one thing the open file remembers of it (it
- * has no name: names are the directories' business, U:600).  That is enough
+ * an initrd's program has no file at all.  /proc/PID/fd/N says what a
+ * descriptor is open on: a device by its name, a pipe as Linux writes one,
+ * "pipe:[inode]", and a file of the disk by its inode number, the one thing
+ * the open file remembers of it (it has no name: names are the
+ * directories' business, U:600).  That is enough
  * for ttyname(), which is readlink("/proc/self/fd/0") and then a stat() of
  * the answer, compared with the descriptor's own. */
 static long link_text(struct node *nd, char *buf, unsigned long size)
@@ -844,6 +878,8 @@ long kfs_stat(const char *name, int follow, struct kstat *st)
 		return PTR_ERR(f);
 	err = f->ops->stat ? f->ops->stat(f, st) : -EINVAL;
 	file_put(f);
+	if (!err && nd.kind == K_DEV)
+		st->rdev = devs[nd.n].rdev;     /* /dev/tty is the console, but named 5,0 */
 	return err;
 }
 
@@ -864,8 +900,8 @@ long kfs_readlink(const char *name, char *buf, unsigned long size)
 /*U:792 Two questions that are system calls rather than files.  sysinfo()
  * is how free and uptime ask for memory and time, in one structure: the
  * seconds since boot, the three load averages in 1/65536, RAM and free RAM
- * in units of mem_unit bytes (ours: pages' bytes, unit 1), the number of
- * processes.  syslog() is how dmesg reads the kernel's log (U:790): the
+ * in units of mem_unit bytes (ours is 1: plain bytes, which 32 bits hold for
+ * any Guest the Launcher will make), the number of processes.  syslog() is how dmesg reads the kernel's log (U:790): the
  * size of the ring, all of it, or all of it and then nothing (-c).  The
  * console-level commands are accepted and change nothing, the console
  * having one level: quiet or not. */

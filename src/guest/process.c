@@ -37,10 +37,13 @@ struct process *find_process(int pid)
 	return NULL;
 }
 
+static int no_slot;     /* why alloc_process() failed: no slot (EAGAIN), or no page (ENOMEM) */
+
 static struct process *alloc_process(void)
 {
 	int i;
 
+	no_slot = 0;
 	for (i = 1; i < MAX_PROCS; i++) {
 		if (procs[i].state == P_FREE) {
 			struct process *p = &procs[i];
@@ -64,6 +67,7 @@ static struct process *alloc_process(void)
 			return p;
 		}
 	}
+	no_slot = 1;
 	return NULL;
 }
 
@@ -245,7 +249,7 @@ static long do_fork(u32 flags, u32 newsp, u32 ptid, u32 ctid)
 		return -EINVAL;
 	child = alloc_process();
 	if (!child)
-		return -EAGAIN;
+		return no_slot ? -EAGAIN : -ENOMEM;   /* as Linux: a limit, or memory */
 	child->ppid = current.pid;
 	child->pgid = current.pgid;
 	child->sid = current.sid;
@@ -353,17 +357,19 @@ static long copy_strings(u32 uvec, char **vec, unsigned int max, char **space, c
 
 /*:*/
 
-/*U:342 Which program?  Every program this kernel can run is busybox: the
- * initrd's image, with the applet chosen by argv[0].  So what execve() must
- * find out is only whether the name it is given means busybox.
+/*U:342 Which program?  Every program this kernel can run is busybox: one
+ * image in memory, the initrd's or the one it read from its root disk
+ * (U:762), with the applet chosen by argv[0].  So what execve() must find
+ * out is only whether the name it is given means busybox.
  * "/proc/self/exe", which ash execs for every applet it does not run itself,
- * always does.  A file on the disk does if it is a copy of the initrd's image
- * (a link to it, typically), or, if it is a script starting with "#!", the
- * interpreter it names may (U:344).  A name the disk does not have means
- * busybox anyway if it is "/bin/NAME", "/sbin/NAME", "/usr/bin/NAME",
- * "/usr/sbin/NAME" or a bare "NAME", which is what a disk-less system's PATH
- * search tries.  Anything else is ENOENT, or ENOEXEC for a file we cannot
- * run (ash then reads it as a shell script itself). */
+ * always does.  A file on the disk does if it is a copy of the image (a link
+ * to it, typically), or, if it is a script starting with "#!", the
+ * interpreter it names may (U:344).  Without a root to boot from, a name the
+ * disk does not have means busybox anyway if it is "/bin/NAME",
+ * "/sbin/NAME", "/usr/bin/NAME", "/usr/sbin/NAME" or a bare "NAME", which is
+ * what a disk-less system's PATH search tries.  Anything else is ENOENT, or
+ * ENOEXEC for a file we cannot run (ash then reads it as a shell script
+ * itself). */
 static int starts_with(const char *s, const char *prefix)
 {
 	return !memcmp(s, prefix, strlen(prefix));

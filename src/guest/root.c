@@ -13,11 +13,14 @@ int root_booted;
  *
  * and no initrd at all: the kernel mounts the disk as its root and runs the
  * program called init on it, as every Linux since the first has.  Given
- * "root=", so does this one.  Any failure on the way is the end of the
- * boot, and gets one line on the console whether the kernel was told to be
- * quiet or not (a machine that powers off without a word is worse than
- * one that complains), then a power-off with a status that is not 0, so that
- * a script running the Launcher can tell: 1 for a root it cannot mount, 127
+ * "root=", so does this one, and mounts it read-write, as Linux does when
+ * also told "rw": there is no fsck to run first and no boot script that
+ * would remount it (ext2 here is written through, U:705, so a Guest that
+ * dies leaves it as clean as the last change).  Any failure on the way is
+ * the end of the boot, and gets one line on the console whether the kernel
+ * was told to be quiet or not (a machine that powers off without a word is
+ * worse than one that complains), then a power-off with a status that is
+ * not 0, so that a script running the Launcher can tell: 1 for a root it cannot mount, 127
  * for no init to run on it, as a shell says for a command it cannot find.
  *
  * Which root?  There is one disk, /dev/lgba, and Linux would accept the
@@ -242,3 +245,23 @@ long sys_reboot(u32 magic1, u32 magic2, u32 cmd, u32 d, u32 e, u32 f)
 	return -EINVAL;
 }
 /*:*/
+
+/*U:775 What init finds on the disk of `make rootfs`, and what `make run`
+ * boots: busybox's init, which reads /etc/inittab (src/guest/rootfs/etc in
+ * the sources).  First its sysinit line, /etc/init.d/rcS, waited for: it
+ * mounts /proc (which says yes and changes nothing, U:785), names the
+ * machine from /etc/hostname (sethostname(), which uname() then reports),
+ * and configures eth0 if the Guest has one.  Then, once and not waited for,
+ * /etc/init.d/console, which runs a login shell on the console and powers
+ * off when it ends.  "Not waited for" matters: busybox init blocks the
+ * signals that halt, reboot and poweroff send it and takes them with
+ * rt_sigtimedwait() (U:768) only between the things it waits for, so a
+ * shell it waited for would postpone a typed "poweroff" until the shell
+ * ended.  The "-" in front of the command asks init to make the console
+ * the shell's controlling terminal (TIOCSCTTY, U:840): a shell on a
+ * terminal then has job control, one on a pipe reads its commands from the
+ * pipe and ends with it.
+ *
+ * The shutdown is busybox's own: SIGTERM to everybody but init, a second's
+ * grace, SIGKILL, sync, and reboot() (U:770) from a child, since Linux
+ * would turn a process 1 that called it and exited into a panic. :*/

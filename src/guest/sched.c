@@ -106,7 +106,8 @@ static void start_slice(struct process *p);
 /*U:225 Switching to another process is then three steps: put the old one's
  * %gs aside, tell the Host about the new one (G:640), and start its time
  * slice (G:694); then switch_to() changes stacks, and we are the other
- * process, returning from its own last call of switch_process(). */
+ * process, returning from its own last call of switch_process().  On the
+ * way, the time each has had on the CPU is counted, for /proc (U:782). */
 u64 boot_ns, idle_ns, dead_cpu_ns;
 unsigned long nr_forks, nr_switches;
 

@@ -22,7 +22,9 @@
  *   - file descriptors, pipes and the console as a file (U:500 to U:550);
  *   - names, directories and files (U:600 on), on an ext2 disk (U:700 on);
  *   - and a terminal that echoes, edits a line and turns ^C into a signal
- *     (U:800 on).
+ *     (U:800 on);
+ *   - and at the end, booting from that disk as Linux does, with init,
+ *     /proc and /dev (U:760 to U:794).
  *
  * None of it knows it runs on a hypervisor.  Where it cannot help knowing (a
  * system call that must not cost an exit, a TLS descriptor in the Host's GDT,

@@ -64,7 +64,7 @@
  * name stays, as a promise.)  `make docs` renders the same story as a web site,
  * with the code each section points at. :*/
 
-/*P:020 Before reading, run it.  `make run` builds everything (the Java with
+/*P:020 Before reading, run it.  `make demo` builds everything (the Java with
  * Maven, the Guest kernel with your own gcc), makes a one-megabyte ext2 disk
  * and boots the Guest with it.  The Guest lists what it found on the lguest
  * bus, prints a checksum of the disk's first sectors (the host computes the
@@ -75,9 +75,11 @@
  * ever knowing.  Every number there is explained somewhere in this book; by
  * the end you should be able to guess them before you look.
  *
- * Then `make shell`, for busybox's shell inside a Guest (leave it with exit
- * or ^D), and then `make Guest`, which is where the story proper begins.  If
- * you would rather watch than read, open the project in an IDE, run
+ * Then `make run`, which boots a small system from a root disk as Linux
+ * would, busybox's init and all, and gives you its shell (leave it with exit
+ * or ^D, and it powers off), and then `make Guest`, which is where the story
+ * proper begins.  If you would rather watch than read, open the project in
+ * an IDE, run
  * lguest.launcher.Launcher with the arguments "64m target/guest/kernel", and
  * put a breakpoint just after switcher.runGuestOnce() in Guest.runGuest:
  * every exit from the Guest stops there, with the Guest's registers in the

@@ -24,7 +24,8 @@ import lguest.machine.PhysicalMemory;
 public final class Launcher {
     static final String USAGE = "usage: lguest MEM KERNEL [--block=FILE[,snapshot]] [--sharenet=FILE[,drop=PERCENT]] [--net=user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]] [--initrd=FILE] [--verbose] [--stats]"
             + " [--trace=WHAT [--trace-file=F] [--trace-eip=LO-HI]] [--gdb=PORT [--gdb-wait]] [--save=FILE [--save-at-exit]] [ARGS...]"
-            + "  (MEM like 64m; WHAT: all, or some of " + String.join(",", TraceOptions.WORDS) + "), or: lguest --restore=FILE [--save=FILE]";
+            + "  (MEM like 64m; ARGS like root=/dev/lgba init=/bin/sh, or quiet -- PROGRAM ARGS; WHAT: all, or some of "
+            + String.join(",", TraceOptions.WORDS) + "), or: lguest --restore=FILE [--save=FILE]";
     static final int MIN_MEM = 4 << 20, MAX_MEM = 1024 << 20;
 
     PhysicalMemory mem = new PhysicalMemory();

@@ -33,7 +33,13 @@ class RootBootTest {
 
     @BeforeAll
     static void find() {
-        rig = BusyboxRig.find();
+        rig();
+    }
+
+    /** Found once, also for ProcDevTest and SystemBootTest, which boot through here. */
+    static BusyboxRig rig() {
+        if (rig == null) rig = BusyboxRig.find();
+        return rig;
     }
 
     record Boot(int status, String out, String err) { }
@@ -42,7 +48,7 @@ class RootBootTest {
     static Path bareRoot(Path tmp, int kib) throws IOException, InterruptedException {
         Path tree = tmp.resolve("tree");
         Files.createDirectories(tree.resolve("bin"));
-        Files.copy(rig.busybox, tree.resolve("bin/busybox"));
+        Files.copy(rig().busybox, tree.resolve("bin/busybox"));
         Files.createSymbolicLink(tree.resolve("bin/sh"), Path.of("busybox"));
         Path img = tmp.resolve("root.img");
         Process p = new ProcessBuilder(MKE2FS, "-q", "-t", "ext2", "-d", tree.toString(), "-F", img.toString(),
@@ -63,7 +69,7 @@ class RootBootTest {
     static Boot boot(String stdin, boolean terminal, String... args) throws InterruptedException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         AtomicInteger status = new AtomicInteger(Integer.MIN_VALUE);
-        if (rig == null) rig = BusyboxRig.find();      /* SystemBootTest boots through here too */
+        rig();
         List<String> all = new ArrayList<>(List.of("64m", rig.kernel.toString()));
         all.addAll(List.of(args));
         PrintStream errs = new PrintStream(err, true, StandardCharsets.UTF_8);

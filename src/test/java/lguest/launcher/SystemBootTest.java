@@ -37,7 +37,7 @@ class SystemBootTest {
 
     /** make run's options, after the memory and the kernel. */
     static String[] args() {
-        return new String[] { "--block=" + root + ",snapshot", "root=/dev/lgba" };
+        return new String[] { "--block=" + root + ",snapshot", "root=/dev/lgba", "quiet" };
     }
 
     @Test
@@ -46,11 +46,11 @@ class SystemBootTest {
                 "echo \"I am $(hostname) in $(pwd) as $(id -un)\"",
                 "ps | awk 'NR > 1 { print $1, $3 }' | sort -n | head -n 1",
                 "mount | grep -c ' on /proc type proc '",
+                "dmesg | grep -c 'VFS: mounted root (ext2 file system) on /dev/lgba, read-write'",
                 "exit 7", ""), false, args());
-        assertThat(b.out()).contains("VFS: mounted root (ext2 file system) on /dev/lgba, read-write")
-                .contains("I am guest in /root as root\n")
+        assertThat(b.out()).startsWith("I am guest in /root as root\n")
                 .contains("\n1 init\n")
-                .contains("\n1\n")
+                .contains("\n1\n1\n")
                 .contains("Requesting system poweroff")
                 .doesNotContain("not found").doesNotContain("can't");
         assertThat(b.status()).as("the shell's exit is the system's power-off, status 0").isZero();
@@ -66,17 +66,18 @@ class SystemBootTest {
     @Test
     void rebootBootsTheSystemAgain() throws Exception {
         RootBootTest.Boot b = RootBootTest.boot("echo before\nreboot\nsleep 30; echo after\n", false, args());
-        assertThat(b.out()).contains("Requesting system reboot\nreboot: Restarting system\n")
+        assertThat(b.out()).contains("Requesting system reboot")
                 .doesNotContain("after").doesNotContain("killed by signal");
-        assertThat(b.out().split("VFS: mounted root", -1)).as("two boots").hasSize(3);
+        assertThat(b.out().split("The system is going down NOW!", -1))
+                .as("two boots, two shutdowns: the second shell reads the end of the input").hasSize(3);
         assertThat(b.status()).isZero();
     }
 
     /* On a terminal the same shell is interactive, with a prompt, job control and the console
-     * as its terminal.  It also caught a bug: a process asleep in poll() is asked "ready yet?"
-     * by the scheduler while another process is current (U:230), and the question was put in
-     * the current process's terms, its descriptors and its memory: with init current, the shell
-     * never saw a key. */
+     * as its terminal.  It also caught a bug (fixed in main meanwhile, U:232): a process asleep
+     * in poll() is asked "ready yet?" by the scheduler while another process is current, and the
+     * question was put in the current process's terms, its descriptors and its memory: with
+     * init current, the shell never saw a key. */
     @Test
     void onATerminalTheShellIsInteractive() throws Exception {
         PipedOutputStream keys = new PipedOutputStream();
@@ -84,7 +85,7 @@ class SystemBootTest {
         ByteArrayOutputStream screen = new ByteArrayOutputStream();
         AtomicInteger status = new AtomicInteger(Integer.MIN_VALUE);
         PrintStream err = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        String[] a = { "64m", rig.kernel.toString(), args()[0], args()[1] };
+        String[] a = { "64m", rig.kernel.toString(), args()[0], args()[1], args()[2] };
         Thread t = new Thread(null, () -> status.set(Launcher.run(new Host(), a, in, screen, err, true)),
                 "guest", 64 << 20);
         t.setDaemon(true);

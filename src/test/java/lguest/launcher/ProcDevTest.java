@@ -1,0 +1,126 @@
+package lguest.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * /proc and /dev, which the kernel makes up (U:780 to U:792), on a root that has neither: a
+ * disk of busybox and /bin/sh alone.  Each busybox tool that reads them must say what Linux
+ * would, in the format it parses, and with numbers that are this Guest's own.
+ */
+class ProcDevTest {
+    private static String run(Path tmp, String script) throws Exception {
+        Path img = RootBootTest.bareRoot(tmp, 8192);
+        RootBootTest.Boot b = RootBootTest.boot(script, false, "--block=" + img, "root=/dev/lgba", "init=/bin/sh", "quiet");
+        assertThat(b.status()).as(b.out()).isZero();
+        RootBootTest.fsck(img);
+        return b.out();
+    }
+
+    private static String section(String out, String name) {
+        int i = out.indexOf("== " + name + "\n");
+        assertThat(i).as("section " + name + " in\n" + out).isGreaterThanOrEqualTo(0);
+        int j = out.indexOf("== ", i + 3);
+        return out.substring(i + name.length() + 4, j < 0 ? out.length() : j);
+    }
+
+    @Test
+    void processesAsPsTopAndKillSeeThem(@TempDir Path tmp) throws Exception {
+        String out = run(tmp, String.join("\n",
+                "echo == ps; sleep 30 & ps; echo == stat; cat /proc/$!/stat",
+                "echo == cmdline; tr '\\0' ' ' < /proc/$!/cmdline; echo",
+                "echo == status; grep -E '^(Name|State|PPid):' /proc/$!/status",
+                "echo == kill; kill $!; wait $!; echo \"status $?\"",
+                "echo == top; top -bn1 | head -n 4",
+                "echo == self; readlink /proc/self; readlink /proc/self/exe; ls -l /proc/self/fd/0 | sed 's/.*-> //'",
+                "echo == ls; ls /proc | grep '^[0-9]' | head -n 1; ls -d /proc/1 /proc/self /proc/meminfo", ""));
+        assertThat(section(out, "ps")).startsWith("PID   USER     COMMAND\n")
+                .contains("    1 0        /bin/sh\n").containsPattern("\\n +\\d+ 0 +sleep 30\\n");
+        /* pid (comm) state ppid pgrp session ..., 52 fields as Linux writes them */
+        String stat = section(out, "stat").trim();
+        assertThat(stat).matches("\\d+ \\(sleep\\) S 1 1 1 0 -1 .*");
+        assertThat(stat.split(" ")).hasSize(52);
+        assertThat(section(out, "cmdline")).isEqualTo("sleep 30 \n");
+        assertThat(section(out, "status")).isEqualTo("Name:\tsleep\nState:\tS (sleeping)\nPPid:\t1\n");
+        assertThat(section(out, "kill")).isEqualTo("Terminated\nstatus 143\n");
+        assertThat(section(out, "top")).startsWith("Mem: ").contains("\nCPU:").contains("\nLoad average: ")
+                .contains("  PID  PPID USER     STAT   VSZ %VSZ %CPU COMMAND");
+        /* exe is the name execve() was given (readlink is a NOEXEC applet: the shell's own) */
+        assertThat(section(out, "self")).matches("\\d+\\n/bin/sh\\n/dev/console\\n");
+        assertThat(section(out, "ls")).isEqualTo("1\n/proc/1\n/proc/meminfo\n/proc/self\n");
+    }
+
+    @Test
+    void memoryTimeAndLoadAsFreeUptimeAndProcSayThem(@TempDir Path tmp) throws Exception {
+        String out = run(tmp, String.join("\n",
+                "echo == free; free", "echo == meminfo; cat /proc/meminfo",
+                "echo == uptime; uptime", "echo == procuptime; cat /proc/uptime", "echo == loadavg; cat /proc/loadavg",
+                "echo == cpuinfo; grep -E '^(processor|vendor_id|flags)' /proc/cpuinfo",
+                "echo == version; cat /proc/version", ""));
+        /* 64 MiB of RAM: free and /proc/meminfo agree on it, and on what is free */
+        Matcher free = Pattern.compile("Mem: +(\\d+) +(\\d+) +(\\d+)").matcher(section(out, "free"));
+        assertThat(free.find()).as(out).isTrue();
+        assertThat(free.group(1)).isEqualTo("65536");
+        String meminfo = section(out, "meminfo");
+        assertThat(meminfo).startsWith("MemTotal:          65536 kB\nMemFree:        ").contains("\nSwapTotal:             0 kB\n");
+        long memFree = Long.parseLong(meminfo.replaceAll("(?s).*MemFree: +(\\d+) kB.*", "$1"));
+        assertThat(memFree).isBetween(40_000L, 65_536L);
+        assertThat(section(out, "uptime")).matches(" \\d\\d:\\d\\d:\\d\\d up 0 min,  0 users,  load average: \\d+\\.\\d\\d, \\d+\\.\\d\\d, \\d+\\.\\d\\d\\n");
+        assertThat(section(out, "procuptime")).matches("\\d+\\.\\d\\d \\d+\\.\\d\\d\\n");
+        assertThat(section(out, "loadavg")).matches("\\d+\\.\\d\\d \\d+\\.\\d\\d \\d+\\.\\d\\d [12]/[2-4] \\d+\\n");
+        assertThat(section(out, "cpuinfo")).startsWith("processor\t: 0\nvendor_id\t: ").contains("flags\t\t: fpu");
+        assertThat(section(out, "version")).startsWith("Linux version 2.6.23");
+    }
+
+    @Test
+    void mountsDisksAndTheLogAsMountDfAndDmesgShowThem(@TempDir Path tmp) throws Exception {
+        String out = run(tmp, String.join("\n",
+                "echo == mount; mount -t proc proc /proc && mount", "echo == df; df / | tail -n 1",
+                "echo == dmesg; dmesg | grep -c 'VFS: mounted root'",
+                "echo == hostname; hostname; hostname box; hostname; uname -n",
+                "echo == deep; mkdir -p /a/b/c/d/e/f/g && cd /a/b/c/d/e/f/g && pwd && cd / && rm -r /a", ""));
+        assertThat(section(out, "mount")).isEqualTo("/dev/lgba on / type ext2 (rw)\nproc on /proc type proc (rw)\n"
+                + "devtmpfs on /dev type devtmpfs (rw)\n");
+        /* an 8 MiB image of 1 KiB blocks: 8191 blocks after the boot block, busybox's 2 MiB used */
+        assertThat(section(out, "df")).matches("/dev/lgba +8191 +2\\d\\d\\d +\\d+ +\\d+% /\\n");
+        assertThat(section(out, "dmesg")).as("quiet or not, the log has it").isEqualTo("1\n");
+        assertThat(section(out, "hostname")).isEqualTo("lguest\nbox\nbox\n");
+        /* a path deeper than any of /proc's is still the disk's (HostileDiskTest found it) */
+        assertThat(section(out, "deep")).isEqualTo("/a/b/c/d/e/f/g\n");
+    }
+
+    @Test
+    void devicesAreThereWithoutADevOnTheDisk(@TempDir Path tmp) throws Exception {
+        String out = run(tmp, String.join("\n",
+                "echo == ls; ls -l /dev | awk '{ print $1, $5, $6, $NF }'",
+                "echo == null; echo gone > /dev/null; wc -c < /dev/null",
+                "echo == zero; head -c 5 /dev/zero | od -An -tx1",
+                "echo == urandom; head -c 4096 /dev/urandom | od -An -tx1 | tr ' ' '\\n' | sort -u | grep -c .",
+                "echo == lgba; dd if=/dev/lgba bs=1024 skip=1 count=1 2>/dev/null | od -An -tx1 -j56 -N2",
+                "echo == write; echo x > /dev/lgba; echo \"status $?\"", ""));
+        assertThat(section(out, "ls")).isEqualTo("total   0\ncrw--w---- 5, 1 console\nbrw-rw---- 254, 0 lgba\n"
+                + "crw-rw-rw- 1, 3 null\ncrw-rw-rw- 1, 8 random\ncrw--w---- 5, 0 tty\ncrw-rw-rw- 1, 9 urandom\n"
+                + "crw-rw-rw- 1, 5 zero\n");
+        assertThat(section(out, "null")).isEqualTo("0\n");
+        assertThat(section(out, "zero")).isEqualTo(" 00 00 00 00 00\n");
+        assertThat(Integer.parseInt(section(out, "urandom").trim())).as("distinct byte values in 4 KiB").isGreaterThan(200);
+        assertThat(section(out, "lgba")).as("ext2's magic, read through /dev/lgba").isEqualTo(" 53 ef\n");
+        assertThat(section(out, "write")).contains("status 1");
+    }
+
+    /* ttyname(): readlink of /proc/self/fd/0, then a stat of the answer compared with fstat(0). */
+    @Test
+    void ttyNamesTheConsoleWhenItIsATerminal(@TempDir Path tmp) throws Exception {
+        Path img = RootBootTest.bareRoot(tmp, 4096);
+        RootBootTest.Boot b = RootBootTest.boot("tty\nexit\n", true, "--block=" + img, "root=/dev/lgba",
+                "init=/bin/sh", "quiet");
+        assertThat(b.out()).contains("/dev/console\r\n");
+        b = RootBootTest.boot("tty\n", false, "--block=" + img, "root=/dev/lgba", "init=/bin/sh", "quiet");
+        assertThat(b.out()).isEqualTo("not a tty\n");
+    }
+}

@@ -1,8 +1,11 @@
-/* src/guest/net/net.h: what the pieces of the network share: the packet,
- * the interface, the socket, and the few calls between the layers.  Every
- * function here runs with interrupts off (U:860): the network is touched from
- * the receive interrupt and from system calls, and on one CPU turning
- * interrupts off is the whole of its locking. */
+/*P:150 src/guest/net/ is the Guest's network: lguest_net.c, the driver for
+ * 2.6.23's shared page of slots (the Drivers part, D:600 on), and beneath
+ * busybox's ping, nc, httpd and wget a small IPv4 stack, told in the Unix
+ * appendix from U:860: ip.c (packets, interfaces, ARP, IP, ICMP, routes,
+ * the loopback), udp.c, tcp.c (the smallest TCP that survives a lossy
+ * network), and socket.c, the system calls and the ioctls of ifconfig and
+ * route.  net.h is what they share.  Everything here runs with interrupts
+ * off: that is the stack's only lock (U:860). :*/
 #ifndef GUEST_NET_H
 #define GUEST_NET_H
 

@@ -22,8 +22,9 @@
  *
  * The timers (ARP's retries, TCP's retransmissions and TIME_WAIT) need a
  * clock that ticks whether or not anybody waits on a socket, so the
- * scheduler asks net_next_deadline() when it arms the alarm to halt and the
- * tick calls net_timers() (U:896). :*/
+ * scheduler counts their deadlines among its own when it arms the alarm to
+ * halt, and runs them when it looks round or the alarm rings (U:855,
+ * U:896). :*/
 
 struct netif netifs[2];
 
@@ -532,7 +533,9 @@ drop:
  * ignored, as Linux ignores them by default (a broadcast ping answered by
  * every host at once was a classic way to flood somebody).  And a datagram
  * for a UDP port nobody has bound earns its sender a "port unreachable",
- * which is how `nc -u` and friends learn that nobody listens.  Everything
+ * which is how a Linux on the other end learns that nobody listens (our
+ * own UDP sockets take no notice of such news: nothing of busybox's asks
+ * for it).  Everything
  * else, echo replies included, is for the raw sockets, which raw_input()
  * has already been shown. */
 static void icmp_input(struct pkt *p)

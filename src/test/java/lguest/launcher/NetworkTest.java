@@ -337,4 +337,38 @@ class NetworkTest {
             pool.shutdownNow();
         }
     }
+
+    /**
+     * A receiver that takes nothing (its guest is stuck, or it died without leaving): its ring
+     * fills, and from then on every send to it is dropped at once (0 in used_len), never waited
+     * for, while the other slots' rings stay usable.
+     */
+    @Test
+    void aFullRingDropsFramesAndNeverBlocksTheSender() throws Exception {
+        Path net = tmp.resolve("net");
+        Launcher l = new Launcher(new java.io.PrintStream(new java.io.ByteArrayOutputStream()));
+        NetDevice sender = new NetDevice(net), deaf = new NetDevice(net), other = new NetDevice(net);
+        try {
+            sender.page = 0x10000;
+            l.mem.addRegion(0, 0x10000);
+            byte[] frame = new byte[100];
+            java.util.Arrays.fill(frame, (byte) 0xFF);
+            l.mem.write(0x1000, frame, 0, frame.length);
+            List<int[]> sections = List.of(new int[] {0x1000, frame.length});
+            long t0 = System.nanoTime();
+            int delivered = 0, dropped = 0;
+            for (int i = 0; i < 3 * NetDevice.RING; i++) {
+                if (sender.handleOutput(l, sender.page + 4 * deaf.slot, sections) == frame.length) delivered++;
+                else dropped++;
+            }
+            assertThat(delivered).isEqualTo(NetDevice.RING);
+            assertThat(dropped).isEqualTo(2 * NetDevice.RING);
+            assertThat(sender.handleOutput(l, sender.page + 4 * other.slot, sections)).isEqualTo(frame.length);
+            assertThat((System.nanoTime() - t0) / 1_000_000).as("ms for %d sends", 3 * NetDevice.RING + 1).isLessThan(5000);
+        } finally {
+            sender.close();
+            deaf.close();
+            other.close();
+        }
+    }
 }

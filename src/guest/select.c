@@ -8,6 +8,12 @@
 #define POLLHUP 0x010
 #define FD_MAX  1024            /* glibc's FD_SETSIZE */
 
+struct select_request {
+	struct file **f;
+	u32 n;
+	u32 want[3][FD_MAX / 32], got[3][FD_MAX / 32];
+};
+
 /*U:554 select() asks poll()'s question with three bitmaps instead of an
  * array: which of these descriptors could be read, which written, which have
  * an exceptional condition (out-of-band data, which nothing here has).  It
@@ -18,12 +24,6 @@
  * bits set, and the call returns how many bits that is.  The timeout comes
  * as microseconds (select), or nanoseconds in 32 or 64 bits (pselect6 and
  * its time64 twin, whose signal mask we do not apply). */
-struct select_request {
-	struct file **f;
-	u32 n;
-	u32 want[3][FD_MAX / 32], got[3][FD_MAX / 32];
-};
-
 static u32 select_scan(struct select_request *r)
 {
 	u32 fd, ready = 0;

@@ -160,8 +160,12 @@ class NetworkTest {
     @Test
     void tcpStaysCorrectWhenTheNetworkLosesFrames() throws Exception {
         Path net = tmp.resolve("net");
-        GuestProcess a = guest(net, "10.0.0.1"), b = guest(net + ",drop=5", "10.0.0.2");
+        GuestProcess a = guest(net, "10.0.0.1"), b = guest(net + ",drop=5", "10.0.0.2", "--stats");
         tcpMegabyte(a, b, "10.0.0.1");
+        assertThat(b.finish(30)).isZero();
+        Matcher m = Pattern.compile("(\\d+) dropped").matcher(b.output());
+        assertThat(m.find()).as(b.output()).isTrue();
+        assertThat(Integer.parseInt(m.group(1))).as("frames the Launcher lost on purpose").isGreaterThan(20);
     }
 
     @Test

@@ -141,7 +141,7 @@ static int lguest_net_xmit(struct netif *nif, const u8 *frame, u32 len)
 	(void)nif;
 	if (len > ETH_FRAME)
 		return -EMSGSIZE;
-	memcpy(lgnet.txbuf, frame, len);
+	net_copy(lgnet.txbuf, frame, len);
 	for (i = 0; i < NET_SLOTS; i++) {
 		if (i == lgnet.me || !peer_wants(i, frame))
 			continue;

@@ -617,7 +617,7 @@ static u32 sock_poll(struct file *f)
 	case TCP_SYN_RCVD:
 		return ev;
 	case TCP_CLOSED:
-		return ev | POLLIN | POLLHUP | (ring_used(&s->rcv) ? 0 : 0);
+		return ev | POLLIN | POLLHUP;
 	default:
 		break;
 	}

@@ -754,7 +754,7 @@ static long ifconf(u32 arg)
 	return copy_to_user(arg, &n, 4) ? -EFAULT : 0;
 }
 
-/*U:892 The ioctls of ifconfig and route.  An interface is named in a
+/*U:887 The ioctls of ifconfig and route.  An interface is named in a
  * struct ifreq (sixteen bytes of name, then a sockaddr or a number); we
  * have two, lo and eth0, the second only when the Launcher gave us a
  * network.  Setting an address sets the class's netmask and the broadcast
@@ -871,7 +871,7 @@ static long sock_ioctl(struct file *f, u32 cmd, u32 arg)
 	return r;
 }
 
-/*U:894 Options.  Programs set many and depend on few: SO_REUSEADDR (a
+/*U:883 Options.  Programs set many and depend on few: SO_REUSEADDR (a
  * server restarted within TIME_WAIT must be able to bind its port again),
  * SO_BROADCAST (without it a datagram to 255.255.255.255 is refused), and
  * SO_ERROR, which a non-blocking connect() is answered through.  The

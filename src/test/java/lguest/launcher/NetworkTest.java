@@ -308,12 +308,12 @@ class NetworkTest {
     }
 
     /**
-     * Two guests under one Host (one JVM), as the tests of 2.6.23's design would run them: the
-     * Host copies each frame straight from one guest into the other (H:640), and the file's
-     * rings are never used.
+     * Two guests under one Host (one JVM), as 2.6.23's design had them: the Host copies each
+     * frame straight from one guest into the other (H:640), and the file's rings are never
+     * used.  A ping, and 1 MiB through TCP.
      */
     @Test
-    void twoGuestsUnderOneHostPingEachOtherThroughTheHost() throws Exception {
+    void twoGuestsUnderOneHostTalkThroughTheHost() throws Exception {
         Path net = tmp.resolve("net");
         lguest.host.Host host = new lguest.host.Host();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
@@ -329,12 +329,17 @@ class NetworkTest {
                                 out, new java.io.PrintStream(err, true, StandardCharsets.ISO_8859_1));
                         return status + "\n" + out.toString(StandardCharsets.ISO_8859_1) + err.toString(StandardCharsets.ISO_8859_1);
                     });
-            java.util.concurrent.Future<String> a = start.apply("10.0.0.1", "sleep 8\n");
+            String data = "yes 0123456789abcdef0123456789abcde | head -c 1048576";
+            java.util.concurrent.Future<String> a = start.apply("10.0.0.1", "nc -l -p 5000 -e sha256sum\n");
             Thread.sleep(1000);
-            java.util.concurrent.Future<String> b = start.apply("10.0.0.2", "ping -c 3 10.0.0.1\n");
+            java.util.concurrent.Future<String> b = start.apply("10.0.0.2", "ping -c 3 10.0.0.1\n"
+                    + data + " | nc 10.0.0.1 5000\n" + data + " | sha256sum\n");
             String rb = b.get(120, TimeUnit.SECONDS), ra = a.get(120, TimeUnit.SECONDS);
             assertThat(rb).startsWith("0\n").contains("3 packets transmitted, 3 packets received");
             assertThat(ra).startsWith("0\n");
+            Matcher m = Pattern.compile("([0-9a-f]{64})  -\n(?s).*?([0-9a-f]{64})  -").matcher(rb);
+            assertThat(m.find()).as("two hashes in:\n" + rb).isTrue();
+            assertThat(m.group(1)).as("what the other guest hashed of 1 MiB over TCP").isEqualTo(m.group(2));
             for (String r : List.of(ra, rb))
                 assertThat(r).as("the Host carried every frame").containsPattern("net slot \\d: 0 frames out, 0 in");
         } finally {

@@ -10,7 +10,7 @@ SITESRC := target/quest-src
 
 # Each of run, test and bench first makes sure the machine can do it (bin/setup:
 # installs what a fresh Debian lacks, or says in one line what to run).
-.PHONY: setup-run setup-test setup-bench all build guest busybox rootfs shell demo run test docs clean bench bench-cpu bench-guest Beer $(PARTS) \
+.PHONY: setup-run setup-test setup-bench all build guest busybox rootfs shell demo run test docs clean bench bench-cpu bench-guest bench-net Beer $(PARTS) \
 	labs lab grade lab-reset
 
 all: build
@@ -193,6 +193,10 @@ bench-cpu: setup-bench build
 # Busybox inside a whole lguest guest, beside qemu-i386 and native.
 bench-guest: setup-bench build busybox
 	bash bench/guest.sh
+
+# TCP between two guests on --sharenet, beside the same over this machine's loopback.
+bench-net: setup-bench build busybox
+	bash bench/net.sh
 
 clean:
 	$(MVN) clean

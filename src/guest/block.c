@@ -248,17 +248,8 @@ const struct lguest_driver block_driver = {
 	.probe = block_probe,
 };
 
-/*D:500 And that is every driver this Guest has: a console and one disk.
- * lguest 2.6.23 had a third, for a network card, and the rest of this
- * project would be ready for one: the Launcher offers a network device with
- * --sharenet (L:500), and the Host copies DMA between Guests whose keys lie in
- * the memory they share.  But this Guest has no network driver yet.  Its bus
- * acknowledges such a device and leaves it at that, so two Guests on one
- * shared file have a wire between them and nothing to say over it.  A driver
- * would be the same trick a third time: bind receive buffers at our slot's
- * key, send to the others'.
- *
- * Every driver here comes down to the same two hypercalls, and behind both
- * stands a program the Guest never sees: the Launcher, which made its memory,
- * loaded its kernel, wrote the page of descriptors, and plays every device.
- * It is the next part. :*/
+/*D:500 And those are the drivers of a computer in a box: a console and one
+ * disk.  lguest 2.6.23 had a third, for a network, and so does this Guest:
+ * it is the same trick a third time, receive buffers bound at a key and
+ * sends to other keys, with the twist that the other end is another Guest
+ * (D:600). :*/

@@ -511,7 +511,6 @@ long sys_pipe2(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
  * never comes.  So after a full piece it goes on only if that cannot wait: a
  * file that can seek never waits, and a pipe or the console is asked first
  * whether it has more (poll's question, U:550). */
-static u32 file_poll(struct file *f);
 
 static long rw_user(struct file *f, u32 buf, u32 len, int writing)
 {
@@ -753,7 +752,7 @@ long sys_lseek(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
  * never make anybody wait.  If nothing is ready, the caller sleeps until
  * something is, or until its timeout: the condition it sleeps on is simply
  * "would poll now find something?". */
-static u32 file_poll(struct file *f)
+u32 file_poll(struct file *f)
 {
 	struct pipe *p = f->priv;
 

@@ -448,7 +448,8 @@ static const syscall_t syscalls[NR_SYSCALLS] = {
 	[364] = sys_accept4,       [365] = sys_getsockopt,     [366] = sys_setsockopt,
 	[367] = sys_getsockname,   [368] = sys_getpeername,    [369] = sys_sendto,
 	[370] = sys_sendmsg,       [371] = sys_recvfrom,       [372] = sys_recvmsg,
-	[373] = sys_shutdown,
+	[373] = sys_shutdown,      [142] = sys_select,         [308] = sys_pselect6,
+	[413] = sys_pselect6_time64,
 };
 
 /*G:600 Where the processes meet lguest.  The programs this kernel runs

@@ -55,6 +55,7 @@ void file_get(struct file *f);
 void file_put(struct file *f);
 int fd_install(struct file *f, int min_fd, int cloexec); /* lowest free fd >= min_fd, or -EMFILE; takes over the reference */
 struct file *fd_file(int fd);                            /* NULL if fd is not open */
+u32 file_poll(struct file *f);                           /* POLLIN, POLLOUT, ... now (U:550) */
 
 /* Character devices, whose files are the process side's (file.c): an
  * S_IFCHR inode opens with chrdev_open(rdev, flags), rdev as

@@ -306,7 +306,8 @@ DECLARE_SYSCALL(accept4); DECLARE_SYSCALL(getsockopt); DECLARE_SYSCALL(setsockop
 DECLARE_SYSCALL(getsockname); DECLARE_SYSCALL(getpeername); DECLARE_SYSCALL(sendto);
 DECLARE_SYSCALL(sendmsg); DECLARE_SYSCALL(recvfrom); DECLARE_SYSCALL(recvmsg);
 DECLARE_SYSCALL(shutdown); DECLARE_SYSCALL(alarm); DECLARE_SYSCALL(setitimer);
-DECLARE_SYSCALL(getitimer);
+DECLARE_SYSCALL(getitimer); DECLARE_SYSCALL(select); DECLARE_SYSCALL(pselect6);
+DECLARE_SYSCALL(pselect6_time64);
 void timers_run(u64 now);
 u64 timers_next(void);
 extern const struct lguest_driver net_driver;

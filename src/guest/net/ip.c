@@ -22,8 +22,9 @@
  *
  * The timers (ARP's retries, TCP's retransmissions and TIME_WAIT) need a
  * clock that ticks whether or not anybody waits on a socket, so the
- * scheduler asks net_next_deadline() when it arms the alarm to halt and the
- * tick calls net_timers() (U:896). :*/
+ * scheduler counts their deadlines among its own when it arms the alarm to
+ * halt, and runs them when it looks round or the alarm rings (U:855,
+ * U:896). :*/
 
 struct netif netifs[2];
 
@@ -71,30 +72,55 @@ void pkt_free(struct pkt *p)
 
 _Static_assert(sizeof(struct pkt) <= PAGE_SIZE / 2, "two packets to a page");
 
-/* The Internet checksum: the ones' complement of the ones' complement sum
- * of 16-bit words (RFC 1071), started from sum. */
+/*U:863 The Internet checksum (RFC 1071) is the ones' complement of the
+ * ones' complement sum of the data's 16-bit words, and a sum in ones'
+ * complement does not care which byte of a word it calls high: added up as
+ * little-endian words it comes out byte-swapped, and so does everything
+ * added to it, so the result is right as it lies in memory.  That lets us
+ * add four bytes at a time as the CPU loads them, carrying the overflow back
+ * in (the "end-around carry"), which is most of the speed of a TCP that
+ * checks every segment.  The pseudo-header of the transports is summed the
+ * same way: the addresses as they lie, the protocol and the length in
+ * network order.  The answer is in the byte order of the packet. */
 u16 ip_checksum(const void *data, u32 len, u32 sum)
 {
 	const u8 *b = data;
 
-	while (len > 1) {
-		sum += (u32)b[0] << 8 | b[1];
+	while (len >= 4) {
+		u32 w;
+
+		memcpy(&w, b, 4);
+		sum += w;
+		if (sum < w)
+			sum++;
+		b += 4;
+		len -= 4;
+	}
+	if (len >= 2) {
+		u32 w = (u32)b[0] | (u32)b[1] << 8;
+
+		sum += w;
+		if (sum < w)
+			sum++;
 		b += 2;
 		len -= 2;
 	}
-	if (len)
-		sum += (u32)b[0] << 8;
+	if (len) {
+		sum += b[0];
+		if (sum < b[0])
+			sum++;
+	}
 	while (sum >> 16)
 		sum = (sum & 0xFFFF) + (sum >> 16);
-	return htons((u16)~sum);
+	return (u16)~sum;
 }
 
 u32 ip_pseudo_sum(u32 saddr, u32 daddr, u8 proto, u32 len)
 {
-	u32 s = ntohl(saddr), d = ntohl(daddr);
-
-	return (s >> 16) + (s & 0xFFFF) + (d >> 16) + (d & 0xFFFF) + proto + len;
+	return (saddr & 0xFFFF) + (saddr >> 16) + (daddr & 0xFFFF) + (daddr >> 16)
+		+ htons(proto) + htons((u16)len);
 }
+/*:*/
 
 /*U:864 The routing table is the smallest that `route add` can talk to:
  * each interface that is up reaches its own subnet directly, and up to
@@ -479,7 +505,7 @@ void eth_input(struct netif *nif, const u8 *frame, u32 len)
 		nif->rx_dropped++;
 		return;
 	}
-	memcpy(p->data, frame, len);
+	net_copy(p->data, frame, len);
 	p->len = len;
 	ip_input(nif, p);
 }
@@ -532,7 +558,9 @@ drop:
  * ignored, as Linux ignores them by default (a broadcast ping answered by
  * every host at once was a classic way to flood somebody).  And a datagram
  * for a UDP port nobody has bound earns its sender a "port unreachable",
- * which is how `nc -u` and friends learn that nobody listens.  Everything
+ * which is how a Linux on the other end learns that nobody listens (our
+ * own UDP sockets take no notice of such news: nothing of busybox's asks
+ * for it).  Everything
  * else, echo replies included, is for the raw sockets, which raw_input()
  * has already been shown. */
 static void icmp_input(struct pkt *p)

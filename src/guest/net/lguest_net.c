@@ -58,9 +58,9 @@ static int lguest_net_xmit(struct netif *nif, const u8 *frame, u32 len);
  * Ethernet header and the 1500-byte MTU), two to a page so that none crosses
  * a page boundary (a DMA piece must not, H:630).  They are bound before our
  * MAC address goes into our slot: a peer only sends to a slot with an
- * address in it, and a frame sent before we had buffers would be lost
- * (2.6.23's driver wrote the address last too).  Until then we are on the
- * network but deaf, which is no worse than being unplugged. */
+ * address in it, and a frame sent before we had buffers would be lost.
+ * Until then we are on the network but deaf, which is no worse than being
+ * unplugged. */
 static int lguest_net_probe(struct lguest_device *dev)
 {
 	unsigned int i, slot = dev->desc->features & ~(NET_NOCSUM | LGUEST_DEVICE_F_RANDOMNESS);
@@ -141,7 +141,7 @@ static int lguest_net_xmit(struct netif *nif, const u8 *frame, u32 len)
 	(void)nif;
 	if (len > ETH_FRAME)
 		return -EMSGSIZE;
-	memcpy(lgnet.txbuf, frame, len);
+	net_copy(lgnet.txbuf, frame, len);
 	for (i = 0; i < NET_SLOTS; i++) {
 		if (i == lgnet.me || !peer_wants(i, frame))
 			continue;
@@ -206,3 +206,9 @@ const struct lguest_driver net_driver = {
 	.device_type = LGUEST_DEVICE_T_NET,
 	.probe = lguest_net_probe,
 };
+
+/*D:690 Every driver here comes down to the same two hypercalls, and behind
+ * both stands a program the Guest never sees: the Launcher, which made its
+ * memory, loaded its kernel, wrote the page of descriptors, and plays every
+ * device, and which, for a network of Guests in separate processes, carries
+ * the frames through the shared file itself (L:510).  It is the next part. :*/

@@ -1,8 +1,11 @@
-/* src/guest/net/net.h: what the pieces of the network share: the packet,
- * the interface, the socket, and the few calls between the layers.  Every
- * function here runs with interrupts off (U:860): the network is touched from
- * the receive interrupt and from system calls, and on one CPU turning
- * interrupts off is the whole of its locking. */
+/*P:150 src/guest/net/ is the Guest's network: lguest_net.c, the driver for
+ * 2.6.23's shared page of slots (the Drivers part, D:600 on), and beneath
+ * busybox's ping, nc, httpd and wget a small IPv4 stack, told in the Unix
+ * appendix from U:860: ip.c (packets, interfaces, ARP, IP, ICMP, routes,
+ * the loopback), udp.c, tcp.c (the smallest TCP that survives a lossy
+ * network), and socket.c, the system calls and the ioctls of ifconfig and
+ * route.  net.h is what they share.  Everything here runs with interrupts
+ * off: that is the stack's only lock (U:860). :*/
 #ifndef GUEST_NET_H
 #define GUEST_NET_H
 
@@ -43,6 +46,19 @@
 #define EPROTONOSUPPORT 93
 #define EOPNOTSUPP    95
 #define EAFNOSUPPORT  97
+
+/* Copying frames and stream bytes: the kernel's memcpy goes a byte at a
+ * time, and a megabyte through TCP is copied four or five times on each
+ * side, so the network's own copies go four bytes at a time (rep movsl). */
+static inline void net_copy(void *d, const void *s, u32 n)
+{
+	u32 words = n / 4, rest = n % 4;
+
+	__asm__ __volatile__("rep movsl\n\tmovl %3, %%ecx\n\trep movsb"
+			     : "+D"(d), "+S"(s), "+c"(words)
+			     : "r"(rest)
+			     : "memory");
+}
 
 /* Network byte order, for a little-endian CPU. */
 static inline u16 htons(u16 x) { return (u16)((x << 8) | (x >> 8)); }

@@ -140,7 +140,7 @@ u32 ring_put(struct ring *r, const u8 *src, u32 n)
 		u32 at = (r->head + done) % RING_SIZE, off = at % PAGE_SIZE;
 		u32 k = PAGE_SIZE - off < n - done ? PAGE_SIZE - off : n - done;
 
-		memcpy(r->page[at / PAGE_SIZE] + off, src + done, k);
+		net_copy(r->page[at / PAGE_SIZE] + off, src + done, k);
 		done += k;
 	}
 	r->head += n;
@@ -155,7 +155,7 @@ void ring_peek(const struct ring *r, u32 from, u8 *dst, u32 n)
 		u32 at = (r->tail + from + done) % RING_SIZE, off = at % PAGE_SIZE;
 		u32 k = PAGE_SIZE - off < n - done ? PAGE_SIZE - off : n - done;
 
-		memcpy(dst + done, r->page[at / PAGE_SIZE] + off, k);
+		net_copy(dst + done, r->page[at / PAGE_SIZE] + off, k);
 		done += k;
 	}
 }
@@ -424,7 +424,7 @@ static long do_accept(struct sock *s, struct file *f, u32 uaddr, u32 ulen, u32 f
 static int copy_out(u32 dst, int kern, const void *src, u32 n)
 {
 	if (kern) {
-		memcpy((void *)dst, src, n);
+		net_copy((void *)dst, src, n);
 		return 0;
 	}
 	return copy_to_user(dst, src, n);
@@ -433,7 +433,7 @@ static int copy_out(u32 dst, int kern, const void *src, u32 n)
 static int copy_in(void *dst, u32 src, int kern, u32 n)
 {
 	if (kern) {
-		memcpy(dst, (const void *)src, n);
+		net_copy(dst, (const void *)src, n);
 		return 0;
 	}
 	return copy_from_user(dst, src, n);
@@ -617,7 +617,7 @@ static u32 sock_poll(struct file *f)
 	case TCP_SYN_RCVD:
 		return ev;
 	case TCP_CLOSED:
-		return ev | POLLIN | POLLHUP | (ring_used(&s->rcv) ? 0 : 0);
+		return ev | POLLIN | POLLHUP;
 	default:
 		break;
 	}
@@ -754,7 +754,7 @@ static long ifconf(u32 arg)
 	return copy_to_user(arg, &n, 4) ? -EFAULT : 0;
 }
 
-/*U:892 The ioctls of ifconfig and route.  An interface is named in a
+/*U:887 The ioctls of ifconfig and route.  An interface is named in a
  * struct ifreq (sixteen bytes of name, then a sockaddr or a number); we
  * have two, lo and eth0, the second only when the Launcher gave us a
  * network.  Setting an address sets the class's netmask and the broadcast
@@ -871,7 +871,7 @@ static long sock_ioctl(struct file *f, u32 cmd, u32 arg)
 	return r;
 }
 
-/*U:894 Options.  Programs set many and depend on few: SO_REUSEADDR (a
+/*U:883 Options.  Programs set many and depend on few: SO_REUSEADDR (a
  * server restarted within TIME_WAIT must be able to bind its port again),
  * SO_BROADCAST (without it a datagram to 255.255.255.255 is refused), and
  * SO_ERROR, which a non-blocking connect() is answered through.  The

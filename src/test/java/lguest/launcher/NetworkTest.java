@@ -160,8 +160,12 @@ class NetworkTest {
     @Test
     void tcpStaysCorrectWhenTheNetworkLosesFrames() throws Exception {
         Path net = tmp.resolve("net");
-        GuestProcess a = guest(net, "10.0.0.1"), b = guest(net + ",drop=5", "10.0.0.2");
+        GuestProcess a = guest(net, "10.0.0.1"), b = guest(net + ",drop=5", "10.0.0.2", "--stats");
         tcpMegabyte(a, b, "10.0.0.1");
+        assertThat(b.finish(30)).isZero();
+        Matcher m = Pattern.compile("(\\d+) dropped").matcher(b.output());
+        assertThat(m.find()).as(b.output()).isTrue();
+        assertThat(Integer.parseInt(m.group(1))).as("frames the Launcher lost on purpose").isGreaterThan(20);
     }
 
     @Test
@@ -304,12 +308,12 @@ class NetworkTest {
     }
 
     /**
-     * Two guests under one Host (one JVM), as the tests of 2.6.23's design would run them: the
-     * Host copies each frame straight from one guest into the other (H:640), and the file's
-     * rings are never used.
+     * Two guests under one Host (one JVM), as 2.6.23's design had them: the Host copies each
+     * frame straight from one guest into the other (H:640), and the file's rings are never
+     * used.  A ping, and 1 MiB through TCP.
      */
     @Test
-    void twoGuestsUnderOneHostPingEachOtherThroughTheHost() throws Exception {
+    void twoGuestsUnderOneHostTalkThroughTheHost() throws Exception {
         Path net = tmp.resolve("net");
         lguest.host.Host host = new lguest.host.Host();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
@@ -325,16 +329,55 @@ class NetworkTest {
                                 out, new java.io.PrintStream(err, true, StandardCharsets.ISO_8859_1));
                         return status + "\n" + out.toString(StandardCharsets.ISO_8859_1) + err.toString(StandardCharsets.ISO_8859_1);
                     });
-            java.util.concurrent.Future<String> a = start.apply("10.0.0.1", "sleep 8\n");
+            String data = "yes 0123456789abcdef0123456789abcde | head -c 1048576";
+            java.util.concurrent.Future<String> a = start.apply("10.0.0.1", "nc -l -p 5000 -e sha256sum\n");
             Thread.sleep(1000);
-            java.util.concurrent.Future<String> b = start.apply("10.0.0.2", "ping -c 3 10.0.0.1\n");
+            java.util.concurrent.Future<String> b = start.apply("10.0.0.2", "ping -c 3 10.0.0.1\n"
+                    + data + " | nc 10.0.0.1 5000\n" + data + " | sha256sum\n");
             String rb = b.get(120, TimeUnit.SECONDS), ra = a.get(120, TimeUnit.SECONDS);
             assertThat(rb).startsWith("0\n").contains("3 packets transmitted, 3 packets received");
             assertThat(ra).startsWith("0\n");
+            Matcher m = Pattern.compile("([0-9a-f]{64})  -\n(?s).*?([0-9a-f]{64})  -").matcher(rb);
+            assertThat(m.find()).as("two hashes in:\n" + rb).isTrue();
+            assertThat(m.group(1)).as("what the other guest hashed of 1 MiB over TCP").isEqualTo(m.group(2));
             for (String r : List.of(ra, rb))
                 assertThat(r).as("the Host carried every frame").containsPattern("net slot \\d: 0 frames out, 0 in");
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A receiver that takes nothing (its guest is stuck, or it died without leaving): its ring
+     * fills, and from then on every send to it is dropped at once (0 in used_len), never waited
+     * for, while the other slots' rings stay usable.
+     */
+    @Test
+    void aFullRingDropsFramesAndNeverBlocksTheSender() throws Exception {
+        Path net = tmp.resolve("net");
+        Launcher l = new Launcher(new java.io.PrintStream(new java.io.ByteArrayOutputStream()));
+        NetDevice sender = new NetDevice(net), deaf = new NetDevice(net), other = new NetDevice(net);
+        try {
+            sender.page = 0x10000;
+            l.mem.addRegion(0, 0x10000);
+            byte[] frame = new byte[100];
+            java.util.Arrays.fill(frame, (byte) 0xFF);
+            l.mem.write(0x1000, frame, 0, frame.length);
+            List<int[]> sections = List.of(new int[] {0x1000, frame.length});
+            long t0 = System.nanoTime();
+            int delivered = 0, dropped = 0;
+            for (int i = 0; i < 3 * NetDevice.RING; i++) {
+                if (sender.handleOutput(l, sender.page + 4 * deaf.slot, sections) == frame.length) delivered++;
+                else dropped++;
+            }
+            assertThat(delivered).isEqualTo(NetDevice.RING);
+            assertThat(dropped).isEqualTo(2 * NetDevice.RING);
+            assertThat(sender.handleOutput(l, sender.page + 4 * other.slot, sections)).isEqualTo(frame.length);
+            assertThat((System.nanoTime() - t0) / 1_000_000).as("ms for %d sends", 3 * NetDevice.RING + 1).isLessThan(5000);
+        } finally {
+            sender.close();
+            deaf.close();
+            other.close();
         }
     }
 }

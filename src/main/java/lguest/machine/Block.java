@@ -41,6 +41,13 @@ final class Block {
     }
     /*:*/
 
+    /** The frame this block was decoded from and is filed under (null if none). */
+    Page frame;
+    /** Times the interpreter has run this block (counts up to the translation threshold). */
+    int heat;
+    /** The translation of this block's page that has an entry for it, or null. */
+    volatile Translation code;
+
     /** Where the block falls through (eips[ops.length]). */
     final int endEip;
 

@@ -12,7 +12,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Small whole programs (control flow, recursion, self-modifying code, code across page
  * boundaries, string copies, brk, argv, the initial registers and auxv, exit status, and
- * faults that kill the program) run natively and under bin/x86run: same stdout, same status.
+ * faults that kill the program) run natively and under bin/x86run, on each of its back
+ * ends: same stdout, same status.
  */
 class HandWrittenProgramsTest {
 
@@ -22,6 +23,10 @@ class HandWrittenProgramsTest {
             "null-write", "text-write", "jump-to-null", "too-long", "alignment-check", "int1");
 
     static Stream<Arguments> programs() {
+        return TwoMachines.BACK_ENDS.stream().flatMap(backEnd -> programsOn(backEnd));
+    }
+
+    private static Stream<Arguments> programsOn(String backEnd) {
         return Stream.concat(Stream.of(
                 Arguments.of("control", List.of(), List.of()),
                 Arguments.of("strings", List.of(), List.of()),
@@ -33,12 +38,14 @@ class HandWrittenProgramsTest {
                 Arguments.of("args", List.of(), List.of("alpha", "two words", "", "42")),
                 Arguments.of("args", List.of(), List.of("exit", "9")),
                 Arguments.of("args", List.of(), List.of())),
-                FAULTS.stream().map(k -> Arguments.of("faults", List.of(), List.of(k))));
+                FAULTS.stream().map(k -> Arguments.of("faults", List.of(), List.of(k))))
+                .map(a -> Arguments.of(a.get()[0], a.get()[1], a.get()[2], backEnd));
     }
 
-    @ParameterizedTest(name = "{0} {2}")
+    @ParameterizedTest(name = "{0} {2} {3}")
     @MethodSource("programs")
-    void runsTheSameOnTheHostAndEmulated(String name, List<String> flags, List<String> args) throws Exception {
+    void runsTheSameOnTheHostAndEmulated(String name, List<String> flags, List<String> args, String backEnd)
+            throws Exception {
         Path prog = switch (name) {
             case "pagecross" -> ConformanceBuild.program(name, flags, "programs/pagecross.S", "programs/pagecross.c");
             case "initial" -> ConformanceBuild.program(name, false, flags, "programs/initial_start.S", "programs/initial.c");
@@ -49,10 +56,10 @@ class HandWrittenProgramsTest {
         assertThat(host.stdout()).as("the host run printed something").isNotEmpty();
         if (name.equals("faults"))
             assertThat(host.status()).as("on the host, %s kills the program with a signal", args).isGreaterThan(128);
-        ConformanceBuild.Run emul = TwoMachines.onEmulator(prog, argv);
-        assertThat(emul.stdout()).as("stdout of %s %s under x86run (stderr: %s)", name, args,
+        ConformanceBuild.Run emul = TwoMachines.onEmulator(List.of(backEnd), prog, argv);
+        assertThat(emul.stdout()).as("stdout of %s %s under x86run %s (stderr: %s)", name, args, backEnd,
                 ConformanceBuild.tail(emul.stderr(), 1000)).isEqualTo(host.stdout());
-        assertThat(emul.status()).as("exit status of %s %s under x86run (stderr: %s)", name, args,
+        assertThat(emul.status()).as("exit status of %s %s under x86run %s (stderr: %s)", name, args, backEnd,
                 ConformanceBuild.tail(emul.stderr(), 1000)).isEqualTo(host.status());
     }
 }

@@ -131,7 +131,7 @@ final class Decoder {
     /** An instruction with no operands, that ends the block (#UD, #GP). */
     private Insn plain(Form f) {
         ends = true;
-        return new Insn(f, start, pos, osz, asz, seg, rep, 0, 0, null, 0, 0, -1, -1);
+        return new Insn(f, start, pos, osz, asz, seg, rep, 0, 0, null, 0, 0);
     }
 
     /** Until the two-byte map lands: the old decoder, for 0F and what the table lacks. */
@@ -141,7 +141,7 @@ final class Decoder {
         pos = d.pos();
         ends = d.ends();
         Form f = new Form("(legacy)", "(legacy)", (cpu, i) -> op.exec(cpu), ends ? Form.ENDS : 0, 0, 0, 0, -1);
-        return new Insn(f, start, pos, osz, asz, seg, rep, 0, 0, null, 0, 0, -1, -1);
+        return new Insn(f, start, pos, osz, asz, seg, rep, 0, 0, null, 0, 0);
     }
 
     /*X:126 The operands, as the row lists them. A ModRM byte gives two: the reg field

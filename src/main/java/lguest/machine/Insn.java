@@ -38,6 +38,12 @@ record Insn(Form form, int eip, int next, int size, int asize, int seg, int rep,
     /** rb for an operand b that is the immediate. */
     static final int IMMEDIATE = -2;
 
+    /** An Insn without the interpreter's shortcuts (ra = rb = -1): every operand goes the general way. */
+    Insn(Form form, int eip, int next, int size, int asize, int seg, int rep,
+         int reg, int rm, Addr addr, int imm, int imm2) {
+        this(form, eip, next, size, asize, seg, rep, reg, rm, addr, imm, imm2, -1, -1);
+    }
+
     /*X:142 Why the decoded instruction is a record. Two back ends read an Insn: the
      * interpreter (X:145), and the translator, which turns a hot block into a JVM
      * method that calls the very same semantics methods, passing each its Insn as a

@@ -61,6 +61,8 @@ public final class Cpu {
     volatile boolean interruptLine;
     /** Set by an instruction that wants the block loop to stop after it (self-modifying code). */
     boolean brk;
+    /** The linear address of the memory operand an instruction is updating (see Insn.aForUpdate). */
+    int lin;
     Exit pendingExit;
 
     public Cpu(PhysicalMemory mem) {

@@ -66,7 +66,7 @@ final class Execution {
             if (b.cacheable && (c.flags & Cpu.TF) == 0 && threshold >= 0) {
                 Translation t = b.code;
                 if (t == null && ++b.heat > threshold) t = CodeCache.translate(c, b);
-                if (t != null && stop - delivered - c.retired >= b.ops.length) {   // else: the budget's last few
+                if (t != null && stop - delivered - c.retired >= b.insns.length) {   // else: the budget's last few
                     prev = null;
                     delivered += runTranslated(t, stop - delivered);
                     if (c.pendingExit != null) return c.pendingExit;
@@ -112,41 +112,44 @@ final class Execution {
         }
     }
 
-    /*X:605 Running a block.  The common case is the whole block, called as
-     * one: its first op runs the rest, and a `brk` from an instruction that
-     * changed the rules (a segment load, a write to code, an exit) stops it
+    /*X:605 Running a block.  The first step runs the whole block (each
+     * step calls the next, see X:145); a `brk` from an instruction that changed
+     * the rules (a segment load, a write to code, an exit) stops the block
      * early with EIP set just past that instruction.  Near the end of a
-     * budget, the ops run one by one so the count stops exactly where asked.
-     * A fault anywhere rewinds EIP to the faulting instruction, retires the
-     * ones before it, and is delivered as the hardware would. Returns the block
-     * to chain from, or null when it did not run to its end. */
-    private Block interpret(Block b, long left) {
-        Op[] ops = b.ops;
-        int n = ops.length;
-        if (left - c.retired < n) n = (int) (left - c.retired);
+     * budget only as many run as the budget allows, so the count stops
+     * exactly where asked.  A fault anywhere rewinds EIP to the faulting
+     * instruction, retires the ones before it, and is delivered as the
+     * hardware would. Returns the block to chain from, or null when it did not
+     * run to its end. */
+    private Block interpret(Block b, long limit) {
+        Insn[] insns = b.insns;
+        int n = insns.length;
+        long left = limit - c.retired;
+        boolean whole = left >= n;
+        if (!whole) n = (int) left;
         c.eip = b.eips[n];
+        Block prev = whole && b.cacheable ? b : null;
         int i = 0;
-        Block prev = b.cacheable ? b : null;
         c.pos = 0;
         try {
-            if (n == ops.length) {
-                ops[0].run(c);
+            if (whole) {
+                b.first.run(c);
                 i = n;
                 if (c.brk) {
                     c.brk = false;
                     i = c.pos + 1;
-                    if (i < ops.length) c.eip = b.eips[i];
+                    if (i < insns.length) c.eip = b.eips[i];
                     prev = null;
                 }
             } else {
-                prev = null;
                 for (; i < n; i++) {
                     c.pos = i;
-                    ops[i].exec(c);
+                    Insn in = insns[i];
+                    in.form().op().exec(c, in);
                     if (c.brk) {
                         c.brk = false;
-                        if (i + 1 < ops.length) c.eip = b.eips[i + 1];
                         i++;
+                        if (i < insns.length) c.eip = b.eips[i];
                         break;
                     }
                 }
@@ -180,7 +183,7 @@ final class Execution {
         }
         decoded++;
         Block b = Decoder.decode(c, eip, true);
-        if ((b.eips[b.ops.length] - eip <= 4096 - off && b.cacheable) || b.tail != null) {
+        if ((b.endEip - eip <= 4096 - off && b.cacheable) || b.tail != null) {
             bs = p.blocks;
             if (bs == null) p.blocks = bs = new Block[4096];
             bs[off] = b;

@@ -27,20 +27,22 @@ final class Translator {
      * instructions one after another. Every instruction is the same three JVM
      * instructions:
      *
-     *     ldc   <the instruction's Op>      a constant, from the class data
+     *     getstatic k7          the instruction's Semantics (say Arithmetic::add)
      *     aload c
-     *     invokevirtual Op.exec(Cpu)
+     *     getstatic k8          its Insn
+     *     invokeinterface Semantics.exec(Cpu, Insn)
      *
-     * and because the receiver is a constant, C2 knows its exact class, inlines its exec
-     * method and everything small under it, and the guest block becomes straight-line
-     * Java. After the block, the run leaves if it must (an exit, an interrupt, TF, a new
+     * and because the receiver is a constant, C2 knows its exact class, inlines the
+     * semantics method and everything small under it with the Insn's fields folded to
+     * constants (X:142), and the guest block becomes straight-line Java. After the block, the run leaves if it must (an exit, an interrupt, TF, a new
      * address space), and otherwise EIP is compared with the blocks this one was seen to
      * go to, and then with every block of the method: a hit is a plain goto, so a guest
      * loop inside the page is a JVM loop that C2 compiles as one, with no trip through
      * the run loop. A miss returns, and the run loop looks the next block up. :*/
     static final String SUPER = Type.getInternalName(Translation.class);
     static final String CPU = Type.getInternalName(Cpu.class);
-    static final String OP = Type.getInternalName(Op.class);
+    static final String SEMANTICS = Type.getInternalName(Semantics.class);
+    static final String INSN = Type.getInternalName(Insn.class);
     static final String BLOCK = Type.getInternalName(Block.class);
     static final String FAULT = Type.getInternalName(CpuFault.class);
     static final String NAME = "lguest/machine/Translated";
@@ -52,7 +54,7 @@ final class Translator {
 
     /** An upper bound on the bytecode one block costs (see write). */
     static int estimate(Block b) {
-        return 120 + 30 * b.ops.length;
+        return 120 + 34 * b.insns.length;
     }
 
     /** The translation of these blocks (all from one frame), or null if it would be too big. */
@@ -71,7 +73,7 @@ final class Translator {
         init.visitEnd();
         MethodVisitor mv = cw.visitMethod(0, "run", "(L" + CPU + ";J)V", null, null);
         int insns = 0;
-        for (Block b : blocks) insns += b.ops.length;
+        for (Block b : blocks) insns += b.insns.length;
         int[] eipOf = new int[insns], indexOf = new int[insns], nextOf = new int[insns];
         Writer w = new Writer(mv, blocks, data);
         w.write(eipOf, indexOf, nextOf);
@@ -110,11 +112,11 @@ final class Translator {
 
         /*X:725 Constants. The Ops a method calls are objects, and bytecode cannot name an
          * object, only a field or a constant. A hidden class can be given one object when it
-         * is defined, its class data; here that is the list of every Op and Block the method
+         * is defined, its class data; here that is the list of every Semantics, Insn and Block the method
          * uses, and the class initializer copies them into static final fields, k0, k1, and
          * so on. HotSpot treats a static final field as the constant it is, so C2 compiles
-         * "getstatic k7; aload c; invokevirtual exec" as a direct, inlinable call of that
-         * one Op's exec method on that one object. (Java 17's JIT compilers refuse a method
+         * "getstatic k7; aload c; getstatic k8; invokeinterface exec" as a direct,
+         * inlinable call of that one method with that one Insn. (Java 17's JIT compilers refuse a method
          * with an unresolved dynamic constant in it, so the more modern ldc of the class
          * data itself is not an option here.) */
         void constants(ClassWriter cw) {
@@ -184,7 +186,7 @@ final class Translator {
 
         /** One block: entry checks, its instructions, the way out. Returns the next instruction number. */
         private int block(Block b, int g, int[] eipOf, int[] indexOf, int[] nextOf) {
-            int n = b.ops.length;
+            int n = b.insns.length;
             mv.visitLabel(entry.get(b.startEip));
             constant(b, BLOCK);
             mv.visitFieldInsn(GETFIELD, BLOCK, "valid", "Z");
@@ -199,7 +201,7 @@ final class Translator {
             mv.visitFieldInsn(PUTFIELD, CPU, "eip", "I");
             for (int k = 0; k < n; k++, g++) {
                 eipOf[g] = b.eips[k]; indexOf[g] = k; nextOf[g] = k + 1 < n ? b.eips[k + 1] : -1;
-                instruction(b.ops[k], g);
+                instruction(b.insns[k], g);
             }
             mv.visitVarInsn(ALOAD, C);
             mv.visitInsn(DUP);
@@ -223,19 +225,19 @@ final class Translator {
             return g;
         }
 
-        /** ldc op; aload c; invokevirtual exec, covered by its own exception handler; then the brk check. */
-        private void instruction(Op op, int g) {
-            Label from = new Label(), to = new Label(), handler = new Label(), brk = new Label(), next = new Label();
+        /** One instruction's call, covered by its own exception handler; then the brk check. */
+        private void instruction(Insn insn, int g) {
+            Label from = new Label(), to = new Label(), handler = new Label(), next = new Label();
             mv.visitTryCatchBlock(from, to, handler, FAULT);
             mv.visitLabel(from);
-            constant(op, OP);
+            constant(insn.form().op(), SEMANTICS);
             mv.visitVarInsn(ALOAD, C);
-            mv.visitMethodInsn(INVOKEVIRTUAL, OP, "exec", "(L" + CPU + ";)V", false);
+            constant(insn, INSN);
+            mv.visitMethodInsn(INVOKEINTERFACE, SEMANTICS, "exec", "(L" + CPU + ";L" + INSN + ";)V", true);
             mv.visitLabel(to);
             mv.visitVarInsn(ALOAD, C);
             mv.visitFieldInsn(GETFIELD, CPU, "brk", "Z");
             mv.visitJumpInsn(IFEQ, next);
-            mv.visitLabel(brk);
             push(g);
             mv.visitJumpInsn(GOTO, stop);
             mv.visitLabel(handler);

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import lguest.host.Host;
 import lguest.host.LguestDevice;
+import lguest.machine.CodeCache;
 import lguest.machine.PhysicalMemory;
 
 /**
@@ -20,7 +21,7 @@ import lguest.machine.PhysicalMemory;
  * [--stats] [ARGS...]}.
  */
 public final class Launcher {
-    static final String USAGE = "usage: lguest MEM KERNEL [--block=FILE[,snapshot]] [--sharenet=FILE] [--initrd=FILE] [--verbose] [--stats] [ARGS...]"
+    static final String USAGE = "usage: lguest MEM KERNEL [--block=FILE[,snapshot]] [--sharenet=FILE] [--initrd=FILE] [--verbose] [--stats] [--interpret] [ARGS...]"
             + "  (MEM like 64m)";
     static final int MIN_MEM = 4 << 20, MAX_MEM = 1024 << 20;
 
@@ -126,6 +127,7 @@ public final class Launcher {
             else if (a.startsWith("--initrd=")) initrd = once(initrd, "--initrd", Path.of(a.substring(9)));
             else if (a.equals("--verbose")) verbose = true;
             else if (a.equals("--stats")) stats = true;
+            else if (a.equals("--interpret")) CodeCache.interpretOnly();
             else if (a.startsWith("--")) throw new LaunchError("unknown option " + a + " (run lguest alone for usage)");
             else pos.add(a);
         }
@@ -176,7 +178,7 @@ public final class Launcher {
             if (d instanceof NetDevice) dev.mapShared(d.page, 4096, ((NetDevice) d).file);
         console.startWaker(this, in);
         int status = runGuest(console);
-        if (stats) err.print(dev.stats().report());
+        if (stats) err.print(dev.stats().report() + CodeCache.report());
         return status;
     }
 

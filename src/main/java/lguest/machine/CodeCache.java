@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class CodeCache {
     private CodeCache() { }
 
-    /*X:700 Why interpret first. Translating a block costs about a hundred microseconds
+    /*X:701 Why interpret first. Translating a block costs about a hundred microseconds
      * (writing the bytecode, defining and verifying a class), and then HotSpot runs the
      * new method in its own interpreter until it has been called thousands of times: a
      * block that runs a dozen times, which is most of them (boot code, a program's
@@ -63,7 +63,7 @@ public final class CodeCache {
         return asm;
     }
 
-    /*X:740 The memory bound. Translations live in one queue for the whole process,
+    /*X:707 The memory bound. Translations live in one queue for the whole process,
      * at most MAX_LIVE of them holding at most MAX_BYTES of bytecode (a method is at
      * most Translator.HUGE bytes, so the second bound is the one that bites only for
      * many large pages). When a new one would pass either bound, the oldest goes,
@@ -108,6 +108,13 @@ public final class CodeCache {
         if (t.valid) { t.valid = false; invalidations.incrementAndGet(); }
     }
 
+    /*X:702 What a translation is made of. The interpreter's blocks stay what they were
+     * (X:120): a straight run of decoded instructions in one frame. The translator takes
+     * the blocks decoded from the hot block's frame under the same CS base (so that an
+     * EIP names the same byte for all of them), hottest first, as many as fit in a
+     * method HotSpot will still compile, and lays them out in one method (X:703). The
+     * chaining links the interpreter recorded (X:130) say where each block was seen to
+     * go next, and become direct gotos. :*/
     /** Translates the page of a block that just got hot; null if it cannot be. */
     static synchronized Translation translate(Cpu c, Block hot) {
         Page p = hot.frame;

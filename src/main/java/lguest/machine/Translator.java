@@ -14,12 +14,12 @@ import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Type;
 
 /**
- * Writes the blocks of one frame as one JVM method, in a hidden class (see X:700-X:740).
+ * Writes the blocks of one frame as one JVM method, in a hidden class (see X:701-X:708).
  */
 final class Translator {
     private Translator() { }
 
-    /*X:720 The method. HotSpot compiles methods, not blocks, so the unit of translation
+    /*X:703 The method. HotSpot compiles methods, not blocks, so the unit of translation
      * is a page's worth of blocks in one method, `run(Cpu c, long limit)`. It starts with
      * a switch on EIP that jumps to the block the run loop found; each block then checks
      * that it is still valid and that the budget has room for it, sets EIP to where it
@@ -110,8 +110,8 @@ final class Translator {
             mv.visitFieldInsn(GETSTATIC, NAME, "k" + (data.size() - 1), "L" + internalName + ";");
         }
 
-        /*X:725 Constants. The Ops a method calls are objects, and bytecode cannot name an
-         * object, only a field or a constant. A hidden class can be given one object when it
+        /*X:704 Constants. The semantics and Insns a method calls are objects, and bytecode
+         * cannot name an object, only a field or a constant. A hidden class can be given one object when it
          * is defined, its class data; here that is the list of every Semantics, Insn and Block the method
          * uses, and the class initializer copies them into static final fields, k0, k1, and
          * so on. HotSpot treats a static final field as the constant it is, so C2 compiles
@@ -188,6 +188,20 @@ final class Translator {
         private int block(Block b, int g, int[] eipOf, int[] indexOf, int[] nextOf) {
             int n = b.insns.length;
             mv.visitLabel(entry.get(b.startEip));
+            /*X:706 How a write to code is noticed. Every write to memory, whoever makes it,
+             * ends in a frame: a guest store through the TLB (whose fast path is only taken
+             * for frames with no decoded code), the Host or the Launcher through
+             * PhysicalMemory, a device's DMA through PhysicalMemory.write. A write to a
+             * frame with decoded blocks drops them all and marks each one invalid, and so
+             * every translation built from them. A guest store also sets brk, so the
+             * method stops right after the storing instruction, exactly where the
+             * interpreter would. What is left is a write from another thread (a second
+             * CPU, a device) while the method loops: that is why each block's first act
+             * is to read its own valid flag, one load, before it runs a single
+             * instruction. Nothing is keyed by linear address, so a CR3 load, an INVLPG
+             * or a change of ring invalidates no translation at all: they only end the
+             * current run (the epoch check between blocks), and the run loop finds the
+             * next block through the new page tables, as it always does. :*/
             constant(b, BLOCK);
             mv.visitFieldInsn(GETFIELD, BLOCK, "valid", "Z");
             mv.visitJumpInsn(IFEQ, exit);

@@ -24,7 +24,7 @@ final class Translator {
      * a switch on EIP that jumps to the block the run loop found; each block then checks
      * that it is still valid and that the budget has room for it, sets EIP to where it
      * falls through (the protocol of the interpreter, unchanged), and calls its
-     * instructions one after another. Every instruction is the same three JVM
+     * instructions one after another. Every instruction is the same four JVM
      * instructions:
      *
      *     getstatic k7          the instruction's Semantics (say Arithmetic::add)
@@ -34,8 +34,9 @@ final class Translator {
      *
      * and because the receiver is a constant, C2 knows its exact class, inlines the
      * semantics method and everything small under it with the Insn's fields folded to
-     * constants (X:142), and the guest block becomes straight-line Java. After the block, the run leaves if it must (an exit, an interrupt, TF, a new
-     * address space), and otherwise EIP is compared with the blocks this one was seen to
+     * constants (X:142), and the guest block becomes straight-line Java. After the
+     * block, the run leaves if it must (an exit, an interrupt, TF, a new address
+     * space), and otherwise EIP is compared with the blocks this one was seen to
      * go to, and then with every block of the method: a hit is a plain goto, so a guest
      * loop inside the page is a JVM loop that C2 compiles as one, with no trip through
      * the run loop. A miss returns, and the run loop looks the next block up. :*/
@@ -110,15 +111,17 @@ final class Translator {
             mv.visitFieldInsn(GETSTATIC, NAME, "k" + (data.size() - 1), "L" + internalName + ";");
         }
 
-        /*X:704 Constants. The semantics and Insns a method calls are objects, and bytecode
-         * cannot name an object, only a field or a constant. A hidden class can be given one object when it
-         * is defined, its class data; here that is the list of every Semantics, Insn and Block the method
-         * uses, and the class initializer copies them into static final fields, k0, k1, and
-         * so on. HotSpot treats a static final field as the constant it is, so C2 compiles
-         * "getstatic k7; aload c; getstatic k8; invokeinterface exec" as a direct,
-         * inlinable call of that one method with that one Insn. (Java 17's JIT compilers refuse a method
-         * with an unresolved dynamic constant in it, so the more modern ldc of the class
-         * data itself is not an option here.) */
+        /*X:704 Constants. The semantics and Insns a method calls are objects, and
+         * bytecode cannot name an object, only a field or a constant. A hidden class can
+         * be given one object when it is defined, its class data; here that is the list
+         * of every Semantics, Insn and Block the method uses, and the class initializer
+         * copies them into static final fields, k0, k1, and so on. HotSpot treats a
+         * static final field as the constant it is, so C2 compiles "getstatic k7; aload
+         * c; getstatic k8; invokeinterface exec" as a direct, inlinable call of that one
+         * method with that one Insn. (Java 17's JIT compilers refuse to compile a method
+         * holding a dynamic constant that has not been resolved yet, and a block that has
+         * not run yet has only such constants, so the more modern ldc of the class data
+         * itself would leave most translations interpreted.) */
         void constants(ClassWriter cw) {
             MethodVisitor ci = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
             ci.visitCode();

@@ -825,13 +825,13 @@ final class Decoder {
         Addr a = addr;
         int ip = insnEip;
         boolean mem = a != null;
-        boolean noWait = !X87.isWaiting(opc, modrmByte);
+        boolean noWait = !X87.isWaiting(opc, modrmByte), o16 = osz == 2;
         return new Op() { @Override void run(Cpu c) { try { exec(c); } catch (CpuFault f) { c.pos = slot; throw f; } if (c.brk) { c.pos = slot; return; } Op s$ = successor; if (s$ != null) s$.run(c); } @Override void exec(Cpu c) {
             if ((c.cr0 & (Cpu.CR0_EM | Cpu.CR0_TS)) != 0) throw Cpu.fault(Vectors.NM);
             if (!noWait && c.x87.mathFaultPending()) throw Cpu.fault(Vectors.MF);
             int lin = mem ? a.lin(c, 1, false) : 0;
             try {
-                c.x87.execute(opc, modrmByte, lin, ip, c.fpuBus);
+                c.x87.execute(opc, modrmByte, lin, ip, o16, c.fpuBus);
             } catch (UnsupportedOperationException e) {
                 throw Cpu.fault(Vectors.UD);
             }

@@ -9,6 +9,23 @@ import static lguest.machine.Cpu.ESP;
 final class Alu {
     private Alu() { }
 
+    /** The shift group's operations, numbered as ModRM.reg numbers them in C0-D3. */
+    static final int ROL = 0, ROR = 1, RCL = 2, RCR = 3, SHL = 4, SHR = 5, SAR = 7;
+
+    /** IMUL with a truncated result (the two- and three-operand forms). */
+    static int imul(Cpu c, int a, int b, int sz) {
+        if (sz == 4) {
+            long p = (long) a * b;
+            int res = (int) p;
+            c.eager(res, -1, p != res, p != res);
+            return res;
+        }
+        int p = (short) a * (short) b;
+        boolean over = p != (short) p;
+        c.eager(p, 0xFFFF, over, over);
+        return p;
+    }
+
     /*X:210 A rotate changes CF and OF and must leave ZF, SF, PF and AF as they were. Pinning
      * all six down first (materializing EFLAGS) would cost more than the rotate, and
      * SHA-256 is made of rotates between ADDs and XORs. But ZF, SF and PF of the lazy record

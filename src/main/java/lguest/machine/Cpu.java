@@ -61,6 +61,8 @@ public final class Cpu {
     private volatile boolean interruptLine;
     /** Set by an instruction that wants the block loop to stop after it (self-modifying code). */
     boolean brk;
+    /** The linear address of the memory operand an instruction is updating (see Insn.aForUpdate). */
+    int lin;
     Exit pendingExit;
 
     public Cpu(PhysicalMemory mem) {
@@ -1036,47 +1038,37 @@ public final class Cpu {
                 }
             }
             /*:*/
-            /*X:605 Running a block.  The common case is the whole block, called as
-             * one: its first op runs the rest, and a `brk` from an instruction that
-             * changed the rules (a segment load, a write to code, an exit) stops it
+            /*X:605 Running a block.  Each instruction's semantics is called in
+             * turn with its decoded Insn; a `brk` from an instruction that changed
+             * the rules (a segment load, a write to code, an exit) stops the block
              * early with EIP set just past that instruction.  Near the end of a
-             * budget, the ops run one by one so the count stops exactly where asked.
-             * A fault anywhere rewinds EIP to the faulting instruction, retires the
-             * ones before it, and is delivered as the hardware would. */
-            Op[] ops = b.ops;
-            int n = ops.length;
+             * budget only as many run as the budget allows, so the count stops
+             * exactly where asked.  A fault anywhere rewinds EIP to the faulting
+             * instruction, retires the ones before it, and is delivered as the
+             * hardware would. */
+            Insn[] insns = b.insns;
+            int n = insns.length;
             long left = stop - retired - delivered;
-            if (left < n) n = (int) left;
+            boolean whole = left >= n;
+            if (!whole) n = (int) left;
             eip = b.eips[n];
+            prev = whole && b.cacheable ? b : null;
             int i = 0;
-            prev = b.cacheable ? b : null;
-            pos = 0;
             try {
-                if (n == ops.length) {
-                    ops[0].run(this);
-                    i = n;
+                for (; i < n; i++) {
+                    Insn in = insns[i];
+                    in.form().op().exec(this, in);
                     if (brk) {
                         brk = false;
-                        i = pos + 1;
-                        if (i < ops.length) eip = b.eips[i];
+                        i++;
+                        if (i < insns.length) eip = b.eips[i];
                         prev = null;
-                    }
-                } else {
-                    prev = null;
-                    for (; i < n; i++) {
-                        pos = i;
-                        ops[i].exec(this);
-                        if (brk) {
-                            brk = false;
-                            if (i + 1 < ops.length) eip = b.eips[i + 1];
-                            i++;
-                            break;
-                        }
+                        break;
                     }
                 }
                 retired += i;
             } catch (CpuFault f) {
-                i = pos;
+                pos = i;
                 retired += i;
                 eip = b.eips[i];
                 brk = false;
@@ -1103,7 +1095,7 @@ public final class Cpu {
         }
         decoded++;
         Block b = Decoder.decode(this, eip, true);
-        if ((b.eips[b.ops.length] - eip <= 4096 - off && b.cacheable) || b.tail != null) {
+        if ((b.endEip - eip <= 4096 - off && b.cacheable) || b.tail != null) {
             bs = p.blocks;
             if (bs == null) p.blocks = bs = new Block[4096];
             bs[off] = b;

@@ -7,7 +7,7 @@ package lguest.machine;
 final class Fast {
     private Fast() { }
 
-    /*X:150 The decoder knows at decode time that this is an ADD and not a SUB, so why should
+    /* The decoder knows at decode time that this is an ADD and not a SUB, so why should
      * the executing instruction ask again? For the forms that make up most of compiled
      * code (register with register, register with an immediate, register with memory, all
      * at 32 bits) each operation gets its own little class, which does the arithmetic and

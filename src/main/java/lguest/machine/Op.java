@@ -4,7 +4,7 @@ package lguest.machine;
  * One decoded instruction, ready to run on any CPU that shares the memory.
  */
 abstract class Op {
-    /*X:140 Why an abstract class and not a lambda. An interpreter spends much of its time
+    /* Why an abstract class and not a lambda. An interpreter spends much of its time
      * in the one call that cannot be inlined: "run the next instruction, whatever it is".
      * HotSpot dispatches a call on an abstract class through the receiver's vtable (two
      * loads and a jump), but a call on an interface, which is what every Java lambda

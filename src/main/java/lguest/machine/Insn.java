@@ -1,0 +1,132 @@
+package lguest.machine;
+
+import static lguest.machine.Operand.E;
+import static lguest.machine.Operand.G;
+import static lguest.machine.Operand.M;
+import static lguest.machine.Operand.O;
+import static lguest.machine.Operand.R;
+import static lguest.machine.Operand.Z;
+import static lguest.machine.Operand.I;
+import static lguest.machine.Operand.J;
+import static lguest.machine.Operand.A;
+import static lguest.machine.Operand.S;
+import static lguest.machine.Operand.REG;
+import static lguest.machine.Operand.SEG;
+import static lguest.machine.Operand.ONE;
+
+/**
+ * One decoded instruction: the table row it matched and what its bytes gave.
+ *
+ * @param form  the table row (its operation and its operand kinds)
+ * @param eip   where the instruction starts (offset in CS)
+ * @param next  where the next one starts (eip + length)
+ * @param size  the operand size in bytes: 1 for the byte forms, else 2 or 4 (0x66)
+ * @param asize the address size in bytes: 4, or 2 under 0x67
+ * @param seg   the segment-override prefix, or -1 for none
+ * @param rep   the repeat prefix: 0, 0xF2 (REPNE) or 0xF3 (REP/REPE)
+ * @param reg   ModRM.reg, or the register in the opcode's low bits ("50+r")
+ * @param rm    ModRM.rm (the register, when the r/m operand is not memory)
+ * @param addr  the memory operand, or null when there is none
+ * @param imm   the first immediate (sign-extended if it was a byte); for a jump, the target
+ * @param imm2  the second immediate (ENTER's level, a far pointer's selector)
+ */
+record Insn(Form form, int eip, int next, int size, int asize, int seg, int rep,
+            int reg, int rm, Addr addr, int imm, int imm2) {
+
+    /*X:150 The EIP, fault and store-into-code protocol, which both back ends keep.
+     *
+     * While a block runs, c.eip already holds the address where the block falls through.
+     * Only a control transfer writes c.eip (a taken Jcc, JMP, CALL, RET, or an interrupt
+     * whose handler address it loads); it knows where it is and where it would have gone
+     * on from its own eip and next, which are constants of its Insn. So a block of plain
+     * arithmetic never touches EIP at all.
+     *
+     * A fault is a thrown CpuFault. Every semantics method checks whatever can fault
+     * (segment limits, page permissions, a zero divisor, privilege) before it changes any
+     * state, so a fault leaves the machine exactly as it was before the instruction. The
+     * back end notes the faulting instruction's index in its block in c.pos; the run loop
+     * then retires the ones before it, points EIP at its start, and delivers the fault.
+     *
+     * A store that lands in a frame holding decoded code sets c.brk: the code that is
+     * still to run in this block may be stale, so the back end stops after the storing
+     * instruction (with c.pos naming it) and the run loop decodes afresh from the next. */
+
+    /** The mask of the operand size: 0xFF, 0xFFFF or -1. */
+    int mask() { return Cpu.mask(size); }
+
+    /** The segment an implicit memory operand uses (DS, unless overridden). */
+    int segOr(int dflt) { return seg < 0 ? dflt : seg; }
+
+    /** Operand a (the first: the destination, when the instruction has one), read. */
+    int a(Cpu c) { return read(c, form.a()); }
+
+    /** Operand b (the second), read. */
+    int b(Cpu c) { return read(c, form.b()); }
+
+    /** Operand a written (for an instruction that does not read it first: MOV, SETcc). */
+    void setA(Cpu c, int v) {
+        int op = form.a(), w = Operand.width(op, size);
+        if (addr != null && Operand.isRmOrOffset(op)) c.wr(addr.lin(c, w, true), w, v);
+        else c.setReg(w, regOf(op), v);
+    }
+
+    /**
+     * Operand a read for update: when it is memory, the write permission is checked now
+     * (before anything has changed) and the linear address kept in c.lin for
+     * {@link #putA}, so that ADD [m], r translates its address once.
+     */
+    int aForUpdate(Cpu c) {
+        int op = form.a(), w = Operand.width(op, size);
+        if (addr != null && Operand.isRmOrOffset(op)) {
+            int l = addr.lin(c, w, true);
+            c.lin = l;
+            return c.rdW(l, w);
+        }
+        return c.getReg(w, regOf(op));
+    }
+
+    /** Writes back operand a after {@link #aForUpdate}. */
+    void putA(Cpu c, int v) {
+        int op = form.a(), w = Operand.width(op, size);
+        if (addr != null && Operand.isRmOrOffset(op)) c.wr(c.lin, w, v);
+        else c.setReg(w, regOf(op), v);
+    }
+
+    /** Operand b written back (XCHG, XADD): it is always a register. */
+    void setB(Cpu c, int v) {
+        int op = form.b();
+        c.setReg(Operand.width(op, size), regOf(op), v);
+    }
+
+    /** The linear address of the memory operand, checked for an access of len bytes. */
+    int lin(Cpu c, int len, boolean write) { return addr.lin(c, len, write); }
+
+    private int read(Cpu c, int op) {
+        int w = Operand.width(op, size);
+        switch (op & Operand.KIND) {
+            case E: case M: case O: case R:
+                if (addr != null) return c.rd(addr.lin(c, w, false), w);
+                return c.getReg(w, rm);
+            case G: case Z: return c.getReg(w, reg);
+            case REG: return c.getReg(w, Operand.number(op));
+            case I: case J: case A: return imm;
+            case S: return c.segSel[reg];
+            case SEG: return c.segSel[Operand.number(op)];
+            case ONE: return 1;
+            default: throw new IllegalStateException("no operand to read in " + form);
+        }
+    }
+
+    /** The general register an operand names (for a register operand). */
+    private int regOf(int op) {
+        switch (op & Operand.KIND) {
+            case E: case M: case O: case R: return rm;
+            case REG: return Operand.number(op);
+            default: return reg;
+        }
+    }
+
+    @Override public String toString() {
+        return String.format("%08x %s", eip, form);
+    }
+}

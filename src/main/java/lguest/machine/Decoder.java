@@ -21,7 +21,8 @@ import java.util.List;
 final class Decoder {
     static final int MAX_BLOCK = 32;
 
-    static final OpcodeMap ONE_BYTE = new OpcodeMap("", OneByteMap.ROWS);
+    static final OpcodeMap ONE_BYTE = new OpcodeMap("", java.util.stream.Stream.of(
+            OneByteMap.ROWS, Strings.ROWS, Bcd.ROWS, SelectorQueries.ROWS).flatMap(List::stream).toList());
 
     /** What an opcode with no row decodes to: an instruction that raises #UD. */
     static final Form UNDEFINED = Form.row("--", "(undefined)", Control::undefined, Form.ENDS);
@@ -109,9 +110,10 @@ final class Decoder {
             else break;
             if (pos - start > 14) return plain(TOO_LONG);
         }
-        if (b == 0x0F) return legacy();
+        if (b == 0x0F) return twoByte();
+        if (b >= 0xD8 && b <= 0xDF) return x87(b);
         Form f = ONE_BYTE.keyedByModRm(b) ? ONE_BYTE.find(b, peek8()) : ONE_BYTE.find(b);
-        if (f == null) return legacy();
+        if (f == null) return plain(UNDEFINED);
         return operands(f, b);
     }
     /*:*/
@@ -128,14 +130,23 @@ final class Decoder {
         return new Insn(f, start, pos, osz, asz, seg, rep, 0, 0, null, 0, 0);
     }
 
-    /** Until the two-byte map lands: the old decoder, for 0F and what the table lacks. */
-    private Insn legacy() {
-        LegacyDecoder d = new LegacyDecoder(c, start);
-        Op op = d.one();
-        pos = d.pos();
-        ends = d.ends();
-        Form f = new Form("(legacy)", "(legacy)", (cpu, i) -> op.exec(cpu), ends ? Form.ENDS : 0, 0, 0, 0, -1);
-        return new Insn(f, start, pos, osz, asz, seg, rep, 0, 0, null, 0, 0);
+    /** An opcode of the two-byte map (after 0F). */
+    private Insn twoByte() {
+        int b = fetch8();
+        OpcodeMap m = TwoByteMap.MAP;
+        Form f = m.keyedByModRm(b) ? m.find(b, peek8()) : m.find(b);
+        return f == null ? plain(UNDEFINED) : operands(f, b);
+    }
+
+    /** An x87 escape: the row names the instruction, and imm keeps the ModRM byte for the FPU. */
+    private Insn x87(int b) {
+        int modrm = peek8();
+        Form f = X87Map.MAP.find(b, modrm);
+        if (f == null) return plain(UNDEFINED);
+        if (!f.has(Form.MODRM)) fetch8();       // a row that names its whole ModRM byte ("D9 E8")
+        Insn in = operands(f, b);
+        return new Insn(in.form(), in.eip(), in.next(), in.size(), in.asize(), in.seg(), in.rep(), in.reg(), in.rm(),
+                in.addr(), modrm, 0);
     }
 
     /*X:126 The operands, as the row lists them. A ModRM byte gives two: the reg field

@@ -49,7 +49,7 @@ record Insn(Form form, int eip, int next, int size, int asize, int seg, int rep,
      *
      * A store that lands in a frame holding decoded code sets c.brk: the code that is
      * still to run in this block may be stale, so the back end stops after the storing
-     * instruction (with c.pos naming it) and the run loop decodes afresh from the next. */
+     * instruction (with c.pos naming it) and the run loop decodes afresh from the next. :*/
 
     /** The mask of the operand size: 0xFF, 0xFFFF or -1. */
     int mask() { return Cpu.mask(size); }

@@ -31,6 +31,7 @@ final class OneByteMap {
         row("03 /r",    "ADD Gv,Ev",  Arithmetic::add),
         row("04 ib",    "ADD AL,Ib",  Arithmetic::add),
         row("05 iz",    "ADD eAX,Iz", Arithmetic::add),
+        /*:*/
         row("06",       "PUSH ES",    Stack::push),
         row("07",       "POP ES",     Stack::popSegment),
         row("08 /r",    "OR Eb,Gb",   Arithmetic::or, LOCK),
@@ -284,5 +285,4 @@ final class OneByteMap {
         row("FF /5",    "JMPF Mp",    Control::jmpFarIndirect, ENDS),
         row("FF /6",    "PUSH Ev",    Stack::push)
     );
-    /*:*/
 }

@@ -14,8 +14,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Small whole programs (control flow, recursion, self-modifying code, code across page
- * boundaries, string copies, brk, argv, the initial registers and auxv, exit status, and
- * faults that kill the program) run natively and under bin/x86run: same stdout, same status.
+ * boundaries, string copies, brk, argv, the initial registers and auxv, exit status,
+ * faults that kill the program, 16-bit addressing, the selector queries and the 16-bit
+ * x87 environment) run natively and under bin/x86run: same stdout, same status.
  */
 class HandWrittenProgramsTest {
 
@@ -40,6 +41,7 @@ class HandWrittenProgramsTest {
                 Arguments.of("args", List.of(), List.of("exit", "9")),
                 Arguments.of("args", List.of(), List.of()),
                 Arguments.of("selectors", List.of(), List.of()),
+                Arguments.of("fpuenv16", List.of(), List.of()),
                 Arguments.of("addr16", LOW_WINDOW, List.of())),
                 FAULTS.stream().map(k -> Arguments.of("faults", List.of(), List.of(k))));
     }

@@ -21,7 +21,8 @@ import java.util.List;
 final class Decoder {
     static final int MAX_BLOCK = 32;
 
-    static final OpcodeMap ONE_BYTE = new OpcodeMap("", OneByteMap.ROWS);
+    static final OpcodeMap ONE_BYTE = new OpcodeMap("", java.util.stream.Stream.of(
+            OneByteMap.ROWS, Strings.ROWS, Bcd.ROWS, SelectorQueries.ROWS).flatMap(List::stream).toList());
 
     /** What an opcode with no row decodes to: an instruction that raises #UD. */
     static final Form UNDEFINED = Form.row("--", "(undefined)", Control::undefined, Form.ENDS);
@@ -83,7 +84,7 @@ final class Decoder {
 
     private int fetch32() { int lo = fetch16(); return lo | fetch16() << 16; }
 
-    /*X:122 A block is decoded once per address and kept (X:110): a straight line of
+    /*X:123 A block is decoded once per address and kept (X:110): a straight line of
      * instructions that ends at anything that may change EIP or the rules (the rows
      * marked ENDS), at the end of the page (so all of a block's bytes live in one frame,
      * and a write to that frame is all that can make it stale), or after 32
@@ -115,9 +116,10 @@ final class Decoder {
             else break;
             if (pos - start > 14) return plain(TOO_LONG);
         }
-        if (b == 0x0F) return legacy();
+        if (b == 0x0F) return twoByte();
+        if (b >= 0xD8 && b <= 0xDF) return x87(b);
         Form f = ONE_BYTE.keyedByModRm(b) ? ONE_BYTE.find(b, peek8()) : ONE_BYTE.find(b);
-        if (f == null) return legacy();
+        if (f == null) return plain(UNDEFINED);
         return operands(f, b);
     }
     /*:*/
@@ -134,14 +136,23 @@ final class Decoder {
         return new Insn(f, start, pos, osz, asz, seg, rep, 0, 0, null, 0, 0);
     }
 
-    /** Until the two-byte map lands: the old decoder, for 0F and what the table lacks. */
-    private Insn legacy() {
-        LegacyDecoder d = new LegacyDecoder(c, start);
-        Op op = d.one();
-        pos = d.pos();
-        ends = d.ends();
-        Form f = new Form("(legacy)", "(legacy)", (cpu, i) -> op.exec(cpu), ends ? Form.ENDS : 0, 0, 0, 0, -1);
-        return new Insn(f, start, pos, osz, asz, seg, rep, 0, 0, null, 0, 0);
+    /** An opcode of the two-byte map (after 0F). */
+    private Insn twoByte() {
+        int b = fetch8();
+        OpcodeMap m = TwoByteMap.MAP;
+        Form f = m.keyedByModRm(b) ? m.find(b, peek8()) : m.find(b);
+        return f == null ? plain(UNDEFINED) : operands(f, b);
+    }
+
+    /** An x87 escape: the row names the instruction, and imm keeps the ModRM byte for the FPU. */
+    private Insn x87(int b) {
+        int modrm = peek8();
+        Form f = X87Map.MAP.find(b, modrm);
+        if (f == null) return plain(UNDEFINED);
+        if (!f.has(Form.MODRM)) fetch8();       // a row that names its whole ModRM byte ("D9 E8")
+        Insn in = operands(f, b);
+        return new Insn(in.form(), in.eip(), in.next(), in.size(), in.asize(), in.seg(), in.rep(), in.reg(), in.rm(),
+                in.addr(), modrm, 0);
     }
 
     /*X:126 The operands, as the row lists them. A ModRM byte gives two: the reg field
@@ -174,13 +185,14 @@ final class Decoder {
         }
         if (lock && !(f.has(Form.LOCK) && addr != null)) return plain(UNDEFINED);   // X:160
         ends = f.has(Form.ENDS);
-        int ra = wholeRegister(f.a(), size, reg, rm, addr);
-        int rb = Operand.kind(f.b()) == Operand.I ? Insn.IMMEDIATE : wholeRegister(f.b(), size, reg, rm, addr);
+        int ra = shortcut(f.a(), size, reg, rm, addr);
+        int rb = Operand.kind(f.b()) == Operand.I ? Insn.IMMEDIATE : shortcut(f.b(), size, reg, rm, addr);
         return new Insn(f, start, pos, size, asz, seg, rep, reg, rm, addr, imms[0], imms[1], ra, rb);
     }
 
-    /** The 32-bit general register an operand is, or -1 (see Insn.ra). */
-    private static int wholeRegister(int op, int size, int reg, int rm, Addr addr) {
+    /** Where an operand is, for the interpreter's shortcut (see Insn.ra). */
+    private static int shortcut(int op, int size, int reg, int rm, Addr addr) {
+        if (addr != null && Operand.isRmOrOffset(op) && Operand.width(op, size) == size) return Insn.MEMORY;
         if (Operand.width(op, size) != 4) return -1;
         switch (Operand.kind(op)) {
             case Operand.E: case Operand.R: return addr == null ? rm : -1;

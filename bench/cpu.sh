@@ -4,6 +4,7 @@
 # interpreter plus N-queens (branchy, call-heavy). The instruction count is ours
 # (x86run --stats counts retired instructions exactly); qemu runs the same program, so
 # its MIPS is that count over its own wall time.
+# BENCH_OPTS (say --interpret) goes to x86run before the program: the back end to measure.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mktemp -d /tmp/bench-cpu.XXXXXX)"
@@ -33,7 +34,7 @@ printf '%-8s %12s | %8s %9s %8s %9s | %8s %9s %8s %9s | %7s %7s\n' program insns
 for prog in sha256 interp; do
     want=$("$work/$prog")
     t0=$(now)
-    got=$("$root/bin/x86run" --stats "$work/$prog" 2>"$work/$prog.stats")
+    got=$("$root/bin/x86run" --stats ${BENCH_OPTS:-} "$work/$prog" 2>"$work/$prog.stats")
     t1=$(now)
     if [ "$got" != "$want" ]; then
         echo "bench-cpu: $prog gave a different answer under x86run:" >&2
@@ -63,6 +64,7 @@ for prog in sha256 interp; do
     printf '%-8s %12s | %8s %9s %8s %9s | %8s %9s %8s %9s | %7s %7s\n' "$prog" "$insns" "$secs" "$ours" "$cpus" "$oursc" \
         "$qs" "$qm" "$qc" "$qmc" "$ratio" "$ratioc"
 done
+grep '^x86run: translator' "$work/sha256.stats" "$work/interp.stats" | sed 's/.*stats://' || true
 echo "ours: time inside run() (JIT warm-up included, JVM start-up excluded), wall and thread CPU time;"
 echo "qemu: the whole qemu-i386 process, wall and user+sys CPU; MIPS = our exact instruction count / time;"
 echo "ratio = ours/qemu (wall), cpu_rat = ours/qemu (CPU time: fairer when the machine is shared)."

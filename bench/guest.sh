@@ -7,6 +7,7 @@
 # count over their own wall time, since they run the same program on the same input.
 # The last workload forks 600 processes: the Guest copies every page at fork and announces
 # each entry with SET_PTE, so it measures the Host's hypercall and shadow-paging path.
+# BENCH_OPTS (say --interpret) goes to bin/lguest before the kernel's arguments.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bb="$root/target/busybox/busybox"
@@ -27,7 +28,7 @@ run_case() {
     local name=$1; shift
     local want got t0 t1 insns secs ours q0 q1 qm n0 n1 nm
     n0=$(now); want=$("$bb" "$@" 2>&1); n1=$(now)
-    got=$("$root/bin/lguest" 64m "$kernel" --initrd="$bb" --stats quiet -- "$@" 2>"$work/stats")
+    got=$("$root/bin/lguest" 64m "$kernel" --initrd="$bb" --stats ${BENCH_OPTS:-} quiet -- "$@" 2>"$work/stats")
     if [ "$got" != "$want" ]; then
         echo "bench-guest: $name gave a different answer in the guest:" >&2
         echo " native: $want" >&2; echo " guest:  $got" >&2; cat "$work/stats" >&2

@@ -160,7 +160,8 @@ static void gen_bcd(u8 *p) {
 }
 
 /* The instructions under test, as bytes: R(op, modrm) a register form, M(op, reg) a
- * memory form addressing g_mem. Every operand is ST0, ST1 or ST2 of a stack holding a, b, c. */
+ * memory form addressing g_mem, W(op, reg) the same with the operand-size prefix 0x66
+ * (only the environment instructions mind it: they use the 14-byte 16-bit layout). Every operand is ST0, ST1 or ST2 of a stack holding a, b, c. */
 #define R8(op, base) R(op, base + 0) R(op, base + 1) R(op, base + 2) R(op, base + 3) \
                      R(op, base + 4) R(op, base + 5) R(op, base + 6) R(op, base + 7)
 #define M8(op) M(op, 0) M(op, 1) M(op, 2) M(op, 3) M(op, 4) M(op, 5) M(op, 6) M(op, 7)
@@ -186,7 +187,8 @@ static void gen_bcd(u8 *p) {
     M(0xDB, 0) M(0xDB, 2) M(0xDB, 3) M(0xDB, 5) M(0xDB, 7) M8(0xDC) \
     M(0xDD, 0) M(0xDD, 2) M(0xDD, 3) M(0xDD, 7) M8(0xDE) \
     M(0xD9, 4) M(0xD9, 6) M(0xDD, 4) M(0xDD, 6) \
-    M(0xDF, 0) M(0xDF, 2) M(0xDF, 3) M(0xDF, 4) M(0xDF, 5) M(0xDF, 6) M(0xDF, 7)
+    M(0xDF, 0) M(0xDF, 2) M(0xDF, 3) M(0xDF, 4) M(0xDF, 5) M(0xDF, 6) M(0xDF, 7) \
+    W(0xD9, 4) W(0xD9, 6) W(0xDD, 4) W(0xDD, 6)
 
 /* The arithmetic core gets drawn far more often than the rest. */
 #define CORE_OPS \
@@ -202,14 +204,17 @@ static void gen_bcd(u8 *p) {
     R(0xD9, 0xFE) R(0xD9, 0xFF)
 
 #define CODE(op, modrm) (((op) << 8) | (modrm))
+#define CODE16(op, modrm) (0x660000 | CODE(op, modrm))
 
 #define R(op, m) CODE(op, (m)),
 #define M(op, reg) CODE(op, ((reg) << 3) | 5),
-static const u16 basic_ops[] = { BASIC_OPS };
-static const u16 core_ops[] = { CORE_OPS };
-static const u16 trans_ops[] = { TRANS_OPS };
+#define W(op, reg) CODE16(op, ((reg) << 3) | 5),
+static const u32 basic_ops[] = { BASIC_OPS };
+static const u32 core_ops[] = { CORE_OPS };
+static const u32 trans_ops[] = { TRANS_OPS };
 #undef R
 #undef M
+#undef W
 
 #define PRE "movl $0x5a5a5a5a, %%eax\n\tpushl g_flin\n\tpopfl\n\t"
 #define POST "\n\tpushfl\n\tpopl g_flout\n\tmovw %%ax, g_ax\n\tfnsave g_save"
@@ -217,6 +222,8 @@ static const u16 trans_ops[] = { TRANS_OPS };
     __asm__ volatile(PRE ".byte " #op ", " #m POST ::: "eax", "memory", "cc"); break;
 #define M(op, reg) case CODE(op, ((reg) << 3) | 5): \
     __asm__ volatile(PRE ".byte " #op ", ((" #reg ") << 3) | 5\n\t.long g_mem" POST ::: "eax", "memory", "cc"); break;
+#define W(op, reg) case CODE16(op, ((reg) << 3) | 5): \
+    __asm__ volatile(PRE ".byte 0x66, " #op ", ((" #reg ") << 3) | 5\n\t.long g_mem" POST ::: "eax", "memory", "cc"); break;
 
 static void run(u32 code) {
     switch (code) {
@@ -227,21 +234,24 @@ static void run(u32 code) {
 }
 #undef R
 #undef M
+#undef W
 
-/* An environment (28 bytes) followed by eight registers: what FLDENV and FRSTOR load. */
-static void gen_env(void) {
+/* An environment (28 bytes, or 14 in the 16-bit layout, whose words are 2 bytes apart)
+ * followed by eight registers: what FLDENV and FRSTOR load. */
+static void gen_env(int o16) {
+    int slot = o16 ? 2 : 4, size = o16 ? 14 : 28;
     for (int i = 0; i < 108; i++) g_mem[i] = (u8)next();
     u16 cw = (u16)((rnd(4) ? 0x3F : rnd(64)) | (rnd(4) << 8) | (rnd(4) << 10) | (next() & 0xF0C0));
     g_mem[0] = (u8)cw; g_mem[1] = (u8)(cw >> 8);
-    if (rnd(2)) { g_mem[4] &= 0x40; g_mem[5] &= 0x38; }          /* mostly no flags */
-    for (int i = 0; i < 8; i++) gen80(g_mem + 28 + 10 * i);
+    if (rnd(2)) { g_mem[slot] &= 0x40; g_mem[slot + 1] &= 0x38; }          /* mostly no flags */
+    for (int i = 0; i < 8; i++) gen80(g_mem + size + 10 * i);
 }
 
 static void gen_mem(u32 code) {
-    u32 op = code >> 8, modrm = code & 0xFF, reg = (modrm >> 3) & 7;
+    u32 op = (code >> 8) & 0xFF, modrm = code & 0xFF, reg = (modrm >> 3) & 7;
     for (int i = 10; i < 108; i++) g_mem[i] = (u8)next();
     if (modrm >= 0xC0) { gen80(g_mem); return; }
-    if ((op == 0xD9 || op == 0xDD) && reg == 4) { gen_env(); return; }
+    if ((op == 0xD9 || op == 0xDD) && reg == 4) { gen_env(code > 0xFFFF); return; }
     switch (op) {
         case 0xD8: gen_real(g_mem, 4); break;
         case 0xDC: gen_real(g_mem, 8); break;
@@ -294,7 +304,7 @@ static void one_case(u32 code, int trans) {
     __asm__ volatile("fnclex" ::: "memory");
     run(code);
 
-    hex(code, 4); putc_(' '); hex(g_cw, 4); putc_(' '); hex(n, 1); putc_(' '); hex(g_flin, 8); putc_(' ');
+    hex(code, code > 0xFFFF ? 6 : 4); putc_(' '); hex(g_cw, 4); putc_(' '); hex(n, 1); putc_(' '); hex(g_flin, 8); putc_(' ');
     hexbytes(g_a, 10); putc_(' '); hexbytes(g_b, 10); putc_(' '); hexbytes(g_c, 10); putc_(' ');
     hexbytes(memin, 108); puts_(" | ");
     hexbytes(g_save, 108); putc_(' '); hexbytes(g_mem, 108); putc_(' '); hex(g_flout, 8); putc_(' ');

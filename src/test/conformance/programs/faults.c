@@ -16,7 +16,7 @@
 static const char *const kinds[] = {
 	"div0", "idiv-overflow", "ud2", "ud0", "lock-nop", "lock-reg", "lock-mov", "lock-cmp",
 	"hlt", "cli", "out", "int3", "into", "int81", "mov-cr0", "null-read", "null-write", "text-write", "jump-to-null",
-	"too-long", "alignment-check", "int1", 0
+	"too-long", "alignment-check", "int1", "aam0", 0
 };
 
 extern char _start[];
@@ -38,6 +38,9 @@ int main(int argc, char **argv)
 	} else if (!strcmp(k, "idiv-overflow")) {
 		u32 a = 0x80000000u, d = 0xffffffffu;
 		__asm__ volatile("idivl %2" : "+a"(a), "+d"(d) : "r"((u32)zero - 1));
+	} else if (!strcmp(k, "aam0")) {
+		/* AAM divides AL by its immediate, and a base of 0 is a division by zero */
+		__asm__ volatile(".byte 0xd4, 0x00" ::: "eax", "cc");
 	} else if (!strcmp(k, "ud2")) {
 		__asm__ volatile("ud2");
 	} else if (!strcmp(k, "ud0")) {

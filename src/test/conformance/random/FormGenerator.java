@@ -998,6 +998,84 @@ public class FormGenerator {
         f.add("nop");
     }
 
+    /* The instructions no compiler emits any more, which an i686 runs all the same: the
+     * decimal adjusts (DAA DAS AAA AAS AAM AAD), SALC, ARPL, and the address-size prefix
+     * 0x67 where it needs no memory below 64 KiB: LEA in every 16-bit addressing form, and
+     * the branches that count in CX instead of ECX. The memory forms of 16-bit addressing
+     * and the string instructions under 0x67 need a mapped page below 64 KiB, so they live
+     * in a program of their own (programs/addr16.c). */
+    void legacy() {
+        Form f = form("daa [27]", 8).kind("K_BCD");
+        f.add("daa");
+        f = form("das [2F]", 8).kind("K_BCD");
+        f.add("das");
+        f = form("aaa [37]", 8).kind("K_ASCII");
+        f.add("aaa");
+        f = form("aas [3F]", 8).kind("K_ASCII");
+        f.add("aas");
+        f = form("aam imm8 [D4]", 8).kind("K_AAM");
+        for (int base : new int[]{10, 16, 1, 7, 255})
+            f.add("aam $" + base, "", ".byte 0xd4, " + base);
+        f = form("aad imm8 [D5]", 8).kind("K_AAM");
+        for (int base : new int[]{10, 16, 0, 7, 255})
+            f.add("aad $" + base, "", ".byte 0xd5, " + base);
+        f = form("salc [D6]", 8);
+        f.add("salc", "", ".byte 0xd6");
+        f = form("add; salc (CF from add)", 8);
+        f.add("addb %cl, %bl; salc", "", "addb %cl, %bl\n\t.byte 0xd6");
+        f = form("add8; daa (packed BCD add)", 8).kind("K_BCD");
+        f.add("addb %bl, %al; daa", "", "addb %bl, %al\n\tdaa");
+        f = form("sub8; das (packed BCD subtract)", 8).kind("K_BCD");
+        f.add("subb %bl, %al; das", "", "subb %bl, %al\n\tdas");
+        f = form("add8; aaa (unpacked BCD add)", 8).kind("K_ASCII");
+        f.add("addb %bl, %al; aaa", "", "addb %bl, %al\n\taaa");
+        f = form("arpl r/m16,r16 [63] reg", 16);
+        for (int[] pr : pairs(16))
+            f.add("arpl " + R16[pr[0]] + ", " + R16[pr[1]]);
+        f = form("arpl m16,r16 [63] mem", 16);
+        for (Mem m : mems(used(EDX)))
+            f.add("arpl %dx, " + m.text, m.setup, "arpl %dx, " + m.text);
+        addr16Lea();
+        String[][] loops = {{"jcxz", "67 E3", "jcxz"}, {"loopw", "67 E2", ".byte 0x67\n\tloop"},
+                {"loopew", "67 E1", ".byte 0x67\n\tloope"}, {"loopnew", "67 E0", ".byte 0x67\n\tloopne"}};
+        for (String[] l : loops) {
+            f = form(l[0] + " rel8 (counts in CX) [" + l[1] + "]", 32).constraint("C_LOOP16");
+            f.add(l[0], "", l[2] + " 1f\n\tmovl $0, g_taken\n\tjmp 2f\n1:\tmovl $1, g_taken\n2:");
+        }
+    }
+
+    /* The eight 16-bit addressing forms are the 8086's: a base (BX or BP), an index (SI or
+     * DI), both, or neither, plus nothing, a signed byte or a 16-bit displacement, and the
+     * sum wraps at 64 KiB. With no SIB byte and no scale, mod 00 rm 110 is a bare disp16
+     * rather than [BP]. LEA computes the address without touching memory, so every form
+     * can be compared with whatever the registers hold. */
+    void addr16Lea() {
+        String[] bases = {"(%bx,%si)", "(%bx,%di)", "(%bp,%si)", "(%bp,%di)", "(%si)", "(%di)", "(%bp)", "(%bx)"};
+        String[] dsts = {"%eax", "%edx", "%ecx"};
+        for (int mod = 0; mod < 3; mod++) {
+            Form f = form("lea r32,m [67 8D] 16-bit mod " + mod, 32).constraint("C_LEA");
+            for (int rm = 0; rm < 8; rm++) {
+                String dst = dsts[rm % 3];
+                if (mod == 0) {
+                    String opnd = rm == 6 ? "0x8765" : bases[rm];
+                    f.add("addr16 leal " + opnd + ", " + dst);
+                } else {
+                    for (int d : mod == 1 ? new int[]{-128, 5, 127} : new int[]{0x7fff, 0x8000, 0xfff0, 0x1234}) {
+                        // mod 10 with a disp16 gas would shorten to disp8: write the bytes
+                        int modrm = mod << 6 | (rm % 3 == 0 ? 0 : rm % 3 == 1 ? 2 : 1) << 3 | rm;
+                        String bytes = ".byte 0x67, 0x8d, " + hex(modrm) + (mod == 1 ? ", " + hex(d & 0xff)
+                                : ", " + hex(d & 0xff) + ", " + hex(d >> 8 & 0xff));
+                        f.add("lea " + d + bases[rm] + ", " + dst, "", bytes);
+                    }
+                }
+            }
+        }
+        Form f = form("lea r16,m [66 67 8D] 16-bit", 16).constraint("C_LEA");
+        f.add("addr16 leaw 0x1234(%bx,%si), %dx");
+        f.add("addr16 leaw -1(%bp), %ax");
+        f.add("addr16 leaw 0xffff(%di), %si");
+    }
+
     // ------------------------------------------------------------------------------------
     void write(Path dir) throws IOException {
         StringBuilder as = new StringBuilder();
@@ -1069,6 +1147,7 @@ public class FormGenerator {
         g.sequences();
         g.prefixes();
         g.nops();
+        g.legacy();
         g.write(Path.of(args.length > 0 ? args[0] : "."));
         int vars = g.forms.stream().mapToInt(f -> f.vars.size()).sum();
         System.out.println(g.forms.size() + " forms, " + vars + " variants");

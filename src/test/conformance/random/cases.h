@@ -16,7 +16,10 @@ enum flag_kind {
 	K_BT,		/* BT family: CF (ZF preserved) */
 	K_BSF,		/* BSF/BSR: ZF; destination undefined for a zero source */
 	K_TZ,		/* F3 0F BC compared as BSF on nonzero sources only: no flags */
-	K_FLAGIMG	/* PUSHF/POPF: EBX holds a flags image, compare user bits only */
+	K_FLAGIMG,	/* PUSHF/POPF: EBX holds a flags image, compare user bits only */
+	K_BCD,		/* DAA/DAS: OF undefined */
+	K_ASCII,	/* AAA/AAS: only CF and AF */
+	K_AAM		/* AAM/AAD: only SF, ZF and PF */
 };
 
 /* How the inputs of a case must be shaped so that the instruction is defined. */
@@ -34,7 +37,8 @@ enum constraint {
 	C_POPF,		/* EAX holds user-settable flags only */
 	C_POPF_ID,	/* ... plus the ID bit */
 	C_LEA,		/* ESP is a random number too (nothing touches the stack) */
-	C_NONZERO	/* source operand nonzero */
+	C_NONZERO,	/* source operand nonzero */
+	C_LOOP16	/* CX small (0, 1, 2) or random, the rest of ECX random */
 };
 
 struct variant {

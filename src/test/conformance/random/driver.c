@@ -262,6 +262,9 @@ static void make_case(const struct form *f, const struct variant *v)
 	case C_LOOP:
 		g_in.r[1] = below(4) ? below(3) : rnd();
 		break;
+	case C_LOOP16:	/* the upper half of ECX must neither count nor change */
+		g_in.r[1] = (rnd() & 0xffff0000u) | (below(4) ? below(3) : (rnd() & 0xffff));
+		break;
 	case C_POPF:
 		g_in.r[0] = (g_in.r[0] & ALLF) | 2;
 		break;
@@ -309,6 +312,9 @@ static u32 defined_flags(const struct form *f, const struct variant *v)
 	case K_BT: return CF | ZF | DF;
 	case K_BSF: return ZF | DF;
 	case K_TZ: return DF;
+	case K_BCD: return ALLF & ~OF;
+	case K_ASCII: return CF | AF | DF;
+	case K_AAM: return SF | ZF | PF | DF;
 	default: return ALLF;
 	}
 }

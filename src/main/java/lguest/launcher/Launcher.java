@@ -15,6 +15,7 @@ import lguest.host.Host;
 import lguest.launcher.net.Gateway;
 import lguest.host.LguestDevice;
 import lguest.host.Trace;
+import lguest.machine.CodeCache;
 import lguest.machine.PhysicalMemory;
 
 /**
@@ -22,7 +23,7 @@ import lguest.machine.PhysicalMemory;
  * [--stats] [ARGS...]}.
  */
 public final class Launcher {
-    static final String USAGE = "usage: lguest MEM KERNEL [--block=FILE[,snapshot]] [--sharenet=FILE[,drop=PERCENT]] [--net=user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]] [--initrd=FILE] [--verbose] [--stats]"
+    static final String USAGE = "usage: lguest MEM KERNEL [--block=FILE[,snapshot]] [--sharenet=FILE[,drop=PERCENT]] [--net=user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]] [--initrd=FILE] [--verbose] [--stats] [--interpret]"
             + " [--trace=WHAT [--trace-file=F] [--trace-eip=LO-HI]] [--gdb=PORT [--gdb-wait]] [--save=FILE [--save-at-exit]] [ARGS...]"
             + "  (MEM like 64m; ARGS like root=/dev/lgba init=/bin/sh, or quiet -- PROGRAM ARGS; WHAT: all, or some of "
             + String.join(",", TraceOptions.WORDS) + "), or: lguest --restore=FILE [--save=FILE]";
@@ -175,6 +176,7 @@ public final class Launcher {
             else if (a.startsWith("--save=")) saveTo = once(saveTo, "--save", Path.of(a.substring(7)));
             else if (a.equals("--save-at-exit")) saveAtExit = true;
             else if (a.startsWith("--restore=")) restore = once(restore, "--restore", Path.of(a.substring(10)));
+            else if (a.equals("--interpret")) CodeCache.interpretOnly();
             else if (a.startsWith("--")) throw new LaunchError("unknown option " + a + " (run lguest alone for usage)");
             else pos.add(a);
         }
@@ -274,7 +276,7 @@ public final class Launcher {
             if (gdb != null) gdb.guestEnded(status);
         }
         if (stats) {
-            err.print(dev.stats().report());
+            err.print(dev.stats().report() + CodeCache.report());
             for (Device d : devices) if (d instanceof NetDevice) err.print(((NetDevice) d).report());
             for (Device d : devices) if (d instanceof UserNetDevice) err.print(((UserNetDevice) d).gateway.report());
         }

@@ -3,8 +3,10 @@ package lguest.machine;
 /** A straight run of decoded instructions ending at a jump, a page end or 32 instructions. */
 final class Block {
     final int startEip;
-    final Op[] ops;
-    /** eips[i] is where instruction i starts; eips[ops.length] is where the block falls through. */
+    final Insn[] insns;
+    /** The same instructions as the interpreter runs them (see Step). */
+    final Step first;
+    /** eips[i] is where instruction i starts; eips[insns.length] is where the block falls through. */
     final int[] eips;
 
     /*X:130 Chaining. Most blocks end by going to one of two places, so each block remembers
@@ -41,14 +43,25 @@ final class Block {
     }
     /*:*/
 
-    /** Where the block falls through (eips[ops.length]). */
+    /** The frame this block was decoded from and is filed under (null if none). */
+    Page frame;
+    /** Times the interpreter has run this block (counts up to the translation threshold). */
+    int heat;
+    /** The translation of this block's page that has an entry for it, or null. */
+    volatile Translation code;
+
+    /** Where the block falls through (eips[insns.length]). */
     final int endEip;
 
-    Block(int startEip, Op[] ops, int[] eips, boolean cacheable) {
+    Block(int startEip, Insn[] insns, boolean cacheable) {
         this.startEip = startEip;
-        this.endEip = eips[ops.length];
+        this.insns = insns;
+        this.first = Step.chain(insns);
         this.cacheable = cacheable;
-        this.ops = ops;
-        this.eips = eips;
+        int n = insns.length;
+        this.eips = new int[n + 1];
+        for (int i = 0; i < n; i++) eips[i] = insns[i].eip();
+        eips[n] = insns[n - 1].next();
+        this.endEip = eips[n];
     }
 }

@@ -27,8 +27,9 @@ public final class Cpu extends Registers {
      * (X:400) reads descriptors, loads segment registers and checks every access through
      * a segment that is not flat; FarTransfer (X:420) is the far JMP, CALL, RET and IRET,
      * with the call gates that lead from one ring to another. Delivery (X:500) takes an
-     * exception or an interrupt through the IDT, and owns the single-step trap. What is
-     * left here is the wiring, the stack, and the loop that runs it all (X:600). :*/
+     * exception or an interrupt through the IDT, and owns the single-step trap. The loop
+     * that runs it all is Execution (X:600), which interprets a block or hands it to the
+     * translator (X:701). What is left here is the wiring and the stack. :*/
     final PhysicalMemory mem;
     final Mmu mmu;
     final Segmentation seg;
@@ -38,7 +39,7 @@ public final class Cpu extends Registers {
     IoBus io = IoBus.EMPTY;
 
     long retired;
-    /** Index in its block of the instruction that faulted or stopped the block (see Op). */
+    /** Index in its block of the instruction that faulted or stopped the block (see Step, X:150). */
     int pos;
     /**
      * Changes whenever a chained block link might lead somewhere else (see Block). Values
@@ -49,9 +50,11 @@ public final class Cpu extends Registers {
     private static final java.util.concurrent.atomic.AtomicLong EPOCHS = new java.util.concurrent.atomic.AtomicLong();
 
     private void newEpoch() { epoch = EPOCHS.incrementAndGet(); }
-    private volatile boolean interruptLine;
+    volatile boolean interruptLine;
     /** Set by an instruction that wants the block loop to stop after it (self-modifying code). */
     boolean brk;
+    /** The linear address of the memory operand an instruction is updating (see Insn.aForUpdate). */
+    int lin;
     Exit pendingExit;
     /** Set by an instruction after which no single-step trap is due (see X:520). */
     boolean stepHeld;
@@ -74,8 +77,7 @@ public final class Cpu extends Registers {
     public long retired() { return retired; }
 
     /** Blocks decoded so far: a measure of how well the block cache is doing. */
-    public long blocksDecoded() { return decoded; }
-    private long decoded;
+    public long blocksDecoded() { return execution.decoded; }
 
     /** Raises the external interrupt line: run() returns INTERRUPT at the next block boundary. */
     public void raiseInterruptLine() { interruptLine = true; }
@@ -347,130 +349,19 @@ public final class Cpu extends Registers {
     public void deliverInterrupt(int vector) { delivery.external(vector); }
 
     // ----------------------------------------------------------------------------------
-    //  The run loop
+    //  The run loop (see Execution)
     // ----------------------------------------------------------------------------------
 
-    /*X:600 The loop. Find the block that starts at CS:EIP (the fetch TLB gives the frame,
-     * the frame's array gives the block already decoded from there), check that the frame
-     * is not host code, then call each instruction in turn. No per-instruction counting,
-     * tracing or EIP bookkeeping: before the block runs, EIP is set to where it falls
-     * through, and the one instruction that may jump (always the last) overwrites it. If
-     * an instruction throws a fault, its index in the block says both how many were
-     * retired and where EIP must point for a restart, so the count stays exact for free. */
+    /** The run loop and block cache of this CPU (interpreter and translator). */
+    final Execution execution = new Execution(this);
+
     /**
      * Runs until an exit. A positive budget bounds the instructions retired plus the
      * exceptions delivered in this call (so even a fault that repeats forever returns);
      * zero or less means no bound.
      */
     public Exit run(long budget) {
-        long stop = budget <= 0 ? Long.MAX_VALUE : retired + budget;
-        pendingExit = null;
-        Block prev = null;
-        long delivered = 0;   // exceptions delivered: they spend budget too, so a fault loop still ends
-        while (true) {
-            if (interruptLine) { interruptLine = false; return Exit.INTERRUPT; }
-            if (retired + delivered >= stop) return Exit.BUDGET;
-            Block b = null;
-            boolean fall = false;
-            if (prev != null) {
-                fall = eip == prev.endEip;
-                b = fall ? prev.fallThrough : prev.taken;
-                if (b != null && (b.startEip != eip || !b.valid
-                        || (fall ? prev.fallThroughEpoch : prev.takenEpoch) != epoch)) b = null;
-            }
-            if (b == null) {
-                try {
-                    b = lookup();
-                } catch (CpuFault f) {
-                    raise(f, eip);
-                    delivered++;
-                    if (pendingExit != null) return pendingExit;
-                    prev = null;
-                    continue;
-                }
-                if (b == null) return Exit.HOST_CODE;
-                if (prev != null && b.cacheable) {
-                    if (fall) { prev.fallThrough = b; prev.fallThroughEpoch = epoch; }
-                    else { prev.taken = b; prev.takenEpoch = epoch; }
-                }
-            }
-            /*:*/
-            /*X:605 Running a block.  The common case is the whole block, called as
-             * one: its first op runs the rest, and a `brk` from an instruction that
-             * changed the rules (a segment load, a write to code, an exit) stops it
-             * early with EIP set just past that instruction.  Near the end of a
-             * budget, the ops run one by one so the count stops exactly where asked.
-             * A fault anywhere rewinds EIP to the faulting instruction, retires the
-             * ones before it, and is delivered as the hardware would. */
-            Op[] ops = b.ops;
-            int n = ops.length;
-            long left = stop - retired - delivered;
-            if (left < n) n = (int) left;
-            boolean step = (flags & TF) != 0;        // single-step (X:520): one instruction, then #DB
-            if (step) { n = 1; stepHeld = false; }
-            eip = b.eips[n];
-            int i = 0;
-            prev = b.cacheable ? b : null;
-            pos = 0;
-            try {
-                if (n == ops.length) {
-                    ops[0].run(this);
-                    i = n;
-                    if (brk) {
-                        brk = false;
-                        i = pos + 1;
-                        if (i < ops.length) eip = b.eips[i];
-                        prev = null;
-                    }
-                } else {
-                    prev = null;
-                    for (; i < n; i++) {
-                        pos = i;
-                        ops[i].exec(this);
-                        if (brk) {
-                            brk = false;
-                            if (i + 1 < ops.length) eip = b.eips[i + 1];
-                            i++;
-                            break;
-                        }
-                    }
-                }
-                retired += i;
-            } catch (CpuFault f) {
-                i = pos;
-                retired += i;
-                eip = b.eips[i];
-                brk = false;
-                prev = null;
-                raise(f, eip);
-                delivered++;
-            }
-            if (step && i > 0) delivery.afterStep();
-            if (pendingExit != null) return pendingExit;
-        }
-    }
-    /*:*/
-
-    private Block lookup() {
-        if (Integer.compareUnsigned(eip, segLimit[CS]) > 0) throw gp(0);
-        int lin = segBase[CS] + eip;
-        Page p = fetchPage(lin);
-        if (p == null) { decoded++; return Decoder.decode(this, eip, false); }
-        if (p.hostCode) return null;
-        Block[] bs = p.blocks;
-        int off = lin & 0xFFF;
-        if (bs != null) {
-            Block b = bs[off];
-            if (b != null && b.startEip == eip && (b.tail == null || b.tailStillReads(this, lin))) return b;
-        }
-        decoded++;
-        Block b = Decoder.decode(this, eip, true);
-        if ((b.eips[b.ops.length] - eip <= 4096 - off && b.cacheable) || b.tail != null) {
-            bs = p.blocks;
-            if (bs == null) p.blocks = bs = new Block[4096];
-            bs[off] = b;
-        }
-        return b;
+        return execution.run(budget);
     }
 
     // ----------------------------------------------------------------------------------

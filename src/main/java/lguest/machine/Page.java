@@ -18,6 +18,8 @@ final class Page {
     final ByteBuffer buffer;
     volatile boolean hostCode;
     volatile Block[] blocks;
+    /** Times this frame has been translated (see CodeCache). */
+    int rewrites;
 
     Page(int number, byte[] data, ByteBuffer buffer) {
         this.number = number;
@@ -34,7 +36,13 @@ final class Page {
         Block[] bs = blocks;
         if (bs == null) return false;
         blocks = null;
-        for (Block b : bs) if (b != null) b.valid = false;
+        rewrites = 0;
+        for (Block b : bs) {
+            if (b == null) continue;
+            b.valid = false;
+            Translation t = b.code;
+            if (t != null) CodeCache.invalidated(t);
+        }
         return true;
     }
 

@@ -1,14 +1,30 @@
 package lguest.machine;
 
+import static lguest.machine.Cpu.DS;
 import static lguest.machine.Cpu.ECX;
 import static lguest.machine.Cpu.EDI;
+import static lguest.machine.Cpu.EDX;
 import static lguest.machine.Cpu.ES;
 import static lguest.machine.Cpu.ESI;
 import static lguest.machine.Cpu.EAX;
+import static lguest.machine.Form.BYTE;
+import static lguest.machine.Form.row;
 
-/** MOVS, STOS, LODS, CMPS, SCAS with their REP prefixes. */
+import java.util.List;
+
+/** MOVS, STOS, LODS, CMPS, SCAS, INS and OUTS, with their REP prefixes. */
 final class Strings {
     private Strings() { }
+
+    /** Their rows of the one-byte map: a byte form, and a word or doubleword form (0x66). */
+    static final List<Form> ROWS = List.of(
+        row("6C", "INSB", Strings::ins, BYTE),    row("6D", "INSW/D", Strings::ins),
+        row("6E", "OUTSB", Strings::outs, BYTE),  row("6F", "OUTSW/D", Strings::outs),
+        row("A4", "MOVSB", Strings::movs, BYTE),  row("A5", "MOVSW/D", Strings::movs),
+        row("A6", "CMPSB", Strings::cmps, BYTE),  row("A7", "CMPSW/D", Strings::cmps),
+        row("AA", "STOSB", Strings::stos, BYTE),  row("AB", "STOSW/D", Strings::stos),
+        row("AC", "LODSB", Strings::lods, BYTE),  row("AD", "LODSW/D", Strings::lods),
+        row("AE", "SCASB", Strings::scas, BYTE),  row("AF", "SCASW/D", Strings::scas));
 
     /*X:250 A REP MOVS is one instruction however long it runs, and it is what memcpy
      * and the kernel's page copies are made of, so doing it one element at a time would
@@ -52,6 +68,24 @@ final class Strings {
         return true;
     }
 
+    /*X:255 Under the address-size prefix 0x67 a string instruction is the 8086's: it
+     * walks SI and DI, not ESI and EDI, and counts in CX, not ECX. The upper halves take
+     * no part and do not change, and a pointer stepping past 0xFFFF wraps to 0 (the
+     * bulk copies above do not know that, so they are for 32-bit addresses only). These
+     * three helpers are the only places the string instructions read or move their
+     * registers, so that is all the prefix costs. */
+    private static int index(Cpu c, Insn i, int n) {
+        return i.asize() == 4 ? c.r[n] : c.r[n] & 0xFFFF;
+    }
+
+    private static void advance(Cpu c, Insn i, int n, int by) {
+        if (i.asize() == 4) c.r[n] += by;
+        else c.setReg(2, n, c.r[n] + by);
+    }
+
+    private static int count(Cpu c, Insn i) { return index(c, i, ECX); }
+    /*:*/
+
     private static int lin(Cpu c, int s, int ea, int sz, boolean write) {
         if (c.segChk[s]) c.segCheck(s, ea, sz, write);
         return c.segBase[s] + ea;
@@ -59,111 +93,107 @@ final class Strings {
 
     private static int step(Cpu c, int sz) { return (c.flags & Cpu.DF) != 0 ? -sz : sz; }
 
-    private static void movsOne(Cpu c, int sz, int s) {
-        int si = c.r[ESI], di = c.r[EDI];
-        int v = c.rd(lin(c, s, si, sz, false), sz);
-        c.wr(lin(c, ES, di, sz, true), sz, v);
+    /** One element of MOVS: [seg:SI] to [ES:DI] (DS unless overridden). */
+    private static void movsOne(Cpu c, Insn i) {
+        int sz = i.size(), v = c.rd(lin(c, i.segOr(DS), index(c, i, ESI), sz, false), sz);
+        c.wr(lin(c, ES, index(c, i, EDI), sz, true), sz, v);
         int d = step(c, sz);
-        c.r[ESI] = si + d; c.r[EDI] = di + d;
+        advance(c, i, ESI, d);
+        advance(c, i, EDI, d);
     }
 
-    private static void stosOne(Cpu c, int sz) {
-        int di = c.r[EDI];
-        c.wr(lin(c, ES, di, sz, true), sz, c.r[EAX]);
-        c.r[EDI] = di + step(c, sz);
+    private static void stosOne(Cpu c, Insn i) {
+        int sz = i.size();
+        c.wr(lin(c, ES, index(c, i, EDI), sz, true), sz, c.r[EAX]);
+        advance(c, i, EDI, step(c, sz));
     }
 
-    static Op movs(int sz, int rep, int s) {
-        if (rep == 0) return new Op() { @Override void run(Cpu c) { try { exec(c); } catch (CpuFault f) { c.pos = slot; throw f; } if (c.brk) { c.pos = slot; return; } Op s$ = successor; if (s$ != null) s$.run(c); } @Override void exec(Cpu c) { movsOne(c, sz, s); } };
-        return new Op() { @Override void run(Cpu c) { try { exec(c); } catch (CpuFault f) { c.pos = slot; throw f; } if (c.brk) { c.pos = slot; return; } Op s$ = successor; if (s$ != null) s$.run(c); } @Override void exec(Cpu c) {
-            while (c.r[ECX] != 0) {
-                if (bulkMovs(c, sz, s)) continue;
-                movsOne(c, sz, s);
-                c.r[ECX]--;
-            }
-        } };
+    private static void lodsOne(Cpu c, Insn i) {
+        int sz = i.size();
+        c.setReg(sz, EAX, c.rd(lin(c, i.segOr(DS), index(c, i, ESI), sz, false), sz));
+        advance(c, i, ESI, step(c, sz));
     }
 
-    static Op stos(int sz, int rep) {
-        if (rep == 0) return new Op() { @Override void run(Cpu c) { try { exec(c); } catch (CpuFault f) { c.pos = slot; throw f; } if (c.brk) { c.pos = slot; return; } Op s$ = successor; if (s$ != null) s$.run(c); } @Override void exec(Cpu c) { stosOne(c, sz); } };
-        return new Op() { @Override void run(Cpu c) { try { exec(c); } catch (CpuFault f) { c.pos = slot; throw f; } if (c.brk) { c.pos = slot; return; } Op s$ = successor; if (s$ != null) s$.run(c); } @Override void exec(Cpu c) {
-            while (c.r[ECX] != 0) {
-                if (bulkStos(c, sz)) continue;
-                stosOne(c, sz);
-                c.r[ECX]--;
-            }
-        } };
+    /** One element of INS: port DX to ES:DI, after the same permission check as IN. */
+    private static void insOne(Cpu c, Insn i) {
+        int sz = i.size(), port = c.r[EDX] & 0xFFFF;
+        c.checkIo(port, sz);
+        int l = lin(c, ES, index(c, i, EDI), sz, true);
+        c.probeWrite(c.cpl == 3 ? 1 : 0, l, sz);
+        c.wr(l, sz, c.io.in(port, sz));
+        advance(c, i, EDI, step(c, sz));
     }
 
-    static Op lods(int sz, int rep, int s) {
-        Op one = new Op() { @Override void run(Cpu c) { try { exec(c); } catch (CpuFault f) { c.pos = slot; throw f; } if (c.brk) { c.pos = slot; return; } Op s$ = successor; if (s$ != null) s$.run(c); } @Override void exec(Cpu c) {
-            int si = c.r[ESI];
-            c.setReg(sz, EAX, c.rd(lin(c, s, si, sz, false), sz));
-            c.r[ESI] = si + step(c, sz);
-        } };
-        return rep == 0 ? one : repeat(one);
+    /** One element of OUTS: seg:SI to port DX. */
+    private static void outsOne(Cpu c, Insn i) {
+        int sz = i.size(), port = c.r[EDX] & 0xFFFF;
+        c.checkIo(port, sz);
+        c.io.out(port, sz, c.rd(lin(c, i.segOr(DS), index(c, i, ESI), sz, false), sz));
+        advance(c, i, ESI, step(c, sz));
     }
 
-    /** INS: port DX to ES:EDI, after the same permission check as IN. */
-    static Op ins(int sz, int rep) {
-        Op one = new Op() { @Override void run(Cpu c) { try { exec(c); } catch (CpuFault f) { c.pos = slot; throw f; } if (c.brk) { c.pos = slot; return; } Op s$ = successor; if (s$ != null) s$.run(c); } @Override void exec(Cpu c) {
-            int port = c.r[Cpu.EDX] & 0xFFFF, di = c.r[EDI];
-            c.checkIo(port, sz);
-            int l = lin(c, ES, di, sz, true);
-            c.probeWrite(c.cpl == 3 ? 1 : 0, l, sz);
-            c.wr(l, sz, c.io.in(port, sz));
-            c.r[EDI] = di + step(c, sz);
-        } };
-        return rep == 0 ? one : repeat(one);
+    private static void cmpsOne(Cpu c, Insn i) {
+        int sz = i.size();
+        int a = c.rd(lin(c, i.segOr(DS), index(c, i, ESI), sz, false), sz);
+        int b = c.rd(lin(c, ES, index(c, i, EDI), sz, false), sz);
+        c.alu(7, a, b, Cpu.mask(sz));
+        int d = step(c, sz);
+        advance(c, i, ESI, d);
+        advance(c, i, EDI, d);
     }
 
-    /** OUTS: DS:ESI (or an override) to port DX. */
-    static Op outs(int sz, int rep, int s) {
-        Op one = new Op() { @Override void run(Cpu c) { try { exec(c); } catch (CpuFault f) { c.pos = slot; throw f; } if (c.brk) { c.pos = slot; return; } Op s$ = successor; if (s$ != null) s$.run(c); } @Override void exec(Cpu c) {
-            int port = c.r[Cpu.EDX] & 0xFFFF, si = c.r[ESI];
-            c.checkIo(port, sz);
-            int v = c.rd(lin(c, s, si, sz, false), sz);
-            c.io.out(port, sz, v);
-            c.r[ESI] = si + step(c, sz);
-        } };
-        return rep == 0 ? one : repeat(one);
+    private static void scasOne(Cpu c, Insn i) {
+        int sz = i.size();
+        c.alu(7, c.r[EAX], c.rd(lin(c, ES, index(c, i, EDI), sz, false), sz), Cpu.mask(sz));
+        advance(c, i, EDI, step(c, sz));
     }
 
-    static Op cmps(int sz, int rep, int s) {
-        int m = Cpu.mask(sz);
-        Op one = new Op() { @Override void run(Cpu c) { try { exec(c); } catch (CpuFault f) { c.pos = slot; throw f; } if (c.brk) { c.pos = slot; return; } Op s$ = successor; if (s$ != null) s$.run(c); } @Override void exec(Cpu c) {
-            int si = c.r[ESI], di = c.r[EDI];
-            int a = c.rd(lin(c, s, si, sz, false), sz), b = c.rd(lin(c, ES, di, sz, false), sz);
-            c.alu(7, a, b, m);
-            int d = step(c, sz);
-            c.r[ESI] = si + d; c.r[EDI] = di + d;
-        } };
-        return rep == 0 ? one : repeatWhile(one, rep == 0xF3);
+    static void movs(Cpu c, Insn i) {
+        if (i.rep() == 0) { movsOne(c, i); return; }
+        while (count(c, i) != 0) {
+            if (i.asize() == 4 && bulkMovs(c, i.size(), i.segOr(DS))) continue;
+            movsOne(c, i);
+            advance(c, i, ECX, -1);
+        }
     }
 
-    static Op scas(int sz, int rep) {
-        int m = Cpu.mask(sz);
-        Op one = new Op() { @Override void run(Cpu c) { try { exec(c); } catch (CpuFault f) { c.pos = slot; throw f; } if (c.brk) { c.pos = slot; return; } Op s$ = successor; if (s$ != null) s$.run(c); } @Override void exec(Cpu c) {
-            int di = c.r[EDI];
-            c.alu(7, c.r[EAX], c.rd(lin(c, ES, di, sz, false), sz), m);
-            c.r[EDI] = di + step(c, sz);
-        } };
-        return rep == 0 ? one : repeatWhile(one, rep == 0xF3);
+    static void stos(Cpu c, Insn i) {
+        if (i.rep() == 0) { stosOne(c, i); return; }
+        while (count(c, i) != 0) {
+            if (i.asize() == 4 && bulkStos(c, i.size())) continue;
+            stosOne(c, i);
+            advance(c, i, ECX, -1);
+        }
     }
 
-    /** REP: run one element ECX times (ECX counts down, so a fault restarts correctly). */
-    private static Op repeat(Op one) {
-        return new Op() { @Override void run(Cpu c) { try { exec(c); } catch (CpuFault f) { c.pos = slot; throw f; } if (c.brk) { c.pos = slot; return; } Op s$ = successor; if (s$ != null) s$.run(c); } @Override void exec(Cpu c) { while (c.r[ECX] != 0) { one.exec(c); c.r[ECX]--; } } };
+    static void lods(Cpu c, Insn i) { repeat(c, i, Strings::lodsOne); }
+
+    static void ins(Cpu c, Insn i) { repeat(c, i, Strings::insOne); }
+
+    static void outs(Cpu c, Insn i) { repeat(c, i, Strings::outsOne); }
+
+    static void cmps(Cpu c, Insn i) { repeatWhile(c, i, Strings::cmpsOne); }
+
+    static void scas(Cpu c, Insn i) { repeatWhile(c, i, Strings::scasOne); }
+
+    /** Once, or with REP as many times as the count says; it counts down as it goes, so a
+     *  fault in the middle restarts the instruction with the elements still to do. */
+    private static void repeat(Cpu c, Insn i, Semantics one) {
+        if (i.rep() == 0) { one.exec(c, i); return; }
+        while (count(c, i) != 0) {
+            one.exec(c, i);
+            advance(c, i, ECX, -1);
+        }
     }
 
-    /** REPE (whileEqual) and REPNE: as REP, but also stop when ZF says the comparison failed. */
-    private static Op repeatWhile(Op one, boolean whileEqual) {
-        return new Op() { @Override void run(Cpu c) { try { exec(c); } catch (CpuFault f) { c.pos = slot; throw f; } if (c.brk) { c.pos = slot; return; } Op s$ = successor; if (s$ != null) s$.run(c); } @Override void exec(Cpu c) {
-            while (c.r[ECX] != 0) {
-                one.exec(c);
-                c.r[ECX]--;
-                if (c.zf() != whileEqual) break;
-            }
-        } };
+    /** REPE (F3) and REPNE (F2): as REP, but also stop when ZF says the comparison failed. */
+    private static void repeatWhile(Cpu c, Insn i, Semantics one) {
+        if (i.rep() == 0) { one.exec(c, i); return; }
+        boolean whileEqual = i.rep() == 0xF3;
+        while (count(c, i) != 0) {
+            one.exec(c, i);
+            advance(c, i, ECX, -1);
+            if (c.zf() != whileEqual) break;
+        }
     }
 }

@@ -32,8 +32,8 @@
  *   Exit            HOST_CODE, INTERRUPT, HALT, SHUTDOWN, BUDGET: the only ways back to Java.
  *   CpuFault, Vectors, IoBus   exceptions by vector, their names, and the port bus.
  * Each Cpu runs in one thread; up to sixteen may share one PhysicalMemory. Everything
- * else in here (Decoder, Block, Op, the lazy flags, the Mmu and its TLB, Segmentation,
- * FarTransfer, Delivery) is the silicon's own business and package-private, as a real
- * CPU's decoder is nobody's business but Intel's. :*/
+ * else in here (the opcode maps, Decoder, Insn, Block, the lazy flags, the Mmu and its TLB,
+ * Segmentation, FarTransfer, Delivery, Execution, the translator) is the silicon's own business
+ * and package-private, as a real CPU's decoder is nobody's business but Intel's. :*/
 
 package lguest.machine;

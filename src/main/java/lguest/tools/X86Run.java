@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import lguest.machine.CodeCache;
 import lguest.machine.Cpu;
 import lguest.machine.Exit;
 import lguest.machine.PhysicalMemory;
@@ -328,11 +329,13 @@ public final class X86Run {
         int i = 0;
         while (i < argv.length && argv[i].startsWith("--")) {
             if (argv[i].equals("--stats")) stats = true;
+            else if (argv[i].equals("--interpret")) CodeCache.interpretOnly();
+            else if (argv[i].startsWith("--translate=")) CodeCache.translateAfter(Integer.parseInt(argv[i].substring(12)));
             else if (argv[i].equals("--")) { i++; break; }
             else { stderr.println("x86run: unknown option " + argv[i]); return 2; }
             i++;
         }
-        if (i >= argv.length) { stderr.println("usage: x86run [--stats] PROG [ARGS...]"); return 2; }
+        if (i >= argv.length) { stderr.println("usage: x86run [--stats] [--interpret | --translate=N] PROG [ARGS...]"); return 2; }
         List<String> args = new ArrayList<>(List.of(argv).subList(i, argv.length));
         X86Run x = new X86Run(stdout, stderr);
         try {
@@ -350,6 +353,7 @@ public final class X86Run {
             double secs = (t1 - t0) / 1e9, cpu = (c1 - c0) / 1e9;
             stderr.printf("x86run: %d instructions in %.3f s: %.1f MIPS (cpu %.3f s: %.1f MIPS)%n",
                     x.retired(), secs, x.retired() / secs / 1e6, cpu, x.retired() / cpu / 1e6);
+            stderr.print("x86run: " + CodeCache.report());
         }
         return status;
     }

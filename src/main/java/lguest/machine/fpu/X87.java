@@ -173,12 +173,21 @@ public final class X87 {
      * forms it is ignored. ip is the address of the instruction, kept for FNSTENV.
      */
     public void execute(int opcode, int modrm, int linear, int ip, FpuBus bus) {
+        execute(opcode, modrm, linear, ip, false, bus);
+    }
+
+    /**
+     * As above; {@code operand16} is true when the instruction carried the operand-size
+     * prefix (0x66), which only FLDENV, FNSTENV, FRSTOR and FNSAVE notice: they then use
+     * the 14-byte environment layout of the 80286 instead of the 28-byte one.
+     */
+    public void execute(int opcode, int modrm, int linear, int ip, boolean operand16, FpuBus bus) {
         opcode &= 0xFF; modrm &= 0xFF;
         if (!isDefined(opcode, modrm)) throw new InvalidOpcode(opcode, modrm);
         if (mathFaultPending() && isWaiting(opcode, modrm)) throw new MathFault();
         ar.begin(control);
         boolean controlOp;
-        if (modrm < 0xC0) controlOp = memoryForm(opcode, (modrm >> 3) & 7, linear, bus);
+        if (modrm < 0xC0) controlOp = memoryForm(opcode, (modrm >> 3) & 7, linear, operand16 ? Env.SHORT : Env.LONG, bus);
         else controlOp = registerForm(opcode, modrm, bus);
         if (!controlOp) {
             lastIp = ip;
@@ -841,7 +850,7 @@ public final class X87 {
 
     // ================================================================== memory forms
 
-    private boolean memoryForm(int opcode, int reg, int a, FpuBus bus) {
+    private boolean memoryForm(int opcode, int reg, int a, Env env, FpuBus bus) {
         switch (opcode) {
             case 0xD8: return memArith(reg, Formats.fromSingle(bus.read32(a)), Formats.singleDenormal(bus.read32(a)), bus);
             case 0xDC: {
@@ -854,17 +863,17 @@ public final class X87 {
                 switch (reg) {
                     case 0: loadReal(Formats.fromSingle(bus.read32(a)), Formats.singleDenormal(bus.read32(a))); return false;
                     case 2: case 3: storeReal(Arithmetic.Format.SINGLE, a, reg == 3, bus); return false;
-                    case 4: fldenv(a, bus); return true;
+                    case 4: fldenv(a, env, bus); return true;
                     case 5: fldcw(bus.read16(a)); return true;
-                    case 6: fnstenv(a, bus); control |= 0x3F; return true;
+                    case 6: fnstenv(a, env, bus); control |= 0x3F; return true;
                     default: bus.write16(a, control); return true;
                 }
             case 0xDD:
                 switch (reg) {
                     case 0: { long bits = read64(bus, a); loadReal(Formats.fromDouble(bits), Formats.doubleDenormal(bits)); return false; }
                     case 2: case 3: storeReal(Arithmetic.Format.DOUBLE, a, reg == 3, bus); return false;
-                    case 4: frstor(a, bus); return true;
-                    case 6: fnsave(a, bus); return true;
+                    case 4: frstor(a, env, bus); return true;
+                    case 6: fnsave(a, env, bus); return true;
                     default: bus.write16(a, statusWord()); return true;
                 }
             case 0xDB:
@@ -1037,13 +1046,34 @@ public final class X87 {
         else status &= ~(ES | B);
     }
 
-    /*X:840 FNSTENV and FNSAVE write the FPU's environment in the 32-bit protected-mode
-     * layout: control, status and tag words each in a 32-bit slot, then the last
-     * instruction's address and opcode and the last data address. FNSAVE adds the eight
-     * registers in stack order (ST0 first, not physical order) and then reinitializes the
-     * FPU, which is what an operating system wants at a task switch. We have no selectors
-     * here, so the CS and DS slots hold 0; an OS only saves and restores them. */
-    private void fnstenv(int a, FpuBus bus) {
+    /*X:840 FNSTENV and FNSAVE write the FPU's environment: the control, status and tag
+     * words, then where the last non-control instruction was (its address and opcode) and
+     * the last data address it touched. FNSAVE adds the eight registers in stack order
+     * (ST0 first, not physical order) and then reinitializes the FPU, which is what an
+     * operating system wants at a task switch. We have no selectors here, so the CS and
+     * DS slots hold 0; an OS only saves and restores them.
+     *
+     * The layout comes in two sizes, and the operand-size prefix picks one. The 32-bit
+     * one gives each word a 32-bit slot (28 bytes). The 80286 had only 16-bit offsets, so
+     * its layout packs the same words into 14 bytes, keeps the low 16 bits of the two
+     * addresses and has no room for the opcode; a 32-bit CPU still writes it when an
+     * instruction carries 0x66, because 16-bit code that saved FPU state must go on
+     * finding it where it put it. Nothing else in the x87 minds the prefix. */
+    enum Env {
+        LONG(4, 28), SHORT(2, 14);
+
+        /** The distance between the words of the layout, and its size before the registers. */
+        final int slot, size;
+
+        Env(int slot, int size) { this.slot = slot; this.size = size; }
+    }
+
+    private void fnstenv(int a, Env env, FpuBus bus) {
+        if (env == Env.SHORT) {
+            int[] words = {control, statusWord(), tagWord(), lastIp, 0, lastData, 0};
+            for (int k = 0; k < words.length; k++) bus.write16(a + 2 * k, words[k]);
+            return;
+        }
         bus.write32(a, control | 0xFFFF_0000);
         bus.write32(a + 4, statusWord() | 0xFFFF_0000);
         bus.write32(a + 8, tagWord() | 0xFFFF_0000);
@@ -1053,29 +1083,41 @@ public final class X87 {
         bus.write32(a + 24, 0xFFFF_0000);
     }
 
-    private void fnsave(int a, FpuBus bus) {
-        fnstenv(a, bus);
-        for (int i = 0; i < 8; i++) write80(bus, a + 28 + 10 * i, st(i));
+    private void fnsave(int a, Env env, FpuBus bus) {
+        fnstenv(a, env, bus);
+        for (int i = 0; i < 8; i++) write80(bus, a + env.size + 10 * i, st(i));
         reset();
     }
 
-    private void fldenv(int a, FpuBus bus) {
-        int cw = bus.read16(a), sw = bus.read16(a + 4), tw = bus.read16(a + 8);
-        int ip = bus.read32(a + 12), op = bus.read32(a + 16), dp = bus.read32(a + 20);
-        loadEnvironment(cw, sw, tw, ip, op, dp);
+    private void fldenv(int a, Env env, FpuBus bus) {
+        loadEnvironment(a, env, bus);
     }
 
-    private void frstor(int a, FpuBus bus) {
-        int cw = bus.read16(a), sw = bus.read16(a + 4), tw = bus.read16(a + 8);
-        int ip = bus.read32(a + 12), op = bus.read32(a + 16), dp = bus.read32(a + 20);
+    private void frstor(int a, Env env, FpuBus bus) {
         Ext80[] regs = new Ext80[8];
-        for (int i = 0; i < 8; i++) regs[i] = read80(bus, a + 28 + 10 * i);
-        loadEnvironment(cw, sw, tw, ip, op, dp);
+        for (int i = 0; i < 8; i++) regs[i] = read80(bus, a + env.size + 10 * i);
+        loadEnvironment(a, env, bus);
         for (int i = 0; i < 8; i++) {
             int p = phys(i);
             sig[p] = regs[i].significand();
             signExp[p] = regs[i].signExp();
         }
+    }
+
+    /** Reads an environment (every read before any change) and loads it. */
+    private void loadEnvironment(int a, Env env, FpuBus bus) {
+        int cw = bus.read16(a), sw = bus.read16(a + env.slot), tw = bus.read16(a + 2 * env.slot);
+        int ip, op, dp;
+        if (env == Env.SHORT) {
+            ip = bus.read16(a + 6);
+            op = lastOpcode;
+            dp = bus.read16(a + 10);
+        } else {
+            ip = bus.read32(a + 12);
+            op = (bus.read32(a + 16) >>> 16) & 0x7FF;
+            dp = bus.read32(a + 20);
+        }
+        loadEnvironment(cw, sw, tw, ip, op, dp);
     }
 
     private void loadEnvironment(int cw, int sw, int tw, int ip, int op, int dp) {
@@ -1086,7 +1128,7 @@ public final class X87 {
         else status &= ~(ES | B);
         for (int p = 0; p < 8; p++) empty[p] = ((tw >> (2 * p)) & 3) == 3;
         lastIp = ip;
-        lastOpcode = (op >>> 16) & 0x7FF;
+        lastOpcode = op;
         lastData = dp;
     }
     /*:*/

@@ -32,12 +32,26 @@ final class TwoMachines {
         return ConformanceBuild.Run.exec(cmd, Map.of(), HOST_TIMEOUT_S);
     }
 
+    /*
+     * The emulator has two back ends, and conformance means both: the interpreter alone
+     * (--interpret) and the translator with every block translated the first time it
+     * runs (--translate=0), so that no instruction gets away with being interpreted.
+     */
+    static final List<String> BACK_ENDS = List.of("--interpret", "--translate=0");
+
     static ConformanceBuild.Run onEmulator(Path program, String... args) throws IOException, InterruptedException {
+        return onEmulator(List.of(), program, args);
+    }
+
+    /** Runs under bin/x86run with these x86run options (a back end) before the program. */
+    static ConformanceBuild.Run onEmulator(List<String> options, Path program, String... args)
+            throws IOException, InterruptedException {
         Path x86run = ConformanceBuild.root().resolve("bin/x86run");
         if (!Files.isExecutable(x86run))
             throw new AssertionError("bin/x86run is missing or not executable: " + x86run);
         List<String> cmd = new ArrayList<>();
         cmd.add(x86run.toString());
+        cmd.addAll(options);
         cmd.add(program.toString());
         cmd.addAll(List.of(args));
         String classes = classesDirectory();

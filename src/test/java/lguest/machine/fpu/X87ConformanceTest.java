@@ -25,12 +25,12 @@ class X87ConformanceTest {
     static final HexFormat HEX = HexFormat.of();
 
     /** One case as the host ran it. */
-    record Case(String line, int opcode, int modrm, int cw, int n, int flagsIn, byte[] a, byte[] b, byte[] c,
+    record Case(String line, int opcode, int modrm, boolean o16, int cw, int n, int flagsIn, byte[] a, byte[] b, byte[] c,
                 byte[] memIn, byte[] save, byte[] memOut, int flagsOut, int ax) {
         static Case parse(String line) {
             String[] t = line.trim().split(" +");
             int code = Integer.parseInt(t[0], 16);
-            return new Case(line, code >> 8, code & 0xFF, Integer.parseInt(t[1], 16), Integer.parseInt(t[2], 16),
+            return new Case(line, (code >> 8) & 0xFF, code & 0xFF, code > 0xFFFF, Integer.parseInt(t[1], 16), Integer.parseInt(t[2], 16),
                     (int) Long.parseLong(t[3], 16), HEX.parseHex(t[4]), HEX.parseHex(t[5]), HEX.parseHex(t[6]),
                     HEX.parseHex(t[7]), HEX.parseHex(t[9]), HEX.parseHex(t[10]), (int) Long.parseLong(t[11], 16),
                     Integer.parseInt(t[12], 16));
@@ -55,7 +55,7 @@ class X87ConformanceTest {
         x.execute(0xDB, 0xE2, 0, 0, bus);                       // FNCLEX
         bus.eflags = k.flagsIn;
         bus.ax = 0x5A5A;
-        x.execute(k.opcode, k.modrm, MEM, 0x1234, bus);
+        x.execute(k.opcode, k.modrm, MEM, 0x1234, k.o16, bus);
         x.execute(0xDD, 0x35, SAVE, 0, bus);                    // FNSAVE
         return new Outcome(bus.get(SAVE, 108), bus.get(MEM, k.memIn.length), bus.eflags, bus.ax);
     }
@@ -122,7 +122,8 @@ class X87ConformanceTest {
         if ((k.opcode == 0xD9 || k.opcode == 0xDD) && k.modrm == 0x35) {
             // FNSTENV, FNSAVE: the instruction and operand pointers and selectors differ
             // between a Linux process and our replay; everything else must agree
-            for (int i = 12; i < 28; i++) memH[i] = memJ[i] = 0;
+            int from = k.o16 ? 6 : 12, to = k.o16 ? 14 : 28;
+            for (int i = from; i < to; i++) memH[i] = memJ[i] = 0;
         }
         if (!java.util.Arrays.equals(memH, memJ)) {
             diffs.add("mem " + HEX.formatHex(memH) + " vs " + HEX.formatHex(memJ));
@@ -132,7 +133,7 @@ class X87ConformanceTest {
         }
         if (k.ax != o.ax) diffs.add(String.format("ax %04x vs %04x", k.ax, o.ax));
         if (diffs.isEmpty()) return null;
-        return String.format("%02X %02X cw=%04x n=%d a=%s b=%s c=%s mem=%s fl=%x: %s", k.opcode, k.modrm, k.cw,
+        return String.format((k.o16 ? "66 " : "") + "%02X %02X cw=%04x n=%d a=%s b=%s c=%s mem=%s fl=%x: %s", k.opcode, k.modrm, k.cw,
                 k.n, ext(k.a, 0), ext(k.b, 0), ext(k.c, 0), HEX.formatHex(k.memIn), k.flagsIn, diffs);
     }
 
@@ -159,7 +160,7 @@ class X87ConformanceTest {
         Map<String, int[]> perOp = new TreeMap<>();
         long[] worst = new long[1];
         for (Case k : cases) {
-            String key = String.format("%02X %02X", k.opcode, k.modrm);
+            String key = String.format((k.o16 ? "66 " : "") + "%02X %02X", k.opcode, k.modrm);
             int[] tally = perOp.computeIfAbsent(key, s -> new int[2]);
             tally[0]++;
             String d;
@@ -171,6 +172,8 @@ class X87ConformanceTest {
             }
             if (d != null) { tally[1]++; failures.add(d); }
         }
+        // the 16-bit environment layouts (66 prefix) must be among the cases compared
+        assertThat(perOp).containsKeys("66 D9 25", "66 D9 35", "66 DD 25", "66 DD 35");
         StringBuilder report = new StringBuilder();
         perOp.forEach((op, t) -> { if (t[1] > 0) report.append(op).append(": ").append(t[1]).append('/').append(t[0]).append('\n'); });
         if (!failures.isEmpty()) {

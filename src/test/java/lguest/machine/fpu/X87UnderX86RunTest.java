@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import lguest.HostPrerequisite;
 
@@ -16,8 +17,10 @@ import lguest.HostPrerequisite;
  */
 class X87UnderX86RunTest {
 
-    @Test
-    void aFloatingPointProgramPrintsTheSameOnTheEmulatorAsOnTheHost() throws Exception {
+    /* On both back ends of the emulator: the interpreter, and every block translated. */
+    @ParameterizedTest(name = "x86run {0}")
+    @ValueSource(strings = {"--interpret", "--translate=0"})
+    void aFloatingPointProgramPrintsTheSameOnTheEmulatorAsOnTheHost(String backEnd) throws Exception {
         Path src = HostOracle.root().resolve("src/test/fpu/x87print.c");
         Path exe = HostOracle.outputDir().resolve("x87print");
         HostOracle.Result cc = HostOracle.run(List.of("gcc", "-m32", "-O1", "-mfpmath=387", "-mno-sse",
@@ -31,7 +34,7 @@ class X87UnderX86RunTest {
         assertThat(x86run).as("bin/x86run, the emulator's command-line runner").exists();
         // run the emulator from the classes this test was compiled against
         Path classes = Path.of(X87.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        ProcessBuilder pb = new ProcessBuilder(x86run.toString(), exe.toString());
+        ProcessBuilder pb = new ProcessBuilder(x86run.toString(), backEnd, exe.toString());
         pb.environment().put("LGUEST_CLASSES", classes.toString());
         Process p = pb.start();
         p.getOutputStream().close();

@@ -1,0 +1,200 @@
+package lguest.machine;
+
+/**
+ * The run loop of one {@link Cpu}: finds the block at CS:EIP (decoding it the first time),
+ * runs it in the interpreter or, once it is hot, as translated JVM bytecode, and turns
+ * faults into exceptions delivered the way the hardware would.
+ */
+final class Execution {
+    private final Cpu c;
+    /** Blocks decoded by this CPU (a measure of how well the block cache is doing). */
+    long decoded;
+    /** Instructions this CPU retired inside translated code. */
+    long translatedInstructions;
+    /** Calls into translated code. */
+    long entries;
+    /** Set by interpret() when the block ended in an exception (delivered already). */
+    private boolean faulted;
+    /** Executions of a block in the interpreter before its page is translated (see X:701). */
+    int threshold = CodeCache.defaultThreshold();
+
+    Execution(Cpu c) {
+        this.c = c;
+    }
+
+    /*X:600 The loop. Find the block that starts at CS:EIP (the fetch TLB gives the frame,
+     * the frame's array gives the block already decoded from there), check that the frame
+     * is not host code, then run it: translated, if its page has been translated, or one
+     * instruction after another. No per-instruction counting, tracing or EIP bookkeeping:
+     * before the block runs, EIP is set to where it falls through, and the one instruction
+     * that may jump (always the last) overwrites it. If an instruction throws a fault, its
+     * index in the block says both how many were retired and where EIP must point for a
+     * restart, so the count stays exact for free. */
+    Exit run(long budget) {
+        long start = c.retired, translated = translatedInstructions, entered = entries;
+        try {
+            return loop(budget);
+        } finally {
+            CodeCache.instructions.addAndGet(c.retired - start);
+            CodeCache.translatedInstructions.addAndGet(translatedInstructions - translated);
+            CodeCache.entries.addAndGet(entries - entered);
+        }
+    }
+
+    private Exit loop(long budget) {
+        long stop = budget <= 0 ? Long.MAX_VALUE : c.retired + budget;
+        c.pendingExit = null;
+        Block prev = null;
+        long delivered = 0;   // exceptions delivered: they spend budget too, so a fault loop still ends
+        while (true) {
+            if (c.interruptLine) { c.interruptLine = false; return Exit.INTERRUPT; }
+            if (c.retired + delivered >= stop) return Exit.BUDGET;
+            Block b = prev == null ? null : chained(prev);
+            if (b == null) {
+                try {
+                    b = lookup();
+                } catch (CpuFault f) {
+                    c.raise(f, c.eip);
+                    delivered++;
+                    if (c.pendingExit != null) return c.pendingExit;
+                    prev = null;
+                    continue;
+                }
+                if (b == null) return Exit.HOST_CODE;
+                link(prev, b);
+            }
+            if (b.cacheable && (c.flags & Cpu.TF) == 0 && threshold >= 0) {
+                Translation t = b.code;
+                if (t == null && ++b.heat > threshold) t = CodeCache.translate(c, b);
+                if (t != null && stop - delivered - c.retired >= b.insns.length) {   // else: the budget's last few
+                    prev = null;
+                    delivered += runTranslated(t, stop - delivered);
+                    if (c.pendingExit != null) return c.pendingExit;
+                    continue;
+                }
+            }
+            prev = interpret(b, stop - delivered);
+            if (faulted) { faulted = false; delivered++; }
+            if (c.pendingExit != null) return c.pendingExit;
+        }
+    }
+    /*:*/
+
+    /** The block the previous one last went to on this side, if that link still holds. */
+    private Block chained(Block prev) {
+        boolean fall = c.eip == prev.endEip;
+        Block b = fall ? prev.fallThrough : prev.taken;
+        if (b != null && (b.startEip != c.eip || !b.valid
+                || (fall ? prev.fallThroughEpoch : prev.takenEpoch) != c.epoch)) b = null;
+        return b;
+    }
+
+    private void link(Block prev, Block b) {
+        if (prev == null || !b.cacheable) return;
+        if (c.eip == prev.endEip) { prev.fallThrough = b; prev.fallThroughEpoch = c.epoch; }
+        else { prev.taken = b; prev.takenEpoch = c.epoch; }
+    }
+
+    /** Runs translated code; returns the exceptions delivered (0 or 1). */
+    private int runTranslated(Translation t, long limit) {
+        long before = c.retired;
+        entries++;
+        t.used = true;
+        try {
+            t.run(c, limit);
+            return 0;
+        } catch (CpuFault f) {
+            c.brk = false;
+            c.raise(f, c.eip);
+            return 1;
+        } finally {
+            translatedInstructions += c.retired - before;
+        }
+    }
+
+    /*X:605 Running a block.  The first step runs the whole block (each
+     * step calls the next, see X:145); a `brk` from an instruction that changed
+     * the rules (a segment load, a write to code, an exit) stops the block
+     * early with EIP set just past that instruction.  Near the end of a
+     * budget only as many run as the budget allows, so the count stops
+     * exactly where asked.  A fault anywhere rewinds EIP to the faulting
+     * instruction, retires the ones before it, and is delivered as the
+     * hardware would. Returns the block to chain from, or null when it did not
+     * run to its end. */
+    private Block interpret(Block b, long limit) {
+        Insn[] insns = b.insns;
+        int n = insns.length;
+        long left = limit - c.retired;
+        boolean step = (c.flags & Cpu.TF) != 0;   // single-step (X:520): one instruction, then #DB
+        if (step) {
+            left = Math.min(left, 1);
+            c.stepHeld = false;
+        }
+        boolean whole = left >= n;
+        if (!whole) n = (int) left;
+        c.eip = b.eips[n];
+        Block prev = whole && b.cacheable && !step ? b : null;
+        int i = 0;
+        c.pos = 0;
+        try {
+            if (whole) {
+                b.first.run(c);
+                i = n;
+                if (c.brk) {
+                    c.brk = false;
+                    i = c.pos + 1;
+                    if (i < insns.length) c.eip = b.eips[i];
+                    prev = null;
+                }
+            } else {
+                for (; i < n; i++) {
+                    c.pos = i;
+                    Insn in = insns[i];
+                    in.form().op().exec(c, in);
+                    if (c.brk) {
+                        c.brk = false;
+                        i++;
+                        if (i < insns.length) c.eip = b.eips[i];
+                        break;
+                    }
+                }
+            }
+            c.retired += i;
+        } catch (CpuFault f) {
+            i = c.pos;
+            c.retired += i;
+            c.eip = b.eips[i];
+            c.brk = false;
+            c.raise(f, c.eip);
+            faulted = true;
+            return null;
+        }
+        if (step && i > 0) c.delivery.afterStep();
+        return prev;
+    }
+    /*:*/
+
+    private Block lookup() {
+        int eip = c.eip;
+        if (Integer.compareUnsigned(eip, c.segLimit[Cpu.CS]) > 0) throw Cpu.gp(0);
+        int lin = c.segBase[Cpu.CS] + eip;
+        Page p = c.fetchPage(lin);
+        if (p == null) { decoded++; return Decoder.decode(c, eip, false); }
+        if (p.hostCode) return null;
+        Block[] bs = p.blocks;
+        int off = lin & 0xFFF;
+        if (bs != null) {
+            Block b = bs[off];
+            if (b != null && b.startEip == eip && (b.tail == null || b.tailStillReads(c, lin))) return b;
+        }
+        decoded++;
+        Block b = Decoder.decode(c, eip, true);
+        if ((b.endEip - eip <= 4096 - off && b.cacheable) || b.tail != null) {
+            bs = p.blocks;
+            if (bs == null) p.blocks = bs = new Block[4096];
+            bs[off] = b;
+            b.frame = p;
+        }
+        return b;
+    }
+}

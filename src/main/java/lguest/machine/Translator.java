@@ -1,0 +1,273 @@
+package lguest.machine;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Type;
+
+/**
+ * Writes the blocks of one frame as one JVM method, in a hidden class (see X:701-X:708).
+ */
+final class Translator {
+    private Translator() { }
+
+    /*X:703 The method. HotSpot compiles methods, not blocks, so the unit of translation
+     * is a page's worth of blocks in one method, `run(Cpu c, long limit)`. It starts with
+     * a switch on EIP that jumps to the block the run loop found; each block then checks
+     * that it is still valid and that the budget has room for it, sets EIP to where it
+     * falls through (the protocol of the interpreter, unchanged), and calls its
+     * instructions one after another. Every instruction is the same four JVM
+     * instructions:
+     *
+     *     getstatic k7          the instruction's Semantics (say Arithmetic::add)
+     *     aload c
+     *     getstatic k8          its Insn
+     *     invokeinterface Semantics.exec(Cpu, Insn)
+     *
+     * and because the receiver is a constant, C2 knows its exact class, inlines the
+     * semantics method and everything small under it with the Insn's fields folded to
+     * constants (X:142), and the guest block becomes straight-line Java. After the
+     * block, the run leaves if it must (an exit, an interrupt, TF, a new address
+     * space), and otherwise EIP is compared with the blocks this one was seen to
+     * go to, and then with every block of the method: a hit is a plain goto, so a guest
+     * loop inside the page is a JVM loop that C2 compiles as one, with no trip through
+     * the run loop. A miss returns, and the run loop looks the next block up. :*/
+    static final String SUPER = Type.getInternalName(Translation.class);
+    static final String CPU = Type.getInternalName(Cpu.class);
+    static final String SEMANTICS = Type.getInternalName(Semantics.class);
+    static final String INSN = Type.getInternalName(Insn.class);
+    static final String BLOCK = Type.getInternalName(Block.class);
+    static final String FAULT = Type.getInternalName(CpuFault.class);
+    static final String NAME = "lguest/machine/Translated";
+    /** Locals of run(): this, c, limit (2 slots), the epoch at entry (2), then scratch. */
+    private static final int THIS = 0, C = 1, LIMIT = 2, EPOCH = 4, EIP = 6, G = 7, EX = 8;
+
+    /** Bytes of bytecode a method may have and still be compiled by HotSpot (HugeMethodLimit). */
+    static final int HUGE = 8000;
+
+    /** An upper bound on the bytecode one block costs (see write). */
+    static int estimate(Block b) {
+        return 120 + 34 * b.insns.length;
+    }
+
+    /** The translation of these blocks (all from one frame), or null if it would be too big. */
+    static Translation translate(List<Block> blocks) throws Throwable {
+        List<Object> data = new ArrayList<>();
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
+            @Override protected String getCommonSuperClass(String a, String b) { return "java/lang/Object"; }
+        };
+        cw.visit(V17, ACC_FINAL | ACC_SUPER, NAME, null, SUPER, null);
+        MethodVisitor init = cw.visitMethod(0, "<init>", "()V", null, null);
+        init.visitCode();
+        init.visitVarInsn(ALOAD, 0);
+        init.visitMethodInsn(INVOKESPECIAL, SUPER, "<init>", "()V", false);
+        init.visitInsn(RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+        MethodVisitor mv = cw.visitMethod(0, "run", "(L" + CPU + ";J)V", null, null);
+        int insns = 0;
+        for (Block b : blocks) insns += b.insns.length;
+        int[] eipOf = new int[insns], indexOf = new int[insns], nextOf = new int[insns];
+        Writer w = new Writer(mv, blocks, data);
+        w.write(eipOf, indexOf, nextOf);
+        w.constants(cw);
+        cw.visitEnd();
+        byte[] bytes = cw.toByteArray();
+        MethodHandles.Lookup l = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, data, false);
+        Translation t = (Translation) l.findConstructor(l.lookupClass(), MethodType.methodType(void.class)).invoke();
+        t.blocks = blocks.toArray(new Block[0]);
+        t.insnEip = eipOf; t.insnIndex = indexOf; t.insnNext = nextOf;
+        t.codeBytes = bytes.length;
+        return t;
+    }
+
+    /** Emits run() for a list of blocks, collecting the constants it refers to. */
+    private static final class Writer {
+        private final MethodVisitor mv;
+        private final List<Block> blocks;
+        private final List<Object> data;
+        private final List<String> types = new ArrayList<>();
+        private final Map<Integer, Label> entry = new HashMap<>();
+        private final Label exit = new Label(), dispatch = new Label(), stop = new Label(), fault = new Label();
+
+        Writer(MethodVisitor mv, List<Block> blocks, List<Object> data) {
+            this.mv = mv;
+            this.blocks = blocks;
+            this.data = data;
+        }
+
+        /** A static final field holding an object from the class data: a constant to C2. */
+        private void constant(Object o, String internalName) {
+            data.add(o);
+            types.add(internalName);
+            mv.visitFieldInsn(GETSTATIC, NAME, "k" + (data.size() - 1), "L" + internalName + ";");
+        }
+
+        /*X:704 Constants. The semantics and Insns a method calls are objects, and
+         * bytecode cannot name an object, only a field or a constant. A hidden class can
+         * be given one object when it is defined, its class data; here that is the list
+         * of every Semantics, Insn and Block the method uses, and the class initializer
+         * copies them into static final fields, k0, k1, and so on. HotSpot treats a
+         * static final field as the constant it is, so C2 compiles "getstatic k7; aload
+         * c; getstatic k8; invokeinterface exec" as a direct, inlinable call of that one
+         * method with that one Insn. (Java 17's JIT compilers refuse to compile a method
+         * holding a dynamic constant that has not been resolved yet, and a block that has
+         * not run yet has only such constants, so the more modern ldc of the class data
+         * itself would leave most translations interpreted.) */
+        void constants(ClassWriter cw) {
+            MethodVisitor ci = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
+            ci.visitCode();
+            ci.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "lookup",
+                    "()Ljava/lang/invoke/MethodHandles$Lookup;", false);
+            ci.visitLdcInsn("_");
+            ci.visitLdcInsn(Type.getType(List.class));
+            ci.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "classData",
+                    "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;)Ljava/lang/Object;", false);
+            ci.visitTypeInsn(CHECKCAST, "java/util/List");
+            ci.visitVarInsn(ASTORE, 0);
+            for (int i = 0; i < types.size(); i++) {
+                String desc = "L" + types.get(i) + ";";
+                cw.visitField(ACC_STATIC | ACC_FINAL | ACC_PRIVATE, "k" + i, desc, null, null).visitEnd();
+                ci.visitVarInsn(ALOAD, 0);
+                ci.visitLdcInsn(i);
+                ci.visitMethodInsn(INVOKEINTERFACE, "java/util/List", "get", "(I)Ljava/lang/Object;", true);
+                ci.visitTypeInsn(CHECKCAST, types.get(i));
+                ci.visitFieldInsn(PUTSTATIC, NAME, "k" + i, desc);
+            }
+            ci.visitInsn(RETURN);
+            ci.visitMaxs(0, 0);
+            ci.visitEnd();
+        }
+        /*:*/
+
+        void write(int[] eipOf, int[] indexOf, int[] nextOf) {
+            mv.visitCode();
+            for (Block b : blocks) entry.put(b.startEip, new Label());
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitFieldInsn(GETFIELD, CPU, "epoch", "J");
+            mv.visitVarInsn(LSTORE, EPOCH);
+            mv.visitLabel(dispatch);
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitFieldInsn(GETFIELD, CPU, "eip", "I");
+            int[] keys = blocks.stream().mapToInt(b -> b.startEip).sorted().toArray();
+            Label[] targets = new Label[keys.length];
+            for (int i = 0; i < keys.length; i++) targets[i] = entry.get(keys[i]);
+            mv.visitLookupSwitchInsn(exit, keys, targets);
+            int g = 0;
+            for (Block b : blocks) g = block(b, g, eipOf, indexOf, nextOf);
+            mv.visitLabel(exit);
+            mv.visitInsn(RETURN);
+            // brk: [g] -> this.stopAfter(c, g); return
+            mv.visitLabel(stop);
+            mv.visitVarInsn(ISTORE, G);
+            mv.visitVarInsn(ALOAD, THIS);
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitVarInsn(ILOAD, G);
+            mv.visitMethodInsn(INVOKEVIRTUAL, SUPER, "stopAfter", "(L" + CPU + ";I)V", false);
+            mv.visitInsn(RETURN);
+            // fault: [f, g] -> throw this.faultAt(f, c, g)
+            mv.visitLabel(fault);
+            mv.visitVarInsn(ISTORE, G);
+            mv.visitVarInsn(ASTORE, EX);
+            mv.visitVarInsn(ALOAD, THIS);
+            mv.visitVarInsn(ALOAD, EX);
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitVarInsn(ILOAD, G);
+            mv.visitMethodInsn(INVOKEVIRTUAL, SUPER, "faultAt", "(L" + FAULT + ";L" + CPU + ";I)L" + FAULT + ";", false);
+            mv.visitInsn(ATHROW);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+        }
+
+        /** One block: entry checks, its instructions, the way out. Returns the next instruction number. */
+        private int block(Block b, int g, int[] eipOf, int[] indexOf, int[] nextOf) {
+            int n = b.insns.length;
+            mv.visitLabel(entry.get(b.startEip));
+            /*X:706 How a write to code is noticed. Every write to memory, whoever makes it,
+             * ends in a frame: a guest store through the TLB (whose fast path is only taken
+             * for frames with no decoded code), the Host or the Launcher through
+             * PhysicalMemory, a device's DMA through PhysicalMemory.write. A write to a
+             * frame with decoded blocks drops them all and marks each one invalid, and so
+             * every translation built from them. A guest store also sets brk, so the
+             * method stops right after the storing instruction, exactly where the
+             * interpreter would. What is left is a write from another thread (a second
+             * CPU, a device) while the method loops: that is why each block's first act
+             * is to read its own valid flag, one load, before it runs a single
+             * instruction. Nothing is keyed by linear address, so a CR3 load, an INVLPG
+             * or a change of ring invalidates no translation at all: they only end the
+             * current run (the epoch check between blocks), and the run loop finds the
+             * next block through the new page tables, as it always does. :*/
+            constant(b, BLOCK);
+            mv.visitFieldInsn(GETFIELD, BLOCK, "valid", "Z");
+            mv.visitJumpInsn(IFEQ, exit);
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitVarInsn(LLOAD, LIMIT);
+            push(n);
+            mv.visitMethodInsn(INVOKESTATIC, SUPER, "room", "(L" + CPU + ";JI)Z", false);
+            mv.visitJumpInsn(IFEQ, exit);
+            mv.visitVarInsn(ALOAD, C);
+            push(b.endEip);
+            mv.visitFieldInsn(PUTFIELD, CPU, "eip", "I");
+            for (int k = 0; k < n; k++, g++) {
+                eipOf[g] = b.eips[k]; indexOf[g] = k; nextOf[g] = k + 1 < n ? b.eips[k + 1] : -1;
+                instruction(b.insns[k], g);
+            }
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitInsn(DUP);
+            mv.visitFieldInsn(GETFIELD, CPU, "retired", "J");
+            mv.visitLdcInsn((long) n);
+            mv.visitInsn(LADD);
+            mv.visitFieldInsn(PUTFIELD, CPU, "retired", "J");
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitVarInsn(LLOAD, EPOCH);
+            mv.visitMethodInsn(INVOKESTATIC, SUPER, "leave", "(L" + CPU + ";J)Z", false);
+            mv.visitJumpInsn(IFNE, exit);
+            for (Block s : new Block[] {b.taken, b.fallThrough}) {
+                Label l = s == null ? null : entry.get(s.startEip);
+                if (l == null) continue;
+                mv.visitVarInsn(ALOAD, C);
+                mv.visitFieldInsn(GETFIELD, CPU, "eip", "I");
+                push(s.startEip);
+                mv.visitJumpInsn(IF_ICMPEQ, l);
+            }
+            mv.visitJumpInsn(GOTO, dispatch);
+            return g;
+        }
+
+        /** One instruction's call, covered by its own exception handler; then the brk check. */
+        private void instruction(Insn insn, int g) {
+            Label from = new Label(), to = new Label(), handler = new Label(), next = new Label();
+            mv.visitTryCatchBlock(from, to, handler, FAULT);
+            mv.visitLabel(from);
+            constant(insn.form().op(), SEMANTICS);
+            mv.visitVarInsn(ALOAD, C);
+            constant(insn, INSN);
+            mv.visitMethodInsn(INVOKEINTERFACE, SEMANTICS, "exec", "(L" + CPU + ";L" + INSN + ";)V", true);
+            mv.visitLabel(to);
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitFieldInsn(GETFIELD, CPU, "brk", "Z");
+            mv.visitJumpInsn(IFEQ, next);
+            push(g);
+            mv.visitJumpInsn(GOTO, stop);
+            mv.visitLabel(handler);
+            push(g);
+            mv.visitJumpInsn(GOTO, fault);
+            mv.visitLabel(next);
+        }
+
+        private void push(int v) {
+            if (v >= -1 && v <= 5) mv.visitInsn(ICONST_0 + v);
+            else if (v == (byte) v) mv.visitIntInsn(BIPUSH, v);
+            else if (v == (short) v) mv.visitIntInsn(SIPUSH, v);
+            else mv.visitLdcInsn(v);
+        }
+    }
+}

@@ -31,9 +31,11 @@ public final class Trace {
      * stands for its own reasons, at the events H:120's loop handles: the dispatch of a
      * hypercall (H:230) and the async ring (H:210), the fill or refusal of a page
      * fault (H:130), a trap reflected (H:320) or an IN/OUT emulated (H:350), an
-     * interrupt injected (H:310), a DMA sent (H:640) or fetched by the Launcher
-     * (H:650), the two halves of the world switch (S:080, S:090), and the death of a
-     * Guest (H:110).  None is inside the CPU: the emulated machine runs the Guest
+     * interrupt the Launcher asks for (L:050) and its injection (H:310), a DMA sent
+     * (H:640) or fetched by the Launcher (H:650), the two halves of the world switch
+     * (S:080, S:090), and the death of a Guest (H:110).  System calls are the one
+     * event the Host never sees, and tracing them takes a detour (H:345).  None of
+     * the trace points is inside the CPU: the emulated machine runs the Guest
      * between two exits without knowing a trace exists.
      *
      * Each trace point is one line, "if (g.trace != null) g.trace.something(...)",

@@ -248,7 +248,9 @@ public final class Launcher {
                     memBytes >>> 20, kernel, pageOffset, start, pgdir, top >>> 12);
 
         /*L:185 Tell the Host: INITIALIZE with pfnlimit, the page directory, the start
-         * address and page_offset.  From here on the Guest exists. */
+         * address and page_offset.  From here on the Guest exists.  Not lguest: with
+         * --trace, /dev/lguest is opened with somewhere to write what the Host does for
+         * this Guest (H:730), since a Java Host has no printk to read it from. */
         trace = traceOpts.open(err);
         dev = trace == null ? host.open(mem) : host.open(mem, trace);
         long r = dev.write(LHREQ_INITIALIZE, top >>> 12, pgdir, start, pageOffset);

@@ -1,7 +1,6 @@
 package lguest.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -41,7 +40,6 @@ import org.w3c.dom.NodeList;
 class IdeConfigurationsTest {
     private static final Path ROOT = Path.of(System.getProperty("lguest.root", ".")).toAbsolutePath().normalize();
     /** Options that other branches of this project add (the gdb stub, the interpreter switch). */
-    private static final Set<String> LANDING = Set.of("--gdb", "--gdb-wait", "--interpret");
 
     /** IntelliJ: configuration name to its element, from every .run/*.run.xml. */
     private static final Map<String, Element> idea = new LinkedHashMap<>();
@@ -220,20 +218,7 @@ class IdeConfigurationsTest {
     void theOptionsTheyPassAreTheLaunchers() {
         List<String> all = allOptions();
         assertThat(all).contains("--trace=syscalls,irqs", "--block=target/guest/disk.img");
-        for (String o : all) {
-            if (LANDING.contains(name(o))) continue;
-            assertThat(launcherKnows(o)).as("the Launcher takes " + o).isTrue();
-        }
-    }
-
-    @Test
-    void theOptionsOfOtherBranchesOnceTheyHaveLanded() {
-        // --gdb and --interpret come with the gdb stub and the translator; until both are
-        // merged this is skipped, and from then on it holds them to the same rule.
-        List<String> landing = allOptions().stream().filter(o -> LANDING.contains(name(o))).toList();
-        assertThat(landing).isNotEmpty();
-        for (String o : landing) assumeTrue(launcherKnows(o), o + " has not landed yet");
-        for (String o : landing) assertThat(launcherKnows(o)).isTrue();
+        for (String o : all) assertThat(launcherKnows(o)).as("the Launcher takes " + o).isTrue();
     }
 
     @Test

@@ -192,7 +192,7 @@ final class Decoder {
 
     /** Where an operand is, for the interpreter's shortcut (see Insn.ra). */
     private static int shortcut(int op, int size, int reg, int rm, Addr addr) {
-        if (addr != null && Operand.isRmOrOffset(op) && Operand.width(op, size) == size) return Insn.MEMORY;
+        if (addr != null && Operand.isRmOrOffset(op) && Operand.width(op, size) == 4 && size == 4) return Insn.MEMORY;
         if (Operand.width(op, size) != 4) return -1;
         switch (Operand.kind(op)) {
             case Operand.E: case Operand.R: return addr == null ? rm : -1;

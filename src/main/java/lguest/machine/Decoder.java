@@ -192,7 +192,7 @@ final class Decoder {
 
     /** Where an operand is, for the interpreter's shortcut (see Insn.ra). */
     private static int shortcut(int op, int size, int reg, int rm, Addr addr) {
-        if (addr != null && Operand.isRmOrOffset(op) && Operand.width(op, size) == size) return Insn.MEMORY;
+        if (addr != null && Operand.isRmOrOffset(op) && Operand.width(op, size) == 4 && size == 4) return Insn.MEMORY;
         if (Operand.width(op, size) != 4) return -1;
         switch (Operand.kind(op)) {
             case Operand.E: case Operand.R: return addr == null ? rm : -1;
@@ -204,8 +204,8 @@ final class Decoder {
     /*:*/
 
     /*X:160 LOCK is only legal on a read-modify-write of memory: the rows marked LOCK
-     * (the arithmetic group, XCHG, NOT, NEG, INC, DEC, and in the two-byte map the bit
-     * tests, XADD and the CMPXCHGs), and only when their r/m operand is memory.
+     * (the arithmetic group, XCHG, NOT, NEG, INC, DEC, and in the two-byte map BTS,
+     * BTR, BTC, XADD and the CMPXCHGs), and only when their r/m operand is memory.
      * Anywhere else it is #UD, which matters because a random byte stream must fail here
      * the way it fails on the real part. Each CPU runs in its own thread, but no two ever
      * run one guest's memory at the same moment, so the lock itself has nothing to do. :*/

@@ -30,7 +30,7 @@ import static lguest.machine.Operand.ONE;
  * @param imm   the first immediate (sign-extended if it was a byte); for a jump, the target
  * @param imm2  the second immediate (ENTER's level, a far pointer's selector)
  * @param ra    where operand a is, as a shortcut for the interpreter: a whole 32-bit general
- *              register (its number), MEMORY (addr, at the operand size), or -1 (ask the form)
+ *              register (its number), MEMORY (a doubleword at addr), or -1 (ask the form)
  * @param rb    the same for operand b, which may also be IMMEDIATE (imm)
  */
 record Insn(Form form, int eip, int next, int size, int asize, int seg, int rep,
@@ -38,7 +38,7 @@ record Insn(Form form, int eip, int next, int size, int asize, int seg, int rep,
 
     /** rb for an operand b that is the immediate. */
     static final int IMMEDIATE = -2;
-    /** ra or rb for an operand that is the memory operand, at the operand size. */
+    /** ra or rb for an operand that is the memory operand, a doubleword. */
     static final int MEMORY = -3;
 
     /** An Insn without the interpreter's shortcuts (ra = rb = -1): every operand goes the general way. */
@@ -94,7 +94,7 @@ record Insn(Form form, int eip, int next, int size, int asize, int seg, int rep,
     /** Operand a (the first: the destination, when the instruction has one), read. */
     int a(Cpu c) {
         if (ra >= 0) return c.r[ra];
-        if (ra == MEMORY && size == 4) return c.read32(addr.lin(c, 4, false));
+        if (ra == MEMORY) return c.read32(addr.lin(c, 4, false));
         return read(c, form.a());
     }
 
@@ -102,14 +102,14 @@ record Insn(Form form, int eip, int next, int size, int asize, int seg, int rep,
     int b(Cpu c) {
         if (rb >= 0) return c.r[rb];
         if (rb == IMMEDIATE) return imm;
-        if (rb == MEMORY && size == 4) return c.read32(addr.lin(c, 4, false));
+        if (rb == MEMORY) return c.read32(addr.lin(c, 4, false));
         return read(c, form.b());
     }
 
     /** Operand a written (for an instruction that does not read it first: MOV, SETcc). */
     void setA(Cpu c, int v) {
         if (ra >= 0) c.r[ra] = v;
-        else if (ra == MEMORY && size == 4) c.write32(addr.lin(c, 4, true), v);
+        else if (ra == MEMORY) c.write32(addr.lin(c, 4, true), v);
         else write(c, v, false);
     }
 
@@ -126,7 +126,7 @@ record Insn(Form form, int eip, int next, int size, int asize, int seg, int rep,
     /** Writes back operand a after {@link #aForUpdate}. */
     void putA(Cpu c, int v) {
         if (ra >= 0) c.r[ra] = v;
-        else if (ra == MEMORY && size == 4) c.write32(c.lin, v);
+        else if (ra == MEMORY) c.write32(c.lin, v);
         else write(c, v, true);
     }
     /*:*/

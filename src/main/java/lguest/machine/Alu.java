@@ -46,72 +46,102 @@ final class Alu {
 
     /*X:220 Shifts and rotates mask their count to five bits, and a masked count of zero
      * changes no flag at all, not even the lazy record: SHL EAX, CL with CL = 32 must leave
-     * the flags of the previous instruction readable. Rotates touch only CF and OF, so
-     * they first pin the other flags down (materialize) and then set those two bits;
+     * the flags of the previous instruction readable. Rotates touch only CF and OF (X:210);
      * shifts set everything from the result. OF is defined by the SDM only for one-bit
      * shifts; we compute the one-bit formula for every count, which is one of the
      * "undefined" values a real CPU might produce. */
-    static int shift(Cpu c, int op, int v, int count, int sz) {
-        int m = Cpu.mask(sz), bits = sz * 8, msb = 1 << (bits - 1);
-        int cnt = count & 31;
+    static int rol(Cpu c, int v, int count, int sz) {
+        int m = Cpu.mask(sz), bits = sz * 8, cnt = count & 31;
         v &= m;
         if (cnt == 0) return v;
-        switch (op) {
-            case 0: {
-                int k = cnt % bits;
-                int res = k == 0 ? v : ((v << k) | (v >>> (bits - k))) & m;
-                boolean cf = (res & 1) != 0;
-                rotateFlags(c, cf, cf ^ ((res & msb) != 0));
-                return res;
-            }
-            case 1: {
-                int k = cnt % bits;
-                int res = k == 0 ? v : ((v >>> k) | (v << (bits - k))) & m;
-                boolean cf = (res & msb) != 0;
-                rotateFlags(c, cf, cf ^ ((res & (msb >>> 1)) != 0));
-                return res;
-            }
-            case 2: {
-                int k = cnt % (bits + 1), cf = c.cf(), res = v;
-                for (int i = 0; i < k; i++) {
-                    int out = (res & msb) != 0 ? 1 : 0;
-                    res = ((res << 1) | cf) & m;
-                    cf = out;
-                }
-                rotateFlags(c, cf != 0, ((res & msb) != 0) ^ (cf != 0));
-                return res;
-            }
-            case 3: {
-                int k = cnt % (bits + 1), cf = c.cf(), res = v;
-                boolean of = ((v & msb) != 0) ^ (cf != 0);
-                for (int i = 0; i < k; i++) {
-                    int out = res & 1;
-                    res = ((res >>> 1) | (cf << (bits - 1))) & m;
-                    cf = out;
-                }
-                rotateFlags(c, cf != 0, of);
-                return res;
-            }
-            case 4: case 6: {
-                int res = (v << cnt) & m;
-                boolean cf = cnt <= bits && ((v >>> (bits - cnt)) & 1) != 0;
-                c.eager(res, m, cf, ((res & msb) != 0) ^ cf);
-                return res;
-            }
-            case 5: {
-                int res = v >>> cnt;
-                c.eager(res, m, ((v >>> (cnt - 1)) & 1) != 0, (v & msb) != 0);
-                return res;
-            }
-            default: {
-                int sv = (v << (32 - bits)) >> (32 - bits);
-                int res = (sv >> cnt) & m;
-                c.eager(res, m, ((sv >> (cnt - 1)) & 1) != 0, false);
-                return res;
-            }
-        }
+        int k = cnt % bits;
+        int res = sz == 4 ? Integer.rotateLeft(v, k) : k == 0 ? v : ((v << k) | (v >>> (bits - k))) & m;
+        boolean cf = (res & 1) != 0;
+        rotateFlags(c, cf, cf ^ ((res >>> (bits - 1)) & 1) != 0);
+        return res;
+    }
+
+    static int ror(Cpu c, int v, int count, int sz) {
+        int m = Cpu.mask(sz), bits = sz * 8, cnt = count & 31;
+        v &= m;
+        if (cnt == 0) return v;
+        int k = cnt % bits;
+        int res = sz == 4 ? Integer.rotateRight(v, k) : k == 0 ? v : ((v >>> k) | (v << (bits - k))) & m;
+        boolean cf = ((res >>> (bits - 1)) & 1) != 0;
+        rotateFlags(c, cf, cf ^ ((res >>> (bits - 2)) & 1) != 0);
+        return res;
+    }
+
+    static int shl(Cpu c, int v, int count, int sz) {
+        int m = Cpu.mask(sz), bits = sz * 8, cnt = count & 31;
+        v &= m;
+        if (cnt == 0) return v;
+        int res = (v << cnt) & m;
+        boolean cf = cnt <= bits && ((v >>> (bits - cnt)) & 1) != 0;
+        c.eager(res, m, cf, ((res >>> (bits - 1)) & 1) != 0 ^ cf);
+        return res;
+    }
+
+    static int shr(Cpu c, int v, int count, int sz) {
+        int m = Cpu.mask(sz), bits = sz * 8, cnt = count & 31;
+        v &= m;
+        if (cnt == 0) return v;
+        int res = v >>> cnt;
+        c.eager(res, m, ((v >>> (cnt - 1)) & 1) != 0, ((v >>> (bits - 1)) & 1) != 0);
+        return res;
+    }
+
+    static int sar(Cpu c, int v, int count, int sz) {
+        int m = Cpu.mask(sz), bits = sz * 8, cnt = count & 31;
+        if (cnt == 0) return v & m;
+        int sv = (v << (32 - bits)) >> (32 - bits);
+        int res = (sv >> cnt) & m;
+        c.eager(res, m, ((sv >> (cnt - 1)) & 1) != 0, false);
+        return res;
     }
     /*:*/
+
+    static int rcl(Cpu c, int v, int count, int sz) {
+        int m = Cpu.mask(sz), bits = sz * 8, msb = 1 << (bits - 1), cnt = count & 31;
+        v &= m;
+        if (cnt == 0) return v;
+        int k = cnt % (bits + 1), cf = c.cf(), res = v;
+        for (int i = 0; i < k; i++) {
+            int out = (res & msb) != 0 ? 1 : 0;
+            res = ((res << 1) | cf) & m;
+            cf = out;
+        }
+        rotateFlags(c, cf != 0, ((res & msb) != 0) ^ (cf != 0));
+        return res;
+    }
+
+    static int rcr(Cpu c, int v, int count, int sz) {
+        int m = Cpu.mask(sz), bits = sz * 8, msb = 1 << (bits - 1), cnt = count & 31;
+        v &= m;
+        if (cnt == 0) return v;
+        int k = cnt % (bits + 1), cf = c.cf(), res = v;
+        boolean of = ((v & msb) != 0) ^ (cf != 0);
+        for (int i = 0; i < k; i++) {
+            int out = res & 1;
+            res = ((res >>> 1) | (cf << (bits - 1))) & m;
+            cf = out;
+        }
+        rotateFlags(c, cf != 0, of);
+        return res;
+    }
+
+    /** The shift group by its ModRM.reg number. */
+    static int shift(Cpu c, int op, int v, int count, int sz) {
+        switch (op) {
+            case ROL: return rol(c, v, count, sz);
+            case ROR: return ror(c, v, count, sz);
+            case RCL: return rcl(c, v, count, sz);
+            case RCR: return rcr(c, v, count, sz);
+            case SHR: return shr(c, v, count, sz);
+            case SAR: return sar(c, v, count, sz);
+            default: return shl(c, v, count, sz);
+        }
+    }
 
     static int shiftDouble(Cpu c, boolean left, int dst, int src, int count, int sz) {
         int cnt = count & 31, m = Cpu.mask(sz);

@@ -12,7 +12,7 @@ import static lguest.machine.Cpu.EDX;
 final class Arithmetic {
     private Arithmetic() { }
 
-    /*X:129 Semantics, written once. Here is ADD, for all six of its rows and the group-1
+    /*X:140 Semantics, written once. Here is ADD, for all six of its rows and the group-1
      * row besides: read operand a for update (if it is memory, the write permission is
      * checked now, before anything changes), read b, add at the operand size, write the
      * lazy-flags record, put the result back. Nothing in it knows whether a was EAX, AL or

@@ -4,6 +4,8 @@ package lguest.machine;
 final class Block {
     final int startEip;
     final Insn[] insns;
+    /** The same instructions as the interpreter runs them (see Step). */
+    final Step first;
     /** eips[i] is where instruction i starts; eips[insns.length] is where the block falls through. */
     final int[] eips;
 
@@ -47,6 +49,7 @@ final class Block {
     Block(int startEip, Insn[] insns, boolean cacheable) {
         this.startEip = startEip;
         this.insns = insns;
+        this.first = Step.chain(insns);
         this.cacheable = cacheable;
         int n = insns.length;
         this.eips = new int[n + 1];

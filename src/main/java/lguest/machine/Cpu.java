@@ -1038,8 +1038,8 @@ public final class Cpu {
                 }
             }
             /*:*/
-            /*X:605 Running a block.  Each instruction's semantics is called in
-             * turn with its decoded Insn; a `brk` from an instruction that changed
+            /*X:605 Running a block.  The first step runs the whole block (each
+             * step calls the next, see X:145); a `brk` from an instruction that changed
              * the rules (a segment load, a write to code, an exit) stops the block
              * early with EIP set just past that instruction.  Near the end of a
              * budget only as many run as the budget allows, so the count stops
@@ -1054,21 +1054,33 @@ public final class Cpu {
             eip = b.eips[n];
             prev = whole && b.cacheable ? b : null;
             int i = 0;
+            pos = 0;
             try {
-                for (; i < n; i++) {
-                    Insn in = insns[i];
-                    in.form().op().exec(this, in);
+                if (whole) {
+                    b.first.run(this);
+                    i = n;
                     if (brk) {
                         brk = false;
-                        i++;
+                        i = pos + 1;
                         if (i < insns.length) eip = b.eips[i];
                         prev = null;
-                        break;
+                    }
+                } else {
+                    for (; i < n; i++) {
+                        pos = i;
+                        Insn in = insns[i];
+                        in.form().op().exec(this, in);
+                        if (brk) {
+                            brk = false;
+                            i++;
+                            if (i < insns.length) eip = b.eips[i];
+                            break;
+                        }
                     }
                 }
                 retired += i;
             } catch (CpuFault f) {
-                pos = i;
+                i = pos;
                 retired += i;
                 eip = b.eips[i];
                 brk = false;

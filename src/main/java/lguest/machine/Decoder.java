@@ -84,6 +84,12 @@ final class Decoder {
 
     private int fetch32() { int lo = fetch16(); return lo | fetch16() << 16; }
 
+    /*X:122 A block is decoded once per address and kept (X:110): a straight line of
+     * instructions that ends at anything that may change EIP or the rules (the rows
+     * marked ENDS), at the end of the page (so all of a block's bytes live in one frame,
+     * and a write to that frame is all that can make it stale), or after 32
+     * instructions. :*/
+
     /*X:124 Decoding one instruction is reading the table backwards. The prefixes come
      * first and only set the decoder's state (operand size, address size, segment,
      * repeat, lock). Then the opcode byte picks a row of the map, or, for a group, the
@@ -177,11 +183,31 @@ final class Decoder {
                 default -> { }
             }
         }
-        if (lock && !(f.has(Form.LOCK) && addr != null)) return plain(UNDEFINED);
+        if (lock && !(f.has(Form.LOCK) && addr != null)) return plain(UNDEFINED);   // X:160
         ends = f.has(Form.ENDS);
-        return new Insn(f, start, pos, size, asz, seg, rep, reg, rm, addr, imms[0], imms[1]);
+        int ra = wholeRegister(f.a(), size, reg, rm, addr);
+        int rb = Operand.kind(f.b()) == Operand.I ? Insn.IMMEDIATE : wholeRegister(f.b(), size, reg, rm, addr);
+        return new Insn(f, start, pos, size, asz, seg, rep, reg, rm, addr, imms[0], imms[1], ra, rb);
+    }
+
+    /** The 32-bit general register an operand is, or -1 (see Insn.ra). */
+    private static int wholeRegister(int op, int size, int reg, int rm, Addr addr) {
+        if (Operand.width(op, size) != 4) return -1;
+        switch (Operand.kind(op)) {
+            case Operand.E: case Operand.R: return addr == null ? rm : -1;
+            case Operand.G: case Operand.Z: return reg;
+            case Operand.REG: return Operand.number(op);
+            default: return -1;
+        }
     }
     /*:*/
+
+    /*X:160 LOCK is only legal on a read-modify-write of memory: the rows marked LOCK
+     * (the arithmetic group, XCHG, NOT, NEG, INC, DEC, and in the two-byte map the bit
+     * tests, XADD and the CMPXCHGs), and only when their r/m operand is memory.
+     * Anywhere else it is #UD, which matters because a random byte stream must fail here
+     * the way it fails on the real part. Each CPU runs in its own thread, but no two ever
+     * run one guest's memory at the same moment, so the lock itself has nothing to do. :*/
 
     private static boolean isRegisterOnly(Form f) {
         return Operand.kind(f.a()) == Operand.R || Operand.kind(f.b()) == Operand.R;

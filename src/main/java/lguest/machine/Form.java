@@ -18,6 +18,8 @@ record Form(String encoding, String mnemonic, Semantics op, int traits, int a, i
     static final int BYTE = 4;
     /** Computed: a ModRM byte follows the opcode. */
     static final int MODRM = 8;
+    /** Computed: a row of a table (made by row()), not a stand-in made by the decoder. */
+    static final int TABLE = 16;
 
     /** A table row: "ADD Ev,Gv" is the mnemonic ADD with operands Ev and Gv. */
     static Form row(String encoding, String text, Semantics op, int... traits) {
@@ -30,6 +32,7 @@ record Form(String encoding, String mnemonic, Semantics op, int traits, int a, i
             String[] parts = text.substring(sp + 1).split(",");
             for (int k = 0; k < parts.length; k++) ops[k] = Operand.parse(parts[k].trim());
         }
+        t |= TABLE;
         boolean sawByte = false, sawWide = false;
         for (int o : ops) {
             if (Operand.needsModRm(o)) t |= MODRM;

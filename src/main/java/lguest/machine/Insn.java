@@ -29,9 +29,34 @@ import static lguest.machine.Operand.ONE;
  * @param addr  the memory operand, or null when there is none
  * @param imm   the first immediate (sign-extended if it was a byte); for a jump, the target
  * @param imm2  the second immediate (ENTER's level, a far pointer's selector)
+ * @param ra    the register operand a is, when it is a whole 32-bit general register, else -1
+ * @param rb    the same for operand b, or IMMEDIATE when b is the immediate imm
  */
 record Insn(Form form, int eip, int next, int size, int asize, int seg, int rep,
-            int reg, int rm, Addr addr, int imm, int imm2) {
+            int reg, int rm, Addr addr, int imm, int imm2, int ra, int rb) {
+
+    /** rb for an operand b that is the immediate. */
+    static final int IMMEDIATE = -2;
+
+    /** An Insn without the interpreter's shortcuts (ra = rb = -1): every operand goes the general way. */
+    Insn(Form form, int eip, int next, int size, int asize, int seg, int rep,
+         int reg, int rm, Addr addr, int imm, int imm2) {
+        this(form, eip, next, size, asize, seg, rep, reg, rm, addr, imm, imm2, -1, -1);
+    }
+
+    /*X:142 Why the decoded instruction is a record. Two back ends read an Insn: the
+     * interpreter (X:145), and the translator, which turns a hot block into a JVM
+     * method that calls the very same semantics methods, passing each its Insn as a
+     * constant that the generated class loads from its class data. HotSpot trusts the
+     * final fields of a record the way it trusts a static final, so once the Insn is a
+     * constant, so is everything in it: the row, the operand kinds, the register numbers,
+     * the displacement, the immediate. Every "is operand a a register?" in the helpers
+     * below is then decided while compiling, and ADD EAX, EBX comes out as what one
+     * would write by hand: two loads from the register array, an add, the lazy-flags
+     * stores, one store. The interpreter, which meets the Insn only at run time, asks
+     * those questions every time; ra and rb answer the commonest one (a whole 32-bit
+     * register) in a single comparison. That is the price of writing each operation
+     * once, and the reason it is worth paying. :*/
 
     /*X:150 The EIP, fault and store-into-code protocol, which both back ends keep.
      *
@@ -52,19 +77,23 @@ record Insn(Form form, int eip, int next, int size, int asize, int seg, int rep,
      * instruction (with c.pos naming it) and the run loop decodes afresh from the next. :*/
 
     /** The mask of the operand size: 0xFF, 0xFFFF or -1. */
-    int mask() { return Cpu.mask(size); }
+    int mask() { return size == 4 ? -1 : size == 2 ? 0xFFFF : 0xFF; }
 
     /** The segment an implicit memory operand uses (DS, unless overridden). */
     int segOr(int dflt) { return seg < 0 ? dflt : seg; }
 
     /** Operand a (the first: the destination, when the instruction has one), read. */
-    int a(Cpu c) { return read(c, form.a()); }
+    int a(Cpu c) { return ra >= 0 ? c.r[ra] : read(c, form.a()); }
 
     /** Operand b (the second), read. */
-    int b(Cpu c) { return read(c, form.b()); }
+    int b(Cpu c) {
+        if (rb >= 0) return c.r[rb];
+        return rb == IMMEDIATE ? imm : read(c, form.b());
+    }
 
     /** Operand a written (for an instruction that does not read it first: MOV, SETcc). */
     void setA(Cpu c, int v) {
+        if (ra >= 0) { c.r[ra] = v; return; }
         int op = form.a(), w = Operand.width(op, size);
         if (addr != null && Operand.isRmOrOffset(op)) c.wr(addr.lin(c, w, true), w, v);
         else c.setReg(w, regOf(op), v);
@@ -76,6 +105,7 @@ record Insn(Form form, int eip, int next, int size, int asize, int seg, int rep,
      * {@link #putA}, so that ADD [m], r translates its address once.
      */
     int aForUpdate(Cpu c) {
+        if (ra >= 0) return c.r[ra];
         int op = form.a(), w = Operand.width(op, size);
         if (addr != null && Operand.isRmOrOffset(op)) {
             int l = addr.lin(c, w, true);
@@ -87,6 +117,7 @@ record Insn(Form form, int eip, int next, int size, int asize, int seg, int rep,
 
     /** Writes back operand a after {@link #aForUpdate}. */
     void putA(Cpu c, int v) {
+        if (ra >= 0) { c.r[ra] = v; return; }
         int op = form.a(), w = Operand.width(op, size);
         if (addr != null && Operand.isRmOrOffset(op)) c.wr(c.lin, w, v);
         else c.setReg(w, regOf(op), v);

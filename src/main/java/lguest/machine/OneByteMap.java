@@ -108,6 +108,12 @@ final class OneByteMap {
         row("7D cb",    "JGE Jb",     Control::jcc, ENDS),
         row("7E cb",    "JLE Jb",     Control::jcc, ENDS),
         row("7F cb",    "JG Jb",      Control::jcc, ENDS),
+        /*X:121 A group is one opcode that is eight instructions: after 80, 81, 83, C0, D0-D3,
+         * F6, F7, FE and FF the ModRM byte's reg field, which would otherwise name a register,
+         * says which one. Here the table just has eight rows with the same opcode and
+         * "/0" to "/7", and the decoder peeks at the ModRM byte before choosing a row.
+         * ADD is the same method here as above: it does not care where its operands came
+         * from. */
         row("80 /0 ib", "ADD Eb,Ib",  Arithmetic::add, LOCK),
         row("80 /1 ib", "OR Eb,Ib",   Arithmetic::or, LOCK),
         row("80 /2 ib", "ADC Eb,Ib",  Arithmetic::adc, LOCK),
@@ -116,6 +122,7 @@ final class OneByteMap {
         row("80 /5 ib", "SUB Eb,Ib",  Arithmetic::sub, LOCK),
         row("80 /6 ib", "XOR Eb,Ib",  Arithmetic::xor, LOCK),
         row("80 /7 ib", "CMP Eb,Ib",  Arithmetic::cmp),
+        /*:*/
         row("81 /0 iz", "ADD Ev,Iz",  Arithmetic::add, LOCK),
         row("81 /1 iz", "OR Ev,Iz",   Arithmetic::or, LOCK),
         row("81 /2 iz", "ADC Ev,Iz",  Arithmetic::adc, LOCK),

@@ -8,22 +8,17 @@ package lguest.machine;
 final class Shifts {
     private Shifts() { }
 
-    static void rol(Cpu c, Insn i) { shift(c, i, Alu.ROL); }
+    static void rol(Cpu c, Insn i) { int n = i.b(c); i.putA(c, Alu.rol(c, i.aForUpdate(c), n, i.size())); }
 
-    static void ror(Cpu c, Insn i) { shift(c, i, Alu.ROR); }
+    static void ror(Cpu c, Insn i) { int n = i.b(c); i.putA(c, Alu.ror(c, i.aForUpdate(c), n, i.size())); }
 
-    static void rcl(Cpu c, Insn i) { shift(c, i, Alu.RCL); }
+    static void rcl(Cpu c, Insn i) { int n = i.b(c); i.putA(c, Alu.rcl(c, i.aForUpdate(c), n, i.size())); }
 
-    static void rcr(Cpu c, Insn i) { shift(c, i, Alu.RCR); }
+    static void rcr(Cpu c, Insn i) { int n = i.b(c); i.putA(c, Alu.rcr(c, i.aForUpdate(c), n, i.size())); }
 
-    static void shl(Cpu c, Insn i) { shift(c, i, Alu.SHL); }
+    static void shl(Cpu c, Insn i) { int n = i.b(c); i.putA(c, Alu.shl(c, i.aForUpdate(c), n, i.size())); }
 
-    static void shr(Cpu c, Insn i) { shift(c, i, Alu.SHR); }
+    static void shr(Cpu c, Insn i) { int n = i.b(c); i.putA(c, Alu.shr(c, i.aForUpdate(c), n, i.size())); }
 
-    static void sar(Cpu c, Insn i) { shift(c, i, Alu.SAR); }
-
-    private static void shift(Cpu c, Insn i, int op) {
-        int count = i.b(c), v = i.aForUpdate(c);
-        i.putA(c, Alu.shift(c, op, v, count, i.size()));
-    }
+    static void sar(Cpu c, Insn i) { int n = i.b(c); i.putA(c, Alu.sar(c, i.aForUpdate(c), n, i.size())); }
 }

@@ -31,7 +31,7 @@
  *   Exit            HOST_CODE, INTERRUPT, HALT, SHUTDOWN, BUDGET: the only ways back to Java.
  *   CpuFault, Vectors, IoBus   exceptions by vector, their names, and the port bus.
  * Each Cpu runs in one thread; up to sixteen may share one PhysicalMemory. Everything
- * else in here (Decoder, Block, Op, the TLB arrays, the lazy flags) is the silicon's own
+ * else in here (the opcode maps, Decoder, Insn, Block, the TLB arrays, the lazy flags) is the silicon's own
  * business and package-private, as a real CPU's decoder is nobody's business but Intel's. :*/
 
 package lguest.machine;

@@ -1,0 +1,108 @@
+package lguest.machine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One instruction as the interpreter runs it: its Insn, its index in the block, and the
+ * step after it. Each step runs its instruction and then calls the next step itself.
+ */
+abstract class Step {
+    final Insn insn;
+    final int slot;
+    /** The next instruction of the block, or null for the last. */
+    Step next;
+
+    Step(Insn insn, int slot) {
+        this.insn = insn;
+        this.slot = slot;
+    }
+
+    /**
+     * Runs this instruction and the rest of the block. A fault leaves this step's slot in
+     * c.pos; so does a store into decoded code (c.brk), which stops the block after it.
+     */
+    abstract void run(Cpu c);
+
+    /*X:145 The interpreter's dispatch. The obvious loop, "for each Insn, call its
+     * semantics", funnels every instruction of every program through one call site, and
+     * the processor must guess that call's target from nothing; measured here it ran at
+     * half the speed of the old hand-specialised decoder. The cure is the old one of
+     * threaded code (Bochs and most fast interpreters use it): each instruction calls its
+     * successor itself, so the call that follows an ADD lives in ADD's own compiled code,
+     * and "what comes after an ADD" is a question the branch predictor, and HotSpot's
+     * inlining, can learn.
+     *
+     * That needs one class per operation, and the table names methods, not classes. So
+     * we have the JVM make the classes: StepTemplate below is compiled once, and for each
+     * semantics method its bytes are defined again as a hidden class whose class data is
+     * that method (MethodHandles.classData). In each copy the semantics is a constant,
+     * which HotSpot inlines, and the call to the next step is a call site of its own. The
+     * semantics is still written once; only the dispatch around it is multiplied, by the
+     * JVM rather than by copy and paste. */
+    private static final byte[] TEMPLATE = templateBytes();
+    private static final Map<Semantics, MethodHandle> MAKERS = new ConcurrentHashMap<>();
+
+    /** The steps of a block, linked, or null for an empty block. */
+    static Step chain(Insn[] insns) {
+        Step first = null, last = null;
+        for (int k = 0; k < insns.length; k++) {
+            Step s = of(insns[k], k);
+            if (last == null) first = s; else last.next = s;
+            last = s;
+        }
+        return first;
+    }
+
+    private static Step of(Insn insn, int slot) {
+        Semantics op = insn.form().op();
+        if (!insn.form().has(Form.TABLE)) return new Generic(insn, slot);
+        MethodHandle make = MAKERS.computeIfAbsent(op, Step::maker);
+        try {
+            return (Step) make.invoke(insn, slot);
+        } catch (Throwable t) {
+            throw new IllegalStateException("no step for " + insn, t);
+        }
+    }
+
+    private static MethodHandle maker(Semantics op) {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup().defineHiddenClassWithClassData(TEMPLATE, op, true);
+            return l.findConstructor(l.lookupClass(), MethodType.methodType(void.class, Insn.class, int.class))
+                    .asType(MethodType.methodType(Step.class, Insn.class, int.class));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+    /*:*/
+
+    private static byte[] templateBytes() {
+        try (InputStream in = Step.class.getResourceAsStream("StepTemplate.class")) {
+            return in.readAllBytes();
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("StepTemplate.class not found", e);
+        }
+    }
+
+    /** A step for an instruction whose semantics is not a table row's (the bridged ones). */
+    private static final class Generic extends Step {
+        Generic(Insn insn, int slot) { super(insn, slot); }
+
+        @Override void run(Cpu c) {
+            try {
+                insn.form().op().exec(c, insn);
+            } catch (CpuFault f) {
+                c.pos = slot;
+                throw f;
+            }
+            if (c.brk) { c.pos = slot; return; }
+            Step s = next;
+            if (s != null) s.run(c);
+        }
+    }
+}

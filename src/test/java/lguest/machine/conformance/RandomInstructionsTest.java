@@ -20,13 +20,30 @@ class RandomInstructionsTest {
      * case where the two part ways: its inputs, and the host's and the emulator's outputs
      * one above the other with carets under the differing digits. */
     private static final int MIN_FORMS = 300;
-    private static final long MIN_CASES = 100_000;
+    private static final long MIN_CASES = 200_000;
     private static final int MAX_REPORTED_FORMS = 12;
+
+    /* Each run draws other cases: the seed is new every time unless -Dseed= names one,
+     * and it is printed, so that a failure seen once can be run again case for case. */
+    private static final long SEED = Long.getLong("seed", (System.nanoTime() ^ System.currentTimeMillis()) & 0x7FFFFFFF);
+    private static final int CASES_PER_FORM = 224;
+
+    /** The program's arguments for this run's seed and case count, then any others. */
+    static String[] args(String... more) {
+        List<String> a = new java.util.ArrayList<>(List.of("-n", Integer.toString(CASES_PER_FORM), "-s", Long.toString(SEED)));
+        a.addAll(List.of(more));
+        return a.toArray(String[]::new);
+    }
+
+    static void announceSeed() {
+        System.out.println("random conformance seed " + SEED + " (-Dseed=" + SEED + " runs these cases again)");
+    }
 
     @Test
     void theHostRunCoversEnoughFormsAndIsDeterministic() throws Exception {
         Path prog = ConformanceBuild.randomProgram();
-        ConformanceBuild.Run first = TwoMachines.onHost(prog);
+        announceSeed();
+        ConformanceBuild.Run first = TwoMachines.onHost(prog, args());
         assertThat(first.status()).as("host run status; stderr: %s", first.stderr()).isZero();
         FormSummary s = FormSummary.parse(first.stdout());
 
@@ -42,16 +59,17 @@ class RandomInstructionsTest {
         // Two host runs must agree to the byte: a case that depends on anything but its
         // seeded inputs (an uninitialised byte, a stack address) would otherwise show up
         // as an emulator bug.
-        ConformanceBuild.Run second = TwoMachines.onHost(prog);
+        ConformanceBuild.Run second = TwoMachines.onHost(prog, args());
         assertThat(second.stdout()).isEqualTo(first.stdout());
     }
 
     @Test
     void theEmulatedCpuAgreesWithTheHostCpu() throws Exception {
         Path prog = ConformanceBuild.randomProgram();
-        ConformanceBuild.Run host = TwoMachines.onHost(prog);
+        announceSeed();
+        ConformanceBuild.Run host = TwoMachines.onHost(prog, args());
         assertThat(host.status()).as("host run status; stderr: %s", host.stderr()).isZero();
-        ConformanceBuild.Run emul = TwoMachines.onEmulator(prog);
+        ConformanceBuild.Run emul = TwoMachines.onEmulator(prog, args());
         String report = compare(prog, host, emul, false);
         FormSummary s = FormSummary.parse(host.stdout());
         System.out.printf("Random conformance: %d forms, %d cases compared with bin/x86run%n", s.totalForms, s.totalCases);
@@ -66,8 +84,8 @@ class RandomInstructionsTest {
     @Test
     void aPlantedErrorIsFoundAndShownAsTheFirstDifferingCase() throws Exception {
         Path prog = ConformanceBuild.randomProgram();
-        ConformanceBuild.Run clean = TwoMachines.onHost(prog);
-        ConformanceBuild.Run planted = TwoMachines.onHost(prog, "-x", "0");
+        ConformanceBuild.Run clean = TwoMachines.onHost(prog, args());
+        ConformanceBuild.Run planted = TwoMachines.onHost(prog, args("-x", "0"));
         String report = compare(prog, clean, planted, true);
         String form0 = FormSummary.parse(clean.stdout()).forms.get(0).name();
         System.out.println("What a mismatch report looks like (a planted error, host against host):\n" + report);
@@ -105,9 +123,9 @@ class RandomInstructionsTest {
             if (i >= MAX_REPORTED_FORMS)
                 continue;
             String n = Integer.toString(idx);
-            ConformanceBuild.Run hv = TwoMachines.onHost(prog, "-v", n);
-            ConformanceBuild.Run ov = plantedOnHost ? TwoMachines.onHost(prog, "-v", n, "-x", n)
-                    : TwoMachines.onEmulator(prog, "-v", n);
+            ConformanceBuild.Run hv = TwoMachines.onHost(prog, args("-v", n));
+            ConformanceBuild.Run ov = plantedOnHost ? TwoMachines.onHost(prog, args("-v", n, "-x", n))
+                    : TwoMachines.onEmulator(prog, args("-v", n));
             String diff = FormSummary.firstDifferingCase(hv.stdout(), ov.stdout());
             sb.append(diff == null ? "(the verbose runs agree; the difference is in the summary run)\n" : diff);
             if (ov.status() != 0)

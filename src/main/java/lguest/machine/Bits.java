@@ -54,20 +54,22 @@ final class Bits {
         return kind == SET ? v | 1 << bit : kind == RESET ? v & ~(1 << bit) : v ^ 1 << bit;
     }
 
-    /** BSF, BSR: a zero source sets ZF and leaves the destination alone (as Intel's parts do). */
+    /**
+     * BSF, BSR: the index of the lowest or highest set bit. A zero source sets ZF and
+     * leaves the destination alone, as Intel's parts do. The SDM defines only ZF; the
+     * others come out as Intel's parts leave them, as a logical operation on the index
+     * would (CF, OF, SF, AF clear, PF from the index, and from 0 for a zero source).
+     */
     static void bsf(Cpu c, Insn i) { scan(c, i, true); }
 
     static void bsr(Cpu c, Insn i) { scan(c, i, false); }
 
     private static void scan(Cpu c, Insn i, boolean forward) {
         int v = i.b(c);
+        int n = v == 0 ? 0 : forward ? Integer.numberOfTrailingZeros(v) : 31 - Integer.numberOfLeadingZeros(v);
+        if (v != 0) i.setA(c, n);
         c.materialize();
-        if (v == 0) {
-            c.flags |= Cpu.ZF;
-            return;
-        }
-        c.flags &= ~Cpu.ZF;
-        i.setA(c, forward ? Integer.numberOfTrailingZeros(v) : 31 - Integer.numberOfLeadingZeros(v));
+        c.flags = (c.flags & ~Cpu.ARITH) | (v == 0 ? Cpu.ZF : 0) | ((Integer.bitCount(n) & 1) == 0 ? Cpu.PF : 0);
     }
 
     /** BSWAP r32. */

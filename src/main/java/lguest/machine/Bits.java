@@ -75,14 +75,24 @@ final class Bits {
     /** BSWAP r32. */
     static void bswap(Cpu c, Insn i) { c.r[i.reg()] = Integer.reverseBytes(c.r[i.reg()]); }
 
-    /** SHLD, SHRD: count in the immediate or in CL. */
+    /**
+     * SHLD, SHRD: count in the immediate or in CL. The SDM defines OF for a count of 1
+     * only (did the sign change?); Intel's parts answer the same question about the last
+     * one-bit step of a longer shift, and set AF, so we do too.
+     */
     static void shld(Cpu c, Insn i) { shiftDouble(c, i, true); }
 
     static void shrd(Cpu c, Insn i) { shiftDouble(c, i, false); }
 
     private static void shiftDouble(Cpu c, Insn i, boolean left) {
-        int count = Operand.kind(i.form().c()) == Operand.I ? i.imm() : c.r[ECX];
-        int dst = i.aForUpdate(c);
-        i.putA(c, Alu.shiftDouble(c, left, dst, i.b(c), count, i.size()));
+        int n = (Operand.kind(i.form().c()) == Operand.I ? i.imm() : c.r[ECX]) & 31, sz = i.size();
+        int dst = i.aForUpdate(c), src = i.b(c);
+        int before = n > 1 ? Alu.shiftDouble(c, left, dst, src, n - 1, sz) : dst;   // one step short
+        int res = Alu.shiftDouble(c, left, dst, src, n, sz);
+        i.putA(c, res);
+        if (n == 0) return;
+        c.materialize();
+        boolean signChanged = ((before ^ res) & (Cpu.mask(sz) >>> 1) + 1) != 0;
+        c.flags = (c.flags & ~Cpu.OF) | Cpu.AF | (signChanged ? Cpu.OF : 0);
     }
 }

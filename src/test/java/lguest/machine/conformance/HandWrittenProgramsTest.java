@@ -43,7 +43,7 @@ class HandWrittenProgramsTest {
                 Arguments.of("selectors", List.of(), List.of()),
                 Arguments.of("fpuenv16", List.of(), List.of()),
                 Arguments.of("bcd", List.of(), List.of()),
-                Arguments.of("bitscan", List.of(), List.of()),
+                Arguments.of("undefined", List.of(), List.of()),
                 Arguments.of("addr16", LOW_WINDOW, List.of())),
                 FAULTS.stream().map(k -> Arguments.of("faults", List.of(), List.of(k))));
     }

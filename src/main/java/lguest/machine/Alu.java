@@ -54,7 +54,7 @@ final class Alu {
         int m = Cpu.mask(sz), bits = sz * 8, cnt = count & 31;
         v &= m;
         if (cnt == 0) return v;
-        int k = cnt % bits;
+        int k = cnt & (bits - 1);
         int res = sz == 4 ? Integer.rotateLeft(v, k) : k == 0 ? v : ((v << k) | (v >>> (bits - k))) & m;
         boolean cf = (res & 1) != 0;
         rotateFlags(c, cf, cf ^ ((res >>> (bits - 1)) & 1) != 0);
@@ -65,7 +65,7 @@ final class Alu {
         int m = Cpu.mask(sz), bits = sz * 8, cnt = count & 31;
         v &= m;
         if (cnt == 0) return v;
-        int k = cnt % bits;
+        int k = cnt & (bits - 1);
         int res = sz == 4 ? Integer.rotateRight(v, k) : k == 0 ? v : ((v >>> k) | (v << (bits - k))) & m;
         boolean cf = ((res >>> (bits - 1)) & 1) != 0;
         rotateFlags(c, cf, cf ^ ((res >>> (bits - 2)) & 1) != 0);

@@ -47,7 +47,7 @@ public final class Cpu {
     int cpl;
 
     long retired;
-    /** Index in its block of the instruction that faulted or stopped the block (see Op). */
+    /** Index in its block of the instruction that faulted or stopped the block (see Step, X:150). */
     int pos;
     /**
      * Changes whenever a chained block link might lead somewhere else (see Block). Values

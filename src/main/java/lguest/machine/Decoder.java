@@ -84,7 +84,7 @@ final class Decoder {
 
     private int fetch32() { int lo = fetch16(); return lo | fetch16() << 16; }
 
-    /*X:122 A block is decoded once per address and kept (X:110): a straight line of
+    /*X:123 A block is decoded once per address and kept (X:110): a straight line of
      * instructions that ends at anything that may change EIP or the rules (the rows
      * marked ENDS), at the end of the page (so all of a block's bytes live in one frame,
      * and a write to that frame is all that can make it stale), or after 32
@@ -185,13 +185,14 @@ final class Decoder {
         }
         if (lock && !(f.has(Form.LOCK) && addr != null)) return plain(UNDEFINED);   // X:160
         ends = f.has(Form.ENDS);
-        int ra = wholeRegister(f.a(), size, reg, rm, addr);
-        int rb = Operand.kind(f.b()) == Operand.I ? Insn.IMMEDIATE : wholeRegister(f.b(), size, reg, rm, addr);
+        int ra = shortcut(f.a(), size, reg, rm, addr);
+        int rb = Operand.kind(f.b()) == Operand.I ? Insn.IMMEDIATE : shortcut(f.b(), size, reg, rm, addr);
         return new Insn(f, start, pos, size, asz, seg, rep, reg, rm, addr, imms[0], imms[1], ra, rb);
     }
 
-    /** The 32-bit general register an operand is, or -1 (see Insn.ra). */
-    private static int wholeRegister(int op, int size, int reg, int rm, Addr addr) {
+    /** Where an operand is, for the interpreter's shortcut (see Insn.ra). */
+    private static int shortcut(int op, int size, int reg, int rm, Addr addr) {
+        if (addr != null && Operand.isRmOrOffset(op) && Operand.width(op, size) == size) return Insn.MEMORY;
         if (Operand.width(op, size) != 4) return -1;
         switch (Operand.kind(op)) {
             case Operand.E: case Operand.R: return addr == null ? rm : -1;

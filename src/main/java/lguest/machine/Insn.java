@@ -29,14 +29,17 @@ import static lguest.machine.Operand.ONE;
  * @param addr  the memory operand, or null when there is none
  * @param imm   the first immediate (sign-extended if it was a byte); for a jump, the target
  * @param imm2  the second immediate (ENTER's level, a far pointer's selector)
- * @param ra    the register operand a is, when it is a whole 32-bit general register, else -1
- * @param rb    the same for operand b, or IMMEDIATE when b is the immediate imm
+ * @param ra    where operand a is, as a shortcut for the interpreter: a whole 32-bit general
+ *              register (its number), MEMORY (addr, at the operand size), or -1 (ask the form)
+ * @param rb    the same for operand b, which may also be IMMEDIATE (imm)
  */
 record Insn(Form form, int eip, int next, int size, int asize, int seg, int rep,
             int reg, int rm, Addr addr, int imm, int imm2, int ra, int rb) {
 
     /** rb for an operand b that is the immediate. */
     static final int IMMEDIATE = -2;
+    /** ra or rb for an operand that is the memory operand, at the operand size. */
+    static final int MEMORY = -3;
 
     /** An Insn without the interpreter's shortcuts (ra = rb = -1): every operand goes the general way. */
     Insn(Form form, int eip, int next, int size, int asize, int seg, int rep,
@@ -82,21 +85,32 @@ record Insn(Form form, int eip, int next, int size, int asize, int seg, int rep,
     /** The segment an implicit memory operand uses (DS, unless overridden). */
     int segOr(int dflt) { return seg < 0 ? dflt : seg; }
 
+    /*X:143 The operand helpers come in two halves. The first is a line or two that
+     * settles the common cases (a whole 32-bit register, a doubleword in memory, an
+     * immediate) from ra and rb; the rest, every other width and kind, is a separate
+     * method. The split is for HotSpot, which inlines small methods into their callers
+     * and large ones not at all: kept whole, a() grew too big to inline anywhere, and
+     * every instruction paid a call for each of its operands. */
     /** Operand a (the first: the destination, when the instruction has one), read. */
-    int a(Cpu c) { return ra >= 0 ? c.r[ra] : read(c, form.a()); }
+    int a(Cpu c) {
+        if (ra >= 0) return c.r[ra];
+        if (ra == MEMORY && size == 4) return c.read32(addr.lin(c, 4, false));
+        return read(c, form.a());
+    }
 
     /** Operand b (the second), read. */
     int b(Cpu c) {
         if (rb >= 0) return c.r[rb];
-        return rb == IMMEDIATE ? imm : read(c, form.b());
+        if (rb == IMMEDIATE) return imm;
+        if (rb == MEMORY && size == 4) return c.read32(addr.lin(c, 4, false));
+        return read(c, form.b());
     }
 
     /** Operand a written (for an instruction that does not read it first: MOV, SETcc). */
     void setA(Cpu c, int v) {
-        if (ra >= 0) { c.r[ra] = v; return; }
-        int op = form.a(), w = Operand.width(op, size);
-        if (addr != null && Operand.isRmOrOffset(op)) c.wr(addr.lin(c, w, true), w, v);
-        else c.setReg(w, regOf(op), v);
+        if (ra >= 0) c.r[ra] = v;
+        else if (ra == MEMORY && size == 4) c.write32(addr.lin(c, 4, true), v);
+        else write(c, v, false);
     }
 
     /**
@@ -106,6 +120,18 @@ record Insn(Form form, int eip, int next, int size, int asize, int seg, int rep,
      */
     int aForUpdate(Cpu c) {
         if (ra >= 0) return c.r[ra];
+        return readForUpdate(c);
+    }
+
+    /** Writes back operand a after {@link #aForUpdate}. */
+    void putA(Cpu c, int v) {
+        if (ra >= 0) c.r[ra] = v;
+        else if (ra == MEMORY && size == 4) c.write32(c.lin, v);
+        else write(c, v, true);
+    }
+    /*:*/
+
+    private int readForUpdate(Cpu c) {
         int op = form.a(), w = Operand.width(op, size);
         if (addr != null && Operand.isRmOrOffset(op)) {
             int l = addr.lin(c, w, true);
@@ -115,11 +141,10 @@ record Insn(Form form, int eip, int next, int size, int asize, int seg, int rep,
         return c.getReg(w, regOf(op));
     }
 
-    /** Writes back operand a after {@link #aForUpdate}. */
-    void putA(Cpu c, int v) {
-        if (ra >= 0) { c.r[ra] = v; return; }
+    /** Operand a written, the general way; again (after readForUpdate) uses c.lin. */
+    private void write(Cpu c, int v, boolean again) {
         int op = form.a(), w = Operand.width(op, size);
-        if (addr != null && Operand.isRmOrOffset(op)) c.wr(c.lin, w, v);
+        if (addr != null && Operand.isRmOrOffset(op)) c.wr(again ? c.lin : addr.lin(c, w, true), w, v);
         else c.setReg(w, regOf(op), v);
     }
 

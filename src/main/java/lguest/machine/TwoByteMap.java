@@ -10,7 +10,7 @@ import java.util.List;
 final class TwoByteMap {
     private TwoByteMap() { }
 
-    /*X:123 When the 8086's one-byte map filled up, the 80286 made 0F (once POP CS, which
+    /*X:122 When the 8086's one-byte map filled up, the 80286 made 0F (once POP CS, which
      * nobody could sensibly use) an escape to a second map of 256 opcodes, and it is
      * where everything since has gone: the 286's protected-mode system instructions, the
      * 386's bit tests, double shifts, widening moves and conditional jumps with 32-bit

@@ -2,6 +2,27 @@
  * 16-bit address lands in the mapped window 0x4000-0xFFFF, printed in full. */
 #include "../runtime/rt.h"
 
+/*M:570 Some programs check what no compiler emits, because an i686 runs it anyway and
+ * somebody's old code, or somebody's test suite, will ask. This one (with addr16.S)
+ * takes the address-size prefix through every 16-bit ModRM form, the string
+ * instructions, XLAT and the moffs forms. A 16-bit address in a flat segment can only
+ * reach the first 64 KiB, where Linux maps nothing unless asked, so the program is
+ * linked with 48 KiB of its own at 0x4000, which a kernel allows only when
+ * vm.mmap_min_addr is at most that (under make test, a host that refuses fails the test
+ * and says why rather than skipping it). The others:
+ *
+ * - LAR, LSL, VERR, VERW and ARPL on the selectors a ring-3 process holds, printed by
+ *   register name since Linux and x86run number their GDTs differently (selectors.c);
+ *   the descriptor kinds a process cannot make are SelectorQueriesTest's, by the SDM;
+ * - FNSTENV, FNSAVE, FRSTOR and FLDENV in both layouts, through the decoder, with the
+ *   instruction and data pointers left out of the comparison (fpuenv16.c);
+ * - every input of the decimal adjusts, and BSF, BSR, SHLD and SHRD, with all six
+ *   flags compared, including those the SDM calls undefined (bcd.c, undefined.c):
+ *   the random forms mask those out, as they should, but the third-party suites that
+ *   compare emulators with silicon print them, so where the Intel part these tests
+ *   were checked on follows a rule simple enough to copy, we copy it and hold to it;
+ * - AAM with a base of 0, a divide error (faults.c). :*/
+
 /* The address-size prefix turns a 32-bit instruction's memory operand into an 8086 one:
  * BX or BP plus SI or DI plus a displacement, added in 16 bits. The upper halves of the
  * registers take no part, so every case fills them with noise; a wrong emulator adds

@@ -47,10 +47,10 @@ record Insn(Form form, int eip, int next, int size, int asize, int seg, int rep,
         this(form, eip, next, size, asize, seg, rep, reg, rm, addr, imm, imm2, -1, -1);
     }
 
-    /*X:142 Why the decoded instruction is a record. Two back ends read an Insn: the
-     * interpreter (X:145), and the translator, which turns a hot block into a JVM
-     * method that calls the very same semantics methods, passing each its Insn as a
-     * constant that the generated class loads from its class data. HotSpot trusts the
+    /*X:142 Why the decoded instruction is a record. The interpreter (X:145) is not
+     * meant to be its only reader: a back end that turns a hot block into a JVM method
+     * can call the very same semantics methods, passing each its Insn as a constant that
+     * the generated class loads from its class data. HotSpot trusts the
      * final fields of a record the way it trusts a static final, so once the Insn is a
      * constant, so is everything in it: the row, the operand kinds, the register numbers,
      * the displacement, the immediate. Every "is operand a a register?" in the helpers

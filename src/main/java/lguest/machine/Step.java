@@ -36,7 +36,9 @@ abstract class Step {
      * threaded code (Bochs and most fast interpreters use it): each instruction calls its
      * successor itself, so the call that follows an ADD lives in ADD's own compiled code,
      * and "what comes after an ADD" is a question the branch predictor, and HotSpot's
-     * inlining, can learn.
+     * inlining, can learn. It won back part of the loss (on the SHA-256 benchmark, from
+     * about 110 to about 160 million instructions a second, against some 250 for the old
+     * decoder, whose every form was a hand-written class).
      *
      * That needs one class per operation, and the table names methods, not classes. So
      * we have the JVM make the classes: StepTemplate below is compiled once, and for each

@@ -148,10 +148,18 @@ static void run(const struct form16 *f)
 static void memory_case(const struct form16 *f, int kind, int mod, int rm)
 {
 	u32 ea = mod == 0 && rm == 6 ? (u32)f->disp & 0xffff : LOW + 16 + below(TOP - LOW - 32);
-	if (kind == 2)
+	if (kind == 2) {
 		set16(3, ea - (g_in.r[0] & 0xff));	/* XLAT reads [BX + AL] */
-	else
+	} else if (kind == 3) {
+		/* BT [BX], EAX reads the doubleword EAX >> 5 doublewords away; far offsets
+		 * (a multiple of 64 KiB more, either way) must wrap back to the same one */
+		u32 bx = (rnd() & ~3u) | (ea & 3), k = ((ea - bx) & 0xffff) >> 2;
+		set16(3, bx);
+		k += 16384u * (below(5) - 2);
+		g_in.r[0] = k * 32 + below(32);
+	} else {
 		aim(mod, rm, f->disp, ea);
+	}
 	fill(ea - 8, 24, 0);
 	run(f);
 	put_str("  out:");

@@ -78,7 +78,8 @@ final class Bits {
     /**
      * SHLD, SHRD: count in the immediate or in CL. The SDM defines OF for a count of 1
      * only (did the sign change?); Intel's parts answer the same question about the last
-     * one-bit step of a longer shift, and set AF, so we do too.
+     * one-bit step of a longer shift, and set AF, so we do too. The one exception found:
+     * a 16-bit SHLD by exactly 16, whose OF is its CF.
      */
     static void shld(Cpu c, Insn i) { shiftDouble(c, i, true); }
 
@@ -92,7 +93,8 @@ final class Bits {
         i.putA(c, res);
         if (n == 0) return;
         c.materialize();
-        boolean signChanged = ((before ^ res) & (Cpu.mask(sz) >>> 1) + 1) != 0;
+        boolean signChanged = left && sz == 2 && n == 16 ? c.cf() != 0
+                : ((before ^ res) & (Cpu.mask(sz) >>> 1) + 1) != 0;
         c.flags = (c.flags & ~Cpu.OF) | Cpu.AF | (signChanged ? Cpu.OF : 0);
     }
 }

@@ -19,7 +19,8 @@ forms16:
 	.text
 
 /* BEGIN starts a stub and its table entry; the instruction follows, then END.
- * KIND: 0 a ModRM memory form, 1 a string instruction, 2 XLAT (BX + AL) */
+ * KIND: 0 a ModRM memory form, 1 a string instruction, 2 XLAT (BX + AL), 3 a bit
+ * string ([BX] plus EAX bits) */
 .macro BEGIN name, kind, mod, rm, disp, df
 	.pushsection .rodata
 9:	.asciz	"\name"
@@ -132,6 +133,19 @@ forms16:
 	END
 	BEGIN	"xlat [67 D7] (BX + AL)", 2, 0, 0, 0, 0
 	.byte	0x67, 0xd7
+	END
+	/* a bit string: BX plus EAX/32 doublewords, the sum wrapping at 64 KiB too */
+	BEGIN	"bt m32,r32 [67 0F A3] [bx] + eax/8", 3, 0, 7, 0, 0
+	.byte	0x67, 0x0f, 0xa3, 0x07
+	END
+	BEGIN	"bts m32,r32 [67 0F AB] [bx] + eax/8", 3, 0, 7, 0, 0
+	.byte	0x67, 0x0f, 0xab, 0x07
+	END
+	BEGIN	"btr m32,r32 [67 0F B3] [bx] + eax/8", 3, 0, 7, 0, 0
+	.byte	0x67, 0x0f, 0xb3, 0x07
+	END
+	BEGIN	"btc m32,r32 [67 0F BB] [bx] + eax/8", 3, 0, 7, 0, 0
+	.byte	0x67, 0x0f, 0xbb, 0x07
 	END
 
 /* The string instructions, with and without REP, in both directions */

@@ -15,8 +15,9 @@
  * The program runs "cases": one instruction form, one variant of it, and input values for
  * every register, the flags and the memory around the operand. Each case runs a stub that
  * loads all of that, executes the one instruction, and stores everything back. Inputs come
- * from a pseudo-random generator with a fixed seed, so both runs see the same cases, and
- * they are weighted towards the values where CPUs and emulators go wrong: 0, 1, -1, the
+ * from a pseudo-random generator whose seed both runs are given, so they see the same
+ * cases; the test picks a new seed each time and prints it (-Dseed= repeats a run), so
+ * that every run tries cases no earlier one did. They are weighted towards the values where CPUs and emulators go wrong: 0, 1, -1, the
  * sign bit and its neighbours (0x7F/0x80, 0x7FFF/0x8000, 0x7FFFFFFF/0x80000000), single
  * bits, equal operands, shift counts of 0, 1, the width and 32 and beyond.
  *
@@ -25,7 +26,7 @@
  * driver masks them out rather than freezing one CPU's accident into the test.
  *
  * The program prints one line per form: its number of cases and a hash of every defined
- * output of every case, which keeps a hundred thousand cases under a thousand lines.
+ * output of every case, which keeps two hundred thousand cases under a thousand lines.
  * When a hash differs, RandomInstructionsTest runs that one form again on both machines
  * with -v and shows the first case where they part ways, the two outputs one above the
  * other with carets under the differing digits. And since a comparison that never fails

@@ -38,9 +38,13 @@ final class Bcd {
      * AAS after a SUB borrows from it, AAM after a MUL splits AL into two digits (it is a
      * division by ten in disguise, and its immediate may name any other base, which is
      * why AAM 0 is a divide error), and AAD before a DIV joins two digits into a binary
-     * number. The flags that the manual calls undefined afterwards are not random on a
-     * real chip, but nobody may rely on them and the conformance tests mask them out;
-     * here they come out as the obvious arithmetic leaves them. */
+     * number. The flags the manual calls undefined afterwards are not random on a real
+     * chip: it computes them as the arithmetic inside leaves them. DAA's OF is that of its
+     * two additions, AAA's and AAS's SF, ZF, PF and OF those of a 16-bit add or subtract
+     * of 0x106 (or of nothing), AAM's those of a logical operation on the new AL, AAD's
+     * those of its final 8-bit add. Nobody may rely on them, and the random conformance
+     * forms mask them out, but the Intel part this was checked on gives exactly these
+     * for every input, and the program bcd.c holds us to it. */
     static void daa(Cpu c, Insn i) {
         int al = al(c), cf = c.cf(), af = c.af();
         int out = al;
@@ -69,20 +73,19 @@ final class Bcd {
         flags(c, out, borrow, lowBorrow, ((al ^ out) & al & 0x80) != 0);
     }
 
-    static void aaa(Cpu c, Insn i) {
-        int ax = c.r[EAX] & 0xFFFF;
-        boolean adjust = (ax & 0xF) > 9 || c.af() != 0;
-        if (adjust) ax += 0x106;
-        c.setReg(2, EAX, ax & 0xFF0F);
-        flags(c, ax & 0x0F, adjust, adjust, false);
-    }
+    /** AAA: AX + 0x106 when the low digit overflowed; the flags are that 16-bit add's. */
+    static void aaa(Cpu c, Insn i) { asciiAdjust(c, 0); }
 
-    static void aas(Cpu c, Insn i) {
-        int ax = c.r[EAX] & 0xFFFF;
+    /** AAS: AX - 0x106 (AL - 6, and one borrowed from AH); the flags are that subtraction's. */
+    static void aas(Cpu c, Insn i) { asciiAdjust(c, 5); }
+
+    private static void asciiAdjust(Cpu c, int addOrSub) {
+        int ax = c.r[EAX];
         boolean adjust = (ax & 0xF) > 9 || c.af() != 0;
-        if (adjust) ax = ax - 6 - 0x100;          // AX - 6 may borrow from AH, which then loses one more
-        c.setReg(2, EAX, ax & 0xFF0F);
-        flags(c, ax & 0x0F, adjust, adjust, false);
+        int out = c.alu(addOrSub, ax, adjust ? 0x106 : 0, 0xFFFF);
+        c.setReg(2, EAX, out & 0xFF0F);
+        c.materialize();
+        c.flags = adjust ? c.flags | Cpu.CF | AF : c.flags & ~(Cpu.CF | AF);
     }
     /*:*/
 

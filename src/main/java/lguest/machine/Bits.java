@@ -54,33 +54,47 @@ final class Bits {
         return kind == SET ? v | 1 << bit : kind == RESET ? v & ~(1 << bit) : v ^ 1 << bit;
     }
 
-    /** BSF, BSR: a zero source sets ZF and leaves the destination alone (as Intel's parts do). */
+    /**
+     * BSF, BSR: the index of the lowest or highest set bit. A zero source sets ZF and
+     * leaves the destination alone, as Intel's parts do. The SDM defines only ZF; the
+     * others come out as Intel's parts leave them, as a logical operation on the index
+     * would (CF, OF, SF, AF clear, PF from the index, and from 0 for a zero source).
+     */
     static void bsf(Cpu c, Insn i) { scan(c, i, true); }
 
     static void bsr(Cpu c, Insn i) { scan(c, i, false); }
 
     private static void scan(Cpu c, Insn i, boolean forward) {
         int v = i.b(c);
+        int n = v == 0 ? 0 : forward ? Integer.numberOfTrailingZeros(v) : 31 - Integer.numberOfLeadingZeros(v);
+        if (v != 0) i.setA(c, n);
         c.materialize();
-        if (v == 0) {
-            c.flags |= Cpu.ZF;
-            return;
-        }
-        c.flags &= ~Cpu.ZF;
-        i.setA(c, forward ? Integer.numberOfTrailingZeros(v) : 31 - Integer.numberOfLeadingZeros(v));
+        c.flags = (c.flags & ~Cpu.ARITH) | (v == 0 ? Cpu.ZF : 0) | ((Integer.bitCount(n) & 1) == 0 ? Cpu.PF : 0);
     }
 
     /** BSWAP r32. */
     static void bswap(Cpu c, Insn i) { c.r[i.reg()] = Integer.reverseBytes(c.r[i.reg()]); }
 
-    /** SHLD, SHRD: count in the immediate or in CL. */
+    /**
+     * SHLD, SHRD: count in the immediate or in CL. The SDM defines OF for a count of 1
+     * only (did the sign change?); Intel's parts answer the same question about the last
+     * one-bit step of a longer shift, and set AF, so we do too. The one exception found:
+     * a 16-bit SHLD by exactly 16, whose OF is its CF.
+     */
     static void shld(Cpu c, Insn i) { shiftDouble(c, i, true); }
 
     static void shrd(Cpu c, Insn i) { shiftDouble(c, i, false); }
 
     private static void shiftDouble(Cpu c, Insn i, boolean left) {
-        int count = Operand.kind(i.form().c()) == Operand.I ? i.imm() : c.r[ECX];
-        int dst = i.aForUpdate(c);
-        i.putA(c, Alu.shiftDouble(c, left, dst, i.b(c), count, i.size()));
+        int n = (Operand.kind(i.form().c()) == Operand.I ? i.imm() : c.r[ECX]) & 31, sz = i.size();
+        int dst = i.aForUpdate(c), src = i.b(c);
+        int before = n > 1 ? Alu.shiftDouble(c, left, dst, src, n - 1, sz) : dst;   // one step short
+        int res = Alu.shiftDouble(c, left, dst, src, n, sz);
+        i.putA(c, res);
+        if (n == 0) return;
+        c.materialize();
+        boolean signChanged = left && sz == 2 && n == 16 ? c.cf() != 0
+                : ((before ^ res) & (Cpu.mask(sz) >>> 1) + 1) != 0;
+        c.flags = (c.flags & ~Cpu.OF) | Cpu.AF | (signChanged ? Cpu.OF : 0);
     }
 }

@@ -28,7 +28,8 @@ final class FpuOps {
     /*X:695 What the integer CPU does for an escape: with CR0.EM or CR0.TS set, the FPU
      * is not there (or not this task's) and the answer is #NM before anything else; a
      * waiting instruction meeting an unmasked exception left by an earlier one gets #MF;
-     * otherwise the operand's address is worked out, segment checks and all, and the FPU
+     * otherwise the operand's address is worked out, and the whole operand checked
+     * against its segment's limit and type (X87 says how wide it is), and the FPU
      * gets the escape byte, the ModRM byte (which the decoder keeps in imm for these rows),
      * the address, the instruction's own address for FNSTENV to report, and whether an
      * operand-size prefix asked for the 16-bit environment layout. */
@@ -36,7 +37,9 @@ final class FpuOps {
         if ((c.cr0 & (Cpu.CR0_EM | Cpu.CR0_TS)) != 0) throw Cpu.fault(Vectors.NM);
         int modrm = i.imm();
         if (c.x87.mathFaultPending() && X87.isWaiting(opcode, modrm)) throw Cpu.fault(Vectors.MF);
-        int lin = i.addr() != null ? i.lin(c, 1, false) : 0;
+        int reg = modrm >> 3 & 7;
+        int lin = i.addr() == null ? 0
+                : i.lin(c, X87.operandBytes(opcode, reg, i.size() == 2), X87.writesMemory(opcode, reg));
         c.x87.execute(opcode, modrm, lin, i.eip(), i.size() == 2, c.fpuBus);
     }
     /*:*/

@@ -30,10 +30,10 @@ final class SelectorQueries {
      * code, which anybody may use. LAR also answers for the system descriptors that have
      * access rights worth reporting (TSSs, LDTs, call and task gates) and LSL for the ones
      * that have a limit (TSSs and LDTs); interrupt and trap gates are nobody's business.
-     * ARPL belongs with them: a kernel given a selector by a caller copies the caller's
-     * RPL into it (ARPL with the caller's CS as source), so that whatever the selector is
-     * later used for, the processor checks it against the caller's privilege, not the
-     * kernel's. It sets ZF when it had to raise the RPL. */
+     * ARPL belongs with them: a kernel given a selector by a caller raises the selector's
+     * RPL to the caller's (ARPL with the caller's CS as source), so that whatever the
+     * selector is later used for, the processor checks it against the caller's privilege,
+     * not the kernel's. It sets ZF when it had to raise the RPL. */
     static void lar(Cpu c, Insn i) {
         long d = accessible(c, i.b(c), LAR_TYPES);
         if (d != 0) i.setA(c, (int) (d >>> 32) & 0x00FFFF00);

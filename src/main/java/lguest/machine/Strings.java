@@ -68,12 +68,20 @@ final class Strings {
         return true;
     }
 
-    /*X:255 Under the address-size prefix 0x67 a string instruction is the 8086's: it
-     * walks SI and DI, not ESI and EDI, and counts in CX, not ECX. The upper halves take
-     * no part and do not change, and a pointer stepping past 0xFFFF wraps to 0 (the
-     * bulk copies above do not know that, so they are for 32-bit addresses only). These
-     * three helpers are the only places the string instructions read or move their
-     * registers, so that is all the prefix costs. */
+    /*X:255 What the address-size prefix 0x67 changes, all of it. In a 32-bit code
+     * segment it asks for the 8086's addressing for one instruction: every offset the
+     * instruction forms is 16 bits wide and wraps at 64 KiB. For a ModRM operand that
+     * means the eight fixed sums of X:128; for the moffs forms of MOV (A0-A3) a 16-bit
+     * offset in the instruction; for XLAT, BX + AL. The string instructions walk SI and
+     * DI instead of ESI and EDI and count in CX instead of ECX, and LOOP and JCXZ count in
+     * CX (X:170): the upper halves take no part and do not change, and a pointer that
+     * steps past 0xFFFF wraps to 0. What it leaves alone is as telling: how wide the
+     * operands are (that is 0x66's business), where a jump goes, and the stack, whose
+     * width the stack segment's descriptor decides. No compiler emits 0x67 in 32-bit code,
+     * but 16-bit code run in a 32-bit segment does, and so does a test suite that wants
+     * to know whether an emulator read the manual. Here it costs three helpers, the only
+     * places the string instructions read or move their registers (the bulk copies above
+     * know nothing of wrapping, so they are for 32-bit addresses only). */
     private static int index(Cpu c, Insn i, int n) {
         return i.asize() == 4 ? c.r[n] : c.r[n] & 0xFFFF;
     }

@@ -16,7 +16,7 @@ final class TwoByteMap {
      * 386's bit tests, double shifts, widening moves and conditional jumps with 32-bit
      * displacements, the 486's CMPXCHG, XADD, BSWAP and CPUID, the Pentium's CMPXCHG8B and
      * RDTSC, the Pentium Pro's CMOVcc. Rows follow the same notation as the one-byte map;
-     * what is not here raises #UD, including UD2, whose whole purpose is to. The first
+     * what is not here raises #UD, and so does UD2, whose whole purpose that is. The first
      * rows are the 286's: the system instructions, and the questions of X:460. */
     static final List<Form> ROWS = List.of(
         // group 6: the local descriptor table, the task register, and two questions

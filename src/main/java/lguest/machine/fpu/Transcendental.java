@@ -231,13 +231,23 @@ final class Transcendental {
         return fromDecimal(sinCos(a)[1]);
     }
 
-    /** {sin, cos}: sin replaces ST0, cos is pushed. */
-    Ext80[] sincos(Ext80 a) {
+    /**
+     * What FSINCOS and FPTAN give for a NaN, an infinity or a zero (the pair for ST0 and the
+     * value pushed), or null when the argument is a number they must compute with.
+     */
+    private Ext80[] specialPair(Ext80 a) {
         Ext80 n = ar.screen(a);
         if (n != null) return new Ext80[] {n, n};
         if (a.isInfinity()) { Ext80 i = invalid(); return new Ext80[] {i, i}; }
         if (a.isZero()) return new Ext80[] {a, Ext80.ONE};
         denormal(a);
+        return null;
+    }
+
+    /** {sin, cos}: sin replaces ST0, cos is pushed. */
+    Ext80[] sincos(Ext80 a) {
+        Ext80[] special = specialPair(a);
+        if (special != null) return special;
         BigDecimal[] sc = sinCos(a);
         Ext80 c = fromDecimal(sc[1]);
         int f = ar.flags; boolean up = ar.roundedUp;
@@ -248,11 +258,8 @@ final class Transcendental {
 
     /** {tan, 1.0}: tan replaces ST0, 1.0 is pushed. */
     Ext80[] tan(Ext80 a) {
-        Ext80 n = ar.screen(a);
-        if (n != null) return new Ext80[] {n, n};
-        if (a.isInfinity()) { Ext80 i = invalid(); return new Ext80[] {i, i}; }
-        if (a.isZero()) return new Ext80[] {a, Ext80.ONE};
-        denormal(a);
+        Ext80[] special = specialPair(a);
+        if (special != null) return special;
         BigDecimal[] sc = sinCos(a);
         return new Ext80[] {fromDecimal(sc[0].divide(sc[1], MC)), Ext80.ONE};
     }

@@ -122,6 +122,34 @@ public final class X87 {
     public boolean isEmpty(int i) { return empty[(top + i) & 7]; }
 
     /**
+     * How many bytes the memory form (escape opcode, ModRM.reg) reads or writes, so that
+     * the CPU can check the whole operand against the segment limit before the FPU
+     * starts: 2, 4, 8 or 10 for the data formats, the environment's 28 (14 with the
+     * operand-size prefix) and the whole state's 108 (94).
+     */
+    public static int operandBytes(int opcode, int reg, boolean operand16) {
+        switch (opcode & 0xFF) {
+            case 0xD8: case 0xDA: return 4;
+            case 0xDC: return 8;
+            case 0xDE: return 2;
+            case 0xD9: return reg <= 3 ? 4 : reg == 4 || reg == 6 ? (operand16 ? 14 : 28) : 2;
+            case 0xDB: return reg <= 3 ? 4 : 10;
+            case 0xDD: return reg <= 3 ? 8 : reg == 4 || reg == 6 ? (operand16 ? 94 : 108) : 2;
+            default: return reg <= 3 ? 2 : reg == 4 || reg == 6 ? 10 : 8;
+        }
+    }
+
+    /** Whether the memory form (escape opcode, ModRM.reg) writes its operand: the stores. */
+    public static boolean writesMemory(int opcode, int reg) {
+        switch (opcode & 0xFF) {
+            case 0xD9: return reg == 2 || reg == 3 || reg == 6 || reg == 7;
+            case 0xDB: return reg == 2 || reg == 3 || reg == 7;
+            case 0xDD: case 0xDF: return reg == 2 || reg == 3 || reg == 6 || reg == 7;
+            default: return false;
+        }
+    }
+
+    /**
      * Whether this escape instruction waits, that is checks for a pending unmasked
      * exception first. Only FNINIT, FNCLEX, FNSTSW, FNSTCW, FNSTENV and FNSAVE do not
      * (and the 8087 leftovers FNENI, FNDISI, FNSETPM, which do nothing).

@@ -47,6 +47,8 @@ class HandWrittenProgramsTest {
                 Arguments.of("args", List.of(), List.of()),
                 Arguments.of("selectors", List.of(), List.of()),
                 Arguments.of("fpuenv16", List.of(), List.of()),
+                Arguments.of("bcd", List.of(), List.of()),
+                Arguments.of("undefined", List.of(), List.of()),
                 Arguments.of("addr16", LOW_WINDOW, List.of())),
                 FAULTS.stream().map(k -> Arguments.of("faults", List.of(), List.of(k))))
                 .map(a -> Arguments.of(a.get()[0], a.get()[1], a.get()[2], backEnd));

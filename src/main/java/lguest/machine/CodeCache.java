@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class CodeCache {
     private CodeCache() { }
 
-    /*X:701 Why interpret first. Translating a block costs about a hundred microseconds
+    /*X:611 Why interpret first. Translating a block costs about a hundred microseconds
      * (writing the bytecode, defining and verifying a class), and then HotSpot runs the
      * new method in its own interpreter until it has been called thousands of times: a
      * block that runs a dozen times, which is most of them (boot code, a program's
@@ -65,7 +65,7 @@ public final class CodeCache {
         return asm;
     }
 
-    /*X:707 The memory bound. Translations live in one queue for the whole process,
+    /*X:617 The memory bound. Translations live in one queue for the whole process,
      * at most MAX_LIVE of them holding at most MAX_BYTES of bytecode (a method is at
      * most Translator.HUGE bytes, so the second bound is the one that bites only for
      * many large pages). When a new one would pass either bound, the oldest goes,
@@ -110,11 +110,11 @@ public final class CodeCache {
         if (t.valid) { t.valid = false; invalidations.incrementAndGet(); }
     }
 
-    /*X:702 What a translation is made of. The interpreter's blocks stay what they were
+    /*X:612 What a translation is made of. The interpreter's blocks stay what they were
      * (X:120): a straight run of decoded instructions in one frame. The translator takes
      * the blocks decoded from the hot block's frame under the same CS base (so that an
      * EIP names the same byte for all of them), hottest first, as many as fit in a
-     * method HotSpot will still compile, and lays them out in one method (X:703). The
+     * method HotSpot will still compile, and lays them out in one method (X:613). The
      * chaining links the interpreter recorded (X:130) say where each block was seen to
      * go next, and become direct gotos. :*/
     /** Translates the page of a block that just got hot; null if it cannot be. */
@@ -171,13 +171,19 @@ public final class CodeCache {
         return LIVE.size();
     }
 
-    /*X:708 Before and after, measured with `make bench-cpu` (BENCH_OPTS=--interpret for
-     * the interpreter) on the project's 2-core machine while seven other builds shared
-     * it, so in guest MIPS per second of our thread's CPU time rather than wall time:
+    /*X:618 Before and after, measured with `make bench-cpu` (BENCH_OPTS=--interpret for
+     * the interpreter) on the project's 2-core machine with nothing else running, in
+     * guest MIPS (wall time inside run()); "before" is the decoder of threaded Ops that
+     * this chapter's table replaced, with no translator:
      *
-     *     program   interpreter   translator   qemu-i386   translator/qemu
-     *     sha256         149          211         4,713          0.045
-     *     interp         121          171         1,630          0.105
+     *     program   before   interpreter   translator   qemu-i386   translator/qemu
+     *     sha256      266        155           206         4,460          0.046
+     *     interp      166        119           173         1,474          0.117
+     *
+     * So the table cost the interpreter a third of its speed (X:145 says where: the old
+     * decoder had a hand-made class per form, ours has one semantics per operation with
+     * operand helpers that ask at run time what a specialised class knew), and the
+     * translator as it stands only wins that back.
      *
      * In a whole guest (bench-guest's awk loop, 1.44 G instructions) the process used
      * 18.9 s of CPU interpreting and 15.8 s translating, compiler threads included;
@@ -186,7 +192,7 @@ public final class CodeCache {
      * one page to another goes back through the run loop.
      *
      * The translator wins by about 1.2 to 1.4 times, and that is all it wins: nowhere
-     * near QEMU. The reason is in X:703 and is deliberate for now: each guest instruction is
+     * near QEMU. The reason is in X:613 and is deliberate for now: each guest instruction is
      * still a call of its semantics on the Cpu object, so every register is a load and
      * a store of c.r[], every flag-setting instruction writes the lazy-flags record, and
      * every memory access walks the software TLB; C2 removes the dispatch, not the

@@ -29,7 +29,7 @@ public final class Cpu extends Registers {
      * with the call gates that lead from one ring to another. Delivery (X:500) takes an
      * exception or an interrupt through the IDT, and owns the single-step trap. The loop
      * that runs it all is Execution (X:600), which interprets a block or hands it to the
-     * translator (X:701). What is left here is the wiring and the stack. :*/
+     * translator (X:611). What is left here is the wiring and the stack. :*/
     final PhysicalMemory mem;
     final Mmu mmu;
     final Segmentation seg;

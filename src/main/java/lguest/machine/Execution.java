@@ -15,7 +15,7 @@ final class Execution {
     long entries;
     /** Set by interpret() when the block ended in an exception (delivered already). */
     private boolean faulted;
-    /** Executions of a block in the interpreter before its page is translated (see X:701). */
+    /** Executions of a block in the interpreter before its page is translated (see X:611). */
     int threshold = CodeCache.defaultThreshold();
 
     Execution(Cpu c) {

@@ -31,7 +31,7 @@ abstract class Translation {
      */
     abstract void run(Cpu c, long limit);
 
-    /*X:705 A fault in the middle. Each guest instruction in the method is one call
+    /*X:615 A fault in the middle. Each guest instruction in the method is one call
      * covered by its own entry in the JVM's exception table, and the handler of entry
      * g knows two constants: where instruction g starts and how many instructions of its
      * block ran before it. The fault path is the only one that pays for knowing: the

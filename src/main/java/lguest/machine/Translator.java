@@ -14,12 +14,12 @@ import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Type;
 
 /**
- * Writes the blocks of one frame as one JVM method, in a hidden class (see X:701-X:708).
+ * Writes the blocks of one frame as one JVM method, in a hidden class (see X:611-X:618).
  */
 final class Translator {
     private Translator() { }
 
-    /*X:703 The method. HotSpot compiles methods, not blocks, so the unit of translation
+    /*X:613 The method. HotSpot compiles methods, not blocks, so the unit of translation
      * is a page's worth of blocks in one method, `run(Cpu c, long limit)`. It starts with
      * a switch on EIP that jumps to the block the run loop found; each block then checks
      * that it is still valid and that the budget has room for it, sets EIP to where it
@@ -111,7 +111,7 @@ final class Translator {
             mv.visitFieldInsn(GETSTATIC, NAME, "k" + (data.size() - 1), "L" + internalName + ";");
         }
 
-        /*X:704 Constants. The semantics and Insns a method calls are objects, and
+        /*X:614 Constants. The semantics and Insns a method calls are objects, and
          * bytecode cannot name an object, only a field or a constant. A hidden class can
          * be given one object when it is defined, its class data; here that is the list
          * of every Semantics, Insn and Block the method uses, and the class initializer
@@ -191,7 +191,7 @@ final class Translator {
         private int block(Block b, int g, int[] eipOf, int[] indexOf, int[] nextOf) {
             int n = b.insns.length;
             mv.visitLabel(entry.get(b.startEip));
-            /*X:706 How a write to code is noticed. Every write to memory, whoever makes it,
+            /*X:616 How a write to code is noticed. Every write to memory, whoever makes it,
              * ends in a frame: a guest store through the TLB (whose fast path is only taken
              * for frames with no decoded code), the Host or the Launcher through
              * PhysicalMemory, a device's DMA through PhysicalMemory.write. A write to a

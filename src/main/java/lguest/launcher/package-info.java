@@ -20,8 +20,11 @@
  *   thread that breaks the Guest out of its run when you type.
  * - BlockDevice.java: /dev/lgba, a file served one request at a time.
  * - NetDevice.java: --sharenet, a network that is nothing but a file several
- *   Launchers share; once it has picked a slot, the Launcher never sees a
- *   packet.
+ *   Launchers share; between Guests of one Host it only picks a slot, and for
+ *   a Guest in another process it carries frames through rings in the file.
+ * - UserNetDevice.java: --net=user, a network whose only other machine is the
+ *   Launcher itself, the router of the net package below.
+ * - TraceOptions.java: --trace and its filters, handed to the Host's Trace.
  * - Terminal.java: your terminal in raw mode while a Guest has it, and back
  *   the way it was afterwards.
  * - Snapshot.java: --save and --restore, a whole Guest in one file (M:670).
@@ -34,8 +37,8 @@
  * above RAM), because the Guest is born knowing nothing but what the Launcher
  * wrote down for it.  Then it becomes the Guest's hands: every line printed
  * and every disk block is a request that comes back from the Host for the
- * Launcher to serve.  (The network, 2.6.23 style, is the exception: once set up,
- * it is the Host's business alone.)
+ * Launcher to serve.  (The network between Guests of one Host, 2.6.23 style, is
+ * the exception: once set up, it is the Host's business alone.)
  *
  * We start, though, on the other side of the one door between them,
  * /dev/lguest, because the Launcher is written entirely in terms of what that

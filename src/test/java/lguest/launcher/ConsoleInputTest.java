@@ -41,8 +41,8 @@ class ConsoleInputTest {
      * before its interrupt had read it, and lost a 256-byte fill now and then.
      * The window is a matter of timing, which load widens: one Guest at a time
      * hardly ever hit it, three at once lost a fill in 2 runs of 12 (measured).
-     * So this runs twelve, three at a time; before the fix it failed about 9
-     * times in 10. */
+     * So this runs twelve, three at a time; on the old driver it failed both
+     * times it was run. */
     @Test
     void aBufferFilledWhileTheGuestDrainsIsNeverLost() throws Exception {
         ExecutorService three = Executors.newFixedThreadPool(3);

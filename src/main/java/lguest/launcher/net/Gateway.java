@@ -79,15 +79,16 @@ public final class Gateway {
         for (Forward f : forwards) listen(f);
     }
 
+    private static final java.util.regex.Pattern HOSTFWD = java.util.regex.Pattern
+            .compile("hostfwd=tcp:(?:127\\.0\\.0\\.1)?:(\\d{1,5})-(?:10\\.0\\.2\\.15)?:(\\d{1,5})");
+
     /** Parses "user" or "user,hostfwd=tcp::8080-:80[,hostfwd=...]"; null if it is not that. */
     public static List<Forward> parse(String spec) {
         String[] parts = spec.split(",");
         if (!parts[0].equals("user")) return null;
         List<Forward> fw = new ArrayList<>();
         for (int i = 1; i < parts.length; i++) {
-            java.util.regex.Matcher m = java.util.regex.Pattern
-                    .compile("hostfwd=tcp:(?:127\\.0\\.0\\.1)?:(\\d{1,5})-(?:10\\.0\\.2\\.15)?:(\\d{1,5})")
-                    .matcher(parts[i]);
+            java.util.regex.Matcher m = HOSTFWD.matcher(parts[i]);
             if (!m.matches()) return null;
             int h = Integer.parseInt(m.group(1)), g = Integer.parseInt(m.group(2));
             if (h < 1 || h > 65535 || g < 1 || g > 65535) return null;
@@ -166,9 +167,9 @@ public final class Gateway {
     }
     /*:*/
 
-    /*L:730 Ping.  Only the router answers: echoing to the outside world would need
-     * ICMP sockets, which an unprivileged JVM does not have.  An echo request to
-     * 10.0.2.2 comes back with type 0 and the same identifier, sequence and data. */
+    /*L:730 Ping.  Only the Launcher's own addresses answer, the router and the name
+     * server: echoing to the outside world would need ICMP sockets, which an
+     * unprivileged JVM does not have.  An echo request to 10.0.2.2 (or .3) comes back with type 0 and the same identifier, sequence and data. */
     private void icmp(int src, int dst, byte[] p) {
         if (p.length < 8 || u8(p, 0) != 8 || dst != ROUTER && dst != DNS) return;
         if (checksum(p, 0, p.length, 0) != 0) return;

@@ -197,12 +197,16 @@ final class TcpFlow {
         sndWnd = window;
         mss = peerMss;
         state = State.ESTABLISHED;
-        if (socket != null && toHostStarted++ == 0) pumps();
+        if (socket != null && !pumping) {
+            pumping = true;
+            pumps();
+        }
         segment(sndNxt, ACK, null, 0, 0);
         progress();
     }
 
-    private int toHostStarted;
+    /** The two threads of L:795 have been started (once, whichever way the connection opened). */
+    private boolean pumping;
 
     /*L:790 Sending the host's bytes to the Guest: as many segments as the window
      * the Guest last offered allows, each no bigger than the segment size it asked

@@ -56,13 +56,66 @@ abstract class Translation {
         if (insnNext[g] != -1) c.eip = insnNext[g];
     }
 
-    /** Whether the next block may still run (the budget allows n more instructions). */
-    static boolean room(Cpu c, long limit, int n) {
-        return c.retired + n <= limit;
-    }
-
-    /** Whether the run must leave between blocks: an exit, an interrupt, TF, a new address space. */
+    /** Whether the run must leave after a called instruction: an exit, an interrupt, TF, a new address space. */
     static boolean leave(Cpu c, long epoch) {
         return c.pendingExit != null || c.interruptLine || (c.flags & Cpu.TF) != 0 || c.epoch != epoch;
     }
+
+    /*X:622 What the generated code calls. The methods below are small enough for C2 to
+     * inline wherever they are called, so they cost what their bodies cost. spill() is the
+     * way back from locals to the Cpu (X:619). The address helpers are Addr.lin and the
+     * stack's own checks with the effective address already computed from the locals. The
+     * flag helpers answer for a record the emitter did not write itself, by putting it where
+     * the interpreter keeps it and asking the interpreter's own question; and for a shift,
+     * CF and OF as Alu's shifts work them out, packed as the eager record keeps them. */
+    static void spill(Cpu c, int eax, int ecx, int edx, int ebx, int esp, int ebp, int esi, int edi,
+                      int op, int a, int b, int r, int mask, int cin, long retired) {
+        int[] g = c.r;
+        g[0] = eax; g[1] = ecx; g[2] = edx; g[3] = ebx; g[4] = esp; g[5] = ebp; g[6] = esi; g[7] = edi;
+        c.fOp = op; c.fA = a; c.fB = b; c.fR = r; c.fMask = mask; c.fSign = (mask >>> 1) + 1; c.fCin = cin;
+        c.retired = retired;
+    }
+
+    static int plainLin(Cpu c, int ea, int seg, int len, boolean write) {
+        return c.flatModel ? ea : lin(c, ea, seg, len, write);
+    }
+
+    static int lin(Cpu c, int ea, int seg, int len, boolean write) {
+        if (c.segChk[seg]) c.segCheck(seg, ea, len, write);
+        return c.segBase[seg] + ea;
+    }
+
+    static int stackRead(Cpu c, int sp) { return c.segChk[Cpu.SS] ? c.stackLin(sp, 4) : c.segBase[Cpu.SS] + sp; }
+
+    static int stackWrite(Cpu c, int sp) { return c.segChk[Cpu.SS] ? c.stackLinW(sp, 4) : c.segBase[Cpu.SS] + sp; }
+
+    static int cf(Cpu c, int op, int a, int b, int r, int mask, int cin) {
+        spill(c, op, a, b, r, mask, cin);
+        return c.cf();
+    }
+
+    static boolean cond(Cpu c, int cc, int op, int a, int b, int r, int mask, int cin) {
+        spill(c, op, a, b, r, mask, cin);
+        return c.cond(cc);
+    }
+
+    private static void spill(Cpu c, int op, int a, int b, int r, int mask, int cin) {
+        c.fOp = op; c.fA = a; c.fB = b; c.fR = r; c.fMask = mask; c.fSign = (mask >>> 1) + 1; c.fCin = cin;
+    }
+
+    private static int eager(boolean cf, boolean of) { return (cf ? Cpu.CF : 0) | (of ? Cpu.OF : 0); }
+
+    static int shlFlags(int v, int cnt, int bits, int res) {
+        boolean cf = cnt <= bits && ((v >>> (bits - cnt)) & 1) != 0;
+        return eager(cf, ((res >>> (bits - 1)) & 1) != 0 ^ cf);
+    }
+
+    static int shrFlags(int v, int cnt, int bits, int res) {
+        return eager(((v >>> (cnt - 1)) & 1) != 0, ((v >>> (bits - 1)) & 1) != 0);
+    }
+
+    static int sarFlags(int sv, int cnt, int bits, int res) { return eager(((sv >> (cnt - 1)) & 1) != 0, false); }
+
+    static int imulFlags(long p, int res) { return eager(p != res, p != res); }
+    /*:*/
 }

@@ -48,14 +48,17 @@ final class Translator {
     static final String FAULT = Type.getInternalName(CpuFault.class);
     static final String NAME = "lguest/machine/Translated";
     /** Locals of run(): this, c, limit (2 slots), the epoch at entry (2), then scratch. */
-    private static final int THIS = 0, C = 1, LIMIT = 2, EPOCH = 4, EIP = 6, G = 7, EX = 8;
+    private static final int THIS = Emitter.THIS, C = Emitter.C, LIMIT = Emitter.LIMIT, EPOCH = Emitter.EPOCH,
+            EIP = Emitter.EIP, G = Emitter.G, EX = Emitter.EX, RET = Emitter.RET;
 
     /** Bytes of bytecode a method may have and still be compiled by HotSpot (HugeMethodLimit). */
     static final int HUGE = 8000;
 
     /** An upper bound on the bytecode one block costs (see write). */
     static int estimate(Block b) {
-        return 120 + 34 * b.insns.length;
+        int bytes = 160;
+        for (Insn i : b.insns) bytes += Emitter.kind(i) != null ? 60 : 230;
+        return bytes;
     }
 
     /** The translation of these blocks (all from one frame), or null if it would be too big. */
@@ -80,6 +83,7 @@ final class Translator {
         w.write(eipOf, indexOf, nextOf);
         w.constants(cw);
         cw.visitEnd();
+        if (w.end.getOffset() > HUGE) return null;   // HotSpot would not compile it
         byte[] bytes = cw.toByteArray();
         MethodHandles.Lookup l = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, data, false);
         Translation t = (Translation) l.findConstructor(l.lookupClass(), MethodType.methodType(void.class)).invoke();
@@ -96,12 +100,16 @@ final class Translator {
         private final List<Object> data;
         private final List<String> types = new ArrayList<>();
         private final Map<Integer, Label> entry = new HashMap<>();
-        private final Label exit = new Label(), dispatch = new Label(), stop = new Label(), fault = new Label();
+        private final Label exit = new Label(), dispatch = new Label(), stop = new Label(), fault = new Label(),
+                stopCalled = new Label(), faultCalled = new Label(), end = new Label();
+        private final Map<Integer, Label> away = new java.util.TreeMap<>();
+        private final Emitter em;
 
         Writer(MethodVisitor mv, List<Block> blocks, List<Object> data) {
             this.mv = mv;
             this.blocks = blocks;
             this.data = data;
+            this.em = new Emitter(mv);
         }
 
         /** A static final field holding an object from the class data: a constant to C2. */
@@ -151,30 +159,65 @@ final class Translator {
         void write(int[] eipOf, int[] indexOf, int[] nextOf) {
             mv.visitCode();
             for (Block b : blocks) entry.put(b.startEip, new Label());
+            fill();
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitFieldInsn(GETFIELD, CPU, "retired", "J");
+            mv.visitVarInsn(LSTORE, RET);
             mv.visitVarInsn(ALOAD, C);
             mv.visitFieldInsn(GETFIELD, CPU, "epoch", "J");
             mv.visitVarInsn(LSTORE, EPOCH);
-            mv.visitLabel(dispatch);
             mv.visitVarInsn(ALOAD, C);
             mv.visitFieldInsn(GETFIELD, CPU, "eip", "I");
+            mv.visitVarInsn(ISTORE, EIP);
+            mv.visitLabel(dispatch);
+            mv.visitVarInsn(ILOAD, EIP);
             int[] keys = blocks.stream().mapToInt(b -> b.startEip).sorted().toArray();
             Label[] targets = new Label[keys.length];
             for (int i = 0; i < keys.length; i++) targets[i] = entry.get(keys[i]);
             mv.visitLookupSwitchInsn(exit, keys, targets);
             int g = 0;
             for (Block b : blocks) g = block(b, g, eipOf, indexOf, nextOf);
-            mv.visitLabel(exit);
+            for (Map.Entry<Integer, Label> e : away.entrySet()) {   // jumps out of the method
+                mv.visitLabel(e.getValue());
+                em.push(e.getKey());
+                mv.visitVarInsn(ISTORE, EIP);
+                mv.visitJumpInsn(GOTO, exit);
+            }
+            exits();
+            mv.visitLabel(end);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+        }
+
+        /** The ways out of run(): leave, stop after an instruction, fault; each spills first unless a semantics call already has. */
+        private void exits() {
+            mv.visitLabel(exit);            // EIP holds where the guest goes next
+            spill();
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitVarInsn(ILOAD, EIP);
+            mv.visitFieldInsn(PUTFIELD, CPU, "eip", "I");
             mv.visitInsn(RETURN);
-            // brk: [g] -> this.stopAfter(c, g); return
-            mv.visitLabel(stop);
+            mv.visitLabel(stop);            // [g]: instruction g wrote into code (brk)
+            mv.visitVarInsn(ISTORE, G);
+            spill();
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitVarInsn(ILOAD, EIP);
+            mv.visitFieldInsn(PUTFIELD, CPU, "eip", "I");
+            mv.visitVarInsn(ILOAD, G);
+            mv.visitLabel(stopCalled);      // [g]: the Cpu already holds everything
             mv.visitVarInsn(ISTORE, G);
             mv.visitVarInsn(ALOAD, THIS);
             mv.visitVarInsn(ALOAD, C);
             mv.visitVarInsn(ILOAD, G);
             mv.visitMethodInsn(INVOKEVIRTUAL, SUPER, "stopAfter", "(L" + CPU + ";I)V", false);
             mv.visitInsn(RETURN);
-            // fault: [f, g] -> throw this.faultAt(f, c, g)
-            mv.visitLabel(fault);
+            mv.visitLabel(fault);           // [f, g]
+            mv.visitVarInsn(ISTORE, G);
+            mv.visitVarInsn(ASTORE, EX);
+            spill();
+            mv.visitVarInsn(ALOAD, EX);
+            mv.visitVarInsn(ILOAD, G);
+            mv.visitLabel(faultCalled);     // [f, g]
             mv.visitVarInsn(ISTORE, G);
             mv.visitVarInsn(ASTORE, EX);
             mv.visitVarInsn(ALOAD, THIS);
@@ -183,13 +226,47 @@ final class Translator {
             mv.visitVarInsn(ILOAD, G);
             mv.visitMethodInsn(INVOKEVIRTUAL, SUPER, "faultAt", "(L" + FAULT + ";L" + CPU + ";I)L" + FAULT + ";", false);
             mv.visitInsn(ATHROW);
-            mv.visitMaxs(0, 0);
-            mv.visitEnd();
         }
 
-        /** One block: entry checks, its instructions, the way out. Returns the next instruction number. */
+        /** Copies the registers, the flag record and the retired count from the locals into the Cpu. */
+        private void spill() {
+            mv.visitVarInsn(ALOAD, C);
+            for (int k = 0; k < 8; k++) mv.visitVarInsn(ILOAD, Emitter.REG + k);
+            for (int k = Emitter.FOP; k <= Emitter.FCIN; k++) mv.visitVarInsn(ILOAD, k);
+            mv.visitVarInsn(LLOAD, RET);
+            mv.visitMethodInsn(INVOKESTATIC, SUPER, "spill", "(L" + CPU + ";IIIIIIIIIIIIIIJ)V", false);
+        }
+
+        private static final String[] RECORD = {"fOp", "fA", "fB", "fR", "fMask", "fCin"};
+
+        /** Copies the registers and the flag record from the Cpu into the locals. */
+        private void fill() {
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitFieldInsn(GETFIELD, CPU, "r", "[I");
+            mv.visitVarInsn(ASTORE, EX);
+            for (int k = 0; k < 8; k++) {
+                mv.visitVarInsn(ALOAD, EX);
+                em.push(k);
+                mv.visitInsn(IALOAD);
+                mv.visitVarInsn(ISTORE, Emitter.REG + k);
+            }
+            for (int k = 0; k < RECORD.length; k++) {
+                mv.visitVarInsn(ALOAD, C);
+                mv.visitFieldInsn(GETFIELD, CPU, RECORD[k], "I");
+                mv.visitVarInsn(ISTORE, Emitter.FOP + k);
+            }
+        }
+
+        /** Where a jump to eip goes: its block's entry, or out of the method. */
+        private Label target(int eip) {
+            Label l = entry.get(eip);
+            return l != null ? l : away.computeIfAbsent(eip, e -> new Label());
+        }
+
+        /** One block: entry checks, its instructions, the way on. Returns the next instruction number. */
         private int block(Block b, int g, int[] eipOf, int[] indexOf, int[] nextOf) {
             int n = b.insns.length;
+            Label here = new Label();
             mv.visitLabel(entry.get(b.startEip));
             /*X:616 How a write to code is noticed. Every write to memory, whoever makes it,
              * ends in a frame: a guest store through the TLB (whose fast path is only taken
@@ -203,48 +280,98 @@ final class Translator {
              * is to read its own valid flag, one load, before it runs a single
              * instruction. Nothing is keyed by linear address, so a CR3 load, an INVLPG
              * or a change of ring invalidates no translation at all: they only end the
-             * current run (the epoch check between blocks), and the run loop finds the
-             * next block through the new page tables, as it always does. :*/
+             * current run (the epoch check after an instruction that can change them),
+             * and the run loop finds the next block through the new page tables, as it
+             * always does. */
             constant(b, BLOCK);
             mv.visitFieldInsn(GETFIELD, BLOCK, "valid", "Z");
-            mv.visitJumpInsn(IFEQ, exit);
-            mv.visitVarInsn(ALOAD, C);
+            mv.visitJumpInsn(IFEQ, here);
+            mv.visitVarInsn(LLOAD, RET);
+            mv.visitLdcInsn((long) n);
+            mv.visitInsn(LADD);
             mv.visitVarInsn(LLOAD, LIMIT);
-            push(n);
-            mv.visitMethodInsn(INVOKESTATIC, SUPER, "room", "(L" + CPU + ";JI)Z", false);
-            mv.visitJumpInsn(IFEQ, exit);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFGT, here);
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitFieldInsn(GETFIELD, CPU, "interruptLine", "Z");
+            Label go = new Label();
+            mv.visitJumpInsn(IFEQ, go);
+            mv.visitLabel(here);
+            em.push(b.startEip);
+            mv.visitVarInsn(ISTORE, EIP);
+            mv.visitJumpInsn(GOTO, exit);
+            mv.visitLabel(go);
+            /*:*/
+            Emitter.Kind[] kinds = new Emitter.Kind[n];
+            boolean[] live = liveness(b, kinds);
+            boolean called = false;
+            em.forget();
+            for (int k = 0; k < n; k++, g++) {
+                boolean transfer = kinds[k] != null && Emitter.transfers(kinds[k]);
+                eipOf[g] = b.eips[k]; indexOf[g] = k;
+                nextOf[g] = k + 1 < n ? b.eips[k + 1] : kinds[k] != null && !transfer ? b.endEip : -1;
+                if (kinds[k] != null) inline(b.insns[k], kinds[k], live[k], g);
+                else { call(b, b.insns[k], g, k == n - 1); called = true; }
+            }
+            mv.visitVarInsn(LLOAD, RET);
+            mv.visitLdcInsn((long) n);
+            mv.visitInsn(LADD);
+            mv.visitVarInsn(LSTORE, RET);
+            onward(b, kinds[n - 1], called);
+            return g;
+        }
+        /*:*/
+
+        /** Which instructions' flag records can be seen (see X:620); fills in how each is written. */
+        private boolean[] liveness(Block b, Emitter.Kind[] kinds) {
+            int n = b.insns.length;
+            boolean[] liveAfter = new boolean[n];
+            boolean live = true;
+            for (int k = n - 1; k >= 0; k--) {
+                Insn i = b.insns[k];
+                Emitter.Kind kind = Emitter.kind(i);
+                if (kind == Emitter.Kind.ROTATE && live) kind = null;   // its flags are seen: let Alu merge them
+                kinds[k] = kind;
+                liveAfter[k] = live;
+                live = Emitter.readsFlags(i, kind, live) || Emitter.mayFault(i, kind)
+                        || (live && !Emitter.writesFlags(i, kind));
+            }
+            return liveAfter;
+        }
+
+        /** An instruction the emitter writes, covered by its own exception handler, then the brk check. */
+        private void inline(Insn insn, Emitter.Kind kind, boolean flags, int g) {
+            Label from = new Label(), to = new Label(), handler = new Label(), next = new Label();
+            mv.visitTryCatchBlock(from, to, handler, FAULT);
+            mv.visitLabel(from);
+            boolean wrote = em.emit(insn, kind, flags);
+            mv.visitLabel(to);
+            if (!flags && Emitter.writesFlags(insn, kind)) em.forget();
+            if (wrote) {
+                mv.visitVarInsn(ALOAD, C);
+                mv.visitFieldInsn(GETFIELD, CPU, "brk", "Z");
+                mv.visitJumpInsn(IFEQ, next);
+                push(g);
+                mv.visitJumpInsn(GOTO, stop);
+            } else {
+                mv.visitJumpInsn(GOTO, next);
+            }
+            mv.visitLabel(handler);
+            push(g);
+            mv.visitJumpInsn(GOTO, fault);
+            mv.visitLabel(next);
+        }
+
+        /*X:621 An instruction the emitter does not know is called through its semantics, as
+         * before (X:613): spill, set EIP to where the block falls through (the interpreter's
+         * protocol, which a jump's semantics overwrites), call, and fill the locals again
+         * from whatever the instruction left in the Cpu. */
+        private void call(Block b, Insn insn, int g, boolean last) {
+            Label from = new Label(), to = new Label(), handler = new Label(), next = new Label();
+            spill();
             mv.visitVarInsn(ALOAD, C);
             push(b.endEip);
             mv.visitFieldInsn(PUTFIELD, CPU, "eip", "I");
-            for (int k = 0; k < n; k++, g++) {
-                eipOf[g] = b.eips[k]; indexOf[g] = k; nextOf[g] = k + 1 < n ? b.eips[k + 1] : -1;
-                instruction(b.insns[k], g);
-            }
-            mv.visitVarInsn(ALOAD, C);
-            mv.visitInsn(DUP);
-            mv.visitFieldInsn(GETFIELD, CPU, "retired", "J");
-            mv.visitLdcInsn((long) n);
-            mv.visitInsn(LADD);
-            mv.visitFieldInsn(PUTFIELD, CPU, "retired", "J");
-            mv.visitVarInsn(ALOAD, C);
-            mv.visitVarInsn(LLOAD, EPOCH);
-            mv.visitMethodInsn(INVOKESTATIC, SUPER, "leave", "(L" + CPU + ";J)Z", false);
-            mv.visitJumpInsn(IFNE, exit);
-            for (Block s : new Block[] {b.taken, b.fallThrough}) {
-                Label l = s == null ? null : entry.get(s.startEip);
-                if (l == null) continue;
-                mv.visitVarInsn(ALOAD, C);
-                mv.visitFieldInsn(GETFIELD, CPU, "eip", "I");
-                push(s.startEip);
-                mv.visitJumpInsn(IF_ICMPEQ, l);
-            }
-            mv.visitJumpInsn(GOTO, dispatch);
-            return g;
-        }
-
-        /** One instruction's call, covered by its own exception handler; then the brk check. */
-        private void instruction(Insn insn, int g) {
-            Label from = new Label(), to = new Label(), handler = new Label(), next = new Label();
             mv.visitTryCatchBlock(from, to, handler, FAULT);
             mv.visitLabel(from);
             constant(insn.form().op(), SEMANTICS);
@@ -256,11 +383,49 @@ final class Translator {
             mv.visitFieldInsn(GETFIELD, CPU, "brk", "Z");
             mv.visitJumpInsn(IFEQ, next);
             push(g);
-            mv.visitJumpInsn(GOTO, stop);
+            mv.visitJumpInsn(GOTO, stopCalled);
             mv.visitLabel(handler);
             push(g);
-            mv.visitJumpInsn(GOTO, fault);
+            mv.visitJumpInsn(GOTO, faultCalled);
             mv.visitLabel(next);
+            fill();
+            em.forget();
+            if (last) {
+                mv.visitVarInsn(ALOAD, C);
+                mv.visitFieldInsn(GETFIELD, CPU, "eip", "I");
+                mv.visitVarInsn(ISTORE, EIP);
+            }
+        }
+        /*:*/
+
+        /** After the block: on to the next one, inside the method if it is here. */
+        private void onward(Block b, Emitter.Kind last, boolean called) {
+            Insn end = b.insns[b.insns.length - 1];
+            boolean transfer = last != null && Emitter.transfers(last);
+            if (last != null && !transfer) {             // the block just ends here (a length or page limit, or ENDS)
+                em.push(b.endEip);
+                mv.visitVarInsn(ISTORE, EIP);
+            }
+            if (called) {                                // a semantics call may have changed anything
+                mv.visitVarInsn(ALOAD, C);
+                mv.visitVarInsn(LLOAD, EPOCH);
+                mv.visitMethodInsn(INVOKESTATIC, SUPER, "leave", "(L" + CPU + ";J)Z", false);
+                mv.visitJumpInsn(IFNE, exit);
+                mv.visitJumpInsn(GOTO, dispatch);
+                return;
+            }
+            if (last == Emitter.Kind.JCC) {
+                mv.visitVarInsn(ILOAD, EIP);
+                push(end.imm());
+                mv.visitJumpInsn(IF_ICMPEQ, target(end.imm()));
+                mv.visitJumpInsn(GOTO, target(end.next()));
+            } else if (last == Emitter.Kind.JMP || last == Emitter.Kind.CALL) {
+                mv.visitJumpInsn(GOTO, target(end.imm()));
+            } else if (transfer) {
+                mv.visitJumpInsn(GOTO, dispatch);
+            } else {
+                mv.visitJumpInsn(GOTO, target(b.endEip));
+            }
         }
 
         private void push(int v) {

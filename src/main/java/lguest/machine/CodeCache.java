@@ -147,7 +147,14 @@ public final class CodeCache {
         Translation t;
         try {
             t = Translator.translate(region);
+            if (t == null && region.size() > 1) {   // more bytecode than planned: the hot block alone
+                region = List.of(hot);
+                t = Translator.translate(region);
+            }
         } catch (Throwable e) {
+            t = null;
+        }
+        if (t == null) {
             failures.incrementAndGet();
             hot.heat = Integer.MIN_VALUE;   // never again
             return null;

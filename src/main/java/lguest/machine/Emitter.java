@@ -96,6 +96,13 @@ final class Emitter {
         }
     }
 
+    /** An upper bound on the bytecode instruction i costs (Translator.estimate). */
+    static int estimate(Insn i) {
+        Kind k = kind(i);
+        if (k == null) return 230;
+        return mayFault(i, k) ? 80 : 40;
+    }
+
     /** Whether both operands are registers, memory or constants (not segments, control registers, ...). */
     private static boolean operands(Insn i, int a, int b) {
         return (a == 0 || Place.of(i, a) != null) && (b == 0 || Place.of(i, b) != null);

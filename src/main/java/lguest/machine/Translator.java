@@ -57,7 +57,7 @@ final class Translator {
     /** An upper bound on the bytecode one block costs (see write). */
     static int estimate(Block b) {
         int bytes = 160;
-        for (Insn i : b.insns) bytes += Emitter.kind(i) != null ? 60 : 230;
+        for (Insn i : b.insns) bytes += Emitter.estimate(i);
         return bytes;
     }
 
@@ -101,7 +101,7 @@ final class Translator {
         private final List<String> types = new ArrayList<>();
         private final Map<Integer, Label> entry = new HashMap<>();
         private final Label exit = new Label(), dispatch = new Label(), stop = new Label(), fault = new Label(),
-                stopCalled = new Label(), faultCalled = new Label(), end = new Label();
+                stopCalled = new Label(), end = new Label(), covered = new Label(), uncovered = new Label();
         private final Map<Integer, Label> away = new java.util.TreeMap<>();
         private final Emitter em;
 
@@ -169,6 +169,10 @@ final class Translator {
             mv.visitVarInsn(ALOAD, C);
             mv.visitFieldInsn(GETFIELD, CPU, "eip", "I");
             mv.visitVarInsn(ISTORE, EIP);
+            push(0);
+            mv.visitVarInsn(ISTORE, G);
+            mv.visitTryCatchBlock(covered, uncovered, fault, FAULT);
+            mv.visitLabel(covered);
             mv.visitLabel(dispatch);
             mv.visitVarInsn(ILOAD, EIP);
             int[] keys = blocks.stream().mapToInt(b -> b.startEip).sorted().toArray();
@@ -183,6 +187,7 @@ final class Translator {
                 mv.visitVarInsn(ISTORE, EIP);
                 mv.visitJumpInsn(GOTO, exit);
             }
+            mv.visitLabel(uncovered);
             exits();
             mv.visitLabel(end);
             mv.visitMaxs(0, 0);
@@ -211,15 +216,9 @@ final class Translator {
             mv.visitVarInsn(ILOAD, G);
             mv.visitMethodInsn(INVOKEVIRTUAL, SUPER, "stopAfter", "(L" + CPU + ";I)V", false);
             mv.visitInsn(RETURN);
-            mv.visitLabel(fault);           // [f, g]
-            mv.visitVarInsn(ISTORE, G);
+            mv.visitLabel(fault);           // [f]: instruction G faulted; the locals are as they were before it
             mv.visitVarInsn(ASTORE, EX);
             spill();
-            mv.visitVarInsn(ALOAD, EX);
-            mv.visitVarInsn(ILOAD, G);
-            mv.visitLabel(faultCalled);     // [f, g]
-            mv.visitVarInsn(ISTORE, G);
-            mv.visitVarInsn(ASTORE, EX);
             mv.visitVarInsn(ALOAD, THIS);
             mv.visitVarInsn(ALOAD, EX);
             mv.visitVarInsn(ALOAD, C);
@@ -339,13 +338,11 @@ final class Translator {
             return liveAfter;
         }
 
-        /** An instruction the emitter writes, covered by its own exception handler, then the brk check. */
+        /** An instruction the emitter writes; G names it first if it may fault; then the brk check. */
         private void inline(Insn insn, Emitter.Kind kind, boolean flags, int g) {
-            Label from = new Label(), to = new Label(), handler = new Label(), next = new Label();
-            mv.visitTryCatchBlock(from, to, handler, FAULT);
-            mv.visitLabel(from);
+            Label next = new Label();
+            if (Emitter.mayFault(insn, kind)) number(g);
             boolean wrote = em.emit(insn, kind, flags);
-            mv.visitLabel(to);
             if (!flags && Emitter.writesFlags(insn, kind)) em.forget();
             if (wrote) {
                 mv.visitVarInsn(ALOAD, C);
@@ -353,13 +350,14 @@ final class Translator {
                 mv.visitJumpInsn(IFEQ, next);
                 push(g);
                 mv.visitJumpInsn(GOTO, stop);
-            } else {
-                mv.visitJumpInsn(GOTO, next);
+                mv.visitLabel(next);
             }
-            mv.visitLabel(handler);
+        }
+
+        /** G = g: the instruction a fault now would be reported at. */
+        private void number(int g) {
             push(g);
-            mv.visitJumpInsn(GOTO, fault);
-            mv.visitLabel(next);
+            mv.visitVarInsn(ISTORE, G);
         }
 
         /*X:621 An instruction the emitter does not know is called through its semantics, as
@@ -367,26 +365,21 @@ final class Translator {
          * protocol, which a jump's semantics overwrites), call, and fill the locals again
          * from whatever the instruction left in the Cpu. */
         private void call(Block b, Insn insn, int g, boolean last) {
-            Label from = new Label(), to = new Label(), handler = new Label(), next = new Label();
+            Label next = new Label();
             spill();
             mv.visitVarInsn(ALOAD, C);
             push(b.endEip);
             mv.visitFieldInsn(PUTFIELD, CPU, "eip", "I");
-            mv.visitTryCatchBlock(from, to, handler, FAULT);
-            mv.visitLabel(from);
+            number(g);
             constant(insn.form().op(), SEMANTICS);
             mv.visitVarInsn(ALOAD, C);
             constant(insn, INSN);
             mv.visitMethodInsn(INVOKEINTERFACE, SEMANTICS, "exec", "(L" + CPU + ";L" + INSN + ";)V", true);
-            mv.visitLabel(to);
             mv.visitVarInsn(ALOAD, C);
             mv.visitFieldInsn(GETFIELD, CPU, "brk", "Z");
             mv.visitJumpInsn(IFEQ, next);
             push(g);
             mv.visitJumpInsn(GOTO, stopCalled);
-            mv.visitLabel(handler);
-            push(g);
-            mv.visitJumpInsn(GOTO, faultCalled);
             mv.visitLabel(next);
             fill();
             em.forget();

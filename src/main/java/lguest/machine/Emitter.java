@@ -32,7 +32,7 @@ final class Emitter {
     /** What the emitter knows of an instruction before writing it. */
     enum Kind {
         ALU, TEST, INC, DEC, NOT, NEG, MOV, MOVZX, MOVSX, LEA, SHIFT, ROTATE, PUSH, POP,
-        CALL, CALL_INDIRECT, RET, JMP, JMP_INDIRECT, JCC, SETCC, CMOV, CDQ, CWDE, NOP, XCHG, IMUL
+        CALL, CALL_INDIRECT, RET, JMP, JMP_INDIRECT, JCC, SETCC, CMOV, CDQ, CWDE, NOP, XCHG, IMUL, BT
     }
 
     /** Whether an instruction of this kind ends its block by setting EIP (the local) itself. */
@@ -87,6 +87,7 @@ final class Emitter {
             case "CWDE": case "CBW": return i.size() == 4 ? Kind.CWDE : null;
             case "NOP": return Kind.NOP;
             case "XCHG": return i.addr() == null && operands(i, f.a(), f.b()) ? Kind.XCHG : null;
+            case "BT": return i.size() == 4 && (i.addr() == null || b == Operand.I) ? Kind.BT : null;
             case "IMUL": return f.b() != 0 && i.size() == 4 && operands(i, f.a(), f.b()) ? Kind.IMUL : null;
             default:
                 if (f.cc() >= 0 && m.startsWith("J") && a == Operand.J) return Kind.JCC;
@@ -95,6 +96,15 @@ final class Emitter {
                 return null;
         }
     }
+
+    /** Whether i, called through its semantics, can change no integer register and no flag (the x87's arithmetic and loads and stores). */
+    static boolean leavesRegisters(Insn i) {
+        String m = i.form().mnemonic();
+        return X87_FORMS.contains(i.form()) && !m.equals("FNSTSW") && !m.startsWith("FCOMI") && !m.startsWith("FUCOMI");
+    }
+
+    private static final java.util.Set<Form> X87_FORMS = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    static { X87_FORMS.addAll(X87Map.ROWS); }
 
     /** An upper bound on the bytecode instruction i costs (Translator.estimate). */
     static int estimate(Insn i) {
@@ -121,7 +131,7 @@ final class Emitter {
         if (k == null) return true;
         switch (k) {
             case ALU: return i.form().mnemonic().equals("ADC") || i.form().mnemonic().equals("SBB");
-            case INC: case DEC: case JCC: case SETCC: case CMOV: return true;
+            case INC: case DEC: case JCC: case SETCC: case CMOV: case BT: return true;
             case SHIFT: return shiftCount(i) <= 0;   // a count of zero leaves the flags as they were
             case ROTATE: return liveAfter;          // written here only when nobody looks (else called)
             default: return false;
@@ -132,7 +142,7 @@ final class Emitter {
     static boolean writesFlags(Insn i, Kind k) {
         if (k == null) return false;
         switch (k) {
-            case ALU: case TEST: case INC: case DEC: case NEG: case IMUL: return true;
+            case ALU: case TEST: case INC: case DEC: case NEG: case IMUL: case BT: return true;
             case SHIFT: return shiftCount(i) > 0;
             default: return false;
         }
@@ -518,6 +528,26 @@ final class Emitter {
                 return false;
             }
             case IMUL: return imul(i, flags);
+            case BT: {
+                // Bits.bt for a register, or memory with an immediate offset (which stays inside
+                // the operand): CF is the bit, the other flags keep what the record says, so the
+                // record is worked out into the Cpu's flags and the locals say "look there".
+                Place a = Place.of(i, f.a()), b = Place.of(i, f.b());
+                load(a, false);
+                if (b.constant()) push(b.imm() & 31); else load(b, false);
+                mv.visitInsn(IUSHR);
+                push(1);
+                mv.visitInsn(IAND);
+                mv.visitVarInsn(ISTORE, T1);
+                mv.visitVarInsn(ALOAD, C);
+                pushRecord();
+                mv.visitVarInsn(ILOAD, T1);
+                mv.visitMethodInsn(INVOKESTATIC, SUPER, "carry", "(L" + CPU + ";IIIIIII)V", false);
+                push(Cpu.F_NONE);
+                mv.visitVarInsn(ISTORE, FOP);
+                known = Cpu.F_NONE;
+                return false;
+            }
             default: throw new IllegalStateException(k.toString());
         }
     }

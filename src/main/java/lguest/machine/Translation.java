@@ -99,6 +99,12 @@ abstract class Translation {
         return c.cond(cc);
     }
 
+    /** CF = cf, the other flags as the record has them (BT). */
+    static void carry(Cpu c, int op, int a, int b, int r, int mask, int cin, int cf) {
+        spill(c, op, a, b, r, mask, cin);
+        c.setCF(cf != 0);
+    }
+
     private static void spill(Cpu c, int op, int a, int b, int r, int mask, int cin) {
         c.fOp = op; c.fA = a; c.fB = b; c.fR = r; c.fMask = mask; c.fSign = (mask >>> 1) + 1; c.fCin = cin;
     }

@@ -104,6 +104,8 @@ final class Translator {
                 stopCalled = new Label(), end = new Label(), covered = new Label(), uncovered = new Label();
         private final Map<Integer, Label> away = new java.util.TreeMap<>();
         private final Emitter em;
+        /** Whether the Cpu holds what the locals hold (after a call, until an inline instruction). */
+        private boolean synced;
 
         Writer(MethodVisitor mv, List<Block> blocks, List<Object> data) {
             this.mv = mv;
@@ -305,6 +307,7 @@ final class Translator {
             boolean[] live = liveness(b, kinds);
             boolean called = false;
             em.forget();
+            synced = false;
             for (int k = 0; k < n; k++, g++) {
                 boolean transfer = kinds[k] != null && Emitter.transfers(kinds[k]);
                 eipOf[g] = b.eips[k]; indexOf[g] = k;
@@ -343,6 +346,7 @@ final class Translator {
             Label next = new Label();
             if (Emitter.mayFault(insn, kind)) number(g);
             boolean wrote = em.emit(insn, kind, flags);
+            synced = false;
             if (!flags && Emitter.writesFlags(insn, kind)) em.forget();
             if (wrote) {
                 mv.visitVarInsn(ALOAD, C);
@@ -366,7 +370,8 @@ final class Translator {
          * from whatever the instruction left in the Cpu. */
         private void call(Block b, Insn insn, int g, boolean last) {
             Label next = new Label();
-            spill();
+            boolean pure = Emitter.leavesRegisters(insn);
+            if (!synced) spill();
             mv.visitVarInsn(ALOAD, C);
             push(b.endEip);
             mv.visitFieldInsn(PUTFIELD, CPU, "eip", "I");
@@ -381,8 +386,8 @@ final class Translator {
             push(g);
             mv.visitJumpInsn(GOTO, stopCalled);
             mv.visitLabel(next);
-            fill();
-            em.forget();
+            if (!pure) { fill(); em.forget(); }
+            synced = true;
             if (last) {
                 mv.visitVarInsn(ALOAD, C);
                 mv.visitFieldInsn(GETFIELD, CPU, "eip", "I");

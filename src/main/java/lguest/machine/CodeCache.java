@@ -26,7 +26,7 @@ public final class CodeCache {
      * are all in one method never leaves it. A page whose blocks keep getting hot one by
      * one is translated again, up to REWRITES times; after that a newly hot block is
      * translated on its own. */
-    static final int DEFAULT_THRESHOLD = 200;
+    static final int DEFAULT_THRESHOLD = 3000;
     static final int REWRITES = 8;
     /** The most bytecode one method is planned to have: below HugeMethodLimit, and small enough to compile soon. */
     static final int methodBytes = Integer.getInteger("lguest.translate.bytes", Translator.HUGE - 200);
@@ -65,6 +65,23 @@ public final class CodeCache {
         return asm;
     }
 
+    /*X:624 Compiling costs more than it seems. Writing a method and defining its class is
+     * quick; the cost comes after, on HotSpot's compiler threads: C1 first, then C2, which
+     * on this machine digests some hundred kilobytes of bytecode a second. A busybox shell
+     * loop runs over a thousand different blocks, each a few thousand times, and
+     * translating all of them gave C2 more than ten seconds of work for a program the
+     * interpreter finishes in seven, on a machine with two cores. So translation is paid for
+     * out of a budget that grows with the work done: a base of BUDGET_BASE bytes of bytecode per CPU,
+     * and one more byte for every BUDGET_RATE instructions it has retired. A page that gets hot while
+     * the budget is spent waits (its counter starts again); a program whose hot code is a few
+     * loops, like sha256 or factor, never notices the budget at all. The threshold, 3,000
+     * executions, is the other half: a block must have shown that it runs often before
+     * anything is spent on it. (A threshold of 0, --translate=0, which the conformance tests
+     * use to put every block through the translator, has no budget.) */
+    static final long BUDGET_BASE = 192 << 10;
+    static final long BUDGET_RATE = 500;
+    /*:*/
+
     /*X:617 The memory bound. Translations live in one queue for the whole process,
      * at most MAX_LIVE of them holding at most MAX_BYTES of bytecode (a method is at
      * most Translator.HUGE bytes, so the second bound is the one that bites only for
@@ -102,7 +119,7 @@ public final class CodeCache {
     /*:*/
 
     static final AtomicLong translations = new AtomicLong(), blocksTranslated = new AtomicLong(),
-            invalidations = new AtomicLong(), evictions = new AtomicLong(), failures = new AtomicLong(),
+            invalidations = new AtomicLong(), evictions = new AtomicLong(), failures = new AtomicLong(), deferred = new AtomicLong(),
             instructions = new AtomicLong(), translatedInstructions = new AtomicLong(), entries = new AtomicLong();
 
     /** Called when a frame's blocks are dropped: a translation of it is dead. */
@@ -122,6 +139,12 @@ public final class CodeCache {
         Page p = hot.frame;
         Block[] filed = p == null ? null : p.blocks;
         if (filed == null || !hot.valid || hot.tail != null || hot.code != null) return hot.code;
+        Execution x = c.execution;
+        if (x.threshold > 0 && x.bytesMade > BUDGET_BASE + c.retired / BUDGET_RATE) {   // HotSpot is behind: later
+            hot.heat = 0;
+            deferred.incrementAndGet();
+            return null;
+        }
         List<Block> region = new ArrayList<>();
         region.add(hot);
         if (p.rewrites < REWRITES) {
@@ -169,6 +192,7 @@ public final class CodeCache {
             t.liveBlocks++;
         }
         if (!hot.valid) { kill(t); return null; }
+        x.bytesMade += t.codeBytes;
         admit(t);
         return t;
     }
@@ -212,9 +236,10 @@ public final class CodeCache {
         long all = instructions.get(), tr = translatedInstructions.get();
         return String.format("translator: %s; %d blocks translated in %d methods (%d live, %d KiB of bytecode;"
                 + " bound %d methods, %d KiB), %.1f%% of %d instructions ran translated (%d entries), %d invalidations,"
-                + " %d evictions, %d failures%n",
+                + " %d evictions, %d failures, %d deferred by the compile budget%n",
                 defaultThreshold() < 0 ? "off (interpreter only)" : "threshold " + defaultThreshold(),
                 blocksTranslated.get(), translations.get(), LIVE.size(), liveBytes >> 10, MAX_LIVE, MAX_BYTES >> 10,
-                all == 0 ? 0.0 : 100.0 * tr / all, all, entries.get(), invalidations.get(), evictions.get(), failures.get());
+                all == 0 ? 0.0 : 100.0 * tr / all, all, entries.get(), invalidations.get(), evictions.get(), failures.get(),
+                deferred.get());
     }
 }

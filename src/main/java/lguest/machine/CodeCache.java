@@ -19,10 +19,11 @@ public final class CodeCache {
      * new method in its own interpreter until it has been called thousands of times: a
      * block that runs a dozen times, which is most of them (boot code, a program's
      * start-up, error paths), is far cheaper to interpret. So every block starts in the
-     * interpreter with a counter, and only when it has run `threshold` times is its page
-     * translated: all the blocks decoded from that frame so far that have run at least
-     * once (the hot one first, then the others by heat, up to what one JVM method may
-     * hold), since code that is hot tends to have hot neighbours, and a loop whose blocks
+     * interpreter with a counter, and only when it has run `threshold` times (3,000; X:623
+     * says why so many) is its page translated: all the blocks decoded from that frame
+     * so far that have run at least once (the hot one first, then the others by heat,
+     * up to what one JVM method may hold), since code that is hot tends to have hot
+     * neighbours, and a loop whose blocks
      * are all in one method never leaves it. A page whose blocks keep getting hot one by
      * one is translated again, up to REWRITES times; after that a newly hot block is
      * translated on its own. */
@@ -65,15 +66,16 @@ public final class CodeCache {
         return asm;
     }
 
-    /*X:624 Compiling costs more than it seems. Writing a method and defining its class is
+    /*X:623 Compiling costs more than it seems. Writing a method and defining its class is
      * quick; the cost comes after, on HotSpot's compiler threads: C1 first, then C2, which
      * on this machine digests some hundred kilobytes of bytecode a second. A busybox shell
      * loop runs over a thousand different blocks, each a few thousand times, and
      * translating all of them gave C2 more than ten seconds of work for a program the
      * interpreter finishes in seven, on a machine with two cores. So translation is paid for
-     * out of a budget that grows with the work done: a base of BUDGET_BASE bytes of bytecode per CPU,
-     * and one more byte for every BUDGET_RATE instructions it has retired. A page that gets hot while
-     * the budget is spent waits (its counter starts again); a program whose hot code is a few
+     * out of a budget that grows with the work done: a base of BUDGET_BASE bytes of
+     * bytecode per CPU, and one more byte for every BUDGET_RATE instructions it has
+     * retired. A page that gets hot while the budget is spent waits (its counter starts
+     * again); a program whose hot code is a few
      * loops, like sha256 or factor, never notices the budget at all. The threshold, 3,000
      * executions, is the other half: a block must have shown that it runs often before
      * anything is spent on it. (A threshold of 0, --translate=0, which the conformance tests
@@ -82,7 +84,7 @@ public final class CodeCache {
     static final long BUDGET_RATE = 500;
     /*:*/
 
-    /*X:617 The memory bound. Translations live in one queue for the whole process,
+    /*X:622 The memory bound. Translations live in one queue for the whole process,
      * at most MAX_LIVE of them holding at most MAX_BYTES of bytecode (a method is at
      * most Translator.HUGE bytes, so the second bound is the one that bites only for
      * many large pages). When a new one would pass either bound, the oldest goes,
@@ -131,9 +133,8 @@ public final class CodeCache {
      * (X:120): a straight run of decoded instructions in one frame. The translator takes
      * the blocks decoded from the hot block's frame under the same CS base (so that an
      * EIP names the same byte for all of them), hottest first, as many as fit in a
-     * method HotSpot will still compile, and lays them out in one method (X:613). The
-     * chaining links the interpreter recorded (X:130) say where each block was seen to
-     * go next, and become direct gotos. :*/
+     * method HotSpot will still compile, and lays them out in one method (X:613). A jump
+     * whose target is one of them becomes a JVM goto. :*/
     /** Translates the page of a block that just got hot; null if it cannot be. */
     static synchronized Translation translate(Cpu c, Block hot) {
         Page p = hot.frame;
@@ -202,7 +203,7 @@ public final class CodeCache {
         return LIVE.size();
     }
 
-    /*X:618 Before and after, measured with `make bench-cpu` (BENCH_OPTS=--interpret for
+    /*X:625 Before and after, measured with `make bench-cpu` (BENCH_OPTS=--interpret for
      * the interpreter) on the project's 2-core machine with nothing else running, in
      * guest MIPS (wall time inside run()); "before" is the decoder of threaded Ops that
      * this chapter's table replaced, with no translator:

@@ -368,7 +368,7 @@ public final class Cpu extends Registers {
     //  CPUID and the x87 bus
     // ----------------------------------------------------------------------------------
 
-    /*X:620 CPUID tells software what it may use, and software believes it: glibc picks its
+    /*X:640 CPUID tells software what it may use, and software believes it: glibc picks its
      * string functions by these bits, so advertising SSE2 without implementing it would
      * send busybox straight into instructions we cannot run. We say: family 6, an x87
      * (FPU), a time-stamp counter (TSC, which counts retired instructions here), CMPXCHG8B

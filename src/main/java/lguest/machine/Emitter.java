@@ -7,22 +7,24 @@ import org.objectweb.asm.MethodVisitor;
 
 /**
  * Writes the JVM instructions for one guest instruction, with the guest's registers and
- * lazy flags in the method's local variables (see X:619-X:625).
+ * lazy flags in the method's local variables (see X:615-X:619).
  */
 final class Emitter {
-    /*X:619 Registers in locals. A semantics method works on the Cpu object: every register
-     * is an element of c.r[], every flag record five fields, and HotSpot must load and store
-     * them as memory, in order, because any of them may be looked at after an exception.
-     * A JVM local variable is different: C2 keeps it in a machine register, forgets it the
-     * moment it is dead, and never stores it anywhere unless someone can look. So the
+    /*X:615 Registers in locals. A semantics method works on the Cpu object: every
+     * register is an element of c.r[], the flag record five fields, and HotSpot must load
+     * and store them as memory, in order, because anybody may look at them after any
+     * call. A JVM local variable is different: C2 keeps it in a machine register, forgets
+     * it the moment it is dead, and stores it nowhere unless somebody can look. So the
      * translated method copies the eight registers and the lazy-flags record into locals
-     * when it starts, works on those, and copies them back ("spills") only where someone
-     * else may look: when it leaves, when an instruction faults, and around an instruction
-     * it calls through its semantics method (the few kinds this class does not know:
-     * string instructions, far transfers, x87, system instructions). For the instructions
-     * it does know, roughly the thirty that make up nine in ten of what real code runs,
-     * it writes the operation itself: the same operation as the semantics method, checked
-     * against it by every conformance test run on the translator. :*/
+     * when it starts, works on those, and copies them back (spills) only where somebody
+     * else may look: when it leaves, when an instruction faults, and before an instruction
+     * it calls through its semantics. The emitter writes about thirty kinds of
+     * instruction itself, the ones that make up nine in ten of what real code runs (MOV,
+     * the ALU, INC and DEC, the shifts, PUSH and POP, CALL, RET, the jumps, SETcc, CMOVcc,
+     * IMUL, BT): each is the operation of its semantics method written out in bytecode
+     * on the locals, and every conformance test runs on both back ends to hold them to
+     * each other. Memory goes through the Cpu's read32 and friends (the TLB, X:305), with
+     * the effective address computed from the locals. :*/
     static final int THIS = 0, C = 1, LIMIT = 2, EPOCH = 4, EIP = 6, G = 7, EX = 8, REG = 9,
             FOP = 17, FA = 18, FB = 19, FR = 20, FMASK = 21, FCIN = 22, RET = 23,
             T0 = 25, T1 = 26, T2 = 27, T3 = 28, LIN = 29, CIN = 30;
@@ -274,19 +276,6 @@ final class Emitter {
     //  The flag record
     // ------------------------------------------------------------------------------
 
-    /*X:620 Flags only where they are read. The lazy record (X:200) already makes most
-     * flags cost a few stores; in locals they cost less, and often nothing: before writing a
-     * block the translator looks, from its end backwards, at which instructions' flags
-     * anyone can see. A record is needed when an instruction reads it (a Jcc, an ADC, an INC
-     * keeping CF) or when an instruction may fault before the next record replaces it (the
-     * fault handler must spill the flags exactly as the interpreter would have them), and
-     * at the end of the block, whose successors are not known here. A record nobody can see
-     * is not written: in "XOR; ROR; ADD" only the ADD's record exists. The rotate is the
-     * case that pays off most, since a rotate merges CF and OF into the flags that were
-     * there and so must first work all of them out; when nobody looks, it is just
-     * Integer.rotateRight. A reader whose record was written in the same block asks it
-     * directly (after CMP, JL is "a < b"); otherwise Translation.cond asks the record the way
-     * the interpreter does. :*/
     private void record(int op, int a, int b, int r, int mask) {
         push(op);
         mv.visitVarInsn(ISTORE, FOP);
@@ -299,7 +288,6 @@ final class Emitter {
         known = op;
         knownMask = mask;
     }
-    /*:*/
 
     private void pushRecord() {
         mv.visitVarInsn(ILOAD, FOP);

@@ -17,7 +17,7 @@ final class Execution {
     private boolean faulted;
     /** Executions of a block in the interpreter before its page is translated (see X:611). */
     int threshold = CodeCache.defaultThreshold();
-    /** Bytes of bytecode translated for this CPU (the compile budget, X:624). */
+    /** Bytes of bytecode translated for this CPU (the compile budget, X:623). */
     long bytesMade;
 
     Execution(Cpu c) {

@@ -31,16 +31,17 @@ abstract class Translation {
      */
     abstract void run(Cpu c, long limit);
 
-    /*X:615 A fault in the middle. Each guest instruction in the method is one call
-     * covered by its own entry in the JVM's exception table, and the handler of entry
-     * g knows two constants: where instruction g starts and how many instructions of its
-     * block ran before it. The fault path is the only one that pays for knowing: the
-     * handler adds those to the retired count, points EIP at the faulting instruction
-     * and lets the exception go on to the run loop, which delivers it exactly as it
-     * would from the interpreter. Nothing else needs undoing, because every instruction
-     * checks whatever can fault before it changes anything, and the registers and lazy
-     * flags live in the Cpu object, never in JVM locals that would have to be written
-     * back. */
+    /*X:617 A fault in the middle. An instruction that may fault first stores its number
+     * g in the method into a local, G; the whole method is covered by one entry in the
+     * JVM's exception table, and its handler spills the locals, which hold exactly what
+     * they held before the faulting instruction, because the emitter writes every
+     * instruction to check whatever can fault before it changes anything, and then calls
+     * faultAt with G. Knowing g is then knowing two constants, where instruction g starts
+     * and how many instructions of its block ran before it; the handler adds the second
+     * to the retired count, points EIP at the first and lets the exception go on to the
+     * run loop, which delivers it exactly as it would from the interpreter. Storing G
+     * costs nothing in compiled code: C2 only records, at each call that can throw, which
+     * constant G holds there. */
     final CpuFault faultAt(CpuFault f, Cpu c, int g) {
         c.retired += insnIndex[g];
         c.eip = insnEip[g];
@@ -61,9 +62,10 @@ abstract class Translation {
         return c.pendingExit != null || c.interruptLine || (c.flags & Cpu.TF) != 0 || c.epoch != epoch;
     }
 
-    /*X:622 What the generated code calls. The methods below are small enough for C2 to
-     * inline wherever they are called, so they cost what their bodies cost. spill() is the
-     * way back from locals to the Cpu (X:619). The address helpers are Addr.lin and the
+    /*X:619 What the generated code calls. The methods below are small, and C2 inlines
+     * them into the translated method for as long as its inlining budget for that method
+     * lasts (a budget counted in bytecodes, the caller's own included, so a big page gets
+     * fewer of them inlined than a small one). spill() is the way back from locals to the Cpu (X:615). The address helpers are Addr.lin and the
      * stack's own checks with the effective address already computed from the locals. The
      * flag helpers answer for a record the emitter did not write itself, by putting it where
      * the interpreter keeps it and asking the interpreter's own question; and for a shift,

@@ -14,32 +14,23 @@ import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Type;
 
 /**
- * Writes the blocks of one frame as one JVM method, in a hidden class (see X:611-X:618).
+ * Writes the blocks of one frame as one JVM method, in a hidden class (see X:611-X:625).
  */
 final class Translator {
     private Translator() { }
 
     /*X:613 The method. HotSpot compiles methods, not blocks, so the unit of translation
-     * is a page's worth of blocks in one method, `run(Cpu c, long limit)`. It starts with
-     * a switch on EIP that jumps to the block the run loop found; each block then checks
-     * that it is still valid and that the budget has room for it, sets EIP to where it
-     * falls through (the protocol of the interpreter, unchanged), and calls its
-     * instructions one after another. Every instruction is the same four JVM
-     * instructions:
-     *
-     *     getstatic k7          the instruction's Semantics (say Arithmetic::add)
-     *     aload c
-     *     getstatic k8          its Insn
-     *     invokeinterface Semantics.exec(Cpu, Insn)
-     *
-     * and because the receiver is a constant, C2 knows its exact class, inlines the
-     * semantics method and everything small under it with the Insn's fields folded to
-     * constants (X:142), and the guest block becomes straight-line Java. After the
-     * block, the run leaves if it must (an exit, an interrupt, TF, a new address
-     * space), and otherwise EIP is compared with the blocks this one was seen to
-     * go to, and then with every block of the method: a hit is a plain goto, so a guest
-     * loop inside the page is a JVM loop that C2 compiles as one, with no trip through
-     * the run loop. A miss returns, and the run loop looks the next block up. :*/
+     * is a page's worth of blocks in one method, `run(Cpu c, long limit)`. It starts by
+     * copying the guest's registers and flag record into local variables (X:615), then
+     * switches on EIP to the block the run loop found. Each block checks that it is still
+     * valid, that the budget has room for it and that no interrupt is waiting, and then
+     * runs its instructions: most as a few JVM instructions of their own that the emitter
+     * writes (X:615), the rest as a call of their semantics method (X:618). At the end of
+     * the block the next EIP is known: a constant for a direct jump, a Jcc or a CALL, and a
+     * value for a RET or an indirect jump. If it is a block of this method, that is a
+     * plain goto, so a guest loop inside the page is a JVM loop that C2 compiles as one;
+     * otherwise the method copies the locals back into the Cpu, sets EIP and returns, and
+     * the run loop looks the next block up. :*/
     static final String SUPER = Type.getInternalName(Translation.class);
     static final String CPU = Type.getInternalName(Cpu.class);
     static final String SEMANTICS = Type.getInternalName(Semantics.class);
@@ -269,7 +260,7 @@ final class Translator {
             int n = b.insns.length;
             Label here = new Label();
             mv.visitLabel(entry.get(b.startEip));
-            /*X:616 How a write to code is noticed. Every write to memory, whoever makes it,
+            /*X:621 How a write to code is noticed. Every write to memory, whoever makes it,
              * ends in a frame: a guest store through the TLB (whose fast path is only taken
              * for frames with no decoded code), the Host or the Launcher through
              * PhysicalMemory, a device's DMA through PhysicalMemory.write. A write to a
@@ -322,9 +313,21 @@ final class Translator {
             onward(b, kinds[n - 1], called);
             return g;
         }
-        /*:*/
 
-        /** Which instructions' flag records can be seen (see X:620); fills in how each is written. */
+        /*X:616 Flags only where they are seen. The lazy record (X:200) already makes most
+         * flags cost a few stores; in locals they cost less, and often nothing, because the
+         * translator looks at a block from its end backwards and asks, for each instruction,
+         * whether anyone can see the record it writes. Someone can if a later instruction
+         * reads it (a Jcc, an ADC, an INC keeping CF, a BT keeping all but CF) before another
+         * replaces it, or if an instruction in between may fault, since the fault path must
+         * hand the interpreter the flags exactly as it would have them; and at the end of the
+         * block, whose successors are not known here, everyone can. A record nobody can see
+         * is not written. The rotate is the case that pays most: ROL and ROR merge CF and OF
+         * into the flags that were there, and so must first work all of them out, but when
+         * nobody looks, a rotate is Integer.rotateRight and nothing else; when somebody does,
+         * it is left to its semantics. A reader whose record was written earlier in the same
+         * block asks it directly (after CMP, JL is "a < b"); otherwise it asks the record the
+         * way the interpreter does (Translation.cond). */
         private boolean[] liveness(Block b, Emitter.Kind[] kinds) {
             int n = b.insns.length;
             boolean[] liveAfter = new boolean[n];
@@ -340,6 +343,7 @@ final class Translator {
             }
             return liveAfter;
         }
+        /*:*/
 
         /** An instruction the emitter writes; G names it first if it may fault; then the brk check. */
         private void inline(Insn insn, Emitter.Kind kind, boolean flags, int g) {
@@ -364,10 +368,15 @@ final class Translator {
             mv.visitVarInsn(ISTORE, G);
         }
 
-        /*X:621 An instruction the emitter does not know is called through its semantics, as
-         * before (X:613): spill, set EIP to where the block falls through (the interpreter's
-         * protocol, which a jump's semantics overwrites), call, and fill the locals again
-         * from whatever the instruction left in the Cpu. */
+        /*X:618 An instruction the emitter does not know (a string instruction, a far
+         * transfer, the x87, a system instruction) is called through its semantics, with the
+         * Insn as a constant (X:614): spill the locals unless the Cpu already holds them,
+         * set EIP to where the block falls through (the interpreter's protocol, which a jump's
+         * semantics overwrites), name the instruction for the fault path, call, stop if it
+         * wrote into code, and fill the locals again from whatever it left in the Cpu, unless
+         * it is one of the x87's, which change no integer register and no flag. Since a
+         * called instruction may have changed anything (CR3, CPL, TF, an exit), a block with
+         * one asks Translation.leave before going on. */
         private void call(Block b, Insn insn, int g, boolean last) {
             Label next = new Label();
             boolean pure = Emitter.leavesRegisters(insn);

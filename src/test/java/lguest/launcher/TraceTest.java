@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * (a trace line is one line; the book folds the long ones).  The number is
  * the Guest's: instructions it had retired when the Host saw the event, the
- * same count its time-stamp counter reads (X:620), so it never goes back.
+ * same count its time-stamp counter reads (X:640), so it never goes back.
  * Lines with the same number are things the Host did between two of the
  * Guest's instructions, and however many there are, the Guest's own clock
  * says they took no time at all.  The label is the section that explains the

@@ -185,7 +185,8 @@ docs: build $(DISK)
 	@test -f target/docs-site/index.html && echo "Quest site: target/docs-site/index.html"
 
 # ---- benchmarks ------------------------------------------------------------------
-bench: bench-cpu bench-guest
+bench: setup-bench build busybox
+	bash bench/all.sh
 
 bench-cpu: setup-bench build
 	bash bench/cpu.sh

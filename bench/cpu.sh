@@ -63,6 +63,7 @@ for prog in sha256 interp; do
     fi
     printf '%-8s %12s | %8s %9s %8s %9s | %8s %9s %8s %9s | %7s %7s\n' "$prog" "$insns" "$secs" "$ours" "$cpus" "$oursc" \
         "$qs" "$qm" "$qc" "$qmc" "$ratio" "$ratioc"
+    [ -z "${BENCH_RATIOS:-}" ] || echo "$prog $ratio" >> "$BENCH_RATIOS"
 done
 grep '^x86run: translator' "$work/sha256.stats" "$work/interp.stats" | sed 's/.*stats://' || true
 echo "ours: time inside run() (JIT warm-up included, JVM start-up excluded), wall and thread CPU time;"

@@ -46,6 +46,7 @@ run_case() {
         qm=-; ratio=-
     fi
     printf '%-10s %12s | %8s %9s | %9s | %9s | %7s\n' "$name" "$insns" "$secs" "$ours" "$qm" "$nm" "$ratio"
+    [ -z "${BENCH_RATIOS:-}" ] || echo "$name $ratio" >> "$BENCH_RATIOS"
 }
 
 printf '%-10s %12s | %8s %9s | %9s | %9s | %7s\n' workload insns guest_s MIPS qemuMIPS nativeMIPS ratio

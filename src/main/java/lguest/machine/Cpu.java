@@ -56,6 +56,10 @@ public final class Cpu extends Registers {
     /** The linear address of the memory operand an instruction is updating (see Insn.aForUpdate). */
     int lin;
     Exit pendingExit;
+    /** Translated runs nested through links now, and the exit the last one left by (X:620). */
+    int depth;
+    Translation exitFrom;
+    int exitSlot;
     /** Set by an instruction after which no single-step trap is due (see X:520). */
     boolean stepHeld;
 

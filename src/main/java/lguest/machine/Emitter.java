@@ -27,7 +27,7 @@ final class Emitter {
      * the effective address computed from the locals. :*/
     static final int THIS = 0, C = 1, LIMIT = 2, EPOCH = 4, EIP = 6, G = 7, EX = 8, REG = 9,
             FOP = 17, FA = 18, FB = 19, FR = 20, FMASK = 21, FCIN = 22, RET = 23,
-            T0 = 25, T1 = 26, T2 = 27, T3 = 28, LIN = 29, CIN = 30;
+            T0 = 25, T1 = 26, T2 = 27, T3 = 28, LIN = 29, CIN = 30, SLOT = 31;
 
     static final String CPU = Translator.CPU, SUPER = Translator.SUPER;
 

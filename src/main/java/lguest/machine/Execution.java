@@ -46,6 +46,7 @@ final class Execution {
     private Exit loop(long budget) {
         long stop = budget <= 0 ? Long.MAX_VALUE : c.retired + budget;
         c.pendingExit = null;
+        c.exitFrom = null;
         Block prev = null;
         long delivered = 0;   // exceptions delivered: they spend budget too, so a fault loop still ends
         while (true) {
@@ -64,6 +65,7 @@ final class Execution {
                 }
                 if (b == null) return Exit.HOST_CODE;
                 link(prev, b);
+                if (c.exitFrom != null) { c.exitFrom.link(c.exitSlot, b, c.epoch); c.exitFrom = null; }
             }
             if (b.cacheable && (c.flags & Cpu.TF) == 0 && threshold >= 0) {
                 Translation t = b.code;
@@ -102,10 +104,13 @@ final class Execution {
         long before = c.retired;
         entries++;
         t.used = true;
+        c.exitFrom = null;
         try {
             t.run(c, limit);
             return 0;
         } catch (CpuFault f) {
+            c.exitFrom = null;
+            c.depth = 0;
             c.brk = false;
             c.raise(f, c.eip);
             return 1;

@@ -57,6 +57,51 @@ abstract class Translation {
         if (insnNext[g] != -1) c.eip = insnNext[g];
     }
 
+    /** For each exit of the method: the block it was last seen to lead to, and the epoch then (X:620). */
+    Block[] links;
+    long[] linkEpochs;
+    /** How deep runs may nest through links before one returns to the run loop. */
+    static final int MAX_DEPTH = Integer.getInteger("lguest.translate.links", 16);
+
+    /*X:620 Chaining between translations. A page is one method, and a busybox program's
+     * hot path crosses pages every ten instructions or so: a call into a function
+     * elsewhere, the return from it, a jump into the next function's page. Going back to
+     * the run loop for each costs a lookup and a call whose target the JVM cannot
+     * predict. So each exit of a method has a slot: one per target outside the page that
+     * a jump names, and a few more, picked by the EIP's low bits, for RETs and indirect
+     * jumps. When the run loop finds the block an exit led to, it writes it into that
+     * exit's slot, with the epoch (X:600); the next time, the exit goes straight to that
+     * block's translation, a plain Java call. A link is followed only if the block still
+     * starts where the guest is going, is still valid, and the epoch has not moved, since
+     * an epoch is an address space and a ring: with both unchanged, the lookup would find
+     * the same block. Runs nest, one Java frame per link, so after MAX_DEPTH links the
+     * next exit returns to the run loop, which then starts the nest afresh. */
+    final void leaveTo(Cpu c, long limit, int slot) {
+        if (slot < 0) return;
+        Block b = links[slot];
+        Translation t;
+        if (c.depth < MAX_DEPTH && b != null && b.startEip == c.eip && b.valid && linkEpochs[slot] == c.epoch
+                && (t = b.code) != null) {
+            t.used = true;
+            c.depth++;
+            try {
+                t.run(c, limit);
+            } finally {
+                c.depth--;
+            }
+            return;
+        }
+        c.exitFrom = this;
+        c.exitSlot = slot;
+    }
+
+    /** Called by the run loop with the block it found after this method left through slot. */
+    final void link(int slot, Block b, long epoch) {
+        links[slot] = b;
+        linkEpochs[slot] = epoch;
+    }
+    /*:*/
+
     /** Whether the run must leave after a called instruction: an exit, an interrupt, TF, a new address space. */
     static boolean leave(Cpu c, long epoch) {
         return c.pendingExit != null || c.interruptLine || (c.flags & Cpu.TF) != 0 || c.epoch != epoch;

@@ -40,7 +40,9 @@ final class Translator {
     static final String NAME = "lguest/machine/Translated";
     /** Locals of run(): this, c, limit (2 slots), the epoch at entry (2), then scratch. */
     private static final int THIS = Emitter.THIS, C = Emitter.C, LIMIT = Emitter.LIMIT, EPOCH = Emitter.EPOCH,
-            EIP = Emitter.EIP, G = Emitter.G, EX = Emitter.EX, RET = Emitter.RET;
+            EIP = Emitter.EIP, G = Emitter.G, EX = Emitter.EX, RET = Emitter.RET, SLOT = Emitter.SLOT;
+    /** Slots of Translation.links for exits to an EIP known only at run time (hashed by its low bits). */
+    static final int DYNAMIC_SLOTS = 8;
 
     /** Bytes of bytecode a method may have and still be compiled by HotSpot (HugeMethodLimit). */
     static final int HUGE = 8000;
@@ -81,6 +83,8 @@ final class Translator {
         t.blocks = blocks.toArray(new Block[0]);
         t.insnEip = eipOf; t.insnIndex = indexOf; t.insnNext = nextOf;
         t.codeBytes = bytes.length;
+        t.links = new Block[w.slots];
+        t.linkEpochs = new long[w.slots];
         return t;
     }
 
@@ -92,8 +96,11 @@ final class Translator {
         private final List<String> types = new ArrayList<>();
         private final Map<Integer, Label> entry = new HashMap<>();
         private final Label exit = new Label(), dispatch = new Label(), stop = new Label(), fault = new Label(),
-                stopCalled = new Label(), end = new Label(), covered = new Label(), uncovered = new Label();
+                stopCalled = new Label(), end = new Label(), covered = new Label(), uncovered = new Label(),
+                leave = new Label();
         private final Map<Integer, Label> away = new java.util.TreeMap<>();
+        /** How many link slots the method's exits use. */
+        int slots;
         private final Emitter em;
         /** Whether the Cpu holds what the locals hold (after a call, until an inline instruction). */
         private boolean synced;
@@ -164,6 +171,8 @@ final class Translator {
             mv.visitVarInsn(ISTORE, EIP);
             push(0);
             mv.visitVarInsn(ISTORE, G);
+            push(-1);
+            mv.visitVarInsn(ISTORE, SLOT);
             mv.visitTryCatchBlock(covered, uncovered, fault, FAULT);
             mv.visitLabel(covered);
             mv.visitLabel(dispatch);
@@ -171,15 +180,32 @@ final class Translator {
             int[] keys = blocks.stream().mapToInt(b -> b.startEip).sorted().toArray();
             Label[] targets = new Label[keys.length];
             for (int i = 0; i < keys.length; i++) targets[i] = entry.get(keys[i]);
-            mv.visitLookupSwitchInsn(exit, keys, targets);
+            Label elsewhere = new Label();
+            mv.visitLookupSwitchInsn(elsewhere, keys, targets);
             int g = 0;
             for (Block b : blocks) g = block(b, g, eipOf, indexOf, nextOf);
+            int slot = 0;
             for (Map.Entry<Integer, Label> e : away.entrySet()) {   // jumps out of the method
                 mv.visitLabel(e.getValue());
                 em.push(e.getKey());
                 mv.visitVarInsn(ISTORE, EIP);
+                em.push(slot++);
+                mv.visitVarInsn(ISTORE, SLOT);
                 mv.visitJumpInsn(GOTO, exit);
             }
+            mv.visitLabel(elsewhere);                               // a RET or an indirect jump out
+            mv.visitVarInsn(ILOAD, EIP);
+            em.push(DYNAMIC_SLOTS - 1);
+            mv.visitInsn(IAND);
+            em.push(slot);
+            mv.visitInsn(IADD);
+            mv.visitVarInsn(ISTORE, SLOT);
+            mv.visitJumpInsn(GOTO, exit);
+            slots = slot + DYNAMIC_SLOTS;
+            mv.visitLabel(leave);                                   // back to the run loop, no link
+            em.push(-1);
+            mv.visitVarInsn(ISTORE, SLOT);
+            mv.visitJumpInsn(GOTO, exit);
             mv.visitLabel(uncovered);
             exits();
             mv.visitLabel(end);
@@ -189,11 +215,16 @@ final class Translator {
 
         /** The ways out of run(): leave, stop after an instruction, fault; each spills first unless a semantics call already has. */
         private void exits() {
-            mv.visitLabel(exit);            // EIP holds where the guest goes next
+            mv.visitLabel(exit);            // EIP holds where the guest goes next, SLOT its link (X:620)
             spill();
             mv.visitVarInsn(ALOAD, C);
             mv.visitVarInsn(ILOAD, EIP);
             mv.visitFieldInsn(PUTFIELD, CPU, "eip", "I");
+            mv.visitVarInsn(ALOAD, THIS);
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitVarInsn(LLOAD, LIMIT);
+            mv.visitVarInsn(ILOAD, SLOT);
+            mv.visitMethodInsn(INVOKEVIRTUAL, SUPER, "leaveTo", "(L" + CPU + ";JI)V", false);
             mv.visitInsn(RETURN);
             mv.visitLabel(stop);            // [g]: instruction g wrote into code (brk)
             mv.visitVarInsn(ISTORE, G);
@@ -291,7 +322,7 @@ final class Translator {
             mv.visitLabel(here);
             em.push(b.startEip);
             mv.visitVarInsn(ISTORE, EIP);
-            mv.visitJumpInsn(GOTO, exit);
+            mv.visitJumpInsn(GOTO, leave);
             mv.visitLabel(go);
             /*:*/
             Emitter.Kind[] kinds = new Emitter.Kind[n];
@@ -417,7 +448,7 @@ final class Translator {
                 mv.visitVarInsn(ALOAD, C);
                 mv.visitVarInsn(LLOAD, EPOCH);
                 mv.visitMethodInsn(INVOKESTATIC, SUPER, "leave", "(L" + CPU + ";J)Z", false);
-                mv.visitJumpInsn(IFNE, exit);
+                mv.visitJumpInsn(IFNE, leave);
                 mv.visitJumpInsn(GOTO, dispatch);
                 return;
             }

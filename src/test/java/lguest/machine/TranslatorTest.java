@@ -125,6 +125,77 @@ class TranslatorTest {
         }
     }
 
+    /*
+     * Chaining: a loop on one page calls a function on the next, so every trip leaves one
+     * translation for another twice (the CALL and the RET), and the links (X:620) turn
+     * those trips into nested calls. After 0x40000 trips the function's load walks off
+     * the mapped memory, inside a run nested several links deep: the page fault must
+     * still name the load, with the registers, flags, stack and count the interpreter has.
+     */
+    @Test
+    void linkedTranslationsKeepAFaultPreciseSeveralLinksDeep() {
+        Rig[] m = twins(r -> {
+            r.mem.write32(Rig.PT + 4 * 0x200, 0);           // 0x200000 not present
+            r.code(0xBE).code32(0x100000);                  // mov $0x100000, %esi
+            r.code(0x31, 0xC9);                             // xor %ecx, %ecx
+            int loop = r.pc;
+            r.code(0x41);                                   // inc %ecx
+            int f = Rig.CODE + 0x1000, rel = f - (r.pc + 5);
+            r.code(0xE8).code32(rel);                       // call f
+            r.code(0x01, 0xC3);                             // add %eax, %ebx
+            r.code(0xEB, loop - (r.pc + 2));                // jmp loop
+            r.pc = f;
+            r.code(0x83, 0xC6, 0x04);                       // f: add $4, %esi
+            r.code(0x8B, 0x06);                             // mov (%esi), %eax   <- faults
+            r.code(0x31, 0xC8);                             // xor %ecx, %eax
+            r.code(0xC3);                                   // ret
+        });
+        for (Rig r : m) {
+            Rig.Trap t = new Rig.Trap(r.cpu.run(10_000_000), r);
+            assertThat(t.vector).isEqualTo(Vectors.PF);
+            assertThat(t.eip).isEqualTo(Rig.CODE + 0x1000 + 3);
+        }
+        assertSameState(m[0], m[1]);
+        long trips = m[1].cpu.r[Cpu.ECX];
+        assertThat(m[1].cpu.execution.translatedInstructions).isGreaterThan(5 * (trips - 10));
+        assertThat(m[1].cpu.execution.entries).as("entries from the run loop, with links").isLessThan(trips / 2);
+    }
+
+    /*
+     * Conditions asked right after the instruction that set the flags, in the same block,
+     * are answered from that record directly (X:616): every condition after every kind of
+     * flag writer, at every width, for operands that straddle the signed and unsigned
+     * boundaries, each result stored with SETcc, must be what the interpreter says.
+     */
+    @Test
+    void everyConditionAfterEveryFlagWriterIsTheInterpretersAnswer() {
+        int[][] writers = {
+            {0x38, 0xD8}, {0x66, 0x39, 0xD8}, {0x39, 0xD8},                // cmp %bl,%al; cmp %bx,%ax; cmp %ebx,%eax
+            {0x29, 0xD8}, {0x01, 0xD8}, {0x21, 0xD8}, {0x84, 0xD8},        // sub, add, and; test %bl,%al
+            {0x40}, {0x48}, {0xF7, 0xD8}, {0xC1, 0xE0, 0x03}, {0xC1, 0xF8, 0x05}, {0x0F, 0xA3, 0xD8},
+                                                                            // inc, dec, neg, shl $3, sar $5, bt %ebx,%eax
+            {0x39, 0xD8, 0x11, 0xD8}, {0x01, 0xD8, 0x19, 0xD8}, {0x21, 0xD8, 0x11, 0xD8},   // ... then adc or sbb,
+            {0xC1, 0xE0, 0x03, 0x19, 0xD8}, {0x48, 0x11, 0xD8}, {0x39, 0xD8, 0x40},         // or inc: CF carried
+        };
+        int[] values = {0, -1, 0x7F, 0x80, 0x8000, 0x7FFFFFFF, 0x80000000};
+        Rig[] m = twins(r -> {
+            r.code(0xBF).code32(Rig.DATA);                          // mov $DATA, %edi
+            for (int[] w : writers)
+                for (int a : values)
+                    for (int b : new int[] {values[3], a ^ 0x80}) {
+                        r.code(0xB8).code32(a);                     // mov $a, %eax
+                        r.code(0xBB).code32(b);                     // mov $b, %ebx
+                        r.code(w);
+                        for (int cc = 0; cc < 16; cc++)
+                            r.code(0x0F, 0x90 + cc, 0x07, 0x8D, 0x7F, 0x01);   // setcc (%edi); lea 1(%edi), %edi
+                        r.code(0xEB, 0x00);                         // jmp . + 2: a new block
+                    }
+            r.code(0xF4);                                           // hlt
+        });
+        for (Rig r : m) assertThat(r.cpu.run(10_000_000)).isEqualTo(Exit.HALT);
+        assertSameState(m[0], m[1]);
+    }
+
     /* A budget ends a translated run on exactly the instruction it names, as it does interpreted. */
     @Test
     void aBudgetStopsTranslatedCodeOnTheExactInstruction() {

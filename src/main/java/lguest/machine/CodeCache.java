@@ -81,7 +81,7 @@ public final class CodeCache {
      * anything is spent on it. (A threshold of 0, --translate=0, which the conformance tests
      * use to put every block through the translator, has no budget.) */
     static final long BUDGET_BASE = 192 << 10;
-    static final long BUDGET_RATE = 500;
+    static final long BUDGET_RATE = Long.getLong("lguest.translate.rate", 500);
     /*:*/
 
     /*X:622 The memory bound. Translations live in one queue for the whole process,
@@ -121,7 +121,7 @@ public final class CodeCache {
     /*:*/
 
     static final AtomicLong translations = new AtomicLong(), blocksTranslated = new AtomicLong(),
-            invalidations = new AtomicLong(), evictions = new AtomicLong(), failures = new AtomicLong(), deferred = new AtomicLong(),
+            invalidations = new AtomicLong(), evictions = new AtomicLong(), failures = new AtomicLong(), deferred = new AtomicLong(), chained = new AtomicLong(),
             instructions = new AtomicLong(), translatedInstructions = new AtomicLong(), entries = new AtomicLong();
 
     /** Called when a frame's blocks are dropped: a translation of it is dead. */
@@ -236,11 +236,12 @@ public final class CodeCache {
     public static synchronized String report() {
         long all = instructions.get(), tr = translatedInstructions.get();
         return String.format("translator: %s; %d blocks translated in %d methods (%d live, %d KiB of bytecode;"
-                + " bound %d methods, %d KiB), %.1f%% of %d instructions ran translated (%d entries), %d invalidations,"
+                + " bound %d methods, %d KiB), %.1f%% of %d instructions ran translated (%d entries from the run loop, %d through links),"
+                + " %d invalidations,"
                 + " %d evictions, %d failures, %d deferred by the compile budget%n",
                 defaultThreshold() < 0 ? "off (interpreter only)" : "threshold " + defaultThreshold(),
                 blocksTranslated.get(), translations.get(), LIVE.size(), liveBytes >> 10, MAX_LIVE, MAX_BYTES >> 10,
-                all == 0 ? 0.0 : 100.0 * tr / all, all, entries.get(), invalidations.get(), evictions.get(), failures.get(),
+                all == 0 ? 0.0 : 100.0 * tr / all, all, entries.get(), chained.get(), invalidations.get(), evictions.get(), failures.get(),
                 deferred.get());
     }
 }

@@ -13,6 +13,8 @@ final class Execution {
     long translatedInstructions;
     /** Calls into translated code. */
     long entries;
+    /** Runs entered through a link from another translation (X:620), not from this loop. */
+    long chained;
     /** Set by interpret() when the block ended in an exception (delivered already). */
     private boolean faulted;
     /** Executions of a block in the interpreter before its page is translated (see X:611). */
@@ -33,13 +35,14 @@ final class Execution {
      * index in the block says both how many were retired and where EIP must point for a
      * restart, so the count stays exact for free. */
     Exit run(long budget) {
-        long start = c.retired, translated = translatedInstructions, entered = entries;
+        long start = c.retired, translated = translatedInstructions, entered = entries, linked = chained;
         try {
             return loop(budget);
         } finally {
             CodeCache.instructions.addAndGet(c.retired - start);
             CodeCache.translatedInstructions.addAndGet(translatedInstructions - translated);
             CodeCache.entries.addAndGet(entries - entered);
+            CodeCache.chained.addAndGet(chained - linked);
         }
     }
 

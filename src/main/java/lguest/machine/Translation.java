@@ -83,6 +83,7 @@ abstract class Translation {
         if (c.depth < MAX_DEPTH && b != null && b.startEip == c.eip && b.valid && linkEpochs[slot] == c.epoch
                 && (t = b.code) != null) {
             t.used = true;
+            c.execution.chained++;
             c.depth++;
             try {
                 t.run(c, limit);

@@ -23,7 +23,7 @@ import lguest.machine.PhysicalMemory;
  * [--stats] [ARGS...]}.
  */
 public final class Launcher {
-    static final String USAGE = "usage: lguest MEM KERNEL [--block=FILE[,snapshot]] [--sharenet=FILE[,drop=PERCENT]] [--net=user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]] [--initrd=FILE] [--verbose] [--stats] [--interpret]"
+    static final String USAGE = "usage: lguest MEM KERNEL [--block=FILE[,snapshot]] [--sharenet=FILE[,drop=PERCENT]] [--net=user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]] [--initrd=FILE] [--verbose] [--stats] [--interpret | --translate=N]"
             + " [--trace=WHAT [--trace-file=F] [--trace-eip=LO-HI]] [--gdb=PORT [--gdb-wait]] [--save=FILE [--save-at-exit]] [ARGS...]"
             + "  (MEM like 64m; ARGS like root=/dev/lgba init=/bin/sh, or quiet -- PROGRAM ARGS; WHAT: all, or some of "
             + String.join(",", TraceOptions.WORDS) + "), or: lguest --restore=FILE [--save=FILE]";
@@ -177,6 +177,7 @@ public final class Launcher {
             else if (a.equals("--save-at-exit")) saveAtExit = true;
             else if (a.startsWith("--restore=")) restore = once(restore, "--restore", Path.of(a.substring(10)));
             else if (a.equals("--interpret")) CodeCache.interpretOnly();
+            else if (a.startsWith("--translate=")) CodeCache.translateAfter(threshold(a.substring(12)));
             else if (a.startsWith("--")) throw new LaunchError("unknown option " + a + " (run lguest alone for usage)");
             else pos.add(a);
         }
@@ -319,6 +320,16 @@ public final class Launcher {
         }
     }
     /*:*/
+
+    private static int threshold(String s) throws LaunchError {
+        try {
+            int n = Integer.parseInt(s);
+            if (n >= 0) return n;
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new LaunchError("bad --translate=" + s + " (runs of a block before it is translated: 0 or more)");
+    }
 
     private static int port(String s) throws LaunchError {
         try {

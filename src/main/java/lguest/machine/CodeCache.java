@@ -75,12 +75,23 @@ public final class CodeCache {
      * out of a budget that grows with the work done: a base of BUDGET_BASE bytes of
      * bytecode per CPU, and one more byte for every BUDGET_RATE instructions it has
      * retired. A page that gets hot while the budget is spent waits (its counter starts
-     * again); a program whose hot code is a few
+     * again), and so does one that gets hot while HotSpot's compilers have been busy for
+     * more than half of the time the JVM has run; a program whose hot code is a few
      * loops, like sha256 or factor, never notices the budget at all. The threshold, 3,000
      * executions, is the other half: a block must have shown that it runs often before
      * anything is spent on it. (A threshold of 0, --translate=0, which the conformance tests
      * use to put every block through the translator, has no budget.) */
     static final long BUDGET_BASE = 192 << 10;
+    static final double BUSY = Double.parseDouble(System.getProperty("lguest.translate.busy", "0.5"));
+    private static final java.lang.management.CompilationMXBean JIT = java.lang.management.ManagementFactory.getCompilationMXBean();
+    private static final java.lang.management.RuntimeMXBean JVM = java.lang.management.ManagementFactory.getRuntimeMXBean();
+
+    /** Whether HotSpot's compilers have been busy for more than BUSY of the time this JVM has run. */
+    private static boolean compilerBusy() {
+        if (JIT == null || !JIT.isCompilationTimeMonitoringSupported()) return false;
+        long up = JVM.getUptime();
+        return up > 2000 && JIT.getTotalCompilationTime() > BUSY * up;
+    }
     static final long BUDGET_RATE = Long.getLong("lguest.translate.rate", 500);
     /*:*/
 
@@ -141,7 +152,7 @@ public final class CodeCache {
         Block[] filed = p == null ? null : p.blocks;
         if (filed == null || !hot.valid || hot.tail != null || hot.code != null) return hot.code;
         Execution x = c.execution;
-        if (x.threshold > 0 && x.bytesMade > BUDGET_BASE + c.retired / BUDGET_RATE) {   // HotSpot is behind: later
+        if (x.threshold > 0 && (x.bytesMade > BUDGET_BASE + c.retired / BUDGET_RATE || compilerBusy())) {   // later
             hot.heat = 0;
             deferred.incrementAndGet();
             return null;

@@ -57,6 +57,14 @@ abstract class Translation {
         if (insnNext[g] != -1) c.eip = insnNext[g];
     }
 
+    /** The instructions the method calls through their semantics (X:618). */
+    Insn[] called;
+
+    /** One call site for every semantics call of every translation (X:618). */
+    static void call(Insn i, Cpu c) {
+        i.form().op().exec(c, i);
+    }
+
     /** For each exit of the method: the block it was last seen to lead to, and the epoch then (X:620). */
     Block[] links;
     long[] linkEpochs;

@@ -83,6 +83,7 @@ final class Translator {
         t.blocks = blocks.toArray(new Block[0]);
         t.insnEip = eipOf; t.insnIndex = indexOf; t.insnNext = nextOf;
         t.codeBytes = bytes.length;
+        t.called = w.called.toArray(new Insn[0]);
         t.links = new Block[w.slots];
         t.linkEpochs = new long[w.slots];
         return t;
@@ -99,6 +100,8 @@ final class Translator {
                 stopCalled = new Label(), end = new Label(), covered = new Label(), uncovered = new Label(),
                 leave = new Label();
         private final Map<Integer, Label> away = new java.util.TreeMap<>();
+        /** The instructions called through their semantics, in the order of Translation.called. */
+        final List<Insn> called = new ArrayList<>();
         /** How many link slots the method's exits use. */
         int slots;
         private final Emitter em;
@@ -119,17 +122,16 @@ final class Translator {
             mv.visitFieldInsn(GETSTATIC, NAME, "k" + (data.size() - 1), "L" + internalName + ";");
         }
 
-        /*X:614 Constants. The semantics and Insns a method calls are objects, and
-         * bytecode cannot name an object, only a field or a constant. A hidden class can
-         * be given one object when it is defined, its class data; here that is the list
-         * of every Semantics, Insn and Block the method uses, and the class initializer
-         * copies them into static final fields, k0, k1, and so on. HotSpot treats a
-         * static final field as the constant it is, so C2 compiles "getstatic k7; aload
-         * c; getstatic k8; invokeinterface exec" as a direct, inlinable call of that one
-         * method with that one Insn. (Java 17's JIT compilers refuse to compile a method
-         * holding a dynamic constant that has not been resolved yet, and a block that has
-         * not run yet has only such constants, so the more modern ldc of the class data
-         * itself would leave most translations interpreted.) */
+        /*X:614 Constants. Each block of a method reads its own Block's valid flag (X:621),
+         * and the Block is an object, which bytecode cannot name: only a field or a
+         * constant. A hidden class can be given one object when it is defined, its class
+         * data; here that is the list of the method's Blocks, and the class initializer
+         * copies them into static final fields, k0, k1, and so on. HotSpot treats a static
+         * final field as the constant it is, so "getstatic k7; getfield valid" is one load
+         * from a known address. (Java 17's JIT compilers refuse to compile a method holding
+         * a dynamic constant that has not been resolved yet, and a block that has not run
+         * yet has only such constants, so the more modern ldc of the class data itself would
+         * leave most translations interpreted.) */
         void constants(ClassWriter cw) {
             MethodVisitor ci = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
             ci.visitCode();
@@ -400,14 +402,20 @@ final class Translator {
         }
 
         /*X:618 An instruction the emitter does not know (a string instruction, a far
-         * transfer, the x87, a system instruction) is called through its semantics, with the
-         * Insn as a constant (X:614): spill the locals unless the Cpu already holds them,
+         * transfer, the x87, a system instruction) is called through its semantics: spill the
+         * locals unless the Cpu already holds them,
          * set EIP to where the block falls through (the interpreter's protocol, which a jump's
          * semantics overwrites), name the instruction for the fault path, call, stop if it
          * wrote into code, and fill the locals again from whatever it left in the Cpu, unless
          * it is one of the x87's, which change no integer register and no flag. Since a
          * called instruction may have changed anything (CR3, CPL, TF, an exit), a block with
-         * one asks Translation.leave before going on. */
+         * one asks Translation.leave before going on. The call itself goes through one
+         * method, Translation.call, shared by every translation, on purpose: with the
+         * semantics as a constant (as X:614 first had it) C2 inlined each called
+         * instruction, and everything under it, into the page's method, and compiling a page
+         * of a busybox shell took it half a second; through one call site that has seen
+         * every kind of instruction, C2 makes a plain virtual call, which is what a rare
+         * instruction deserves. */
         private void call(Block b, Insn insn, int g, boolean last) {
             Label next = new Label();
             boolean pure = Emitter.leavesRegisters(insn);
@@ -416,10 +424,14 @@ final class Translator {
             push(b.endEip);
             mv.visitFieldInsn(PUTFIELD, CPU, "eip", "I");
             number(g);
-            constant(insn.form().op(), SEMANTICS);
+            int k = called.size();
+            called.add(insn);
+            mv.visitVarInsn(ALOAD, THIS);
+            mv.visitFieldInsn(GETFIELD, SUPER, "called", "[L" + INSN + ";");
+            push(k);
+            mv.visitInsn(AALOAD);
             mv.visitVarInsn(ALOAD, C);
-            constant(insn, INSN);
-            mv.visitMethodInsn(INVOKEINTERFACE, SEMANTICS, "exec", "(L" + CPU + ";L" + INSN + ";)V", true);
+            mv.visitMethodInsn(INVOKESTATIC, SUPER, "call", "(L" + INSN + ";L" + CPU + ";)V", false);
             mv.visitVarInsn(ALOAD, C);
             mv.visitFieldInsn(GETFIELD, CPU, "brk", "Z");
             mv.visitJumpInsn(IFEQ, next);

@@ -135,33 +135,19 @@ final class Execution {
         c.eip = b.eips[n];
         Block prev = whole && b.cacheable && !step ? b : null;
         int i = 0;
-        c.pos = 0;
         try {
-            if (whole) {
-                b.first.run(c);
-                i = n;
+            for (Step s = b.first; i < n; s = s.next) {
+                s.run(c);
+                i++;
                 if (c.brk) {
                     c.brk = false;
-                    i = c.pos + 1;
                     if (i < insns.length) c.eip = b.eips[i];
                     prev = null;
-                }
-            } else {
-                for (; i < n; i++) {
-                    c.pos = i;
-                    Insn in = insns[i];
-                    in.form().op().exec(c, in);
-                    if (c.brk) {
-                        c.brk = false;
-                        i++;
-                        if (i < insns.length) c.eip = b.eips[i];
-                        break;
-                    }
+                    break;
                 }
             }
             c.retired += i;
         } catch (CpuFault f) {
-            i = c.pos;
             c.retired += i;
             c.eip = b.eips[i];
             c.brk = false;

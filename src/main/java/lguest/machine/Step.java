@@ -48,7 +48,7 @@ abstract class Step {
      * semantics is still written once; only the dispatch around it is multiplied, by the
      * JVM rather than by copy and paste. */
     private static final byte[] TEMPLATE = templateBytes();
-    private static final Map<Semantics, MethodHandle> MAKERS = new ConcurrentHashMap<>();
+    private static final Map<Shape, MethodHandle> MAKERS = new ConcurrentHashMap<>();
 
     /** The steps of a block, linked, or null for an empty block. */
     static Step chain(Insn[] insns) {
@@ -64,7 +64,7 @@ abstract class Step {
     private static Step of(Insn insn, int slot) {
         Semantics op = insn.form().op();
         if (!insn.form().has(Form.TABLE)) return new Generic(insn, slot);
-        MethodHandle make = MAKERS.computeIfAbsent(op, Step::maker);
+        MethodHandle make = MAKERS.computeIfAbsent(new Shape(op, insn.ra(), insn.rb(), insn.size()), Step::maker);
         try {
             return (Step) make.invoke(insn, slot);
         } catch (Throwable t) {
@@ -72,15 +72,26 @@ abstract class Step {
         }
     }
 
-    private static MethodHandle maker(Semantics op) {
+    /** What a copy is specialised for: the operation, where operands a and b are, the operand size. */
+    private record Shape(Semantics op, int a, int b, int size) {
+        Shape {
+            a = Math.min(a, 0);   // any register is the same shape
+            b = Math.min(b, 0);
+        }
+    }
+
+    private static MethodHandle maker(Shape shape) {
         try {
-            MethodHandles.Lookup l = MethodHandles.lookup().defineHiddenClassWithClassData(TEMPLATE, op, true);
+            byte[] copy = COPIES ? StepCopy.of(shape.op()) : null;
+            MethodHandles.Lookup l = copy != null ? MethodHandles.lookup().defineHiddenClass(copy, true)
+                    : MethodHandles.lookup().defineHiddenClassWithClassData(TEMPLATE, shape.op(), true);
             return l.findConstructor(l.lookupClass(), MethodType.methodType(void.class, Insn.class, int.class))
                     .asType(MethodType.methodType(Step.class, Insn.class, int.class));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
     }
+    static final boolean COPIES = !Boolean.getBoolean("lguest.interp.nocopy");
     /*:*/
 
     private static byte[] templateBytes() {
@@ -96,15 +107,7 @@ abstract class Step {
         Generic(Insn insn, int slot) { super(insn, slot); }
 
         @Override void run(Cpu c) {
-            try {
-                insn.form().op().exec(c, insn);
-            } catch (CpuFault f) {
-                c.pos = slot;
-                throw f;
-            }
-            if (c.brk) { c.pos = slot; return; }
-            Step s = next;
-            if (s != null) s.run(c);
+            insn.form().op().exec(c, insn);
         }
     }
 }

@@ -13,15 +13,7 @@ final class StepTemplate extends Step {
     StepTemplate(Insn insn, int slot) { super(insn, slot); }
 
     @Override void run(Cpu c) {
-        try {
-            OP.exec(c, insn);
-        } catch (CpuFault f) {
-            c.pos = slot;
-            throw f;
-        }
-        if (c.brk) { c.pos = slot; return; }
-        Step s = next;
-        if (s != null) s.run(c);
+        OP.exec(c, insn);
     }
 
     private static Semantics operation() {

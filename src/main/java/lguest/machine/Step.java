@@ -64,7 +64,7 @@ abstract class Step {
     private static Step of(Insn insn, int slot) {
         Semantics op = insn.form().op();
         if (!insn.form().has(Form.TABLE)) return new Generic(insn, slot);
-        MethodHandle make = MAKERS.computeIfAbsent(new Shape(op, insn.ra(), insn.rb(), insn.size()), Step::maker);
+        MethodHandle make = MAKERS.computeIfAbsent(new Shape(insn.form(), insn.ra(), insn.rb(), insn.size()), Step::maker);
         try {
             return (Step) make.invoke(insn, slot);
         } catch (Throwable t) {
@@ -73,18 +73,32 @@ abstract class Step {
     }
 
     /** What a copy is specialised for: the operation, where operands a and b are, the operand size. */
-    private record Shape(Semantics op, int a, int b, int size) {
+    private record Shape(Form form, int a, int b, int size) {
         Shape {
             a = Math.min(a, 0);   // any register is the same shape
             b = Math.min(b, 0);
+        }
+
+        /** What every instruction of this shape has in common: its size, and ra or rb when they are not a register number. */
+        Map<String, Integer> constants() {
+            Map<String, Integer> k = new java.util.HashMap<>();
+            k.put("size", size);
+            k.put("form.a", form.a());
+            k.put("form.b", form.b());
+            k.put("form.c", form.c());
+            k.put("form.cc", form.cc());
+            k.put("form.traits", form.traits());
+            if (a < 0) k.put("ra", a);
+            if (b < 0) k.put("rb", b);
+            return k;
         }
     }
 
     private static MethodHandle maker(Shape shape) {
         try {
-            byte[] copy = COPIES ? StepCopy.of(shape.op()) : null;
+            byte[] copy = COPIES ? StepCopy.of(shape.form().op(), shape.constants()) : null;
             MethodHandles.Lookup l = copy != null ? MethodHandles.lookup().defineHiddenClass(copy, true)
-                    : MethodHandles.lookup().defineHiddenClassWithClassData(TEMPLATE, shape.op(), true);
+                    : MethodHandles.lookup().defineHiddenClassWithClassData(TEMPLATE, shape.form().op(), true);
             return l.findConstructor(l.lookupClass(), MethodType.methodType(void.class, Insn.class, int.class))
                     .asType(MethodType.methodType(Step.class, Insn.class, int.class));
         } catch (ReflectiveOperationException e) {
@@ -107,7 +121,15 @@ abstract class Step {
         Generic(Insn insn, int slot) { super(insn, slot); }
 
         @Override void run(Cpu c) {
-            insn.form().op().exec(c, insn);
+            try {
+                insn.form().op().exec(c, insn);
+            } catch (CpuFault f) {
+                c.pos = slot;
+                throw f;
+            }
+            if (c.brk) { c.pos = slot; return; }
+            Step s = next;
+            if (s != null) s.run(c);
         }
     }
 }

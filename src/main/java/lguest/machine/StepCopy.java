@@ -5,13 +5,16 @@ import java.io.InputStream;
 import java.lang.invoke.MethodHandleInfo;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.HashSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.FieldVisitor;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
@@ -28,29 +31,35 @@ final class StepCopy implements Opcodes {
     private static final String STEP = Type.getInternalName(Step.class);
     private static final String INSN = Type.getInternalName(Insn.class);
     private static final String CPU = Type.getInternalName(Cpu.class);
-    static final String NAME = "lguest/machine/StepCopy$Run";
+    private static final String FORM = Type.getInternalName(Form.class);
 
     /** A method to copy, by owner class, name and descriptor (Insn's instance methods are copied as static ones). */
     private record Source(String owner, String name, String desc) { }
 
     private final ClassWriter cw;
+    /** The copy's name, after the method it copies (the JVM appends a suffix of its own). */
+    private String name;
     /** Methods copied or queued, by owner.name.desc, with the name of the copy. */
     private final Map<String, String> copies = new HashMap<>();
     private final ArrayDeque<Source> queue = new ArrayDeque<>();
     private boolean failed;
 
-    private StepCopy() {
+    /** The Insn components that are the same for every instruction this copy will run, by accessor name. */
+    private final Map<String, Integer> constants;
+
+    private StepCopy(Map<String, Integer> constants) {
+        this.constants = constants;
         cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override protected String getCommonSuperClass(String a, String b) { return commonSuper(a, b); }
         };
     }
 
     /** The class bytes for op, or null if op is not a method reference that can be copied. */
-    static byte[] of(Semantics op) {
+    static byte[] of(Semantics op, Map<String, Integer> constants) {
         SerializedLambda target = target(op);
         if (target == null || target.getImplMethodKind() != MethodHandleInfo.REF_invokeStatic) return null;
         try {
-            return new StepCopy().build(target.getImplClass(), target.getImplMethodName(), target.getImplMethodSignature());
+            return new StepCopy(constants).build(target.getImplClass(), target.getImplMethodName(), target.getImplMethodSignature());
         } catch (RuntimeException e) {
             return null;
         }
@@ -69,7 +78,8 @@ final class StepCopy implements Opcodes {
 
     private byte[] build(String owner, String name, String desc) {
         if (!desc.equals("(L" + CPU + ";L" + INSN + ";)V")) return null;
-        cw.visit(V17, ACC_FINAL | ACC_SUPER, NAME, null, STEP, null);
+        this.name = "lguest/machine/" + owner.substring(owner.lastIndexOf('/') + 1) + "$" + name;
+        cw.visit(V17, ACC_FINAL | ACC_SUPER, this.name, null, STEP, null);
         MethodVisitor init = cw.visitMethod(0, "<init>", "(L" + INSN + ";I)V", null, null);
         init.visitCode();
         init.visitVarInsn(ALOAD, 0);
@@ -85,7 +95,7 @@ final class StepCopy implements Opcodes {
         run.visitVarInsn(ALOAD, 0);
         run.visitFieldInsn(GETFIELD, STEP, "insn", "L" + INSN + ";");
         run.visitVarInsn(ASTORE, 2);
-        copy(owner, name, desc, new Rewriter(run, 1));
+        copy(owner, name, desc, new Rewriter(run, 1));   // and the tail that calls the next step
         while (!failed && !queue.isEmpty()) {
             Source s = queue.poll();
             String copyDesc = s.owner.equals(INSN) ? "(L" + INSN + ";" + s.desc.substring(1) : s.desc;
@@ -100,9 +110,8 @@ final class StepCopy implements Opcodes {
 
     /** Feeds the code of owner.name (desc) into mv. */
     private void copy(String owner, String name, String desc, MethodVisitor mv) {
-        ClassReader r = new ClassReader(bytes(owner));
         boolean[] found = {false};
-        r.accept(new ClassVisitor(ASM9) {
+        file(owner).reader.accept(new ClassVisitor(ASM9) {
             @Override public MethodVisitor visitMethod(int access, String n, String d, String sig, String[] ex) {
                 if (!n.equals(name) || !d.equals(desc)) return null;
                 found[0] = true;
@@ -112,22 +121,47 @@ final class StepCopy implements Opcodes {
         if (!found[0]) failed = true;
     }
 
-    private static byte[] bytes(String internalName) {
-        String file = internalName.substring(internalName.lastIndexOf('/') + 1) + ".class";
-        try (InputStream in = Step.class.getResourceAsStream(file)) {
-            if (in == null) throw new IllegalStateException("no class file for " + internalName);
-            return in.readAllBytes();
+    /** A class file read once: its reader, and its private members ("name" for fields, "name desc" for methods). */
+    private record ClassFile(ClassReader reader, Set<String> privates) { }
+
+    private static final Map<String, ClassFile> FILES = new ConcurrentHashMap<>();
+    private static final Set<String> ACCESSORS = new HashSet<>();
+    static {
+        for (var c : Insn.class.getRecordComponents()) ACCESSORS.add(c.getName());
+    }
+
+    private static ClassFile file(String owner) { return FILES.computeIfAbsent(owner, StepCopy::read); }
+
+    private static ClassFile read(String owner) {
+        byte[] bytes;
+        try (InputStream in = Step.class.getResourceAsStream("/" + owner + ".class")) {
+            if (in == null) throw new IllegalStateException("no class file for " + owner);
+            bytes = in.readAllBytes();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+        ClassReader r = new ClassReader(bytes);
+        Set<String> privates = new HashSet<>();
+        r.accept(new ClassVisitor(ASM9) {
+            @Override public FieldVisitor visitField(int access, String n, String d, String sig, Object v) {
+                if ((access & ACC_PRIVATE) != 0) privates.add(n);
+                return null;
+            }
+
+            @Override public MethodVisitor visitMethod(int access, String n, String d, String sig, String[] ex) {
+                if ((access & ACC_PRIVATE) != 0) privates.add(n + " " + d);
+                return null;
+            }
+        }, ClassReader.SKIP_CODE);
+        return new ClassFile(r, privates);
     }
 
     /** The name of the copy of owner.name (queued the first time), or null to leave the call alone. */
     private String copyOf(String owner, String name, String desc, int opcode) {
-        boolean insnHelper = owner.equals(INSN) && opcode == INVOKEVIRTUAL && !isAccessor(name, desc);
-        boolean privateStatic = opcode == INVOKESTATIC && isPrivate(owner, name, desc);
-        if (!insnHelper && !privateStatic) {
-            if (isPrivate(owner, name, desc)) failed = true;
+        boolean insnHelper = owner.equals(INSN) && opcode == INVOKEVIRTUAL && !ACCESSORS.contains(name);
+        boolean isPrivate = isPrivate(owner, name + " " + desc);
+        if (!insnHelper && !(opcode == INVOKESTATIC && isPrivate)) {
+            if (isPrivate) failed = true;
             return null;
         }
         Source s = new Source(owner, name, desc);
@@ -137,32 +171,9 @@ final class StepCopy implements Opcodes {
         });
     }
 
-    private static boolean isAccessor(String name, String desc) {
-        if (!desc.startsWith("()")) return false;
-        for (var c : Insn.class.getRecordComponents()) if (c.getName().equals(name)) return true;
-        return false;
-    }
-
-    private static boolean isPrivate(String owner, String name, String desc) {
-        if (!owner.startsWith("lguest/machine/")) return false;
-        try {
-            Class<?> k = Class.forName(owner.replace('/', '.'), false, Step.class.getClassLoader());
-            for (Method m : k.getDeclaredMethods())
-                if (m.getName().equals(name) && Type.getMethodDescriptor(m).equals(desc)) return Modifier.isPrivate(m.getModifiers());
-            return false;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
-    }
-
-    private static boolean isPrivateField(String owner, String name) {
-        if (!owner.startsWith("lguest/machine/")) return false;
-        try {
-            Class<?> k = Class.forName(owner.replace('/', '.'), false, Step.class.getClassLoader());
-            return Modifier.isPrivate(k.getDeclaredField(name).getModifiers());
-        } catch (ReflectiveOperationException e) {
-            return false;
-        }
+    /** Whether a member of one of our own classes is private (a method by "name desc", a field by name). */
+    private static boolean isPrivate(String owner, String member) {
+        return owner.startsWith("lguest/") && file(owner).privates.contains(member);
     }
 
     private static String commonSuper(String a, String b) {
@@ -195,33 +206,118 @@ final class StepCopy implements Opcodes {
             this.shift = shift;
         }
 
-        @Override public void visitVarInsn(int opcode, int var) { super.visitVarInsn(opcode, var + shift); }
+        private final Label start = new Label(), end = new Label(), handler = new Label();
+        private boolean opened;
+        /** The last instruction copied was Insn.form(): an accessor of Form called now reads the instruction's own row. */
+        private boolean afterForm;
 
-        @Override public void visitIincInsn(int var, int increment) { super.visitIincInsn(var + shift, increment); }
+        /** In run(), the body is one try range, opened after the body's own handlers so that theirs come first. */
+        private void open() {
+            afterForm = false;
+            if (opened || shift == 0) return;
+            opened = true;
+            out.visitTryCatchBlock(start, end, handler, Type.getInternalName(CpuFault.class));
+            out.visitLabel(start);
+        }
+
+        @Override public void visitLabel(Label l) { open(); super.visitLabel(l); }
+
+        @Override public void visitInsn(int opcode) {
+            open();
+            if (opcode == RETURN && shift != 0) super.visitJumpInsn(GOTO, end);
+            else super.visitInsn(opcode);
+        }
+
+        @Override public void visitIntInsn(int opcode, int operand) { open(); super.visitIntInsn(opcode, operand); }
+
+        @Override public void visitTypeInsn(int opcode, String type) { open(); super.visitTypeInsn(opcode, type); }
+
+        @Override public void visitJumpInsn(int opcode, Label l) { open(); super.visitJumpInsn(opcode, l); }
+
+        @Override public void visitLdcInsn(Object v) { open(); super.visitLdcInsn(v); }
+
+        @Override public void visitTableSwitchInsn(int min, int max, Label d, Label... ls) { open(); super.visitTableSwitchInsn(min, max, d, ls); }
+
+        @Override public void visitLookupSwitchInsn(Label d, int[] keys, Label[] ls) { open(); super.visitLookupSwitchInsn(d, keys, ls); }
+
+        @Override public void visitMultiANewArrayInsn(String d, int dims) { open(); super.visitMultiANewArrayInsn(d, dims); }
+
+        /** The end of run(): a fault notes this step's slot; else, unless c.brk, the next step runs. */
+        @Override public void visitMaxs(int maxStack, int maxLocals) {
+            if (shift != 0) {
+                Label last = new Label();
+                out.visitLabel(end);
+                out.visitVarInsn(ALOAD, 1);
+                out.visitFieldInsn(GETFIELD, CPU, "brk", "Z");
+                Label go = new Label();
+                out.visitJumpInsn(IFEQ, go);
+                slotToPos();
+                out.visitInsn(RETURN);
+                out.visitLabel(go);
+                out.visitVarInsn(ALOAD, 0);
+                out.visitFieldInsn(GETFIELD, STEP, "next", "L" + STEP + ";");
+                out.visitInsn(DUP);
+                out.visitJumpInsn(IFNULL, last);
+                out.visitVarInsn(ALOAD, 1);
+                out.visitMethodInsn(INVOKEVIRTUAL, STEP, "run", "(L" + CPU + ";)V", false);
+                out.visitInsn(RETURN);
+                out.visitLabel(last);
+                out.visitInsn(POP);
+                out.visitInsn(RETURN);
+                out.visitLabel(handler);
+                slotToPos();
+                out.visitInsn(ATHROW);
+            }
+            super.visitMaxs(maxStack, maxLocals);
+        }
+
+        private void slotToPos() {
+            out.visitVarInsn(ALOAD, 1);
+            out.visitVarInsn(ALOAD, 0);
+            out.visitFieldInsn(GETFIELD, STEP, "slot", "I");
+            out.visitFieldInsn(PUTFIELD, CPU, "pos", "I");
+        }
+
+        @Override public void visitVarInsn(int opcode, int var) { open(); super.visitVarInsn(opcode, var + shift); }
+
+        @Override public void visitIincInsn(int var, int increment) { open(); super.visitIincInsn(var + shift, increment); }
 
         @Override public void visitLocalVariable(String n, String d, String s, Label a, Label b, int index) { }
 
         @Override public void visitFrame(int type, int nLocal, Object[] local, int nStack, Object[] stack) { }
 
         @Override public void visitFieldInsn(int opcode, String owner, String name, String desc) {
+            open();
             if (owner.equals(INSN) && opcode == GETFIELD) {
-                super.visitMethodInsn(INVOKEVIRTUAL, INSN, name, "()" + desc, false);
+                visitMethodInsn(INVOKEVIRTUAL, INSN, name, "()" + desc, false);
                 return;
             }
-            if (isPrivateField(owner, name)) failed = true;
+            if (isPrivate(owner, name)) failed = true;
             super.visitFieldInsn(opcode, owner, name, desc);
         }
 
         @Override public void visitMethodInsn(int opcode, String owner, String name, String desc, boolean itf) {
+            boolean ofForm = afterForm;
+            open();
+            afterForm = owner.equals(INSN) && name.equals("form");
+            Integer k = opcode != INVOKEVIRTUAL || !desc.equals("()I") ? null
+                    : owner.equals(INSN) ? constants.get(name)
+                    : owner.equals(FORM) && ofForm ? constants.get("form." + name) : null;
+            if (k != null) {   // the shape's constant in place of the accessor
+                super.visitInsn(POP);
+                super.visitLdcInsn(k);
+                return;
+            }
             String copy = copyOf(owner, name, desc, opcode);
             if (copy == null) super.visitMethodInsn(opcode, owner, name, desc, itf);
             else {
                 String d = opcode == INVOKEVIRTUAL ? "(L" + INSN + ";" + desc.substring(1) : desc;
-                super.visitMethodInsn(INVOKESTATIC, NAME, copy, d, false);
+                super.visitMethodInsn(INVOKESTATIC, StepCopy.this.name, copy, d, false);
             }
         }
 
         @Override public void visitInvokeDynamicInsn(String n, String d, Handle bsm, Object... args) {
+            open();
             if (!bsm.getOwner().equals("java/lang/invoke/StringConcatFactory")) failed = true;
             super.visitInvokeDynamicInsn(n, d, bsm, args);
         }

@@ -13,7 +13,15 @@ final class StepTemplate extends Step {
     StepTemplate(Insn insn, int slot) { super(insn, slot); }
 
     @Override void run(Cpu c) {
-        OP.exec(c, insn);
+        try {
+            OP.exec(c, insn);
+        } catch (CpuFault f) {
+            c.pos = slot;
+            throw f;
+        }
+        if (c.brk) { c.pos = slot; return; }
+        Step s = next;
+        if (s != null) s.run(c);
     }
 
     private static Semantics operation() {

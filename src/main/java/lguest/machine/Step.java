@@ -35,18 +35,30 @@ abstract class Step {
      * half the speed of the old hand-specialised decoder. The cure is the old one of
      * threaded code (Bochs and most fast interpreters use it): each instruction calls its
      * successor itself, so the call that follows an ADD lives in ADD's own compiled code,
-     * and "what comes after an ADD" is a question the branch predictor, and HotSpot's
-     * inlining, can learn. It won back part of the loss (on the SHA-256 benchmark, from
-     * about 110 to about 160 million instructions a second, against some 250 for the old
-     * decoder, whose every form was a hand-written class).
+     * and "what comes after an ADD" is a question the branch predictor can learn.
      *
-     * That needs one class per operation, and the table names methods, not classes. So
-     * we have the JVM make the classes: StepTemplate below is compiled once, and for each
-     * semantics method its bytes are defined again as a hidden class whose class data is
-     * that method (MethodHandles.classData). In each copy the semantics is a constant,
-     * which HotSpot inlines, and the call to the next step is a call site of its own. The
-     * semantics is still written once; only the dispatch around it is multiplied, by the
-     * JVM rather than by copy and paste. */
+     * That needs a class per operation, and the table names methods, not classes; the
+     * first answer was one hidden class per semantics method, all made from the bytes of
+     * StepTemplate with the method as class data. It won back less than hoped, and the
+     * reason is where HotSpot keeps what it learns. The profile of a branch (taken
+     * always, never, or both) lives in the method that contains it, so the one Insn.a()
+     * that serves ADD EAX,EBX and ADD [EBX+8],AL alike learned that every branch goes
+     * both ways, and C2 compiled every path into every copy of ADD that inlined it. The
+     * class of the step was distinct; the code it ran was shared.
+     *
+     * So now a step class is a copy of the *code*: for each table row and operand shape
+     * (where operands a and b are, X:142, and the operand size) StepCopy (X:146) writes a
+     * class whose run() is the semantics method's own bytecode, calling its own private
+     * copies of the Insn helpers, with the shape's constants written in where the
+     * bytecode asked the Insn for them. ADD EAX,EBX and ADD [EBX+8],AL now run
+     * different code, each with its profile and its constant-folded helpers, which is
+     * what the old decoder's hand-written class per form had, while the semantics is
+     * still written once: the copy is made from the class file at run time, not by hand.
+     * On bench-cpu (thread CPU time, a shared machine) this took the interpreter from
+     * about 150 to 210 million instructions a second on SHA-256 and from 125 to 140 on
+     * the branchy one (X:618); -Dlguest.interp.nocopy=true brings back the shared code
+     * for comparison. A semantics that StepCopy cannot copy faithfully still gets its
+     * class from StepTemplate. */
     private static final byte[] TEMPLATE = templateBytes();
     private static final Map<Shape, MethodHandle> MAKERS = new ConcurrentHashMap<>();
 
@@ -72,7 +84,7 @@ abstract class Step {
         }
     }
 
-    /** What a copy is specialised for: the operation, where operands a and b are, the operand size. */
+    /** What a copy is specialised for: the table row, where operands a and b are (any register alike), the operand size. */
     private record Shape(Form form, int a, int b, int size) {
         Shape {
             a = Math.min(a, 0);   // any register is the same shape
@@ -95,17 +107,25 @@ abstract class Step {
     }
 
     private static MethodHandle maker(Shape shape) {
+        byte[] copy = COPIES ? StepCopy.of(shape.form().op(), shape.constants()) : null;
         try {
-            byte[] copy = COPIES ? StepCopy.of(shape.form().op(), shape.constants()) : null;
-            MethodHandles.Lookup l = copy != null ? MethodHandles.lookup().defineHiddenClass(copy, true)
-                    : MethodHandles.lookup().defineHiddenClassWithClassData(TEMPLATE, shape.form().op(), true);
-            return l.findConstructor(l.lookupClass(), MethodType.methodType(void.class, Insn.class, int.class))
-                    .asType(MethodType.methodType(Step.class, Insn.class, int.class));
+            if (copy != null) return constructor(MethodHandles.lookup().defineHiddenClass(copy, true));
+        } catch (ReflectiveOperationException | LinkageError e) {
+            // a copy the verifier refuses: the shared template below runs the same semantics
+        }
+        try {
+            return constructor(MethodHandles.lookup().defineHiddenClassWithClassData(TEMPLATE, shape.form().op(), true));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
     }
-    static final boolean COPIES = !Boolean.getBoolean("lguest.interp.nocopy");
+
+    private static MethodHandle constructor(MethodHandles.Lookup l) throws ReflectiveOperationException {
+        return l.findConstructor(l.lookupClass(), MethodType.methodType(void.class, Insn.class, int.class))
+                .asType(MethodType.methodType(Step.class, Insn.class, int.class));
+    }
+
+    private static final boolean COPIES = !Boolean.getBoolean("lguest.interp.nocopy");
     /*:*/
 
     private static byte[] templateBytes() {

@@ -286,6 +286,29 @@ final class StepCopy implements Opcodes {
 
         @Override public void visitFrame(int type, int nLocal, Object[] local, int nStack, Object[] stack) { }
 
+        /*X:146 How a semantics method is copied. The Semantics in a table row is a
+         * lambda, and a lambda does not say which method it calls; declaring Semantics
+         * Serializable makes the compiler give every method reference a writeReplace that
+         * does (its SerializedLambda names the class and method), which is the one
+         * supported way to ask. The rest is class-file surgery with ASM, the library the
+         * translator uses already: read the method from its own class file, move its
+         * locals up by one (run() is an instance method, so `this` sits below the Cpu),
+         * and turn each `return` into a jump to a tail that checks c.brk and calls the
+         * next step, with one handler round the whole body that notes the step's slot in
+         * c.pos when a fault passes (X:150).
+         *
+         * Calls of Insn's helpers go to static copies in the new class, copied the same
+         * way, and so do calls of the semantics class's own private methods: the hidden
+         * class is not in that class's nest, and may not call them where they are. Insn's
+         * fields are private to the record, so a copied helper that reads one calls the
+         * accessor instead, which HotSpot inlines into the same load. And wherever the code
+         * asks for something the shape fixes (the size, the row's operand kinds and
+         * condition, ra or rb when they are not a register number) the question is replaced
+         * by its answer: in the copy for ADD with a doubleword in memory, the `size == 4`
+         * of mask() and the `ra == MEMORY` of putA() are settled before the JVM ever
+         * reads the bytecode. What cannot be copied faithfully, a read of another class's
+         * private field or an invokedynamic other than string concatenation, makes
+         * StepCopy give up, and that row keeps the shared StepTemplate. */
         @Override public void visitFieldInsn(int opcode, String owner, String name, String desc) {
             open();
             if (owner.equals(INSN) && opcode == GETFIELD) {
@@ -315,6 +338,7 @@ final class StepCopy implements Opcodes {
                 super.visitMethodInsn(INVOKESTATIC, StepCopy.this.name, copy, d, false);
             }
         }
+        /*:*/
 
         @Override public void visitInvokeDynamicInsn(String n, String d, Handle bsm, Object... args) {
             open();

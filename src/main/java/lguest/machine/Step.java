@@ -56,12 +56,12 @@ abstract class Step {
      * still written once: the copy is made from the class file at run time, not by hand.
      * On bench-cpu (thread CPU time, a shared machine) this took the interpreter from
      * about 150 to 210 million instructions a second on SHA-256 and from 125 to 140 on
-     * the branchy one (X:618); -Dlguest.interp.nocopy=true brings back the shared code
-     * for comparison. The branchy one gains less because it is short: the copies are
-     * made by ASM while ASM itself is still cold, and the first few dozen cost some
-     * 150 ms of a run of 1.7 s. Run ten times as long, it goes from 145 to 186. A
-     * semantics that StepCopy cannot copy faithfully still gets its class from
-     * StepTemplate. */
+     * the branchy one (the translator's chapter ends with the whole table); the JVM
+     * property lguest.interp.nocopy=true brings back the shared code for comparison.
+     * The branchy one gains less because it is short: the copies are made by ASM while
+     * ASM itself is still cold, and the first few dozen cost some 150 ms of a run of
+     * 1.7 s. Run ten times as long, it goes from 145 to 186. A semantics that StepCopy
+     * cannot copy faithfully still gets its class from StepTemplate. */
     private static final byte[] TEMPLATE = templateBytes();
     private static final Map<Shape, MethodHandle> MAKERS = new ConcurrentHashMap<>();
 

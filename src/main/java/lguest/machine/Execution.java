@@ -125,64 +125,72 @@ final class Execution {
     /*X:605 Running a block.  The first step runs the whole block (each
      * step calls the next, see X:145); a `brk` from an instruction that changed
      * the rules (a segment load, a write to code, an exit) stops the block
-     * early with EIP set just past that instruction.  Near the end of a
-     * budget only as many run as the budget allows, so the count stops
-     * exactly where asked.  A fault anywhere rewinds EIP to the faulting
-     * instruction, retires the ones before it, and is delivered as the
-     * hardware would. Returns the block to chain from, or null when it did not
-     * run to its end. */
+     * early with EIP set just past that instruction.  A fault anywhere rewinds
+     * EIP to the faulting instruction, retires the ones before it, and is
+     * delivered as the hardware would. Returns the block to chain from, or null
+     * when it did not run to its end. This is the path of nearly every block,
+     * and it is kept small enough for HotSpot to inline into the loop; near
+     * the end of a budget, or under single-step, interpretPart runs the block
+     * one instruction at a time instead, so the count stops exactly where asked. */
     private Block interpret(Block b, long limit) {
-        Insn[] insns = b.insns;
-        int n = insns.length;
-        long left = limit - c.retired;
-        boolean step = (c.flags & Cpu.TF) != 0;   // single-step (X:520): one instruction, then #DB
-        if (step) {
-            left = Math.min(left, 1);
-            c.stepHeld = false;
-        }
-        boolean whole = left >= n;
-        if (!whole) n = (int) left;
+        int n = b.insns.length;
+        if (n == 0 || limit - c.retired < n || (c.flags & Cpu.TF) != 0) return interpretPart(b, limit);
         c.eip = b.eips[n];
-        Block prev = whole && b.cacheable && !step ? b : null;
-        int i = 0;
-        c.pos = 0;
         try {
-            if (whole) {
-                b.first.run(c);
-                i = n;
-                if (c.brk) {
-                    c.brk = false;
-                    i = c.pos + 1;
-                    if (i < insns.length) c.eip = b.eips[i];
-                    prev = null;
-                }
-            } else {
-                for (; i < n; i++) {
-                    c.pos = i;
-                    Insn in = insns[i];
-                    in.form().op().exec(c, in);
-                    if (c.brk) {
-                        c.brk = false;
-                        i++;
-                        if (i < insns.length) c.eip = b.eips[i];
-                        break;
-                    }
-                }
-            }
-            c.retired += i;
+            b.first.run(c);
         } catch (CpuFault f) {
-            i = c.pos;
-            c.retired += i;
-            c.eip = b.eips[i];
+            return fault(b, f);
+        }
+        if (c.brk) {
             c.brk = false;
-            c.raise(f, c.eip);
-            faulted = true;
+            int i = c.pos + 1;
+            c.retired += i;
+            if (i < n) c.eip = b.eips[i];
             return null;
         }
-        if (step && i > 0) c.delivery.afterStep();
-        return prev;
+        c.retired += n;
+        return b.cacheable ? b : null;
     }
     /*:*/
+
+    /** The first instructions of a block, as many as the budget allows, or one under single-step (X:520). */
+    private Block interpretPart(Block b, long limit) {
+        Insn[] insns = b.insns;
+        boolean step = (c.flags & Cpu.TF) != 0;
+        int n = (int) Math.min(insns.length, step ? 1 : limit - c.retired);
+        if (step) c.stepHeld = false;
+        c.eip = b.eips[n];
+        int i = 0;
+        try {
+            for (; i < n; i++) {
+                c.pos = i;
+                Insn in = insns[i];
+                in.form().op().exec(c, in);
+                if (c.brk) {
+                    c.brk = false;
+                    i++;
+                    if (i < insns.length) c.eip = b.eips[i];
+                    break;
+                }
+            }
+        } catch (CpuFault f) {
+            return fault(b, f);
+        }
+        c.retired += i;
+        if (step && i > 0) c.delivery.afterStep();
+        return null;
+    }
+
+    /** Retires the instructions before the faulting one (c.pos), points EIP at it and delivers the fault. */
+    private Block fault(Block b, CpuFault f) {
+        int i = c.pos;
+        c.retired += i;
+        c.eip = b.eips[i];
+        c.brk = false;
+        c.raise(f, c.eip);
+        faulted = true;
+        return null;
+    }
 
     private Block lookup() {
         int eip = c.eip;

@@ -56,10 +56,13 @@ record Insn(Form form, int eip, int next, int size, int asize, int seg, int rep,
      * the displacement, the immediate. Every "is operand a a register?" in the helpers
      * below is then decided while compiling, and ADD EAX, EBX comes out as what one
      * would write by hand: two loads from the register array, an add, the lazy-flags
-     * stores, one store. The interpreter, which meets the Insn only at run time, asks
-     * those questions every time; ra and rb answer the commonest one (a whole 32-bit
-     * register) in a single comparison. That is the price of writing each operation
-     * once, and the reason it is worth paying. :*/
+     * stores, one store. The interpreter meets the Insn only at run time, but most of
+     * the answers are the same for every ADD of one shape: ra and rb say where operands
+     * a and b are (a whole 32-bit register, a doubleword in memory, the immediate), and
+     * the interpreter runs each row and shape with its own copy of the semantics in which
+     * the size, the row's operand kinds and the kinds of ra and rb are constants (X:145,
+     * X:146). What is left to read at run time is what differs from one ADD to the next:
+     * the register numbers, the address, the immediate. :*/
 
     /*X:150 The EIP, fault and store-into-code protocol, which both back ends keep.
      *

@@ -7,6 +7,6 @@ package lguest.machine;
  * {@link Insn} as a constant.
  */
 @FunctionalInterface
-interface Semantics {
+interface Semantics extends java.io.Serializable {
     void exec(Cpu c, Insn i);
 }

@@ -4,8 +4,9 @@ import java.lang.constant.ConstantDescs;
 import java.lang.invoke.MethodHandles;
 
 /**
- * The bytes from which Step makes one hidden class per semantics method (see X:145). It
- * is never loaded under this name: each copy finds its own operation in its class data.
+ * The bytes from which Step makes a hidden class for a semantics method that StepCopy
+ * cannot copy (see X:145), one per method and shared by all its rows and shapes. It is
+ * never loaded under this name: each copy finds its own operation in its class data.
  */
 final class StepTemplate extends Step {
     private static final Semantics OP = operation();

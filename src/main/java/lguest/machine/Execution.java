@@ -56,6 +56,10 @@ final class Execution {
             if (c.interruptLine) { c.interruptLine = false; return Exit.INTERRUPT; }
             if (c.retired + delivered >= stop) return Exit.BUDGET;
             Block b = prev == null ? null : chained(prev);
+            if (b == null && c.exitFrom != null) {   // a translation just left through a link slot
+                b = c.exitFrom.linked(c.exitSlot, c);
+                if (b != null) c.exitFrom = null;
+            }
             if (b == null) {
                 try {
                     b = lookup();

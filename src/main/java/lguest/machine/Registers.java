@@ -185,23 +185,27 @@ abstract class Registers {
                 case 9: return (fR & fSign) == 0;
                 default: break;
             }
-            if (op == F_SUB) {
-                switch (cc) {
-                    case 2: return Integer.compareUnsigned(fA, fB) < 0;
-                    case 3: return Integer.compareUnsigned(fA, fB) >= 0;
-                    case 6: return Integer.compareUnsigned(fA, fB) <= 0;
-                    case 7: return Integer.compareUnsigned(fA, fB) > 0;
-                    default: break;
-                }
-                if (fMask == -1) {
-                    switch (cc) {
-                        case 12: return fA < fB;
-                        case 13: return fA >= fB;
-                        case 14: return fA <= fB;
-                        case 15: return fA > fB;
-                        default: break;
-                    }
-                }
+            if (op == F_SUB) return subCond(cc);
+        }
+        return slowCond(cc >> 1) ^ ((cc & 1) != 0);
+    }
+
+    /** A condition after CMP or SUB, from the operands themselves. */
+    private boolean subCond(int cc) {
+        switch (cc) {
+            case 2: return Integer.compareUnsigned(fA, fB) < 0;
+            case 3: return Integer.compareUnsigned(fA, fB) >= 0;
+            case 6: return Integer.compareUnsigned(fA, fB) <= 0;
+            case 7: return Integer.compareUnsigned(fA, fB) > 0;
+            default: break;
+        }
+        if (fMask == -1) {
+            switch (cc) {
+                case 12: return fA < fB;
+                case 13: return fA >= fB;
+                case 14: return fA <= fB;
+                case 15: return fA > fB;
+                default: break;
             }
         }
         return slowCond(cc >> 1) ^ ((cc & 1) != 0);

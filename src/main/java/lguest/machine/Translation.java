@@ -83,13 +83,13 @@ abstract class Translation {
      * starts where the guest is going, is still valid, and the epoch has not moved, since
      * an epoch is an address space and a ring: with both unchanged, the lookup would find
      * the same block. Runs nest, one Java frame per link, so after MAX_DEPTH links the
-     * next exit returns to the run loop, which then starts the nest afresh. */
+     * next exit returns to the run loop, which then starts the nest afresh. A link to a block
+     * that is not translated (yet) still spares the run loop its lookup. */
     final void leaveTo(Cpu c, long limit, int slot) {
         if (slot < 0) return;
-        Block b = links[slot];
+        Block b = linked(slot, c);
         Translation t;
-        if (c.depth < MAX_DEPTH && b != null && b.startEip == c.eip && b.valid && linkEpochs[slot] == c.epoch
-                && (t = b.code) != null) {
+        if (c.depth < MAX_DEPTH && b != null && (t = b.code) != null) {
             t.used = true;
             c.execution.chained++;
             c.depth++;
@@ -102,6 +102,16 @@ abstract class Translation {
         }
         c.exitFrom = this;
         c.exitSlot = slot;
+    }
+
+    /**
+     * The block slot links to, if it is still where the guest is going, in the same epoch;
+     * never one whose last instruction runs onto the next page (X:135), since only a lookup
+     * rereads that page's bytes.
+     */
+    final Block linked(int slot, Cpu c) {
+        Block b = links[slot];
+        return b != null && b.startEip == c.eip && b.valid && linkEpochs[slot] == c.epoch && b.tail == null ? b : null;
     }
 
     /** Called by the run loop with the block it found after this method left through slot. */

@@ -383,128 +383,90 @@ final class Emitter {
      * leaves the next EIP in the local EIP.
      */
     boolean emit(Insn i, Kind k, boolean flags) {
-        Form f = i.form();
         switch (k) {
             case ALU: return alu(i, flags);
-            case TEST: {
-                int m = i.mask();
-                Place a = Place.of(i, f.a()), b = Place.of(i, f.b());
-                load(a, false);
-                load(b, false);
-                mv.visitInsn(IAND);
-                mask(m);
-                mv.visitVarInsn(ISTORE, T2);
-                if (flags) record(Cpu.F_LOGIC, -1, -1, T2, m);
-                return false;
-            }
+            case TEST: return test(i, flags);
             case INC: case DEC: return incDec(i, k == Kind.INC, flags);
-            case NOT: {
-                Place a = Place.of(i, f.a());
-                load(a, true);
-                push(~0);
-                mv.visitInsn(IXOR);
-                mask(i.mask());
-                store(a, true);
-                return a.memory();
-            }
-            case NEG: {
-                int m = i.mask();
-                Place a = Place.of(i, f.a());
-                load(a, true);
-                mv.visitVarInsn(ISTORE, T1);
-                mv.visitVarInsn(ILOAD, T1);
-                mv.visitInsn(INEG);
-                mask(m);
-                mv.visitVarInsn(ISTORE, T2);
-                mv.visitVarInsn(ILOAD, T2);
-                store(a, true);
-                if (flags) { push(0); mv.visitVarInsn(ISTORE, T0); record(Cpu.F_SUB, T0, T1, T2, m); }
-                return a.memory();
-            }
-            case MOV: case MOVZX: case MOVSX: {
-                Place a = Place.of(i, f.a()), b = Place.of(i, f.b());
-                load(b, false);
-                if (k == Kind.MOVSX) mv.visitInsn(b.width() == 1 ? I2B : I2S);
-                store(a, false);
-                return a.memory();
-            }
+            case NOT: case NEG: return notNeg(i, k == Kind.NEG, flags);
+            case SHIFT: return shift(i, flags);
+            case ROTATE: return rotate(i);
+            case IMUL: return imul(i, flags);
+            case BT: return bt(i);
+            case MOV: case MOVZX: case MOVSX: case LEA: case XCHG: case CDQ: case CWDE: case NOP: return move(i, k);
+            case PUSH: case POP: return stack(i, k);
+            case SETCC: case CMOV: return conditional(i, k);
+            default: transfer(i, k); return k == Kind.CALL || k == Kind.CALL_INDIRECT;
+        }
+    }
+
+    private boolean test(Insn i, boolean flags) {
+        int m = i.mask();
+        load(Place.of(i, i.form().a()), false);
+        load(Place.of(i, i.form().b()), false);
+        mv.visitInsn(IAND);
+        mask(m);
+        mv.visitVarInsn(ISTORE, T2);
+        if (flags) record(Cpu.F_LOGIC, -1, -1, T2, m);
+        return false;
+    }
+
+    /** NOT, and NEG, which is SUB from zero as far as the flags go. */
+    private boolean notNeg(Insn i, boolean neg, boolean flags) {
+        int m = i.mask();
+        Place a = Place.of(i, i.form().a());
+        load(a, true);
+        mv.visitVarInsn(ISTORE, T1);
+        mv.visitVarInsn(ILOAD, T1);
+        if (neg) mv.visitInsn(INEG); else { push(~0); mv.visitInsn(IXOR); }
+        mask(m);
+        mv.visitVarInsn(ISTORE, T2);
+        mv.visitVarInsn(ILOAD, T2);
+        store(a, true);
+        if (neg && flags) { push(0); mv.visitVarInsn(ISTORE, T0); record(Cpu.F_SUB, T0, T1, T2, m); }
+        return a.memory();
+    }
+
+    /** ROL, ROR of a 32-bit register whose flags nobody sees (X:616). */
+    private boolean rotate(Insn i) {
+        mv.visitVarInsn(ILOAD, REG + i.rm());
+        push(shiftCount(i));
+        mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer",
+                i.form().mnemonic().equals("ROL") ? "rotateLeft" : "rotateRight", "(II)I", false);
+        mv.visitVarInsn(ISTORE, REG + i.rm());
+        return false;
+    }
+
+    /**
+     * Bits.bt for a register, or memory with an immediate offset (which stays inside the
+     * operand): CF is the bit, the other flags keep what the record says, so the record is
+     * worked out into the Cpu's flags and the locals say "look there".
+     */
+    private boolean bt(Insn i) {
+        Place a = Place.of(i, i.form().a()), b = Place.of(i, i.form().b());
+        load(a, false);
+        if (b.constant()) push(b.imm() & 31); else load(b, false);
+        mv.visitInsn(IUSHR);
+        push(1);
+        mv.visitInsn(IAND);
+        mv.visitVarInsn(ISTORE, T1);
+        mv.visitVarInsn(ALOAD, C);
+        pushRecord();
+        mv.visitVarInsn(ILOAD, T1);
+        mv.visitMethodInsn(INVOKESTATIC, SUPER, "carry", "(L" + CPU + ";IIIIIII)V", false);
+        push(Cpu.F_NONE);
+        mv.visitVarInsn(ISTORE, FOP);
+        known = Cpu.F_NONE;
+        return false;
+    }
+
+    /** The moves: MOV, MOVZX, MOVSX, LEA, XCHG of registers, CDQ, CWDE, NOP. */
+    private boolean move(Insn i, Kind k) {
+        Form f = i.form();
+        switch (k) {
             case LEA:
                 ea(i.addr());
                 storeReg(i.reg(), i.size());
                 return false;
-            case SHIFT: return shift(i, flags);
-            case ROTATE:
-                mv.visitVarInsn(ILOAD, REG + i.rm());
-                push(shiftCount(i));
-                mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer",
-                        f.mnemonic().equals("ROL") ? "rotateLeft" : "rotateRight", "(II)I", false);
-                mv.visitVarInsn(ISTORE, REG + i.rm());
-                return false;
-            case PUSH:
-                load(Place.of(i, f.a()), false);
-                push32();
-                return true;
-            case POP:
-                pop32();
-                mv.visitVarInsn(ISTORE, REG + i.reg());
-                return false;
-            case CALL: case CALL_INDIRECT:
-                if (k == Kind.CALL) push(i.imm()); else load(Place.of(i, f.a()), false);
-                mv.visitVarInsn(ISTORE, T2);
-                push(i.next());
-                push32();
-                mv.visitVarInsn(ILOAD, T2);
-                mv.visitVarInsn(ISTORE, EIP);
-                return true;
-            case RET:
-                pop32();
-                mv.visitVarInsn(ISTORE, EIP);
-                if ((i.imm() & 0xFFFF) != 0) mv.visitIincInsn(REG + Cpu.ESP, i.imm() & 0xFFFF);
-                return false;
-            case JMP: push(i.imm()); mv.visitVarInsn(ISTORE, EIP); return false;
-            case JMP_INDIRECT: load(Place.of(i, f.a()), false); mv.visitVarInsn(ISTORE, EIP); return false;
-            case JCC: {
-                Label taken = new Label(), done = new Label();
-                condition(f.cc());
-                mv.visitJumpInsn(IFNE, taken);
-                push(i.next());
-                mv.visitJumpInsn(GOTO, done);
-                mv.visitLabel(taken);
-                push(i.imm());
-                mv.visitLabel(done);
-                mv.visitVarInsn(ISTORE, EIP);
-                return false;
-            }
-            case SETCC: {
-                Place a = Place.of(i, f.a());
-                condition(f.cc());
-                store(a, false);
-                return a.memory();
-            }
-            case CMOV: {
-                Label skip = new Label();
-                Place a = Place.of(i, f.a()), b = Place.of(i, f.b());
-                load(b, false);
-                mv.visitVarInsn(ISTORE, T1);
-                condition(f.cc());
-                mv.visitJumpInsn(IFEQ, skip);
-                mv.visitVarInsn(ILOAD, T1);
-                store(a, false);
-                mv.visitLabel(skip);
-                return false;
-            }
-            case CDQ:
-                mv.visitVarInsn(ILOAD, REG + Cpu.EAX);
-                push(31);
-                mv.visitInsn(ISHR);
-                mv.visitVarInsn(ISTORE, REG + Cpu.EDX);
-                return false;
-            case CWDE:
-                mv.visitVarInsn(ILOAD, REG + Cpu.EAX);
-                mv.visitInsn(I2S);
-                mv.visitVarInsn(ISTORE, REG + Cpu.EAX);
-                return false;
-            case NOP: return false;
             case XCHG: {
                 Place a = Place.of(i, f.a()), b = Place.of(i, f.b());
                 load(a, false);
@@ -515,29 +477,82 @@ final class Emitter {
                 store(b, false);
                 return false;
             }
-            case IMUL: return imul(i, flags);
-            case BT: {
-                // Bits.bt for a register, or memory with an immediate offset (which stays inside
-                // the operand): CF is the bit, the other flags keep what the record says, so the
-                // record is worked out into the Cpu's flags and the locals say "look there".
-                Place a = Place.of(i, f.a()), b = Place.of(i, f.b());
-                load(a, false);
-                if (b.constant()) push(b.imm() & 31); else load(b, false);
-                mv.visitInsn(IUSHR);
-                push(1);
-                mv.visitInsn(IAND);
-                mv.visitVarInsn(ISTORE, T1);
-                mv.visitVarInsn(ALOAD, C);
-                pushRecord();
-                mv.visitVarInsn(ILOAD, T1);
-                mv.visitMethodInsn(INVOKESTATIC, SUPER, "carry", "(L" + CPU + ";IIIIIII)V", false);
-                push(Cpu.F_NONE);
-                mv.visitVarInsn(ISTORE, FOP);
-                known = Cpu.F_NONE;
+            case CDQ: case CWDE:
+                mv.visitVarInsn(ILOAD, REG + Cpu.EAX);
+                if (k == Kind.CDQ) { push(31); mv.visitInsn(ISHR); } else mv.visitInsn(I2S);
+                mv.visitVarInsn(ISTORE, REG + (k == Kind.CDQ ? Cpu.EDX : Cpu.EAX));
                 return false;
+            case NOP: return false;
+            default: {
+                Place a = Place.of(i, f.a()), b = Place.of(i, f.b());
+                load(b, false);
+                if (k == Kind.MOVSX) mv.visitInsn(b.width() == 1 ? I2B : I2S);
+                store(a, false);
+                return a.memory();
             }
-            default: throw new IllegalStateException(k.toString());
         }
+    }
+
+    private boolean stack(Insn i, Kind k) {
+        if (k == Kind.PUSH) {
+            load(Place.of(i, i.form().a()), false);
+            push32();
+            return true;
+        }
+        pop32();
+        mv.visitVarInsn(ISTORE, REG + i.reg());
+        return false;
+    }
+
+    /** SETcc and CMOVcc: CMOV reads its source (and may fault) whether or not it moves it. */
+    private boolean conditional(Insn i, Kind k) {
+        Form f = i.form();
+        Place a = Place.of(i, f.a());
+        if (k == Kind.SETCC) {
+            condition(f.cc());
+            store(a, false);
+            return a.memory();
+        }
+        Label skip = new Label();
+        load(Place.of(i, f.b()), false);
+        mv.visitVarInsn(ISTORE, T1);
+        condition(f.cc());
+        mv.visitJumpInsn(IFEQ, skip);
+        mv.visitVarInsn(ILOAD, T1);
+        store(a, false);
+        mv.visitLabel(skip);
+        return false;
+    }
+
+    /** The transfers: each leaves the next EIP in the local EIP. */
+    private void transfer(Insn i, Kind k) {
+        Form f = i.form();
+        switch (k) {
+            case CALL: case CALL_INDIRECT:
+                if (k == Kind.CALL) push(i.imm()); else load(Place.of(i, f.a()), false);
+                mv.visitVarInsn(ISTORE, T2);
+                push(i.next());
+                push32();
+                mv.visitVarInsn(ILOAD, T2);
+                break;
+            case RET:
+                pop32();
+                if ((i.imm() & 0xFFFF) != 0) mv.visitIincInsn(REG + Cpu.ESP, i.imm() & 0xFFFF);
+                break;
+            case JMP: push(i.imm()); break;
+            case JMP_INDIRECT: load(Place.of(i, f.a()), false); break;
+            default: {
+                Label taken = new Label(), done = new Label();
+                condition(f.cc());
+                mv.visitJumpInsn(IFNE, taken);
+                push(i.next());
+                mv.visitJumpInsn(GOTO, done);
+                mv.visitLabel(taken);
+                push(i.imm());
+                mv.visitLabel(done);
+            }
+        }
+        mv.visitVarInsn(ISTORE, EIP);
     }
 
     private boolean alu(Insn i, boolean flags) {

@@ -128,7 +128,7 @@ abstract class Step {
                 .asType(MethodType.methodType(Step.class, Insn.class, int.class));
     }
 
-    private static final boolean COPIES = !Boolean.getBoolean("lguest.interp.nocopy");
+    private static final boolean COPIES = !Boolean.getBoolean("lguest.interp.nocopy") && CodeCache.available();   // the copies are made with ASM: without it, the template
     /*:*/
 
     private static byte[] templateBytes() {

@@ -227,8 +227,9 @@ public final class CodeCache {
      *     busybox factor     165        150           286        1,971          0.145
      *     300 pipelines      133        125           123          677          0.181
      *
-     * The geometric mean of the last column is 0.134, where the issue that asked for this
-     * chapter measured 0.11 and asked for 0.5. Where the guest's hot code is a few loops
+     * The geometric mean of the last column is 0.134 (0.123 on a second run the same hour:
+     * a short run on a small machine varies by a tenth), where the issue that asked for
+     * this chapter measured 0.11 and asked for 0.5. Where the guest's hot code is a few loops
      * (sha256, the bytecode interpreter, factor) the translator runs them about twice as
      * fast as the interpreter: registers in locals, flags only where seen, the common
      * instructions as bytecode. Where it is a thousand blocks each run a few thousand

@@ -13,9 +13,13 @@ final class Block {
      * the block it last went to on each side (the branch taken, and the fall-through), and
      * the next trip skips the lookup altogether. A link is trusted only while nothing that
      * could change where an EIP leads has happened: the CPU's epoch counts TLB flushes,
-     * INVLPGs, CS and CPL changes, and a block whose frame was written is marked invalid. */
-    Block taken, fallThrough;
-    long takenEpoch, fallThroughEpoch;
+     * INVLPGs, CS and CPL changes, and a block whose frame was written is marked invalid.
+     * A link and its epoch are one immutable pair, because blocks are shared by every CPU
+     * on the same memory: two separate fields could be read one old and one new, a block
+     * from another CPU's address space with this CPU's epoch. */
+    record Link(Block block, long epoch) { }
+
+    Link taken, fallThrough;
     volatile boolean valid = true;
     /*:*/
 

@@ -94,16 +94,16 @@ final class Execution {
     /** The block the previous one last went to on this side, if that link still holds. */
     private Block chained(Block prev) {
         boolean fall = c.eip == prev.endEip;
-        Block b = fall ? prev.fallThrough : prev.taken;
-        if (b != null && (b.startEip != c.eip || !b.valid
-                || (fall ? prev.fallThroughEpoch : prev.takenEpoch) != c.epoch)) b = null;
-        return b;
+        Block.Link l = fall ? prev.fallThrough : prev.taken;
+        if (l == null || l.epoch() != c.epoch) return null;
+        Block b = l.block();
+        return b.startEip == c.eip && b.valid ? b : null;
     }
 
     private void link(Block prev, Block b) {
         if (prev == null || !b.cacheable) return;
-        if (c.eip == prev.endEip) { prev.fallThrough = b; prev.fallThroughEpoch = c.epoch; }
-        else { prev.taken = b; prev.takenEpoch = c.epoch; }
+        if (c.eip == prev.endEip) prev.fallThrough = new Block.Link(b, c.epoch);
+        else prev.taken = new Block.Link(b, c.epoch);
     }
 
     /** Runs translated code; returns the exceptions delivered (0 or 1). */

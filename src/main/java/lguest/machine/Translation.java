@@ -66,8 +66,7 @@ abstract class Translation {
     }
 
     /** For each exit of the method: the block it was last seen to lead to, and the epoch then (X:620). */
-    Block[] links;
-    long[] linkEpochs;
+    Block.Link[] links;
     /** How deep runs may nest through links before one returns to the run loop. */
     static final int MAX_DEPTH = Integer.getInteger("lguest.translate.links", 16);
 
@@ -110,14 +109,14 @@ abstract class Translation {
      * rereads that page's bytes.
      */
     final Block linked(int slot, Cpu c) {
-        Block b = links[slot];
-        return b != null && b.startEip == c.eip && b.valid && linkEpochs[slot] == c.epoch && b.tail == null ? b : null;
+        Block.Link l = links[slot];
+        Block b;
+        return l != null && l.epoch() == c.epoch && (b = l.block()).startEip == c.eip && b.valid && b.tail == null ? b : null;
     }
 
     /** Called by the run loop with the block it found after this method left through slot. */
     final void link(int slot, Block b, long epoch) {
-        links[slot] = b;
-        linkEpochs[slot] = epoch;
+        links[slot] = new Block.Link(b, epoch);   // one immutable pair, as X:130 says why
     }
     /*:*/
 

@@ -84,8 +84,7 @@ final class Translator {
         t.insnEip = eipOf; t.insnIndex = indexOf; t.insnNext = nextOf;
         t.codeBytes = bytes.length;
         t.called = w.called.toArray(new Insn[0]);
-        t.links = new Block[w.slots];
-        t.linkEpochs = new long[w.slots];
+        t.links = new Block.Link[w.slots];
         return t;
     }
 

@@ -322,23 +322,22 @@ public final class Launcher {
     /*:*/
 
     private static int threshold(String s) throws LaunchError {
-        try {
-            int n = Integer.parseInt(s);
-            if (n >= 0) return n;
-        } catch (NumberFormatException e) {
-            // said below
-        }
-        throw new LaunchError("bad --translate=" + s + " (runs of a block before it is translated: 0 or more)");
+        return number(s, 0, Integer.MAX_VALUE, "bad --translate=" + s + " (runs of a block before it is translated: 0 or more)");
     }
 
     private static int port(String s) throws LaunchError {
+        return number(s, 0, 65535, "bad --gdb port " + s + " (a number from 0 to 65535)");
+    }
+
+    /** s as a number from lo to hi, or the one line that says what was wanted. */
+    private static int number(String s, int lo, int hi, String complaint) throws LaunchError {
         try {
-            int p = Integer.parseInt(s);
-            if (p >= 0 && p <= 65535) return p;
+            int n = Integer.parseInt(s);
+            if (n >= lo && n <= hi) return n;
         } catch (NumberFormatException e) {
             // said below
         }
-        throw new LaunchError("bad --gdb port " + s + " (a number from 0 to 65535)");
+        throw new LaunchError(complaint);
     }
 
     /** An option that names one thing may be given once: a second one is a mistake, not an override. */

@@ -24,7 +24,11 @@ record Addr(int seg, int base, int index, int shift, int disp, int mask, boolean
 
     /** The linear address, after the segment checks for an access of len bytes (write: a write). */
     int lin(Cpu c, int len, boolean write) {
-        int ea = ea(c);
+        return linear(c, ea(c), seg, plain, len, write);
+    }
+
+    /** The same for an effective address already computed (the translator computes it from its locals). */
+    static int linear(Cpu c, int ea, int seg, boolean plain, int len, boolean write) {
         if (plain && c.flatModel) return ea;
         if (c.segChk[seg]) c.segCheck(seg, ea, len, write);
         return c.segBase[seg] + ea;

@@ -17,7 +17,7 @@ final class Alu {
         if (sz == 4) {
             long p = (long) a * b;
             int res = (int) p;
-            c.eager(res, -1, p != res, p != res);
+            c.eager(res, -1, imulFlags(p, res));
             return res;
         }
         int p = (short) a * (short) b;
@@ -25,6 +25,9 @@ final class Alu {
         c.eager(p, 0xFFFF, over, over);
         return p;
     }
+
+    /** CF and OF of a 32-bit IMUL: both set when the product does not fit (the translator's too). */
+    static int imulFlags(long p, int res) { return Registers.carryOverflow(p != res, p != res); }
 
     /*X:210 A rotate changes CF and OF and must leave ZF, SF, PF and AF as they were. Pinning
      * all six down first (materializing EFLAGS) would cost more than the rotate, and
@@ -77,8 +80,7 @@ final class Alu {
         v &= m;
         if (cnt == 0) return v;
         int res = (v << cnt) & m;
-        boolean cf = cnt <= bits && ((v >>> (bits - cnt)) & 1) != 0;
-        c.eager(res, m, cf, ((res >>> (bits - 1)) & 1) != 0 ^ cf);
+        c.eager(res, m, shlFlags(v, cnt, bits, res));
         return res;
     }
 
@@ -87,7 +89,7 @@ final class Alu {
         v &= m;
         if (cnt == 0) return v;
         int res = v >>> cnt;
-        c.eager(res, m, ((v >>> (cnt - 1)) & 1) != 0, ((v >>> (bits - 1)) & 1) != 0);
+        c.eager(res, m, shrFlags(v, cnt, bits));
         return res;
     }
 
@@ -96,9 +98,23 @@ final class Alu {
         if (cnt == 0) return v & m;
         int sv = (v << (32 - bits)) >> (32 - bits);
         int res = (sv >> cnt) & m;
-        c.eager(res, m, ((sv >> (cnt - 1)) & 1) != 0, false);
+        c.eager(res, m, sarFlags(sv, cnt));
         return res;
     }
+
+    /* CF and OF of the shifts (packed by Registers.carryOverflow), for a count of 1 to 31 and
+     * a value masked to its width, or sign-extended from it for SAR; the translator uses
+     * them too (X:619). */
+    static int shlFlags(int v, int cnt, int bits, int res) {
+        boolean cf = cnt <= bits && ((v >>> (bits - cnt)) & 1) != 0;
+        return Registers.carryOverflow(cf, ((res >>> (bits - 1)) & 1) != 0 ^ cf);
+    }
+
+    static int shrFlags(int v, int cnt, int bits) {
+        return Registers.carryOverflow(((v >>> (cnt - 1)) & 1) != 0, ((v >>> (bits - 1)) & 1) != 0);
+    }
+
+    static int sarFlags(int sv, int cnt) { return Registers.carryOverflow(((sv >> (cnt - 1)) & 1) != 0, false); }
     /*:*/
 
     static int rcl(Cpu c, int v, int count, int sz) {

@@ -17,7 +17,12 @@ final class Block {
      * A link and its epoch are one immutable pair, because blocks are shared by every CPU
      * on the same memory: two separate fields could be read one old and one new, a block
      * from another CPU's address space with this CPU's epoch. */
-    record Link(Block block, long epoch) { }
+    record Link(Block block, long epoch) {
+        /** The block, if the CPU is going where it starts, in the epoch the link was made in, and it is valid. */
+        Block follow(Cpu c) {
+            return epoch == c.epoch && block.startEip == c.eip && block.valid ? block : null;
+        }
+    }
 
     Link taken, fallThrough;
     volatile boolean valid = true;

@@ -166,7 +166,7 @@ public final class CodeCache {
             List<Block> others = new ArrayList<>();
             for (int i = 0; i < filed.length; i++) {
                 Block b = filed[i];
-                if (b != null && b != hot && b.valid && b.cacheable && b.tail == null && (b.heat > 0 || b.code != null)
+                if (b != null && b != hot && b.valid && b.cacheable && (b.heat > 0 || b.code != null)
                         && b.startEip - i == base)
                     others.add(b);
             }

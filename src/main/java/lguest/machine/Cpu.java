@@ -260,14 +260,13 @@ public final class Cpu extends Registers {
 
     final void push32(int v) {
         int sp = r[ESP] - 4;
-        int a = segChk[SS] ? stackLinW(sp, 4) : segBase[SS] + sp;
-        write32(a, v);
+        write32(stackLinW(sp, 4), v);
         r[ESP] = sp;
     }
 
     final int pop32() {
         int sp = r[ESP];
-        int v = read32(segChk[SS] ? stackLin(sp, 4) : segBase[SS] + sp);
+        int v = read32(stackLin(sp, 4));
         r[ESP] = sp + 4;
         return v;
     }

@@ -29,7 +29,7 @@ final class Emitter {
             FOP = 17, FA = 18, FB = 19, FR = 20, FMASK = 21, FCIN = 22, RET = 23,
             T0 = 25, T1 = 26, T2 = 27, T3 = 28, LIN = 29, CIN = 30, SLOT = 31;
 
-    static final String CPU = Translator.CPU, SUPER = Translator.SUPER;
+    static final String CPU = Translator.CPU, SUPER = Translator.SUPER, ALU = "lguest/machine/Alu";
 
     /** What the emitter knows of an instruction before writing it. */
     enum Kind {
@@ -223,15 +223,15 @@ final class Emitter {
         if (a.mask() != -1) { push(a.mask()); mv.visitInsn(IAND); }
     }
 
-    /** Pushes c then the linear address of a memory operand (as Addr.lin: a flat segment adds nothing). */
-    private void cAndLin(Addr a, int len, boolean write) {
-        mv.visitVarInsn(ALOAD, C);
+    /** Pushes the linear address of a memory operand, as Addr.lin makes it. */
+    private void linear(Addr a, int len, boolean write) {
         mv.visitVarInsn(ALOAD, C);
         ea(a);
         push(a.seg());
+        push(a.plain() ? 1 : 0);
         push(len);
         push(write ? 1 : 0);
-        mv.visitMethodInsn(INVOKESTATIC, SUPER, a.plain() ? "plainLin" : "lin", "(L" + CPU + ";IIIZ)I", false);
+        mv.visitMethodInsn(INVOKESTATIC, "lguest/machine/Addr", "linear", "(L" + CPU + ";IIZIZ)I", false);
     }
 
     private static String sized(String stem, int w) { return stem + (w * 8); }
@@ -241,12 +241,7 @@ final class Emitter {
         if (p.constant()) { push(p.imm()); return; }
         if (!p.memory()) { loadReg(p.reg(), p.width()); return; }
         if (forUpdate) {
-            mv.visitVarInsn(ALOAD, C);
-            ea(p.addr());
-            push(p.addr().seg());
-            push(p.width());
-            push(1);
-            mv.visitMethodInsn(INVOKESTATIC, SUPER, p.addr().plain() ? "plainLin" : "lin", "(L" + CPU + ";IIIZ)I", false);
+            linear(p.addr(), p.width(), true);
             mv.visitVarInsn(ISTORE, LIN);
             mv.visitVarInsn(ALOAD, C);
             mv.visitVarInsn(ILOAD, LIN);
@@ -254,7 +249,8 @@ final class Emitter {
             mv.visitMethodInsn(INVOKEVIRTUAL, CPU, "rdW", "(II)I", false);
             return;
         }
-        cAndLin(p.addr(), p.width(), false);
+        mv.visitVarInsn(ALOAD, C);
+        linear(p.addr(), p.width(), false);
         mv.visitMethodInsn(INVOKEVIRTUAL, CPU, sized("read", p.width()), "(I)I", false);
     }
 
@@ -266,7 +262,8 @@ final class Emitter {
             mv.visitVarInsn(ALOAD, C);
             mv.visitVarInsn(ILOAD, LIN);
         } else {
-            cAndLin(p.addr(), p.width(), true);
+            mv.visitVarInsn(ALOAD, C);
+            linear(p.addr(), p.width(), true);
         }
         mv.visitVarInsn(ILOAD, T3);
         mv.visitMethodInsn(INVOKEVIRTUAL, CPU, sized("write", p.width()), "(II)V", false);
@@ -642,10 +639,16 @@ final class Emitter {
         if (flags) {
             mv.visitVarInsn(ILOAD, T0);
             mv.visitVarInsn(ILOAD, T1);
-            push(bits);
-            mv.visitVarInsn(ILOAD, T2);
-            String how = m.equals("SHR") ? "shrFlags" : m.equals("SAR") ? "sarFlags" : "shlFlags";
-            mv.visitMethodInsn(INVOKESTATIC, SUPER, how, "(IIII)I", false);
+            if (m.equals("SAR")) {
+                mv.visitMethodInsn(INVOKESTATIC, ALU, "sarFlags", "(II)I", false);
+            } else if (m.equals("SHR")) {
+                push(bits);
+                mv.visitMethodInsn(INVOKESTATIC, ALU, "shrFlags", "(III)I", false);
+            } else {
+                push(bits);
+                mv.visitVarInsn(ILOAD, T2);
+                mv.visitMethodInsn(INVOKESTATIC, ALU, "shlFlags", "(IIII)I", false);
+            }
             mv.visitVarInsn(ISTORE, T3);
             record(Cpu.F_EAGER, T3, -1, T2, mask);
         }
@@ -669,7 +672,7 @@ final class Emitter {
         storeReg(dst.reg(), 4);
         if (flags) {
             mv.visitVarInsn(ILOAD, T2);
-            mv.visitMethodInsn(INVOKESTATIC, SUPER, "imulFlags", "(JI)I", false);
+            mv.visitMethodInsn(INVOKESTATIC, ALU, "imulFlags", "(JI)I", false);
             mv.visitVarInsn(ISTORE, T3);
             record(Cpu.F_EAGER, T3, -1, T2, -1);
         } else {
@@ -686,7 +689,8 @@ final class Emitter {
         mv.visitVarInsn(ILOAD, REG + Cpu.ESP);
         push(4);
         mv.visitInsn(ISUB);
-        mv.visitMethodInsn(INVOKESTATIC, SUPER, "stackWrite", "(L" + CPU + ";I)I", false);
+        push(4);
+        mv.visitMethodInsn(INVOKEVIRTUAL, CPU, "stackLinW", "(II)I", false);
         mv.visitVarInsn(ILOAD, T3);
         mv.visitMethodInsn(INVOKEVIRTUAL, CPU, "write32", "(II)V", false);
         mv.visitIincInsn(REG + Cpu.ESP, -4);
@@ -697,7 +701,8 @@ final class Emitter {
         mv.visitVarInsn(ALOAD, C);
         mv.visitVarInsn(ALOAD, C);
         mv.visitVarInsn(ILOAD, REG + Cpu.ESP);
-        mv.visitMethodInsn(INVOKESTATIC, SUPER, "stackRead", "(L" + CPU + ";I)I", false);
+        push(4);
+        mv.visitMethodInsn(INVOKEVIRTUAL, CPU, "stackLin", "(II)I", false);
         mv.visitMethodInsn(INVOKEVIRTUAL, CPU, "read32", "(I)I", false);
         mv.visitIincInsn(REG + Cpu.ESP, 4);
     }

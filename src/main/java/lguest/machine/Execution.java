@@ -72,7 +72,8 @@ final class Execution {
                 }
                 if (b == null) return Exit.HOST_CODE;
                 link(prev, b);
-                if (c.exitFrom != null) { c.exitFrom.link(c.exitSlot, b, c.epoch); c.exitFrom = null; }
+                if (c.exitFrom != null && b.cacheable) c.exitFrom.link(c.exitSlot, b, c.epoch);   // as link()
+                c.exitFrom = null;
             }
             if (b.cacheable && (c.flags & Cpu.TF) == 0 && threshold >= 0) {
                 Translation t = b.code;
@@ -95,9 +96,7 @@ final class Execution {
     private Block chained(Block prev) {
         boolean fall = c.eip == prev.endEip;
         Block.Link l = fall ? prev.fallThrough : prev.taken;
-        if (l == null || l.epoch() != c.epoch) return null;
-        Block b = l.block();
-        return b.startEip == c.eip && b.valid ? b : null;
+        return l == null ? null : l.follow(c);
     }
 
     private void link(Block prev, Block b) {

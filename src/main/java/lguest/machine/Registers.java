@@ -257,7 +257,12 @@ abstract class Registers {
     }
 
     /** Flags computed on the spot: CF, OF and AF given, ZF, SF, PF from the result. */
-    final void eager(int res, int m, boolean cf, boolean of) {
-        fOp = F_EAGER; fA = (cf ? CF : 0) | (of ? OF : 0); fR = res & m; fMask = m; fSign = (m >>> 1) + 1;
+    final void eager(int res, int m, boolean cf, boolean of) { eager(res, m, carryOverflow(cf, of)); }
+
+    /** The same, with CF and OF packed as carryOverflow packs them (the eager record's fA). */
+    final void eager(int res, int m, int cfOf) {
+        fOp = F_EAGER; fA = cfOf; fR = res & m; fMask = m; fSign = (m >>> 1) + 1;
     }
+
+    static int carryOverflow(boolean cf, boolean of) { return (cf ? CF : 0) | (of ? OF : 0); }
 }

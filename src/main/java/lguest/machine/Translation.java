@@ -77,7 +77,8 @@ abstract class Translation {
      * predict. So each exit of a method has a slot: one per target outside the page that
      * a jump names, and a few more, picked by the EIP's low bits, for RETs and indirect
      * jumps. When the run loop finds the block an exit led to, it writes it into that
-     * exit's slot, with the epoch (X:600); the next time, the exit goes straight to that
+     * exit's slot, with the epoch (X:600), if it is a block the interpreter would chain to
+     * (X:130; not one whose last instruction runs onto the next page, X:135); the next time, the exit goes straight to that
      * block's translation, a plain Java call. A link is followed only if the block still
      * starts where the guest is going, is still valid, and the epoch has not moved, since
      * an epoch is an address space and a ring: with both unchanged, the lookup would find
@@ -103,15 +104,10 @@ abstract class Translation {
         c.exitSlot = slot;
     }
 
-    /**
-     * The block slot links to, if it is still where the guest is going, in the same epoch;
-     * never one whose last instruction runs onto the next page (X:135), since only a lookup
-     * rereads that page's bytes.
-     */
+    /** The block slot links to, if the link still holds (Block.Link.follow). */
     final Block linked(int slot, Cpu c) {
         Block.Link l = links[slot];
-        Block b;
-        return l != null && l.epoch() == c.epoch && (b = l.block()).startEip == c.eip && b.valid && b.tail == null ? b : null;
+        return l == null ? null : l.follow(c);
     }
 
     /** Called by the run loop with the block it found after this method left through slot. */
@@ -128,31 +124,19 @@ abstract class Translation {
     /*X:619 What the generated code calls. The methods below are small, and C2 inlines
      * them into the translated method for as long as its inlining budget for that method
      * lasts (a budget counted in bytecodes, the caller's own included, so a big page gets
-     * fewer of them inlined than a small one). spill() is the way back from locals to the Cpu (X:615). The address helpers are Addr.lin and the
-     * stack's own checks with the effective address already computed from the locals. The
-     * flag helpers answer for a record the emitter did not write itself, by putting it where
-     * the interpreter keeps it and asking the interpreter's own question; and for a shift,
-     * CF and OF as Alu's shifts work them out, packed as the eager record keeps them. */
+     * fewer of them inlined than a small one). spill() is the way back from locals to the
+     * Cpu (X:615). The flag helpers answer for a record the emitter did not write itself,
+     * by putting it where the interpreter keeps it and asking the interpreter's own
+     * question. Everything else the emitted code calls is the interpreter's own: Addr.linear
+     * for an address whose effective part came from the locals, the Cpu's stackLin and
+     * read32 and friends, and Alu's CF and OF of a shift or an IMUL. */
     static void spill(Cpu c, int eax, int ecx, int edx, int ebx, int esp, int ebp, int esi, int edi,
                       int op, int a, int b, int r, int mask, int cin, long retired) {
         int[] g = c.r;
         g[0] = eax; g[1] = ecx; g[2] = edx; g[3] = ebx; g[4] = esp; g[5] = ebp; g[6] = esi; g[7] = edi;
-        c.fOp = op; c.fA = a; c.fB = b; c.fR = r; c.fMask = mask; c.fSign = (mask >>> 1) + 1; c.fCin = cin;
+        spill(c, op, a, b, r, mask, cin);
         c.retired = retired;
     }
-
-    static int plainLin(Cpu c, int ea, int seg, int len, boolean write) {
-        return c.flatModel ? ea : lin(c, ea, seg, len, write);
-    }
-
-    static int lin(Cpu c, int ea, int seg, int len, boolean write) {
-        if (c.segChk[seg]) c.segCheck(seg, ea, len, write);
-        return c.segBase[seg] + ea;
-    }
-
-    static int stackRead(Cpu c, int sp) { return c.segChk[Cpu.SS] ? c.stackLin(sp, 4) : c.segBase[Cpu.SS] + sp; }
-
-    static int stackWrite(Cpu c, int sp) { return c.segChk[Cpu.SS] ? c.stackLinW(sp, 4) : c.segBase[Cpu.SS] + sp; }
 
     static int cf(Cpu c, int op, int a, int b, int r, int mask, int cin) {
         spill(c, op, a, b, r, mask, cin);
@@ -171,22 +155,9 @@ abstract class Translation {
     }
 
     private static void spill(Cpu c, int op, int a, int b, int r, int mask, int cin) {
-        c.fOp = op; c.fA = a; c.fB = b; c.fR = r; c.fMask = mask; c.fSign = (mask >>> 1) + 1; c.fCin = cin;
+        c.lazy(op, a, b, r, mask);   // r is already masked
+        c.fCin = cin;
     }
 
-    private static int eager(boolean cf, boolean of) { return (cf ? Cpu.CF : 0) | (of ? Cpu.OF : 0); }
-
-    static int shlFlags(int v, int cnt, int bits, int res) {
-        boolean cf = cnt <= bits && ((v >>> (bits - cnt)) & 1) != 0;
-        return eager(cf, ((res >>> (bits - 1)) & 1) != 0 ^ cf);
-    }
-
-    static int shrFlags(int v, int cnt, int bits, int res) {
-        return eager(((v >>> (cnt - 1)) & 1) != 0, ((v >>> (bits - 1)) & 1) != 0);
-    }
-
-    static int sarFlags(int sv, int cnt, int bits, int res) { return eager(((sv >> (cnt - 1)) & 1) != 0, false); }
-
-    static int imulFlags(long p, int res) { return eager(p != res, p != res); }
     /*:*/
 }

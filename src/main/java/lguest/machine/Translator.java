@@ -217,23 +217,15 @@ final class Translator {
         /** The ways out of run(): leave, stop after an instruction, fault; each spills first unless a semantics call already has. */
         private void exits() {
             mv.visitLabel(exit);            // EIP holds where the guest goes next, SLOT its link (X:620)
-            spill();
-            mv.visitVarInsn(ALOAD, C);
-            mv.visitVarInsn(ILOAD, EIP);
-            mv.visitFieldInsn(PUTFIELD, CPU, "eip", "I");
+            spillWithEip();
             mv.visitVarInsn(ALOAD, THIS);
             mv.visitVarInsn(ALOAD, C);
             mv.visitVarInsn(LLOAD, LIMIT);
             mv.visitVarInsn(ILOAD, SLOT);
             mv.visitMethodInsn(INVOKEVIRTUAL, SUPER, "leaveTo", "(L" + CPU + ";JI)V", false);
             mv.visitInsn(RETURN);
-            mv.visitLabel(stop);            // [g]: instruction g wrote into code (brk)
-            mv.visitVarInsn(ISTORE, G);
-            spill();
-            mv.visitVarInsn(ALOAD, C);
-            mv.visitVarInsn(ILOAD, EIP);
-            mv.visitFieldInsn(PUTFIELD, CPU, "eip", "I");
-            mv.visitVarInsn(ILOAD, G);
+            mv.visitLabel(stop);            // [g]: instruction g wrote into code (brk); g waits on the stack
+            spillWithEip();
             mv.visitLabel(stopCalled);      // [g]: the Cpu already holds everything
             mv.visitVarInsn(ISTORE, G);
             mv.visitVarInsn(ALOAD, THIS);
@@ -250,6 +242,14 @@ final class Translator {
             mv.visitVarInsn(ILOAD, G);
             mv.visitMethodInsn(INVOKEVIRTUAL, SUPER, "faultAt", "(L" + FAULT + ";L" + CPU + ";I)L" + FAULT + ";", false);
             mv.visitInsn(ATHROW);
+        }
+
+        /** spill(), and EIP from its local. */
+        private void spillWithEip() {
+            spill();
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitVarInsn(ILOAD, EIP);
+            mv.visitFieldInsn(PUTFIELD, CPU, "eip", "I");
         }
 
         /** Copies the registers, the flag record and the retired count from the locals into the Cpu. */

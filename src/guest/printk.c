@@ -10,7 +10,7 @@
  * copies, every buffer zeroed.  Written as a byte loop they cost the CPU
  * several instructions per byte: a dd reading /dev/zero into a buffer as big
  * as a 64 MB Guest's memory took half a billion instructions before the OOM
- * killer (U:120) ended it.  The i386 has instructions for exactly this:
+ * killer (U:920) ended it.  The i386 has instructions for exactly this:
  * "rep stosl" stores ECX words of EAX at EDI, "rep movsl" copies ECX words from
  * ESI to EDI, and Linux's own i386 memcpy is built on them.  On the emulated
  * CPU they matter more still: a REP string instruction is one instruction that

@@ -225,13 +225,25 @@ final class Emitter {
 
     /** Pushes the linear address of a memory operand, as Addr.lin makes it. */
     private void linear(Addr a, int len, boolean write) {
-        mv.visitVarInsn(ALOAD, C);
         ea(a);
+        Label done = new Label();
+        if (a.plain()) {   // Addr.linear's first line, where C2 sees it whatever its inlining budget says
+            mv.visitVarInsn(ISTORE, LIN);
+            mv.visitVarInsn(ILOAD, LIN);
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitFieldInsn(GETFIELD, CPU, "flatModel", "Z");
+            mv.visitJumpInsn(IFNE, done);
+            mv.visitInsn(POP);
+            mv.visitVarInsn(ILOAD, LIN);
+        }
+        mv.visitVarInsn(ALOAD, C);
+        mv.visitInsn(SWAP);
         push(a.seg());
         push(a.plain() ? 1 : 0);
         push(len);
         push(write ? 1 : 0);
         mv.visitMethodInsn(INVOKESTATIC, "lguest/machine/Addr", "linear", "(L" + CPU + ";IIZIZ)I", false);
+        mv.visitLabel(done);
     }
 
     private static String sized(String stem, int w) { return stem + (w * 8); }

@@ -128,7 +128,10 @@ abstract class Translation {
      * Cpu (X:615). The flag helpers answer for a record the emitter did not write itself,
      * by putting it where the interpreter keeps it and asking the interpreter's own
      * question. Everything else the emitted code calls is the interpreter's own: Addr.linear
-     * for an address whose effective part came from the locals, the Cpu's stackLin and
+     * for an address whose effective part came from the locals (with its first line, the
+     * flat model's "the linear address is the effective one", also written out in front of
+     * the call, so that C2 keeps the common case in line even when a big page has used up
+     * its inlining budget: measured on sha256, 415 against 470 MIPS), the Cpu's stackLin and
      * read32 and friends, and Alu's CF and OF of a shift or an IMUL. */
     static void spill(Cpu c, int eax, int ecx, int edx, int ebx, int esp, int ebp, int esi, int edi,
                       int op, int a, int b, int r, int mask, int cin, long retired) {

@@ -20,7 +20,12 @@ final class Block {
     record Link(Block block, long epoch) {
         /** The block, if the CPU is going where it starts, in the epoch the link was made in, and it is valid. */
         Block follow(Cpu c) {
-            return epoch == c.epoch && block.startEip == c.eip && block.valid ? block : null;
+            return follow(c.epoch, c.eip);
+        }
+
+        /** The same for a CPU whose epoch and EIP are these (a translation's locals, X:620). */
+        Block follow(long epochNow, int eip) {
+            return epoch == epochNow && block.startEip == eip && block.valid ? block : null;
         }
     }
 

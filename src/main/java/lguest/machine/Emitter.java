@@ -25,8 +25,8 @@ final class Emitter {
      * on the locals, and every conformance test runs on both back ends to hold them to
      * each other. Memory goes through the Cpu's read32 and friends (the TLB, X:305), with
      * the effective address computed from the locals. :*/
-    static final int THIS = 0, C = 1, LIMIT = 2, EPOCH = 4, EIP = 6, G = 7, EX = 8, REG = 9,
-            FOP = 17, FA = 18, FB = 19, FR = 20, FMASK = 21, FCIN = 22, RET = 23,
+    static final int THIS = 0, C = 1, LIMIT = 2, EPOCH = 4, EIP = 6, REG = 7,
+            FOP = 15, FA = 16, FB = 17, FR = 18, FMASK = 19, FCIN = 20, RET = 21, G = 23, EX = 24,
             T0 = 25, T1 = 26, T2 = 27, T3 = 28, LIN = 29, CIN = 30, SLOT = 31;
 
     static final String CPU = Translator.CPU, SUPER = Translator.SUPER, ALU = "lguest/machine/Alu";

@@ -116,11 +116,11 @@ final class Execution {
             return 0;
         } catch (CpuFault f) {
             c.exitFrom = null;
-            c.depth = 0;
             c.brk = false;
             c.raise(f, c.eip);
             return 1;
         } finally {
+            c.depth = 0;   // a fault (or anything else thrown) skips the links' own count-down
             translatedInstructions += c.retired - before;
         }
     }

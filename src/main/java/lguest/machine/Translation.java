@@ -29,7 +29,15 @@ abstract class Translation {
      * TF is set, the address space changes (epoch), or the next block would retire
      * more than limit.
      */
-    abstract void run(Cpu c, long limit);
+    final void run(Cpu c, long limit) {
+        int[] r = c.r;
+        body(c, limit, c.epoch, c.eip, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7],
+                c.fOp, c.fA, c.fB, c.fR, c.fMask, c.fCin, c.retired);
+    }
+
+    /** run() with the Cpu's state as arguments, which become the method's locals (X:615, X:620). */
+    abstract void body(Cpu c, long limit, long epoch, int eip, int eax, int ecx, int edx, int ebx, int esp, int ebp,
+                       int esi, int edi, int op, int a, int b, int r, int mask, int cin, long retired);
 
     /*X:617 A fault in the middle. An instruction that may fault first stores its number
      * g in the method into a local, G; the whole method is covered by one entry in the
@@ -79,27 +87,31 @@ abstract class Translation {
      * jumps. When the run loop finds the block an exit led to, it writes it into that
      * exit's slot, with the epoch (X:600), if it is a block the interpreter would chain to
      * (X:130; not one whose last instruction runs onto the next page, X:135); the next time, the exit goes straight to that
-     * block's translation, a plain Java call. A link is followed only if the block still
+     * block's translation: a Java call of its body() with this method's locals as the
+     * arguments, which become the callee's locals, so the registers and flags are not
+     * written into the Cpu and read back at every crossing (they were, until that was
+     * measured as a good part of a crossing's cost). A link is followed only if the block still
      * starts where the guest is going, is still valid, and the epoch has not moved, since
      * an epoch is an address space and a ring: with both unchanged, the lookup would find
      * the same block. Runs nest, one Java frame per link, so after MAX_DEPTH links the
      * next exit returns to the run loop, which then starts the nest afresh. A link to a block
      * that is not translated (yet) still spares the run loop its lookup. */
-    final void leaveTo(Cpu c, long limit, int slot) {
-        if (slot < 0) return;
-        Block b = linked(slot, c);
+    final Translation next(Cpu c, int slot, int eip, long epoch) {
+        Block.Link l = links[slot];
+        Block b;
         Translation t;
-        if (c.depth < MAX_DEPTH && b != null && (t = b.code) != null) {
-            t.used = true;
-            c.execution.chained++;
-            c.depth++;
-            try {
-                t.run(c, limit);
-            } finally {
-                c.depth--;
-            }
-            return;
-        }
+        if (l == null || c.depth >= MAX_DEPTH || epoch != c.epoch || (b = l.follow(epoch, eip)) == null
+                || (t = b.code) == null)
+            return null;
+        t.used = true;
+        c.execution.chained++;
+        c.depth++;
+        return t;
+    }
+
+    /** The way out when no translation follows: the run loop may still use the slot's link (X:600). */
+    final void exitThrough(Cpu c, int slot) {
+        if (slot < 0) return;
         c.exitFrom = this;
         c.exitSlot = slot;
     }

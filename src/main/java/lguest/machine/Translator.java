@@ -20,9 +20,10 @@ final class Translator {
     private Translator() { }
 
     /*X:613 The method. HotSpot compiles methods, not blocks, so the unit of translation
-     * is a page's worth of blocks in one method, `run(Cpu c, long limit)`. It starts by
-     * copying the guest's registers and flag record into local variables (X:615), then
-     * switches on EIP to the block the run loop found. Each block checks that it is still
+     * is a page's worth of blocks in one method, body(). Translation.run(c, limit) calls it
+     * with the guest's registers, its flag record, EIP and the retired count as arguments,
+     * which are the method's first local variables (X:615); it switches on EIP to the
+     * block the run loop found. Each block checks that it is still
      * valid, that the budget has room for it and that no interrupt is waiting, and then
      * runs its instructions: most as a few JVM instructions of their own that the emitter
      * writes (X:615), the rest as a call of their semantics method (X:618). At the end of
@@ -38,7 +39,9 @@ final class Translator {
     static final String BLOCK = Type.getInternalName(Block.class);
     static final String FAULT = Type.getInternalName(CpuFault.class);
     static final String NAME = "lguest/machine/Translated";
-    /** Locals of run(): this, c, limit (2 slots), the epoch at entry (2), then scratch. */
+    /** body()'s arguments, which are its first locals (Emitter.THIS to Emitter.RET): c, limit, epoch, EIP, the registers, the flag record, the retired count. */
+    static final String BODY = "(L" + Type.getInternalName(Cpu.class) + ";JJIIIIIIIIIIIIIIIJ)V";
+    /** Locals of body(): its arguments (this, c, limit, epoch, EIP, registers, flag record, retired), then scratch. */
     private static final int THIS = Emitter.THIS, C = Emitter.C, LIMIT = Emitter.LIMIT, EPOCH = Emitter.EPOCH,
             EIP = Emitter.EIP, G = Emitter.G, EX = Emitter.EX, RET = Emitter.RET, SLOT = Emitter.SLOT;
     /** Slots of Translation.links for exits to an EIP known only at run time (hashed by its low bits). */
@@ -68,7 +71,7 @@ final class Translator {
         init.visitInsn(RETURN);
         init.visitMaxs(0, 0);
         init.visitEnd();
-        MethodVisitor mv = cw.visitMethod(0, "run", "(L" + CPU + ";J)V", null, null);
+        MethodVisitor mv = cw.visitMethod(0, "body", BODY, null, null);
         int insns = 0;
         for (Block b : blocks) insns += b.insns.length;
         int[] eipOf = new int[insns], indexOf = new int[insns], nextOf = new int[insns];
@@ -160,16 +163,6 @@ final class Translator {
         void write(int[] eipOf, int[] indexOf, int[] nextOf) {
             mv.visitCode();
             for (Block b : blocks) entry.put(b.startEip, new Label());
-            fill();
-            mv.visitVarInsn(ALOAD, C);
-            mv.visitFieldInsn(GETFIELD, CPU, "retired", "J");
-            mv.visitVarInsn(LSTORE, RET);
-            mv.visitVarInsn(ALOAD, C);
-            mv.visitFieldInsn(GETFIELD, CPU, "epoch", "J");
-            mv.visitVarInsn(LSTORE, EPOCH);
-            mv.visitVarInsn(ALOAD, C);
-            mv.visitFieldInsn(GETFIELD, CPU, "eip", "I");
-            mv.visitVarInsn(ISTORE, EIP);
             push(0);
             mv.visitVarInsn(ISTORE, G);
             push(-1);
@@ -217,12 +210,37 @@ final class Translator {
         /** The ways out of run(): leave, stop after an instruction, fault; each spills first unless a semantics call already has. */
         private void exits() {
             mv.visitLabel(exit);            // EIP holds where the guest goes next, SLOT its link (X:620)
+            Label unlinked = new Label(), none = new Label();
+            mv.visitVarInsn(ILOAD, SLOT);
+            mv.visitJumpInsn(IFLT, none);
+            mv.visitVarInsn(ALOAD, THIS);
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitVarInsn(ILOAD, SLOT);
+            mv.visitVarInsn(ILOAD, EIP);
+            mv.visitVarInsn(LLOAD, EPOCH);
+            mv.visitMethodInsn(INVOKEVIRTUAL, SUPER, "next", "(L" + CPU + ";IIJ)L" + SUPER + ";", false);
+            mv.visitInsn(DUP);
+            mv.visitJumpInsn(IFNULL, unlinked);
+            for (int k = C; k <= RET; k++) {   // the arguments are the locals, in order
+                if (k == LIMIT || k == EPOCH || k == RET) { mv.visitVarInsn(LLOAD, k); k++; }
+                else mv.visitVarInsn(k == C ? ALOAD : ILOAD, k);
+            }
+            mv.visitMethodInsn(INVOKEVIRTUAL, SUPER, "body", BODY, false);
+            mv.visitVarInsn(ALOAD, C);
+            mv.visitInsn(DUP);
+            mv.visitFieldInsn(GETFIELD, CPU, "depth", "I");
+            push(1);
+            mv.visitInsn(ISUB);
+            mv.visitFieldInsn(PUTFIELD, CPU, "depth", "I");
+            mv.visitInsn(RETURN);
+            mv.visitLabel(unlinked);
+            mv.visitInsn(POP);
+            mv.visitLabel(none);
             spillWithEip();
             mv.visitVarInsn(ALOAD, THIS);
             mv.visitVarInsn(ALOAD, C);
-            mv.visitVarInsn(LLOAD, LIMIT);
             mv.visitVarInsn(ILOAD, SLOT);
-            mv.visitMethodInsn(INVOKEVIRTUAL, SUPER, "leaveTo", "(L" + CPU + ";JI)V", false);
+            mv.visitMethodInsn(INVOKEVIRTUAL, SUPER, "exitThrough", "(L" + CPU + ";I)V", false);
             mv.visitInsn(RETURN);
             mv.visitLabel(stop);            // [g]: instruction g wrote into code (brk); g waits on the stack
             spillWithEip();

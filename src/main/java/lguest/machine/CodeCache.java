@@ -242,7 +242,17 @@ public final class CodeCache {
      * pages, with a TLB check where they cross, since busybox changes page every ten
      * instructions or so; and an interpreter that dispatches on the shape without a class
      * per shape. The exit and fault protocol of this chapter stays as it is for all of
-     * them. :*/
+     * them.
+     *
+     * Two changes since the table was taken moved it. The Guest kernel's memset and
+     * memcpy became REP string instructions (U:126), which took the pipelines' count
+     * from about 300 to 216 million instructions and their ratio to 0.19-0.25; and links
+     * between translations pass the locals as arguments (X:620), worth about a fifth on
+     * the awk loop in paired runs (0.17-0.20). Three `make bench` runs the same hour gave
+     * geometric means of 0.122 to 0.137, the shell loop still lowest at 0.05: on two
+     * cores, HotSpot's C2 spends about five seconds compiling that program's twenty-odd
+     * hot pages (200 to 400 ms each, as -XX:+CITime and JFR's compilation events show),
+     * while the whole run takes six. :*/
     /** The counters --stats prints. */
     public static synchronized String report() {
         long all = instructions.get(), tr = translatedInstructions.get();

@@ -15,10 +15,11 @@ final class Emitter {
      * and store them as memory, in order, because anybody may look at them after any
      * call. A JVM local variable is different: C2 keeps it in a machine register, forgets
      * it the moment it is dead, and stores it nowhere unless somebody can look. So the
-     * translated method copies the eight registers and the lazy-flags record into locals
-     * when it starts, works on those, and copies them back (spills) only where somebody
-     * else may look: when it leaves, when an instruction faults, and before an instruction
-     * it calls through its semantics. The emitter writes about thirty kinds of
+     * translated method takes the eight registers and the lazy-flags record as its
+     * arguments, which are locals (run() reads them from the Cpu; a translation that
+     * links to it passes its own, X:620), works on those, and copies them back (spills)
+     * only where somebody else may look: when it leaves for the run loop, when an
+     * instruction faults, and before an instruction it calls through its semantics. The emitter writes about thirty kinds of
      * instruction itself, which in the busybox workloads of X:625 are all but one to three
      * instructions in a hundred (MOV, the ALU, INC and DEC, the shifts, PUSH and POP, CALL,
      * RET, the jumps, SETcc, CMOVcc, IMUL, BT): each is the operation of its semantics method written out in bytecode

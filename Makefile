@@ -128,14 +128,16 @@ SECONDS ?= 1200
 SEED    ?= 1
 MINUTES ?= 3
 FUZZ_PROPS := -Dfuzz.seeds=$(SEEDS) -Dfuzz.seconds=$(SECONDS) -Dfuzz.seed=$(SEED)
+# These run for as long as they are told to: the hang watchdog and fork timeout of `make test` stay out.
+LONG_PROPS := -Dlguest.watchdog.seconds=0 -Dlguest.fork.timeout=0
 
 fuzz: setup-test guest busybox
 	$(MVN) test -Dtest='*FuzzTest' -Dsurefire.failIfNoSpecifiedTests=false -Dlguest.strict=true \
-	  -Dlguest.guest.dir=$(CURDIR)/target/guest $(FUZZ_PROPS)
+	  -Dlguest.guest.dir=$(CURDIR)/target/guest $(FUZZ_PROPS) $(LONG_PROPS)
 
 stress: setup-test guest busybox
 	$(MVN) test -Dtest=StressTest -Dsurefire.failIfNoSpecifiedTests=false -Dlguest.strict=true \
-	  -Dlguest.guest.dir=$(CURDIR)/target/guest -Dstress.minutes=$(MINUTES)
+	  -Dlguest.guest.dir=$(CURDIR)/target/guest -Dstress.minutes=$(MINUTES) $(LONG_PROPS)
 
 # ---- labs (Mastery) -------------------------------------------------------------
 # `make lab NAME` takes the lab's code out of the tree, `make grade NAME` marks

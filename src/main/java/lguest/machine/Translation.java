@@ -109,6 +109,11 @@ abstract class Translation {
         return t;
     }
 
+    /** After the run next() let in has returned: one link fewer deep. */
+    static void back(Cpu c) {
+        c.depth--;
+    }
+
     /** The way out when no translation follows: the run loop may still use the slot's link (X:600). */
     final void exitThrough(Cpu c, int slot) {
         if (slot < 0) return;

@@ -40,7 +40,8 @@ final class Translator {
     static final String FAULT = Type.getInternalName(CpuFault.class);
     static final String NAME = "lguest/machine/Translated";
     /** body()'s arguments, which are its first locals (Emitter.THIS to Emitter.RET): c, limit, epoch, EIP, the registers, the flag record, the retired count. */
-    static final String BODY = "(L" + Type.getInternalName(Cpu.class) + ";JJIIIIIIIIIIIIIIIJ)V";
+    static final String BODY = Type.getMethodDescriptor(java.util.Arrays.stream(Translation.class.getDeclaredMethods())
+            .filter(m -> m.getName().equals("body")).findFirst().orElseThrow());
     /** Locals of body(): its arguments (this, c, limit, epoch, EIP, registers, flag record, retired), then scratch. */
     private static final int THIS = Emitter.THIS, C = Emitter.C, LIMIT = Emitter.LIMIT, EPOCH = Emitter.EPOCH,
             EIP = Emitter.EIP, G = Emitter.G, EX = Emitter.EX, RET = Emitter.RET, SLOT = Emitter.SLOT;
@@ -207,7 +208,7 @@ final class Translator {
             mv.visitEnd();
         }
 
-        /** The ways out of run(): leave, stop after an instruction, fault; each spills first unless a semantics call already has. */
+        /** The ways out of body(): on through a link, leave, stop after an instruction, fault; each spills first unless a semantics call already has. */
         private void exits() {
             mv.visitLabel(exit);            // EIP holds where the guest goes next, SLOT its link (X:620)
             Label unlinked = new Label(), none = new Label();
@@ -227,11 +228,7 @@ final class Translator {
             }
             mv.visitMethodInsn(INVOKEVIRTUAL, SUPER, "body", BODY, false);
             mv.visitVarInsn(ALOAD, C);
-            mv.visitInsn(DUP);
-            mv.visitFieldInsn(GETFIELD, CPU, "depth", "I");
-            push(1);
-            mv.visitInsn(ISUB);
-            mv.visitFieldInsn(PUTFIELD, CPU, "depth", "I");
+            mv.visitMethodInsn(INVOKESTATIC, SUPER, "back", "(L" + CPU + ";)V", false);
             mv.visitInsn(RETURN);
             mv.visitLabel(unlinked);
             mv.visitInsn(POP);

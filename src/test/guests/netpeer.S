@@ -1,6 +1,13 @@
 /* Two of these on one --sharenet file talk through the Host alone: each binds a
  * buffer at the key of its own slot, sends "hello from slot N" to the other
- * slot's key until it is taken, then waits for the other's message. */
+ * slot's key until it is taken, then waits for the other's message.
+ *
+ * Each wait turns the virtual interrupt flag off before it looks, and halts with
+ * it off: a halted Guest is woken by any pending interrupt with its interrupts
+ * turned back on (Traps.maybeDoInterrupt).  With the flag on, the one-shot timer
+ * could fire and be taken between SET_CLOCKEVENT and HALT, and the HALT then
+ * slept for good, nothing left to wake it: the test JVM's watchdog caught exactly
+ * that in GuestsTest, and it is the race a real kernel's safe_halt avoids (G:520). */
 #include "common.S"
 #define DEVS 0xD0000000
 	.text
@@ -47,7 +54,8 @@ main:
 	movl $txbuf, %edi
 	movl $(msg_end - msg), %ecx
 	rep movsb
-2:	movl $0, txdma
+2:	movl $0, lguest_data		/* interrupts off until the halt */
+	movl $0, txdma
 	movl $PA(txbuf), txdma + 4
 	movw $(msg_end - msg), txdma + 68
 	hcall LHCALL_SEND_DMA, peerkey, $PA(txdma)
@@ -56,12 +64,14 @@ main:
 	hcall LHCALL_SET_CLOCKEVENT, $1000000
 	hcall LHCALL_HALT
 	jmp 2b
-3:	cmpl $0, rxdma
+3:	movl $0, lguest_data
+	cmpl $0, rxdma
 	jne 4f
 	hcall LHCALL_SET_CLOCKEVENT, $1000000
 	hcall LHCALL_HALT
 	jmp 3b
-4:	movl $rxbuf, %esi
+4:	movl $0x200, lguest_data
+	movl $rxbuf, %esi
 	movl rxdma, %ecx
 	call print
 	movl $0, %eax

@@ -15,9 +15,12 @@ main:
 	hcall LHCALL_BIND_DMA, $0, $PA(indma), $((1 << 8) | 1)
 	movl $0, lguest_data + 4
 	movl $0x200, lguest_data
-1:	hcall LHCALL_HALT
+1:	movl $0, lguest_data		/* look with interrupts off, halt with them off (see netpeer.S) */
 	cmpl $0, got
-	je 1b
+	jne 2f
+	hcall LHCALL_HALT
+	jmp 1b
+2:	movl $0x200, lguest_data
 	say "got:"
 	movl $inbuf, %esi
 	movl indma, %ecx

@@ -23,9 +23,12 @@ main:
 	movl $0, lguest_data + 4
 	movl $0x200, lguest_data
 	hcall LHCALL_SET_CLOCKEVENT, $500000000
-1:	hcall LHCALL_HALT
+1:	movl $0, lguest_data		/* look with interrupts off, halt with them off (see netpeer.S) */
 	cmpl $0, ticks
-	je 1b
+	jne 2f
+	hcall LHCALL_HALT
+	jmp 1b
+2:	movl $0x200, lguest_data
 	say "got:"
 	movl $inbuf, %esi
 	movl indma, %ecx

@@ -1009,69 +1009,149 @@ long sys_rt_sigtimedwait_time64(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
  * function it did not call.  On the way back to user space, with its saved
  * registers in the trap frame, we build a signal frame on its user stack: at
  * the bottom the address the handler will return to, then the signal's
- * number (the handler's argument), then a copy of every register the trap
- * frame holds and the signal mask to restore.  The trap frame is changed to
- * start the handler on that stack.  When the handler returns, it returns to
- * glibc's restorer (SA_RESTORER), which is "pop %eax; mov $119, %eax; int
- * $0x80": sigreturn(), which finds the frame 8 bytes below the stack pointer
- * it arrives with, and puts every register back as it was.  The interrupted
+ * number (the handler's argument), then the interrupted registers and the
+ * signal mask to restore.  The trap frame is changed to start the handler on
+ * that stack, with the trap flag and the direction flag clear, as a handler
+ * may assume.  When the handler returns, it returns to glibc's restorer
+ * (SA_RESTORER), which is "pop %eax; mov $119, %eax; int $0x80":
+ * sigreturn(), which finds the frame 8 bytes below the stack pointer it
+ * arrives with, and puts every register back as it was.  The interrupted
  * program never knows.  (A handler installed without a restorer returns into
  * the same three instructions, written into the frame itself: the i686 has
- * no no-execute bit to object.)  The layout past the first two words is
- * ours to choose; only sigreturn reads it (U:430). */
-#define FRAME_MAGIC 0x51C0FFEE
-struct sigctx {
-	struct trap_frame regs;
-	u64 mask;
-	u32 magic;
-	u8 retcode[8];
+ * no no-execute bit to object.)
+ *
+ * The frame is laid out exactly as Linux lays it out on i386, because
+ * programs read it: a handler installed with SA_SIGINFO gets a siginfo
+ * (which signal, why: si_code, and for a fault the address it concerns) and
+ * a ucontext whose uc_mcontext holds every register, the trap number and
+ * error code included; debuggers, language runtimes and CPU test programs
+ * (QEMU's test-i386 prints them) look there.  What a handler changes in it,
+ * sigreturn puts back (U:430). */
+struct sigcontext {                   /* <asm/sigcontext.h>, i386 */
+	u32 gs, fs, es, ds;
+	u32 edi, esi, ebp, esp, ebx, edx, ecx, eax;
+	u32 trapno, err, eip, cs, eflags, esp_at_signal, ss;
+	u32 fpstate, oldmask, cr2;
+};
+struct ucontext {
+	u32 uc_flags, uc_link;
+	u32 ss_sp, ss_flags, ss_size;     /* the signal stack: none (SS_DISABLE) */
+	struct sigcontext mcontext;
+	u32 sigmask[2];
+};
+struct siginfo {
+	int si_signo, si_errno, si_code;
+	u32 si_addr;
+	u32 rest[28];                 /* 128 bytes in all */
 };
 struct sigframe {                     /* sigreturn finds it at %esp - 8 */
 	u32 pretcode, sig;
-	struct sigctx ctx;
+	struct sigcontext sc;
+	u32 extramask;                /* the upper half of the mask */
+	u8 retcode[8];
 };
 struct rt_sigframe {                  /* rt_sigreturn finds it at %esp - 4 */
 	u32 pretcode, sig, pinfo, puc;
-	u32 info[32];                 /* a siginfo_t with only si_signo */
-	struct sigctx ctx;
+	struct siginfo info;
+	struct ucontext uc;
+	u8 retcode[8];
 };
+#define SS_DISABLE 2
 
-static void setup_frame(int sig, struct trap_frame *regs)
+static u32 read_seg(int fs)
+{
+	u32 v;
+
+	if (fs)
+		__asm__ __volatile__("movl %%fs, %0" : "=r"(v));
+	else
+		__asm__ __volatile__("movl %%gs, %0" : "=r"(v));
+	return v & 0xFFFF;
+}
+
+static void save_context(struct sigcontext *sc, const struct trap_frame *regs, u64 mask, u32 cr2)
+{
+	sc->gs = read_seg(0);
+	sc->fs = read_seg(1);
+	sc->es = regs->es & 0xFFFF;
+	sc->ds = regs->ds & 0xFFFF;
+	sc->edi = regs->edi;
+	sc->esi = regs->esi;
+	sc->ebp = regs->ebp;
+	sc->esp = regs->esp;
+	sc->ebx = regs->ebx;
+	sc->edx = regs->edx;
+	sc->ecx = regs->ecx;
+	sc->eax = regs->eax;
+	sc->trapno = regs->vector;
+	sc->err = regs->errcode;
+	sc->eip = regs->eip;
+	sc->cs = regs->cs & 0xFFFF;
+	sc->eflags = regs->eflags;
+	sc->esp_at_signal = regs->esp;
+	sc->ss = regs->ss & 0xFFFF;
+	sc->oldmask = (u32)mask;
+	sc->cr2 = cr2;
+}
+
+/*:*/
+
+/*U:422 Building the frame is then filling in that layout and copying it out:
+ * for SA_SIGINFO, the siginfo and the ucontext, with pointers to them as the
+ * handler's second and third arguments (on the stack, and in %edx and %ecx
+ * for a handler compiled with regparm); without it, the sigcontext straight
+ * after the signal number, which is what an old-style handler takes as its
+ * argument.  The stack is aligned as Linux aligns it, so that (%esp + 4) is
+ * a multiple of 16 when the handler starts. */
+static void setup_frame(int sig, struct trap_frame *regs, int code, u32 addr)
 {
 	u32 *act = current.sigaction[sig - 1];
 	int rt = (act[1] & SA_SIGINFO) != 0;
-	struct rt_sigframe frame;
+	union {
+		struct sigframe f;
+		struct rt_sigframe rt;
+	} frame;
 	unsigned long size = rt ? sizeof(struct rt_sigframe) : sizeof(struct sigframe);
 	unsigned long sp = ((regs->esp - size + 4) & ~15UL) - 4;
-	struct sigctx *ctx = rt ? &frame.ctx : &((struct sigframe *)&frame)->ctx;
-	unsigned long uctx = sp + ((u8 *)ctx - (u8 *)&frame);
+	u8 *retcode = rt ? frame.rt.retcode : frame.f.retcode;
+	unsigned long rc = sp + (retcode - (u8 *)&frame);
+	u64 mask = current.restore_sigmask ? current.saved_sigmask : current.sigmask;
 
 	memset(&frame, 0, sizeof(frame));
-	frame.sig = sig;
-	if (rt) {
-		frame.pinfo = sp + __builtin_offsetof(struct rt_sigframe, info);
-		frame.info[0] = sig;
-	}
-	ctx->regs = *regs;
-	ctx->mask = current.restore_sigmask ? current.saved_sigmask : current.sigmask;
 	current.restore_sigmask = 0;
-	ctx->magic = FRAME_MAGIC;
+	if (rt) {
+		frame.rt.sig = sig;
+		frame.rt.pinfo = sp + __builtin_offsetof(struct rt_sigframe, info);
+		frame.rt.puc = sp + __builtin_offsetof(struct rt_sigframe, uc);
+		frame.rt.info.si_signo = sig;
+		frame.rt.info.si_code = code;
+		frame.rt.info.si_addr = addr;
+		frame.rt.uc.ss_flags = SS_DISABLE;
+		save_context(&frame.rt.uc.mcontext, regs, mask, regs->vector == 14 ? addr : 0);
+		frame.rt.uc.sigmask[0] = (u32)mask;
+		frame.rt.uc.sigmask[1] = (u32)(mask >> 32);
+	} else {
+		frame.f.sig = sig;
+		save_context(&frame.f.sc, regs, mask, regs->vector == 14 ? addr : 0);
+		frame.f.extramask = (u32)(mask >> 32);
+	}
 	/* pop %eax; mov $119, %eax; int $0x80 (rt: the same without the pop) */
-	ctx->retcode[0] = 0x58;
-	ctx->retcode[1] = 0xB8;
-	ctx->retcode[2] = rt ? 173 : 119;
-	ctx->retcode[6] = 0xCD;
-	ctx->retcode[7] = 0x80;
-	frame.pretcode = (act[1] & SA_RESTORER) ? act[2]
-		: uctx + __builtin_offsetof(struct sigctx, retcode) + (rt ? 1 : 0);
+	retcode[0] = 0x58;
+	retcode[1] = 0xB8;
+	retcode[2] = rt ? 173 : 119;
+	retcode[6] = 0xCD;
+	retcode[7] = 0x80;
+	frame.f.pretcode = (act[1] & SA_RESTORER) ? act[2] : rc + (rt ? 1 : 0);
 	if (copy_to_user(sp, &frame, size))
 		do_exit(SIGSEGV);
 	regs->esp = sp;
 	regs->eip = act[0];
 	regs->eax = sig;
-	regs->ecx = regs->edx = 0;
+	regs->edx = rt ? frame.rt.pinfo : 0;
+	regs->ecx = rt ? frame.rt.puc : 0;
 	regs->cs = USER_CS;
 	regs->ss = regs->ds = regs->es = USER_DS;
+	regs->eflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_DF);
 	current.sigmask |= ((u64)act[4] << 32 | act[3]) | ((act[1] & SA_NODEFER) ? 0 : SIGBIT(sig));
 	current.sigmask &= ~UNBLOCKABLE;
 	if (act[1] & SA_RESETHAND)
@@ -1113,7 +1193,7 @@ void do_signal(struct trap_frame *regs, long ret)
 			regs->eax = (act[1] & SA_RESTART) ? current.syscall_nr : (u32)-EINTR;
 		if (ret == -ERESTARTSYS && (act[1] & SA_RESTART))
 			regs->eip -= 2;
-		setup_frame(sig, regs);
+		setup_frame(sig, regs, 0, 0);    /* si_code SI_USER */
 		return;
 	}
 	if (ret == -ERESTARTSYS) {
@@ -1138,66 +1218,102 @@ void signal_interrupted_user(void)
 /*:*/
 
 /*U:430 sigreturn() trusts nothing in the frame it finds, since the program
- * could have written anything there.  The magic word says it is one we
- * built, and only what ring 3 could set anyway comes back from it: the
- * general registers, %eip and %esp, and the arithmetic flags with DF, TF
- * and AC.  %cs and %ss stay the user's, and IF stays on, or a forged frame
- * would be a way into ring 1, or a way to turn off the clock.  The mask
- * comes back too, which is how rt_sigsuspend's (U:410) is undone.
- * (sigreturn finds the frame 8 bytes below %esp, rt_sigreturn 4.) */
-/* sigreturn (the frame is 8 bytes below %esp) and rt_sigreturn (4). */
-static long restore_frame(unsigned long uctx)
+ * could have written anything there (and may mean to: a handler that skips
+ * the faulting instruction moves uc_mcontext's %eip).  Only what ring 3
+ * could set anyway comes back from it: the general registers, %eip and
+ * %esp, and the arithmetic flags with DF, TF and AC.  %cs and %ss stay the
+ * user's, and IF stays on, or a forged frame would be a way into ring 1, or
+ * a way to turn off the clock.  The mask comes back too, which is how
+ * rt_sigsuspend's (U:410) is undone.  (sigreturn finds its frame 8 bytes
+ * below %esp, rt_sigreturn 4.) */
+static long restore_context(unsigned long uctx, unsigned long umask_hi)
 {
 	struct trap_frame *regs = task_regs(current_proc);
-	struct sigctx ctx;
-	u32 flags_user = 0x40DD5;      /* AC OF DF TF SF ZF AF PF CF */
+	struct sigcontext sc;
+	u32 hi, flags_user = 0x40DD5;   /* AC OF DF TF SF ZF AF PF CF */
 
-	if (copy_from_user(&ctx, uctx, sizeof(ctx)) || ctx.magic != FRAME_MAGIC)
+	if (copy_from_user(&sc, uctx, sizeof(sc)) || copy_from_user(&hi, umask_hi, sizeof(hi)))
 		do_exit(SIGSEGV);
-	regs->ebx = ctx.regs.ebx;
-	regs->ecx = ctx.regs.ecx;
-	regs->edx = ctx.regs.edx;
-	regs->esi = ctx.regs.esi;
-	regs->edi = ctx.regs.edi;
-	regs->ebp = ctx.regs.ebp;
-	regs->eax = ctx.regs.eax;
-	regs->eip = ctx.regs.eip;
-	regs->esp = ctx.regs.esp;
-	regs->eflags = (regs->eflags & ~flags_user) | (ctx.regs.eflags & flags_user) | X86_EFLAGS_IF;
-	current.sigmask = ctx.mask & ~UNBLOCKABLE;
+	regs->ebx = sc.ebx;
+	regs->ecx = sc.ecx;
+	regs->edx = sc.edx;
+	regs->esi = sc.esi;
+	regs->edi = sc.edi;
+	regs->ebp = sc.ebp;
+	regs->eax = sc.eax;
+	regs->eip = sc.eip;
+	regs->esp = sc.esp;
+	regs->eflags = (regs->eflags & ~flags_user) | (sc.eflags & flags_user) | X86_EFLAGS_IF;
+	current.sigmask = ((u64)hi << 32 | sc.oldmask) & ~UNBLOCKABLE;
 	return regs->eax;
 }
 
 long sys_sigreturn(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
-	return restore_frame(task_regs(current_proc)->esp - 8
-			     + __builtin_offsetof(struct sigframe, ctx));
+	unsigned long frame = task_regs(current_proc)->esp - 8;
+
+	return restore_context(frame + __builtin_offsetof(struct sigframe, sc),
+			       frame + __builtin_offsetof(struct sigframe, extramask));
 }
 
 long sys_rt_sigreturn(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
-	return restore_frame(task_regs(current_proc)->esp - 4
-			     + __builtin_offsetof(struct rt_sigframe, ctx));
+	unsigned long frame = task_regs(current_proc)->esp - 4;
+
+	return restore_context(frame + __builtin_offsetof(struct rt_sigframe, uc.mcontext),
+			       frame + __builtin_offsetof(struct rt_sigframe, uc.sigmask[1]));
 }
 /*:*/
 
-/*U:440 A fault in ring 3 is the program's problem, not the kernel's: we say
- * what happened and end the process as the signal Linux would have sent
- * ends it (SIGSEGV for a protection or page fault, and so on); a shell shows
- * that as status 128 + the signal.  (A handler the program installed for
- * that signal is not called; busybox installs none.)  A page fault reaches
- * this point only when vm_fault() found nothing it may map: an address
- * outside every range, or a write to a read-only page (U:120). */
+/*U:440 A fault in ring 3 is the program's problem, not the kernel's.  It
+ * becomes the signal Linux would send, with Linux's si_code and address: a
+ * divide error is SIGFPE (FPE_INTDIV, at the instruction), an invalid opcode
+ * SIGILL (ILL_ILLOPN), a single step SIGTRAP (TRAP_TRACE), a breakpoint
+ * SIGTRAP, a page fault SIGSEGV at the address it concerns (SEGV_MAPERR for
+ * nothing there, SEGV_ACCERR for a protection fault), a missing or broken
+ * segment SIGBUS, and the rest, #GP above all, SIGSEGV "from the kernel"
+ * (SI_KERNEL, no address).  If the program has a handler for it, and has not
+ * blocked it, the handler runs now, with the trap number and error code in
+ * its ucontext (U:420); a handler that returns without mending the cause
+ * faults again, as on Linux.  Otherwise we say what happened and end the
+ * process as that signal ends it, and a shell shows status 128 + the signal:
+ * a fault that is blocked or ignored cannot be put off, since the program
+ * could not go on past it.  A page fault reaches this point only when
+ * vm_fault() found nothing it may map: an address outside every range, or a
+ * write to a read-only page (U:120). */
+#define SI_KERNEL   0x80
+#define FPE_INTDIV  1
+#define ILL_ILLOPN  2
+#define TRAP_TRACE  2
+#define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+#define BUS_ADRALN  1
+#define SIGBUS      7
+
 void user_fault(struct trap_frame *regs, const char *what)
 {
-	int sig = SIGSEGV;
+	int sig = SIGSEGV, code = SI_KERNEL;
+	u32 addr = 0, *act;
 
-	if (regs->vector == 0 || regs->vector == 16)
-		sig = SIGFPE;
-	else if (regs->vector == 6)
-		sig = SIGILL;
-	else if (regs->vector == 3)
-		sig = SIGTRAP;
+	switch (regs->vector) {
+	case 0: sig = SIGFPE; code = FPE_INTDIV; addr = regs->eip; break;
+	case 1: sig = SIGTRAP; code = TRAP_TRACE; addr = regs->eip; break;
+	case 3: sig = SIGTRAP; break;
+	case 6: sig = SIGILL; code = ILL_ILLOPN; addr = regs->eip; break;
+	case 11: case 12: sig = SIGBUS; break;
+	case 14: code = (regs->errcode & 1) ? SEGV_ACCERR : SEGV_MAPERR; addr = read_cr2(); break;
+	case 16: case 19: sig = SIGFPE; code = 0; addr = regs->eip; break;
+	case 17: sig = SIGBUS; code = BUS_ADRALN; break;
+	}
+	act = current.sigaction[sig - 1];
+	if (act[0] != SIG_DFL && act[0] != SIG_IGN && !(current.sigmask & SIGBIT(sig))) {
+		current.in_kernel = 1;         /* as a system call is, while it writes the frame */
+		irq_enable();
+		setup_frame(sig, regs, code, addr);
+		irq_disable();
+		current.in_kernel = 0;
+		return;
+	}
 	printk("user: trap %u (%s), error %#x, at eip %#x", regs->vector,
 	       what ? what : "unknown", regs->errcode, regs->eip);
 	if (regs->vector == 14)

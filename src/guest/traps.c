@@ -24,7 +24,10 @@ static const char *const trap_names[32] = {
  *
  * System calls, 0x80, get a trap gate (0xF) with privilege 3: ring 3 may use
  * it, the interrupt flag is left alone, and the Host can install it as a
- * direct trap (G:470).  Interrupt gates could never be direct: the CPU
+ * direct trap (G:470).  So do 3 and 4, as on Linux, so that a program's INT3
+ * (a debugger's breakpoint) and INTO reach us as those traps, and become
+ * SIGTRAP and SIGSEGV (U:440), not as the #GP a privilege-0 gate would
+ * answer them with.  Interrupt gates could never be direct: the CPU
  * would clear the real IF, and the real IF is the Host's. */
 void trap_init(void)
 {
@@ -36,7 +39,8 @@ void trap_init(void)
 	for (v = 0; v < TRAP_STUB_COUNT; v++) {
 		if (v == 2 || v == 8 || v == 15 || v == LGUEST_TRAP_ENTRY)
 			continue;
-		load_idt_entry(v, (unsigned long)trap_stubs + TRAP_STUB_SIZE * v, 0x8E00);
+		load_idt_entry(v, (unsigned long)trap_stubs + TRAP_STUB_SIZE * v,
+			       v == 3 || v == 4 ? 0xEF00 : 0x8E00);
 	}
 	load_idt_entry(LGUEST_SYSCALL_VECTOR, (unsigned long)syscall_entry, 0xEF00);
 }
@@ -128,9 +132,9 @@ void msleep(unsigned long ms)
  * the program may be one vm.c is waiting for, a page it promised and has not
  * made yet.
  *
- * Anything else is a fault.  From ring 3 it ends the process (as a signal
- * would); from the kernel it is a bug, and the only honest reaction is to stop
- * with a message saying where.  A page fault's address is in lguest_data, put
+ * Anything else is a fault.  From ring 3 it becomes a signal (U:440): the
+ * program's handler runs, or the process ends.  From the kernel it is a
+ * bug, and the only honest reaction is to stop with a message saying where.  A page fault's address is in lguest_data, put
  * there by the Host; the CPU's %cr2 is out of our reach. */
 void trap_dispatch(struct trap_frame *regs)
 {
@@ -162,8 +166,10 @@ void trap_dispatch(struct trap_frame *regs)
 			do_exit(SIGKILL);
 		}
 	}
-	if ((regs->cs & 3) == 3)
+	if ((regs->cs & 3) == 3) {
 		user_fault(regs, v < 32 ? trap_names[v] : "unknown trap");
+		return;            /* into the program's handler (U:440) */
+	}
 	panic("trap %u (%s), error %#x, at eip %#x, cr2 %#lx", v,
 	      v < 32 && trap_names[v] ? trap_names[v] : "unknown", regs->errcode,
 	      regs->eip, v == 14 ? read_cr2() : 0UL);

@@ -21,6 +21,8 @@
 #define PTE_GLOBAL   0x100
 
 #define X86_EFLAGS_IF 0x200
+#define X86_EFLAGS_TF 0x100
+#define X86_EFLAGS_DF 0x400
 #define COMMAND_LINE_SIZE 2048
 
 #define KERNEL_CS LGUEST_KERNEL_CS
@@ -253,7 +255,7 @@ extern struct process procs[MAX_PROCS];
 #define brk_start (current.mm_brk_start)
 #define brk_cur   (current.mm_brk_cur)
 int run_program(const struct user_program *prog, char *const argv[]);
-void user_fault(struct trap_frame *regs, const char *what) __attribute__((noreturn));
+void user_fault(struct trap_frame *regs, const char *what);
 void fpu_first_use(void);
 void lguest_init(const u8 *boot);
 void do_exit(int code) __attribute__((noreturn));

@@ -110,6 +110,20 @@ static void bits(unsigned a, unsigned b)
 	}
 }
 
+/* 16-bit SHLD and SHRD by every count: past 16 the bits come round from the source again,
+ * which only a 16-bit double shift can show (X:235) */
+static void shd16(unsigned a, unsigned b)
+{
+	for (unsigned c = 0; c < 32; c++) {
+		unsigned r = a, f;
+		asm volatile("push $0; popf; shldw %%cl, %w2, %w0; pushf; pop %1" : "+r"(r), "=r"(f) : "r"(b), "c"(c) : "cc");
+		hex(r); hex(c ? f & 0x8d5 : 0);
+		r = a; asm volatile("push $0x8d5; popf; shrdw %%cl, %w2, %w0; pushf; pop %1" : "+r"(r), "=r"(f) : "r"(b), "c"(c) : "cc");
+		hex(r); hex(c ? f & 0x8d5 : 0);
+	}
+	nl();
+}
+
 static void (*const op2[])(unsigned, unsigned, unsigned) = {add32, adc32, sub32, sbb32, and32, or32, xor32,
 	cmp32, add16, sub16, adc16, sbb16, add8, sub8, adc8, sbb8, xor8};
 static void (*const sh[])(unsigned, unsigned, unsigned) = {shl32, shr32, sar32, rol32, ror32, rcl32, rcr32,
@@ -126,6 +140,7 @@ void _start(void)
 			}
 			muldiv(vals[i], vals[j]);
 			bits(vals[i], vals[j]);
+			shd16(vals[i], vals[j] ^ 0x5a3c);
 			nl();
 		}
 		for (unsigned c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {

@@ -24,6 +24,9 @@ final class Traps {
         return trap == 8 || (trap >= 10 && trap <= 14) || trap == 17;
     }
 
+    /** The flags delivery clears: trap, nested task, resume. */
+    private static final int TF = 0x100, NT = 0x4000, RF = 0x10000;
+
     private static boolean idtPresent(int lo, int hi) { return (hi & 0x8000) != 0; }
 
     private static int idtType(int lo, int hi) { return (hi >> 8) & 0xF; }
@@ -44,7 +47,13 @@ final class Traps {
      * of the interrupt flag (the real one is always on).  Push CS, EIP and the error
      * code if this vector has one, and point CS:EIP at the handler.  The Guest's
      * stack is reached through its linear map (virtual minus page_offset), which is
-     * what 2.6.23 did too; a Guest whose stack is elsewhere dies of a bad address. */
+     * what 2.6.23 did too; a Guest whose stack is elsewhere dies of a bad address.
+     * Last, what the CPU does to the flags the handler starts with: TF, NT and RF
+     * are cleared (the pushed copy keeps them).  2.6.23 left them, and so a program
+     * single-stepping itself (TF set in ring 3: a debugger, or QEMU's test-i386)
+     * brought its Guest kernel in with TF still set, which then trapped after every
+     * instruction of its own handler, each trap coming out to us and going back in
+     * on top of the last. */
     private void setGuestInterrupt(int lo, int hi, boolean hasErr) {
         int virtstack, ss;
         int[] gstack = new int[1];
@@ -70,6 +79,7 @@ final class Traps {
         g.setReg(Switcher.R_ESP, virtstack + (gstack[0] - origstack));
         g.setReg(Switcher.R_CS, KERNEL_CS | GUEST_PL);
         g.setReg(Switcher.R_EIP, idtAddress(lo, hi));
+        g.setReg(Switcher.R_EFLAGS, g.reg(Switcher.R_EFLAGS) & ~(TF | NT | RF));
         /* An interrupt gate turns interrupts off: the Guest's kind. */
         if (idtType(lo, hi) == 0xE && g.haveData) g.write32(g.lguestData + LD_IRQ_ENABLED, 0);
     }

@@ -78,8 +78,9 @@ final class Bits {
     /**
      * SHLD, SHRD: count in the immediate or in CL. The SDM defines OF for a count of 1
      * only (did the sign change?); Intel's parts answer the same question about the last
-     * one-bit step of a longer shift, and set AF, so we do too. The one exception found:
-     * a 16-bit SHLD by exactly 16, whose OF is its CF.
+     * one-bit step of a longer shift, and set AF, so we do too. The exceptions found: a
+     * 16-bit SHLD by exactly 16, whose OF is its CF, and by more than 16, whose OF is
+     * clear. (A 16-bit count past 16 is undefined too; Alu.shiftDouble says what it does.)
      */
     static void shld(Cpu c, Insn i) { shiftDouble(c, i, true); }
 
@@ -93,7 +94,7 @@ final class Bits {
         i.putA(c, res);
         if (n == 0) return;
         c.materialize();
-        boolean signChanged = left && sz == 2 && n == 16 ? c.cf() != 0
+        boolean signChanged = left && sz == 2 && n >= 16 ? n == 16 && c.cf() != 0
                 : ((before ^ res) & (Cpu.mask(sz) >>> 1) + 1) != 0;
         c.flags = (c.flags & ~Cpu.OF) | Cpu.AF | (signChanged ? Cpu.OF : 0);
     }

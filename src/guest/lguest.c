@@ -248,6 +248,21 @@ void load_tls(const u64 *tls)
 	__asm__ __volatile__("movl %0, %%gs" : : "r"(0));
 	lazy_hcall(LHCALL_LOAD_TLS, __pa(tls), 0, 0);
 }
+
+/* The LDT (G:635) is handed over the same way, and %fs and %gs are cleared
+ * first for the same reason, if they name an LDT entry (bit 2 of the
+ * selector). */
+void load_ldt(const u64 *ldt, int n)
+{
+	u32 fs, gs;
+
+	__asm__ __volatile__("movl %%fs, %0; movl %%gs, %1" : "=r"(fs), "=r"(gs));
+	if (fs & 4)
+		__asm__ __volatile__("movl %0, %%fs" : : "r"(0));
+	if (gs & 4)
+		__asm__ __volatile__("movl %0, %%gs" : : "r"(0));
+	lazy_hcall(LHCALL_LOAD_LDT, __pa(ldt), n, 0);
+}
 /*:*/
 
 /*G:180 The kernel stack for traps from ring 3.  When a user program traps,

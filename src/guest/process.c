@@ -215,8 +215,8 @@ static void fpu_drop(void)
  * signal to send the parent at the child's exit, and CLONE_CHILD_SETTID
  * asking for the child's pid in its own memory (glibc keeps it in its thread
  * control block).  The child is a copy: the same memory (copied, U:320), the
- * same open files (shared, U:505), the same signal dispositions, mask and
- * TLS descriptors, the same user registers, except that its system call
+ * same open files (shared, U:505), the same signal dispositions, mask, TLS
+ * descriptors and LDT (G:635), the same user registers, except that its system call
  * returns 0 where the parent's returns the child's pid.  Its kernel stack is
  * new, and holds only a copy of the parent's trap frame and the way into it
  * (U:220).  vfork(), which busybox's init uses, is simply fork() here: the
@@ -243,7 +243,6 @@ static long do_fork(u32 flags, u32 newsp, u32 ptid, u32 ctid)
 {
 	struct process *child;
 	struct trap_frame *regs;
-	u32 gs;
 
 	if ((flags & CLONE_THREAD) || ((flags & CLONE_VM) && !(flags & CLONE_VFORK)))
 		return -EINVAL;
@@ -254,8 +253,9 @@ static long do_fork(u32 flags, u32 newsp, u32 ptid, u32 ctid)
 	child->pgid = current.pgid;
 	child->sid = current.sid;
 	memcpy(child->tls, current.tls, sizeof(child->tls));
-	__asm__ __volatile__("movl %%gs, %0" : "=r"(gs));
-	child->gs = gs;
+	memcpy(child->ldt, current.ldt, sizeof(child->ldt));
+	child->ldt_count = current.ldt_count;
+	__asm__ __volatile__("movl %%gs, %0; movl %%fs, %1" : "=r"(child->gs), "=r"(child->fs));
 	memcpy(child->comm, current.comm, sizeof(child->comm));
 	memcpy(child->exe, current.exe, sizeof(child->exe));
 	child->arg_start = current.arg_start;      /* its memory is a copy: so are its argv */
@@ -541,6 +541,13 @@ long sys_execve(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 	memset(current.tls, 0, sizeof(current.tls));
 	load_tls(current.tls);
 	current.gs = 0;
+	if (current.ldt_count) {         /* a new program starts without an LDT */
+		memset(current.ldt, 0, sizeof(current.ldt));
+		current.ldt_count = 0;
+		load_ldt(current.ldt, 0);
+	}
+	current.fs = 0;
+	__asm__ __volatile__("movl %0, %%fs" : : "r"(0));
 	fpu_drop();
 	if (memcmp(exe, "/proc/self/exe", 15)) {      /* that one is the same file */
 		memset(current.exe, 0, sizeof(current.exe));

@@ -80,14 +80,21 @@ void return_to_user(struct trap_frame *regs)
  *
  * %gs is the last thing: the user's %gs stays loaded while its process is in
  * the kernel (nothing of ours uses it), so we keep it per process and reload
- * it once the Host has the new TLS descriptors it may name. */
+ * it once the Host has the new TLS descriptors it may name; %fs likewise,
+ * after the LDT (G:635), which goes over only when one of the two processes
+ * has one. */
 extern struct process *fpu_owner;
+static int ldt_loaded;             /* entries of the LDT the Host has now */
 
 void activate_process(struct process *p)
 {
 	lazy_mode_enter();
 	set_kernel_stack((unsigned long)p->kstack + KSTACK_PAGES * PAGE_SIZE, KSTACK_PAGES);
 	load_tls(p->tls);
+	if (p->ldt_count || ldt_loaded) {
+		load_ldt(p->ldt, p->ldt_count);
+		ldt_loaded = p->ldt_count;
+	}
 	set_ts(fpu_owner != p);
 	lazy_mode_leave();
 	kernel_pgdir = p->pgdir;
@@ -98,6 +105,7 @@ void activate_process(struct process *p)
 	}
 	if (p->gs)
 		__asm__ __volatile__("movl %0, %%gs" : : "r"(p->gs));
+	__asm__ __volatile__("movl %0, %%fs" : : "r"(p->fs));
 }
 /*:*/
 
@@ -130,7 +138,7 @@ static void switch_process(struct process *next)
 	next->ran_since = now;
 	nr_switches++;
 	calc_load();
-	__asm__ __volatile__("movl %%gs, %0" : "=r"(prev->gs));
+	__asm__ __volatile__("movl %%gs, %0; movl %%fs, %1" : "=r"(prev->gs), "=r"(prev->fs));
 	current_proc = next;
 	activate_process(next);
 	start_slice(next);

@@ -159,16 +159,42 @@ SYSCALL(getrandom)
  * still loaded while we run.  load_tls() must zero it for the Host's sake
  * (G:170), so we put it back afterwards, provided the entry it names still
  * holds a present descriptor. */
+/* glibc's struct user_desc as a descriptor: -EINVAL for what we refuse. */
+static int user_desc_to_desc(u32 base, u32 limit, u32 flags, u64 *d)
+{
+	u32 lo, hi;
+
+	if (((flags >> 1) & 3) == 3)
+		return -EINVAL;     /* conforming code: no, thank you */
+	lo = (base << 16) | (limit & 0xFFFF);
+	hi = (base & 0xFF000000) | ((base >> 16) & 0xFF) | (limit & 0xF0000)
+		| (!(flags & 8) << 9)            /* writable unless read_exec_only */
+		| (((flags >> 1) & 3) << 10)     /* contents: data, stack, code */
+		| 0x7000                         /* code/data segment, DPL 3 */
+		| (!(flags & 0x20) << 15)        /* present unless seg_not_present */
+		| (((flags >> 6) & 1) << 20)     /* useable */
+		| ((flags & 1) << 22)            /* 32-bit */
+		| (((flags >> 4) & 1) << 23);    /* limit in pages */
+	*d = ((u64)hi << 32) | lo;
+	return 0;
+}
+
+/* Empty by Linux's definition: no base, no limit, read_exec_only and
+ * seg_not_present and nothing else. */
+static int user_desc_empty(u32 base, u32 limit, u32 flags)
+{
+	return base == 0 && limit == 0 && (flags & 0x7F) == 0x28;
+}
+
 SYSCALL(set_thread_area)
 {
-	u32 desc[4], base, limit, flags, idx, gs, lo, hi;
+	u32 desc[4], idx, gs;
+	u64 entry = 0;
+	int err;
 
 	if (copy_from_user(desc, a, sizeof(desc)))
 		return -EFAULT;
 	idx = desc[0];
-	base = desc[1];
-	limit = desc[2];
-	flags = desc[3];
 	if (idx == 0xFFFFFFFF) {
 		for (idx = 0; idx < LGUEST_TLS_ENTRIES && current.tls[idx]; idx++)
 			;
@@ -180,27 +206,81 @@ SYSCALL(set_thread_area)
 	}
 	if (idx < LGUEST_TLS_MIN || idx >= LGUEST_TLS_MIN + LGUEST_TLS_ENTRIES)
 		return -EINVAL;
-	if (base == 0 && limit == 0 && (flags & 0x7F) == 0x28) {
-		lo = hi = 0;    /* empty: read_exec_only and seg_not_present */
-	} else {
-		if (((flags >> 1) & 3) == 3)
-			return -EINVAL;     /* conforming code: no, thank you */
-		lo = (base << 16) | (limit & 0xFFFF);
-		hi = (base & 0xFF000000) | ((base >> 16) & 0xFF) | (limit & 0xF0000)
-			| (!(flags & 8) << 9)            /* writable unless read_exec_only */
-			| (((flags >> 1) & 3) << 10)     /* contents: data, stack, code */
-			| 0x7000                         /* code/data segment, DPL 3 */
-			| (!(flags & 0x20) << 15)        /* present unless seg_not_present */
-			| (((flags >> 6) & 1) << 20)     /* useable */
-			| ((flags & 1) << 22)            /* 32-bit */
-			| (((flags >> 4) & 1) << 23);    /* limit in pages */
-	}
-	current.tls[idx - LGUEST_TLS_MIN] = ((u64)hi << 32) | lo;
+	if (!user_desc_empty(desc[1], desc[2], desc[3])
+	    && (err = user_desc_to_desc(desc[1], desc[2], desc[3], &entry)))
+		return err;
+	current.tls[idx - LGUEST_TLS_MIN] = entry;
 	__asm__ __volatile__("movl %%gs, %0" : "=r"(gs));
 	load_tls(current.tls);
 	if ((gs >> 3) >= LGUEST_TLS_MIN && (gs >> 3) < LGUEST_TLS_MIN + LGUEST_TLS_ENTRIES
 	    && (current.tls[(gs >> 3) - LGUEST_TLS_MIN] & (1ULL << 47)))
 		__asm__ __volatile__("movl %0, %%gs" : : "r"(gs));
+	return 0;
+}
+/*:*/
+
+/*G:635 modify_ldt(), the other way to a segment of one's own: a local
+ * descriptor table per process, which lguest never offered (H:520).  Entries
+ * are built exactly as set_thread_area() builds its (DPL 3, no conforming
+ * code), kept in the process, handed to the Host with LOAD_LDT, and handed
+ * over again at every switch to or from a process that has one (G:640).
+ * Function 1 (and 0x11, the newer form, which may keep the "useable" bit)
+ * writes one entry from a struct user_desc; 0 reads the table back, padded
+ * with zeros to the size asked (nothing at all if it never had one); 2, the
+ * "default LDT", is all zeros.  An empty descriptor (or, in the old form,
+ * base and limit both 0) frees its entry; the table, as Linux's, grows to
+ * the highest entry written and never shrinks.  Linux allows 8,192 entries;
+ * the Host keeps 16 (LGUEST_LDT_ENTRIES), enough for the programs that still
+ * use an LDT (16-bit code, test suites), and a higher number is EINVAL.  Like load_tls(), load_ldt() must first clear %fs and %gs if they
+ * name an LDT entry, and we put them back after if the entry is still there. */
+static u32 ldt_selector_back(u32 sel)
+{
+	if ((sel & 4) && (sel >> 3) < LGUEST_LDT_ENTRIES && (current.ldt[sel >> 3] & (1ULL << 47)))
+		return sel;
+	return 0;
+}
+
+SYSCALL(modify_ldt)
+{
+	u32 desc[4], fs, gs, n;
+	u64 entry = 0, zero = 0;
+	unsigned long i, size = current.ldt_count * 8;
+	int err;
+
+	if (a == 0 || a == 2) {         /* read the table, or the default one (empty) */
+		if (a == 0 && !current.ldt_count)
+			return 0;
+		n = c > 8192 * 8 ? 8192 * 8 : c;
+		for (i = 0; i < n; i += 8)
+			if (copy_to_user(b + i, a == 0 && i < size ? (void *)&current.ldt[i / 8] : &zero,
+					 n - i < 8 ? n - i : 8))
+				return -EFAULT;
+		return a == 2 && n > 40 ? 40 : n;
+	}
+	if (a != 1 && a != 0x11)
+		return -ENOSYS;
+	if (c != sizeof(desc))
+		return -EINVAL;
+	if (copy_from_user(desc, b, sizeof(desc)))
+		return -EFAULT;
+	if (desc[0] >= LGUEST_LDT_ENTRIES)
+		return -EINVAL;
+	if (a == 1)
+		desc[3] &= ~0x40;       /* the old form has no "useable" bit */
+	if (!((a == 1 && desc[1] == 0 && desc[2] == 0) || user_desc_empty(desc[1], desc[2], desc[3]))
+	    && (err = user_desc_to_desc(desc[1], desc[2], desc[3], &entry)))
+		return err;
+	if (entry)
+		entry |= 1ULL << 40;    /* accessed: the Host's copy has it (H:520), so reads say so */
+	current.ldt[desc[0]] = entry;
+	if (desc[0] >= current.ldt_count)        /* it grows, and never shrinks, as Linux's */
+		current.ldt_count = desc[0] + 1;
+	__asm__ __volatile__("movl %%fs, %0; movl %%gs, %1" : "=r"(fs), "=r"(gs));
+	load_ldt(current.ldt, current.ldt_count);
+	if (fs & 4)
+		__asm__ __volatile__("movl %0, %%fs" : : "r"(ldt_selector_back(fs & 0xFFFF)));
+	if (gs & 4)
+		__asm__ __volatile__("movl %0, %%gs" : : "r"(ldt_selector_back(gs & 0xFFFF)));
 	return 0;
 }
 /*:*/
@@ -398,7 +478,7 @@ static const syscall_t syscalls[NR_SYSCALLS] = {
 	[37] = sys_kill,           [45] = sys_brk,             [47] = sys_zero,
 	[49] = sys_zero,           [50] = sys_zero,            [54] = sys_ioctl,
 	[64] = sys_getppid,        [76] = sys_getrlimit,       [78] = sys_gettimeofday,
-	[85] = fs_sys_readlink,        [91] = sys_munmap,          [122] = sys_uname,
+	[85] = fs_sys_readlink,        [91] = sys_munmap,          [122] = sys_uname,         [123] = sys_modify_ldt,
 	[125] = sys_mprotect,      [140] = sys_llseek,         [146] = sys_writev,
 	[158] = sys_zero,          [162] = sys_nanosleep,      [172] = sys_prctl,
 	[174] = sys_rt_sigaction,  [175] = sys_rt_sigprocmask, [183] = fs_sys_getcwd,

@@ -130,7 +130,7 @@ void msleep(unsigned long ms)
  * a process that does not own the FPU; fpu_first_use() clears TS and hands
  * the FPU over (lazy FPU switching, with the processes).  A page fault from
  * the program may be one vm.c is waiting for, a page it promised and has not
- * made yet.
+ * made yet, or one there is no page for (U:920).
  *
  * Anything else is a fault.  From ring 3 it becomes a signal (U:440): the
  * program's handler runs, or the process ends.  From the kernel it is a
@@ -158,8 +158,16 @@ void trap_dispatch(struct trap_frame *regs)
 	if (v == 14 && (regs->cs & 3) == 3) {
 		int err = vm_fault(read_cr2(), regs->errcode & 2);
 
-		if (err == 0 || (err == -ENOMEM && oom_kill()))
-			return;            /* mapped, or fault again once a victim is gone */
+		if (err == 0)
+			return;            /* mapped */
+		if (err == -ENOMEM && !(current.sigpending & (1ULL << (SIGKILL - 1))) && oom_kill()) {
+			current.in_kernel = 1;   /* a tick for the victim (U:920), then fault again */
+			irq_enable();
+			sleep_ns(10000000);
+			irq_disable();
+			current.in_kernel = 0;
+			return;
+		}
 		if (err == -ENOMEM) {
 			current.in_kernel = 1;
 			irq_enable();

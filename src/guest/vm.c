@@ -187,11 +187,16 @@ void *user_page(unsigned long addr, int write)
  * it SIGKILL, and so do we, with a cruder measure (private pages mapped, by
  * walking its page tables) and one rule Linux has too: process 1 goes last,
  * since its death is the machine's.  If the victim is the process at fault,
- * it dies now; otherwise the victim needs to run to die, so the faulting
- * side waits a tick (a system call) or simply faults again (a program, which
- * the timer will preempt) until the pages come back, and while a victim is
- * on its way out nobody else is chosen: a killer that struck again at every
- * repeated fault would empty the machine before the first one had died. */
+ * it dies now (and so does one that faults again with its SIGKILL still
+ * pending).  Otherwise the victim needs to run to die, so the faulting side
+ * waits a tick and then tries again, until the pages come back; a program's
+ * page fault waits too, in trap_dispatch().  (It used to fault again at once,
+ * trusting the timer to take the CPU away; but the Host reflects the fault
+ * with interrupts off, and the program is back in the handler before the
+ * timer can find it in ring 3, so a fork bomb in 4 MiB could spin for ever.)
+ * While a victim is on its way out nobody else is chosen: a killer that
+ * struck again at every repeated fault would empty the machine before the
+ * first one had died. */
 static unsigned long private_pages(struct process *p)
 {
 	unsigned long n = 0, pte;

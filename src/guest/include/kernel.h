@@ -86,6 +86,7 @@ void irq_disable(void);
 void safe_halt(void);
 void load_idt_entry(unsigned int vector, unsigned long handler, unsigned int type_dpl);
 void load_tls(const u64 *tls);
+void load_ldt(const u64 *ldt, int n);
 void set_kernel_stack(unsigned long top, unsigned int pages);
 void set_ts(int on);
 void set_clockevent(unsigned long ns);
@@ -219,6 +220,9 @@ struct process {
 	int exit_code;                /* wait4's status word, once a zombie */
 	u64 tls[LGUEST_TLS_ENTRIES];  /* its GDT entries 6 to 8 */
 	u32 gs;                       /* its %gs selector while it is switched out */
+	u32 fs;                       /* and its %fs (an LDT selector, if anything) */
+	u64 ldt[LGUEST_LDT_ENTRIES];  /* its local descriptor table (modify_ldt, G:635) */
+	int ldt_count;                /* its size: one past the highest entry ever written */
 	int fpu_used;                 /* has it had its FNINIT? */
 	u8 fpu[108];                  /* FNSAVE's image, when another owns the FPU */
 	char comm[16];                /* prctl(PR_SET_NAME) */

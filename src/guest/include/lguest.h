@@ -42,6 +42,9 @@
 #define LHCALL_SET_PTE         14
 #define LHCALL_SET_PMD         15
 #define LHCALL_LOAD_TLS        16
+/* Ours: 2.6.23 had no LDT.  LOAD_LDT(address, entries) hands over a
+ * process's local descriptor table (modify_ldt), H:520. */
+#define LHCALL_LOAD_LDT        17
 
 #define LGUEST_TRAP_ENTRY    0x1F
 
@@ -154,6 +157,10 @@ struct lguest_device_desc {
 #define LGUEST_GDT_ENTRIES   32
 #define LGUEST_TLS_MIN       6
 #define LGUEST_TLS_ENTRIES   3
+/* The LDT the Host keeps for the Guest: at most this many entries, and the
+ * Host's GDT entry 17 describes it (so a Guest's LOAD_GDT cannot). */
+#define LGUEST_LDT_ENTRIES   16
+#define LGUEST_GDT_ENTRY_LDT 17
 #define LGUEST_HOST_CS       0x50
 #define LGUEST_HOST_DS       0x58
 #define LGUEST_KERNEL_CS     0x61

@@ -12,41 +12,11 @@
  * last cases single-step a few instructions, a REP MOVSB among them, which
  * traps once per element (X:256), and one case takes its signal through an
  * old-style handler, whose struct sigcontext is its argument. */
-#include "syscall.h"
+#include "print.h"
 
 #define SA_SIGINFO  0x00000004
 #define SA_NODEFER  0x40000000
 #define SA_RESTORER 0x04000000
-
-static char out[8192];
-static unsigned long used;
-
-static void put(const char *s)
-{
-	while (*s && used < sizeof(out))
-		out[used++] = *s++;
-}
-
-static void hex(unsigned long v)
-{
-	char b[11];
-	int i;
-
-	b[0] = ' ';
-	b[1] = b[2] = '0';
-	for (i = 9; i >= 2; i--, v >>= 4)
-		b[i] = "0123456789abcdef"[v & 15];
-	b[10] = 0;
-	b[1] = ' ';
-	put(b + 1);
-}
-
-static void flush(void)
-{
-	write(1, out, used);
-	used = 0;
-}
-
 /* The kernel's struct sigaction for rt_sigaction(), and the restorer every
  * handler returns to. */
 struct kaction {

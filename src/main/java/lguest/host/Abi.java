@@ -19,7 +19,7 @@ public final class Abi {
             LHCALL_LOAD_GDT = 3, LHCALL_NEW_PGTABLE = 4, LHCALL_FLUSH_TLB = 5, LHCALL_LOAD_IDT_ENTRY = 6,
             LHCALL_SET_STACK = 7, LHCALL_TS = 8, LHCALL_SET_CLOCKEVENT = 9, LHCALL_HALT = 10,
             LHCALL_BIND_DMA = 12, LHCALL_SEND_DMA = 13, LHCALL_SET_PTE = 14, LHCALL_SET_PMD = 15,
-            LHCALL_LOAD_TLS = 16;
+            LHCALL_LOAD_TLS = 16, LHCALL_LOAD_LDT = 17;
     public static final int LGUEST_TRAP_ENTRY = 0x1F;
     public static final int LHCALL_RING_SIZE = 64;
 
@@ -63,7 +63,8 @@ public final class Abi {
     /* Segments (include/asm-i386/segment.h as lguest used it). */
     public static final int GDT_ENTRIES = 32, GDT_ENTRY_TLS_MIN = 6, GDT_ENTRY_TLS_ENTRIES = 3,
             GDT_ENTRY_LGUEST_CS = 10, GDT_ENTRY_LGUEST_DS = 11, GDT_ENTRY_KERNEL_CS = 12,
-            GDT_ENTRY_KERNEL_DS = 13, GDT_ENTRY_TSS = 16, GDT_ENTRY_DOUBLEFAULT_TSS = 31;
+            GDT_ENTRY_KERNEL_DS = 13, GDT_ENTRY_TSS = 16, GDT_ENTRY_LDT = 17, GDT_ENTRY_DOUBLEFAULT_TSS = 31;
+    public static final int LDT_ENTRIES = 16;
     public static final int LGUEST_CS = GDT_ENTRY_LGUEST_CS * 8, LGUEST_DS = GDT_ENTRY_LGUEST_DS * 8,
             KERNEL_CS = GDT_ENTRY_KERNEL_CS * 8, KERNEL_DS = GDT_ENTRY_KERNEL_DS * 8;
     public static final int GUEST_PL = 1;

@@ -58,6 +58,8 @@ final class GuestState {
         out.writeInt(g.traps.syscallLo);
         out.writeInt(g.traps.syscallHi);
         for (int i = 0; i < g.segments.lo.length; i++) { out.writeInt(g.segments.lo[i]); out.writeInt(g.segments.hi[i]); }
+        out.writeInt(g.segments.ldtCount);
+        for (int i = 0; i < g.segments.ldtCount; i++) { out.writeInt(g.segments.ldtLo[i]); out.writeInt(g.segments.ldtHi[i]); }
         for (Dma.Binding b : g.dma) {
             boolean bound = b.irq != 0 && b.key != null;
             out.writeBoolean(bound);
@@ -72,13 +74,13 @@ final class GuestState {
     /*:*/
 
     /*M:673 A snapshot is a file, and a file can be written by anyone: restoring one
-     * must not hand the Guest more than its hypercalls ever could.  So the gates go
-     * back in through LOAD_IDT_ENTRY's own checks (H:330), the GDT through LOAD_GDT's
-     * fix-ups (H:500), the kernel stack through SET_STACK's, and the registers are
-     * held to what a trap from the Guest can push: the Switcher's IRET runs in ring 0
-     * and would go wherever the register page says, so a CS or SS of ring 0, a
-     * selector of the Host's four GDT entries, or an EFLAGS with IOPL or VM would be
-     * a way into the Host.  Any of them, and the file is refused. */
+     * must not hand the Guest more than its hypercalls ever could.  So the gates go back
+     * in through LOAD_IDT_ENTRY's own checks (H:330), the GDT through LOAD_GDT's fix-ups
+     * (H:500), the LDT through LOAD_LDT's (H:520), the kernel stack through SET_STACK's,
+     * and the registers are held to what a trap from the Guest can push: the Switcher's
+     * IRET runs in ring 0 and would go wherever the register page says, so a CS or SS of
+     * ring 0, a selector of the Host's four GDT entries, or an EFLAGS with IOPL or VM
+     * would be a way into the Host.  Any of them, and the file is refused. */
     /** Reads what write() wrote into a Guest that INITIALIZE has just made. */
     static void read(Guest g, DataInput in) throws IOException {
         byte[] regs = new byte[Switcher.REGS_SIZE];
@@ -103,6 +105,11 @@ final class GuestState {
         g.traps.loadGuestIdtEntry(Abi.SYSCALL_VECTOR, in.readInt(), in.readInt());
         for (int i = 0; i < g.segments.lo.length; i++) { g.segments.lo[i] = in.readInt(); g.segments.hi[i] = in.readInt(); }
         g.segments.fixupGdtTable(0, g.segments.lo.length);
+        int ldt = in.readInt();
+        if (Integer.compareUnsigned(ldt, Abi.LDT_ENTRIES) > 0) throw new IOException("bad LDT size");
+        int[] ldtLo = new int[ldt], ldtHi = new int[ldt];
+        for (int i = 0; i < ldt; i++) { ldtLo[i] = in.readInt(); ldtHi[i] = in.readInt(); }
+        g.segments.setLdt(ldtLo, ldtHi, ldt);
         for (Dma.Binding b : g.dma) {
             if (!in.readBoolean()) continue;
             long key = in.readLong();

@@ -70,6 +70,9 @@ final class Hypercalls {
             case LHCALL_LOAD_TLS:
                 g.segments.guestLoadTls(edx);
                 break;
+            case LHCALL_LOAD_LDT:
+                g.segments.loadGuestLdt(edx, ebx);
+                break;
             case LHCALL_SET_CLOCKEVENT:
                 g.traps.setClockevent(edx);
                 break;

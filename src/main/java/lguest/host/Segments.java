@@ -12,6 +12,9 @@ final class Segments {
     private final Guest g;
     /** The Host's record of the guest's GDT: low and high words of 32 descriptors. */
     final int[] lo = new int[GDT_ENTRIES], hi = new int[GDT_ENTRIES];
+    /** And of its LDT (H:520): ldtCount entries in use. */
+    final int[] ldtLo = new int[LDT_ENTRIES], ldtHi = new int[LDT_ENTRIES];
+    int ldtCount;
 
     Segments(Guest g) {
         this.g = g;
@@ -34,7 +37,7 @@ final class Segments {
     private static boolean ignoredGdt(int num) {
         // LAB(gdt-rules) { throw new UnsupportedOperationException("lab gdt-rules: say which GDT entries are the Host's (read H:500, S:100)");
         return num == GDT_ENTRY_TSS || num == GDT_ENTRY_LGUEST_CS || num == GDT_ENTRY_LGUEST_DS
-                || num == GDT_ENTRY_DOUBLEFAULT_TSS;
+                || num == GDT_ENTRY_DOUBLEFAULT_TSS || num == GDT_ENTRY_LDT;
         // LAB(gdt-rules) }
     }
 
@@ -80,6 +83,61 @@ final class Segments {
         fixupGdtTable(GDT_ENTRY_TLS_MIN, GDT_ENTRY_TLS_MIN + GDT_ENTRY_TLS_ENTRIES);
         g.changed |= Switcher.CHANGED_GDT_TLS;
         // LAB(gdt-rules) }
+    }
+    /*:*/
+
+    /*H:520 LOAD_LDT, which lguest 2.6.23 did not have: its Guests had no local
+     * descriptor table, and a program that asked for one (modify_ldt: Wine, 16-bit
+     * code, QEMU's test-i386) got ENOSYS.  The LDT is a second table of segments, one
+     * per process, named by selectors with bit 2 set; the CPU finds it through an LDT
+     * descriptor in the GDT, loaded with LLDT.  Like the GDT it is a privilege, so the
+     * Guest hands it over and the Host keeps the copy the CPU reads, in the
+     * Switcher's read-only page after the TSS, described by GDT entry 17, which is the
+     * Host's like the TSS's (H:500); the Switcher loads LDTR on its way in when the
+     * table changed (S:080).  The rules are the GDT's, and one more: only code and
+     * data segments (a system descriptor, a call gate above all, could lead a ring-3
+     * far call into ring 1, which is the Guest kernel's business to allow, not a
+     * program's), so anything else, or more than 16 entries, kills the Guest.  A
+     * table of no entries means "no LDT": a null LDTR. */
+    void loadGuestLdt(int table, int num) {
+        if (Integer.compareUnsigned(num, LDT_ENTRIES) > 0) {
+            g.kill("too many ldt entries " + num);
+            return;
+        }
+        byte[] b = g.read(table, num * 8);
+        int[] l = new int[num], h = new int[num];
+        for (int i = 0; i < num; i++) {
+            l[i] = word(b, i * 8);
+            h[i] = word(b, i * 8 + 4);
+        }
+        setLdt(l, h, num);
+    }
+
+    /** Checks and keeps an LDT of n entries (LOAD_LDT, or a snapshot's). */
+    void setLdt(int[] l, int[] h, int n) {
+        for (int i = 0; i < n; i++) {
+            boolean empty = l[i] == 0 && h[i] == 0;
+            if (!empty && (h[i] & 0x1000) == 0) {
+                g.kill("bad ldt entry " + i + ": not a code or data segment");
+                return;
+            }
+            ldtLo[i] = l[i];
+            ldtHi[i] = empty ? 0 : ((h[i] & 0x6000) == 0 ? h[i] | GUEST_PL << 13 : h[i]) | 0x100;
+        }
+        ldtCount = n;
+        g.changed |= Switcher.CHANGED_LDT;
+    }
+
+    /** Writes the LDT at ldt (physical; ldtVirt as the CPU sees it) and its descriptor into the GDT at gdt. */
+    void copyLdt(int ldt, int ldtVirt, int gdt) {
+        for (int i = 0; i < ldtCount; i++) {
+            g.mem.write32(ldt + i * 8, ldtLo[i]);
+            g.mem.write32(ldt + i * 8 + 4, ldtHi[i]);
+        }
+        int limit = ldtCount * 8 - 1;
+        g.mem.write32(gdt + GDT_ENTRY_LDT * 8, ldtCount == 0 ? 0 : (limit & 0xFFFF) | (ldtVirt << 16));
+        g.mem.write32(gdt + GDT_ENTRY_LDT * 8 + 4, ldtCount == 0 ? 0
+                : 0x00008200 | (ldtVirt & 0xFF000000) | ((ldtVirt >>> 16) & 0xFF));
     }
     /*:*/
 

@@ -43,7 +43,7 @@ final class Switcher {
     /** One stub per vector, 16 bytes apart: 256 of them fill the page exactly. */
     static final int STUB_SIZE = 16;
     /* The read-only state page: the Guest's IDT, GDT and TSS as the CPU will use them. */
-    static final int RO_IDT = 0, RO_GDT = 0x800, RO_TSS = 0x900, TSS_SIZE = 104;
+    static final int RO_IDT = 0, RO_GDT = 0x800, RO_TSS = 0x900, TSS_SIZE = 104, RO_LDT = 0xA00;
     /*:*/
 
     /*S:030 struct lguest_regs, ending exactly at the end of the register page.  The
@@ -58,7 +58,7 @@ final class Switcher {
     static final int REGS = REGS_PAGE + 4096 - REGS_SIZE;
     /*:*/
 
-    static final int CHANGED_IDT = 1, CHANGED_GDT = 2, CHANGED_GDT_TLS = 4, CHANGED_ALL = 7;
+    static final int CHANGED_IDT = 1, CHANGED_GDT = 2, CHANGED_GDT_TLS = 4, CHANGED_LDT = 8, CHANGED_ALL = 15;
     /** The vector a host interrupt arrives on while a guest runs (Linux's local timer vector). */
     static final int HOST_IRQ_VECTOR = 0xEF;
 
@@ -165,6 +165,8 @@ final class Switcher {
         if ((g.changed & CHANGED_IDT) != 0) g.traps.copyTraps(roPhys + RO_IDT);
         if ((g.changed & CHANGED_GDT) != 0) g.segments.copyGdt(roPhys + RO_GDT);
         else if ((g.changed & CHANGED_GDT_TLS) != 0) g.segments.copyGdtTls(roPhys + RO_GDT);
+        boolean ldt = (g.changed & CHANGED_LDT) != 0;
+        if (ldt) g.segments.copyLdt(roPhys + RO_LDT, RO_STATE + RO_LDT, roPhys + RO_GDT);
         g.changed = 0;
         g.setReg(R_TRAPNUM, 256);
         if (g.trace != null) g.trace.enter(g, spgdir);
@@ -177,6 +179,7 @@ final class Switcher {
         cpu.loadGdtr(RO_STATE + RO_GDT, GDT_ENTRIES * 8 - 1);
         cpu.loadIdtr(RO_STATE + RO_IDT, 256 * 8 - 1);
         cpu.loadTaskRegister(GDT_ENTRY_TSS * 8);
+        if (ldt) cpu.loadLdt(g.segments.ldtCount == 0 ? 0 : GDT_ENTRY_LDT * 8);
         cpu.setCr0(Cpu.CR0_PE | Cpu.CR0_ET | Cpu.CR0_PG | Cpu.CR0_WP | Cpu.CR0_MP | (g.ts ? Cpu.CR0_TS : 0));
         cpu.setEflags(0x2);
         cpu.farJump(LGUEST_CS, ENTRY);

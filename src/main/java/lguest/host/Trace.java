@@ -147,12 +147,12 @@ public final class Trace {
 
     private static final String[] HCALL_NAME = {"FLUSH_ASYNC", "LGUEST_INIT", "CRASH", "LOAD_GDT", "NEW_PGTABLE",
         "FLUSH_TLB", "LOAD_IDT_ENTRY", "SET_STACK", "TS", "SET_CLOCKEVENT", "HALT", null, "BIND_DMA", "SEND_DMA",
-        "SET_PTE", "SET_PMD", "LOAD_TLS"};
+        "SET_PTE", "SET_PMD", "LOAD_TLS", "LOAD_LDT"};
     /** The section that explains what each call does (its handler's). */
     private static final String[] HCALL_LABEL = {"H:210", "H:220", "H:200", "H:510", "H:460", "H:480", "H:330",
-        "H:450", "H:130", "H:360", "H:310", "H:200", "H:620", "H:640", "H:470", "H:480", "H:510"};
+        "H:450", "H:130", "H:360", "H:310", "H:200", "H:620", "H:640", "H:470", "H:480", "H:510", "H:520"};
     /** How many of EDX, EBX, ECX each call uses. */
-    private static final int[] HCALL_ARGS = {0, 1, 1, 2, 1, 1, 3, 3, 1, 1, 0, 3, 3, 2, 3, 2, 1};
+    private static final int[] HCALL_ARGS = {0, 1, 1, 2, 1, 1, 3, 3, 1, 1, 0, 3, 3, 2, 3, 2, 1, 2};
 
     static String hypercallName(int eax) {
         return eax >= 0 && eax < HCALL_NAME.length && HCALL_NAME[eax] != null ? HCALL_NAME[eax] : "#" + eax;

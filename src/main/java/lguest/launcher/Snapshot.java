@@ -78,7 +78,7 @@ final class Snapshot {
      * And the clock must not go back (M:672), which it already does not. :*/
 
     static final byte[] MAGIC = "LGUEST-SNAPSHOT\n".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 1, END = 0x600DF00D;
+    static final int VERSION = 2, END = 0x600DF00D;   // 2: the LDT (H:520)
     static final int T_BLOCK = 2;
 
     static void save(Launcher l, Path file) throws IOException, LaunchError {

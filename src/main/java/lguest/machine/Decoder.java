@@ -90,6 +90,19 @@ final class Decoder {
      * and a write to that frame is all that can make it stale), or after 32
      * instructions. :*/
 
+    /*X:125 A 16-bit code segment. A code segment's descriptor has a D bit, and with it
+     * clear the segment holds 16-bit code: the default operand and address sizes are 16,
+     * and the prefixes 0x66 and 0x67 ask for 32 instead (X:255 told what 0x67 changes;
+     * 0x66 changes the width of every operand the row calls "v"). Nothing else differs
+     * in the decoding, which is why it is one line below. A protected-mode
+     * kernel rarely runs such code, but its programs may: DOS and Windows 3.1 emulation
+     * under Wine, and the test suites that ask for one with modify_ldt (G:635). The block
+     * cache is keyed by address alone, and the same bytes mean different instructions in
+     * the two kinds of segment, so blocks decoded under a 16-bit CS are never filed or
+     * translated (Execution.lookup): they are decoded each time they run, which is slow
+     * and rare. Where the stack is, SP or ESP, is not the code segment's business but the
+     * stack segment's (its B bit), and this CPU's stack is always ESP. :*/
+
     /*X:124 Decoding one instruction is reading the table backwards. The prefixes come
      * first and only set the decoder's state (operand size, address size, segment,
      * repeat, lock). Then the opcode byte picks a row of the map, or, for a group, the
@@ -98,13 +111,14 @@ final class Decoder {
      * how wide, whether LOCK is legal and whether the block ends here. No opcode is
      * mentioned again below this point. */
     private Insn one() {
+        int def = c.code16 ? 2 : 4;   // X:125
         start = pos;
-        osz = 4; asz = 4; seg = -1; rep = 0; lock = false;
+        osz = def; asz = def; seg = -1; rep = 0; lock = false;
         int b;
         while (true) {
             b = fetch8();
-            if (b == 0x66) osz = 2;
-            else if (b == 0x67) asz = 2;
+            if (b == 0x66) osz = 6 - def;
+            else if (b == 0x67) asz = 6 - def;
             else if (b == 0xF0) lock = true;
             else if (b == 0xF2 || b == 0xF3) rep = b;
             else if (b == 0x26) seg = ES;

@@ -202,6 +202,7 @@ final class Execution {
         Page p = c.fetchPage(lin);
         if (p == null) { decoded++; return Decoder.decode(c, eip, false); }
         if (p.hostCode) return null;
+        if (c.code16) { decoded++; return Decoder.decode(c, eip, false); }   // X:125
         Block[] bs = p.blocks;
         int off = lin & 0xFFF;
         if (bs != null) {

@@ -35,6 +35,8 @@ abstract class Registers {
     final boolean[] segChk = new boolean[6];
     /** DS, ES and SS are all flat with base 0: the common case, tested with one load. */
     boolean flatModel;
+    /** CS is a 16-bit code segment (its descriptor's D bit clear, X:125). */
+    boolean code16;
     int ldtrSel, ldtrBase, ldtrLimit;
     int trSel, trBase, trLimit;
     boolean trValid, ldtrValid;

@@ -96,6 +96,7 @@ final class Segmentation {
         if (s == CS) c.csChanged();
         c.segSel[s] = selector & 0xFFFF; c.segBase[s] = base; c.segLimit[s] = limit; c.segAttr[s] = attr;
         c.segValid[s] = true;
+        if (s == CS) c.code16 = (attr & 0x4000) == 0;
         int type = attr & 0x1F;
         boolean flatData = (type & 0x1A) == 0x12 && (type & 4) == 0 && limit == 0xFFFFFFFF;
         c.segChk[s] = !flatData;

@@ -42,6 +42,9 @@ class AbiTest {
         m.put("LHCALL_SET_PTE", Abi.LHCALL_SET_PTE);
         m.put("LHCALL_SET_PMD", Abi.LHCALL_SET_PMD);
         m.put("LHCALL_LOAD_TLS", Abi.LHCALL_LOAD_TLS);
+        m.put("LHCALL_LOAD_LDT", Abi.LHCALL_LOAD_LDT);
+        m.put("LGUEST_LDT_ENTRIES", Abi.LDT_ENTRIES);
+        m.put("LGUEST_GDT_ENTRY_LDT", Abi.GDT_ENTRY_LDT);
         m.put("LGUEST_TRAP_ENTRY", Abi.LGUEST_TRAP_ENTRY);
         m.put("LHCALL_RING_SIZE", Abi.LHCALL_RING_SIZE);
         m.put("sizeof(struct hcall_args)", Abi.HCALL_ARGS_SIZE);

@@ -27,6 +27,7 @@ class HostileKernelsTest {
         early-hcall      |                                                      | lguest: guest died: hypercall 13 before LGUEST_INIT
         second-init      | hostile: second LGUEST_INIT                          | lguest: guest died: already have lguest_data
         bad-stack        | hostile: SET_STACK with unmapped stack pages         | lguest: guest died: bad stack page
+        ldt-gate         | hostile: LOAD_LDT with a call gate                   | lguest: guest died: bad ldt entry 1: not a code or data segment
         """)
     void killedForTheRightReasonWhileItsNeighbourCarriesOn(String name, String banner, String reason) {
         Path hostile = built("hostile/" + name);

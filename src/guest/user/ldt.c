@@ -1,0 +1,83 @@
+/* A local descriptor table, run natively and in a Guest, outputs compared
+ * (LdtTest): modify_ldt() (G:635) and the Host's LOAD_LDT (H:520) must give a
+ * program the segments Linux gives it.  No libc, so the same binary runs on
+ * both.  It makes a data segment over a buffer and reads and writes through
+ * %fs; asks LAR and LSL about the selector; reads the table back; calls
+ * 16-bit code in a 16-bit code segment of its own (X:125), which pushes a
+ * word on the 32-bit stack; and forks, so that the child, with a copy of the
+ * table and of %fs, reads through it too. */
+#include "print.h"
+static long sys(long nr, long a, long b, long c)
+{
+	return syscall3(nr, a, b, c);
+}
+
+/* struct user_desc: entry, base, limit, then the flag bits */
+#define SEG_32BIT      0x01
+#define CONTENTS_CODE  0x04
+#define LIMIT_PAGES    0x10
+#define USEABLE        0x40
+
+static long modify_ldt(unsigned entry, unsigned long base, unsigned limit, unsigned flags)
+{
+	unsigned long d[4] = { entry, base, limit, flags };
+
+	return sys(123, 1, (long)d, sizeof(d));
+}
+
+extern char code16_start[], code16_end[];
+__asm__(".text\n"
+	".code16\n"
+	"code16_start:\n"
+	"	movl $0x12345678, %ebx\n"   /* offset 0: a word pushed in 16-bit code */
+	"	movl %esp, %ecx\n"
+	"	push %bx\n"
+	"	subl %esp, %ecx\n"          /* how far the push moved ESP: 2 */
+	"	pop %ax\n"
+	"	jmp 1f\n"
+	"	nop\n"
+	"1:	data32 lret\n"
+	"code16_end:\n"
+	".code32\n");
+
+__attribute__((used)) static char buffer[32] = "local descriptor";
+
+void _start(void)
+{
+	unsigned long r, sel = (1 << 3) | 4 | 3, code = (2 << 3) | 4 | 3, lar, lsl, table[4], spdec;
+	long n;
+	int i, status;
+
+	put("write entry 1:"); hex(modify_ldt(1, (unsigned long)buffer, sizeof(buffer) - 1, SEG_32BIT | USEABLE));
+	put("\n");
+	__asm__ __volatile__("movl %1, %%fs; movl %%fs:4, %0; movb $0x21, %%fs:0" : "=r"(r) : "r"(sel) : "memory");
+	put("fs:4"); hex(r);
+	put(" buffer "); put(buffer); put("\n");
+	__asm__ __volatile__("larl %2, %0; lsll %2, %1" : "=r"(lar), "=r"(lsl) : "r"(sel) : "cc");
+	put("lar"); hex(lar); put(" lsl"); hex(lsl); put("\n");
+	n = sys(123, 0, (long)table, sizeof(table));
+	put("read back"); hex(n);
+	for (i = 0; i < 4; i++)
+		hex(table[i]);
+	put("\n");
+
+	put("write entry 2:"); hex(modify_ldt(2, (unsigned long)code16_start, code16_end - code16_start - 1,
+					      CONTENTS_CODE));
+	put("\n");
+	__asm__ __volatile__("lcall *%2" : "=a"(r), "=c"(spdec)
+			     : "m"(((struct { unsigned long off; unsigned short sel; }){ 0, code }))
+			     : "ebx", "memory", "cc");
+	put("16-bit code returned"); hex(r & 0xFFFF); put(" esp moved"); hex(spdec); put("\n");
+	flush();
+
+	if (sys(2, 0, 0, 0) == 0) {          /* fork: the child has the table and %fs */
+		__asm__ __volatile__("movl %%fs:6, %0" : "=r"(r));
+		put("child fs:6"); hex(r); put("\n");
+		flush();
+		exit(0);
+	}
+	sys(7, -1, (long)&status, 0);         /* waitpid */
+	put("child status"); hex(status); put("\n");
+	flush();
+	exit(0);
+}

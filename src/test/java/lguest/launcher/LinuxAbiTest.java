@@ -1,0 +1,56 @@
+package lguest.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import lguest.HostPrerequisite;
+import lguest.launcher.BusyboxRig.Result;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Programs that use the corners of Linux's i386 ABI get what Linux gives them: the same
+ * static binary from src/guest/user runs on this machine's Linux and as the first process
+ * of a Guest, on both back ends, and must print the same lines.
+ *
+ * <p>signals.c catches its own faults (U:420-U:440): for each, the signal, si_code,
+ * si_addr, trap number, error code and EIP from its ucontext, a sigreturn into the context
+ * its handler changed, an old-style handler's sigcontext, and single-stepping through a
+ * REP MOVSB, one trap per element (X:256). Before U:440 delivered faults to handlers, the
+ * Guest ended the program at its first fault; before the Host cleared TF on delivery
+ * (H:300), the first single-step trap killed the Guest; before X:256, the REP took one
+ * trap for all its elements.
+ *
+ * <p>ldt.c makes a local descriptor table with modify_ldt (G:635, H:520, which lguest had
+ * not), reads and writes through an LDT data segment, calls a 16-bit code segment of its
+ * own (X:125: the decoder had taken all code for 32-bit) and forks with it.
+ */
+class LinuxAbiTest {
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"signals, --translate=0", "signals, --interpret", "ldt, --translate=0", "ldt, --interpret"})
+    void theSameBinaryPrintsTheSameOnLinuxAndInAGuest(String program, String backEnd) throws Exception {
+        BusyboxRig rig = BusyboxRig.find();
+        Path elf = rig.kernel.resolveSibling("user/" + program + ".elf");
+        HostPrerequisite.require(Files.isRegularFile(elf), "no " + elf + " (run make guest)");
+        Result natively = BusyboxRig.run(List.of(elf.toString()), null, null);
+        HostPrerequisite.require(natively.status() == 0 && !natively.output().isEmpty(),
+                "this host cannot run i386 programs: " + natively.output());
+        Result guest = HostileUserTest.run(List.of(Path.of("bin/lguest").toAbsolutePath().toString(), "16m",
+                rig.kernel.toString(), backEnd, "--initrd=" + elf, "quiet", "--", program), 120);
+        assertThat(guest.output()).isEqualTo(natively.output());
+        assertThat(guest.status()).isZero();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"signals, steps 00000007 copied abc", "ldt, 16-bit code returned 00005678 esp moved 00000002"})
+    void theHostSaysWhatTheProgramPromises(String program, String line) throws Exception {
+        BusyboxRig rig = BusyboxRig.find();
+        Path elf = rig.kernel.resolveSibling("user/" + program + ".elf");
+        HostPrerequisite.require(Files.isRegularFile(elf), "no " + elf + " (run make guest)");
+        Result natively = BusyboxRig.run(List.of(elf.toString()), null, null);
+        HostPrerequisite.require(natively.status() == 0, "this host cannot run i386 programs: " + natively.output());
+        assertThat(natively.output()).contains(line);
+    }
+}

@@ -21,11 +21,12 @@ final class Segments {
     }
 
     /*H:500 Segments, the part of the i386 everybody wishes away and nobody can.
-     * The Guest may write any GDT entry except four that belong to the Host: 10 and
+     * The Guest may write any GDT entry except those that belong to the Host: 10 and
      * 11, the Switcher's own ring-0 code and data; 16, the TSS, which tells the CPU
-     * where ring 0's stack is (the register page, S:070); and 31, the double-fault
-     * TSS.  Those are simply skipped when
-     * the Guest's table is copied in, so a Guest that writes them writes nothing.
+     * where ring 0's stack is (the register page, S:070); 31, the double-fault TSS;
+     * and 17, the descriptor of the Guest's LDT, which is ours (H:520).  Those are
+     * simply skipped when the Guest's table is copied in, so a Guest that writes them
+     * writes nothing.
      *
      * For the rest, lguest 2.6.23 made only two fix-ups and checked nothing else.
      * A descriptor with DPL 0 becomes DPL 1: ring 0 is the Host's, and a Guest

@@ -138,7 +138,9 @@ final class Switcher {
     /*S:080 run_guest_once: the Host's half of the switch.  First copy_in_guest_info:
      * hook the Switcher into whichever shadow page directory is current (the Guest
      * may have switched since last time), put the Guest's kernel stack into the TSS,
-     * and copy the IDT and GDT into the read-only page only if they changed.
+     * and copy the IDT and GDT into the read-only page only if they changed, and the
+     * LDT too (ours, H:520), whose LDTR the CPU keeps between runs and is loaded again
+     * only then, after TR.
      * trapnum = 256 is a sentinel: a real trap overwrites it, so if it is still 256
      * after we come back, we faulted inside the Switcher itself.
      *

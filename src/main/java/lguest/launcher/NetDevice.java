@@ -138,7 +138,7 @@ final class NetDevice extends Device {
         int to = slotOf(key);
         int len = 0;
         for (int[] s : sections) len += s[1];
-        if (to < 0 || to == slot || len < 14 || len > MAX_FRAME) return 0;
+        if (to < 0 || to == slot || len < 14 || len > MAX_FRAME || !listening(to)) return 0;
         if (dropPercent > 0 && dice.nextInt(100) < dropPercent) { framesDropped++; return len; }
         byte[] frame = new byte[4 + len];
         ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN).putInt(0, len);
@@ -158,6 +158,33 @@ final class NetDevice extends Device {
         NetDevice peer = here == null ? null : here[to];
         if (peer != null && peer.receiver != null) LockSupport.unpark(peer.receiver);
         return len;
+    }
+    /*:*/
+
+    /*L:515 Nobody home.  A frame for a slot that nobody holds would wait in its ring
+     * for the slot's next holder, which empties its rings before it starts (L:520),
+     * and so would be lost after SEND_DMA said it was sent: a Guest that sends once
+     * and then waits for the answer (the test guest netpeer does) would wait for ever,
+     * and did, now and then, when it sent before the other Launcher had started. So a
+     * frame goes into the file only if somebody may read it: a Launcher of this JVM
+     * that has started (HERE, which it joins only after emptying its rings), or
+     * another process that holds the slot's lock. Otherwise the send is dropped, 0 in
+     * used_len, and the sender may try again. (Another process can still take the lock
+     * and empty its rings just after we looked: across processes the file offers no
+     * ordering finer than the lock.) */
+    private boolean listening(int to) {
+        NetDevice[] here = HERE.get(file);
+        if (here != null && here[to] != null) return true;
+        try {
+            FileLock held = lockChannel.tryLock(to, 1, false);
+            if (held == null) return true;        // another process holds it
+            held.release();
+            return false;                         // nobody
+        } catch (OverlappingFileLockException e) {
+            return false;                         // a Launcher of this JVM that has not started
+        } catch (IOException e) {
+            return true;
+        }
     }
     /*:*/
 
@@ -181,7 +208,15 @@ final class NetDevice extends Device {
      * A new holder of a slot starts by emptying its rings: what was sent to the
      * slot's last holder is not for us. */
     void start(Launcher l) {
-        HERE.computeIfAbsent(file, f -> new NetDevice[SLOTS])[slot] = this;
+        listen();
+        Thread t = new Thread(() -> receive(l), "lguest-net-" + slot);
+        t.setDaemon(true);
+        receiver = t;
+        t.start();
+    }
+
+    /** Empties this slot's rings, then lets senders know that frames for it will be read (L:515). */
+    void listen() {
         try {
             for (int s = 0; s < SLOTS; s++) {
                 ByteBuffer h = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
@@ -192,12 +227,15 @@ final class NetDevice extends Device {
         } catch (IOException e) {
             /* the receiver below will find the same trouble and drop frames */
         }
-        Thread t = new Thread(() -> receive(l), "lguest-net-" + slot);
-        t.setDaemon(true);
-        receiver = t;
-        t.start();
+        HERE.computeIfAbsent(file, f -> new NetDevice[SLOTS])[slot] = this;   // after emptying: see listening()
     }
 
+    /*:*/
+
+    /*L:525 The loop itself: read every sender's counts at once, take what each ring
+     * holds in order, and stop at the first frame the Guest has no room for, so that
+     * it is the first one delivered later; a count from the file that makes no sense
+     * empties that ring. */
     private void receive(Launcher l) {
         ByteBuffer hs = ByteBuffer.allocate(8 * SLOTS).order(ByteOrder.LITTLE_ENDIAN);
         ByteBuffer one = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);

@@ -358,6 +358,10 @@ class NetworkTest {
         Launcher l = new Launcher(new java.io.PrintStream(new java.io.ByteArrayOutputStream()));
         NetDevice sender = new NetDevice(net), deaf = new NetDevice(net), other = new NetDevice(net);
         try {
+            assertThat(sender.handleOutput(l, 4 * deaf.slot, List.of(new int[] {0x1000, 100})))
+                    .as("a slot whose Launcher has not started listening takes nothing (L:515)").isZero();
+            deaf.listen();      // listening, but nobody takes its frames
+            other.listen();
             sender.page = 0x10000;
             l.mem.addRegion(0, 0x10000);
             byte[] frame = new byte[100];

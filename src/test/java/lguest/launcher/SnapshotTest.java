@@ -88,10 +88,10 @@ class SnapshotTest {
         Files.writeString(other, "hello\n");
         assertThat(restoreError(other)).isEqualTo("lguest: " + other + " is not an lguest snapshot");
         byte[] bytes = Files.readAllBytes(snap);
-        bytes[Snapshot.MAGIC.length + 3] = 2;
+        bytes[Snapshot.MAGIC.length + 3] = (byte) (Snapshot.VERSION + 1);
         Files.write(other, bytes);
-        assertThat(restoreError(other)).isEqualTo("lguest: " + other
-                + " is a version 2 snapshot; this Launcher reads version 1");
+        assertThat(restoreError(other)).isEqualTo("lguest: " + other + " is a version " + (Snapshot.VERSION + 1)
+                + " snapshot; this Launcher reads version " + Snapshot.VERSION);
         bytes = Files.readAllBytes(snap);
         bytes[bytes.length / 2] ^= 0x40;
         Files.write(other, bytes);

@@ -252,7 +252,18 @@ public final class CodeCache {
      * geometric means of 0.122 to 0.137, the shell loop still lowest at 0.05: on two
      * cores, HotSpot's C2 spends about five seconds compiling that program's twenty-odd
      * hot pages (200 to 400 ms each, as -XX:+CITime and JFR's compilation events show),
-     * while the whole run takes six. :*/
+     * while the whole run takes six.
+     *
+     * And where the hot code is a few loops, the runs are too short for the JIT to
+     * finish: sha256's hot pages get their C2 code about 1.1 s into a run of 1.5 s (the
+     * -XX:+PrintCompilation timestamps), and before that they run as C1 code, or in the
+     * JVM's own interpreter. A run eight times as long (64 MiB) averages 800 MIPS, so
+     * even a JIT that cost nothing would leave sha256 at about a fifth of qemu-i386,
+     * whose own code is ready after microseconds. In those C2 pages, a fifth of the
+     * memory accesses are still calls: C2 stops inlining at 8,000 bytes per method,
+     * counting each VarHandle access as some 170. Writing the TLB hit out in bytecode
+     * instead was measured (8% faster once compiled, but slower to compile, so worse on
+     * the short runs) and not kept. :*/
     /** The counters --stats prints. */
     public static synchronized String report() {
         long all = instructions.get(), tr = translatedInstructions.get();

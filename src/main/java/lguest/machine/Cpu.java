@@ -375,7 +375,13 @@ public final class Cpu extends Registers {
      * string functions by these bits, so advertising SSE2 without implementing it would
      * send busybox straight into instructions we cannot run. We say: family 6, an x87
      * (FPU), a time-stamp counter (TSC, which counts retired instructions here), CMPXCHG8B
-     * (CX8) and CMOV. Nothing else, and only leaf 1 beyond the vendor leaf. */
+     * (CX8) and CMOV. Nothing else, and only leaf 1 beyond the vendor leaf. The same
+     * belief is why a program compared with the host may rightly print something else:
+     * QEMU's float_madds test gets its fmaf() from glibc's FMA code on this machine's
+     * processor and from the x87 code here, and the two propagate a different NaN (with
+     * the host's FMA and SSE hidden from glibc, GLIBC_TUNABLES=glibc.cpu.hwcaps=-FMA,...,
+     * they print the same); and its fp-exceptions test uses FISTTP, an SSE3 instruction,
+     * which an i686 answers with #UD. */
     final void cpuid() {
         int leaf = r[EAX];
         int a = 0, b = 0, c = 0, d = 0;

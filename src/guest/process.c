@@ -1274,7 +1274,9 @@ long sys_rt_sigreturn(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 
 /*U:440 A fault in ring 3 is the program's problem, not the kernel's.  It
  * becomes the signal Linux would send, with Linux's si_code and address: a
- * divide error is SIGFPE (FPE_INTDIV, at the instruction), an invalid opcode
+ * divide error is SIGFPE (FPE_INTDIV, at the instruction), so is an x87
+ * exception the program unmasked (#MF, with the si_code of the first unmasked
+ * exception in its status word, FPE_FLTDIV for a division by zero), an invalid opcode
  * SIGILL (ILL_ILLOPN), a single step SIGTRAP (TRAP_TRACE), a breakpoint
  * SIGTRAP, a page fault SIGSEGV at the address it concerns (SEGV_MAPERR for
  * nothing there, SEGV_ACCERR for a protection fault), a missing or broken
@@ -1297,6 +1299,27 @@ long sys_rt_sigreturn(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 #define BUS_ADRALN  1
 #define SIGBUS      7
 
+/* Which unmasked x87 exception a #MF reports, as Linux works it out from the
+ * status and control words: the program's FPU is loaded (it just used it). */
+static int x87_code(void)
+{
+	u16 sw, cw, err;
+
+	__asm__ __volatile__("fnstsw %0; fnstcw %1" : "=m"(sw), "=m"(cw));
+	err = sw & ~cw;
+	if (err & 0x01)
+		return 7;               /* FPE_FLTINV */
+	if (err & 0x04)
+		return 3;               /* FPE_FLTDIV */
+	if (err & 0x08)
+		return 4;               /* FPE_FLTOVF */
+	if (err & 0x12)
+		return 5;               /* FPE_FLTUND */
+	if (err & 0x20)
+		return 6;               /* FPE_FLTRES */
+	return 0;
+}
+
 void user_fault(struct trap_frame *regs, const char *what)
 {
 	int sig = SIGSEGV, code = SI_KERNEL;
@@ -1309,7 +1332,8 @@ void user_fault(struct trap_frame *regs, const char *what)
 	case 6: sig = SIGILL; code = ILL_ILLOPN; addr = regs->eip; break;
 	case 11: case 12: sig = SIGBUS; break;
 	case 14: code = (regs->errcode & 1) ? SEGV_ACCERR : SEGV_MAPERR; addr = read_cr2(); break;
-	case 16: case 19: sig = SIGFPE; code = 0; addr = regs->eip; break;
+	case 16: sig = SIGFPE; code = x87_code(); addr = regs->eip; break;
+	case 19: sig = SIGFPE; code = 0; addr = regs->eip; break;
 	case 17: sig = SIGBUS; code = BUS_ADRALN; break;
 	}
 	act = current.sigaction[sig - 1];

@@ -4,8 +4,9 @@
  * both.  It makes a data segment over a buffer and reads and writes through
  * %fs; asks LAR and LSL about the selector; reads the table back; calls
  * 16-bit code in a 16-bit code segment of its own (X:125), which pushes a
- * word on the 32-bit stack; and forks, so that the child, with a copy of the
- * table and of %fs, reads through it too. */
+ * word on the 32-bit stack; forks, so that the child, with a copy of the
+ * table and of %fs, reads through it too; and executes itself again, to see
+ * that the new program starts without one. */
 #include "print.h"
 static long sys(long nr, long a, long b, long c)
 {
@@ -42,11 +43,23 @@ __asm__(".text\n"
 
 __attribute__((used)) static char buffer[32] = "local descriptor";
 
-void _start(void)
+/* The entry point, in assembler to hand C the stack as exec left it (argc first). */
+void start(unsigned long *sp);
+__asm__(".text\n.globl _start\n_start:\n\tpushl %esp\n\tcall start\n");
+
+void start(unsigned long *sp)
 {
 	unsigned long r, sel = (1 << 3) | 4 | 3, code = (2 << 3) | 4 | 3, lar, lsl, table[4], spdec;
 	long n;
 	int i, status;
+	static char self[] = "/proc/self/exe", again[] = "again";
+	static char *argv[] = { self, again, 0 }, *envp[] = { 0 };
+
+	if (sp[0] > 1) {                     /* exec'd by ourselves: a new program has no LDT */
+		put("after exec, read back"); hex(sys(123, 0, (long)table, sizeof(table))); put("\n");
+		flush();
+		exit(0);
+	}
 
 	put("write entry 1:"); hex(modify_ldt(1, (unsigned long)buffer, sizeof(buffer) - 1, SEG_32BIT | USEABLE));
 	put("\n");
@@ -79,5 +92,8 @@ void _start(void)
 	sys(7, -1, (long)&status, 0);         /* waitpid */
 	put("child status"); hex(status); put("\n");
 	flush();
-	exit(0);
+	sys(11, (long)self, (long)argv, (long)envp);   /* execve: the LDT goes with the old program */
+	put("exec failed\n");
+	flush();
+	exit(1);
 }

@@ -121,6 +121,9 @@ void _start(void)
 	CASE("into", "movl $0x7fffffff, %%eax; addl $1, %%eax; into");
 	CASE("bound", "movl $11, %%eax; bound %%eax, bounds");
 	CASE("lock nop", ".byte 0xf0; nop");
+	/* x87 division by zero with ZM cleared: #MF at the next waiting instruction */
+	CASE("x87 divide", "pushl $0x37b; fldcw (%%esp); addl $4, %%esp; fld1; fldz; fdivrp; fwait");
+	__asm__ __volatile__("fninit");
 	flush();
 
 	catch(4, old_style, 0);

@@ -245,7 +245,13 @@ static void gdt_init(void)
  * Switcher, which the Host treats as fatal. */
 void load_tls(const u64 *tls)
 {
+	u32 fs;
+
 	__asm__ __volatile__("movl %0, %%gs" : : "r"(0));
+	__asm__ __volatile__("movl %%fs, %0" : "=r"(fs));
+	if (!(fs & 4) && (fs & 0xFFFF) >> 3 >= LGUEST_TLS_MIN
+	    && (fs & 0xFFFF) >> 3 < LGUEST_TLS_MIN + LGUEST_TLS_ENTRIES)
+		__asm__ __volatile__("movl %0, %%fs" : : "r"(0));    /* %fs too, if it names one */
 	lazy_hcall(LHCALL_LOAD_TLS, __pa(tls), 0, 0);
 }
 
@@ -262,6 +268,28 @@ void load_ldt(const u64 *ldt, int n)
 	if (gs & 4)
 		__asm__ __volatile__("movl %0, %%gs" : : "r"(0));
 	lazy_hcall(LHCALL_LOAD_LDT, __pa(ldt), n, 0);
+}
+
+/* A selector a program left in a segment register, if it still names a
+ * present descriptor of process p (one of its TLS or LDT entries, or a
+ * segment of the GDT's own), else the null selector.  Whoever loads it back
+ * (the switch, G:640; the return from a system call that changed the entries,
+ * G:630, G:635) asks this first: a selector whose entry the program freed
+ * would fault inside the Switcher (for %fs and %gs, which the Host reloads)
+ * or in our own return path (for %ds and %es), and either would be the
+ * Guest's death for one program's carelessness.  Linux loads a null selector
+ * then too. */
+u32 usable_selector(const struct process *p, u32 sel)
+{
+	u32 i = (sel & 0xFFFF) >> 3;
+
+	if ((sel & 0xFFFF) < 4)
+		return 0;
+	if (sel & 4)
+		return i < LGUEST_LDT_ENTRIES && (p->ldt[i] & (1ULL << 47)) ? sel & 0xFFFF : 0;
+	if (i >= LGUEST_TLS_MIN && i < LGUEST_TLS_MIN + LGUEST_TLS_ENTRIES)
+		return (p->tls[i - LGUEST_TLS_MIN] & (1ULL << 47)) ? sel & 0xFFFF : 0;
+	return sel & 0xFFFF;
 }
 /*:*/
 

@@ -103,9 +103,8 @@ void activate_process(struct process *p)
 		hcall(LHCALL_FLUSH_TLB, 0, 0, 0);
 		p->pgdir_fresh = 0;
 	}
-	if (p->gs)
-		__asm__ __volatile__("movl %0, %%gs" : : "r"(p->gs));
-	__asm__ __volatile__("movl %0, %%fs" : : "r"(p->fs));
+	__asm__ __volatile__("movl %0, %%gs" : : "r"(usable_selector(p, p->gs)));
+	__asm__ __volatile__("movl %0, %%fs" : : "r"(usable_selector(p, p->fs)));
 }
 /*:*/
 

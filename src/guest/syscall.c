@@ -158,7 +158,11 @@ SYSCALL(getrandom)
  * %gs itself is the user's: a trap from ring 3 does not change it, so it is
  * still loaded while we run.  load_tls() must zero it for the Host's sake
  * (G:170), so we put it back afterwards, provided the entry it names still
- * holds a present descriptor. */
+ * holds a present descriptor; and so for every segment register a program
+ * may have pointed at the entry it just freed (reload_segments()): left as
+ * they were, %fs would have killed the Guest in the Switcher and %ds or %es
+ * panicked the kernel on the way back to ring 3, both for one careless
+ * program, until ldt.c tried it. */
 /* glibc's struct user_desc as a descriptor: -EINVAL for what we refuse. */
 static int user_desc_to_desc(u32 base, u32 limit, u32 flags, u64 *d)
 {
@@ -186,9 +190,28 @@ static int user_desc_empty(u32 base, u32 limit, u32 flags)
 	return base == 0 && limit == 0 && (flags & 0x7F) == 0x28;
 }
 
+/* After the process's TLS or LDT entries changed: hand them over, and put
+ * back only the selectors that still name something (usable_selector), in
+ * %fs and %gs now and in %ds and %es at the return to ring 3. */
+static void reload_segments(int ldt)
+{
+	struct trap_frame *regs = task_regs(current_proc);
+	u32 fs, gs;
+
+	__asm__ __volatile__("movl %%fs, %0; movl %%gs, %1" : "=r"(fs), "=r"(gs));
+	if (ldt)
+		load_ldt(current.ldt, current.ldt_count);
+	else
+		load_tls(current.tls);
+	__asm__ __volatile__("movl %0, %%fs" : : "r"(usable_selector(current_proc, fs)));
+	__asm__ __volatile__("movl %0, %%gs" : : "r"(usable_selector(current_proc, gs)));
+	regs->ds = usable_selector(current_proc, regs->ds);
+	regs->es = usable_selector(current_proc, regs->es);
+}
+
 SYSCALL(set_thread_area)
 {
-	u32 desc[4], idx, gs;
+	u32 desc[4], idx;
 	u64 entry = 0;
 	int err;
 
@@ -210,11 +233,7 @@ SYSCALL(set_thread_area)
 	    && (err = user_desc_to_desc(desc[1], desc[2], desc[3], &entry)))
 		return err;
 	current.tls[idx - LGUEST_TLS_MIN] = entry;
-	__asm__ __volatile__("movl %%gs, %0" : "=r"(gs));
-	load_tls(current.tls);
-	if ((gs >> 3) >= LGUEST_TLS_MIN && (gs >> 3) < LGUEST_TLS_MIN + LGUEST_TLS_ENTRIES
-	    && (current.tls[(gs >> 3) - LGUEST_TLS_MIN] & (1ULL << 47)))
-		__asm__ __volatile__("movl %0, %%gs" : : "r"(gs));
+	reload_segments(0);
 	return 0;
 }
 /*:*/
@@ -231,18 +250,12 @@ SYSCALL(set_thread_area)
  * base and limit both 0) frees its entry; the table, as Linux's, grows to
  * the highest entry written and never shrinks.  Linux allows 8,192 entries;
  * the Host keeps 16 (LGUEST_LDT_ENTRIES), enough for the programs that still
- * use an LDT (16-bit code, test suites), and a higher number is EINVAL.  Like load_tls(), load_ldt() must first clear %fs and %gs if they
- * name an LDT entry, and we put them back after if the entry is still there. */
-static u32 ldt_selector_back(u32 sel)
-{
-	if ((sel & 4) && (sel >> 3) < LGUEST_LDT_ENTRIES && (current.ldt[sel >> 3] & (1ULL << 47)))
-		return sel;
-	return 0;
-}
-
+ * use an LDT (16-bit code, test suites), and a higher number is EINVAL.
+ * Like load_tls(), load_ldt() must first clear %fs and %gs if they name an
+ * LDT entry, and reload_segments() puts back what still names something. */
 SYSCALL(modify_ldt)
 {
-	u32 desc[4], fs, gs, n;
+	u32 desc[4], n;
 	u64 entry = 0, zero = 0;
 	unsigned long i, size = current.ldt_count * 8;
 	int err;
@@ -275,12 +288,7 @@ SYSCALL(modify_ldt)
 	current.ldt[desc[0]] = entry;
 	if (desc[0] >= current.ldt_count)        /* it grows, and never shrinks, as Linux's */
 		current.ldt_count = desc[0] + 1;
-	__asm__ __volatile__("movl %%fs, %0; movl %%gs, %1" : "=r"(fs), "=r"(gs));
-	load_ldt(current.ldt, current.ldt_count);
-	if (fs & 4)
-		__asm__ __volatile__("movl %0, %%fs" : : "r"(ldt_selector_back(fs & 0xFFFF)));
-	if (gs & 4)
-		__asm__ __volatile__("movl %0, %%gs" : : "r"(ldt_selector_back(gs & 0xFFFF)));
+	reload_segments(1);
 	return 0;
 }
 /*:*/

@@ -87,6 +87,8 @@ void safe_halt(void);
 void load_idt_entry(unsigned int vector, unsigned long handler, unsigned int type_dpl);
 void load_tls(const u64 *tls);
 void load_ldt(const u64 *ldt, int n);
+struct process;
+u32 usable_selector(const struct process *p, u32 sel);
 void set_kernel_stack(unsigned long top, unsigned int pages);
 void set_ts(int on);
 void set_clockevent(unsigned long ns);

@@ -92,6 +92,25 @@ void start(unsigned long *sp)
 	sys(7, -1, (long)&status, 0);         /* waitpid */
 	put("child status"); hex(status); put("\n");
 	flush();
+	/* Free an entry while a segment register names it: it comes back null, whoever
+	 * reloads it (a TLS entry in %fs and %es, an LDT entry in %es). */
+	{
+		unsigned long d[4] = { -1UL, 0, 0xfffff, 0x51 }, e[4], fs, es, ds;
+
+		sys(243, (long)d, 0, 0);
+		e[0] = d[0]; e[1] = 0; e[2] = 0; e[3] = 0x28;
+		__asm__ __volatile__("movl %%ds, %0" : "=r"(ds));
+		__asm__ __volatile__("movl %0, %%fs; movl %0, %%es" : : "r"(d[0] * 8 + 3));
+		sys(243, (long)e, 0, 0);
+		__asm__ __volatile__("movl %%fs, %0; movl %%es, %1" : "=r"(fs), "=r"(es));
+		put("freed TLS entry: fs"); hex(fs & 0xFFFF); put(" es"); hex(es & 0xFFFF); put("\n");
+		__asm__ __volatile__("movl %0, %%es" : : "r"(sel));
+		modify_ldt(1, 0, 0, 0);
+		__asm__ __volatile__("movl %%es, %0" : "=r"(es));
+		put("freed LDT entry: es"); hex(es & 0xFFFF); put("\n");
+		__asm__ __volatile__("movl %0, %%es" : : "r"(ds));
+		flush();
+	}
 	sys(11, (long)self, (long)argv, (long)envp);   /* execve: the LDT goes with the old program */
 	put("exec failed\n");
 	flush();

@@ -207,6 +207,8 @@ static void reload_segments(int ldt)
 	__asm__ __volatile__("movl %0, %%gs" : : "r"(usable_selector(current_proc, gs)));
 	regs->ds = usable_selector(current_proc, regs->ds);
 	regs->es = usable_selector(current_proc, regs->es);
+	if (!usable_selector(current_proc, regs->cs) || !usable_selector(current_proc, regs->ss))
+		do_exit(SIGSEGV);       /* its own code or stack is gone: as Linux's failed IRET */
 }
 
 SYSCALL(set_thread_area)

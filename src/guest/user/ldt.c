@@ -111,6 +111,22 @@ void start(unsigned long *sp)
 		__asm__ __volatile__("movl %0, %%es" : : "r"(ds));
 		flush();
 	}
+	/* Free the entry the stack segment names: the process cannot go on, and ends
+	 * with SIGSEGV (the kernel, asked to return on that stack, must not panic). */
+	if (sys(2, 0, 0, 0) == 0) {
+		unsigned long ss, stack = (2 << 3) | 4 | 3;
+
+		modify_ldt(2, 0, 0xfffff, SEG_32BIT | LIMIT_PAGES);
+		__asm__ __volatile__("movl %%ss, %0; movl %1, %%ss" : "=&r"(ss) : "r"(stack));
+		modify_ldt(2, 0, 0, 0);
+		__asm__ __volatile__("movl %0, %%ss" : : "r"(ss));
+		put("child went on without its stack segment\n");
+		flush();
+		exit(0);
+	}
+	sys(7, -1, (long)&status, 0);
+	put("child that freed its stack segment: signal"); hex(status & 0x7f); put("\n");
+	flush();
 	sys(11, (long)self, (long)argv, (long)envp);   /* execve: the LDT goes with the old program */
 	put("exec failed\n");
 	flush();

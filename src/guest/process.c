@@ -1033,7 +1033,9 @@ long sys_rt_sigtimedwait_time64(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
  * a ucontext whose uc_mcontext holds every register, the trap number and
  * error code included; debuggers, language runtimes and CPU test programs
  * (QEMU's test-i386 prints them) look there.  What a handler changes in it,
- * sigreturn puts back (U:430). */
+ * sigreturn puts back (U:430).  One thing Linux saves is left out: the x87
+ * state (fpstate is null), so a handler that computes in floating point
+ * must leave the FPU as it found it; busybox's handlers never touch it. */
 struct sigcontext {                   /* <asm/sigcontext.h>, i386 */
 	u32 gs, fs, es, ds;
 	u32 edi, esi, ebp, esp, ebx, edx, ecx, eax;

@@ -192,7 +192,8 @@ static int user_desc_empty(u32 base, u32 limit, u32 flags)
 
 /* After the process's TLS or LDT entries changed: hand them over, and put
  * back only the selectors that still name something (usable_selector), in
- * %fs and %gs now and in %ds and %es at the return to ring 3. */
+ * %fs and %gs now and in %ds and %es at the return to ring 3.  A process
+ * whose code or stack segment was the entry it freed cannot return at all. */
 static void reload_segments(int ldt)
 {
 	struct trap_frame *regs = task_regs(current_proc);

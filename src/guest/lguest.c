@@ -243,14 +243,21 @@ static void gdt_init(void)
  * would reload it from the new descriptor on the way back into the Guest, and
  * a descriptor that has become invalid would fault there, inside the
  * Switcher, which the Host treats as fatal. */
+/* Whether a selector names one of the TLS entries of the GDT. */
+static int names_tls(u32 sel)
+{
+	u32 i = (sel & 0xFFFF) >> 3;
+
+	return !(sel & 4) && i >= LGUEST_TLS_MIN && i < LGUEST_TLS_MIN + LGUEST_TLS_ENTRIES;
+}
+
 void load_tls(const u64 *tls)
 {
 	u32 fs;
 
 	__asm__ __volatile__("movl %0, %%gs" : : "r"(0));
 	__asm__ __volatile__("movl %%fs, %0" : "=r"(fs));
-	if (!(fs & 4) && (fs & 0xFFFF) >> 3 >= LGUEST_TLS_MIN
-	    && (fs & 0xFFFF) >> 3 < LGUEST_TLS_MIN + LGUEST_TLS_ENTRIES)
+	if (names_tls(fs))
 		__asm__ __volatile__("movl %0, %%fs" : : "r"(0));    /* %fs too, if it names one */
 	lazy_hcall(LHCALL_LOAD_TLS, __pa(tls), 0, 0);
 }
@@ -287,7 +294,7 @@ u32 usable_selector(const struct process *p, u32 sel)
 		return 0;
 	if (sel & 4)
 		return i < LGUEST_LDT_ENTRIES && (p->ldt[i] & (1ULL << 47)) ? sel & 0xFFFF : 0;
-	if (i >= LGUEST_TLS_MIN && i < LGUEST_TLS_MIN + LGUEST_TLS_ENTRIES)
+	if (names_tls(sel))
 		return (p->tls[i - LGUEST_TLS_MIN] & (1ULL << 47)) ? sel & 0xFFFF : 0;
 	return sel & 0xFFFF;
 }

@@ -1125,6 +1125,7 @@ static void setup_frame(int sig, struct trap_frame *regs, int code, u32 addr)
 	u8 *retcode = rt ? frame.rt.retcode : frame.f.retcode;
 	unsigned long rc = sp + (retcode - (u8 *)&frame);
 	u64 mask = current.restore_sigmask ? current.saved_sigmask : current.sigmask;
+	u32 cr2 = regs->vector == 14 ? addr : 0;
 
 	memset(&frame, 0, sizeof(frame));
 	current.restore_sigmask = 0;
@@ -1136,12 +1137,12 @@ static void setup_frame(int sig, struct trap_frame *regs, int code, u32 addr)
 		frame.rt.info.si_code = code;
 		frame.rt.info.si_addr = addr;
 		frame.rt.uc.ss_flags = SS_DISABLE;
-		save_context(&frame.rt.uc.mcontext, regs, mask, regs->vector == 14 ? addr : 0);
+		save_context(&frame.rt.uc.mcontext, regs, mask, cr2);
 		frame.rt.uc.sigmask[0] = (u32)mask;
 		frame.rt.uc.sigmask[1] = (u32)(mask >> 32);
 	} else {
 		frame.f.sig = sig;
-		save_context(&frame.f.sc, regs, mask, regs->vector == 14 ? addr : 0);
+		save_context(&frame.f.sc, regs, mask, cr2);
 		frame.f.extramask = (u32)(mask >> 32);
 	}
 	/* pop %eax; mov $119, %eax; int $0x80 (rt: the same without the pop) */
@@ -1294,12 +1295,16 @@ long sys_rt_sigreturn(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
  * write to a read-only page (U:120). */
 #define SI_KERNEL   0x80
 #define FPE_INTDIV  1
+#define FPE_FLTDIV  3
+#define FPE_FLTOVF  4
+#define FPE_FLTUND  5
+#define FPE_FLTRES  6
+#define FPE_FLTINV  7
 #define ILL_ILLOPN  2
 #define TRAP_TRACE  2
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
 #define BUS_ADRALN  1
-#define SIGBUS      7
 
 /* Which unmasked x87 exception a #MF reports, as Linux works it out from the
  * status and control words: the program's FPU is loaded (it just used it). */
@@ -1309,16 +1314,16 @@ static int x87_code(void)
 
 	__asm__ __volatile__("fnstsw %0; fnstcw %1" : "=m"(sw), "=m"(cw));
 	err = sw & ~cw;
-	if (err & 0x01)
-		return 7;               /* FPE_FLTINV */
-	if (err & 0x04)
-		return 3;               /* FPE_FLTDIV */
-	if (err & 0x08)
-		return 4;               /* FPE_FLTOVF */
-	if (err & 0x12)
-		return 5;               /* FPE_FLTUND */
-	if (err & 0x20)
-		return 6;               /* FPE_FLTRES */
+	if (err & 0x01)                 /* invalid operation */
+		return FPE_FLTINV;
+	if (err & 0x04)                 /* zero divide */
+		return FPE_FLTDIV;
+	if (err & 0x08)                 /* overflow */
+		return FPE_FLTOVF;
+	if (err & 0x12)                 /* underflow, or a denormal operand */
+		return FPE_FLTUND;
+	if (err & 0x20)                 /* precision */
+		return FPE_FLTRES;
 	return 0;
 }
 

@@ -177,6 +177,7 @@ typedef long long s64;
 #define SIG_IGN 1
 #define SIGILL   4
 #define SIGTRAP  5
+#define SIGBUS   7
 #define SIGFPE   8
 #define SIGKILL  9
 #define SIGSEGV 11

@@ -1,5 +1,6 @@
 package lguest.host;
 
+import lguest.machine.Cpu;
 import lguest.machine.PhysicalMemory;
 
 /**
@@ -27,7 +28,6 @@ public final class GuestDebug {
         Switcher.R_ESP, Switcher.R_EBP, Switcher.R_ESI, Switcher.R_EDI, Switcher.R_EIP, Switcher.R_EFLAGS,
         Switcher.R_CS, Switcher.R_SS, Switcher.R_DS, Switcher.R_ES, Switcher.R_FS, Switcher.R_GS};
     public static final int REGISTERS = GDB_ORDER.length, EIP = 8, EFLAGS = 9;
-    private static final int TF = 0x100;
     /** The flags a debugger may change: the arithmetic ones and DF.  Not IF, IOPL or VM (M:652). */
     private static final int USER_FLAGS = 0x0CD5;
 
@@ -145,11 +145,11 @@ public final class GuestDebug {
         stepEntered = true;
         stepEip = g.reg(Switcher.R_EIP);
         stepCs = g.reg(Switcher.R_CS);
-        g.setReg(Switcher.R_EFLAGS, g.reg(Switcher.R_EFLAGS) | TF);
+        g.setReg(Switcher.R_EFLAGS, g.reg(Switcher.R_EFLAGS) | Cpu.TF);
     }
 
     boolean exited(int trap) {
-        g.setReg(Switcher.R_EFLAGS, g.reg(Switcher.R_EFLAGS) & ~TF);
+        g.setReg(Switcher.R_EFLAGS, g.reg(Switcher.R_EFLAGS) & ~Cpu.TF);
         lastTrap = trap;
         Stopper s = stopper;
         if (s == null) return false;

@@ -79,8 +79,8 @@ final class GuestState {
      * (H:500), the LDT through LOAD_LDT's (H:520), the kernel stack through SET_STACK's,
      * and the registers are held to what a trap from the Guest can push: the Switcher's
      * IRET runs in ring 0 and would go wherever the register page says, so a CS or SS of
-     * ring 0, a selector of the Host's four GDT entries, or an EFLAGS with IOPL or VM
-     * would be a way into the Host.  Any of them, and the file is refused. */
+     * ring 0, a selector of the Host's code, data or TSS entries, or an EFLAGS with IOPL
+     * or VM would be a way into the Host.  Any of them, and the file is refused. */
     /** Reads what write() wrote into a Guest that INITIALIZE has just made. */
     static void read(Guest g, DataInput in) throws IOException {
         byte[] regs = new byte[Switcher.REGS_SIZE];

@@ -3,6 +3,7 @@ package lguest.host;
 import static lguest.host.Abi.*;
 
 import java.util.concurrent.TimeUnit;
+import lguest.machine.Cpu;
 
 /**
  * Interrupts and traps: the guest's IDT as the Host records it, the direct traps copied
@@ -23,9 +24,6 @@ final class Traps {
     static boolean hasErr(int trap) {
         return trap == 8 || (trap >= 10 && trap <= 14) || trap == 17;
     }
-
-    /** The flags delivery clears: trap, nested task, resume. */
-    private static final int TF = 0x100, NT = 0x4000, RF = 0x10000;
 
     private static boolean idtPresent(int lo, int hi) { return (hi & 0x8000) != 0; }
 
@@ -79,7 +77,7 @@ final class Traps {
         g.setReg(Switcher.R_ESP, virtstack + (gstack[0] - origstack));
         g.setReg(Switcher.R_CS, KERNEL_CS | GUEST_PL);
         g.setReg(Switcher.R_EIP, idtAddress(lo, hi));
-        g.setReg(Switcher.R_EFLAGS, g.reg(Switcher.R_EFLAGS) & ~(TF | NT | RF));
+        g.setReg(Switcher.R_EFLAGS, g.reg(Switcher.R_EFLAGS) & ~(Cpu.TF | Cpu.NT | Cpu.RF));
         /* An interrupt gate turns interrupts off: the Guest's kind. */
         if (idtType(lo, hi) == 0xE && g.haveData) g.write32(g.lguestData + LD_IRQ_ENABLED, 0);
     }

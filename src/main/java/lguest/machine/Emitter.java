@@ -19,12 +19,13 @@ final class Emitter {
      * arguments, which are locals (run() reads them from the Cpu; a translation that
      * links to it passes its own, X:620), works on those, and copies them back (spills)
      * only where somebody else may look: when it leaves for the run loop, when an
-     * instruction faults, and before an instruction it calls through its semantics. The emitter writes about thirty kinds of
-     * instruction itself, which in the busybox workloads of X:625 are all but one to three
-     * instructions in a hundred (MOV, the ALU, INC and DEC, the shifts, PUSH and POP, CALL,
-     * RET, the jumps, SETcc, CMOVcc, IMUL, BT): each is the operation of its semantics method written out in bytecode
-     * on the locals, and every conformance test runs on both back ends to hold them to
-     * each other. Memory goes through the Cpu's read32 and friends (the TLB, X:305), with
+     * instruction faults, and before an instruction it calls through its semantics. The
+     * emitter writes about thirty kinds of instruction itself, which in the busybox
+     * workloads of X:625 are all but one to three instructions in a hundred (MOV, the ALU,
+     * INC and DEC, the shifts, PUSH and POP, CALL, RET, the jumps, SETcc, CMOVcc, IMUL,
+     * BT): each is the operation of its semantics method written out in bytecode on the
+     * locals, and every conformance test runs on both back ends to hold them to each
+     * other. Memory goes through the Cpu's read32 and friends (the TLB, X:305), with
      * the effective address computed from the locals. :*/
     static final int THIS = 0, C = 1, LIMIT = 2, EPOCH = 4, EIP = 6, REG = 7,
             FOP = 15, FA = 16, FB = 17, FR = 18, FMASK = 19, FCIN = 20, RET = 21, G = 23, EX = 24,

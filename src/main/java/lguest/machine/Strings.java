@@ -181,7 +181,8 @@ final class Strings {
      * of it: EIP still points at the REP, ECX says how many are left, and returning from
      * the trap carries on with the next one. A debugger stepping over "rep movsb" with
      * ECX = 3 therefore stops three times at the same address before it moves on; QEMU's
-     * test-i386 counts them. So while TF is set the loops below do one element, and if
+     * test-i386 counts them. So while TF is set the REP loops (movs and stos above,
+     * repeat and repeatWhile below) do one element, and if
      * the instruction is not finished (elements left, and for REPE/REPNE the comparison
      * still as required) point EIP back at it. */
     private static boolean stepping(Cpu c) { return (c.flags & Cpu.TF) != 0; }

@@ -79,8 +79,10 @@ final class GuestState {
      * (H:500), the LDT through LOAD_LDT's (H:520), the kernel stack through SET_STACK's,
      * and the registers are held to what a trap from the Guest can push: the Switcher's
      * IRET runs in ring 0 and would go wherever the register page says, so a CS or SS of
-     * ring 0, a selector of the Host's code, data or TSS entries, or an EFLAGS with IOPL
-     * or VM would be a way into the Host.  Any of them, and the file is refused. */
+     * ring 0, a selector of the Host's code, data, TSS or LDT entries, or an EFLAGS with
+     * IOPL or VM would be a way into the Host.  Any of them, and the file is refused. A
+     * selector with its TI bit set names the Guest's own LDT, whatever its index, and
+     * is the Guest's business: the Switcher's own load will check it against that LDT. */
     /** Reads what write() wrote into a Guest that INITIALIZE has just made. */
     static void read(Guest g, DataInput in) throws IOException {
         byte[] regs = new byte[Switcher.REGS_SIZE];
@@ -140,13 +142,18 @@ final class GuestState {
         int cs = g.reg(Switcher.R_CS), ss = g.reg(Switcher.R_SS), fl = g.reg(Switcher.R_EFLAGS);
         boolean ok = ((cs & 3) == Abi.GUEST_PL || (cs & 3) == 3) && (ss & 3) == (cs & 3)
                 && (fl & 0x23000) == 0 && (fl & 0x200) != 0;
-        for (int off : new int[] {Switcher.R_CS, Switcher.R_SS, Switcher.R_DS, Switcher.R_ES, Switcher.R_FS, Switcher.R_GS}) {
-            int sel = g.reg(off), index = (sel & 0xFFFF) >>> 3;
-            if ((sel & ~0xFFFF) != 0 || (sel > 3 && (sel & 3) == 0)) ok = false;
-            if (index == Abi.GDT_ENTRY_LGUEST_CS || index == Abi.GDT_ENTRY_LGUEST_DS || index == Abi.GDT_ENTRY_TSS
-                    || index == Abi.GDT_ENTRY_DOUBLEFAULT_TSS) ok = false;
-        }
+        for (int off : new int[] {Switcher.R_CS, Switcher.R_SS, Switcher.R_DS, Switcher.R_ES, Switcher.R_FS, Switcher.R_GS})
+            if (!guestSelector(g.reg(off))) ok = false;
         if (!ok) throw new IOException(String.format("its registers are not a Guest's (cs %#x ss %#x eflags %#x)", cs, ss, fl));
+    }
+
+    /** Whether a saved segment register could be the Guest's: 16 bits, ring 1 to 3 unless null, and none of the Host's GDT entries (an LDT selector, TI set, names the Guest's own LDT). */
+    static boolean guestSelector(int sel) {
+        if ((sel & ~0xFFFF) != 0 || (sel > 3 && (sel & 3) == 0)) return false;
+        if ((sel & 4) != 0) return true;
+        int index = sel >>> 3;
+        return index != Abi.GDT_ENTRY_LGUEST_CS && index != Abi.GDT_ENTRY_LGUEST_DS && index != Abi.GDT_ENTRY_TSS
+                && index != Abi.GDT_ENTRY_LDT && index != Abi.GDT_ENTRY_DOUBLEFAULT_TSS;
     }
     /*:*/
 

@@ -216,8 +216,8 @@ static void fpu_drop(void)
  * asking for the child's pid in its own memory (glibc keeps it in its thread
  * control block).  The child is a copy: the same memory (copied, U:320), the
  * same open files (shared, U:505), the same signal dispositions, mask, TLS
- * descriptors and LDT (G:635), the same user registers, except that its system call
- * returns 0 where the parent's returns the child's pid.  Its kernel stack is
+ * descriptors and LDT (G:635), the same user registers, except that its
+ * system call returns 0 where the parent's returns the child's pid.  Its kernel stack is
  * new, and holds only a copy of the parent's trap frame and the way into it
  * (U:220).  vfork(), which busybox's init uses, is simply fork() here: the
  * parent does not wait for the child's exec, and nothing in busybox notices.
@@ -1279,8 +1279,8 @@ long sys_rt_sigreturn(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
  * becomes the signal Linux would send, with Linux's si_code and address: a
  * divide error is SIGFPE (FPE_INTDIV, at the instruction), so is an x87
  * exception the program unmasked (#MF, with the si_code of the first unmasked
- * exception in its status word, FPE_FLTDIV for a division by zero), an invalid opcode
- * SIGILL (ILL_ILLOPN), a single step SIGTRAP (TRAP_TRACE), a breakpoint
+ * exception in its status word, FPE_FLTDIV for a division by zero), an
+ * invalid opcode SIGILL (ILL_ILLOPN), a single step SIGTRAP (TRAP_TRACE), a breakpoint
  * SIGTRAP, a page fault SIGSEGV at the address it concerns (SEGV_MAPERR for
  * nothing there, SEGV_ACCERR for a protection fault), a missing or broken
  * segment SIGBUS, and the rest, #GP above all, SIGSEGV "from the kernel"

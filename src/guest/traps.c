@@ -134,8 +134,9 @@ void msleep(unsigned long ms)
  *
  * Anything else is a fault.  From ring 3 it becomes a signal (U:440): the
  * program's handler runs, or the process ends.  From the kernel it is a
- * bug, and the only honest reaction is to stop with a message saying where.  A page fault's address is in lguest_data, put
- * there by the Host; the CPU's %cr2 is out of our reach. */
+ * bug, and the only honest reaction is to stop with a message saying where.
+ * A page fault's address is in lguest_data, put there by the Host; the CPU's
+ * %cr2 is out of our reach. */
 void trap_dispatch(struct trap_frame *regs)
 {
 	unsigned int v = regs->vector;

@@ -150,10 +150,7 @@ final class GuestState {
     /** Whether a saved segment register could be the Guest's: 16 bits, ring 1 to 3 unless null, and none of the Host's GDT entries (an LDT selector, TI set, names the Guest's own LDT). */
     static boolean guestSelector(int sel) {
         if ((sel & ~0xFFFF) != 0 || (sel > 3 && (sel & 3) == 0)) return false;
-        if ((sel & 4) != 0) return true;
-        int index = sel >>> 3;
-        return index != Abi.GDT_ENTRY_LGUEST_CS && index != Abi.GDT_ENTRY_LGUEST_DS && index != Abi.GDT_ENTRY_TSS
-                && index != Abi.GDT_ENTRY_LDT && index != Abi.GDT_ENTRY_DOUBLEFAULT_TSS;
+        return (sel & 4) != 0 || !Segments.ignoredGdt(sel >>> 3);
     }
     /*:*/
 

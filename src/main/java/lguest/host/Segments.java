@@ -35,7 +35,8 @@ final class Segments {
      * segment, and the table it would write is in a read-only page.  A bogus
      * descriptor is not rejected here; the CPU rejects it when the Switcher loads it,
      * inside the Switcher, and that is a death of its own ("unhandled trap 256"). */
-    private static boolean ignoredGdt(int num) {
+    /** Whether GDT entry num is the Host's (the Guest's writes skip it; a snapshot may not name it, M:673). */
+    static boolean ignoredGdt(int num) {
         // LAB(gdt-rules) { throw new UnsupportedOperationException("lab gdt-rules: say which GDT entries are the Host's (read H:500, S:100)");
         return num == GDT_ENTRY_TSS || num == GDT_ENTRY_LGUEST_CS || num == GDT_ENTRY_LGUEST_DS
                 || num == GDT_ENTRY_DOUBLEFAULT_TSS || num == GDT_ENTRY_LDT;

@@ -269,10 +269,10 @@ public final class CodeCache {
      * loop, C2 spent 4.3 s of a 5.9 s run on its thread compiling 24 translated pages
      * (180 ms each), and 1.6 s on all else; the budget (X:623) then leaves a third of
      * the instructions to the interpreter, and much of the rest runs as C1 code until
-     * C2 gets to it. Nor is it only warm-up: in a run three times as long, the extra iterations go
-     * at about 107 MIPS translated and 89 interpreted, because a method that holds one
-     * page is left, through a link or the run loop, every twenty instructions or so of a
-     * shell. In sha256, C2 compiled the hottest page three times: on-stack replacement,
+     * C2 gets to it. Nor is it only warm-up: in a run three times as long, the extra
+     * iterations go at about 107 MIPS translated and 89 interpreted, because a method
+     * that holds one page is left, through a link or the run loop, every twenty
+     * instructions or so of a shell. In sha256, C2 compiled the hottest page three times: on-stack replacement,
      * a normal compilation, and again after a deoptimization at a branch its profile had
      * never seen taken (unstable_if). -XX:PerMethodTrapLimit=0 spares the third, and the
      * run is no shorter (1.40 to 1.45 s either way): the other four hot pages still wait

@@ -182,9 +182,9 @@ final class Strings {
      * the trap carries on with the next one. A debugger stepping over "rep movsb" with
      * ECX = 3 therefore stops three times at the same address before it moves on; QEMU's
      * test-i386 counts them. So while TF is set the REP loops (movs and stos above,
-     * repeat and repeatWhile below) do one element, and if
-     * the instruction is not finished (elements left, and for REPE/REPNE the comparison
-     * still as required) point EIP back at it. */
+     * repeat and repeatWhile below) do one element, and if the instruction is not
+     * finished (elements left, and for REPE/REPNE the comparison still as required)
+     * point EIP back at it. */
     private static boolean stepping(Cpu c) { return (c.flags & Cpu.TF) != 0; }
 
     /** Under single-step, after one iteration: true (and EIP back on the instruction) if more are left. */

@@ -203,7 +203,8 @@ static unsigned long setup_user_stack(char *const argv[], char *const envp_in[],
 				      unsigned long entry, unsigned long phdr, unsigned int phnum)
 {
 	const char *const *envp = envp_in ? (const char *const *)envp_in : envp_init;
-	u32 vec[MAX_ARGS + 64 + 40], random[4];
+	static u32 vec[MAX_ARGS + 1 + MAX_ENV + 1 + 40];   /* static: too big for a kernel stack */
+	u32 random[4];
 	unsigned long sp = USER_STACK_TOP, at_random, platform;
 	unsigned int argc, envc, i, n = 0;
 
@@ -218,7 +219,7 @@ static unsigned long setup_user_stack(char *const argv[], char *const envp_in[],
 	platform = push_string(&sp, "i686");
 	for (argc = 0; argv[argc] && argc < MAX_ARGS; argc++)
 		;
-	for (envc = 0; envp[envc] && envc < 64; envc++)
+	for (envc = 0; envp[envc] && envc < MAX_ENV; envc++)
 		;
 	vec[n++] = argc;
 	for (i = 0; i < argc; i++)

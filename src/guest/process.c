@@ -313,7 +313,6 @@ long sys_fork(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 }
 /*:*/
 
-#define MAX_ENV 64
 #define AT_FDCWD (-100)
 
 /*U:340 execve() replaces the program a process runs, and keeps the process:
@@ -324,8 +323,14 @@ long sys_fork(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
  *
  * The arguments and the environment are copied into the kernel first, since
  * the memory they are in is about to be replaced.  Nothing in execve()
- * sleeps, so one static buffer serves every process. */
-static char exec_strings[16384];
+ * sleeps, so one static buffer serves every process.  It holds 32 KiB in at
+ * most MAX_ARGS (1,024) arguments and MAX_ENV (256) variables: a quarter of
+ * what Linux gave them until 2.6.23, and enough for "ls *" in a directory of
+ * a thousand names, which is what a shell script will ask of it.  (It was 32
+ * arguments, and "cat *.txt" failed in a directory of 40.)  More is E2BIG,
+ * "Argument list too long", as on Linux; the limits are not Linux's because
+ * every byte of this buffer is taken from the smallest Guest's memory too. */
+static char exec_strings[MAX_ARG_BYTES];
 static char *exec_argv[MAX_ARGS + 1], *exec_envp[MAX_ENV + 1];
 
 static long copy_strings(u32 uvec, char **vec, unsigned int max, char **space, char *end)

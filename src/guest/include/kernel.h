@@ -23,7 +23,7 @@
 #define X86_EFLAGS_IF 0x200
 #define X86_EFLAGS_TF 0x100
 #define X86_EFLAGS_DF 0x400
-#define COMMAND_LINE_SIZE 2048
+#define COMMAND_LINE_SIZE LGUEST_COMMAND_LINE_SIZE
 
 #define KERNEL_CS LGUEST_KERNEL_CS
 #define KERNEL_DS LGUEST_KERNEL_DS
@@ -128,7 +128,11 @@ void wait_until(int (*done)(void *), void *arg);
 #define USER_STACK_TOP  0xC0000000UL
 #define USER_STACK_SIZE (8UL << 20)
 #define MMAP_BASE       0x40000000UL
-#define MAX_ARGS        32
+/* What execve() takes (U:340): argument and environment strings, how many
+ * of each, and the bytes of all of them together. */
+#define MAX_ARGS        1024
+#define MAX_ENV         256
+#define MAX_ARG_BYTES   (32UL << 10)
 
 /* Linux's numbers, as the i386 system-call ABI uses them. */
 typedef int s32;

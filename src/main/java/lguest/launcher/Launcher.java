@@ -145,7 +145,10 @@ public final class Launcher {
      * program's).  Every mistake is one line and a non-zero exit; a stack trace is
      * no way to tell somebody they mistyped a file name.  An option that names one
      * thing (--block, --initrd) may be given once: a second is refused, not a
-     * silent override of the first. */
+     * silent override of the first.  And a Guest command line longer than the
+     * Guest keeps (LGUEST_COMMAND_LINE_SIZE in lguest.h, 2,048 bytes with its NUL)
+     * is refused here, where it can still be said, instead of reaching a kernel
+     * that would run the front of it. */
     private int launch(Host host, String[] args, InputStream in, OutputStream out) throws LaunchError, IOException {
         List<String> pos = new ArrayList<>();
         List<String> cmdline = new ArrayList<>();
@@ -186,6 +189,10 @@ public final class Launcher {
         if (restore == null && pos.size() < 2) throw new LaunchError(USAGE);
         if (gdbWait && gdbPort == null) throw new LaunchError("--gdb-wait needs --gdb=PORT");
         if (saveAtExit && saveTo == null) throw new LaunchError("--save-at-exit needs --save=FILE");
+        int length = kernelCommandLine(cmdline).getBytes(StandardCharsets.UTF_8).length;
+        if (length >= COMMAND_LINE_SIZE)   // the Guest would keep the front and lose the rest
+            throw new LaunchError("the Guest's command line is " + length + " bytes, and it holds "
+                    + (COMMAND_LINE_SIZE - 1) + " (pass the rest in a file on --block, or through a script)");
         /*:*/
         Snapshot.Image img = restore == null ? null : Snapshot.open(restore);
         try {
@@ -378,8 +385,8 @@ public final class Launcher {
         int at = memBytes - size;
         if (at < k.highestPhys + (64 << 10)) throw new LaunchError("initrd " + f + " does not fit in memory");
         mem.write(at, b, 0, b.length);
-        mem.write32(0x218, at);
-        mem.write32(0x21C, b.length);
+        mem.write32(BOOT_RAMDISK_IMAGE, at);
+        mem.write32(BOOT_RAMDISK_SIZE, b.length);
         mem.write8(0x210, 0xFF);
         return size;
     }
@@ -409,18 +416,17 @@ public final class Launcher {
      * its pointer at 0x228, and 1 at 0x23C, the field later called hardware_subarch,
      * which told a kernel "you are an lguest guest". */
     private void writeBootParams(String cmdline, int initrdBytes) throws LaunchError {
-        byte[] c = cmdline.getBytes(StandardCharsets.UTF_8);
-        if (c.length > 4095) throw new LaunchError("command line too long");
-        mem.write8(0x1E8, 1);
-        mem.write32(0x2D0, 0);
-        mem.write32(0x2D4, 0);
-        mem.write32(0x2D8, memBytes);
-        mem.write32(0x2DC, 0);
-        mem.write32(0x2E0, 1);
-        mem.write32(0x228, 4096);
-        mem.write(4096, c, 0, c.length);
-        mem.write8(4096 + c.length, 0);
-        mem.write32(0x23C, 1);
+        byte[] c = cmdline.getBytes(StandardCharsets.UTF_8);   // its length was checked in launch()
+        mem.write8(BOOT_E820_ENTRIES, 1);
+        mem.write32(BOOT_E820_MAP, 0);
+        mem.write32(BOOT_E820_MAP + 4, 0);
+        mem.write32(BOOT_E820_MAP + 8, memBytes);
+        mem.write32(BOOT_E820_MAP + 12, 0);
+        mem.write32(BOOT_E820_MAP + 16, E820_RAM);
+        mem.write32(BOOT_CMD_LINE_PTR, BOOT_CMD_LINE);
+        mem.write(BOOT_CMD_LINE, c, 0, c.length);
+        mem.write8(BOOT_CMD_LINE + c.length, 0);
+        mem.write32(BOOT_SUBARCH, 1);
     }
     /*:*/
 

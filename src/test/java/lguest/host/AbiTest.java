@@ -83,6 +83,15 @@ class AbiTest {
         m.put("offsetof(struct lguest_device_desc, num_pages)", Abi.DESC_NUM_PAGES);
         m.put("offsetof(struct lguest_device_desc, pfn)", Abi.DESC_PFN);
         m.put("sizeof(struct lguest_device_desc)", Abi.DESC_SIZE);
+        m.put("LGUEST_BOOT_E820_ENTRIES", Abi.BOOT_E820_ENTRIES);
+        m.put("LGUEST_BOOT_RAMDISK_IMAGE", Abi.BOOT_RAMDISK_IMAGE);
+        m.put("LGUEST_BOOT_RAMDISK_SIZE", Abi.BOOT_RAMDISK_SIZE);
+        m.put("LGUEST_BOOT_CMD_LINE_PTR", Abi.BOOT_CMD_LINE_PTR);
+        m.put("LGUEST_BOOT_SUBARCH", Abi.BOOT_SUBARCH);
+        m.put("LGUEST_BOOT_E820_MAP", Abi.BOOT_E820_MAP);
+        m.put("LGUEST_BOOT_CMD_LINE", Abi.BOOT_CMD_LINE);
+        m.put("LGUEST_E820_RAM", Abi.E820_RAM);
+        m.put("LGUEST_COMMAND_LINE_SIZE", Abi.COMMAND_LINE_SIZE);
         return m;
     }
 

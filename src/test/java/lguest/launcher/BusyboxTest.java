@@ -91,6 +91,43 @@ class BusyboxTest {
     }
 
     @Test
+    void everyWordOfALongCommandLineArrives() throws Exception {
+        // 300 words: the Guest used to keep the first 32 words of its command line and
+        // drop the rest without a word.
+        String[] args = new String[301];
+        args[0] = "echo";
+        for (int i = 1; i <= 300; i++) args[i] = Integer.toString(i);
+        assertThat(same(args).output()).endsWith(" 299 300\n");
+    }
+
+    @Test
+    void aCommandLineTheGuestCannotHoldIsRefusedWithOneLine() {
+        // Past the boot protocol's 2048 bytes the Guest would see only the front of it.
+        String[] args = new String[7];
+        args[0] = "64m";
+        args[1] = kernel.toString();
+        args[2] = "--initrd=" + busybox;
+        args[3] = "quiet";
+        args[4] = "--";
+        args[5] = "echo";
+        args[6] = "x".repeat(3000);
+        TestGuests.Run r = TestGuests.launch(new Host(), args);
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("lguest: the Guest's command line").contains("2047").endsWith("\n")
+                .hasLineCount(1);
+    }
+
+    @Test
+    void aProgramCanBeGivenAThousandArguments() throws Exception {
+        // The Guest kernel used to refuse a program more than 32 arguments (E2BIG), so
+        // "cat *.txt" failed in a directory of 40 files. Now a thousand, and 200 variables.
+        Result r = same("sh", "-c", "/bin/echo $(seq 1 1000) | wc -w; set -- $(seq 1000 1999); /bin/true \"$@\"; echo $?;"
+                + " env $(seq 1 200 | sed 's/.*/V&=&/') sh -c 'echo $V200'");
+        assertThat(r.output()).isEqualTo("1000\n0\n200\n");
+    }
+
+    @Test
     void aBareDoubleDashStartsTheCommandLine() {
         // Without "quiet" before it, "--" used to be taken for an unknown option.
         TestGuests.Run r = TestGuests.launch(new Host(), "64m",

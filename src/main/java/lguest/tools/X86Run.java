@@ -323,6 +323,11 @@ public final class X86Run {
 
     long retired() { return cpu.retired(); }
 
+    /** s as a count (0 or more), or -1 if it is not one. */
+    private static int count(String s) {
+        return s.matches("\\d{1,9}") ? Integer.parseInt(s) : -1;
+    }
+
     /** The whole command line; returns the exit status (2 for a bad invocation). */
     public static int main(String[] argv, PrintStream stdout, PrintStream stderr) {
         boolean stats = false;
@@ -330,7 +335,14 @@ public final class X86Run {
         while (i < argv.length && argv[i].startsWith("--")) {
             if (argv[i].equals("--stats")) stats = true;
             else if (argv[i].equals("--interpret")) CodeCache.interpretOnly();
-            else if (argv[i].startsWith("--translate=")) CodeCache.translateAfter(Integer.parseInt(argv[i].substring(12)));
+            else if (argv[i].startsWith("--translate=")) {
+                int n = count(argv[i].substring(12));
+                if (n < 0) {
+                    stderr.println("x86run: bad " + argv[i] + " (runs of a block before it is translated: 0 or more)");
+                    return 2;
+                }
+                CodeCache.translateAfter(n);
+            }
             else if (argv[i].equals("--")) { i++; break; }
             else { stderr.println("x86run: unknown option " + argv[i]); return 2; }
             i++;

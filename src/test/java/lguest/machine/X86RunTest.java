@@ -62,6 +62,15 @@ class X86RunTest {
         assertOneLineAndStatus2(run("--frobnicate", "x"), "unknown option");
     }
 
+    @Test
+    void aThresholdThatIsNotACount() {
+        // --translate=abc ended in a NumberFormatException's stack trace, and -5 quietly
+        // meant "interpret only"; bin/lguest refuses both in one line, and so does x86run.
+        assertOneLineAndStatus2(run("--translate=abc", "x"), "bad --translate=abc");
+        err.reset();
+        assertOneLineAndStatus2(run("--translate=-5", "x"), "bad --translate=-5");
+    }
+
     /** A hand-made ELF: write(1, msg, 3); exit(5); the status and bytes must come through. */
     /** A tiny static ELF that writes "hi" and exits with 5. */
     private Path tiny() throws IOException {

@@ -385,9 +385,11 @@ void lguest_init(const u8 *boot)
  * and the initrd, if any.  The command line is copied, as Linux does,
  * because the page it is on is ordinary RAM and nobody promised to keep it.
  *
- * We use at most 896 MiB of RAM (Linux's old "lowmem" limit), so that all of
- * it, plus the Launcher's device pages just above it, fits in the kernel's
- * linear map below the Switcher's 4 MiB at 0xFFC00000. */
+ * We use at most 896 MiB of RAM (LGUEST_MAX_RAM, Linux's old "lowmem" limit),
+ * so that all of it, plus the Launcher's device pages just above it, fits in
+ * the kernel's linear map below the Switcher's 4 MiB at 0xFFC00000.  The
+ * Launcher refuses to give more, since its device pages sit just above the
+ * RAM it gave, where a Guest that stopped at 896 MiB would never look. */
 	n = boot[LGUEST_BOOT_E820_ENTRIES];
 	e820 = boot + LGUEST_BOOT_E820_MAP;
 	for (i = 0; i < n && i < 128; i++, e820 += 20) {
@@ -395,7 +397,7 @@ void lguest_init(const u8 *boot)
 		u64 size = read_u32(e820 + 8) | ((u64)read_u32(e820 + 12) << 32);
 
 		if (read_u32(e820 + 16) == LGUEST_E820_RAM && start == 0)
-			ram_size = size > 0x38000000ULL ? 0x38000000UL : (unsigned long)size;
+			ram_size = size > LGUEST_MAX_RAM ? LGUEST_MAX_RAM : (unsigned long)size;
 	}
 	max_pfn = ram_size >> PAGE_SHIFT;
 	ram_size = max_pfn << PAGE_SHIFT;

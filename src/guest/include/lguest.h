@@ -149,6 +149,7 @@ struct lguest_device_desc {
 #define LGUEST_BOOT_E820_MAP       0x2D0  /* {u64 addr, u64 size, u32 type} entries */
 #define LGUEST_BOOT_CMD_LINE       4096   /* where the Launcher puts the command line */
 #define LGUEST_COMMAND_LINE_SIZE   2048   /* the most the Guest keeps, its NUL included */
+#define LGUEST_MAX_RAM       0x38000000   /* 896 MiB: the most RAM the Guest can use */
 #define LGUEST_E820_RAM            1
 
 /* Segment selectors.  The Host starts the Guest with cs = LGUEST_KERNEL_CS and

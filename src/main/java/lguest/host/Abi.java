@@ -33,7 +33,7 @@ public final class Abi {
     /* The boot parameters (Linux's zero page) and the command line the Launcher writes. */
     public static final int BOOT_E820_ENTRIES = 0x1E8, BOOT_RAMDISK_IMAGE = 0x218, BOOT_RAMDISK_SIZE = 0x21C,
             BOOT_CMD_LINE_PTR = 0x228, BOOT_SUBARCH = 0x23C, BOOT_E820_MAP = 0x2D0, BOOT_CMD_LINE = 4096,
-            E820_RAM = 1, COMMAND_LINE_SIZE = 2048;
+            E820_RAM = 1, COMMAND_LINE_SIZE = 2048, MAX_RAM = 0x38000000;
 
     /* struct lguest_dma */
     public static final int LGUEST_MAX_DMA_SECTIONS = 16;

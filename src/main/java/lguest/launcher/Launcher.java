@@ -27,7 +27,8 @@ public final class Launcher {
             + " [--trace=WHAT [--trace-file=F] [--trace-eip=LO-HI]] [--gdb=PORT [--gdb-wait]] [--save=FILE [--save-at-exit]] [ARGS...]"
             + "  (MEM like 64m; ARGS like root=/dev/lgba init=/bin/sh, or quiet -- PROGRAM ARGS; WHAT: all, or some of "
             + String.join(",", TraceOptions.WORDS) + "), or: lguest --restore=FILE [--save=FILE]";
-    static final int MIN_MEM = 4 << 20, MAX_MEM = 1024 << 20;
+    /** The least memory worth booting, and the most the Guest can use (LGUEST_MAX_RAM). */
+    static final int MIN_MEM = 4 << 20, MAX_MEM = MAX_RAM;
 
     PhysicalMemory mem = new PhysicalMemory();
     int memBytes, top;
@@ -368,11 +369,14 @@ public final class Launcher {
             v = Long.MAX_VALUE; // too many digits to count in 64 bits: certainly too large
         }
         if (v < MIN_MEM) throw new LaunchError("memory " + s + " is too small (at least 4m)");
-        if (v > MAX_MEM) throw new LaunchError("memory " + s + " is too large (at most 1024m)");
+        if (v > MAX_MEM) throw new LaunchError("memory " + s + " is too large (at most " + (MAX_MEM >> 20) + "m, all the Guest can use)");
         return (int) (v & ~0xFFFL);
     }
 
-    /*L:160 The initrd goes at the very top of RAM, and the boot parameters say where. */
+    /*L:160 The initrd goes at the very top of RAM, and the boot parameters say where.
+     * To our Guest an initrd is its first program (G:708), so the Launcher looks at
+     * its ELF header first: any other file would boot the demonstration, or end under
+     * "quiet" with status 127 and nothing said, where one line here says what is wrong. */
     private int loadInitrd(Path f, KernelImage k) throws LaunchError {
         byte[] b;
         try {
@@ -381,6 +385,10 @@ public final class Launcher {
         } catch (IOException | SecurityException e) {
             throw new LaunchError("cannot read initrd " + f + ": " + why(e));
         }
+        if (b.length < 52 || word(b, 0) != 0x464C457F)
+            throw new LaunchError("initrd " + f + " is not an ELF file (the Guest runs its initrd as its first program)");
+        if (b[4] != 1 || b[5] != 1 || (b[16] | b[17] << 8) != 2 || (b[18] | b[19] << 8) != 3)
+            throw new LaunchError("initrd " + f + " is not a 32-bit i386 ELF executable, which is all the Guest can run");
         int size = (b.length + 4095) & ~4095;
         int at = memBytes - size;
         if (at < k.highestPhys + (64 << 10)) throw new LaunchError("initrd " + f + " does not fit in memory");

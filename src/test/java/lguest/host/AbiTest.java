@@ -92,6 +92,7 @@ class AbiTest {
         m.put("LGUEST_BOOT_CMD_LINE", Abi.BOOT_CMD_LINE);
         m.put("LGUEST_E820_RAM", Abi.E820_RAM);
         m.put("LGUEST_COMMAND_LINE_SIZE", Abi.COMMAND_LINE_SIZE);
+        m.put("LGUEST_MAX_RAM", Abi.MAX_RAM);
         return m;
     }
 

@@ -56,6 +56,33 @@ class HostileInputTest {
     }
 
     @Test
+    void moreMemoryThanTheGuestCanUseIsRefused() {
+        // The Guest uses 896 MiB at most (LGUEST_MAX_RAM): given 1g, it looked for its
+        // devices at 896 MiB while the Launcher had put them at 1 GiB (no disk, no
+        // network), and an initrd at the top of memory was out of its reach (a panic).
+        String k = TestGuests.build("hello").toString();
+        assertOneLine(run("1g", k), "at most 896m");
+        assertOneLine(run("897m", k), "at most 896m");
+    }
+
+    @Test
+    void anInitrdThatIsNotAnI386ProgramIsRefused() throws Exception {
+        // The Guest runs its initrd as its first program. A text file used to boot the
+        // demonstration instead, and an x86-64 program ended, under "quiet", with status
+        // 127 and not a word.
+        String k = TestGuests.build("hello").toString();
+        Path text = tmp.resolve("notes.txt");
+        Files.writeString(text, "not a program, only text that is long enough to be read as a header\n");
+        assertOneLine(run("64m", k, "--initrd=" + text), "is not an ELF file");
+        byte[] elf = new byte[64];
+        elf[0] = 0x7F; elf[1] = 'E'; elf[2] = 'L'; elf[3] = 'F';
+        elf[4] = 2; elf[5] = 1; elf[16] = 2; elf[18] = 62;      // ELFCLASS64, x86-64
+        Path amd64 = tmp.resolve("amd64");
+        Files.write(amd64, elf);
+        assertOneLine(run("64m", k, "--initrd=" + amd64), "is not a 32-bit i386 ELF executable");
+    }
+
+    @Test
     void programHeadersNearTwoGigabytesAreOutOfTheFile() throws Exception {
         byte[] b = Files.readAllBytes(TestGuests.build("hello"));
         ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(28, 0x7FFFFFF0);

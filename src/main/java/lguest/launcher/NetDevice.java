@@ -89,11 +89,19 @@ final class NetDevice extends Device {
         this(file, 0);
     }
 
-    /** FILE, or FILE,drop=PERCENT (a test's way to lose frames on purpose). */
+    /**
+     * FILE, or FILE,drop=PERCENT (a test's way to lose frames on purpose). A last
+     * ",word=..." is an option, never part of the name: one that is not a drop
+     * percentage from 0 to 99 is refused, not made into a file nobody else opens.
+     */
     static NetDevice fromOption(String v) throws LaunchError {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(.*),drop=(\\d{1,2})").matcher(v);
-        if (m.matches()) return new NetDevice(Path.of(m.group(1)), Integer.parseInt(m.group(2)));
-        return new NetDevice(Path.of(v));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(.*),([a-z]+)=(.*)").matcher(v);
+        if (!m.matches()) return new NetDevice(Path.of(v));
+        if (!m.group(2).equals("drop"))
+            throw new LaunchError("unknown option " + m.group(2) + " in --sharenet=" + v + " (want FILE[,drop=PERCENT])");
+        if (!m.group(3).matches("\\d{1,2}"))
+            throw new LaunchError("bad --sharenet=" + v + " (want FILE[,drop=PERCENT], PERCENT from 0 to 99)");
+        return new NetDevice(Path.of(m.group(1)), Integer.parseInt(m.group(3)));
     }
 
     @Override

@@ -83,6 +83,20 @@ class HostileInputTest {
     }
 
     @Test
+    void aSharedNetworkOptionThatIsNotADropPercentageIsRefused() throws Exception {
+        // ",drop=200", ",drop=abc" and a misspelt ",dorp=5" used to become part of the
+        // file's name: a Guest on "net,drop=200" shared nothing with one on "net".
+        String k = TestGuests.build("hello").toString();
+        Path net = tmp.resolve("net");
+        assertOneLine(run("64m", k, "--sharenet=" + net + ",drop=200"), "drop=PERCENT");
+        assertOneLine(run("64m", k, "--sharenet=" + net + ",drop=abc"), "drop=PERCENT");
+        assertOneLine(run("64m", k, "--sharenet=" + net + ",dorp=5"), "unknown");
+        try (var files = Files.list(tmp)) {
+            assertThat(files).as("files made").isEmpty();
+        }
+    }
+
+    @Test
     void programHeadersNearTwoGigabytesAreOutOfTheFile() throws Exception {
         byte[] b = Files.readAllBytes(TestGuests.build("hello"));
         ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(28, 0x7FFFFFF0);

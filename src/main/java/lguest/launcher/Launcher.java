@@ -248,7 +248,7 @@ public final class Launcher {
             int initrdBytes = 0;
             if (initrd != null) initrdBytes = loadInitrd(initrd, k);
             pgdir = setupPagetables(memBytes - initrdBytes, k.pageOffset);
-            writeBootParams(kernelCommandLine(cmdline), initrdBytes);
+            writeBootParams(kernelCommandLine(cmdline));
             start = k.start;
             pageOffset = k.pageOffset;
         }
@@ -423,7 +423,7 @@ public final class Launcher {
      * it: one e820 memory region covering all of RAM, the command line at 4096 with
      * its pointer at 0x228, and 1 at 0x23C, the field later called hardware_subarch,
      * which told a kernel "you are an lguest guest". */
-    private void writeBootParams(String cmdline, int initrdBytes) {
+    private void writeBootParams(String cmdline) {
         byte[] c = cmdline.getBytes(StandardCharsets.UTF_8);   // its length was checked in launch()
         mem.write8(BOOT_E820_ENTRIES, 1);
         mem.write32(BOOT_E820_MAP, 0);

@@ -97,7 +97,9 @@ int fd_install(struct file *f, int min_fd, int cloexec)
 {
 	int fd;
 
-	for (fd = min_fd < 0 ? 0 : min_fd; fd < NR_OPEN; fd++)
+	unsigned int limit = nofile_limit(current_proc);   /* U:370 */
+
+	for (fd = min_fd < 0 ? 0 : min_fd; fd < (int)limit; fd++)
 		if (!current.fds[fd])
 			return fd_set_slot(fd, f, cloexec);
 	return -EMFILE;
@@ -628,7 +630,7 @@ static long do_dup3(u32 oldfd, u32 newfd, int cloexec)
 
 	if (!fl)
 		return -EBADF;
-	if (newfd >= NR_OPEN)
+	if (newfd >= nofile_limit(current_proc))
 		return -EBADF;
 	file_get(fl);
 	fd_close(newfd);
@@ -670,7 +672,7 @@ long sys_fcntl64(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 	switch (b) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		if (c >= NR_OPEN)
+		if (c >= nofile_limit(current_proc))
 			return -EINVAL;
 		file_get(fl);
 		fd = fd_install(fl, c, b == F_DUPFD_CLOEXEC);

@@ -202,7 +202,8 @@ static unsigned long ns_in(u64 ns, u32 unit)
 	return q;               /* the high part of the quotient: 136 years of seconds away */
 }
 
-static unsigned long ticks(u64 ns)
+/* Clock ticks of 1/100 s, for /proc and for times() (U:374). */
+unsigned long ns_to_ticks(u64 ns)
 {
 	return ns_in(ns, 10000000);
 }
@@ -271,10 +272,11 @@ static unsigned long read_process(struct process *p, unsigned long addr, char *b
  * ranges (U:110) and, resident, the pages its page table holds now. */
 static void pid_stat(struct text *t, struct process *p)
 {
-	ADD("%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 %lu 0 0 0 20 0 1 0 %lu %lu %lu "
+	ADD("%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 %lu 0 %lu 0 %d %d 1 0 %lu %lu %lu "
 	    "4294967295 134512640 0 %lu 0 0 %lu %lu 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 %lu %lu 0 0 %d\n",
 	    p->pid, p->comm, state_letter(p), p->ppid, p->pgid, p->sid,
-	    ticks(cpu_ns_of(p)), ticks(p->start_ns - boot_ns), vm_size(p), resident_pages(p),
+	    ns_to_ticks(cpu_ns_of(p)), ns_to_ticks(p->child_ns), 20 + p->nice, p->nice,
+	    ns_to_ticks(p->start_ns - boot_ns), vm_size(p), resident_pages(p),
 	    p->arg_start, (unsigned long)p->sigpending, (unsigned long)p->sigmask,
 	    p->arg_start, p->arg_end, p->state == P_ZOMBIE ? p->exit_code : 0);
 }
@@ -430,12 +432,12 @@ static void global_text(struct text *t, int which)
 			n += procs[i].state == P_RUNNABLE;
 		ADD("cpu  %lu 0 0 %lu 0 0 0 0 0 0\ncpu0 %lu 0 0 %lu 0 0 0 0 0 0\nintr 0\nctxt %lu\n"
 		    "btime %lu\nprocesses %lu\nprocs_running %d\nprocs_blocked 0\n",
-		    ticks(user), ticks(idle_ns), ticks(user), ticks(idle_ns), nr_switches,
+		    ns_to_ticks(user), ns_to_ticks(idle_ns), ns_to_ticks(user), ns_to_ticks(idle_ns), nr_switches,
 		    ns_in(boot_ns, 1000000000), nr_forks, n);
 		break;
 	case 5:
-		ADD("%lu.%02lu %lu.%02lu\n", ns_in(up, 1000000000), ticks(up) % 100,
-		    ns_in(idle_ns, 1000000000), ticks(idle_ns) % 100);
+		ADD("%lu.%02lu %lu.%02lu\n", ns_in(up, 1000000000), ns_to_ticks(up) % 100,
+		    ns_in(idle_ns, 1000000000), ns_to_ticks(idle_ns) % 100);
 		break;
 	case 6:
 		ADD("Linux version 2.6.23-lguest-java (lguest in Java) #1\n");

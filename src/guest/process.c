@@ -61,6 +61,7 @@ static struct process *alloc_process(void)
 			p->pgdir_fresh = 1;
 			p->pid = next_pid++;
 			p->start_ns = monotonic_ns();
+			rlimits_init(p);
 			nr_forks++;
 			p->state = P_SLEEPING;     /* not runnable until it is whole */
 			p->in_kernel = 1;
@@ -257,6 +258,7 @@ static long do_fork(u32 flags, u32 newsp, u32 ptid, u32 ctid)
 	child->ldt_count = current.ldt_count;
 	__asm__ __volatile__("movl %%gs, %0; movl %%fs, %1" : "=r"(child->gs), "=r"(child->fs));
 	memcpy(child->comm, current.comm, sizeof(child->comm));
+	resources_fork(child);                     /* its limits and niceness (U:370) */
 	memcpy(child->exe, current.exe, sizeof(child->exe));
 	child->arg_start = current.arg_start;      /* its memory is a copy: so are its argv */
 	child->arg_end = current.arg_end;
@@ -301,6 +303,7 @@ static long do_fork(u32 flags, u32 newsp, u32 ptid, u32 ctid)
 	}
 	return child->pid;
 }
+/*:*/
 
 long sys_clone(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
@@ -311,7 +314,6 @@ long sys_fork(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
 	return do_fork(SIGCHLD, 0, 0, 0);
 }
-/*:*/
 
 #define AT_FDCWD (-100)
 
@@ -673,15 +675,11 @@ long sys_wait4(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 		return -ECHILD;
 	if (b && copy_to_user(b, &w.found->exit_code, 4))
 		return -EFAULT;
-	if (d) {
-		u32 rusage[18];
-
-		memset(rusage, 0, sizeof(rusage));
-		if (copy_to_user(d, rusage, sizeof(rusage)))
-			return -EFAULT;
-	}
+	if (d && put_rusage(d, w.found->cpu_ns + w.found->child_ns))
+		return -EFAULT;
 	pid = w.found->pid;
 	dead_cpu_ns += w.found->cpu_ns;
+	current.child_ns += w.found->cpu_ns + w.found->child_ns;   /* U:374 */
 	pgdir_free(w.found->pgdir);
 	free_page(w.found->fds);
 	w.found->state = P_FREE;

@@ -251,7 +251,8 @@ long sys_reboot(u32 magic1, u32 magic2, u32 cmd, u32 d, u32 e, u32 f)
  * the sources).  First its sysinit line, /etc/init.d/rcS, waited for: it
  * mounts /proc (which says yes and changes nothing, U:785), names the
  * machine from /etc/hostname (sethostname(), which uname() then reports),
- * and configures eth0 if the Guest has one.  Then, once and not waited for,
+ * and configures eth0 if the Guest has one.  (/etc/hosts gives that name,
+ * and localhost, an address, since there is no DNS server to ask.)  Then, once and not waited for,
  * /etc/init.d/console, which runs a login shell on the console and powers
  * off when it ends.  "Not waited for" matters: busybox init blocks the
  * signals that halt, reboot and poweroff send it and takes them with

@@ -148,8 +148,8 @@ static void switch_process(struct process *next)
 /*G:690 The time, for a kernel without a clock chip.  The Host writes the
  * wall-clock time into lguest_data whenever it delivers an interrupt, and
  * that is all the time there is: the time as of the last interrupt, which
- * can be long ago if a process computed for a while, like a clock that only
- * ticks when nobody looks.  It is good enough for clock_gettime() (U:260).
+ * is at most a time slice old while a process runs, since the slice's alarm
+ * (G:694) is an interrupt too.  It is good enough for clock_gettime() (U:260).
  * A deadline must start from now, though, so a sleep first makes sure it is
  * now: it asks for an alarm in one nanosecond and waits for it, and the
  * interrupt brings the time.  (The seconds are read again after the
@@ -282,10 +282,16 @@ void schedule(void)
 
 /*G:694 A process that never waits would keep the CPU for ever: "yes >
  * /dev/null &", and the shell that started it would never run again to kill
- * it.  So a process gets a time slice, 10 ms on the one-shot alarm whenever
- * anybody else is there to want the CPU, and when the alarm has rung, its
- * next system call ends in the scheduler instead of straight back in user
- * space.  That is preemption at the kernel's door, which is the safe place:
+ * it.  So a process gets a time slice, 10 ms on the one-shot alarm, and when
+ * the alarm has rung, its next system call ends in the scheduler instead of
+ * straight back in user space.  The alarm is set even when nobody else is
+ * there to want the CPU, because it is also the clock (G:690): a process
+ * that waits for clock_gettime() to pass a deadline, in a loop of system
+ * calls that never leave the Guest, would otherwise read the same time for
+ * ever, and so would an alarm() it set, which the ticks run.  An interrupt a
+ * hundred times a second while something computes is what a Linux that is
+ * not tickless pays too; a Guest with nothing to run still sleeps through
+ * until its next deadline.  That is preemption at the kernel's door, which is the safe place:
  * a process there holds nothing of the kernel's.  (The scheduler also gets
  * to ask its sleepers their questions then, so a sleep whose deadline passes
  * while another process computes ends at most a slice late.)  A loop that
@@ -294,14 +300,9 @@ static unsigned long slice_tick;
 
 static void start_slice(struct process *p)
 {
-	int i;
-
+	(void)p;
 	slice_tick = timer_ticks;
-	for (i = 1; i < MAX_PROCS; i++)
-		if (&procs[i] != p && (procs[i].state == P_RUNNABLE || procs[i].state == P_SLEEPING)) {
-			set_clockevent(10000000);
-			return;
-		}
+	set_clockevent(10000000);
 }
 
 void maybe_preempt(void)
@@ -366,6 +367,7 @@ static void timer_tick(unsigned int irq, void *arg)
 void sched_init(void)
 {
 	request_irq(0, timer_tick, NULL);
+	start_slice(NULL);                 /* the first process's: it arrives by no switch */
 }
 /*:*/
 

@@ -109,19 +109,6 @@ SYSCALL(prctl)
 	return -EINVAL;
 }
 
-/* The limits: an 8 MiB stack (the size of our stack range), 1024 open files
- * (glibc's usual answer; a process really has NR_OPEN, 64), nothing else. */
-SYSCALL(getrlimit)
-{
-	u32 rlim[2] = { RLIM_INFINITY, RLIM_INFINITY };
-
-	if (a == RLIMIT_STACK)
-		rlim[0] = USER_STACK_SIZE;
-	else if (a == RLIMIT_NOFILE)
-		rlim[0] = rlim[1] = 1024;
-	return copy_to_user(b, rlim, sizeof(rlim)) ? -EFAULT : 0;
-}
-
 SYSCALL(getrandom)
 {
 	u32 done, r;
@@ -445,6 +432,73 @@ SYSCALL(clock_nanosleep_time64)
 }
 /*:*/
 
+/*U:266 futex(), the slow half of a lock: "sleep while this word still
+ * holds this value", and "wake whoever sleeps on this word".  It exists for
+ * threads, and a process here has one, and shares no writable memory with
+ * any other (fork() copies, U:320), so nobody can be asleep on a word that
+ * this process could wake: FUTEX_WAKE truthfully wakes nobody.  glibc still
+ * calls it where a lock it took might have had waiters (hostname -i, looking
+ * the name up, did), and took ENOSYS for a broken kernel and aborted.  A
+ * wait is kept to the letter: a word that has changed is EAGAIN, and
+ * otherwise the process sleeps until a signal or the timeout (relative for
+ * FUTEX_WAIT, a deadline on the monotonic or, with FUTEX_CLOCK_REALTIME,
+ * the real clock for FUTEX_WAIT_BITSET), which for one thread is the only
+ * way such a wait can end, as on Linux.  The other operations, the
+ * requeueing and the atomic operations for condition variables, are ENOSYS,
+ * Linux's answer for an operation it does not have. */
+#define FUTEX_WAIT          0
+#define FUTEX_WAKE          1
+#define FUTEX_WAIT_BITSET   9
+#define FUTEX_WAKE_BITSET  10
+#define FUTEX_PRIVATE_FLAG 128
+#define FUTEX_CLOCK_REALTIME 256
+
+static int nobody_wakes(void *unused)
+{
+	(void)unused;
+	return 0;
+}
+
+static long futex(u32 uaddr, u32 op, u32 val, u32 utime, u32 bitset, int time64)
+{
+	u32 cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME), word, ts[4];
+	int bits = cmd == FUTEX_WAIT_BITSET || cmd == FUTEX_WAKE_BITSET;
+	long ret;
+
+	if (cmd != FUTEX_WAIT && cmd != FUTEX_WAKE && !bits)
+		return -ENOSYS;
+	if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT && cmd != FUTEX_WAIT_BITSET)
+		return -ENOSYS;
+	if (bits && !bitset)
+		return -EINVAL;
+	if (cmd == FUTEX_WAKE || cmd == FUTEX_WAKE_BITSET)
+		return 0;
+	if (uaddr & 3)
+		return -EINVAL;
+	if (copy_from_user(&word, uaddr, 4))
+		return -EFAULT;
+	if (word != val)
+		return -EAGAIN;
+	if (!utime)
+		return wait_event(nobody_wakes, NULL);
+	if (copy_from_user(ts, utime, time64 ? 16 : 8))
+		return -EFAULT;
+	ret = do_sleep(op & FUTEX_CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC, cmd == FUTEX_WAIT_BITSET,
+		       time64 ? ts[0] | ((u64)ts[1] << 32) : (u64)(s64)(s32)ts[0], time64 ? ts[2] : ts[1]);
+	return ret ? ret : -ETIMEDOUT;
+}
+
+SYSCALL(futex)
+{
+	return futex(a, b, c, d, f, 0);
+}
+
+SYSCALL(futex_time64)
+{
+	return futex(a, b, c, d, f, 1);
+}
+/*:*/
+
 SYSCALL(brk)
 {
 	return vm_brk(a);
@@ -528,6 +582,10 @@ static const syscall_t syscalls[NR_SYSCALLS] = {
 	/* booting from a disk, and the end: root.c and process.c */
 	[74] = sys_sethostname,    [88] = sys_reboot,          [177] = sys_rt_sigtimedwait,
 	[421] = sys_rt_sigtimedwait_time64,
+	/* limits, niceness and CPU time: resource.c */
+	[240] = sys_futex,         [422] = sys_futex_time64,
+	[43] = sys_times,          [75] = sys_setrlimit,       [96] = sys_getpriority,
+	[97] = sys_setpriority,    [340] = sys_prlimit64,
 	/* mounts, /proc's system calls and the log: fs.c and proc.c */
 	[21] = fs_sys_mount,       [22] = fs_sys_umount2,      [52] = fs_sys_umount2,
 	[103] = sys_syslog,        [116] = sys_sysinfo,        [268] = fs_sys_statfs64,

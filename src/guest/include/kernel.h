@@ -203,6 +203,7 @@ typedef long long s64;
 #define ENXIO     6
 #define EACCES   13
 #define ENAMETOOLONG 36
+#define ETIMEDOUT 110            /* a futex wait (U:266), a TCP connection (U:899) */
 #define ERESTARTSYS 512          /* kernel-internal: restart if SA_RESTART */
 #define SIGINT   2
 #define SIGQUIT  3
@@ -255,6 +256,9 @@ struct process {
 	u64 start_ns, cpu_ns, ran_since;   /* for /proc (U:780): born, ran for, runs since */
 	unsigned long arg_start, arg_end;  /* its argv strings, on its stack */
 	char exe[64];                 /* the file it executes, as execve() named it */
+	u64 rlim[16][2];              /* soft and hard limits (U:370) */
+	int nice;                     /* -20 to 19 (U:372) */
+	u64 child_ns;                 /* CPU time of the children it reaped, theirs included (U:374) */
 };
 extern u64 boot_ns, idle_ns, dead_cpu_ns;   /* sched.c, for /proc */
 extern unsigned long nr_forks, nr_switches;
@@ -321,6 +325,15 @@ DECLARE_SYSCALL(sendmsg); DECLARE_SYSCALL(recvfrom); DECLARE_SYSCALL(recvmsg);
 DECLARE_SYSCALL(shutdown); DECLARE_SYSCALL(alarm); DECLARE_SYSCALL(setitimer);
 DECLARE_SYSCALL(getitimer); DECLARE_SYSCALL(select); DECLARE_SYSCALL(pselect6);
 DECLARE_SYSCALL(pselect6_time64);
+
+/* resource.c: limits, niceness, CPU time (U:370-U:374) */
+DECLARE_SYSCALL(getrlimit); DECLARE_SYSCALL(setrlimit); DECLARE_SYSCALL(prlimit64);
+DECLARE_SYSCALL(getpriority); DECLARE_SYSCALL(setpriority); DECLARE_SYSCALL(times);
+void rlimits_init(struct process *p);
+void resources_fork(struct process *child);
+unsigned int nofile_limit(struct process *p);
+long put_rusage(u32 uaddr, u64 ns);
+unsigned long ns_to_ticks(u64 ns);   /* proc.c: 1/100 s */
 void timers_run(u64 now);
 u64 timers_next(void);
 extern const struct lguest_driver net_driver;

@@ -33,7 +33,6 @@
 #define ECONNRESET   104
 #define EISCONN      106
 #define ENOTCONN     107
-#define ETIMEDOUT    110
 #define ECONNREFUSED 111
 #define EHOSTUNREACH 113
 #define EALREADY     114

@@ -71,6 +71,22 @@ class BusyboxTest {
                 .isLessThan(2 * Long.parseLong(stat(zero.err(), "guest instructions: (\\d+)")));
     }
 
+    @Test
+    void ulimitSetsTheLimitsItReports() throws Exception {
+        Result r = same("sh", "-c", "ulimit -n 100; ulimit -n; ulimit -Sn 50; ulimit -n; ulimit -Hn; ulimit -Sn 60 && echo ok");
+        assertThat(r.output()).isEqualTo("100\n50\n100\nok\n");
+    }
+
+    @Test
+    void timesReportsTheShellAndItsChildren() throws Exception {
+        String spin = "i=0; while [ $i -lt 3000 ]; do i=$((i + 1)); done";
+        Result r = BusyboxRig.run(rig.guestCommand(List.of(), "sh", "-c", spin + "; sh -c '" + spin + "'; times"), null, null);
+        assertThat(r.status()).isZero();
+        assertThat(r.output()).as("the shell's own times, then its children's: user time, and no system time (U:374)")
+                .matches("(\\d+m\\d+\\.\\d{3}s 0m0\\.000s\n){2}");
+        assertThat(r.output().split("\n")).as("both spent some").doesNotContain("0m0.000s 0m0.000s");
+    }
+
     private static String stat(String stats, String regex) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(stats);
         assertThat(m.find()).as(regex + " in the stats: " + stats).isTrue();

@@ -26,10 +26,18 @@ import org.junit.jupiter.params.provider.CsvSource;
  * <p>ldt.c makes a local descriptor table with modify_ldt (G:635, H:520, which lguest had
  * not), reads and writes through an LDT data segment, calls a 16-bit code segment of its
  * own (X:125: the decoder had taken all code for 32-bit) and forks with it.
+ *
+ * <p>resources.c sets and reads its limits (U:370: prlimit64 was ENOSYS, so busybox's
+ * "ulimit -n" printed nonsense and could set nothing), its niceness (U:372), measures its own
+ * and its child's CPU time (U:374: times() was ENOSYS, and the shell's "times" printed
+ * whatever was on its stack), and waits on and wakes futexes (U:266: ENOSYS made glibc abort
+ * "hostname -i"). Its busy wait of 30 ms on clock_gettime never ended in a Guest whose one
+ * process computed without an alarm set: the clock moved only with interrupts (G:694).
  */
 class LinuxAbiTest {
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"signals, --translate=0", "signals, --interpret", "ldt, --translate=0", "ldt, --interpret"})
+    @CsvSource({"signals, --translate=0", "signals, --interpret", "ldt, --translate=0", "ldt, --interpret",
+                "resources, --translate=0", "resources, --interpret"})
     void theSameBinaryPrintsTheSameOnLinuxAndInAGuest(String program, String backEnd) throws Exception {
         BusyboxRig rig = BusyboxRig.find();
         Path elf = rig.kernel.resolveSibling("user/" + program + ".elf");
@@ -44,7 +52,8 @@ class LinuxAbiTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"signals, steps 00000007 copied abc", "ldt, 16-bit code returned 00005678 esp moved 00000002"})
+    @CsvSource({"signals, steps 00000007 copied abc", "ldt, 16-bit code returned 00005678 esp moved 00000002",
+                "resources, FUTEX_WAIT 20 ms: ffffff92"})
     void theHostSaysWhatTheProgramPromises(String program, String line) throws Exception {
         BusyboxRig rig = BusyboxRig.find();
         Path elf = rig.kernel.resolveSibling("user/" + program + ".elf");

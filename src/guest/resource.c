@@ -1,0 +1,197 @@
+/* What a process may use, what it has used, and how nice it is: the limits
+ * (getrlimit, setrlimit, prlimit64), the priority (getpriority, setpriority)
+ * and the CPU time of a process and of its children (times, wait4's rusage). */
+#include "kernel.h"
+
+/*U:370 Limits.  Every process has a soft and a hard limit for each of
+ * Linux's sixteen resources; fork() copies them and exec() keeps them.  A
+ * process may set a soft limit up to its hard one, and lower the hard one;
+ * raising a hard one takes a capability, which root, the only user here,
+ * has.  busybox's "ulimit" asks through prlimit64(), which glibc passes
+ * straight to the kernel (no fallback: ENOSYS there printed nonsense for
+ * "ulimit -n"), and older programs through setrlimit() and ugetrlimit(),
+ * whose 32-bit values say infinity with all ones.
+ *
+ * One limit is enforced: the open files, since a descriptor number is a
+ * thing this kernel hands out (fd_install, U:925, gives none at or above the
+ * soft limit, and the limit may not exceed the table's 1024 slots, as Linux
+ * refuses anything above its nr_open).  The rest are kept and reported, and
+ * nothing is measured against them: the stack is always the 8 MiB range that
+ * exec() makes (U:050), and there are no core files to limit. */
+#define RLIM_NLIMITS 16
+#define RLIM64_INFINITY (~0ULL)
+
+void rlimits_init(struct process *p)
+{
+	int r;
+
+	for (r = 0; r < RLIM_NLIMITS; r++)
+		p->rlim[r][0] = p->rlim[r][1] = RLIM64_INFINITY;
+	p->rlim[RLIMIT_STACK][0] = USER_STACK_SIZE;
+	p->rlim[RLIMIT_NOFILE][0] = p->rlim[RLIMIT_NOFILE][1] = NR_OPEN;
+}
+
+/* fork() hands its limits and niceness to the child. */
+void resources_fork(struct process *child)
+{
+	memcpy(child->rlim, current.rlim, sizeof(child->rlim));
+	child->nice = current.nice;
+}
+
+/* The highest descriptor number plus one that p may have open now. */
+unsigned int nofile_limit(struct process *p)
+{
+	u64 n = p->rlim[RLIMIT_NOFILE][0];
+
+	return n < NR_OPEN ? (unsigned int)n : NR_OPEN;
+}
+
+static long set_limit(struct process *p, unsigned int r, u64 soft, u64 hard)
+{
+	if (soft > hard)
+		return -EINVAL;
+	if (r == RLIMIT_NOFILE && hard > NR_OPEN && hard != RLIM64_INFINITY)
+		return -EPERM;
+	if (r == RLIMIT_NOFILE && hard == RLIM64_INFINITY)
+		return -EPERM;          /* Linux too: infinity is above nr_open */
+	p->rlim[r][0] = soft;
+	p->rlim[r][1] = hard;
+	return 0;
+}
+
+/*:*/
+
+/*U:371 The calls.  prlimit64(pid, resource, new, old) reaches any process (0
+ * is the caller) and reads old before it sets new, as the call promises; the
+ * 32-bit pair reads a value too big for 32 bits as infinity. */
+long sys_prlimit64(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	struct process *p = (s32)a == 0 ? current_proc : find_process((s32)a);
+	u64 v[2];
+
+	if (b >= RLIM_NLIMITS)
+		return -EINVAL;
+	if (!p || p->state == P_ZOMBIE)
+		return -ESRCH;
+	if (d && copy_to_user(d, p->rlim[b], sizeof(p->rlim[b])))
+		return -EFAULT;
+	if (!c)
+		return 0;
+	if (copy_from_user(v, c, sizeof(v)))
+		return -EFAULT;
+	return set_limit(p, b, v[0], v[1]);
+}
+
+static u32 narrow(u64 v)
+{
+	return v >= RLIM_INFINITY ? RLIM_INFINITY : (u32)v;
+}
+
+static u64 widen(u32 v)
+{
+	return v == RLIM_INFINITY ? RLIM64_INFINITY : v;
+}
+
+long sys_getrlimit(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	u32 v[2];
+
+	if (a >= RLIM_NLIMITS)
+		return -EINVAL;
+	v[0] = narrow(current.rlim[a][0]);
+	v[1] = narrow(current.rlim[a][1]);
+	return copy_to_user(b, v, sizeof(v)) ? -EFAULT : 0;
+}
+
+long sys_setrlimit(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	u32 v[2];
+
+	if (a >= RLIM_NLIMITS)
+		return -EINVAL;
+	if (copy_from_user(v, b, sizeof(v)))
+		return -EFAULT;
+	return set_limit(current_proc, a, widen(v[0]), widen(v[1]));
+}
+/*:*/
+
+/*U:372 Niceness.  A process's nice value, -20 to 19, says how much of the CPU
+ * it would like to leave to others; fork() passes it on.  Our scheduler takes
+ * its turns in order (U:230) and does not look at it, but "nice" and
+ * "renice" work, and /proc shows the value, which is all a program can see of
+ * it anyway.  The system call's answer is 20 minus the value, so that it is
+ * never negative, and glibc turns it back.  "Which" is a process (0), a
+ * process group (1) or a user (2), and 0 means the caller's own; every
+ * process is root's, so a user is everybody. */
+#define PRIO_PROCESS 0
+#define PRIO_PGRP    1
+#define PRIO_USER    2
+
+static int prio_matches(struct process *p, u32 which, u32 who)
+{
+	if (p->state == P_FREE || p->state == P_ZOMBIE)
+		return 0;
+	if (which == PRIO_PROCESS)
+		return p->pid == (who ? (int)who : current.pid);
+	if (which == PRIO_PGRP)
+		return p->pgid == (who ? (int)who : current.pgid);
+	return who == 0;        /* PRIO_USER: uid 0 is all there is */
+}
+
+long sys_getpriority(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	int i, best = -1;
+
+	if (a > PRIO_USER)
+		return -EINVAL;
+	for (i = 1; i < MAX_PROCS; i++)
+		if (prio_matches(&procs[i], a, b) && 20 - procs[i].nice > best)
+			best = 20 - procs[i].nice;
+	return best < 0 ? -ESRCH : best;
+}
+
+long sys_setpriority(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	int i, nice = (s32)c, found = 0;
+
+	if (a > PRIO_USER)
+		return -EINVAL;
+	nice = nice < -20 ? -20 : nice > 19 ? 19 : nice;
+	for (i = 1; i < MAX_PROCS; i++)
+		if (prio_matches(&procs[i], a, b)) {
+			procs[i].nice = nice;
+			found = 1;
+		}
+	return found ? 0 : -ESRCH;
+}
+/*:*/
+
+/*U:374 CPU time.  The scheduler counts each process's time on the CPU as it
+ * switches (U:225).  It does not tell the time spent in the kernel on a
+ * process's behalf from the process's own, so all of it is reported as user
+ * time and system time is always zero, here, in wait4's rusage and in /proc.
+ * A parent that reaps a child adds the child's time, and what the child had
+ * gathered from its own children, to its "children's time": that is what
+ * times() reports beside its own, and what the shell's "times" and busybox's
+ * "time" print.  times() returns the clock ticks since boot, in the 1/100 s
+ * that AT_CLKTCK announces (U:050). */
+long sys_times(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	u32 tms[4] = { ns_to_ticks(cpu_ns_of(current_proc)), 0, ns_to_ticks(current.child_ns), 0 };
+
+	if (a && copy_to_user(a, tms, sizeof(tms)))
+		return -EFAULT;
+	return ns_to_ticks(monotonic_ns() - boot_ns);
+}
+
+/* wait4's struct rusage: utime and stime as timevals, the rest zero. */
+long put_rusage(u32 uaddr, u64 ns)
+{
+	u32 ru[18];
+
+	memset(ru, 0, sizeof(ru));
+	ru[0] = ns_to_ticks(ns) / 100;
+	ru[1] = (ns_to_ticks(ns) % 100) * 10000;
+	return copy_to_user(uaddr, ru, sizeof(ru)) ? -EFAULT : 0;
+}
+/*:*/

@@ -1,5 +1,6 @@
 #include "file.h"
 
+#define O_RDONLY   00
 #define O_WRONLY   01
 #define O_ACCMODE  03
 #define O_NONBLOCK 04000
@@ -345,6 +346,8 @@ struct pipe {
 	char *buf;
 	u32 head, tail;           /* free-running: bytes in = head - tail */
 	int readers, writers;
+	u32 fifo;                 /* a named pipe's inode number, 0 for pipe() (U:528) */
+	u32 reader_opens, writer_opens;   /* opens ever, for a FIFO's open() to wait on */
 };
 static struct pipe pipes[MAX_PIPES];
 
@@ -410,20 +413,22 @@ static void pipe_release(struct file *f)
 {
 	struct pipe *p = f->priv;
 
-	if ((f->flags & O_ACCMODE) == O_WRONLY)
+	if ((f->flags & O_ACCMODE) != O_RDONLY)
 		p->writers--;
-	else
+	if ((f->flags & O_ACCMODE) != O_WRONLY)
 		p->readers--;
 	if (!p->readers && !p->writers) {
 		free_page(p->buf);
 		p->buf = NULL;
+		p->fifo = 0;
 	}
 }
 
 static long pipe_stat(struct file *f, struct kstat *st)
 {
 	memset(st, 0, sizeof(*st));
-	st->ino = 0x10000 + (struct pipe *)f->priv - pipes;
+	st->ino = ((struct pipe *)f->priv)->fifo ? ((struct pipe *)f->priv)->fifo
+		  : 0x10000 + (u32)((struct pipe *)f->priv - pipes);
 	st->mode = 0010600;       /* S_IFIFO | rw------- */
 	st->nlink = 1;
 	st->blksize = PAGE_SIZE;
@@ -435,6 +440,9 @@ static const struct file_ops pipe_read_ops = {
 };
 static const struct file_ops pipe_write_ops = {
 	.write = pipe_write, .stat = pipe_stat, .release = pipe_release,
+};
+static const struct file_ops pipe_rdwr_ops = {   /* a FIFO opened O_RDWR */
+	.read = pipe_read, .write = pipe_write, .stat = pipe_stat, .release = pipe_release,
 };
 
 /*:*/
@@ -502,6 +510,111 @@ long sys_pipe(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 long sys_pipe2(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
 	return do_pipe(a, b);
+}
+/*:*/
+
+/*U:528 A named pipe, a FIFO, is the same pipe reached through a name on the
+ * disk (mknod, U:634) instead of two descriptors from pipe().  Its inode
+ * holds no data, only the name: the first open() of it makes the pipe,
+ * known from then on by the inode's number, and the last close of the last
+ * end frees it, with whatever was left unread, as Linux does.  The rule that
+ * makes a FIFO useful is in open(): a reader waits for a writer and a writer
+ * for a reader, so that "cat fifo" and "echo hi > fifo", started in either
+ * order, meet.  What they wait for is the other side's *opening*, counted,
+ * not its being open now: a writer may open, write and close before the
+ * reader is scheduled again, and the reader must still wake and read what it
+ * left.  O_NONBLOCK does not wait: a reader goes ahead (and reads EOF while
+ * there is no writer), a writer with no reader gets ENXIO; and O_RDWR, which
+ * is both ends at once, never waits. */
+struct fifo_wait {
+	struct pipe *p;
+	u32 seen;               /* the other side's opens when we started */
+};
+
+static int fifo_writer_came(void *arg)
+{
+	struct fifo_wait *w = arg;
+
+	return w->p->writers > 0 || w->p->writer_opens != w->seen;
+}
+
+static int fifo_reader_came(void *arg)
+{
+	struct fifo_wait *w = arg;
+
+	return w->p->readers > 0 || w->p->reader_opens != w->seen;
+}
+
+static struct pipe *fifo_pipe(u32 ino)
+{
+	struct pipe *p = NULL;
+	int i;
+
+	for (i = 0; i < MAX_PIPES; i++)
+		if (pipes[i].buf && pipes[i].fifo == ino)
+			return &pipes[i];
+	for (i = 0; i < MAX_PIPES && !p; i++)
+		if (!pipes[i].buf)
+			p = &pipes[i];
+	if (!p || !(p->buf = try_alloc_page()))
+		return NULL;
+	p->head = p->tail = 0;
+	p->readers = p->writers = 0;
+	p->reader_opens = p->writer_opens = 0;
+	p->fifo = ino;
+	return p;
+}
+
+/*:*/
+
+/*U:529 Opening an end: find or make the pipe, refuse what O_NONBLOCK
+ * refuses, count the end as open before waiting (so that the other side,
+ * waiting too, sees it), and wait.  An open cut short by a signal closes
+ * its end again, which puts the counts back and frees a pipe nobody else
+ * holds. */
+struct file *fifo_open(u32 ino, u32 flags)
+{
+	u32 mode = flags & O_ACCMODE;
+	struct pipe *p = fifo_pipe(ino);
+	struct fifo_wait w;
+	struct file *f;
+	long err = 0;
+
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	if (mode == O_WRONLY && !p->readers && (flags & O_NONBLOCK))
+		err = -ENXIO;
+	f = err ? NULL : file_new(mode == O_RDONLY ? &pipe_read_ops : mode == O_WRONLY ? &pipe_write_ops
+				  : &pipe_rdwr_ops, p, flags & (O_ACCMODE | O_NONBLOCK));
+	if (!f) {
+		if (!p->readers && !p->writers) {
+			free_page(p->buf);
+			p->buf = NULL;
+			p->fifo = 0;
+		}
+		return ERR_PTR(err ? err : -EMFILE);
+	}
+	w.p = p;
+	if (mode != O_WRONLY) {
+		p->readers++;
+		p->reader_opens++;
+	}
+	if (mode != O_RDONLY) {
+		p->writers++;
+		p->writer_opens++;
+	}
+	if (mode == O_RDONLY && !(flags & O_NONBLOCK)) {
+		w.seen = p->writer_opens;
+		err = wait_event(fifo_writer_came, &w);
+	} else if (mode == O_WRONLY) {
+		w.seen = p->reader_opens;
+		err = wait_event(fifo_reader_came, &w);
+	}
+	if (err) {
+		file_put(f);            /* its release takes its count back */
+		return ERR_PTR(err);
+	}
+	return f;
 }
 /*:*/
 
@@ -766,6 +879,8 @@ u32 file_poll(struct file *f)
 		return (p->head != p->tail ? POLLIN : 0) | (p->writers ? 0 : POLLHUP);
 	if (f->ops == &pipe_write_ops)
 		return p->readers ? (p->head - p->tail < PIPE_SIZE ? POLLOUT : 0) : POLLERR;
+	if (f->ops == &pipe_rdwr_ops)
+		return (p->head != p->tail ? POLLIN : 0) | (p->head - p->tail < PIPE_SIZE ? POLLOUT : 0);
 	return POLLIN | POLLOUT;
 }
 

@@ -328,21 +328,28 @@ static long lookup_at(int dirfd, u32 upath, u32 flags, struct inode **ip)
 	return walk_user(dirfd, upath, !(flags & AT_SYMLINK_NOFOLLOW), ip, NULL);
 }
 
-/* A device node's number, as (major << 8) | minor.  ext2 keeps it in the
- * first block pointer, in the old 8:8 form, or in the second, in Linux's
- * newer 12:20 form when it does not fit. */
+static u32 rdev_major(u32 rdev)
+{
+	return (rdev >> 8) & 0xFFF;
+}
+
+static u32 rdev_minor(u32 rdev)
+{
+	return (rdev & 0xFF) | ((rdev >> 12) & 0xFFF00);
+}
+
+/* A device node's number, in Linux's encoding of a 32-bit dev_t: the minor's
+ * low byte, then twelve bits of major, then the minor's other twelve bits.
+ * ext2 keeps it in the first block pointer in the old 8:8 form, which is the
+ * same number when both fit in a byte, or else in the second, encoded as
+ * here.  (Decoding the second into 8:8 mangled a major over 255.) */
 static u32 inode_rdev(struct inode *ip)
 {
-	u32 v = ip->d.block[0], major, minor;
+	u32 v = ip->d.block[0];
 
 	if ((ip->d.mode & S_IFMT) != S_IFCHR && (ip->d.mode & S_IFMT) != S_IFBLK)
 		return 0;
-	if (v)
-		return v & 0xFFFF;
-	v = ip->d.block[1];
-	major = (v & 0xFFF00) >> 8;
-	minor = (v & 0xFF) | ((v >> 12) & 0xFFF00);
-	return (major << 8) | minor;
+	return v ? v & 0xFFFF : ip->d.block[1];
 }
 
 static void kstat_of(struct inode *ip, struct kstat *st)
@@ -602,16 +609,20 @@ static struct file *do_open(int dirfd, const char *path, u32 flags, u32 mode)
 
 	/*U:622 What was found decides what is opened.  A character device opens by
 	 * its numbers (U:515), so a /dev on the disk works like the names we know
-	 * without one; other device nodes and fifos are names without a driver here
+	 * without one; a FIFO opens its pipe (U:528), which may wait for the other
+	 * end; other device nodes and sockets are names without a driver here
 	 * (ENXIO).  A directory opens for reading only (EISDIR for writing), and
 	 * O_TRUNC empties a regular file before anybody writes.  The open file holds
 	 * the inode's reference from now on, and its operations are U:610's. */
-	if ((ip->d.mode & S_IFMT) == S_IFCHR) {
-		f = chrdev_open(inode_rdev(ip), flags & (O_ACCMODE | O_APPEND | O_NONBLOCK));
+	if ((ip->d.mode & S_IFMT) == S_IFCHR || (ip->d.mode & S_IFMT) == S_IFIFO) {
+		u32 ino = ip->ino, rdev = inode_rdev(ip), fifo = (ip->d.mode & S_IFMT) == S_IFIFO;
+
 		iput(ip);
 		if (name)
 			free_page(name);
-		return f;
+		if (fifo)
+			return fifo_open(ino, flags & (O_ACCMODE | O_NONBLOCK));
+		return chrdev_open(rdev, flags & (O_ACCMODE | O_APPEND | O_NONBLOCK));
 	}
 	if (S_ISLNK(ip->d.mode))
 		err = -ELOOP;
@@ -731,16 +742,6 @@ static long stat_at(u32 dirfd, u32 upath, u32 flags, struct kstat *st)
 	kstat_of(ip, st);
 	iput(ip);
 	return 0;
-}
-
-static u32 rdev_major(u32 rdev)
-{
-	return (rdev >> 8) & 0xFFF;
-}
-
-static u32 rdev_minor(u32 rdev)
-{
-	return (rdev & 0xFF) | ((rdev >> 12) & 0xFFF00);
 }
 
 long fs_sys_statx(u32 dirfd, u32 upath, u32 flags, u32 mask, u32 ubuf, u32 f6)
@@ -1011,6 +1012,47 @@ long fs_sys_unlink(u32 upath, u32 b, u32 c, u32 d, u32 e, u32 f)
 long fs_sys_rmdir(u32 upath, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
 	return remove_name(AT_FDCWD, upath, 1);
+}
+/*:*/
+
+/*U:634 mknod() makes the kinds of name that hold no data of their own: a
+ * FIFO (what mkfifo makes, U:528), a character or block device, whose
+ * numbers go where ext2 keeps them (the first block pointer, as U:515 reads
+ * them back), a socket's name, or an empty regular file.  A directory is
+ * mkdir's business (EPERM here, as on Linux). */
+long fs_sys_mknodat(u32 dirfd, u32 upath, u32 mode, u32 dev, u32 e, u32 f)
+{
+	u32 type = mode & S_IFMT ? mode & S_IFMT : S_IFREG, major = rdev_major(dev), minor = rdev_minor(dev);
+	struct last name;
+	struct inode *dir, *ip;
+	long err;
+
+	if (type == S_IFDIR)
+		return -EPERM;
+	if (type != S_IFREG && type != S_IFIFO && type != S_IFCHR && type != S_IFBLK && type != S_IFSOCK)
+		return -EINVAL;
+	err = walk_user(dirfd, upath, 0, &dir, &name);
+	if (err)
+		return err;
+	if (!name.len || ext2_lookup(dir, name.name, name.len) >= 0) {
+		iput(dir);
+		return -EEXIST;
+	}
+	ip = create(dir, &name, type | (mode & 07777 & ~umask_bits));
+	iput(dir);
+	if (IS_ERR(ip))
+		return done(PTR_ERR(ip));
+	if (type == S_IFCHR || type == S_IFBLK) {
+		ip->d.block[major < 256 && minor < 256 ? 0 : 1] = dev;   /* as inode_rdev() reads it */
+		iupdate(ip);
+	}
+	iput(ip);
+	return done(0);
+}
+
+long fs_sys_mknod(u32 upath, u32 mode, u32 dev, u32 d, u32 e, u32 f)
+{
+	return fs_sys_mknodat(AT_FDCWD, upath, mode, dev, 0, 0);
 }
 /*:*/
 

@@ -284,18 +284,23 @@ void schedule(void)
  * /dev/null &", and the shell that started it would never run again to kill
  * it.  So a process gets a time slice, 10 ms on the one-shot alarm, and when
  * the alarm has rung, its next system call ends in the scheduler instead of
- * straight back in user space.  The alarm is set even when nobody else is
- * there to want the CPU, because it is also the clock (G:690): a process
- * that waits for clock_gettime() to pass a deadline, in a loop of system
- * calls that never leave the Guest, would otherwise read the same time for
- * ever, and so would an alarm() it set, which the ticks run.  An interrupt a
- * hundred times a second while something computes is what a Linux that is
- * not tickless pays too; a Guest with nothing to run still sleeps through
- * until its next deadline.  That is preemption at the kernel's door, which is the safe place:
- * a process there holds nothing of the kernel's.  (The scheduler also gets
- * to ask its sleepers their questions then, so a sleep whose deadline passes
- * while another process computes ends at most a slice late.)  A loop that
- * makes no system calls at all is the next section's. */
+ * straight back in user space.  That is preemption at the kernel's door,
+ * which is the safe place: a process there holds nothing of the kernel's.
+ * (The scheduler also gets to ask its sleepers their questions then, so a
+ * sleep whose deadline passes while another process computes ends at most a
+ * slice late.)  A loop that makes no system calls at all is the next
+ * section's.
+ *
+ * The alarm is set even when nobody else is there to want the CPU, for two
+ * reasons.  A process that forks will not be switched in again before its
+ * children want the CPU: set only "if somebody is there", it let a shell
+ * that had started alone keep the CPU from its own fork bomb until it
+ * waited.  And the alarm is also the clock (G:690): a process that waits for
+ * clock_gettime() to pass a deadline, in a loop of system calls that never
+ * leave the Guest, read the same time for ever, and an alarm() it had set,
+ * which the ticks run, never rang.  An interrupt a hundred times a second
+ * while something computes is what a Linux that is not tickless pays too; a
+ * Guest with nothing to run still sleeps through to its next deadline. */
 static unsigned long slice_tick;
 
 static void start_slice(struct process *p)

@@ -62,6 +62,7 @@ u32 file_poll(struct file *f);                           /* POLLIN, POLLOUT, ...
  * (major << 8) | minor, and so do /dev's names (proc.c, U:788).  It returns
  * a new file with one reference, or ERR_PTR(-ENXIO) and the like. */
 struct file *chrdev_open(u32 rdev, u32 flags);
+struct file *fifo_open(u32 ino, u32 flags);   /* a named pipe's end (U:528) */
 
 /* The current process's working directory, as an inode number of the root
  * file system (2, the root, until chdir). */

@@ -222,6 +222,26 @@ class BusyboxFilesTest {
         imageMatchesTree();
     }
 
+    /** mkfifo made nothing (mknod was ENOSYS), and a FIFO on the disk opened as ENXIO (U:528, U:634). */
+    @Test
+    void namedPipesMeetWhicheverEndOpensFirst() throws Exception {
+        Result r = same("sh", "-c", "mkfifo f && ls -l f | cut -c1-10; (echo first > f &); cat f;"
+                + " cat f > got & sleep 0.2; echo second > f; wait; cat got;"
+                + " exec 3<>f; echo both >&3; read x <&3; echo $x; exec 3>&-;"
+                + " mkfifo g; (seq 1 20000 > g &); wc -l < g; rm f g got");
+        assertThat(r.output()).isEqualTo("prw-r--r--\nfirst\nsecond\nboth\n20000\n");
+        imageMatchesTree();
+    }
+
+    /** mknod keeps a device's numbers where ext2 keeps them, and the node opens that device. */
+    @Test
+    void deviceNodesOpenTheirDevice() throws Exception {
+        Result r = guest("sh", "-c", "mknod n c 1 3 && echo gone > n && wc -c < n; stat -c '%F %t %T' n;"
+                + " mknod blk b 300 70000; stat -c '%t %T' blk; rm n blk");
+        assertThat(r.output()).isEqualTo("0\ncharacter special file 1 3\n12c 11170\n");
+        imageMatchesTree();
+    }
+
     @Test
     void fourKiBBlocks() throws Exception {
         makeImage(4096);

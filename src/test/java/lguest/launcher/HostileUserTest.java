@@ -61,7 +61,10 @@ class HostileUserTest {
     @Test
     void aForkBombInATinyGuestKillsNoKernel() throws Exception {
         // The bomb never ends by itself: process 1's exit powers the Guest off under it.
-        survived(guest(rig, "5m", List.of(), "f(){ f|f& }; f; sleep 3; echo survived"));
+        // The shell shares the CPU with its bomb from its first fork on (G:694; a process
+        // that had started alone used to keep the CPU until it waited), so the bomb may take
+        // the memory before the shell's own next fork, which then fails as in 4 MiB.
+        survivedOrRefused(guest(rig, "5m", List.of(), "f(){ f|f& }; f; sleep 3; echo survived"));
     }
 
     @Test

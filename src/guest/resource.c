@@ -36,6 +36,7 @@ void resources_fork(struct process *child)
 {
 	memcpy(child->rlim, current.rlim, sizeof(child->rlim));
 	child->nice = current.nice;
+	child->ioprio = current.ioprio;
 }
 
 /* The highest descriptor number plus one that p may have open now. */
@@ -163,6 +164,70 @@ long sys_setpriority(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 			found = 1;
 		}
 	return found ? 0 : -ESRCH;
+}
+/*:*/
+
+/*U:373 The other ways of asking to be treated differently, answered for the
+ * machine there is.  A process may run on the CPUs of its affinity mask, and
+ * there is one CPU: sched_getaffinity() says so (one 32-bit word, whose size
+ * is the call's answer, as Linux's is), and sched_setaffinity() takes any
+ * mask that has CPU 0 in it and refuses one that leaves nowhere to run
+ * (EINVAL).  The I/O priority, a class in the top three of sixteen bits and
+ * a level below, is kept like the niceness and inherited at fork, and, like
+ * it, changes nothing here: the disk does one request at a time, in the
+ * order they come (D:410).  0 is "none", what Linux reports for a process
+ * that never set one. */
+static struct process *process_or_self(u32 pid)
+{
+	struct process *p = pid ? find_process((s32)pid) : current_proc;
+
+	return p && p->state != P_ZOMBIE ? p : NULL;
+}
+
+long sys_sched_getaffinity(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	u32 mask = 1;
+
+	if (!process_or_self(a))
+		return -ESRCH;
+	if (b < sizeof(mask) || (b & 3))
+		return -EINVAL;
+	return copy_to_user(c, &mask, sizeof(mask)) ? -EFAULT : (long)sizeof(mask);
+}
+
+long sys_sched_setaffinity(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	u32 mask = 0;
+
+	if (!process_or_self(a))
+		return -ESRCH;
+	if (b && copy_from_user(&mask, c, b < 4 ? b : 4))
+		return -EFAULT;
+	return mask & 1 ? 0 : -EINVAL;
+}
+
+#define IOPRIO_WHO_PROCESS 1
+
+long sys_ioprio_get(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	struct process *p = process_or_self(b);
+
+	if (a != IOPRIO_WHO_PROCESS)
+		return -EINVAL;         /* a group or a user: nobody here asks */
+	return p ? p->ioprio : -ESRCH;
+}
+
+long sys_ioprio_set(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	struct process *p = process_or_self(b);
+	u32 class = c >> 13, level = c & 0x1FFF;
+
+	if (a != IOPRIO_WHO_PROCESS || class > 3 || ((class == 1 || class == 2) && level > 7))
+		return -EINVAL;
+	if (!p)
+		return -ESRCH;
+	p->ioprio = c;
+	return 0;
 }
 /*:*/
 

@@ -582,10 +582,11 @@ static const syscall_t syscalls[NR_SYSCALLS] = {
 	/* booting from a disk, and the end: root.c and process.c */
 	[74] = sys_sethostname,    [88] = sys_reboot,          [177] = sys_rt_sigtimedwait,
 	[421] = sys_rt_sigtimedwait_time64,
-	/* limits, niceness and CPU time: resource.c */
+	/* limits, niceness, affinity and CPU time: resource.c */
 	[240] = sys_futex,         [422] = sys_futex_time64,
 	[43] = sys_times,          [75] = sys_setrlimit,       [96] = sys_getpriority,
-	[97] = sys_setpriority,    [340] = sys_prlimit64,
+	[97] = sys_setpriority,    [340] = sys_prlimit64,      [241] = sys_sched_setaffinity,
+	[242] = sys_sched_getaffinity, [289] = sys_ioprio_set, [290] = sys_ioprio_get,
 	/* mounts, /proc's system calls and the log: fs.c and proc.c */
 	[21] = fs_sys_mount,       [22] = fs_sys_umount2,      [52] = fs_sys_umount2,
 	[103] = sys_syslog,        [116] = sys_sysinfo,        [268] = fs_sys_statfs64,

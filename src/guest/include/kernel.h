@@ -258,6 +258,7 @@ struct process {
 	char exe[64];                 /* the file it executes, as execve() named it */
 	u64 rlim[16][2];              /* soft and hard limits (U:370) */
 	int nice;                     /* -20 to 19 (U:372) */
+	u32 ioprio;                   /* the I/O priority, class << 13 | level (U:373) */
 	u64 child_ns;                 /* CPU time of the children it reaped, theirs included (U:374) */
 };
 extern u64 boot_ns, idle_ns, dead_cpu_ns;   /* sched.c, for /proc */
@@ -326,9 +327,11 @@ DECLARE_SYSCALL(shutdown); DECLARE_SYSCALL(alarm); DECLARE_SYSCALL(setitimer);
 DECLARE_SYSCALL(getitimer); DECLARE_SYSCALL(select); DECLARE_SYSCALL(pselect6);
 DECLARE_SYSCALL(pselect6_time64);
 
-/* resource.c: limits, niceness, CPU time (U:370-U:374) */
+/* resource.c: limits, niceness, affinity, CPU time (U:370-U:374) */
 DECLARE_SYSCALL(getrlimit); DECLARE_SYSCALL(setrlimit); DECLARE_SYSCALL(prlimit64);
 DECLARE_SYSCALL(getpriority); DECLARE_SYSCALL(setpriority); DECLARE_SYSCALL(times);
+DECLARE_SYSCALL(sched_getaffinity); DECLARE_SYSCALL(sched_setaffinity);
+DECLARE_SYSCALL(ioprio_get); DECLARE_SYSCALL(ioprio_set);
 void rlimits_init(struct process *p);
 void resources_fork(struct process *child);
 unsigned int nofile_limit(struct process *p);

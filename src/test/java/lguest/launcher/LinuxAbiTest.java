@@ -31,8 +31,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * "ulimit -n" printed nonsense and could set nothing), its niceness (U:372), measures its own
  * and its child's CPU time (U:374: times() was ENOSYS, and the shell's "times" printed
  * whatever was on its stack), and waits on and wakes futexes (U:266: ENOSYS made glibc abort
- * "hostname -i"). Its busy wait of 30 ms on clock_gettime never ended in a Guest whose one
- * process computed without an alarm set: the clock moved only with interrupts (G:694).
+ * "hostname -i"). Its busy wait for 30 ms of its own CPU time never ended in a Guest whose one
+ * process computed without an alarm set: the clock moved only with interrupts (G:694). It
+ * also sets its CPU affinity and I/O priority (U:373: taskset and ionice had ENOSYS).
  */
 class LinuxAbiTest {
     @ParameterizedTest(name = "{0} {1}")

@@ -3,6 +3,7 @@
  * describe themselves in text, and /dev, the devices. */
 #include "ext2.h"
 #include "fs.h"
+#include "net/net.h"
 
 #define DT_DIR 4
 #define DT_REG 8
@@ -29,7 +30,7 @@
  * no doubled slashes, no "." components, and "/proc/self" replaced by the
  * caller's own "/proc/PID" wherever it is followed, which is everywhere but
  * as the last component of an lstat() or readlink(). */
-enum kind { K_PROC, K_PID, K_FDDIR, K_FD, K_TEXT, K_SELF, K_EXE, K_DEVDIR, K_DEV };
+enum kind { K_PROC, K_PID, K_FDDIR, K_FD, K_TEXT, K_SELF, K_EXE, K_DEVDIR, K_DEV, K_NETDIR };
 
 struct node {
 	enum kind kind;
@@ -43,6 +44,7 @@ static const char *const texts[] = {     /* /proc/NAME and /proc/PID/NAME */
 #define NR_GLOBAL 7
 static const char *const pid_texts[] = { "cmdline", "comm", "stat", "status" };
 #define NR_PID_TEXTS 4
+#define NET_DEV (NR_GLOBAL + NR_PID_TEXTS)    /* /proc/net/dev, the one file in /proc/net */
 
 static const struct { const char *name; u32 rdev; int block; } devs[] = {
 	{ "console", (5 << 8) | 1, 0 }, { "lgba", (254 << 8) | 0, 1 },
@@ -106,7 +108,8 @@ static int split(const char *path, const char **c, unsigned long *len)
 
 /*U:781 Finding a name of ours is then a walk down a tree that is not
  * stored anywhere: /dev's names are a table, /proc's first level the
- * kernel's files, "self" and the pids of the process table, and below a pid
+ * kernel's files, "self", "net" (which holds "dev", the interfaces' counts
+ * that ifconfig prints) and the pids of the process table, and below a pid
  * its files, "exe" and "fd", whose names are the numbers of its open
  * descriptors.  The answer is a node: what kind of thing the name is, and
  * for whom. */
@@ -144,6 +147,11 @@ static int lookup(const char *path, int follow, struct node *nd)
 			nd->n = v;
 			return 1;
 		}
+	if (is(c[1], len[1], "net")) {
+		nd->kind = n == 2 ? K_NETDIR : K_TEXT;
+		nd->n = NET_DEV;
+		return n == 2 || (n == 3 && is(c[2], len[2], "dev")) ? 1 : -ENOENT;
+	}
 	if (is(c[1], len[1], "self")) {
 		if (n == 2 && !follow) {
 			nd->kind = K_SELF;
@@ -446,6 +454,26 @@ static void global_text(struct text *t, int which)
 }
 /*:*/
 
+/* /proc/net/dev: for each interface there is (eth0 only with a network
+ * device), what the network code counted, in Linux's columns; the ones it does not count (errors, FIFO and
+ * frame errors, compression, multicast, collisions) are zero. */
+static void net_dev(struct text *t)
+{
+	int i;
+
+	ADD("Inter-|   Receive                                                |  Transmit\n"
+	    " face |bytes    packets errs drop fifo frame compressed multicast|"
+	    "bytes    packets errs drop fifo colls carrier compressed\n");
+	for (i = 0; i < 2; i++) {
+		struct netif *n = &netifs[i];
+
+		if (n->name[0] && (i == NIF_LO || lguest_net_present()))   /* as SIOCGIFCONF lists them */
+			ADD("%6s:%8u %7u    0 %4u    0     0          0         0 %8u %7u    0 %4u    0     0"
+			    "       0          0\n", n->name, n->rx_bytes, n->rx_packets, n->rx_dropped,
+			    n->tx_bytes, n->tx_packets, n->tx_dropped);
+	}
+}
+
 static long text_read(struct file *f, char *buf, u32 len)
 {
 	struct text *t = f->priv;
@@ -490,7 +518,7 @@ static const struct file_ops text_ops = {
 
 /*U:786 A directory of ours is read as any other, with getdents64 (U:615),
  * and its offset is simply the number of the next entry: for /proc, ".",
- * "..", the kernel's files, "self" and then one directory per process, in
+ * "..", the kernel's files, "self", "net" and then one directory per process, in
  * the order of the process table; for /dev, the devices.  What it lists is
  * made up as it is read, so a process that exits between two reads of
  * /proc simply is not there for the second. */
@@ -523,6 +551,11 @@ static void name_of(struct node *nd, long i, char *name, u8 *type, u32 *ino)
 			}
 		return;
 	}
+	if (nd->kind == K_NETDIR) {
+		if (i == 0)
+			memcpy(name, "dev", 4);
+		return;
+	}
 	if (nd->kind == K_PID) {
 		if (i < NR_PID_TEXTS)
 			memcpy(name, pid_texts[i], strlen(pid_texts[i]) + 1);
@@ -541,7 +574,12 @@ static void name_of(struct node *nd, long i, char *name, u8 *type, u32 *ino)
 		*type = DT_LNK;
 		return;
 	}
-	for (k = 1, i -= NR_GLOBAL + 1; k < MAX_PROCS; k++)
+	if (i == NR_GLOBAL + 1) {
+		memcpy(name, "net", 4);
+		*type = DT_DIR;
+		return;
+	}
+	for (k = 1, i -= NR_GLOBAL + 2; k < MAX_PROCS; k++)
 		if (procs[k].state != P_FREE && !i--) {
 			snprintf(name, 16, "%d", procs[k].pid);
 			*type = DT_DIR;
@@ -559,7 +597,7 @@ static long dir_getdents64(struct file *f, char *buf, u32 len)
 	char name[20];
 	u8 type;
 
-	if (nd->kind != K_PROC && nd->kind != K_DEVDIR && nd->p->state == P_FREE)
+	if (nd->kind != K_PROC && nd->kind != K_DEVDIR && nd->kind != K_NETDIR && nd->p->state == P_FREE)
 		return 0;                 /* the process has gone */
 	for (;;) {
 		name_of(nd, f->pos, name, &type, &ino);
@@ -836,6 +874,8 @@ struct file *kfs_open(const char *name, u32 flags)
 			return ERR_PTR(-ENOMEM);
 		if (nd.n < NR_GLOBAL)
 			global_text(t, nd.n);
+		else if (nd.n == NET_DEV)
+			net_dev(t);
 		else if (nd.n == NR_GLOBAL)
 			pid_cmdline(t, nd.p);
 		else if (nd.n == NR_GLOBAL + 1)
@@ -871,7 +911,7 @@ long kfs_stat(const char *name, int follow, struct kstat *st)
 	if (r <= 0)
 		return r ? r : NOT_OURS;
 	if (nd.kind == K_PROC || nd.kind == K_PID || nd.kind == K_FDDIR || nd.kind == K_DEVDIR
-	    || nd.kind == K_SELF || (!follow && (nd.kind == K_EXE || nd.kind == K_FD))) {
+	    || nd.kind == K_NETDIR || nd.kind == K_SELF || (!follow && (nd.kind == K_EXE || nd.kind == K_FD))) {
 		node_stat(&nd, st);
 		return 0;
 	}

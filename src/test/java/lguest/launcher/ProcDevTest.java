@@ -119,8 +119,8 @@ class ProcDevTest {
     @Test
     void interfaceCountsAsIfconfigShowsThem(@TempDir Path tmp) throws Exception {
         String out = run(tmp, String.join("\n",
-                "echo == ping; ping -c 2 127.0.0.1 > /dev/null; echo \"status $?\"",
-                "echo == ifconfig; ifconfig lo 2>&1 | grep -E 'packets|bytes|proc'",
+                "echo == ping; ping -c 2 127.0.0.1 > /dev/null; echo \"status $?\"; echo == ifconfig;"
+                        + " ifconfig lo 2>&1 | grep -E 'packets|bytes|proc'",
                 "echo == netdev; tail -n +3 /proc/net/dev | awk '{ print $1, $2, $3, $10, $11 }'",
                 "echo == ls; ls /proc/net; ls -d /proc/net /proc/self", ""));
         assertThat(section(out, "ping")).isEqualTo("status 0\n");

@@ -143,6 +143,7 @@ void files_fork(struct process *child)
 			file_get(child->fds[fd]);
 	memcpy(child->cloexec, current.cloexec, sizeof(child->cloexec));
 	child->cwd = current.cwd;
+	child->root = current.root;
 }
 
 void files_close_all(void)

@@ -101,12 +101,18 @@ static struct inode *file_inode(struct file *f)
 	return f && (f->ops == &reg_ops || f->ops == &dir_ops) ? f->priv : NULL;
 }
 
+/* The inode "/" names for the current process: the root, unless chroot() moved it (U:646). */
+static u32 root_inode(void)
+{
+	return current.root ? current.root : EXT2_ROOT_INO;
+}
+
 static long start_dir(int dirfd, const char *path, struct inode **dir)
 {
 	struct inode *ip;
 
 	if (path[0] == '/')
-		ip = iget(EXT2_ROOT_INO);
+		ip = iget(root_inode());
 	else if (dirfd == AT_FDCWD && kfs_cwd())
 		return -ENOENT;            /* standing in /proc or /dev, U:787 */
 	else if (dirfd == AT_FDCWD)
@@ -210,6 +216,10 @@ static long walk(int dirfd, const char *path, int follow, struct inode **result,
 			err = -ENOTDIR;
 			goto fail;
 		}
+		if (len == 2 && !memcmp(p, "..", 2) && cur->ino == root_inode() && !(last && parent)) {
+			p = q;          /* ".." of the root is the root, chroot or not (U:646) */
+			continue;
+		}
 		if (last && parent) {
 			memcpy(parent->name, p, len);
 			parent->name[len] = '\0';
@@ -262,7 +272,7 @@ static long walk(int dirfd, const char *path, int follow, struct inode **result,
 			p = buf;
 			if (*p == '/') {
 				iput(cur);
-				cur = iget(EXT2_ROOT_INO);
+				cur = iget(root_inode());
 				if (!cur) {
 					err = -EIO;
 					goto out;
@@ -1389,6 +1399,30 @@ long fs_sys_fchdir(u32 fd, u32 b, u32 c, u32 d, u32 e, u32 f6)
 
 /*:*/
 
+/*U:646 chroot() moves a process's "/" to a directory, for it and for the
+ * children it forks from then on: every absolute path, and every symlink
+ * that starts with a slash, begins there, and ".." of it is itself, as ".."
+ * of the real root is, so that no number of them climbs out.  The working
+ * directory is not moved (chroot's applet changes to the new root itself),
+ * and one left outside has no name under the new root: getcwd() says ENOENT,
+ * as Linux does.  /proc and /dev stay where they were, as if mounted into
+ * every root (U:780). */
+long fs_sys_chroot(u32 upath, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	struct inode *ip;
+	long err = walk_user(AT_FDCWD, upath, 1, &ip, NULL);
+
+	if (err)
+		return err;
+	if (!S_ISDIR(ip->d.mode))
+		err = -ENOTDIR;
+	else
+		current.root = ip->ino;
+	iput(ip);
+	return err;
+}
+/*:*/
+
 /*U:647 getcwd() has no name to return, only that number: it climbs ".." to
  * the root and looks for each directory's number in its parent to find the
  * names, writing them from the end of the buffer backwards.  A Guest without
@@ -1434,7 +1468,7 @@ long fs_sys_getcwd(u32 ubuf, u32 size, u32 c, u32 d, u32 e, u32 f)
 		return -ENOMEM;
 	path[end] = '\0';
 	ino = cwd_inode();
-	while (!err && ino != EXT2_ROOT_INO) {
+	while (!err && ino != root_inode() && ino != EXT2_ROOT_INO) {
 		struct inode *dir = iget(ino), *parent;
 		long up = dir ? ext2_lookup(dir, "..", 2) : -EIO;
 
@@ -1450,6 +1484,8 @@ long fs_sys_getcwd(u32 ubuf, u32 size, u32 c, u32 d, u32 e, u32 f)
 	}
 	if (!err && end == PAGE_SIZE - 1)
 		path[--end] = '/';
+	if (!err && ino != root_inode())
+		err = -ENOENT;          /* a working directory outside the root: no path to give */
 	len = PAGE_SIZE - end;
 	if (!err && len > size)
 		err = -ERANGE;

@@ -579,6 +579,7 @@ static const syscall_t syscalls[NR_SYSCALLS] = {
 	[305] = fs_sys_readlinkat, [306] = fs_sys_fchmodat,    [307] = fs_sys_faccessat,
 	[320] = fs_sys_utimensat,  [353] = fs_sys_renameat2,   [412] = fs_sys_utimensat_time64,
 	[439] = fs_sys_faccessat2, [14] = fs_sys_mknod,        [297] = fs_sys_mknodat,
+	[61] = fs_sys_chroot,
 	/* booting from a disk, and the end: root.c and process.c */
 	[74] = sys_sethostname,    [88] = sys_reboot,          [177] = sys_rt_sigtimedwait,
 	[421] = sys_rt_sigtimedwait_time64,

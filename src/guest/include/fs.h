@@ -7,7 +7,7 @@
 	X(open) X(openat) X(creat) X(getdents64) X(statx) X(stat64) X(lstat64) X(fstat64) \
 	X(fstatat64) X(access) X(faccessat) X(faccessat2) X(mkdir) X(mkdirat) X(rmdir) \
 	X(unlink) X(unlinkat) X(rename) X(renameat) X(renameat2) X(link) X(linkat) \
-	X(symlink) X(symlinkat) X(mknod) X(mknodat) X(readlink) X(readlinkat) X(chdir) X(fchdir) X(getcwd) \
+	X(symlink) X(symlinkat) X(mknod) X(mknodat) X(readlink) X(readlinkat) X(chdir) X(fchdir) X(chroot) X(getcwd) \
 	X(chmod) X(fchmod) X(fchmodat) X(chown32) X(lchown32) X(fchown32) X(fchownat) \
 	X(utimensat) X(utimensat_time64) X(truncate) X(truncate64) X(ftruncate) \
 	X(ftruncate64) X(sync) X(fsync) X(umask) X(mount) X(umount2) X(statfs64) X(fstatfs64)

@@ -250,6 +250,7 @@ struct process {
 	struct file **fds;            /* NR_OPEN of them: one page of its own (U:925) */
 	u32 cloexec[NR_OPEN / 32];    /* FD_CLOEXEC, one bit per descriptor */
 	u32 cwd;                      /* inode number of the working directory */
+	u32 root;                     /* and of its root, if chroot() moved it (U:646) */
 	int (*wait_cond)(void *);     /* what it sleeps for, P_SLEEPING */
 	void *wait_arg;
 	u64 wake_ns;                  /* or until when (0: no deadline) */

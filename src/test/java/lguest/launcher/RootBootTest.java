@@ -121,6 +121,21 @@ class RootBootTest {
         fsck(img);
     }
 
+    /** chroot was ENOSYS; now "/" moves for the process and its children, and ".." stops there (U:646). */
+    @Test
+    void chrootMovesTheRootForAProcessAndItsChildren(@TempDir Path tmp) throws Exception {
+        Path img = bareRoot(tmp, 8192);
+        Boot b = boot(String.join("\n", "mkdir -p /jail/bin /jail/etc /jail/sub && cp /bin/busybox /jail/bin/",
+                "ln -s busybox /jail/bin/sh; echo in-the-jail > /jail/etc/where; ln -s /etc/where /jail/sub/abs",
+                "chroot /jail /bin/sh -c 'cat /etc/where /sub/abs; cd /sub/../../..; /bin/busybox pwd; /bin/busybox ls /'",
+                "echo status $?; cd /jail/sub; chroot /jail /bin/busybox pwd; ls /etc/where 2>&1; exit 0", ""),
+                false, "--block=" + img, "root=/dev/lgba", "init=/bin/sh", "quiet");
+        assertThat(b.out()).isEqualTo("in-the-jail\nin-the-jail\n/\nbin\netc\nsub\nstatus 0\n/\n"
+                + "ls: /etc/where: No such file or directory\n");
+        assertThat(b.status()).isZero();
+        fsck(img);
+    }
+
     @Test
     void withoutQuietTheKernelSaysWhatItMounted(@TempDir Path tmp) throws Exception {
         Path img = bareRoot(tmp, 4096);

@@ -21,14 +21,26 @@
 #define RLIM_NLIMITS 16
 #define RLIM64_INFINITY (~0ULL)
 
+/* The first process's limits, as a Linux of today starts its own (so that
+ * "ulimit -a" reads as it does natively), except where this kernel has a
+ * number of its own: 31 processes besides the idle one (NPROC), and
+ * NR_OPEN descriptors. */
 void rlimits_init(struct process *p)
 {
-	int r;
+	static const struct { u8 r; u64 soft, hard; } first[] = {
+		{ RLIMIT_STACK, USER_STACK_SIZE, RLIM64_INFINITY }, { 4 /* CORE */, 0, RLIM64_INFINITY },
+		{ 6 /* NPROC */, MAX_PROCS - 1, MAX_PROCS - 1 }, { RLIMIT_NOFILE, NR_OPEN, NR_OPEN },
+		{ 8 /* MEMLOCK */, 8 << 20, 8 << 20 }, { 11 /* SIGPENDING */, MAX_PROCS - 1, MAX_PROCS - 1 },
+		{ 12 /* MSGQUEUE */, 819200, 819200 }, { 13 /* NICE */, 0, 0 }, { 14 /* RTPRIO */, 0, 0 },
+	};
+	unsigned int r;
 
 	for (r = 0; r < RLIM_NLIMITS; r++)
 		p->rlim[r][0] = p->rlim[r][1] = RLIM64_INFINITY;
-	p->rlim[RLIMIT_STACK][0] = USER_STACK_SIZE;
-	p->rlim[RLIMIT_NOFILE][0] = p->rlim[RLIMIT_NOFILE][1] = NR_OPEN;
+	for (r = 0; r < sizeof(first) / sizeof(first[0]); r++) {
+		p->rlim[first[r].r][0] = first[r].soft;
+		p->rlim[first[r].r][1] = first[r].hard;
+	}
 }
 
 /* fork() hands its limits and niceness to the child. */

@@ -200,11 +200,13 @@ void mm_init(void)
  * clears page-table entries (munmap, mprotect, a program's exit) then
  * flushes its TLB, by reloading %cr3; Linux calls that flush_tlb_user(), and
  * lguest's Guest made it FLUSH_TLB with 0, which drops every user mapping of
- * the current shadow.  So do we, after each batch of cleared entries.
- * Strictly it is more than our Host needs: SET_PTE (G:675) has already
- * dropped each cleared entry from the shadow, and the pages still in use
- * come back one demand fault at a time.  It is the safe side of the bargain,
- * and the one a Host is entitled to expect. */
+ * the current shadow.  So do we, after each batch of changed entries, and
+ * unmapping (U:117) relies on it: it clears entries without a SET_PTE
+ * (G:675) for each, since this one call drops them all from the shadow
+ * before any user code can run again, and the pages still in use come back
+ * one demand fault at a time.  mprotect() changes entries with map_page(),
+ * SET_PTE and all, and flushes as well: more than our Host needs, and the
+ * safe side of the bargain. */
 void flush_tlb_user(void)
 {
 	lazy_hcall(LHCALL_FLUSH_TLB, 0, 0, 0);

@@ -13,6 +13,7 @@
 
 unsigned long *kernel_pgdir;
 static int pgdir_live;
+int pgdir_unseen;       /* kernel_pgdir was never loaded: the Host has nothing to update (U:320) */
 
 /*U:100 Memory next, since glibc's first system call is brk() (U:140).  But
  * first, where pages come from.  Every page this kernel uses comes from the
@@ -133,13 +134,13 @@ int map_page(unsigned long vaddr, unsigned long paddr, unsigned long flags)
 			return -ENOMEM;
 		kernel_pgdir[pgd_index] = __pa(table)
 			| (vaddr < PAGE_OFFSET ? PDE_USER : PDE_KERNEL);
-		if (pgdir_live)
+		if (pgdir_live && !pgdir_unseen)
 			set_pmd(pgd_index);
 	} else {
 		table = __va(kernel_pgdir[pgd_index] & ~0xFFFUL);
 	}
 	table[pte_index] = (paddr & ~0xFFFUL) | flags;
-	if (pgdir_live)
+	if (pgdir_live && !pgdir_unseen)
 		lazy_hcall(LHCALL_SET_PTE, __pa(kernel_pgdir), vaddr & ~0xFFFUL,
 			   table[pte_index]);
 	return 0;

@@ -546,9 +546,11 @@ void pgdir_free(unsigned long *pgdir)
  *
  * The child's entries are written into its own directory by pointing
  * map_page() at it for a moment; that directory has never been loaded, and
- * will be flushed when it is (G:640), so the hypercalls map_page() makes
- * about it change nothing the Host is using.  They are lazy (G:685): a fork
- * of a shell is a few hundred of them, and one exit. */
+ * will be flushed when it is (G:640), so the Host has no shadow of it that
+ * it will use, and need not hear of its entries: pgdir_unseen tells
+ * map_page() to make no SET_PTE for them.  (It used to make them, lazily,
+ * G:685: a few hundred hypercalls a fork that changed nothing the Host was
+ * using.) */
 static unsigned long pte_in(unsigned long *pgdir, unsigned long va)
 {
 	unsigned long pde = pgdir[va >> 22];
@@ -590,11 +592,13 @@ int vm_fork(struct process *child)
 				pa = __pa(copy);
 			}
 			kernel_pgdir = child->pgdir;
+			pgdir_unseen = 1;
 			if (map_page(va, pa, pte & 0xFFFUL) < 0) {
 				if (page_is_private(pa))
 					free_page(__va(pa));
 				err = -ENOMEM;
 			}
+			pgdir_unseen = 0;
 			kernel_pgdir = parent_pgdir;
 			if (err)
 				break;

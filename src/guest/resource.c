@@ -130,9 +130,9 @@ long sys_setrlimit(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 
 /*U:372 Niceness.  A process's nice value, -20 to 19, says how much of the CPU
  * it would like to leave to others; fork() passes it on.  Our scheduler takes
- * its turns in order (U:230) and does not look at it, but "nice" and
- * "renice" work, and /proc shows the value, which is all a program can see of
- * it anyway.  The system call's answer is 20 minus the value, so that it is
+ * its turns in order (U:230) and does not look at it, but busybox's renice
+ * works, and /proc shows the value, which is all a program can see of it
+ * anyway.  The system call's answer is 20 minus the value, so that it is
  * never negative, and glibc turns it back.  "Which" is a process (0), a
  * process group (1) or a user (2), and 0 means the caller's own; every
  * process is root's, so a user is everybody. */

@@ -1027,8 +1027,9 @@ long fs_sys_rmdir(u32 upath, u32 b, u32 c, u32 d, u32 e, u32 f)
 
 /*U:634 mknod() makes the kinds of name that hold no data of their own: a
  * FIFO (what mkfifo makes, U:528), a character or block device, whose
- * numbers go where ext2 keeps them (the first block pointer, as U:515 reads
- * them back), a socket's name, or an empty regular file.  A directory is
+ * numbers go where ext2 keeps them (the first block pointer, or the second
+ * for a number that does not fit in 8:8, where inode_rdev() reads them
+ * back), a socket's name, or an empty regular file.  A directory is
  * mkdir's business (EPERM here, as on Linux). */
 long fs_sys_mknodat(u32 dirfd, u32 upath, u32 mode, u32 dev, u32 e, u32 f)
 {
@@ -1405,7 +1406,7 @@ long fs_sys_fchdir(u32 fd, u32 b, u32 c, u32 d, u32 e, u32 f6)
  * of the real root is, so that no number of them climbs out.  The working
  * directory is not moved (chroot's applet changes to the new root itself),
  * and one left outside has no name under the new root: getcwd() says ENOENT,
- * as Linux does.  /proc and /dev stay where they were, as if mounted into
+ * which is what glibc makes of Linux's "(unreachable)" answer.  /proc and /dev stay where they were, as if mounted into
  * every root (U:780). */
 long fs_sys_chroot(u32 upath, u32 b, u32 c, u32 d, u32 e, u32 f)
 {

@@ -86,9 +86,12 @@ static int get_cloexec(int fd)
  * The table lives and dies with its process: fork() copies it, one more
  * reference per open file (and the working directory with it, which is per
  * process too); exit closes everything; execve() closes only what is marked
- * close-on-exec. */
+ * close-on-exec.  Those three look only below fd_top, a mark one past the
+ * highest descriptor ever filled, since most processes use a handful of the
+ * 1024 slots and every fork, exec and exit would otherwise visit them all. */
 static int fd_set_slot(int fd, struct file *f, int cloexec)
 {
+	current.fd_top = fd < current.fd_top ? current.fd_top : fd + 1;
 	current.fds[fd] = f;
 	set_cloexec(current_proc, fd, cloexec);
 	return fd;
@@ -138,9 +141,10 @@ void files_fork(struct process *child)
 {
 	int fd;
 
-	for (fd = 0; fd < NR_OPEN; fd++)
+	for (fd = 0; fd < current.fd_top; fd++)
 		if ((child->fds[fd] = current.fds[fd]))
 			file_get(child->fds[fd]);
+	child->fd_top = current.fd_top;
 	memcpy(child->cloexec, current.cloexec, sizeof(child->cloexec));
 	child->cwd = current.cwd;
 	child->root = current.root;
@@ -150,7 +154,7 @@ void files_close_all(void)
 {
 	int fd;
 
-	for (fd = 0; fd < NR_OPEN; fd++)
+	for (fd = 0; fd < current.fd_top; fd++)
 		fd_close(fd);
 }
 
@@ -161,7 +165,7 @@ void files_exec(void)
 {
 	int fd;
 
-	for (fd = 0; fd < NR_OPEN; fd++)
+	for (fd = 0; fd < current.fd_top; fd++)
 		if (get_cloexec(fd))
 			fd_close(fd);
 }

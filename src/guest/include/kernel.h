@@ -249,6 +249,7 @@ struct process {
 	unsigned long mm_brk_start, mm_brk_cur;
 	struct file **fds;            /* NR_OPEN of them: one page of its own (U:925) */
 	u32 cloexec[NR_OPEN / 32];    /* FD_CLOEXEC, one bit per descriptor */
+	int fd_top;                   /* no descriptor at or above this is open (U:505) */
 	u32 cwd;                      /* inode number of the working directory */
 	u32 root;                     /* and of its root, if chroot() moved it (U:646) */
 	int (*wait_cond)(void *);     /* what it sleeps for, P_SLEEPING */

@@ -267,9 +267,8 @@ static unsigned long setup_user_stack(char *const argv[], char *const envp_in[],
  * empty: execve() (U:346) empties it first, once exec_check() has said
  * the program is one we can load, since after that there is no going back.
  * The environment is the caller's, or for the first process our own three
- * variables.  The whole of it runs in lazy mode, so what the Host must hear
- * of the new program's page tables (its new tables, not its new entries,
- * G:675) reaches it in one exit (G:685). */
+ * variables.  The whole of it runs in lazy mode, so the Host hears of the
+ * new program's page-table entries in one exit (G:685). */
 int exec_check(const struct user_program *prog)
 {
 	const struct elf32_ehdr *eh = (const void *)prog->image;

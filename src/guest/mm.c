@@ -13,6 +13,7 @@
 
 unsigned long *kernel_pgdir;
 static int pgdir_live;
+int pgdir_unseen;       /* kernel_pgdir was never loaded: the Host has nothing to update (U:320) */
 
 /*U:100 Memory next, since glibc's first system call is brk() (U:140).  But
  * first, where pages come from.  Every page this kernel uses comes from the
@@ -113,18 +114,6 @@ unsigned long reserve_top_pages(unsigned long bytes)
  * copies straight into the shadow if we marked the page accessed or dirty, or
  * else just forgets the old one.
  *
- * Where the old entry was not present there is no old translation to forget:
- * the shadow never maps what our tables do not, so the Host will find the new
- * entry by itself, at the first fault on it.  So SET_PTE is kept for entries
- * that change or go, and for the kernel's own (the device pages, mapped once,
- * into every shadow), and a new user entry is written and left at that: a fork
- * fills a page directory nobody has loaded yet, and an exec maps a whole
- * busybox right after a flush emptied the shadow, and neither needs a word
- * of it said (it was some 700 hypercalls each, and the Host had no shadow
- * table to put them in).  A page that a fault makes costs one exit either
- * way: the hypercall, or the fault the Host now fills when the program
- * touches the page again.
- *
  * Both are lazy (G:200): in lazy mode, mapping a whole program costs one
  * exit (G:685). */
 static void set_pmd(unsigned int index)
@@ -136,7 +125,7 @@ int map_page(unsigned long vaddr, unsigned long paddr, unsigned long flags)
 {
 	unsigned int pgd_index = vaddr >> 22;
 	unsigned int pte_index = (vaddr >> PAGE_SHIFT) & 1023;
-	unsigned long *table, old;
+	unsigned long *table;
 
 	if (!(kernel_pgdir[pgd_index] & PTE_PRESENT)) {
 		/* Only user mappings may fail: see U:920. */
@@ -145,14 +134,13 @@ int map_page(unsigned long vaddr, unsigned long paddr, unsigned long flags)
 			return -ENOMEM;
 		kernel_pgdir[pgd_index] = __pa(table)
 			| (vaddr < PAGE_OFFSET ? PDE_USER : PDE_KERNEL);
-		if (pgdir_live)
+		if (pgdir_live && !pgdir_unseen)
 			set_pmd(pgd_index);
 	} else {
 		table = __va(kernel_pgdir[pgd_index] & ~0xFFFUL);
 	}
-	old = table[pte_index];
 	table[pte_index] = (paddr & ~0xFFFUL) | flags;
-	if (pgdir_live && ((old & PTE_PRESENT) || vaddr >= PAGE_OFFSET))
+	if (pgdir_live && !pgdir_unseen)
 		lazy_hcall(LHCALL_SET_PTE, __pa(kernel_pgdir), vaddr & ~0xFFFUL,
 			   table[pte_index]);
 	return 0;

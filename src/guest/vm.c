@@ -479,17 +479,16 @@ long vm_mprotect(unsigned long start, unsigned long len, unsigned long prot)
 
 /*G:685 Batching.  A program's exit clears every page it had, exec() maps a
  * new program's pages, fork() maps a copy of every page the parent has:
- * hundreds of page-table entries in a row.  Most now go unannounced (a new
- * entry needs no SET_PTE, G:675, and cleared ones are covered by one
- * FLUSH_TLB, U:117), but what is left, a SET_PMD for each new page table
- * and the flush, would still be an exit each if made one at a time.  So each
- * of these runs in lazy mode (G:200): the calls go into lguest_data's ring,
- * and the Host runs them all on its next exit, at the latest the
- * FLUSH_ASYNC of lazy_mode_leave() (G:210).  Meanwhile nothing may depend on
- * the Host having seen them, and nothing does: the kernel reaches a user
- * page through its own mapping of physical memory (U:125), never through the
- * user address whose entry may still be in the queue, and it does not
- * return to ring 3 before leaving lazy mode.
+ * hundreds of page-table entries in a row.  The exit's are covered by one
+ * FLUSH_TLB (U:117) and the fork's by nothing at all (U:320), but exec's are
+ * hundreds of SET_PTEs, and each would be an exit if made one at a time.  So
+ * each of the three runs in lazy mode (G:200): the calls go into
+ * lguest_data's ring, and the Host runs them all on its next exit, at the
+ * latest the FLUSH_ASYNC of lazy_mode_leave() (G:210).  Meanwhile nothing
+ * may depend on the Host having seen them, and nothing does: the kernel
+ * reaches a user page through its own mapping of physical memory (U:125),
+ * never through the user address whose entry may still be in the queue, and
+ * it does not return to ring 3 before leaving lazy mode.
  *
  * The smallest of the three is the end of a program: every range, and every
  * private page behind it, goes back to the allocator.  (The page tables
@@ -569,9 +568,11 @@ void pgdir_free(unsigned long *pgdir)
  *
  * The child's entries are written into its own directory by pointing
  * map_page() at it for a moment; that directory has never been loaded, and
- * will be flushed when it is (G:640); every entry in it is new, and
- * map_page() makes no SET_PTE for a new entry (G:675).  (It used to, a few
- * hundred hypercalls a fork, and they changed nothing the Host was using.) */
+ * will be flushed when it is (G:640), so the Host has no shadow of it that
+ * it will use, and need not hear of its entries: pgdir_unseen tells
+ * map_page() to make no SET_PTE or SET_PMD for them.  (It used to make
+ * them, lazily, G:685: a few hundred hypercalls a fork that changed nothing
+ * the Host was using.) */
 /* One page of the parent's, copied unless it is the initrd's, into the child. */
 static int fork_one(unsigned long va, unsigned long *e, void *arg)
 {
@@ -588,11 +589,13 @@ static int fork_one(unsigned long va, unsigned long *e, void *arg)
 		pa = __pa(copy);
 	}
 	kernel_pgdir = child->pgdir;
+	pgdir_unseen = 1;
 	if (map_page(va, pa, *e & 0xFFFUL) < 0) {
 		if (page_is_private(pa))
 			free_page(__va(pa));
 		err = -ENOMEM;
 	}
+	pgdir_unseen = 0;
 	kernel_pgdir = parent_pgdir;
 	return err;
 }

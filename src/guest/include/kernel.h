@@ -108,6 +108,7 @@ void free_page(void *page);
 void mm_init(void);
 unsigned long kernel_pgdir_pa(void);
 int map_page(unsigned long vaddr, unsigned long paddr, unsigned long flags); /* -ENOMEM: no page table */
+extern int pgdir_unseen;   /* set while map_page() writes a directory never loaded (U:320) */
 unsigned long lookup_pte(unsigned long vaddr);
 void flush_tlb_user(void);
 extern unsigned long *kernel_pgdir;

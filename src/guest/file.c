@@ -431,9 +431,10 @@ static void pipe_release(struct file *f)
 
 static long pipe_stat(struct file *f, struct kstat *st)
 {
+	struct pipe *p = f->priv;
+
 	memset(st, 0, sizeof(*st));
-	st->ino = ((struct pipe *)f->priv)->fifo ? ((struct pipe *)f->priv)->fifo
-		  : 0x10000 + (u32)((struct pipe *)f->priv - pipes);
+	st->ino = p->fifo ? p->fifo : 0x10000 + (u32)(p - pipes);   /* a FIFO's is its inode's */
 	st->mode = 0010600;       /* S_IFIFO | rw------- */
 	st->nlink = 1;
 	st->blksize = PAGE_SIZE;

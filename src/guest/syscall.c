@@ -471,10 +471,10 @@ static long futex(u32 uaddr, u32 op, u32 val, u32 utime, u32 bitset, int time64)
 		return -ENOSYS;
 	if (bits && !bitset)
 		return -EINVAL;
-	if (cmd == FUTEX_WAKE || cmd == FUTEX_WAKE_BITSET)
-		return 0;
 	if (uaddr & 3)
 		return -EINVAL;
+	if (cmd == FUTEX_WAKE || cmd == FUTEX_WAKE_BITSET)
+		return 0;
 	if (copy_from_user(&word, uaddr, 4))
 		return -EFAULT;
 	if (word != val)

@@ -181,6 +181,7 @@ static void futexes(void)
 	line("  reached it:", now_ns() - t0 >= 10000000);
 	line("FUTEX_WAKE_BITSET, no bits:", sys6(NR_futex, (long)&word, FUTEX_WAKE_BITSET, 1, 0, 0, 0));
 	line("FUTEX_WAIT unaligned:", sys6(NR_futex, (long)&word + 1, FUTEX_WAIT, 5, 0, 0, 0));
+	line("FUTEX_WAKE unaligned:", sys6(NR_futex, (long)&word + 2, FUTEX_WAKE, 1, 0, 0, 0));
 	line("FUTEX_WAIT bad address:", sys6(NR_futex, 16, FUTEX_WAIT, 5, 0, 0, 0));
 	line("futex op 99:", sys6(NR_futex, (long)&word, 99, 0, 0, 0, 0));
 }

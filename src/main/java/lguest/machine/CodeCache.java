@@ -252,7 +252,11 @@ public final class CodeCache {
      * geometric means of 0.122 to 0.137, the shell loop still lowest at 0.05: on two
      * cores, HotSpot's C2 spends about five seconds compiling that program's twenty-odd
      * hot pages (200 to 400 ms each, as -XX:+CITime and JFR's compilation events show),
-     * while the whole run takes six.
+     * while the whole run takes six. Later the Guest kernel stopped announcing what the
+     * Host did not need (U:117, U:320) and walked its page tables a table at a time: the
+     * pipelines went from 216 to 101 million instructions, and their time only from
+     * about 3.5 to 3.0 s (ratio 0.26), since what is left is more the Host's part, page
+     * faults and C2 compiling, than the Guest's.
      *
      * And where the hot code is a few loops, the runs are too short for the JIT to
      * finish: sha256's hot pages get their C2 code about 1.1 s into a run of 1.5 s (the

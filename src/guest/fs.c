@@ -1706,6 +1706,20 @@ long fs_sys_ftruncate(u32 fd, u32 len, u32 c, u32 d, u32 e, u32 f)
  * umask() is one for the whole kernel here, not one per process as in
  * Linux; every process is a shell's child or grandchild, and shells set it
  * once. */
+/* fallocate(): ext2 has no way to reserve blocks without writing them, and
+ * Linux's ext2 says so (EOPNOTSUPP); a pipe cannot be sized at all. */
+long fs_sys_fallocate(u32 fd, u32 mode, u32 b, u32 c, u32 d, u32 e)
+{
+	struct file *f = fd_file(fd);
+	struct inode *ip = file_inode(f);
+
+	if (!f || !(f->flags & 3))
+		return -EBADF;
+	if (ip && S_ISDIR(ip->d.mode))
+		return -EISDIR;
+	return ip ? -EOPNOTSUPP : -ESPIPE;
+}
+
 long fs_sys_sync(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
 	if (ext2_mounted())
@@ -1809,7 +1823,7 @@ static long put_statfs64(u32 size, u32 ubuf, u32 magic)
 		return -EINVAL;
 	memset(s, 0, sizeof(s));
 	s[0] = magic;
-	s[1] = s[17] = magic == EXT2_SUPER_MAGIC ? ext2_block_size() : PAGE_SIZE;
+	s[1] = s[15] = magic == EXT2_SUPER_MAGIC ? ext2_block_size() : PAGE_SIZE;   /* f_bsize, f_frsize */
 	if (magic == EXT2_SUPER_MAGIC) {
 		if (ext2_statfs(c))
 			return -EIO;
@@ -1820,7 +1834,7 @@ static long put_statfs64(u32 size, u32 ubuf, u32 magic)
 		s[10] = c[4];                               /* f_ffree */
 		s[12] = 254 << 8;                           /* f_fsid */
 	}
-	s[16] = 255;                                        /* f_namelen */
+	s[14] = 255;                                        /* f_namelen */
 	return copy_to_user(ubuf, s, size) ? -EFAULT : 0;
 }
 

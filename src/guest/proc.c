@@ -746,8 +746,22 @@ static long dev_stat(struct file *f, struct kstat *st)
 static const struct file_ops random_ops = {
 	.read = random_read, .write = disk_write, .stat = dev_stat,
 };
+/* The size questions blockdev and fdisk ask a disk: in 512-byte sectors
+ * (BLKGETSIZE), in bytes (BLKGETSIZE64), and its sector size (BLKSSZGET). */
+static long disk_ioctl(struct file *f, u32 cmd, u32 arg)
+{
+	u64 bytes = (u64)block_sectors() * LGUEST_SECTOR_SIZE;
+	u32 v = cmd == 0x1260 ? block_sectors() : LGUEST_SECTOR_SIZE;
+
+	if (cmd == 0x80041272 || cmd == 0x80081272)   /* BLKGETSIZE64: a u64, whatever size_t says */
+		return copy_to_user(arg, &bytes, 8) ? -EFAULT : 0;
+	if (cmd == 0x1260 || cmd == 0x1268)     /* BLKGETSIZE, BLKSSZGET */
+		return copy_to_user(arg, &v, 4) ? -EFAULT : 0;
+	return -ENOTTY;
+}
+
 static const struct file_ops disk_ops = {
-	.read = disk_read, .write = disk_write, .lseek = disk_seek, .stat = dev_stat,
+	.read = disk_read, .write = disk_write, .lseek = disk_seek, .stat = dev_stat, .ioctl = disk_ioctl,
 };
 
 static struct file *open_dev(int i, u32 flags)

@@ -49,6 +49,7 @@ void resources_fork(struct process *child)
 	memcpy(child->rlim, current.rlim, sizeof(child->rlim));
 	child->nice = current.nice;
 	child->ioprio = current.ioprio;
+	child->persona = current.persona;
 }
 
 /* The highest descriptor number plus one that p may have open now. */
@@ -188,7 +189,8 @@ long sys_setpriority(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
  * a level below, is kept like the niceness and inherited at fork, and, like
  * it, changes nothing here: the disk does one request at a time, in the
  * order they come (D:410).  0 is "none", what Linux reports for a process
- * that never set one. */
+ * that never set one.  The personality (linux32's question) and unshare()
+ * are the same kind of request, answered below. */
 static struct process *process_or_self(u32 pid)
 {
 	struct process *p = pid ? find_process((s32)pid) : current_proc;
@@ -216,6 +218,28 @@ long sys_sched_setaffinity(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 	if (b && copy_from_user(&mask, c, b < 4 ? b : 4))
 		return -EFAULT;
 	return mask & 1 ? 0 : -EINVAL;
+}
+
+/* personality(): Linux's own (0) and PER_LINUX32 (8), which linux32 asks
+ * for and which changes nothing on an i686; 0xffffffff only asks. */
+long sys_personality(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	u32 old = current.persona;
+
+	if (a != 0xFFFFFFFFu && (a & 0xFF) != 0 && (a & 0xFF) != 8)
+		return -EINVAL;
+	if (a != 0xFFFFFFFFu)
+		current.persona = a;
+	return old;
+}
+
+/* unshare(): what a process here shares with nobody (its files, its
+ * directories, its semaphore undo list) it may "unshare" for free; a new
+ * namespace is more than this kernel has (EINVAL, as a Linux built
+ * without them says). */
+long sys_unshare(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return a & ~(0x400u | 0x200u | 0x40000u) ? -EINVAL : 0;   /* CLONE_FILES, _FS, _SYSVSEM */
 }
 
 #define IOPRIO_WHO_PROCESS 1

@@ -563,7 +563,7 @@ static const syscall_t syscalls[NR_SYSCALLS] = {
 	[120] = sys_clone,         [132] = sys_getpgid,        [145] = sys_readv,
 	[147] = sys_getsid,        [168] = sys_poll,           [173] = sys_rt_sigreturn,
 	[179] = sys_rt_sigsuspend, [190] = sys_fork,           [330] = sys_dup3,
-	[331] = sys_pipe2,
+	[331] = sys_pipe2,         [180] = sys_pread64,        [181] = sys_pwrite64,
 	/* names, inodes and the disk: fs.c */
 	[8] = fs_sys_creat,        [9] = fs_sys_link,          [10] = fs_sys_unlink,
 	[12] = fs_sys_chdir,       [15] = fs_sys_chmod,        [36] = fs_sys_sync,
@@ -588,6 +588,7 @@ static const syscall_t syscalls[NR_SYSCALLS] = {
 	[43] = sys_times,          [75] = sys_setrlimit,       [96] = sys_getpriority,
 	[97] = sys_setpriority,    [340] = sys_prlimit64,      [241] = sys_sched_setaffinity,
 	[242] = sys_sched_getaffinity, [289] = sys_ioprio_set, [290] = sys_ioprio_get,
+	[136] = sys_personality,   [310] = sys_unshare,        [324] = fs_sys_fallocate,
 	/* mounts, /proc's system calls and the log: fs.c and proc.c */
 	[21] = fs_sys_mount,       [22] = fs_sys_umount2,      [52] = fs_sys_umount2,
 	[103] = sys_syslog,        [116] = sys_sysinfo,        [268] = fs_sys_statfs64,

@@ -9,7 +9,7 @@
 	X(unlink) X(unlinkat) X(rename) X(renameat) X(renameat2) X(link) X(linkat) \
 	X(symlink) X(symlinkat) X(mknod) X(mknodat) X(readlink) X(readlinkat) X(chdir) X(fchdir) X(chroot) X(getcwd) \
 	X(chmod) X(fchmod) X(fchmodat) X(chown32) X(lchown32) X(fchown32) X(fchownat) \
-	X(utimensat) X(utimensat_time64) X(truncate) X(truncate64) X(ftruncate) \
+	X(utimensat) X(utimensat_time64) X(truncate) X(truncate64) X(ftruncate) X(fallocate) \
 	X(ftruncate64) X(sync) X(fsync) X(umask) X(mount) X(umount2) X(statfs64) X(fstatfs64)
 
 #define FS_DECLARE(name) long fs_sys_##name(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f);

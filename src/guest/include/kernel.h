@@ -205,6 +205,7 @@ typedef long long s64;
 #define EACCES   13
 #define ENAMETOOLONG 36
 #define ETIMEDOUT 110            /* a futex wait (U:266), a TCP connection (U:899) */
+#define EOPNOTSUPP 95            /* fallocate on ext2 (U:659), a socket operation (U:880) */
 #define ERESTARTSYS 512          /* kernel-internal: restart if SA_RESTART */
 #define SIGINT   2
 #define SIGQUIT  3
@@ -262,6 +263,7 @@ struct process {
 	u64 rlim[16][2];              /* soft and hard limits (U:370) */
 	int nice;                     /* -20 to 19 (U:372) */
 	u32 ioprio;                   /* the I/O priority, class << 13 | level (U:373) */
+	u32 persona;                  /* personality(): 0, or PER_LINUX32 (U:373) */
 	u64 child_ns;                 /* CPU time of the children it reaped, theirs included (U:374) */
 };
 extern u64 boot_ns, idle_ns, dead_cpu_ns;   /* sched.c, for /proc */
@@ -306,6 +308,7 @@ void console_files_init(void);
 #define DECLARE_SYSCALL(name) long sys_##name(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 DECLARE_SYSCALL(read); DECLARE_SYSCALL(write); DECLARE_SYSCALL(readv);
 DECLARE_SYSCALL(writev); DECLARE_SYSCALL(close); DECLARE_SYSCALL(dup);
+DECLARE_SYSCALL(pread64); DECLARE_SYSCALL(pwrite64);
 DECLARE_SYSCALL(dup2); DECLARE_SYSCALL(dup3); DECLARE_SYSCALL(fcntl64);
 DECLARE_SYSCALL(pipe); DECLARE_SYSCALL(pipe2); DECLARE_SYSCALL(ioctl);
 DECLARE_SYSCALL(llseek); DECLARE_SYSCALL(lseek); DECLARE_SYSCALL(poll);
@@ -335,6 +338,7 @@ DECLARE_SYSCALL(getrlimit); DECLARE_SYSCALL(setrlimit); DECLARE_SYSCALL(prlimit6
 DECLARE_SYSCALL(getpriority); DECLARE_SYSCALL(setpriority); DECLARE_SYSCALL(times);
 DECLARE_SYSCALL(sched_getaffinity); DECLARE_SYSCALL(sched_setaffinity);
 DECLARE_SYSCALL(ioprio_get); DECLARE_SYSCALL(ioprio_set);
+DECLARE_SYSCALL(personality); DECLARE_SYSCALL(unshare);
 void rlimits_init(struct process *p);
 void resources_fork(struct process *child);
 unsigned int nofile_limit(struct process *p);

@@ -43,7 +43,6 @@
 #define EPROTOTYPE    91
 #define ENOPROTOOPT   92
 #define EPROTONOSUPPORT 93
-#define EOPNOTSUPP    95
 #define EAFNOSUPPORT  97
 
 /* Copying frames and stream bytes: the kernel's memcpy goes a byte at a

@@ -242,6 +242,19 @@ class BusyboxFilesTest {
         imageMatchesTree();
     }
 
+    /** pwrite64 was ENOSYS (glibc's fallocate writes where ext2 cannot allocate), personality
+     * and unshare too, statfs64 had its name length in the flags' place, and the disk answered no
+     * size ioctl (U:530, U:373, U:788). */
+    @Test
+    void theSmallCallsOfTheFileUtilities() throws Exception {
+        Result r = same("sh", "-c", "echo hi > h; fallocate -l 8192 h; wc -c < h; od -c h | head -2; rm h;"
+                + " stat -f -c %l .; linux32 uname -m; unshare true && echo unshared");
+        assertThat(r.output()).startsWith("8192\n0000000   h   i  \\n  \\0").endsWith("255\ni686\nunshared\n");
+        assertThat(guest("sh", "-c", "for q in getsize64 getsz getss; do blockdev --$q /dev/lgba; done").output())
+                .isEqualTo(4096 * 1024 + "\n" + 4096 * 2 + "\n512\n");
+        imageMatchesTree();
+    }
+
     @Test
     void fourKiBBlocks() throws Exception {
         makeImage(4096);

@@ -683,10 +683,13 @@ long sys_write(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 	return do_rw(a, b, c, 1);
 }
 
-/* pread64() and pwrite64(): the same at an offset of the caller's, which the
- * file's own position must not see, so the operation runs on a copy of the
- * open file.  Only a file that can seek has offsets (ESPIPE for the rest);
- * glibc's posix_fallocate() writes with them where ext2 cannot fallocate. */
+/*:*/
+
+/*U:531 pread64() and pwrite64(): read() and write() at an offset of the
+ * caller's, which the file's own position must not see, so the operation
+ * runs on a copy of the open file.  Only a file that can seek has offsets
+ * (ESPIPE for the rest); glibc's posix_fallocate() writes with them where
+ * ext2 cannot fallocate. */
 static long do_prw(u32 fd, u32 buf, u32 len, u64 off, int writing)
 {
 	struct file *f = fd_file(fd), copy;
@@ -715,7 +718,6 @@ long sys_pwrite64(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
 	return do_prw(a, b, c, (u64)e << 32 | d, 1);
 }
-
 /*:*/
 
 /* readv() and writev(): the same, piece by piece, stopping at a short one. */

@@ -414,6 +414,15 @@ static long pipe_write(struct file *f, const char *buf, u32 len)
  * readers and writers is done where open files die: the last close of an
  * end, however many descriptors and processes shared it, is its release.
  * When both ends are gone, so is the page. */
+static void pipe_free_unused(struct pipe *p)
+{
+	if (p->buf && !p->readers && !p->writers) {
+		free_page(p->buf);
+		p->buf = NULL;
+		p->fifo = 0;
+	}
+}
+
 static void pipe_release(struct file *f)
 {
 	struct pipe *p = f->priv;
@@ -422,11 +431,7 @@ static void pipe_release(struct file *f)
 		p->writers--;
 	if ((f->flags & O_ACCMODE) != O_WRONLY)
 		p->readers--;
-	if (!p->readers && !p->writers) {
-		free_page(p->buf);
-		p->buf = NULL;
-		p->fifo = 0;
-	}
+	pipe_free_unused(p);
 }
 
 static long pipe_stat(struct file *f, struct kstat *st)
@@ -458,22 +463,37 @@ static const struct file_ops pipe_rdwr_ops = {   /* a FIFO opened O_RDWR */
  * code is undoing: a pipe half made (no file left, no descriptor left, or a
  * bad pointer to write the numbers to) must not leave a page, a file or a
  * descriptor behind. */
+/* A free pipe with its page and no end open yet (fifo: the named pipe's
+ * inode, U:528, or 0), or NULL when there is no pipe or no page left. */
+static struct pipe *pipe_new(u32 fifo)
+{
+	int i;
+
+	for (i = 0; i < MAX_PIPES; i++)
+		if (!pipes[i].buf) {
+			struct pipe *p = &pipes[i];
+
+			if (!(p->buf = try_alloc_page()))
+				return NULL;
+			p->head = p->tail = 0;
+			p->readers = p->writers = 0;
+			p->reader_opens = p->writer_opens = 0;
+			p->fifo = fifo;
+			return p;
+		}
+	return NULL;
+}
+
 static long do_pipe(u32 ufds, u32 flags)
 {
-	struct pipe *p = NULL;
+	struct pipe *p;
 	struct file *r, *w;
-	int fds[2], i;
+	int fds[2];
 
 	if (flags & ~(O_CLOEXEC | O_NONBLOCK))
 		return -EINVAL;
-	for (i = 0; i < MAX_PIPES; i++)
-		if (!pipes[i].buf) {
-			p = &pipes[i];
-			break;
-		}
-	if (!p || !(p->buf = try_alloc_page()))
+	if (!(p = pipe_new(0)))
 		return -EMFILE;
-	p->head = p->tail = 0;
 	p->readers = p->writers = 1;
 	r = file_new(&pipe_read_ops, p, flags & O_NONBLOCK);
 	w = file_new(&pipe_write_ops, p, O_WRONLY | (flags & O_NONBLOCK));
@@ -486,10 +506,7 @@ static long do_pipe(u32 ufds, u32 flags)
 			file_put(w);
 		else
 			p->writers = 0;
-		if (p->buf && !p->readers && !p->writers) {
-			free_page(p->buf);
-			p->buf = NULL;
-		}
+		pipe_free_unused(p);
 		return -EMFILE;
 	}
 	fds[0] = fd_install(r, 0, flags & O_CLOEXEC);
@@ -553,22 +570,12 @@ static int fifo_reader_came(void *arg)
 
 static struct pipe *fifo_pipe(u32 ino)
 {
-	struct pipe *p = NULL;
 	int i;
 
 	for (i = 0; i < MAX_PIPES; i++)
 		if (pipes[i].buf && pipes[i].fifo == ino)
 			return &pipes[i];
-	for (i = 0; i < MAX_PIPES && !p; i++)
-		if (!pipes[i].buf)
-			p = &pipes[i];
-	if (!p || !(p->buf = try_alloc_page()))
-		return NULL;
-	p->head = p->tail = 0;
-	p->readers = p->writers = 0;
-	p->reader_opens = p->writer_opens = 0;
-	p->fifo = ino;
-	return p;
+	return pipe_new(ino);
 }
 
 /*:*/
@@ -593,11 +600,7 @@ struct file *fifo_open(u32 ino, u32 flags)
 	f = err ? NULL : file_new(mode == O_RDONLY ? &pipe_read_ops : mode == O_WRONLY ? &pipe_write_ops
 				  : &pipe_rdwr_ops, p, flags & (O_ACCMODE | O_NONBLOCK));
 	if (!f) {
-		if (!p->readers && !p->writers) {
-			free_page(p->buf);
-			p->buf = NULL;
-			p->fifo = 0;
-		}
+		pipe_free_unused(p);
 		return ERR_PTR(err ? err : -EMFILE);
 	}
 	w.p = p;
@@ -658,12 +661,9 @@ static long rw_user(struct file *f, u32 buf, u32 len, int writing)
 	return done;
 }
 
-static long do_rw(u32 fd, u32 buf, u32 len, int writing)
+/* An open file read or written: it must be open for that, and able to. */
+static long rw_file(struct file *f, u32 buf, u32 len, int writing)
 {
-	struct file *f = fd_file(fd);
-
-	if (!f)
-		return -EBADF;
 	if ((f->flags & O_ACCMODE) == (writing ? 0 : O_WRONLY))
 		return -EBADF;
 	if (writing ? !f->ops->write : !f->ops->read)
@@ -671,6 +671,13 @@ static long do_rw(u32 fd, u32 buf, u32 len, int writing)
 	if (!len)
 		return 0;
 	return rw_user(f, buf, len, writing);
+}
+
+static long do_rw(u32 fd, u32 buf, u32 len, int writing)
+{
+	struct file *f = fd_file(fd);
+
+	return f ? rw_file(f, buf, len, writing) : -EBADF;
 }
 
 long sys_read(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
@@ -700,13 +707,9 @@ static long do_prw(u32 fd, u32 buf, u32 len, u64 off, int writing)
 		return -ESPIPE;
 	if ((s64)off < 0)
 		return -EINVAL;
-	if ((f->flags & O_ACCMODE) == (writing ? 0 : O_WRONLY) || (writing ? !f->ops->write : !f->ops->read))
-		return -EBADF;
-	if (!len)
-		return 0;
 	copy = *f;
 	copy.pos = off;
-	return rw_user(&copy, buf, len, writing);
+	return rw_file(&copy, buf, len, writing);
 }
 
 long sys_pread64(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)

@@ -900,6 +900,21 @@ long fs_sys_access(u32 upath, u32 mode, u32 c, u32 d, u32 e, u32 f)
 	return fs_sys_faccessat(AT_FDCWD, upath, mode, 0, 0, 0);
 }
 
+/* The directory and name a new file will have: EEXIST if the name is
+ * taken, or is "/" or "a/." (no name at all). */
+static long new_name(int dirfd, u32 upath, struct inode **dir, struct last *name)
+{
+	long err = walk_user(dirfd, upath, 0, dir, name);
+
+	if (err)
+		return err;
+	if (!name->len || ext2_lookup(*dir, name->name, name->len) >= 0) {
+		iput(*dir);
+		return -EEXIST;
+	}
+	return 0;
+}
+
 /*U:630 Making and removing names.  A directory has one name in its
  * parent, plus "." in itself, plus a ".." in each subdirectory: so mkdir
  * starts it with two links and gives its parent one more, and rmdir takes
@@ -909,17 +924,13 @@ long fs_sys_mkdirat(u32 dirfd, u32 upath, u32 mode, u32 d, u32 e, u32 f)
 {
 	struct last name;
 	struct inode *dir, *ip;
-	long err = walk_user(dirfd, upath, 1, &dir, &name);
+	long err = new_name(dirfd, upath, &dir, &name);
 
 	if (err)
 		return err;
-	if (!name.len || ext2_lookup(dir, name.name, name.len) >= 0)
-		err = -EEXIST;
-	else if (dir->d.links >= 32000)
-		err = -EMLINK;
-	if (err) {
+	if (dir->d.links >= 32000) {
 		iput(dir);
-		return err;
+		return -EMLINK;
 	}
 	ip = ext2_new_inode(dir, S_IFDIR | (mode & 07777 & ~umask_bits));
 	if (IS_ERR(ip)) {
@@ -1042,13 +1053,9 @@ long fs_sys_mknodat(u32 dirfd, u32 upath, u32 mode, u32 dev, u32 e, u32 f)
 		return -EPERM;
 	if (type != S_IFREG && type != S_IFIFO && type != S_IFCHR && type != S_IFBLK && type != S_IFSOCK)
 		return -EINVAL;
-	err = walk_user(dirfd, upath, 0, &dir, &name);
+	err = new_name(dirfd, upath, &dir, &name);
 	if (err)
 		return err;
-	if (!name.len || ext2_lookup(dir, name.name, name.len) >= 0) {
-		iput(dir);
-		return -EEXIST;
-	}
 	ip = create(dir, &name, type | (mode & 07777 & ~umask_bits));
 	iput(dir);
 	if (IS_ERR(ip))
@@ -1288,15 +1295,10 @@ long fs_sys_symlinkat(u32 utarget, u32 dirfd, u32 upath, u32 d, u32 e, u32 f)
 		free_page(target);
 		return -ENOENT;
 	}
-	err = walk_user(dirfd, upath, 0, &dir, &name);
+	err = new_name(dirfd, upath, &dir, &name);
 	if (err) {
 		free_page(target);
 		return err;
-	}
-	if (!name.len || ext2_lookup(dir, name.name, name.len) >= 0) {
-		iput(dir);
-		free_page(target);
-		return -EEXIST;
 	}
 	ip = create(dir, &name, S_IFLNK | 0777);
 	iput(dir);
@@ -1406,8 +1408,8 @@ long fs_sys_fchdir(u32 fd, u32 b, u32 c, u32 d, u32 e, u32 f6)
  * of the real root is, so that no number of them climbs out.  The working
  * directory is not moved (chroot's applet changes to the new root itself),
  * and one left outside has no name under the new root: getcwd() says ENOENT,
- * which is what glibc makes of Linux's "(unreachable)" answer.  /proc and /dev stay where they were, as if mounted into
- * every root (U:780). */
+ * which is what glibc makes of Linux's "(unreachable)" answer.  /proc and
+ * /dev stay where they were, as if mounted into every root (U:780). */
 long fs_sys_chroot(u32 upath, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
 	struct inode *ip;
@@ -1699,13 +1701,6 @@ long fs_sys_ftruncate(u32 fd, u32 len, u32 c, u32 d, u32 e, u32 f)
 	return fs_sys_ftruncate64(fd, len, (s32)len < 0 ? 0xFFFFFFFF : 0, 0, 0, 0);
 }
 
-/*:*/
-
-/*U:659 sync() and fsync() have little left to do: every change already
- * ended with the cache written out (U:705), so they only make sure.
- * umask() is one for the whole kernel here, not one per process as in
- * Linux; every process is a shell's child or grandchild, and shells set it
- * once. */
 /* fallocate(): ext2 has no way to reserve blocks without writing them, and
  * Linux's ext2 says so (EOPNOTSUPP); a pipe cannot be sized at all. */
 long fs_sys_fallocate(u32 fd, u32 mode, u32 b, u32 c, u32 d, u32 e)
@@ -1713,13 +1708,20 @@ long fs_sys_fallocate(u32 fd, u32 mode, u32 b, u32 c, u32 d, u32 e)
 	struct file *f = fd_file(fd);
 	struct inode *ip = file_inode(f);
 
-	if (!f || !(f->flags & 3))
+	if (!f || !(f->flags & O_ACCMODE))
 		return -EBADF;
 	if (ip && S_ISDIR(ip->d.mode))
 		return -EISDIR;
 	return ip ? -EOPNOTSUPP : -ESPIPE;
 }
 
+/*:*/
+
+/*U:659 sync() and fsync() have little left to do: every change already
+ * ended with the cache written out (U:705), so they only make sure.
+ * umask() is one for the whole kernel here, not one per process as in
+ * Linux; every process is a shell's child or grandchild, and shells set it
+ * once. */
 long fs_sys_sync(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
 	if (ext2_mounted())

@@ -455,8 +455,9 @@ static void global_text(struct text *t, int which)
 /*:*/
 
 /* /proc/net/dev: for each interface there is (eth0 only with a network
- * device), what the network code counted, in Linux's columns; the ones it does not count (errors, FIFO and
- * frame errors, compression, multicast, collisions) are zero. */
+ * device), what the network code counted, in Linux's columns; the ones it
+ * does not count (errors, FIFO and frame errors, compression, multicast,
+ * collisions) are zero. */
 static void net_dev(struct text *t)
 {
 	int i;
@@ -518,8 +519,8 @@ static const struct file_ops text_ops = {
 
 /*U:786 A directory of ours is read as any other, with getdents64 (U:615),
  * and its offset is simply the number of the next entry: for /proc, ".",
- * "..", the kernel's files, "self", "net" and then one directory per process, in
- * the order of the process table; for /dev, the devices.  What it lists is
+ * "..", the kernel's files, "self", "net" and then one directory per
+ * process, in the order of the process table; for /dev, the devices.  What it lists is
  * made up as it is read, so a process that exits between two reads of
  * /proc simply is not there for the second. */
 static void name_of(struct node *nd, long i, char *name, u8 *type, u32 *ino)

@@ -60,14 +60,20 @@ unsigned int nofile_limit(struct process *p)
 	return n < NR_OPEN ? (unsigned int)n : NR_OPEN;
 }
 
+/* The process a pid names (0: the caller), unless it has already exited. */
+static struct process *process_or_self(u32 pid)
+{
+	struct process *p = pid ? find_process((s32)pid) : current_proc;
+
+	return p && p->state != P_ZOMBIE ? p : NULL;
+}
+
 static long set_limit(struct process *p, unsigned int r, u64 soft, u64 hard)
 {
 	if (soft > hard)
 		return -EINVAL;
-	if (r == RLIMIT_NOFILE && hard > NR_OPEN && hard != RLIM64_INFINITY)
-		return -EPERM;
-	if (r == RLIMIT_NOFILE && hard == RLIM64_INFINITY)
-		return -EPERM;          /* Linux too: infinity is above nr_open */
+	if (r == RLIMIT_NOFILE && hard > NR_OPEN)
+		return -EPERM;          /* infinity too: Linux's is above its nr_open */
 	p->rlim[r][0] = soft;
 	p->rlim[r][1] = hard;
 	return 0;
@@ -80,12 +86,12 @@ static long set_limit(struct process *p, unsigned int r, u64 soft, u64 hard)
  * 32-bit pair reads a value too big for 32 bits as infinity. */
 long sys_prlimit64(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
-	struct process *p = (s32)a == 0 ? current_proc : find_process((s32)a);
+	struct process *p = process_or_self(a);
 	u64 v[2];
 
 	if (b >= RLIM_NLIMITS)
 		return -EINVAL;
-	if (!p || p->state == P_ZOMBIE)
+	if (!p)
 		return -ESRCH;
 	if (d && copy_to_user(d, p->rlim[b], sizeof(p->rlim[b])))
 		return -EFAULT;
@@ -191,13 +197,6 @@ long sys_setpriority(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
  * order they come (D:410).  0 is "none", what Linux reports for a process
  * that never set one.  The personality (linux32's question) and unshare()
  * are the same kind of request, answered below. */
-static struct process *process_or_self(u32 pid)
-{
-	struct process *p = pid ? find_process((s32)pid) : current_proc;
-
-	return p && p->state != P_ZOMBIE ? p : NULL;
-}
-
 long sys_sched_getaffinity(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
 	u32 mask = 1;
@@ -288,11 +287,11 @@ long sys_times(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 /* wait4's struct rusage: utime and stime as timevals, the rest zero. */
 long put_rusage(u32 uaddr, u64 ns)
 {
-	u32 ru[18];
+	u32 ru[18], ticks = ns_to_ticks(ns);
 
 	memset(ru, 0, sizeof(ru));
-	ru[0] = ns_to_ticks(ns) / 100;
-	ru[1] = (ns_to_ticks(ns) % 100) * 10000;
+	ru[0] = ticks / 100;
+	ru[1] = ticks % 100 * 10000;
 	return copy_to_user(uaddr, ru, sizeof(ru)) ? -EFAULT : 0;
 }
 /*:*/

@@ -108,7 +108,7 @@ void activate_process(struct process *p)
 }
 /*:*/
 
-static void start_slice(struct process *p);
+static void start_slice(void);
 
 /*U:225 Switching to another process is then three steps: put the old one's
  * %gs aside, tell the Host about the new one (G:640), and start its time
@@ -140,7 +140,7 @@ static void switch_process(struct process *next)
 	__asm__ __volatile__("movl %%gs, %0; movl %%fs, %1" : "=r"(prev->gs), "=r"(prev->fs));
 	current_proc = next;
 	activate_process(next);
-	start_slice(next);
+	start_slice();
 	switch_to(&prev->ksp, next->ksp);
 }
 /*:*/
@@ -303,9 +303,8 @@ void schedule(void)
  * Guest with nothing to run still sleeps through to its next deadline. */
 static unsigned long slice_tick;
 
-static void start_slice(struct process *p)
+static void start_slice(void)
 {
-	(void)p;
 	slice_tick = timer_ticks;
 	set_clockevent(10000000);
 }
@@ -316,7 +315,7 @@ void maybe_preempt(void)
 		return;
 	schedule();
 	if (timer_ticks != slice_tick)       /* nobody else ran: a new slice */
-		start_slice(current_proc);
+		start_slice();
 }
 /*:*/
 
@@ -372,7 +371,7 @@ static void timer_tick(unsigned int irq, void *arg)
 void sched_init(void)
 {
 	request_irq(0, timer_tick, NULL);
-	start_slice(NULL);                 /* the first process's: it arrives by no switch */
+	start_slice();                     /* the first process's: it arrives by no switch */
 }
 /*:*/
 

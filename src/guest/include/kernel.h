@@ -205,7 +205,7 @@ typedef long long s64;
 #define EACCES   13
 #define ENAMETOOLONG 36
 #define ETIMEDOUT 110            /* a futex wait (U:266), a TCP connection (U:899) */
-#define EOPNOTSUPP 95            /* fallocate on ext2 (U:659), a socket operation (U:880) */
+#define EOPNOTSUPP 95            /* fallocate on ext2 (U:657), a socket operation (U:880) */
 #define ERESTARTSYS 512          /* kernel-internal: restart if SA_RESTART */
 #define SIGINT   2
 #define SIGQUIT  3

@@ -75,15 +75,18 @@ class HostileUserTest {
         survivedOrRefused(guest(rig, "4m", List.of(), "f(){ f|f& }; f; sleep 3; echo survived"));
     }
 
-    /** The shell went on to the end; or a fork of its own was refused (ENOMEM), which ends a
-     * non-interactive ash with status 2, natively too. Either way the kernel lived. */
+    /** The shell went on to the end; or a fork or a pipe of its own was refused (ENOMEM, U:920),
+     * which ends a non-interactive ash with status 2, natively too. Either way the kernel lived.
+     * (Since the shell shares the CPU from its first fork on, G:694, the hogs may take the memory
+     * before its next pipe as well as before its next fork; ash then names the errno of a close
+     * it made after the failed pipe(), EBADF, not ENOMEM.) */
     static void survivedOrRefused(Result r) {
         assertThat(r.output()).as("the Guest's output").doesNotContain("Kernel panic").doesNotContain("guest died");
         if (r.output().contains("survived")) {
             survived(r);
         } else {
-            assertThat(r.output()).contains("can't fork: Cannot allocate memory");
-            assertThat(r.status()).as("ash's own status for a failed fork\n" + r.output()).isEqualTo(2);
+            assertThat(r.output()).containsAnyOf("can't fork: Cannot allocate memory", "can't create pipe");
+            assertThat(r.status()).as("ash's own status for a refused fork or pipe\n" + r.output()).isEqualTo(2);
         }
     }
 

@@ -900,6 +900,11 @@ long fs_sys_access(u32 upath, u32 mode, u32 c, u32 d, u32 e, u32 f)
 	return fs_sys_faccessat(AT_FDCWD, upath, mode, 0, 0, 0);
 }
 
+/*U:630 Making and removing names.  A directory has one name in its
+ * parent, plus "." in itself, plus a ".." in each subdirectory: so mkdir
+ * starts it with two links and gives its parent one more, and rmdir takes
+ * them back.  Removing a name only drops the inode's link count; iput()
+ * frees the inode when the count and the last open file are both gone. */
 /* The directory and name a new file will have: EEXIST if the name is
  * taken, or is "/" or "a/." (no name at all). */
 static long new_name(int dirfd, u32 upath, struct inode **dir, struct last *name)
@@ -915,11 +920,6 @@ static long new_name(int dirfd, u32 upath, struct inode **dir, struct last *name
 	return 0;
 }
 
-/*U:630 Making and removing names.  A directory has one name in its
- * parent, plus "." in itself, plus a ".." in each subdirectory: so mkdir
- * starts it with two links and gives its parent one more, and rmdir takes
- * them back.  Removing a name only drops the inode's link count; iput()
- * frees the inode when the count and the last open file are both gone. */
 long fs_sys_mkdirat(u32 dirfd, u32 upath, u32 mode, u32 d, u32 e, u32 f)
 {
 	struct last name;

@@ -1114,7 +1114,10 @@ static void save_context(struct sigcontext *sc, const struct trap_frame *regs, u
  * for a handler compiled with regparm); without it, the sigcontext straight
  * after the signal number, which is what an old-style handler takes as its
  * argument.  The stack is aligned as Linux aligns it, so that (%esp + 4) is
- * a multiple of 16 when the handler starts. */
+ * a multiple of 16 when the handler starts.  A stack the frame cannot be
+ * written to ends the process with SIGSEGV, as on Linux; unless the copy
+ * failed because the OOM killer chose this very process while the copy
+ * waited for a page (U:920), and then it dies of the SIGKILL it was sent. */
 static void setup_frame(int sig, struct trap_frame *regs, int code, u32 addr)
 {
 	u32 *act = current.sigaction[sig - 1];
@@ -1156,7 +1159,7 @@ static void setup_frame(int sig, struct trap_frame *regs, int code, u32 addr)
 	retcode[7] = 0x80;
 	frame.f.pretcode = (act[1] & SA_RESTORER) ? act[2] : rc + (rt ? 1 : 0);
 	if (copy_to_user(sp, &frame, size))
-		do_exit(SIGSEGV);
+		do_exit(current.sigpending & SIGBIT(SIGKILL) ? SIGKILL : SIGSEGV);
 	regs->esp = sp;
 	regs->eip = act[0];
 	regs->eax = sig;

@@ -238,7 +238,7 @@ static int can_run(struct process *p, u64 now)
 		return 1;
 	if (p->state != P_SLEEPING)
 		return 0;
-	if (p->sigpending & ~p->sigmask)
+	if (p->sigpending & ~p->sigmask & p->wake_signals)
 		return 1;
 	if (p->wait_cond && ask(p))
 		return 1;
@@ -379,8 +379,16 @@ void sched_init(void)
  * scheduler will ask them, and let it run somebody else.  A signal ends the
  * wait early with -ERESTARTSYS, Linux's own private errno for "interrupted,
  * but restart me if the handler asked for SA_RESTART"; do_signal() turns it
- * into that restart or into the -EINTR the program sees. */
-long wait_event_until(int (*cond)(void *), void *arg, u64 deadline)
+ * into that restart or into the -EINTR the program sees.
+ *
+ * Which signals may end it is the sleeper's to say (wake_signals, which the
+ * scheduler reads too, U:230).  A system call's wait ends for any of them.
+ * The kernel's own wait for memory (U:920) ends only for SIGKILL: the
+ * program asked for nothing it could be told had failed, so a SIGCHLD from
+ * the very child the OOM killer ended must not end it, as it once did, which
+ * turned a shell's signal frame that could not yet be written into a
+ * SIGSEGV.  (Linux calls such a sleep TASK_KILLABLE.) */
+static long wait_signalled(int (*cond)(void *), void *arg, u64 deadline, u64 signals)
 {
 	long ret = 0;
 
@@ -388,7 +396,7 @@ long wait_event_until(int (*cond)(void *), void *arg, u64 deadline)
 		irq_disable();
 		if (cond(arg))
 			break;
-		if (signal_pending()) {
+		if (current.sigpending & ~current.sigmask & signals) {
 			ret = -ERESTARTSYS;
 			break;
 		}
@@ -399,6 +407,7 @@ long wait_event_until(int (*cond)(void *), void *arg, u64 deadline)
 		current.wait_cond = cond;
 		current.wait_arg = arg;
 		current.wake_ns = deadline;
+		current.wake_signals = signals;
 		current.state = P_SLEEPING;
 		schedule();
 	}
@@ -407,6 +416,11 @@ long wait_event_until(int (*cond)(void *), void *arg, u64 deadline)
 	current.state = P_RUNNABLE;
 	irq_enable();
 	return ret;
+}
+
+long wait_event_until(int (*cond)(void *), void *arg, u64 deadline)
+{
+	return wait_signalled(cond, arg, deadline, ~0ULL);
 }
 
 long wait_event(int (*cond)(void *), void *arg)
@@ -428,6 +442,14 @@ long sleep_ns(u64 ns)
 	if (!ns)
 		return 0;
 	ret = wait_event_until(never, NULL, fresh_ns() + ns);
+	return ret == -EAGAIN ? 0 : ret;
+}
+
+/* The same, ended early only by SIGKILL (-ERESTARTSYS then). */
+long sleep_killable_ns(u64 ns)
+{
+	long ret = wait_signalled(never, NULL, fresh_ns() + ns, 1ULL << (SIGKILL - 1));
+
 	return ret == -EAGAIN ? 0 : ret;
 }
 /*:*/

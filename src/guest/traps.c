@@ -164,7 +164,7 @@ void trap_dispatch(struct trap_frame *regs)
 		if (err == -ENOMEM && !(current.sigpending & (1ULL << (SIGKILL - 1))) && oom_kill()) {
 			current.in_kernel = 1;   /* a tick for the victim (U:920), then fault again */
 			irq_enable();
-			sleep_ns(10000000);
+			sleep_killable_ns(10000000);
 			irq_disable();
 			current.in_kernel = 0;
 			return;

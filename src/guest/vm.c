@@ -200,7 +200,7 @@ void *user_page(unsigned long addr, int write)
 	while (!(pte & PTE_PRESENT)) {
 		int err = vm_fault(addr, write);
 
-		if (err == -ENOMEM && oom_kill() && sleep_ns(10000000) == 0)
+		if (err == -ENOMEM && oom_kill() && sleep_killable_ns(10000000) == 0)
 			continue;          /* somebody else died for it: again */
 		if (err == 0)
 			pte = lookup_pte(addr);
@@ -226,7 +226,9 @@ void *user_page(unsigned long addr, int write)
  * it dies now (and so does one that faults again with its SIGKILL still
  * pending).  Otherwise the victim needs to run to die, so the faulting side
  * waits a tick and then tries again, until the pages come back; a program's
- * page fault waits too, in trap_dispatch().  (It used to fault again at once,
+ * page fault waits too, in trap_dispatch().  Only SIGKILL may cut that tick
+ * short (sleep_killable_ns(), U:240): the victim's own death sends its parent
+ * SIGCHLD, and the parent is often the one waiting.  (It used to fault again at once,
  * trusting the timer to take the CPU away; but the Host reflects the fault
  * with interrupts off, and the program is back in the handler before the
  * timer can find it in ring 3, so a fork bomb in 4 MiB could spin for ever.)

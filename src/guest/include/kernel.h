@@ -257,6 +257,7 @@ struct process {
 	int (*wait_cond)(void *);     /* what it sleeps for, P_SLEEPING */
 	void *wait_arg;
 	u64 wake_ns;                  /* or until when (0: no deadline) */
+	u64 wake_signals;             /* and which signals end the wait (U:240) */
 	u64 start_ns, cpu_ns, ran_since;   /* for /proc (U:780): born, ran for, runs since */
 	unsigned long arg_start, arg_end;  /* its argv strings, on its stack */
 	char exe[64];                 /* the file it executes, as execve() named it */
@@ -293,6 +294,7 @@ void sched_init(void);
 long wait_event(int (*cond)(void *), void *arg);
 long wait_event_until(int (*cond)(void *), void *arg, u64 deadline_ns);
 long sleep_ns(u64 ns);
+long sleep_killable_ns(u64 ns);
 u64 monotonic_ns(void);
 u64 fresh_ns(void);
 void switch_to(unsigned long *prev_ksp, unsigned long next_ksp);

@@ -10,21 +10,6 @@
  * binary runs on both. */
 #include "print.h"
 
-/* Five and six arguments: %edi is the fifth, %ebp the sixth, which gcc may
- * be using, so it is saved round the call and loaded from a static. */
-static long sys6(long nr, long a, long b, long c, long d, long e, long f)
-{
-	static long sixth;
-	long ret;
-
-	sixth = f;
-	__asm__ __volatile__("push %%ebp\n\tmovl %7, %%ebp\n\tint $0x80\n\tpop %%ebp"
-			     : "=a"(ret)
-			     : "a"(nr), "b"(a), "c"(b), "d"(c), "S"(d), "D"(e), "m"(sixth)
-			     : "memory");
-	return ret;
-}
-
 static long sys5(long nr, long a, long b, long c, long d, long e)
 {
 	return sys6(nr, a, b, c, d, e, 0);

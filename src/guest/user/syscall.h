@@ -21,6 +21,21 @@ static inline long syscall3(long nr, long a, long b, long c)
 	return ret;
 }
 
+/* Five and six arguments: %edi is the fifth, %ebp the sixth, which gcc may
+ * be using, so it is saved round the call and loaded from a static. */
+static inline long sys6(long nr, long a, long b, long c, long d, long e, long f)
+{
+	static long sixth;
+	long ret;
+
+	sixth = f;
+	__asm__ __volatile__("push %%ebp\n\tmovl %7, %%ebp\n\tint $0x80\n\tpop %%ebp"
+			     : "=a"(ret)
+			     : "a"(nr), "b"(a), "c"(b), "d"(c), "S"(d), "D"(e), "m"(sixth)
+			     : "memory");
+	return ret;
+}
+
 static inline long write(int fd, const void *buf, unsigned long len)
 {
 	return syscall3(SYS_write, fd, (long)buf, (long)len);

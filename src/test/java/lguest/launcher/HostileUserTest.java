@@ -102,6 +102,20 @@ class HostileUserTest {
     }
 
     @Test
+    void aWaitForMemoryIsEndedOnlyBySIGKILL() throws Exception {
+        // src/guest/user/oomwait.c: the OOM killer ends a child while its parent's read() waits
+        // for pages, and the child's SIGCHLD used to end that wait: read() failed with EFAULT,
+        // and a shell whose signal frame could not be written the same way died of SIGSEGV
+        // (about one run in twenty of the test below). U:240, U:920.
+        Path elf = rig.kernel.resolveSibling("user/oomwait.elf");
+        Result r = run(List.of(Path.of("bin/lguest").toAbsolutePath().toString(), "8m", rig.kernel.toString(),
+                "--initrd=" + elf, "quiet", "--", "oomwait"), 120);
+        assertThat(r.output()).isEqualTo(
+                "child ready 00000021 read 00010000 child status 00000009 SIGCHLD caught 00000001\n");
+        assertThat(r.status()).isZero();
+    }
+
+    @Test
     void memoryEatenByManyProcessesThenMore() throws Exception {
         // Each background dd holds as much as it can get; the shell must still run commands.
         survivedOrRefused(guest(rig, "16m", List.of(),

@@ -5,8 +5,9 @@
 # The instruction count is ours (--stats counts every retired guest instruction, the
 # Guest kernel's included, about a million for boot); qemu's and native MIPS are that
 # count over their own wall time, since they run the same program on the same input.
-# The last workload forks 600 processes: the Guest copies every page at fork and announces
-# each entry with SET_PTE, so it measures the Host's hypercall and shadow-paging path.
+# The last workload forks and execs 600 processes: the Guest copies every private page at
+# fork, announces each entry of a new program with SET_PTE at exec, and each program faults
+# in its fresh pages, so it measures the Host's hypercall, page-fault and shadow-paging paths.
 # BENCH_OPTS (say --interpret) goes to bin/lguest before the kernel's arguments.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -75,7 +75,7 @@ static int disk_io(int write, u32 blk, u8 *data)
 {
 	u32 spb = fs.bsize / LGUEST_SECTOR_SIZE;
 
-	return write ? block_write(blk * spb, data, fs.bsize) : block_read(blk * spb, data, fs.bsize);
+	return write ? disk_write(blk * spb, data, fs.bsize) : disk_read(blk * spb, data, fs.bsize);
 }
 
 static int write_buf(struct buf *b)
@@ -356,7 +356,7 @@ int ext2_mount(void)
 
 	if (fs.mounted)
 		return 0;
-	if (!block_present() || block_read(2, sb, sizeof(sb)) < 0)
+	if (!disk_present() || disk_read(2, sb, sizeof(sb)) < 0)
 		return -ENODEV;
 	if ((sb[56] | sb[57] << 8) != 0xEF53)
 		return -EINVAL;
@@ -386,13 +386,13 @@ int ext2_mount(void)
 		return -EINVAL;
 	}
 	if (!fs.bpg || !fs.ipg || fs.isize < EXT2_GOOD_OLD_INODE_SIZE || fs.isize > fs.bsize
-	    || (u64)fs.blocks * (fs.bsize / LGUEST_SECTOR_SIZE) > block_sectors())
+	    || (u64)fs.blocks * (fs.bsize / LGUEST_SECTOR_SIZE) > disk_sectors())
 		return -EINVAL;
 	fs.filetype = !!(incompat & FEATURE_INCOMPAT_FILETYPE);
 	fs.sparse = ro & 1;
 	fs.rsv_gdt = (get32(sb + 76) >= 1 && (get32(sb + 92) & 0x10)) ? (sb[206] | sb[207] << 8) : 0;
 	if ((why = geometry_error())) {
-		printk("ext2: refusing /dev/lgba: %s\n", why);
+		printk("ext2: refusing %s: %s\n", disk_name(), why);
 		return -EINVAL;
 	}
 	fs.sb_block = 1024 / fs.bsize;
@@ -406,7 +406,7 @@ int ext2_mount(void)
 		if (!inode_pages[i] && !(inode_pages[i] = try_alloc_page()))
 			return -ENOMEM;
 	if ((why = groups_error())) {
-		printk("ext2: refusing /dev/lgba: %s\n", why);
+		printk("ext2: refusing %s: %s\n", disk_name(), why);
 		for (i = 0; i < NBUF; i++)
 			bufs[i].valid = 0;
 		return -EINVAL;
@@ -576,6 +576,7 @@ static u32 alloc_block(struct inode *ip)
 static void free_block(struct inode *ip, u32 blk)
 {
 	free_bit(0, blk);
+	disk_discard(blk * (fs.bsize / LGUEST_SECTOR_SIZE), fs.bsize);   /* U:602 */
 	ip->d.blocks -= fs.bsize / 512;
 }
 /*:*/
@@ -867,7 +868,7 @@ long ext2_read_whole(struct inode *ip, void *buf)
 		while (lblk + run < blocks && (run + 1) * fs.bsize <= 65536
 		       && bmap(ip, lblk + run, 0) == blk + run)
 			run++;
-		if (block_read(blk * per_sector, out + (lblk << fs.shift), run * fs.bsize) < 0)
+		if (disk_read(blk * per_sector, out + (lblk << fs.shift), run * fs.bsize) < 0)
 			return -EIO;
 		lblk += run;
 	}

@@ -25,15 +25,39 @@
 static const struct file_ops reg_ops, dir_ops;
 
 /*U:600 Every file so far was one the kernel made: the console, a pipe.
- * Files with names live on a disk.  Which disk is the root?  The one block device, /dev/lgba, if it
- * holds an ext2 file system: a Guest started with --block=disk.img sees the
- * image as "/", and one without a disk (or with a disk of something else)
- * has no files at all, every name answering ENOENT, as before there was a
- * file system.  A Guest that runs the initrd's program mounts on first use
- * rather than at boot, so a kernel that never opens a file never reads its
- * superblock; one told "root=/dev/lgba" boots from the disk, mounts it first
- * thing and insists that it can (U:760). */
+ * Files with names live on a disk.  Which disk is the root?  The one block
+ * device, /dev/lgba, if it holds an ext2 file system: a Guest started with
+ * --block=disk.img sees the image as "/".  One without a disk (or with a
+ * disk of something else, which stays /dev/lgba for dd to read) gets a RAM
+ * disk instead (U:602), empty but for /proc, /dev and /tmp, as a Linux that
+ * booted from an initrd has its rootfs; unless it has less than a megabyte
+ * to spare (a Guest of 4 MiB holds busybox and a shell, and no more), and
+ * then every name but /proc's and /dev's is ENOENT.  A Guest that runs the
+ * initrd's program mounts on first use rather than at boot, so a kernel that never
+ * opens a file never reads a superblock or makes a RAM disk; one told
+ * "root=/dev/lgba" boots from the disk, mounts it first thing and insists
+ * that it can (U:760). */
 static int tried;
+static long make_dir(struct inode *dir, const char *name, u32 len, u32 mode);
+#define RAM_ROOT_MIN_FREE 256      /* pages: 1 MiB, beside the 400 KiB of ext2's cache */
+
+static int ram_root(void)
+{
+	static const char *const dirs[] = { "proc", "dev", "tmp" };
+	struct inode *root;
+	unsigned int i;
+
+	if (nr_free_pages() < RAM_ROOT_MIN_FREE)
+		return -ENOSPC;            /* too small a Guest: no root, as before there was one */
+	if (disk_make_ram() < 0 || ext2_mount() < 0)
+		return -ENOMEM;
+	root = iget(EXT2_ROOT_INO);
+	for (i = 0; root && i < 3; i++)
+		make_dir(root, dirs[i], strlen(dirs[i]), i == 2 ? 01777 : 0755);
+	if (root)
+		iput(root);
+	return 0;
+}
 
 static int fs_ready(void)
 {
@@ -41,11 +65,13 @@ static int fs_ready(void)
 		int err;
 
 		tried = 1;
-		err = ext2_mount();
+		err = disk_is_ram() ? -ENODEV : ext2_mount();   /* RAM: an earlier try ran short */
+		if (err && err != -ENODEV && err != -ENOMEM)
+			printk("ext2: /dev/lgba holds no ext2 file system we can use (%d)\n", err);
+		if (err && err != -ENOMEM)
+			err = ram_root();
 		if (err == -ENOMEM)
 			tried = 0;         /* no pages for the cache yet: not the disk's fault */
-		if (err && err != -ENODEV)
-			printk("ext2: /dev/lgba holds no ext2 file system we can use (%d)\n", err);
 	}
 	return ext2_mounted();
 }
@@ -920,27 +946,21 @@ static long new_name(int dirfd, u32 upath, struct inode **dir, struct last *name
 	return 0;
 }
 
-long fs_sys_mkdirat(u32 dirfd, u32 upath, u32 mode, u32 d, u32 e, u32 f)
+/* A new directory in dir; mkdir's work, and the RAM root's (U:600). */
+static long make_dir(struct inode *dir, const char *name, u32 len, u32 mode)
 {
-	struct last name;
-	struct inode *dir, *ip;
-	long err = new_name(dirfd, upath, &dir, &name);
+	struct inode *ip;
+	long err;
 
-	if (err)
-		return err;
-	if (dir->d.links >= 32000) {
-		iput(dir);
+	if (dir->d.links >= 32000)
 		return -EMLINK;
-	}
-	ip = ext2_new_inode(dir, S_IFDIR | (mode & 07777 & ~umask_bits));
-	if (IS_ERR(ip)) {
-		iput(dir);
-		return done(PTR_ERR(ip));
-	}
+	ip = ext2_new_inode(dir, S_IFDIR | mode);
+	if (IS_ERR(ip))
+		return PTR_ERR(ip);
 	ip->d.links = 2;
 	err = ext2_mkdir_blocks(ip, dir);
 	if (!err)
-		err = ext2_add_entry(dir, name.name, name.len, ip);
+		err = ext2_add_entry(dir, name, len, ip);
 	if (err) {
 		ip->d.links = 0;
 	} else {
@@ -949,6 +969,18 @@ long fs_sys_mkdirat(u32 dirfd, u32 upath, u32 mode, u32 d, u32 e, u32 f)
 		iupdate(dir);
 	}
 	iput(ip);
+	return err;
+}
+
+long fs_sys_mkdirat(u32 dirfd, u32 upath, u32 mode, u32 d, u32 e, u32 f)
+{
+	struct last name;
+	struct inode *dir;
+	long err = new_name(dirfd, upath, &dir, &name);
+
+	if (err)
+		return err;
+	err = make_dir(dir, name.name, name.len, mode & 07777 & ~umask_bits);
 	iput(dir);
 	return done(err);
 }

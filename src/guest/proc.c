@@ -55,6 +55,12 @@ static const struct { const char *name; u32 rdev; int block; } devs[] = {
 #define NR_DEVS 7
 /*:*/
 
+/* /dev/lgba is there only with a disk behind it, as on Linux. */
+static int dev_present(int v)
+{
+	return !devs[v].block || block_present();
+}
+
 static int is(const char *s, unsigned long n, const char *name)
 {
 	return strlen(name) == n && !memcmp(s, name, n);
@@ -131,7 +137,7 @@ static int lookup(const char *path, int follow, struct node *nd)
 		if (n == 1)
 			return 1;
 		for (v = 0; v < NR_DEVS; v++)
-			if (n == 2 && is(c[1], len[1], devs[v].name)) {
+			if (n == 2 && is(c[1], len[1], devs[v].name) && dev_present(v)) {
 				nd->kind = K_DEV;
 				nd->n = v;
 				return 1;
@@ -427,7 +433,7 @@ static void global_text(struct text *t, int which)
 		break;
 	case 3:
 		if (ext2_mounted())
-			ADD("/dev/lgba / ext2 rw 0 0\n");
+			ADD("%s / ext2 rw 0 0\n", disk_name());
 		ADD("proc /proc proc rw 0 0\ndevtmpfs /dev devtmpfs rw 0 0\n");
 		break;
 	case 4:
@@ -537,10 +543,12 @@ static void name_of(struct node *nd, long i, char *name, u8 *type, u32 *ino)
 	}
 	i -= 2;
 	if (nd->kind == K_DEVDIR) {
-		if (i < NR_DEVS) {
-			memcpy(name, devs[i].name, strlen(devs[i].name) + 1);
-			*type = devs[i].block ? DT_BLK : DT_CHR;
-		}
+		for (k = 0; k < NR_DEVS; k++)
+			if (dev_present(k) && !i--) {
+				memcpy(name, devs[k].name, strlen(devs[k].name) + 1);
+				*type = devs[k].block ? DT_BLK : DT_CHR;
+				break;
+			}
 		return;
 	}
 	if (nd->kind == K_FDDIR) {
@@ -684,7 +692,7 @@ static long random_read(struct file *f, char *buf, u32 len)
 	return len;
 }
 
-static long disk_read(struct file *f, char *buf, u32 len)
+static long lgba_read(struct file *f, char *buf, u32 len)
 {
 	u8 *sector = try_alloc_page();
 	u64 size = (u64)block_sectors() * LGUEST_SECTOR_SIZE;
@@ -715,12 +723,12 @@ static long disk_read(struct file *f, char *buf, u32 len)
 
 /*:*/
 
-static long disk_write(struct file *f, const char *buf, u32 len)
+static long lgba_write(struct file *f, const char *buf, u32 len)
 {
 	return -EROFS;
 }
 
-static long disk_seek(struct file *f, s64 offset, int whence)
+static long lgba_seek(struct file *f, s64 offset, int whence)
 {
 	s64 size = (s64)block_sectors() * LGUEST_SECTOR_SIZE;
 	s64 pos = whence == 0 ? offset : whence == 1 ? (s64)f->pos + offset : size + offset;
@@ -745,11 +753,11 @@ static long dev_stat(struct file *f, struct kstat *st)
 }
 
 static const struct file_ops random_ops = {
-	.read = random_read, .write = disk_write, .stat = dev_stat,
+	.read = random_read, .write = lgba_write, .stat = dev_stat,
 };
 /* The size questions blockdev and fdisk ask a disk: in 512-byte sectors
  * (BLKGETSIZE), in bytes (BLKGETSIZE64), and its sector size (BLKSSZGET). */
-static long disk_ioctl(struct file *f, u32 cmd, u32 arg)
+static long lgba_ioctl(struct file *f, u32 cmd, u32 arg)
 {
 	u64 bytes = (u64)block_sectors() * LGUEST_SECTOR_SIZE;
 	u32 v = cmd == 0x1260 ? block_sectors() : LGUEST_SECTOR_SIZE;
@@ -761,8 +769,8 @@ static long disk_ioctl(struct file *f, u32 cmd, u32 arg)
 	return -ENOTTY;
 }
 
-static const struct file_ops disk_ops = {
-	.read = disk_read, .write = disk_write, .lseek = disk_seek, .stat = dev_stat, .ioctl = disk_ioctl,
+static const struct file_ops lgba_ops = {
+	.read = lgba_read, .write = lgba_write, .lseek = lgba_seek, .stat = dev_stat, .ioctl = lgba_ioctl,
 };
 
 static struct file *open_dev(int i, u32 flags)
@@ -772,7 +780,7 @@ static struct file *open_dev(int i, u32 flags)
 	if (devs[i].block || devs[i].rdev == ((1 << 8) | 8) || devs[i].rdev == ((1 << 8) | 9)) {
 		if (devs[i].block && !block_present())
 			return ERR_PTR(-ENXIO);
-		f = file_new(devs[i].block ? &disk_ops : &random_ops, (void *)(long)i, flags);
+		f = file_new(devs[i].block ? &lgba_ops : &random_ops, (void *)(long)i, flags);
 		return f ? f : ERR_PTR(-ENOMEM);
 	}
 	return chrdev_open(devs[i].rdev, flags);
@@ -810,7 +818,7 @@ static long link_text(struct node *nd, char *buf, unsigned long size)
 			if (devs[i].rdev == st.rdev && devs[i].rdev != ((5 << 8) | 0))
 				return snprintf(buf, size, "/dev/%s", devs[i].name);
 	}
-	return snprintf(buf, size, "/dev/lgba:[%u]", st.ino);
+	return snprintf(buf, size, "%s:[%u]", disk_name(), st.ino);
 }
 /*:*/
 

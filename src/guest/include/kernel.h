@@ -445,6 +445,15 @@ int block_read(unsigned int sector, void *buf, unsigned long bytes);
 int block_write(unsigned int sector, const void *buf, unsigned long bytes);
 unsigned long block_sectors(void);
 int block_present(void);
+/* The disk ext2 is on: /dev/lgba, or the RAM disk (disk.c, U:602). */
+int disk_read(unsigned int sector, void *buf, unsigned long bytes);
+int disk_write(unsigned int sector, const void *buf, unsigned long bytes);
+unsigned long disk_sectors(void);
+int disk_present(void);
+const char *disk_name(void);
+void disk_discard(unsigned int sector, unsigned long bytes);
+int disk_make_ram(void);
+int disk_is_ram(void);
 
 #endif /* !__ASSEMBLER__ */
 #endif /* GUEST_KERNEL_H */

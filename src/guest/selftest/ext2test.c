@@ -4,7 +4,14 @@
  * It reads what mke2fs wrote (small and big files, fast and slow symlinks, a
  * sparse file), then writes (new files across the indirect blocks, truncation,
  * a directory with enough names for several blocks, deletion) and syncs; the
- * Makefile then asks `e2fsck -fn` whether the image is still a clean ext2. */
+ * Makefile then asks `e2fsck -fn` whether the image is still a clean ext2.
+ *
+ * The file is /dev/lgba here: the block_ calls below are what block.c is in
+ * the kernel, and disk.c sits between them and ext2.c as it does there.  Run
+ * as "ext2test --ram OUT", there is no disk, and disk.c makes its RAM disk
+ * (U:602, U:603): the writing half runs on that, the RAM disk's pages must
+ * go back to the allocator as files give up their blocks, and the whole disk
+ * is then written to OUT for e2fsck to judge mkfs and all. */
 #include "ext2.h"
 
 static long sys(long nr, long a, long b, long c, long d, long e)
@@ -17,7 +24,7 @@ static long sys(long nr, long a, long b, long c, long d, long e)
 }
 
 static int failures, disk_fd;
-static unsigned long disk_sectors;
+static unsigned long image_sectors;
 
 struct lguest_data lguest_data;
 int quiet;
@@ -42,12 +49,12 @@ void console_write(const char *s, unsigned long n)
 
 int block_present(void)
 {
-	return 1;
+	return disk_fd >= 0;
 }
 
 unsigned long block_sectors(void)
 {
-	return disk_sectors;
+	return image_sectors;
 }
 
 int block_read(unsigned int sector, void *buf, unsigned long bytes)
@@ -64,18 +71,40 @@ int block_write(unsigned int sector, const void *buf, unsigned long bytes)
 	return sys(181, disk_fd, (long)buf, bytes, (long)(u32)off, (long)(off >> 32)) == (long)bytes ? 0 : -1;
 }
 
-static u8 pages[128][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
-static unsigned int pages_used;
-void *alloc_page(void)
-{
-	if (pages_used == 128)
-		panic("ext2test: out of pages");
-	return pages[pages_used++];
-}
+/* Pages for the cache and, with --ram, for the RAM disk of RAM_SIZE / 2. */
+#define NPAGES 1536
+unsigned long ram_size = 8 << 20;
+static u8 pages[NPAGES][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static void *free_list;
+static unsigned int pages_used, pages_out;
 
 void *try_alloc_page(void)
 {
-	return pages_used == 128 ? NULL : alloc_page();
+	void *p = free_list;
+
+	if (p)
+		free_list = *(void **)p;
+	else if (pages_used < NPAGES)
+		p = pages[pages_used++];
+	if (p)
+		pages_out++;
+	return p;
+}
+
+void *alloc_page(void)
+{
+	void *p = try_alloc_page();
+
+	if (!p)
+		panic("ext2test: out of pages");
+	return p;
+}
+
+void free_page(void *p)
+{
+	*(void **)p = free_list;
+	free_list = p;
+	pages_out--;
 }
 
 static void check(int ok, const char *what)
@@ -109,19 +138,15 @@ static u32 free_blocks(void)
 {
 	u8 sb[1024];
 
-	block_read(2, sb, 1024);
+	disk_read(2, sb, 1024);
 	return sb[12] | sb[13] << 8 | sb[14] << 16 | (u32)sb[15] << 24;
 }
 
-static void test(void)
+/* What mke2fs -d wrote. */
+static void read_tests(struct inode *root)
 {
-	struct inode *root, *ip, *dir;
-	u32 n, i, before;
-	char name[32];
-
-	check(ext2_mount() == 0, "mount");
-	root = iget(EXT2_ROOT_INO);
-	check(root && S_ISDIR(root->d.mode), "the root is a directory");
+	struct inode *ip;
+	u32 n, i;
 
 	ip = lookup(root, "hello");
 	check(ip && ext2_read(ip, buf, 0, 100) == 12 && !memcmp(buf, "hello, ext2\n", 12), "small file");
@@ -149,9 +174,15 @@ static void test(void)
 	      && ext2_read(ip, buf, 1048575, 10) == 1 && buf[0] == 'x', "sparse file reads zeros in its hole");
 	iput(ip);
 	check(ext2_lookup(root, "nothing", 7) == -ENOENT, "a missing name");
+}
+
+static void write_tests(struct inode *root)
+{
+	struct inode *ip, *dir;
+	u32 n = seq(want), i, before, out;
+	char name[32];
 
 	/* Writing: a new file through the indirect blocks, then shorter. */
-	before = free_blocks();
 	ip = ext2_new_inode(root, S_IFREG | 0644);
 	check(!IS_ERR(ip), "new inode");
 	ip->d.links = 1;
@@ -211,8 +242,10 @@ static void test(void)
 	check(n > 0 && free_blocks() == before + n, "free blocks after the delete");
 
 	/* 9 MiB: across block groups on a disk that has several, into
-	 * ENOSPC on one that is too small; either way all of it comes back. */
+	 * ENOSPC on one that is too small; either way all of it comes back,
+	 * and on the RAM disk so do the pages that held it. */
 	before = free_blocks();
+	out = pages_out;
 	ip = ext2_new_inode(root, S_IFREG | 0644);
 	ip->d.links = 1;
 	check(ext2_add_entry(root, "fill", 4, ip) == 0, "add fill");
@@ -232,25 +265,56 @@ static void test(void)
 	iput(ip);
 	ext2_sync();
 	check(free_blocks() == before, "every block back after the fill");
-	iput(root);
+	check(!disk_is_ram() || pages_out <= out + 2, "the RAM disk's pages back after the fill");
+}
+
+/* The whole RAM disk into the file at path, for e2fsck. */
+static void dump(const char *path)
+{
+	int fd = sys(5, (long)path, 01101, 0644, 0, 0);    /* O_WRONLY | O_CREAT | O_TRUNC */
+	unsigned long s;
+
+	check(fd >= 0, "create the image of the RAM disk");
+	for (s = 0; fd >= 0 && s < disk_sectors(); s += 8) {
+		disk_read(s, buf, PAGE_SIZE);
+		sys(4, fd, (long)buf, PAGE_SIZE, 0, 0);
+	}
+	sys(6, fd, 0, 0, 0, 0);
 }
 
 void __attribute__((used)) ext2test_main(u32 *sp)
 {
 	const char *image = (const char *)sp[2];
+	struct inode *root;
 
 	if (sp[0] < 2) {
-		printk("usage: ext2test IMAGE\n");
-		sys(1, 2, 0, 0, 0, 0);
-	}
-	disk_fd = sys(5, (long)image, 2, 0, 0, 0);
-	if (disk_fd < 0) {
-		printk("ext2test: cannot open %s\n", image);
+		printk("usage: ext2test IMAGE, or ext2test --ram OUT\n");
 		sys(1, 2, 0, 0, 0, 0);
 	}
 	lguest_data.time.seconds = 1700000000;
-	disk_sectors = sys(19, disk_fd, 0, 2, 0, 0) / 512;
-	test();
+	if (sp[0] == 3 && !memcmp(image, "--ram", 6)) {
+		disk_fd = -1;
+		check(disk_make_ram() == 0 && disk_is_ram(), "make the RAM disk");
+		check(ext2_mount() == 0, "mount the RAM disk");
+	} else {
+		disk_fd = sys(5, (long)image, 2, 0, 0, 0);
+		if (disk_fd < 0) {
+			printk("ext2test: cannot open %s\n", image);
+			sys(1, 2, 0, 0, 0, 0);
+		}
+		image_sectors = sys(19, disk_fd, 0, 2, 0, 0) / 512;
+		check(ext2_mount() == 0, "mount");
+	}
+	root = iget(EXT2_ROOT_INO);
+	check(root && S_ISDIR(root->d.mode), "the root is a directory");
+	if (root && !disk_is_ram())
+		read_tests(root);
+	if (root)
+		write_tests(root);
+	iput(root);
+	ext2_sync();
+	if (disk_is_ram())
+		dump((const char *)sp[3]);
 	printk("%s", failures ? "ext2test: FAILED\n" : "ext2test: all passed\n");
 	sys(1, failures ? 1 : 0, 0, 0, 0, 0);
 }

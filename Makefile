@@ -173,8 +173,8 @@ grade:
 # ---- the site ------------------------------------------------------------------
 # The figures are PlantUML sources in docs-site/figures, drawn at render time by
 # Asciidoctor Diagram, all in Java and offline; the map of the address spaces is
-# written first, by lguest.tools.AddressSpaceFigure, from the demo Guest of `make run`
-# booted for the purpose (H:720).
+# written first, by lguest.tools.AddressSpaceFigure, from the Guest of `make demo`
+# (the same kernel and disk) booted for the purpose (H:720).
 docs: build $(DISK)
 	@rm -rf $(SITESRC) target/docs-site
 	@mkdir -p $(SITESRC)/figures

@@ -151,9 +151,12 @@ public class Labs {
     /*M:110 `make labs` is the course's table of contents: one line a lab,
      * with the part it belongs to, how hard it is and how long it should take.
      * A "build" lab is one where the tree holds a reference solution to
-     * something lguest never had; its stub is the simpler thing that was there
-     * before, so the tree still works, only less well, and the grader measures
-     * the difference. */
+     * something lguest never had, and its stub leaves the tree working wherever
+     * the new thing is not asked for.  lru-eviction's stub is the simpler thing
+     * that was there before, so the Guest runs, only less well, and the grader
+     * measures the difference; block-snapshot's and block-readahead's stop with
+     * the lab's name the moment a disk opened with `,snapshot` is used or a
+     * Guest booted with `readahead` reads its disk. */
     static void list(Path root, PrintStream out) throws LabError {
         List<Lab> labs = all(root);
         out.printf("%-18s %-9s %-8s %-7s %-5s %s%n", "LAB", "PART", "KIND", "LEVEL", "TIME", "TITLE");

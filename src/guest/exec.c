@@ -56,8 +56,9 @@ static unsigned int elf_prot(u32 flags)
  * cache does for every program it runs, and for busybox it is 1.9 of its
  * 2 MiB that we neither copy nor duplicate.  A writable segment must be a
  * private copy, of course: the program's writes are its own business.  So
- * must a page two segments share (busybox's read-only and read-write ones
- * meet in the middle of a page), which gets the rights of both. */
+ * must a page two segments share, if a linker puts the end of one and the
+ * start of the next in the same page (Debian's busybox starts each segment on
+ * a page of its own; other programs need not), which gets the rights of both. */
 static int load_page(unsigned long va, unsigned int prot, const u8 *image,
 		     const struct elf32_phdr *ph)
 {

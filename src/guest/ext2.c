@@ -137,9 +137,11 @@ static struct buf *bget(u32 blk, int read)
 /*U:707 There are no locks, because nothing else runs while we work.  The
  * kernel switches processes only where a process holds nothing of the file
  * system's: when it sleeps in wait_event(), which no code in this file or
- * fs.c does, when it exits, and when its time slice is over, which is
+ * fs.c does, when it exits, when its time slice is over, which is
  * noticed at the end of a system call or in ring 3 (G:694, G:696), never in
- * the middle of one.  And the block driver waits for the disk by halting
+ * the middle of one, and when a copy to or from user memory waits for
+ * memory (U:127), which fs.c and file.c do only between two calls into this
+ * file, never inside one.  And the block driver waits for the disk by halting
  * (wait_until), not by sleeping.  So a system call's file-system work is
  * never interleaved with another's.  A disk wait that let other processes
  * run would be faster, and would need a lock on every buffer and inode in
@@ -603,11 +605,11 @@ static void ihash_unlink(struct inode *ip)
 
 /*U:720 Inodes.  The in-memory copies live in a table (U:925 says how big), one per inode
  * in use, so that two descriptors open on the same file see one size and
- * one set of block pointers.  A reference is an open file, a working
- * directory, or a system call in the middle of using it.  When the last
- * reference to an inode that has lost its last name goes, the file is
- * finally deleted: this is how Unix lets a program go on reading a file
- * somebody has removed. */
+ * one set of block pointers.  A reference is an open file, or a system
+ * call in the middle of using it; a working directory is only an inode
+ * number (U:645) and holds none.  When the last reference to an inode
+ * that has lost its last name goes, the file is finally deleted: this is
+ * how Unix lets a program go on reading a file somebody has removed. */
 #define INODE(i) (&inode_pages[(i) / INODES_PER_PAGE][(i) % INODES_PER_PAGE])
 
 static long inode_pos(u32 ino, struct buf **b)

@@ -3,7 +3,6 @@
 #define O_RDONLY   00
 #define O_WRONLY   01
 #define O_ACCMODE  03
-#define O_NONBLOCK 04000
 #define O_APPEND   02000
 #define O_CLOEXEC  02000000
 #define F_DUPFD    0
@@ -817,8 +816,8 @@ long sys_dup3(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
  * the descriptor (F_GETFD, F_SETFD), and the open file's flags (F_GETFL,
  * F_SETFL, which may change only O_APPEND and O_NONBLOCK: the access mode is
  * the open's for life).  ioctl() is the file's own business, and for all
- * but a terminal (U:840) the answer is ENOTTY, which is how isatty() learns
- * "no". */
+ * but a terminal (U:840), a socket (U:887) and the disk's size questions
+ * the answer is ENOTTY, which is how isatty() learns "no". */
 long sys_fcntl64(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
 	struct file *fl = fd_file(a);
@@ -905,12 +904,12 @@ long sys_lseek(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 
 /*U:550 poll(), which ash's line editing and many a filter use to ask
  * "would a read wait?".  Each kind of file answers for itself: a pipe's read
- * end is readable when it holds bytes or has lost its last writer (that is
- * POLLHUP too), its write end writable when there is room, the console
- * readable when a key is waiting or its input has ended.  Files on the disk
- * never make anybody wait.  If nothing is ready, the caller sleeps until
- * something is, or until its timeout: the condition it sleeps on is simply
- * "would poll now find something?". */
+ * end is readable (POLLIN) when it holds bytes, and says POLLHUP once it
+ * has lost its last writer; its write end is writable when there is room,
+ * the console readable when a key is waiting or its input has ended.  Files
+ * on the disk never make anybody wait.  If nothing is ready, the caller
+ * sleeps until something is, or until its timeout: the condition it sleeps
+ * on is simply "would poll now find something?". */
 u32 file_poll(struct file *f)
 {
 	struct pipe *p = f->priv;

@@ -3,7 +3,7 @@
  * no libgcc) into an ELF file the Launcher loads.  It boots on the Host the way
  * lguest's paravirtualized Linux did, then does what a kernel does, in
  * miniature, until it can run Debian's unmodified busybox; with no program to
- * run, it gives a short demonstration instead (main.c), the one `make run`
+ * run, it gives a short demonstration instead (main.c), the one `make demo`
  * shows.  Three stories share the folder.
  *
  * Part II, the Guest, is told mostly by four files: head.S, the first
@@ -18,16 +18,22 @@
  * stub calls when Mastery has taken code out of the Guest (M:100).
  *
  * Part III, Drivers, is bus.c, the device page and the two hypercalls every
- * driver stands on, and then console.c and block.c, the console and /dev/lgba.
+ * driver stands on, and then console.c and block.c, the console and /dev/lgba,
+ * and net/lguest_net.c, the network between Guests (D:600; the rest of net/
+ * is the IPv4 stack above it, P:150).
  *
  * The rest belongs to the appendix Unix: process.c and sched.c (processes,
- * signals, the scheduler), vm.c and exec.c (address spaces, and programs
- * started in them), syscall.c (Linux's system-call table, as much of it as
- * busybox asks for), file.c (descriptors and pipes), fs.c and ext2.c (names,
- * and the disk format under them), cmdline.c (which words of the command line
- * are the kernel's), and the line discipline in console.c, for when a person is
- * typing.  Where those files meet lguest (a context switch, thread-local
- * storage, the FPU, a new process's page tables) the story returns to Part II.
+ * signals, the scheduler), resource.c (limits and niceness), itimer.c
+ * (alarms), vm.c and exec.c (address spaces, and programs started in them),
+ * syscall.c (Linux's system-call table, as much of it as busybox asks for),
+ * file.c and select.c (descriptors and pipes, and waiting on many at once),
+ * fs.c and ext2.c (names, and the disk format under them), proc.c (/proc and
+ * /dev, made from the kernel's tables as they are read), root.c (booting from
+ * a disk, U:760), disk.c (a RAM disk for "/" when the Guest has no disk,
+ * U:602), cmdline.c (which words of the command line are the kernel's), and
+ * the line discipline in console.c, for when a person is typing.  Where those
+ * files meet lguest (a context switch, thread-local storage, the FPU, a new
+ * process's page tables) the story returns to Part II.
  *
  * BOOT.md, beside them, is the contract with the Launcher and the Host, written
  * down.  The Makefile builds the kernel, the hostile guests and the self-tests;

@@ -163,8 +163,9 @@ void lazy_hcall(unsigned long call, unsigned long arg1,
  * Host empty the ring, and this one exists only to cause an exit.
  *
  * Lazy mode does not nest: the first leave ends it.  So each of its few users
- * (loading a program, copying one for fork(), switching processes) keeps it to
- * a stretch of code that calls none of the others, and a flag is enough. */
+ * (loading a program, releasing one, copying one for fork(), switching
+ * processes) keeps it to a stretch of code that calls none of the others,
+ * and a flag is enough. */
 void lazy_mode_enter(void)
 {
 	lazy_mode = 1;
@@ -204,10 +205,11 @@ void load_idt_entry(unsigned int vector, unsigned long handler, unsigned int typ
 
 /*G:160 The GDT.  The i386 insists on one, and lguest's Host keeps a real GDT
  * per Guest in the Switcher's pages: entries 10 and 11 are its own ring-0
- * segments, 16 and 31 are TSSs, and it silently skips those.  The rest are
- * ours.  We hand over all 32 entries with LOAD_GDT; the Host copies the ones
- * it allows and raises any privilege-0 segment to 1 (a Guest that asks for a
- * ring-0 segment gets a ring-1 one, and never the Host's).
+ * segments, 16 and 31 are TSSs and 17 describes our LDT (H:520), and it
+ * silently skips those.  The rest are ours.  We hand over all 32 entries with
+ * LOAD_GDT; the Host copies the ones it allows and raises any privilege-0
+ * segment to 1 (a Guest that asks for a ring-0 segment gets a ring-1 one, and
+ * never the Host's).
  *
  * What we need is what every i386 Linux has: flat 4 GiB code and data
  * segments for the kernel (entries 12 and 13) and for user programs (14 and
@@ -302,8 +304,9 @@ u32 usable_selector(const struct process *p, u32 sel)
 
 /*G:180 The kernel stack for traps from ring 3.  When a user program traps,
  * the CPU switches to the ring-1 stack named in the TSS (and the Host does the
- * same for a trap it reflects), and the TSS is the Host's.  SET_STACK tells the Host what to put there: our data
- * segment, the top of the stack, and how many pages it spans (one or two).
+ * same for a trap it reflects), and the TSS is the Host's.  SET_STACK tells
+ * the Host what to put there: our data segment, the top of the stack, and
+ * how many pages it spans (one or two).
  * The Host insists the pages are mapped and writable, and keeps them mapped
  * in its shadow page tables: a trap that found no stack would fault while
  * delivering a fault, and on an i386 that ends in a double fault and then a

@@ -17,11 +17,12 @@ int pgdir_unseen;       /* kernel_pgdir was never loaded: the Host has nothing t
 
 /*U:100 Memory next, since glibc's first system call is brk() (U:140).  But
  * first, where pages come from.  Every page this kernel uses comes from the
- * simplest allocator that can work: a pointer that starts at the end of the kernel image and only
- * moves up.  The kernel's own needs are few and mostly for life (its page
- * tables for RAM, the disk cache's buffers), and for those the pointer alone
- * would do; the programs' needs are another matter (their pages, their page
- * tables, their pipes), and the next section gives the allocator a way back.
+ * simplest allocator that can work: a pointer that starts at the end of the
+ * kernel image and only moves up.  The kernel's own needs are few and
+ * mostly for life (its page tables for RAM, the disk cache's buffers), and
+ * for those the pointer alone would do; the programs' needs are another
+ * matter (their pages, their page tables, their pipes), and the next section
+ * gives the allocator a way back.
  *
  * One thing it must respect: the Launcher put its initial page tables and
  * the initrd at the top of RAM, and we are running on those tables until
@@ -115,7 +116,7 @@ unsigned long reserve_top_pages(unsigned long bytes)
  * else just forgets the old one.
  *
  * Both are lazy (G:200): in lazy mode, mapping a whole program costs one
- * exit (G:685). */
+ * exit for every 64 entries or so, rather than one for each (G:685). */
 static void set_pmd(unsigned int index)
 {
 	lazy_hcall(LHCALL_SET_PMD, __pa(kernel_pgdir), index, 0);

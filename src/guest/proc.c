@@ -390,7 +390,7 @@ static void load_text(struct text *t)
  * is the CPU time the processes have had, living and dead, beside the time
  * the scheduler spent halted (U:230), both in ticks, with no line between
  * user and system time, which this kernel does not keep apart; uptime is
- * the same two in seconds. */
+ * the time since boot and that same halted time, in seconds. */
 static void cpuinfo(struct text *t)
 {
 	static const char *const flags[32] = {
@@ -794,7 +794,7 @@ static struct file *open_dev(int i, u32 flags)
  * descriptor is open on: a device by its name, a pipe as Linux writes one,
  * "pipe:[inode]", and a file of the disk by its inode number, the one thing
  * the open file remembers of it (it has no name: names are the
- * directories' business, U:600).  That is enough
+ * directories' business, U:750).  That is enough
  * for ttyname(), which is readlink("/proc/self/fd/0") and then a stat() of
  * the answer, compared with the descriptor's own. */
 static long link_text(struct node *nd, char *buf, unsigned long size)

@@ -1,4 +1,4 @@
-#include "file.h"
+#include "ext2.h"
 
 /*U:200 One program has memory now; busybox's shell wants many at once.  The
  * process table.  Slot 0 is not a process but the kernel's own
@@ -324,8 +324,11 @@ long sys_fork(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
  * to go.  Its TLS descriptors go too, and the FPU starts over.
  *
  * The arguments and the environment are copied into the kernel first, since
- * the memory they are in is about to be replaced.  Nothing in execve()
- * sleeps, so one static buffer serves every process.  It holds 32 KiB in at
+ * the memory they are in is about to be replaced, into one static buffer for
+ * every process.  execve() can sleep (a copy from user memory may wait for
+ * the OOM killer's victim, U:920), and a second execve() meanwhile would
+ * write over the first one's arguments, so the buffer has an owner: one
+ * execve() at a time, and the others wait their turn (U:346).  It holds 32 KiB in at
  * most MAX_ARGS (1,024) arguments and MAX_ENV (256) variables: a quarter of
  * what Linux gave them until 2.6.23, and enough for "ls *" in a directory of
  * a thousand names, which is what a shell script will ask of it.  (It was 32
@@ -371,12 +374,15 @@ static long copy_strings(u32 uvec, char **vec, unsigned int max, char **space, c
  * "/proc/self/exe", which ash execs for every applet it does not run itself,
  * always does.  A file on the disk does if it is a copy of the image (a link
  * to it, typically), or, if it is a script starting with "#!", the
- * interpreter it names may (U:344).  Without a root to boot from, a name the
- * disk does not have means busybox anyway if it is "/bin/NAME",
- * "/sbin/NAME", "/usr/bin/NAME", "/usr/sbin/NAME" or a bare "NAME", which is
- * what a disk-less system's PATH search tries.  Anything else is ENOENT, or
- * ENOEXEC for a file we cannot run (ash then reads it as a shell script
- * itself). */
+ * interpreter it names may (U:344).  Without a root to boot from, a name
+ * "/bin/NAME", "/sbin/NAME", "/usr/bin/NAME", "/usr/sbin/NAME" or a bare
+ * "NAME" means busybox anyway, whether the disk has no file there or a
+ * regular file that is something else, since that is what a disk-less
+ * system's PATH search tries.  Only a regular file runs: a directory, a FIFO
+ * or a device is EACCES, as on Linux, and the look that tells opens it
+ * without waiting (a FIFO opened to read its first line once waited for a
+ * writer that never came).  Anything else is ENOENT, or ENOEXEC for a file
+ * we cannot run (ash then reads it as a shell script itself). */
 static int starts_with(const char *s, const char *prefix)
 {
 	return !memcmp(s, prefix, strlen(prefix));
@@ -407,12 +413,13 @@ static long exec_probe(const char *path, char *line, unsigned long size)
 
 	if (strlen(path) == 14 && !memcmp(path, "/proc/self/exe", 14))
 		return 1;
-	f = fs_open_path(AT_FDCWD, path, 0, 0);
+	f = fs_open_path(AT_FDCWD, path, O_NONBLOCK, 0);   /* a FIFO must not wait for a writer */
 	if (IS_ERR(f))
 		return PTR_ERR(f) == -ENOENT && !root_booted && is_applet_path(path) ? 1 : PTR_ERR(f);
-	n = f->ops->read ? f->ops->read(f, line, size - 1) : -EACCES;
-	if (n >= 0 && f->ops->stat && f->ops->stat(f, &st) < 0)
-		n = -EACCES;
+	if (!f->ops->stat || f->ops->stat(f, &st) < 0 || !S_ISREG(st.mode) || !f->ops->read)
+		n = -EACCES;       /* only a regular file runs, as on Linux */
+	else
+		n = f->ops->read(f, line, size - 1);
 	file_put(f);
 	if (n < 0)
 		return n;
@@ -500,8 +507,38 @@ static long shebang(char *line, char *path, char **space)
  * the process (SIGSEGV, as Linux does when a new program cannot be set up):
  * the old address space, the close-on-exec files, the caught signals and the
  * TLS go, and the new program is loaded (U:060) and started as the first one
- * was (U:210).  A vfork child's parent stops waiting here (U:300). */
+ * was (U:210).  A vfork child's parent stops waiting here (U:300).
+ *
+ * All of it runs as the owner of exec's buffers (U:340): a process that finds
+ * them taken sleeps until they are free, and the owner gives them up however
+ * it leaves, even when past the point of no return it can only die. */
+static long do_execve(u32 a, u32 b, u32 c);
+#define EXEC_LOST 1              /* not an errno: the old program is gone, and so is the new */
+static int exec_owner;           /* the pid using exec's buffers, or 0 */
+
+static int exec_buffers_free(void *unused)
+{
+	(void)unused;
+	return !exec_owner;
+}
+
 long sys_execve(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	long err = wait_event(exec_buffers_free, NULL);
+
+	if (err)
+		return err;
+	exec_owner = current.pid;
+	err = do_execve(a, b, c);
+	exec_owner = 0;
+	if (err == EXEC_LOST)
+		do_exit(SIGSEGV);
+	return err;
+}
+/*:*/
+
+/*U:347 The work itself, with the buffers held, in the order U:346 gives. */
+static long do_execve(u32 a, u32 b, u32 c)
 {
 	static char path[256], line[128];
 	char *space = exec_strings;
@@ -563,7 +600,7 @@ long sys_execve(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 	memset(current.comm, 0, sizeof(current.comm));
 	memcpy(current.comm, prog.name, strlen(prog.name) < 15 ? strlen(prog.name) : 15);
 	if (exec_program(&prog, exec_argv, exec_envp, &entry, &sp) < 0)
-		do_exit(SIGSEGV);
+		return EXEC_LOST;
 	start_user_regs(task_regs(current_proc), entry, sp);
 	current.vfork_parent = 0;
 	return 0;

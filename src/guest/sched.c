@@ -71,12 +71,12 @@ void return_to_user(struct trap_frame *regs)
  * process's first instruction, depends on it.
  *
  * The Host keeps four shadow page directories, each remembered by the
- * address of the Guest's directory it shadows, and throws out a random one
- * when it needs a fifth (H:460), so switching between a shell and its child
- * rarely costs a rebuilt shadow.  The price is a subtle one: a directory we
- * freed and allocated again at the same address may find an old shadow
- * waiting for it, full of another process's user mappings.  So the first
- * time a new directory is loaded we also flush its user half.
+ * address of the Guest's directory it shadows, and, when it needs a fifth,
+ * takes the place of the one loaded longest ago (H:460), so switching
+ * between a shell and its child rarely costs a rebuilt shadow.  The price is a
+ * subtle one: a directory we freed and allocated again at the same address may
+ * find an old shadow waiting for it, full of another process's user mappings.
+ * So the first time a new directory is loaded we also flush its user half.
  *
  * %gs is the last thing: the user's %gs stays loaded while its process is in
  * the kernel (nothing of ours uses it), so we keep it per process and reload
@@ -325,9 +325,10 @@ void maybe_preempt(void)
  * the one in traps.c did), and when the interrupt came while a process ran
  * its own code in ring 3, that is as good a moment as a system call's end.
  * "Its own code" is what in_kernel says: set on every way into the kernel
- * that can be interrupted (a system call, and a fault that ends in
- * do_exit), cleared on the way out.  An interrupt that finds the kernel busy
- * on the process's behalf leaves it alone; the system call's end will do.
+ * that can be interrupted (a system call, a fault that delivers a signal or
+ * ends in do_exit, and a page fault waiting for memory), cleared on the way
+ * out.  An interrupt that finds the kernel busy on the process's behalf
+ * leaves it alone; the system call's end will do.
  *
  * The flag is cleared with interrupts off, and they stay off until
  * lguest_iret turns them on in the same breath as it returns to ring 3

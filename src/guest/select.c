@@ -64,7 +64,7 @@ static long do_select(u32 n, u32 sets[3], s64 timeout_ns)
 	if (n > FD_MAX)
 		n = FD_MAX;
 	bytes = (n + 31) / 32 * 4;
-	if (!(r = try_alloc_page()))     /* the request itself: 784 bytes */
+	if (!(r = try_alloc_page()))     /* the request itself: 776 bytes */
 		return -ENOMEM;
 	if (!(r->f = try_alloc_page())) {
 		free_page(r);

@@ -55,9 +55,10 @@ typedef long (*syscall_t)(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f);
  * Linux: glibc and busybox ask for nothing more than the name, and the
  * version records where lguest entered the kernel.  prctl(PR_SET_NAME) is how
  * busybox renames itself after the applet; we keep the name, fork() passes
- * it on, and exec() replaces it with the new program's.  The stack limit is the size of the stack range exec()
- * makes (U:050), and getrandom() draws from the generator behind AT_RANDOM
- * (U:055). */
+ * it on, and exec() replaces it with the new program's.  The stack limit
+ * starts as the size of the stack range exec() makes (U:050), and is kept,
+ * not enforced, with the others (U:370); getrandom() draws from the
+ * generator behind AT_RANDOM (U:055). */
 SYSCALL(zero)
 {
 	return 0;

@@ -81,10 +81,10 @@ static int range_is_free(unsigned long start, unsigned long end)
 /*U:115 The hardware's view of a range's rights is its page-table entries:
  * present and user for any access, RW for writing.  The i686 has no
  * "no-execute" bit, so PROT_EXEC is something we remember and cannot
- * enforce, like every 32-bit kernel without PAE.  A page of PROT_NONE is
- * present but not a user page, so a touch from ring 3 faults and finds the
- * page already there, which is how the fault handler tells "forbidden"
- * from "not made yet". */
+ * enforce, like every 32-bit kernel without PAE.  A page made PROT_NONE by
+ * mprotect() stays present but is no longer a user page, so ring 3 faults
+ * on it; the fault handler refuses every touch of a PROT_NONE range by the
+ * range's rights, so such a page is never made on a first touch. */
 unsigned long prot_pte_flags(unsigned int prot)
 {
 	unsigned long f = PTE_PRESENT | PTE_ACCESSED;
@@ -188,9 +188,10 @@ int vm_fault(unsigned long addr, int write)
 	return page ? 0 : -ENOMEM;
 }
 
-/* A kernel pointer to user address addr, faulting the page in if needed; NULL
- * if the program may not access it so. */
-void *user_page(unsigned long addr, int write)
+/* A kernel pointer to user address addr, faulting the page in if needed
+ * (and, if wait, waiting for memory as a program's fault would); NULL if the
+ * program may not access it so. */
+static void *user_page_or_wait(unsigned long addr, int write, int wait)
 {
 	unsigned long pte, need = PTE_PRESENT | PTE_USER | (write ? PTE_RW : 0);
 
@@ -200,7 +201,7 @@ void *user_page(unsigned long addr, int write)
 	while (!(pte & PTE_PRESENT)) {
 		int err = vm_fault(addr, write);
 
-		if (err == -ENOMEM && oom_kill() && sleep_killable_ns(10000000) == 0)
+		if (err == -ENOMEM && wait && oom_kill() && sleep_killable_ns(10000000) == 0)
 			continue;          /* somebody else died for it: again */
 		if (err == 0)
 			pte = lookup_pte(addr);
@@ -210,28 +211,34 @@ void *user_page(unsigned long addr, int write)
 		return NULL;
 	return (u8 *)__va(pte & ~0xFFFUL) + (addr & (PAGE_SIZE - 1));
 }
+
+void *user_page(unsigned long addr, int write)
+{
+	return user_page_or_wait(addr, write, 1);
+}
 /*:*/
 
 /*U:920 Out of memory.  A Guest of a few megabytes runs out of pages the
  * moment a program wants it to: a fork bomb, or a dd with a 100 MB buffer.
  * The kernel's own rule is that nothing a process does may cost the kernel
- * its life, so an allocation a system call makes fails with ENOMEM (or
- * fork's EAGAIN), and the page tables behind user memory come from the
- * allocator that may fail (map_page()).  A page fault has nobody to return
- * an error to: the program touched memory it was promised.  Linux then calls
- * its OOM killer, which picks the process holding the most memory and sends
- * it SIGKILL, and so do we, with a cruder measure (private pages mapped, by
- * walking its page tables) and one rule Linux has too: process 1 goes last,
- * since its death is the machine's.  If the victim is the process at fault,
- * it dies now (and so does one that faults again with its SIGKILL still
- * pending).  Otherwise the victim needs to run to die, so the faulting side
- * waits a tick and then tries again, until the pages come back; a program's
- * page fault waits too, in trap_dispatch().  Only SIGKILL may cut that tick
- * short (sleep_killable_ns(), U:240): the victim's own death sends its parent
- * SIGCHLD, and the parent is often the one waiting.  (It used to fault again at once,
- * trusting the timer to take the CPU away; but the Host reflects the fault
- * with interrupts off, and the program is back in the handler before the
- * timer can find it in ring 3, so a fork bomb in 4 MiB could spin for ever.)
+ * its life, so an allocation a system call makes fails with ENOMEM (fork's
+ * too; its EAGAIN means no free process slot), and the page tables behind
+ * user memory come from the allocator that may fail (map_page()).  A page
+ * fault has nobody to return an error to: the program touched memory it was
+ * promised.  Linux then calls its OOM killer, which picks the process holding
+ * the most memory and sends it SIGKILL, and so do we, with a cruder measure
+ * (private pages mapped, by walking its page tables) and one rule Linux has
+ * too: process 1 goes last, since its death is the machine's.  If the victim
+ * is the process at fault, it dies now (and so does one that faults again
+ * with its SIGKILL still pending).  Otherwise the victim needs to run to die,
+ * so the faulting side waits a tick and then tries again, until the pages
+ * come back; a program's page fault waits too, in trap_dispatch().  Only
+ * SIGKILL may cut that tick short (sleep_killable_ns(), U:240): the victim's
+ * own death sends its parent SIGCHLD, and the parent is often the one
+ * waiting.  (It used to fault again at once, trusting the timer to take the
+ * CPU away; but the Host reflects the fault with interrupts off, and the
+ * program is back in the handler before the timer can find it in ring 3, so a
+ * fork bomb in 4 MiB could spin for ever.)
  * While a victim is on its way out nobody else is chosen: a killer that
  * struck again at every repeated fault would empty the machine before the
  * first one had died. */
@@ -284,7 +291,7 @@ int oom_kill(void)
  * the copy does not depend on the Host having caught up with a mapping we
  * just made, and a bad user pointer is an error code, -EFAULT, not a kernel
  * fault. */
-static int copy_user(unsigned long uaddr, void *kbuf, unsigned long len, int to_user)
+static int copy_user(unsigned long uaddr, void *kbuf, unsigned long len, int to_user, int wait)
 {
 	u8 *k = kbuf;
 
@@ -292,7 +299,7 @@ static int copy_user(unsigned long uaddr, void *kbuf, unsigned long len, int to_
 		return -EFAULT;
 	while (len) {
 		unsigned long n = PAGE_SIZE - (uaddr & (PAGE_SIZE - 1));
-		u8 *p = user_page(uaddr, to_user);
+		u8 *p = user_page_or_wait(uaddr, to_user, wait);
 
 		if (!p)
 			return -EFAULT;
@@ -311,12 +318,45 @@ static int copy_user(unsigned long uaddr, void *kbuf, unsigned long len, int to_
 
 int copy_to_user(unsigned long uaddr, const void *kbuf, unsigned long len)
 {
-	return copy_user(uaddr, (void *)kbuf, len, 1);
+	return copy_user(uaddr, (void *)kbuf, len, 1, 1);
 }
 
 int copy_from_user(void *kbuf, unsigned long uaddr, unsigned long len)
 {
-	return copy_user(uaddr, kbuf, len, 0);
+	return copy_user(uaddr, kbuf, len, 0, 1);
+}
+/*:*/
+
+/*U:127 A copy can wait, then (U:920), and a wait lets other processes run.
+ * Most system calls do not mind: they copy their arguments in before they
+ * look at anything shared, and their results out after.  The network stack
+ * does mind (U:860): a receive holds a packet, a ring's bytes or the one
+ * bounce buffer while it copies them out, and another process run meanwhile
+ * could free the packet or fill the buffer.  So it faults the user's buffer
+ * in first, with user_prefault(), waiting there if it must, before it has
+ * looked at a thing, and then copies with the _now calls, which never wait:
+ * on a page it did not fault in first and that cannot be had, they fail, and
+ * the call returns what it had done, or EFAULT. */
+int user_prefault(unsigned long uaddr, unsigned long len, int write)
+{
+	unsigned long end = uaddr + len, a;
+
+	if (end < uaddr)
+		return -EFAULT;
+	for (a = uaddr & ~(PAGE_SIZE - 1); a < end; a += PAGE_SIZE)
+		if (!user_page(a < uaddr ? uaddr : a, write))
+			return -EFAULT;
+	return 0;
+}
+
+int copy_to_user_now(unsigned long uaddr, const void *kbuf, unsigned long len)
+{
+	return copy_user(uaddr, (void *)kbuf, len, 1, 0);
+}
+
+int copy_from_user_now(void *kbuf, unsigned long uaddr, unsigned long len)
+{
+	return copy_user(uaddr, kbuf, len, 0, 0);
 }
 /*:*/
 
@@ -481,16 +521,16 @@ long vm_mprotect(unsigned long start, unsigned long len, unsigned long prot)
 
 /*G:685 Batching.  A program's exit clears every page it had, exec() maps a
  * new program's pages, fork() maps a copy of every page the parent has:
- * hundreds of page-table entries in a row.  The exit's are covered by one
- * FLUSH_TLB (U:117) and the fork's by nothing at all (U:320), but exec's are
- * hundreds of SET_PTEs, and each would be an exit if made one at a time.  So
- * each of the three runs in lazy mode (G:200): the calls go into
- * lguest_data's ring, and the Host runs them all on its next exit, at the
- * latest the FLUSH_ASYNC of lazy_mode_leave() (G:210).  Meanwhile nothing
- * may depend on the Host having seen them, and nothing does: the kernel
- * reaches a user page through its own mapping of physical memory (U:125),
- * never through the user address whose entry may still be in the queue, and
- * it does not return to ring 3 before leaving lazy mode.
+ * hundreds of page-table entries in a row.  The exit's need no SET_PTE at
+ * all, only a FLUSH_TLB per range (U:117), and the fork's nothing at all
+ * (U:320), but exec's are hundreds of SET_PTEs, and each would be an exit
+ * if made one at a time.  So each of the three runs in lazy mode (G:200):
+ * the calls go into lguest_data's ring, and the Host runs them all on its
+ * next exit, at the latest the FLUSH_ASYNC of lazy_mode_leave() (G:210).
+ * Meanwhile nothing may depend on the Host having seen them, and nothing
+ * does: the kernel reaches a user page through its own mapping of physical
+ * memory (U:125), never through the user address whose entry may still be
+ * in the queue, and it does not return to ring 3 before leaving lazy mode.
  *
  * The smallest of the three is the end of a program: every range, and every
  * private page behind it, goes back to the allocator.  (The page tables

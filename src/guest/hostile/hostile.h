@@ -2,11 +2,12 @@
  * from the same boot code as the real one, each of which breaks exactly one
  * of the Host's rules, for the Host's "Sudden Death" tests.  Each announces
  * itself with a line "hostile: <rule>" (except early-hcall, which has no way
- * to speak before the rule it breaks), then breaks the rule.  The Host
- * should kill it, with a reason, and harm nothing else; if it survives it
- * panics with "hostile guest survived: <rule>", so a test can never mistake a
- * Host that let it through for one that stopped it.  BOOT.md lists what each
- * one expects. :*/
+ * to speak before the rule it breaks), then breaks the rule.  Most are
+ * killed by the Host, with a reason, and harm nothing else; a few rules are
+ * enforced by the CPU or the Launcher instead (BOOT.md lists which).  If one
+ * gets past whatever should have stopped it, it panics with "hostile guest
+ * survived: <rule>", so a test can never mistake a Host that let it through
+ * for one that stopped it.  BOOT.md lists what each one expects. :*/
 #ifndef GUEST_HOSTILE_H
 #define GUEST_HOSTILE_H
 

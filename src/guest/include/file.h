@@ -3,6 +3,8 @@
 
 #include "kernel.h"
 
+#define O_NONBLOCK 04000     /* open()'s flag, here because files and execve() both test it */
+
 /* What fstat64, statx and getdents64 need to know about a file, in the
  * kernel's own form; the system calls translate it into each ABI's layout. */
 struct kstat {

@@ -368,6 +368,9 @@ void *user_page(unsigned long addr, int write);
 int oom_kill(void);            /* SIGKILL the biggest process: 1 if not the caller */
 int copy_to_user(unsigned long uaddr, const void *kbuf, unsigned long len);
 int copy_from_user(void *kbuf, unsigned long uaddr, unsigned long len);
+int user_prefault(unsigned long uaddr, unsigned long len, int write);
+int copy_to_user_now(unsigned long uaddr, const void *kbuf, unsigned long len);
+int copy_from_user_now(void *kbuf, unsigned long uaddr, unsigned long len);
 long strncpy_from_user(char *dst, unsigned long src, unsigned long size);
 long vm_brk(unsigned long addr);
 long vm_mmap(unsigned long addr, unsigned long len, unsigned long prot,

@@ -1,9 +1,14 @@
 /*P:110 src/guest/include/ holds the Guest's headers.  lguest.h is the treaty
  * between the Guest and the Host: the hypercall numbers, the lguest_data page
  * they share, and the shapes of DMA buffers and device descriptors, all as in
- * Linux 2.6.23.  It is C because the Guest is C, and it is the only place
- * those numbers are written: the Java Host mirrors them in lguest.host.Abi, and
- * a test fails the day the two disagree.  kernel.h is what one file of the
+ * Linux 2.6.23.  It is C because the Guest is C, and it is where nearly all
+ * those numbers are written: the Java Host mirrors them in lguest.host.Abi,
+ * and a test (AbiTest) compiles this header and fails the day the hypercall
+ * numbers, or the layouts of the shared page, DMA buffers, device descriptors
+ * and boot page, disagree.  The few that belong to one driver live in it (the
+ * console's end-of-input length in console.c, the network's NOCSUM bit and
+ * slot count in net/lguest_net.c), mirrored by hand in the Launcher's
+ * Console.java and NetDevice.java.  kernel.h is what one file of the
  * kernel offers the others.  file.h, fs.h and ext2.h are the seams inside the
  * Unix: between processes and the file system, between the system-call table
  * and the file system's calls, and between names and the disk format. :*/
@@ -18,7 +23,7 @@
  * the Host instead, with a hypercall, or by writing a field of a page the two
  * share.  This part follows the Guest from the first instruction after the
  * magic string, through the hypercalls it lives on, to the places where its
- * processes meet the Host and the small demonstration `make run` shows.  The
+ * processes meet the Host and the small demonstration `make demo` shows.  The
  * Unix it runs busybox on is a story of its own, in the Unix appendix; its
  * devices are the next part's. :*/
 
@@ -84,7 +89,7 @@ struct lguest_data {
  * offers it to receive at a key (BIND_DMA).  The console and the block device
  * are each that one trick with a different protocol on top, which is why both
  * drivers fit in a few hundred lines.  (lguest had a third, for a network
- * card; this Guest has none yet, as the end of this part owns up.) :*/
+ * of Guests; so does this one, at the end of this part, D:600.) :*/
 
 #define LGUEST_MAX_DMA_SECTIONS 16
 

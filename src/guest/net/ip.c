@@ -18,7 +18,10 @@
  * It also means the stack can be entered from two places at once only in
  * the sense that a system call may be *waiting* (interrupts on again) while
  * the handler runs; the waiting code looks at the state afresh when it
- * wakes, and so must anything that held a pointer across the wait.
+ * wakes, and so must anything that held a pointer across the wait.  One
+ * wait is easy to miss, a copy to or from user memory that waits for a page
+ * (U:920): the socket calls fault the user's buffer in before they look at
+ * anything, and copy with calls that never wait (U:127).
  *
  * The timers (ARP's retries, TCP's retransmissions and TIME_WAIT) need a
  * clock that ticks whether or not anybody waits on a socket, so the

@@ -3,7 +3,6 @@
  * ifconfig and route speak. */
 #include "net.h"
 
-#define O_NONBLOCK 04000
 #define POLLIN   0x001
 #define POLLOUT  0x004
 #define POLLERR  0x008
@@ -15,9 +14,9 @@
 #define S_IFSOCK 0140000
 
 struct sock socks[MAX_SOCKS];
-static u8 bounce[ETH_FRAME];   /* used only between two points with no wait */
+static u8 bounce[ETH_FRAME];   /* used only between two points with no wait (U:127) */
 
-/*U:878 A socket is a file (U:600's struct file with operations of its
+/*U:878 A socket is a file (U:500's struct file with operations of its
  * own), so read(), write(), close(), dup() and poll() work on it as on a
  * pipe, and only the calls that are about addresses need to know it is a
  * socket.  Behind the file is a struct sock from a table of 64: its kind,
@@ -369,7 +368,7 @@ static long do_listen(struct sock *s, u32 backlog)
 
 /*U:882 accept() takes a connection the listener's handshakes have
  * completed (tcp.c made a sock for each SYN and linked it to the listener,
- * U:888) and gives it a file.  Until then such a sock belongs to nobody but
+ * U:895) and gives it a file.  Until then such a sock belongs to nobody but
  * the listener, and dies with it. */
 static struct sock *ready_child(struct sock *l)
 {
@@ -427,7 +426,7 @@ static int copy_out(u32 dst, int kern, const void *src, u32 n)
 		net_copy((void *)dst, src, n);
 		return 0;
 	}
-	return copy_to_user(dst, src, n);
+	return copy_to_user_now(dst, src, n);
 }
 
 static int copy_in(void *dst, u32 src, int kern, u32 n)
@@ -436,7 +435,22 @@ static int copy_in(void *dst, u32 src, int kern, u32 n)
 		net_copy(dst, (const void *)src, n);
 		return 0;
 	}
-	return copy_from_user(dst, src, n);
+	return copy_from_user_now(dst, src, n);
+}
+
+/* Before a receive or a send looks at anything: the user's buffer (as much
+ * of it as one call can move) and the address it may be given, faulted in
+ * while waiting is still harmless (U:127); the wait turns interrupts on. */
+static void sock_prefault(u32 ubuf, u32 len, int write, u32 uaddr, u32 ulen, int kern)
+{
+	if (kern)
+		return;
+	user_prefault(ubuf, len < RING_SIZE ? len : RING_SIZE, write);
+	if (uaddr && ulen) {
+		user_prefault(uaddr, 16, 1);
+		user_prefault(ulen, 4, 1);
+	}
+	irq_disable();
 }
 
 static u32 sock_poll(struct file *f);
@@ -468,6 +482,7 @@ static long sock_recv(struct file *f, u32 ubuf, u32 len, u32 flags, u32 uaddr, u
 	struct sock *s = f->priv;
 	long err;
 
+	sock_prefault(ubuf, len, 1, uaddr, ulen, kern);
 	for (;;) {
 		if (s->err && !(s->type == SOCK_STREAM && ring_used(&s->rcv))) {
 			err = -s->err;
@@ -549,6 +564,7 @@ static long sock_send(struct file *f, u32 ubuf, u32 len, u32 flags, u32 daddr, u
 	u32 done = 0;
 	long err;
 
+	sock_prefault(ubuf, len, 0, 0, 0, kern);
 	if (s->type != SOCK_STREAM) {
 		if (len > sizeof bounce)
 			return -EMSGSIZE;

@@ -1,17 +1,17 @@
 /*P:140 src/guest/selftest/ tests pieces of the Guest kernel that need no
  * Host, by linking the kernel's own C files into ordinary 32-bit Linux programs
  * (system calls by int $0x80, no libc) and running them on the machine that
- * builds them.  selftest.c holds crc32.c and printk.c to values computed
- * independently; ext2test.c runs ext2.c against an image made by mke2fs, and
- * lets e2fsck judge what it wrote; filetest.c runs file.c's descriptors and
- * pipes with a stand-in process and a scheduler that never sleeps; ttytest.c
- * plays Launcher to console.c's line discipline.  `make selftest` in
- * src/guest runs them all (so does `make test`), which catches a broken
- * checksum, a corrupt disk or a shell-breaking pipe before anybody has to boot
- * a Guest to find out. :*/
+ * builds them.  selftest.c holds crc32.c, printk.c and cmdline.c to values
+ * computed independently; ext2test.c runs ext2.c against an image made by
+ * mke2fs, and lets e2fsck judge what it wrote; filetest.c runs file.c's
+ * descriptors and pipes with a stand-in process and a scheduler that never
+ * sleeps; ttytest.c plays Launcher to console.c's line discipline.
+ * `make selftest` in src/guest runs them all (so does `make test`), which
+ * catches a broken checksum, a corrupt disk or a shell-breaking pipe before
+ * anybody has to boot a Guest to find out. :*/
 
 /* selftest.c itself: crc32.c checked against the table-free bitwise CRC below,
- * and printk.c against expected strings. */
+ * and printk.c and cmdline.c against expected strings. */
 #include "kernel.h"
 
 static long sys3(long nr, long a, long b, long c)

@@ -1,9 +1,11 @@
 /*P:120 src/guest/user/ holds the programs the Guest runs in ring 3.  They
  * are ordinary static i386 ELF executables, linked at 0x08048000 by
  * user.lds, knowing nothing about lguest: they speak the Linux system-call
- * ABI through int $0x80, and the kernel embeds them in its image (blob.S)
- * and loads them as exec() would.  hello.c is the demonstration's program;
- * hcall.c is the ring-3 half of a hostile guest. :*/
+ * ABI through int $0x80.  Two of them the kernel embeds in its image
+ * (blob.S) and loads as exec() would: hello.c, the demonstration's program,
+ * and hcall.c, the ring-3 half of a hostile guest.  The rest (sysfuzz.c,
+ * udpcat.c, signals.c, ldt.c, resources.c, oomwait.c) are built as ELF files
+ * of their own, which the tests give the Guest as its --initrd. :*/
 #ifndef USER_SYSCALL_H
 #define USER_SYSCALL_H
 

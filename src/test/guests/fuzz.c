@@ -484,7 +484,7 @@ static void ring3(void)
  * pass them all. */
 static void __attribute__((noreturn)) break_a_rule(void)
 {
-	static const u32 deadly[] = {LHCALL_LGUEST_INIT, LHCALL_CRASH, 11, 17, 18, 19, 20, 0x12345678};
+	static const u32 deadly[] = {LHCALL_LGUEST_INIT, LHCALL_CRASH, 11, 18, 19, 20, 21, 0x12345678};
 	u32 c = deadly[below(8)];
 	if (c == LHCALL_CRASH) {
 		for (u32 i = 0; i < 40; i++) crashmsg[i] = 'a' + below(26);

@@ -145,8 +145,9 @@
  *   make lab-reset hypercalls   when you want the original back
  *
  * A stub fails loudly the first time anything reaches it, naming the lab and
- * the sections to read, so a Guest that dies with "lab hypercalls: write this
- * back" is telling you where you are, not that something broke. :*/
+ * the sections to read, so a Guest that dies with "lab hypercalls: dispatch
+ * the call in EAX to its handler (read H:200, H:100, H:110)" is telling you
+ * where you are, not that something broke. :*/
 
 /*M:020 For the teacher.  Every lab's grader is itself tested, in
  * `make test`: on the whole tree it must give full marks, and on the tree
@@ -157,7 +158,7 @@
  * grader class with @Points on its tests, and an M: section telling the
  * student what to do.  The labs are ordered by the book, not by difficulty;
  * a course of twelve weeks might take one Host lab a week after the first
- * month of reading, and leave the two "build" labs for projects. :*/
+ * month of reading, and leave the three "build" labs for projects. :*/
 
 /*M:999 That is the whole of it: a machine, a Host, a Switcher, a Launcher
  * and a Guest, each small enough to hold in your head, together enough to run

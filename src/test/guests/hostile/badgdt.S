@@ -1,11 +1,12 @@
 /*P:360 src/test/guests/hostile/ is the rogues' gallery: one guest per rule of
  * the Host, each doing exactly the one thing lguest forbids (write the
  * Switcher, load a ring-0 segment, name a page beyond its memory, ...) after
- * printing which rule it is about to break.  The Host's tests run each of them
- * beside a well-behaved guest and expect two things: lguest's reason for the
- * death, and a neighbour that never noticed.  These are the gallery's assembler
- * wing, a few instructions each; src/guest/hostile is its C wing, the real
- * kernel's boot with one rule broken at the end. :*/
+ * printing which rule it is about to break (all but beforeinit, which has no
+ * console yet).  The Host's tests run each of them beside a well-behaved guest
+ * and expect two things: lguest's reason for the death, and a neighbour that
+ * never noticed.  These are the gallery's assembler wing, a few instructions
+ * each; src/guest/hostile is its C wing, the real kernel's boot with one rule
+ * broken at the end. :*/
 /* Hostile: a segment register that holds a selector whose descriptor the Guest
  * then replaces with a not-present one.  The Host does not check descriptors
  * (2.6.23 had no desc_ok); the CPU does, when the Switcher reloads %fs on the way

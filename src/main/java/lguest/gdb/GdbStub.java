@@ -95,7 +95,7 @@ public final class GdbStub implements GuestDebug.Stopper {
      * one instruction at a time and compares the watched bytes after each.  That is
      * what gdb would do itself for a "software watchpoint", minus a network round trip
      * per instruction.  Every instruction is then a trip through the Switcher, with a
-     * CR3 load that empties the TLB: the demonstration's 1.3 million instructions take
+     * CR3 load that empties the TLB: the demonstration's 830,000-odd instructions take
      * some twenty seconds instead of half a second.  Delete the watchpoint and the Guest is
      * back at full speed.  Breakpoints are INT3 bytes in the
      * Guest's code only while it runs, and taken out at every stop, so that gdb (and

@@ -22,7 +22,7 @@
  * Guest could, and nothing else, however the Guest's page tables have been arranged. :*/
 
 /*M:666 A debugging run, step by step.  Build the kernel (`make guest`) and the demo disk
- * (`make run` makes target/guest/disk.img), and start the Guest held at its first
+ * (`make demo` makes target/guest/disk.img), and start the Guest held at its first
  * instruction:
  *
  *     bin/lguest 64m target/guest/kernel --block=target/guest/disk.img --gdb=1234 --gdb-wait
@@ -36,7 +36,7 @@
  *
  * `break crc32`, `continue`.  The Guest boots, prints its banner and finds its devices,
  * and stops in the demonstration's checksum: `Breakpoint 1, crc32 (crc=crc@entry=0,
- * buf=buf@entry=0xc01c1000 <sector_buffer>, len=len@entry=8192) at crc32.c:27`.  `bt`
+ * buf=buf@entry=0xc01... <sector_buffer>, len=len@entry=8192) at crc32.c:27`.  `bt`
  * walks the Guest's stack through the DWARF call frames, from crc32 through
  * demonstration and kernel_main to lguest_init and lguest_entry.  `print crc_table[1]`
  * says 0: the table is computed at first use, and this is the first use.

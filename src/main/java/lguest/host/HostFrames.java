@@ -13,7 +13,7 @@ final class HostFrames {
      * the top of the emulated physical address space, from 0xF0000000 up, which no
      * guest can reach: every guest address is checked against pfn_limit, and
      * INITIALIZE refuses a pfn_limit that would reach them (the Launcher stops at
-     * 1 GB, long before).  The CPU still sees these frames, since page tables, the
+     * 896 MB, LGUEST_MAX_RAM, long before).  The CPU still sees these frames, since page tables, the
      * GDT and the TSS have to be in physical memory for the hardware to walk them;
      * the Guest just cannot name them.  Freed frames
      * are kept for the next request and zeroed when they are handed out again, so a

@@ -89,16 +89,16 @@ final class Hypercalls {
     }
     /*:*/
 
-    /*H:210 The asynchronous ring.  Most page-table hypercalls come in bursts (a fork
-     * copies a whole address space), and each one would be a trip out of the Guest
-     * and back.  So the Guest may queue them in lguest_data instead: 64 slots, each
-     * with a status byte (0xFF "free", 0 "please do this") and four words of
-     * arguments, filled in order round the ring.  The Host runs the queue whenever
-     * the Guest comes out, for whatever reason (H:230), starting where it stopped
-     * last time and stopping at the first free slot.  Each slot is marked free again
-     * when done, and results are thrown away: only calls without results are worth
-     * queueing.  If one of them sends DMA to the Launcher, we stop, because the
-     * Launcher has to see that before anything else happens.
+    /*H:210 The asynchronous ring.  Most page-table hypercalls come in bursts (exec
+     * maps a whole program, a page-table entry at a time), and each one would be a
+     * trip out of the Guest and back.  So the Guest may queue them in lguest_data
+     * instead: 64 slots, each with a status byte (0xFF "free", 0 "please do this") and
+     * four words of arguments, filled in order round the ring.  The Host runs the
+     * queue whenever the Guest comes out, for whatever reason (H:230), starting where
+     * it stopped last time and stopping at the first free slot.  Each slot is marked
+     * free again when done, and results are thrown away: only calls without results
+     * are worth queueing.  If one of them sends DMA to the Launcher, we stop, because
+     * the Launcher has to see that before anything else happens.
      *
      * Most exits find the ring empty, so the first look is at one status byte, the
      * one under the cursor; lguest_data was checked whole at LGUEST_INIT and cannot

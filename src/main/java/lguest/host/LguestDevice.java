@@ -11,7 +11,12 @@ public interface LguestDevice {
      * this key?), IRQ (please interrupt the Guest) and BREAK (stop running it for a
      * moment, I have input).  And one read, which does not read anything: it lends
      * the caller's thread to the Guest until the Guest wants the Launcher for
-     * something.  A Java interface keeps the shape of those calls, with the error
+     * something.  The rest is what lguest did not say through write and read:
+     * close is closing the file, mapShared is the mmap by which lguest's Host
+     * learned of shared memory, and the others are ours alone: deliverShared brings
+     * a frame from a Guest in another process (H:655), and debug, saveState,
+     * restoreState and stats serve the debugger, snapshots and --stats (M:650,
+     * M:672).  A Java interface keeps the shape of those calls, with the error
      * numbers a C Launcher would have seen in errno, so that our Launcher, in
      * lguest.launcher, reads like lguest's in Documentation/lguest. :*/
 

@@ -90,11 +90,13 @@ final class Traps {
 
     /*H:310 maybe_do_interrupt, once per trip round the run loop.  Take the lowest
      * pending interrupt the Guest has not blocked.  Never interrupt the Guest while
-     * its EIP is inside the noirq window: that is lguest_iret, which has just
-     * restored irq_enabled and is about to IRET, and an interrupt there would build a
-     * frame on top of a frame that is half torn down.  A halted Guest is woken by any
-     * unblocked interrupt, with its interrupts switched on for it (that is what HALT
-     * with interrupts enabled means); a running Guest with irq_enabled 0 must wait.
+     * its EIP is inside the noirq window: that is the end of lguest_iret, which has
+     * just restored irq_enabled and is about to IRET, where an interrupt would build a
+     * frame on top of a frame that is half torn down, and the safe halt's two
+     * instructions (G:520), where one would slip in between turning interrupts on
+     * and halting.  A halted Guest is woken by any unblocked interrupt, with its
+     * interrupts switched on for it (that is what HALT with interrupts enabled
+     * means); a running Guest with irq_enabled 0 must wait.
      * And if the Guest never installed a handler for the vector, the interrupt stays
      * pending rather than vanish. */
     void maybeDoInterrupt() {

@@ -25,6 +25,7 @@
  * - Segments.java: the Guest's GDT, and the entries it may not touch.
  * - Dma.java: keys, bindings, and the copying between Guests (io.c).
  * - Stats.java: what --stats prints, counted at the exits.
+ * - Trace.java: what --trace prints, and where.
  * - GuestDebug.java: what a debugger may see of a stopped Guest, and the hooks
  *   that stop it (M:650); GuestState.java: the Host's part of a snapshot (M:672). :*/
 

@@ -133,9 +133,10 @@ final class NetDevice extends Device {
      * waited for a stuck receiver would be a Guest hanging for another's sake.
      *
      * Everything read back from the file is checked, because anything may have
-     * written there: a count that runs ahead of the other by more than a ring, or
-     * a length no frame has, is garbage, and the receiver drops it and starts
-     * afresh from the producer's count. */
+     * written there: a count that runs ahead of the other by more than a ring is
+     * garbage, and the receiver drops the ring's contents and starts afresh from
+     * the producer's count; a length no frame has spoils only its own entry, which
+     * the receiver counts as rejected and steps over. */
     @Override
     int handleOutput(Launcher l, List<int[]> sections) {
         return 0;

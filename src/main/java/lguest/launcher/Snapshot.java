@@ -35,7 +35,7 @@ final class Snapshot {
      * run loop at its top, where the registers are whole in the register page and
      * every hypercall the last exit asked for is done.
      *
-     * The file, version 1: the sixteen bytes "LGUEST-SNAPSHOT\n", the version as a
+     * The file, version 2: the sixteen bytes "LGUEST-SNAPSHOT\n", the version as a
      * 32-bit big-endian number, then a deflated body, then the CRC-32 of everything
      * before it.  The body, in Java's DataOutput encoding: the RAM size, pfn_limit's
      * address, the kernel's start and page_offset and the page directory INITIALIZE was
@@ -60,13 +60,15 @@ final class Snapshot {
      * stop at the end, with the registers and the Host's state of M:672.
      *
      * The one thing that needs is to know which pages were written since the last
-     * round, and this Host already has it: the dirty-bit trick (H:430) keeps every
-     * shadow entry read-only until the Guest writes through it.  A migrating Host
-     * would throw the shadows' write permissions away at the start of each round
-     * (a CR3 load does the rest) and log each page whose write fault it fills.  It
-     * must log its own writes too, since DMA, a disk block read or a key pressed,
-     * goes into guest memory without a fault: every such copy passes through the
-     * Host or the Launcher already, so that is a line each.  The disk must be
+     * round, and this Host nearly has it: the dirty-bit trick (H:430) already
+     * makes a shadow entry read-only and fills in the write permission at the
+     * Guest's first write through it, though only while the Guest's own entry is
+     * clean, and this Guest marks its writable pages dirty from the start.  A
+     * migrating Host would throw the shadows' write permissions away at the start
+     * of each round (a CR3 load does the rest) and log each page whose write fault
+     * it fills.  It must log its own writes too, since DMA, a disk block read or a
+     * key pressed, goes into guest memory without a fault: every such copy passes
+     * through the Host or the Launcher already, so that is a line each.  The disk must be
      * reachable from both machines, or copied the same way (an overlay, L:410, is a
      * ready-made log of written sectors).  The console would have to become a
      * socket the Guest's user reconnects to, and --sharenet, a file on one machine,
@@ -156,7 +158,7 @@ final class Snapshot {
         }
     }
 
-    /** Opens a snapshot, refusing (one line) anything that is not an intact version-1 file. */
+    /** Opens a snapshot, refusing (one line) anything that is not an intact version-2 file. */
     static Image open(Path file) throws LaunchError {
         byte[] all;
         try {

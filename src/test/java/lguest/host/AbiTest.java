@@ -19,8 +19,8 @@ import lguest.HostPrerequisite;
 
 /**
  * The Java mirror against the single source of truth: a C program compiled against
- * src/guest/include/lguest.h with gcc -m32 prints every number and offset, and each
- * must equal the constant in {@link Abi}.
+ * src/guest/include/lguest.h with gcc -m32 -S writes every number and offset into its
+ * assembly, and each must equal the constant in {@link Abi} (or, for its address, in Switcher).
  */
 class AbiTest {
     /** C expression (in the header's terms) → the value the Java side uses. */
@@ -45,6 +45,15 @@ class AbiTest {
         m.put("LHCALL_LOAD_LDT", Abi.LHCALL_LOAD_LDT);
         m.put("LGUEST_LDT_ENTRIES", Abi.LDT_ENTRIES);
         m.put("LGUEST_GDT_ENTRY_LDT", Abi.GDT_ENTRY_LDT);
+        m.put("LGUEST_GDT_ENTRIES", Abi.GDT_ENTRIES);
+        m.put("LGUEST_TLS_MIN", Abi.GDT_ENTRY_TLS_MIN);
+        m.put("LGUEST_TLS_ENTRIES", Abi.GDT_ENTRY_TLS_ENTRIES);
+        m.put("LGUEST_HOST_CS", Abi.LGUEST_CS);
+        m.put("LGUEST_HOST_DS", Abi.LGUEST_DS);
+        m.put("LGUEST_KERNEL_CS", Abi.KERNEL_CS | Abi.GUEST_PL);
+        m.put("LGUEST_KERNEL_DS", Abi.KERNEL_DS | Abi.GUEST_PL);
+        m.put("LGUEST_SWITCHER_ADDR", Switcher.SWITCHER_ADDR);
+        m.put("LGUEST_SYSCALL_VECTOR", Abi.SYSCALL_VECTOR);
         m.put("LGUEST_TRAP_ENTRY", Abi.LGUEST_TRAP_ENTRY);
         m.put("LHCALL_RING_SIZE", Abi.LHCALL_RING_SIZE);
         m.put("sizeof(struct hcall_args)", Abi.HCALL_ARGS_SIZE);
@@ -83,6 +92,12 @@ class AbiTest {
         m.put("offsetof(struct lguest_device_desc, num_pages)", Abi.DESC_NUM_PAGES);
         m.put("offsetof(struct lguest_device_desc, pfn)", Abi.DESC_PFN);
         m.put("sizeof(struct lguest_device_desc)", Abi.DESC_SIZE);
+        m.put("LGUEST_CONSOLE_DMA_KEY", Abi.LGUEST_CONSOLE_DMA_KEY);
+        m.put("offsetof(struct lguest_block_page, type)", Abi.BLK_TYPE);
+        m.put("offsetof(struct lguest_block_page, sector)", Abi.BLK_SECTOR);
+        m.put("offsetof(struct lguest_block_page, bytes)", Abi.BLK_BYTES);
+        m.put("offsetof(struct lguest_block_page, result)", Abi.BLK_RESULT);
+        m.put("offsetof(struct lguest_block_page, num_sectors)", Abi.BLK_NUM_SECTORS);
         m.put("LGUEST_BOOT_E820_ENTRIES", Abi.BOOT_E820_ENTRIES);
         m.put("LGUEST_BOOT_RAMDISK_IMAGE", Abi.BOOT_RAMDISK_IMAGE);
         m.put("LGUEST_BOOT_RAMDISK_SIZE", Abi.BOOT_RAMDISK_SIZE);

@@ -64,7 +64,7 @@ import org.junit.jupiter.api.Test;
  * megabytes that no one checked page by page).  The Switcher's slot (H:420)
  * guards the code that runs in ring 0 between the worlds, and the read-only
  * IDT, GDT and TSS beside it.  The GDT's rules (H:500, H:510), no more than 32
- * entries, the Host's four left alone, DPL 0 turned into 1, guard ring 0
+ * entries, the Host's five left alone, DPL 0 turned into 1, guard ring 0
  * itself: a Guest with a ring-0 code segment would be the Host.  The IDT's
  * (H:330), gates only, the selector always the Guest's kernel, vectors 2, 8,
  * 15 and 0x1F kept, guard ring 0 again and the exits the Host must always see;

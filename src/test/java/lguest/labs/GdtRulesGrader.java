@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /*M:220 Lab `gdt-rules`: what a Guest may put in its GDT.  The Guest's kernel
  * hands the Host a table of segment descriptors (LOAD_GDT) and, on every
  * process switch, three thread-local ones (LOAD_TLS).  The CPU will use them
- * from the Switcher's read-only page, beside four entries that are the
+ * from the Switcher's read-only page, beside five entries that are the
  * Host's.  `make lab gdt-rules` takes out the four small methods of
  * Segments.java that stand between the two: which entries the Guest may not
  * touch, the fix-ups made to the rest, and the two hypercalls that read the
@@ -61,7 +61,7 @@ class GdtRulesGrader {
 
     @Test
     @Points(2)
-    @DisplayName("a guest that writes over the Host's entries (10, 11, 16, 31) changes nothing: 0x58 is still ring 0")
+    @DisplayName("a guest that writes over the Host's entries (10, 11, 16, 17, 31) changes nothing: 0x58 is still ring 0")
     void theHostsEntriesStayTheHosts() {
         TestGuests.Run r = HostLabRig.guest("labs/gdthost");
         assertThat(r.out()).as("the guest's console (stderr: %s)", r.err())

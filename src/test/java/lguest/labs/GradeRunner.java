@@ -48,7 +48,14 @@ public final class GradeRunner {
             out.println("grade: no lab '" + lab + "' (make labs lists them)");
             return 2;
         }
-        List<Mark> marks = run(Class.forName(grader.get()));
+        Class<?> graderClass;
+        try {
+            graderClass = Class.forName(grader.get());
+        } catch (ClassNotFoundException | LinkageError e) {
+            out.println("grade: lab " + lab + ": cannot load its grader " + grader.get() + " (" + e + ")");
+            return 2;
+        }
+        List<Mark> marks = run(graderClass);
         int got = 0, max = 0;
         out.println("grading lab " + lab + " with " + grader.get());
         for (Mark m : marks) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * Every address a program uses is linear; the memory holds physical ones; between
  * them sit a page directory and a page table, and the CPU's software TLB (X:300)
  * remembers the answers.  The lab takes out the walk that finds an answer when the
- * TLB has none, the body of translate() in Cpu.java after the "paging off" line.
+ * TLB has none, the body of translate() in Mmu.java after the "paging off" line.
  * `make lab page-walk` leaves a method that throws; with it, nothing past the
  * moment CR0.PG goes on can run at all, which is a fair picture of how much a
  * machine depends on these few lines.
@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * faulting EIP, the protection rules of both levels give 5, 7 and (with CR0.WP) 3,
  * and the accessed and dirty bits appear in the tables exactly when they should. :*/
 
-/** Grader of lab page-walk (labs/page-walk.lab): the two-level walk of Cpu.translate. */
+/** Grader of lab page-walk (labs/page-walk.lab): the two-level walk of Mmu.translate. */
 class PageWalkGrader {
     /** The linear address the graded tables map, with its own directory entry and table. */
     private static final int LIN = 0x40000000;

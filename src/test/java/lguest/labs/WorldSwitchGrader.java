@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * busy bit back into that very page; the CPU must start at switch_to_guest in
  * ring 0 with the register page as its stack and interrupts off.  Everything
  * the CPU needs is public on Cpu (setCr3, setCr0, loadGdtr, loadIdtr,
- * loadTaskRegister, setEflags, farJump and loadSegment, which load CS and SS from
+ * loadTaskRegister, loadLdt after it when the LDT changed, setEflags, farJump
+ * and loadSegment, which load CS and SS from
  * their descriptors in the GDT just as lguest's far call into the Switcher did,
  * run).  For the way back: the CPU
  * has pushed SS, ESP, EFLAGS, CS, EIP and, for some vectors only, an error code

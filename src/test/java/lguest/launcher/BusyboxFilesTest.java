@@ -233,6 +233,15 @@ class BusyboxFilesTest {
         imageMatchesTree();
     }
 
+    /** execve() of a FIFO opened it to read its first line, and so waited for a writer for ever; only a
+     *  regular file runs, and anything else is EACCES, as on Linux (U:342). */
+    @Test
+    void aFifoOrADeviceDoesNotRun() throws Exception {
+        Result r = same("sh", "-c", "mkfifo f && chmod +x f; ./f 2>/dev/null; echo $?; /dev/null 2>/dev/null; echo $?; rm f");
+        assertThat(r.output()).isEqualTo("126\n126\n");
+        imageMatchesTree();
+    }
+
     /** mknod keeps a device's numbers where ext2 keeps them, and the node opens that device. */
     @Test
     void deviceNodesOpenTheirDevice() throws Exception {

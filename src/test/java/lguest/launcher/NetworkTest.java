@@ -318,9 +318,10 @@ class NetworkTest {
         lguest.host.Host host = new lguest.host.Host();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
+            java.io.ByteArrayOutputStream outA = new java.io.ByteArrayOutputStream();
             java.util.function.BiFunction<String, String, java.util.concurrent.Future<String>> start = (ip, script) ->
                     pool.submit(() -> {
-                        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                        java.io.ByteArrayOutputStream out = ip.equals("10.0.0.1") ? outA : new java.io.ByteArrayOutputStream();
                         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
                         int status = Launcher.run(host, new String[] {"64m", rig.kernel.toString(), "--initrd=" + rig.busybox,
                                 "--sharenet=" + net, "--stats", "quiet", "--", "sh"},
@@ -330,8 +331,11 @@ class NetworkTest {
                         return status + "\n" + out.toString(StandardCharsets.ISO_8859_1) + err.toString(StandardCharsets.ISO_8859_1);
                     });
             String data = "yes 0123456789abcdef0123456789abcde | head -c 1048576";
-            java.util.concurrent.Future<String> a = start.apply("10.0.0.1", "nc -l -p 5000 -e sha256sum\n");
-            Thread.sleep(1000);
+            java.util.concurrent.Future<String> a = start.apply("10.0.0.1", "echo up\nnc -l -p 5000 -e sha256sum\n");
+            // b's first frame must find a's device already on the Host's net, or it goes to the
+            // file (a fixed second was too short on a loaded machine): wait for a's "up".
+            for (int i = 0; i < 600 && !outA.toString(StandardCharsets.ISO_8859_1).contains("up"); i++) Thread.sleep(100);
+            Thread.sleep(300);
             java.util.concurrent.Future<String> b = start.apply("10.0.0.2", "ping -c 3 10.0.0.1\n"
                     + data + " | nc 10.0.0.1 5000\n" + data + " | sha256sum\n");
             String rb = b.get(120, TimeUnit.SECONDS), ra = a.get(120, TimeUnit.SECONDS);

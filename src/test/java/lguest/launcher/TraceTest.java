@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  *   bin/lguest 64m target/guest/kernel --initrd=target/busybox/busybox \
  *       --trace=all --trace-file=t.txt quiet -- sh -c 'echo hi | cat'
  *
- * and t.txt has some three and a half thousand lines, each like this one:
+ * and t.txt has some four and a half thousand lines, each like this one:
  *
  *    911298 [H:345] syscall 120 clone(0x1200011, 0x0, 0x0) from 0x080d59d2
  *           (ring 3, pgdir 0x001fb000)

@@ -12,8 +12,8 @@ import static lguest.machine.Cpu.EDX;
 final class Arithmetic {
     private Arithmetic() { }
 
-    /*X:140 Semantics, written once. Here is ADD, for all six of its rows and the group-1
-     * row besides: read operand a for update (if it is memory, the write permission is
+    /*X:140 Semantics, written once. Here is ADD, for all six of its rows and the four
+     * group-1 rows besides: read operand a for update (if it is memory, the write permission is
      * checked now, before anything changes), read b, add at the operand size, write the
      * lazy-flags record, put the result back. Nothing in it knows whether a was EAX, AL or
      * a doubleword at [EBX+ESI*4+8]; that was settled by the decoder and is kept in the

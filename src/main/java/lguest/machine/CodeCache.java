@@ -96,9 +96,9 @@ public final class CodeCache {
     /*:*/
 
     /*X:622 The memory bound. Translations live in one queue for the whole process,
-     * at most MAX_LIVE of them holding at most MAX_BYTES of bytecode (a method is at
-     * most Translator.HUGE bytes, so the second bound is the one that bites only for
-     * many large pages). When a new one would pass either bound, the oldest goes,
+     * at most MAX_LIVE of them holding at most MAX_BYTES of class files (a method's
+     * bytecode is at most Translator.HUGE bytes, its class somewhat more, so the second
+     * bound is the one that bites only for many large pages). When a new one would pass either bound, the oldest goes,
      * unless it ran since the clock hand last passed (then it loses only that mark
      * and goes to the back): its blocks forget it and start counting again from zero.
      * Nothing else refers to an evicted translation, and a hidden class that is
@@ -141,7 +141,7 @@ public final class CodeCache {
     }
 
     /*X:612 What a translation is made of. The interpreter's blocks stay what they were
-     * (X:120): a straight run of decoded instructions in one frame. The translator takes
+     * (X:123): a straight run of decoded instructions in one frame. The translator takes
      * the blocks decoded from the hot block's frame under the same CS base (so that an
      * EIP names the same byte for all of them), hottest first, as many as fit in a
      * method HotSpot will still compile, and lays them out in one method (X:613). A jump

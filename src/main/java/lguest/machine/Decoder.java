@@ -92,7 +92,7 @@ final class Decoder {
 
     /*X:125 A 16-bit code segment. A code segment's descriptor has a D bit, and with it
      * clear the segment holds 16-bit code: the default operand and address sizes are 16,
-     * and the prefixes 0x66 and 0x67 ask for 32 instead (X:255 told what 0x67 changes;
+     * and the prefixes 0x66 and 0x67 ask for 32 instead (X:255 tells what 0x67 changes;
      * 0x66 changes the width of every operand the row calls "v"). Nothing else differs
      * in the decoding, which is why it is one line below. A protected-mode
      * kernel rarely runs such code, but its programs may: DOS and Windows 3.1 emulation

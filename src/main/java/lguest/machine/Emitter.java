@@ -11,7 +11,7 @@ import org.objectweb.asm.MethodVisitor;
  */
 final class Emitter {
     /*X:615 Registers in locals. A semantics method works on the Cpu object: every
-     * register is an element of c.r[], the flag record five fields, and HotSpot must load
+     * register is an element of c.r[], the flag record six fields, and HotSpot must load
      * and store them as memory, in order, because anybody may look at them after any
      * call. A JVM local variable is different: C2 keeps it in a machine register, forgets
      * it the moment it is dead, and stores it nowhere unless somebody can look. So the

@@ -48,16 +48,15 @@ record Insn(Form form, int eip, int next, int size, int asize, int seg, int rep,
     }
 
     /*X:142 Why the decoded instruction is a record. The interpreter (X:145) is not
-     * meant to be its only reader: a back end that turns a hot block into a JVM method
-     * can call the very same semantics methods, passing each its Insn as a constant that
-     * the generated class loads from its class data. HotSpot trusts the
-     * final fields of a record the way it trusts a static final, so once the Insn is a
-     * constant, so is everything in it: the row, the operand kinds, the register numbers,
-     * the displacement, the immediate. Every "is operand a a register?" in the helpers
-     * below is then decided while compiling, and ADD EAX, EBX comes out as what one
-     * would write by hand: two loads from the register array, an add, the lazy-flags
-     * stores, one store. The interpreter meets the Insn only at run time, but most of
-     * the answers are the same for every ADD of one shape: ra and rb say where operands
+     * meant to be its only reader: the translator calls the very same semantics methods
+     * for the instructions it does not write out itself (X:618), reading each Insn from
+     * an array. HotSpot trusts the final fields of a record the way it trusts a static
+     * final, so wherever an Insn is a constant, so is everything in it: the row, the
+     * operand kinds, the register numbers, the displacement, the immediate, and every
+     * "is operand a a register?" in the helpers below is decided while compiling. (The
+     * translator's first version handed each call its Insn as a class-data constant
+     * for that reason; X:618 tells why it stopped.) The interpreter meets the Insn only
+     * at run time, but most of the answers are the same for every ADD of one shape: ra and rb say where operands
      * a and b are (a whole 32-bit register, a doubleword in memory, the immediate), and
      * the interpreter runs each row and shape with its own copy of the semantics in which
      * the size, the row's operand kinds and the kinds of ra and rb are constants (X:145,

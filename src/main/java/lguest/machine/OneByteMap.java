@@ -108,7 +108,7 @@ final class OneByteMap {
         row("7D cb",    "JGE Jb",     Control::jcc, ENDS),
         row("7E cb",    "JLE Jb",     Control::jcc, ENDS),
         row("7F cb",    "JG Jb",      Control::jcc, ENDS),
-        /*X:121 A group is one opcode that is eight instructions: after 80, 81, 83, C0, D0-D3,
+        /*X:121 A group is one opcode that is eight instructions: after 80-83, C0, C1, D0-D3,
          * F6, F7, FE and FF the ModRM byte's reg field, which would otherwise name a register,
          * says which one. Here the table just has eight rows with the same opcode and
          * "/0" to "/7", and the decoder peeks at the ModRM byte before choosing a row.

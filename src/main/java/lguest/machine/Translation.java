@@ -14,7 +14,7 @@ abstract class Translation {
     int[] insnIndex;
     /** ... and where execution continues after it (-1 for a block's last: it set EIP itself). */
     int[] insnNext;
-    /** Bytes of bytecode in run(), for the memory bound. */
+    /** Bytes of its class file (run() and the rest), for the memory bound (X:622). */
     int codeBytes;
     /** Blocks whose code field still points here; at zero the translation is dead. */
     int liveBlocks;
@@ -85,7 +85,7 @@ abstract class Translation {
      * predict. So each exit of a method has a slot: one per target outside the page that
      * a jump names, and a few more, picked by the EIP's low bits, for RETs and indirect
      * jumps. When the run loop finds the block an exit led to, it writes it into that
-     * exit's slot, with the epoch (X:600), if it is a block the interpreter would chain to
+     * exit's slot, with the epoch (X:130), if it is a block the interpreter would chain to
      * (X:130; not one whose last instruction runs onto the next page, X:135); the next time, the exit goes straight to that
      * block's translation: a Java call of its body() with this method's locals as the
      * arguments, which become the callee's locals, so the registers and flags are not

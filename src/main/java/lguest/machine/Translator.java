@@ -425,7 +425,7 @@ final class Translator {
          * called instruction may have changed anything (CR3, CPL, TF, an exit), a block with
          * one asks Translation.leave before going on. The call itself goes through one
          * method, Translation.call, shared by every translation, on purpose: with the
-         * semantics as a constant (as X:614 first had it) C2 inlined each called
+         * semantics as a class-data constant (as an earlier version had it) C2 inlined each called
          * instruction, and everything under it, into the page's method, and compiling a page
          * of a busybox shell took it half a second; through one call site that has seen
          * every kind of instruction, C2 makes a plain virtual call, which is what a rare

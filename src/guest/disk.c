@@ -59,10 +59,13 @@ static int ram_io(int write, unsigned int sector, u8 *buf, unsigned long bytes)
 		u8 **p = slot(pos >> PAGE_SHIFT, write);
 
 		if (write) {
-			if (!p || (!*p && !(*p = try_alloc_page())))
+			if (!p)
 				return -1;
-			if (n < PAGE_SIZE && !off)
-				memset(*p + n, 0, PAGE_SIZE - n);
+			if (!*p) {                 /* a page never written reads as zeros: so must the rest of it */
+				if (!(*p = try_alloc_page()))
+					return -1;
+				memset(*p, 0, PAGE_SIZE);
+			}
 			memcpy(*p + off, buf, n);
 		} else if (p && *p) {
 			memcpy(buf, *p + off, n);

@@ -778,8 +778,6 @@ static struct file *open_dev(int i, u32 flags)
 	struct file *f;
 
 	if (devs[i].block || devs[i].rdev == ((1 << 8) | 8) || devs[i].rdev == ((1 << 8) | 9)) {
-		if (devs[i].block && !block_present())
-			return ERR_PTR(-ENXIO);
 		f = file_new(devs[i].block ? &lgba_ops : &random_ops, (void *)(long)i, flags);
 		return f ? f : ERR_PTR(-ENOMEM);
 	}

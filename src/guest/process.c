@@ -814,7 +814,6 @@ long sys_setsid(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 #define SA_NODEFER   0x40000000
 #define SA_RESETHAND 0x80000000
 #define SIG_DFL 0
-#define SIGBIT(sig) (1ULL << ((sig) - 1))
 #define DEFAULT_IGNORED (SIGBIT(SIGCHLD) | SIGBIT(SIGCONT) | SIGBIT(23) | SIGBIT(28) \
 			 | SIGBIT(SIGSTOP) | SIGBIT(20) | SIGBIT(21) | SIGBIT(22))
 #define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))

@@ -449,7 +449,7 @@ long sleep_ns(u64 ns)
 /* The same, ended early only by SIGKILL (-ERESTARTSYS then). */
 long sleep_killable_ns(u64 ns)
 {
-	long ret = wait_signalled(never, NULL, fresh_ns() + ns, 1ULL << (SIGKILL - 1));
+	long ret = wait_signalled(never, NULL, fresh_ns() + ns, SIGBIT(SIGKILL));
 
 	return ret == -EAGAIN ? 0 : ret;
 }

@@ -161,7 +161,7 @@ void trap_dispatch(struct trap_frame *regs)
 
 		if (err == 0)
 			return;            /* mapped */
-		if (err == -ENOMEM && !(current.sigpending & (1ULL << (SIGKILL - 1))) && oom_kill()) {
+		if (err == -ENOMEM && !(current.sigpending & SIGBIT(SIGKILL)) && oom_kill()) {
 			current.in_kernel = 1;   /* a tick for the victim (U:920), then fault again */
 			irq_enable();
 			sleep_killable_ns(10000000);

@@ -271,7 +271,7 @@ int oom_kill(void)
 
 		if (p->state == P_FREE || p->state == P_ZOMBIE || p->pid == 1)
 			continue;
-		if ((p->sigpending & (1ULL << (SIGKILL - 1))) && p != current_proc)
+		if ((p->sigpending & SIGBIT(SIGKILL)) && p != current_proc)
 			return 1;          /* a victim is on its way out: wait for its pages */
 		n = private_pages(p);
 		if (n > most) {

@@ -187,6 +187,7 @@ typedef long long s64;
 #define SIGKILL  9
 #define SIGSEGV 11
 #define SIGSTOP 19
+#define SIGBIT(sig) (1ULL << ((sig) - 1))   /* a signal in sigpending and sigmask */
 #define NR_SYSCALLS 440
 
 /* process.c, sched.c, file.c: processes, their memory and their files. */

@@ -11,7 +11,8 @@
  * as "ext2test --ram OUT", there is no disk, and disk.c makes its RAM disk
  * (U:602, U:603): the writing half runs on that, the RAM disk's pages must
  * go back to the allocator as files give up their blocks, and the whole disk
- * is then written to OUT for e2fsck to judge mkfs and all. */
+ * is then written to OUT for e2fsck to judge mkfs and all; last, a sector
+ * written alone into a page must change that sector and nothing else. */
 #include "ext2.h"
 
 static long sys(long nr, long a, long b, long c, long d, long e)
@@ -268,6 +269,30 @@ static void write_tests(struct inode *root)
 	check(!disk_is_ram() || pages_out <= out + 2, "the RAM disk's pages back after the fill");
 }
 
+/* Sectors written into a page, fresh or not, change those sectors only (the
+ * RAM disk once left a fresh page's bytes before the write as they were, and
+ * zeroed an old page's bytes after one).  On the last page, which the fill
+ * left free, and after the image was taken. */
+static void partial_writes(void)
+{
+	unsigned int last = disk_sectors() - 8;
+	u8 page[PAGE_SIZE];
+	unsigned int i;
+	int ok = 1;
+
+	memset(buf, 0xAB, 512);
+	disk_write(last + 3, buf, 512);
+	disk_read(last, page, PAGE_SIZE);
+	for (i = 0; i < PAGE_SIZE; i++)
+		ok &= page[i] == (i >= 3 * 512 && i < 4 * 512 ? 0xAB : 0);
+	check(ok, "a sector written into a fresh page, the rest zeros");
+	memset(buf, 0xCD, 512);
+	disk_write(last, buf, 512);
+	disk_read(last, page, PAGE_SIZE);
+	check(page[0] == 0xCD && page[511] == 0xCD && page[512] == 0 && page[3 * 512] == 0xAB,
+	      "a sector written into an old page, the rest kept");
+}
+
 /* The whole RAM disk into the file at path, for e2fsck. */
 static void dump(const char *path)
 {
@@ -313,8 +338,10 @@ void __attribute__((used)) ext2test_main(u32 *sp)
 		write_tests(root);
 	iput(root);
 	ext2_sync();
-	if (disk_is_ram())
+	if (disk_is_ram()) {
 		dump((const char *)sp[3]);
+		partial_writes();
+	}
 	printk("%s", failures ? "ext2test: FAILED\n" : "ext2test: all passed\n");
 	sys(1, failures ? 1 : 0, 0, 0, 0, 0);
 }

@@ -13,14 +13,16 @@
  * have, on a disk that is RAM: the ext2 code of U:700 does not care where its
  * blocks are, only that disk_read() and disk_write() move them.  The RAM disk
  * is sparse, a table of page pointers (itself made a page at a time, as it
- * is needed) with NULL for a page never written, which reads as zeros, so an empty file system costs its superblock, bitmaps
- * and root directory, a few pages, and not its size.  When ext2 frees a
+ * is needed) with NULL for a page never written, which reads as zeros, so
+ * an empty file system costs its superblock, bitmaps and root directory, a
+ * few pages, and not its size.  When ext2 frees a
  * block the page behind it goes back to the allocator (disk_discard(), as a
  * real SSD is told TRIM), so the RAM the files hold is the RAM their data
  * takes, as on tmpfs.  Its size is half the Guest's memory, tmpfs's own
- * default, at most 128 MiB (one ext2 block group of 4 KiB blocks): a file
- * system that fills up says ENOSPC while the kernel still has pages of its
- * own.  A write that finds no free page fails like a bad sector (EIO).
+ * default, at most 128 MiB (one ext2 block group of 4 KiB blocks), so that
+ * files alone fill the file system (ENOSPC) before they fill the memory; a
+ * write that finds no free page all the same, because programs hold the
+ * rest, fails like a bad sector (EIO).
  *
  * It is made the first time the kernel looks a name up and finds no disk to
  * mount (U:600), formatted by mkfs() below, and given the /proc, /dev and

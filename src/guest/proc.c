@@ -677,9 +677,9 @@ static const struct file_ops dir_ops = {
  * (and random, which Linux has long made the same) hands out the
  * generator's bytes (U:055), which is as random as anything here.  lgba is
  * the disk itself, 512-byte sectors as the driver reads them (D:410),
- * for dd and friends; it reads, and refuses to write (EROFS), since the
- * disk is mounted and ext2's cache (U:705) would never hear of a write
- * beneath it. */
+ * for dd and friends, and is there only when there is a disk; it reads, and
+ * refuses to write (EROFS), since the disk may be mounted and ext2's cache
+ * (U:705) would never hear of a write beneath it. */
 static long random_read(struct file *f, char *buf, u32 len)
 {
 	u32 i, r = 0;

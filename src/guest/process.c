@@ -328,10 +328,10 @@ long sys_fork(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
  * every process.  execve() can sleep (a copy from user memory may wait for
  * the OOM killer's victim, U:920), and a second execve() meanwhile would
  * write over the first one's arguments, so the buffer has an owner: one
- * execve() at a time, and the others wait their turn (U:346).  It holds 32 KiB in at
- * most MAX_ARGS (1,024) arguments and MAX_ENV (256) variables: a quarter of
- * what Linux gave them until 2.6.23, and enough for "ls *" in a directory of
- * a thousand names, which is what a shell script will ask of it.  (It was 32
+ * execve() at a time, and the others wait their turn (U:346).  It holds
+ * 32 KiB in at most MAX_ARGS (1,024) arguments and MAX_ENV (256) variables:
+ * a quarter of what Linux gave them until 2.6.23, and enough for "ls *" in a
+ * directory of a thousand names, which is what a shell script will ask of it.  (It was 32
  * arguments, and "cat *.txt" failed in a directory of 40.)  More is E2BIG,
  * "Argument list too long", as on Linux; the limits are not Linux's because
  * every byte of this buffer is taken from the smallest Guest's memory too. */

@@ -25,8 +25,9 @@ final class GuestState {
      * clock event (as the time left, not the time it was due: the restoring machine's
      * clock is another), the 64 gates of its IDT and its system-call gate, its GDT
      * and its LDT, as LOAD_IDT_ENTRY, LOAD_GDT and LOAD_LDT recorded them, its DMA
-     * bindings, and the x87, which lives inside the CPU.  The shadow page tables are not saved at all: they are a cache of the
-     * Guest's own tables, and a fresh Host fills them on demand (H:440), as it does
+     * bindings, and the x87, which lives inside the CPU.  The shadow page tables are
+     * not saved at all: they are a cache of the Guest's own tables, and a fresh Host
+     * fills them on demand (H:440), as it does
      * after every LGUEST_INIT.  Only the page directory the Guest is using is kept,
      * and the stack pages are pinned again, as SET_STACK would.
      *

@@ -98,8 +98,8 @@ public final class CodeCache {
     /*X:622 The memory bound. Translations live in one queue for the whole process,
      * at most MAX_LIVE of them holding at most MAX_BYTES of class files (a method's
      * bytecode is at most Translator.HUGE bytes, its class somewhat more, so the second
-     * bound is the one that bites only for many large pages). When a new one would pass either bound, the oldest goes,
-     * unless it ran since the clock hand last passed (then it loses only that mark
+     * bound is the one that bites only for many large pages). When a new one would
+     * pass either bound, the oldest goes, unless it ran since the clock hand last passed (then it loses only that mark
      * and goes to the back): its blocks forget it and start counting again from zero.
      * Nothing else refers to an evicted translation, and a hidden class that is
      * unreachable is unloaded with its compiled code at the next full collection, so

@@ -56,8 +56,9 @@ record Insn(Form form, int eip, int next, int size, int asize, int seg, int rep,
      * "is operand a a register?" in the helpers below is decided while compiling. (The
      * translator's first version handed each call its Insn as a class-data constant
      * for that reason; X:618 tells why it stopped.) The interpreter meets the Insn only
-     * at run time, but most of the answers are the same for every ADD of one shape: ra and rb say where operands
-     * a and b are (a whole 32-bit register, a doubleword in memory, the immediate), and
+     * at run time, but most of the answers are the same for every ADD of one shape: ra
+     * and rb say where operands a and b are (a whole 32-bit register, a doubleword in
+     * memory, the immediate), and
      * the interpreter runs each row and shape with its own copy of the semantics in which
      * the size, the row's operand kinds and the kinds of ra and rb are constants (X:145,
      * X:146). What is left to read at run time is what differs from one ADD to the next:

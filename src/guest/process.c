@@ -1058,7 +1058,7 @@ long sys_rt_sigtimedwait_time64(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
  * number (the handler's argument), then the interrupted registers and the
  * signal mask to restore.  The trap frame is changed to start the handler on
  * that stack, with the trap flag and the direction flag clear, as a handler
- * may assume.  When the handler returns, it returns to glibc's restorer
+ * may assume (and the resume flag, which a fault's frame has set, X:512).  When the handler returns, it returns to glibc's restorer
  * (SA_RESTORER), which is "pop %eax; mov $119, %eax; int $0x80":
  * sigreturn(), which finds the frame 8 bytes below the stack pointer it
  * arrives with, and puts every register back as it was.  The interrupted
@@ -1203,7 +1203,7 @@ static void setup_frame(int sig, struct trap_frame *regs, int code, u32 addr)
 	regs->ecx = rt ? frame.rt.puc : 0;
 	regs->cs = USER_CS;
 	regs->ss = regs->ds = regs->es = USER_DS;
-	regs->eflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_DF);
+	regs->eflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_DF | X86_EFLAGS_RF);
 	current.sigmask |= ((u64)act[4] << 32 | act[3]) | ((act[1] & SA_NODEFER) ? 0 : SIGBIT(sig));
 	current.sigmask &= ~UNBLOCKABLE;
 	if (act[1] & SA_RESETHAND)
@@ -1272,17 +1272,19 @@ void signal_interrupted_user(void)
 /*U:430 sigreturn() trusts nothing in the frame it finds, since the program
  * could have written anything there (and may mean to: a handler that skips
  * the faulting instruction moves uc_mcontext's %eip).  Only what ring 3
- * could set anyway comes back from it: the general registers, %eip and
- * %esp, and the arithmetic flags with DF, TF and AC.  %cs and %ss stay the
- * user's, and IF stays on, or a forged frame would be a way into ring 1, or
- * a way to turn off the clock.  The mask comes back too, which is how
+ * could set anyway, or what is harmless, comes back from it: the general
+ * registers, %eip and %esp, the arithmetic flags with DF, TF and AC, and RF
+ * as i386 Linux restores it (a debugger's handler sets it to step over a
+ * breakpoint; the CPU clears it after one instruction, X:512).  %cs and %ss
+ * stay the user's, and IF stays on, or a forged frame would be a way into
+ * ring 1, or a way to turn off the clock.  The mask comes back too, which is how
  * rt_sigsuspend's (U:410) is undone.  (sigreturn finds its frame 8 bytes
  * below %esp, rt_sigreturn 4.) */
 static long restore_context(unsigned long uctx, unsigned long umask_hi)
 {
 	struct trap_frame *regs = task_regs(current_proc);
 	struct sigcontext sc;
-	u32 hi, flags_user = 0x40DD5;   /* AC OF DF TF SF ZF AF PF CF */
+	u32 hi, flags_user = 0x50DD5;   /* AC RF OF DF TF SF ZF AF PF CF */
 
 	if (copy_from_user(&sc, uctx, sizeof(sc)) || copy_from_user(&hi, umask_hi, sizeof(hi)))
 		do_exit(SIGSEGV);

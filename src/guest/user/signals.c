@@ -6,9 +6,12 @@
  *
  * Each case arms a handler, sets "resume" to the instruction after the one
  * that will fault, and faults.  The handler prints the signal, si_code,
- * si_addr, the trap number, the error code and where the fault was (from its
- * ucontext), then moves the saved %eip to "resume" and returns: so the case
- * also checks that sigreturn puts back the context the handler changed.  The
+ * si_addr, the trap number, the error code, where the fault was and the
+ * saved EFLAGS but its arithmetic flags (from its ucontext: a fault's has RF
+ * set, a trap's has not, X:512; SF ZF AF PF CF are left out because the last
+ * arithmetic before some cases is on a stack address), then moves the saved
+ * %eip to "resume" and returns: so the case also checks that sigreturn puts
+ * back the context the handler changed.  The
  * last cases single-step a few instructions, a REP MOVSB among them, which
  * traps once per element (X:256), and one case takes its signal through an
  * old-style handler, whose struct sigcontext is its argument. */
@@ -46,6 +49,7 @@ static void handler(int sig, int *info, unsigned long *uc)
 	put(" trap"); hex(g[REG_TRAPNO]);
 	put(" err"); hex(g[REG_ERR]);
 	put(" eip"); hex(g[REG_EIP]);
+	put(" flags"); hex(g[REG_EFL] & ~0xD5UL);
 	put("\n");
 	g[REG_EIP] = resume;
 }
@@ -59,6 +63,7 @@ static void stepper(int sig, int *info, unsigned long *uc)
 	put("step"); hex(g[REG_EIP]);
 	put(" code"); hex(info[2]);
 	put(" ecx"); hex(g[10]);
+	put(" flags"); hex(g[REG_EFL] & ~0xD5UL);
 	put("\n");
 	if (g[REG_EIP] == step_end || steps > 40)
 		g[REG_EFL] &= ~0x100UL;

@@ -62,6 +62,8 @@ public final class Cpu extends Registers {
     int exitSlot;
     /** Set by an instruction after which no single-step trap is due (see X:520). */
     boolean stepHeld;
+    /** Set by an IRET that loaded RF, which the run loop then leaves set (see X:512). */
+    boolean rfLoaded;
 
     public Cpu(PhysicalMemory mem) {
         this.mem = mem;

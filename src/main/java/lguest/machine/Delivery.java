@@ -37,6 +37,11 @@ final class Delivery {
      * never single-stepped by accident; an interrupt gate also clears IF, a trap gate
      * leaves it alone. */
     void deliver(int vec, int err, boolean hasErr, boolean soft, int retEip, int ext) {
+        deliver(vec, err, hasErr, soft, retEip, ext, 0);
+    }
+
+    /** The same, with rf (RF or 0) added to the EFLAGS image pushed: RF for a fault (X:512). */
+    private void deliver(int vec, int err, boolean hasErr, boolean soft, int retEip, int ext, int rf) {
         if (Integer.compareUnsigned(vec * 8 + 7, c.idtrLimit) > 0) throw gp(vec * 8 + 2 + ext);
         int lo = c.sysRead(c.idtrBase + vec * 8, 4), hi = c.sysRead(c.idtrBase + vec * 8 + 4, 4);
         int type = hi >> 8 & 0x1F, gdpl = hi >> 13 & 3;
@@ -50,7 +55,7 @@ final class Delivery {
         if ((ctype & 0x18) != 0x18 || dpl > c.cpl) throw gp((sel & 0xFFFC) + ext);
         if ((attr & 0x80) == 0) throw fault(Vectors.NP, (sel & 0xFFFC) + ext);
         if (Integer.compareUnsigned(off, Segmentation.limit(d)) > 0) throw gp(ext);
-        int eflags = c.getEflags(), cs = c.segSel[CS];
+        int eflags = c.getEflags() | rf, cs = c.segSel[CS];
         boolean conforming = (ctype & 4) != 0;
         if (!conforming && dpl < c.cpl) {
             Segmentation.Stack st = seg.innerStack(dpl, ext);
@@ -88,7 +93,7 @@ final class Delivery {
         boolean hasErr = f.hasErrorCode;
         for (int attempt = 0; ; attempt++) {
             try {
-                deliver(vec, err, hasErr, false, faultEip, 1);
+                deliver(vec, err, hasErr, false, faultEip, 1, faultClass(vec) ? RF : 0);
                 return;
             } catch (CpuFault g) {
                 if (vec == Vectors.DF) { c.pendingExit = Exit.SHUTDOWN; return; }
@@ -101,6 +106,26 @@ final class Delivery {
             }
         }
     }
+    /*:*/
+
+    /*X:512 The resume flag. An instruction breakpoint (a debug register naming an EIP)
+     * is reported before its instruction runs, so the debugger's handler returns to that
+     * same instruction, and would meet the same breakpoint for ever; it sets RF in the
+     * image its IRET loads, and RF makes the processor skip instruction breakpoints for
+     * the one instruction it resumes, after which the processor clears it. Every other
+     * fault also returns to the instruction that faulted, one whose breakpoint may have
+     * been reported already, so for those the processor sets RF in the pushed image
+     * itself. This CPU has no instruction breakpoints, so RF changes nothing here; it is
+     * kept because it can be seen. A Linux program that catches SIGSEGV finds RF
+     * (0x10000) in its saved EFLAGS, since the kernel copies the frame the processor
+     * pushed (U:420), and a program compared with the real processor must find it too.
+     * Traps (INT n, INT3, INTO, the single-step #DB) and interrupts come after an
+     * instruction has completed, so their image has RF as it is, which is clear: the run
+     * loop clears RF once the instruction after the IRET has completed (X:605), unless
+     * that instruction was itself an IRET that loaded it again. POPF never sets it (the
+     * SDM: "RF is cleared"), and PUSHF never shows it. A double fault is an abort, not a
+     * fault, and is pushed as the others are. */
+    private static boolean faultClass(int vec) { return vec != Vectors.DB && vec != Vectors.DF; }
     /*:*/
 
     /*X:520 Single-step. With EFLAGS.TF set the processor raises #DB (vector 1) after each

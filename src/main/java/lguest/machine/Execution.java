@@ -75,7 +75,7 @@ final class Execution {
                 if (c.exitFrom != null && b.cacheable) c.exitFrom.link(c.exitSlot, b, c.epoch);   // as link()
                 c.exitFrom = null;
             }
-            if (b.cacheable && (c.flags & Cpu.TF) == 0 && threshold >= 0) {
+            if (b.cacheable && (c.flags & (Cpu.TF | Cpu.RF)) == 0 && threshold >= 0) {
                 Translation t = b.code;
                 if (t == null && ++b.heat > threshold) t = CodeCache.translate(c, b);
                 if (t != null && stop - delivered - c.retired >= b.insns.length) {   // else: the budget's last few
@@ -133,11 +133,12 @@ final class Execution {
      * delivered as the hardware would. Returns the block to chain from, or null
      * when it did not run to its end. This is the path of nearly every block,
      * and it is kept small enough for HotSpot to inline into the loop; near
-     * the end of a budget, or under single-step, interpretPart runs the block
-     * one instruction at a time instead, so the count stops exactly where asked. */
+     * the end of a budget, under single-step, or with RF set (X:512), interpretPart
+     * runs the block one instruction at a time instead, so the count stops exactly
+     * where asked and RF is cleared as soon as one instruction has completed. */
     private Block interpret(Block b, long limit) {
         int n = b.insns.length;
-        if (n == 0 || limit - c.retired < n || (c.flags & Cpu.TF) != 0) return interpretPart(b, limit);
+        if (n == 0 || limit - c.retired < n || (c.flags & (Cpu.TF | Cpu.RF)) != 0) return interpretPart(b, limit);
         c.eip = b.eips[n];
         try {
             b.first.run(c);
@@ -156,12 +157,13 @@ final class Execution {
     }
     /*:*/
 
-    /** The first instructions of a block, as many as the budget allows, or one under single-step (X:520). */
+    /** The first instructions of a block, as many as the budget allows, or one under single-step (X:520) or RF (X:512). */
     private Block interpretPart(Block b, long limit) {
         Insn[] insns = b.insns;
-        boolean step = (c.flags & Cpu.TF) != 0;
-        int n = (int) Math.min(insns.length, step ? 1 : limit - c.retired);
+        boolean step = (c.flags & Cpu.TF) != 0, resume = (c.flags & Cpu.RF) != 0;
+        int n = (int) Math.min(insns.length, step || resume ? 1 : limit - c.retired);
         if (step) c.stepHeld = false;
+        c.rfLoaded = false;
         c.eip = b.eips[n];
         int i = 0;
         try {
@@ -180,6 +182,7 @@ final class Execution {
             return fault(b, f);
         }
         c.retired += i;
+        if (resume && i > 0 && !c.rfLoaded) c.flags &= ~Cpu.RF;
         if (step && i > 0) c.delivery.afterStep();
         return null;
     }

@@ -9,6 +9,7 @@ import static lguest.machine.Registers.ESP;
 import static lguest.machine.Registers.FS;
 import static lguest.machine.Registers.GS;
 import static lguest.machine.Registers.IF;
+import static lguest.machine.Registers.RF;
 import static lguest.machine.Registers.IOPL;
 import static lguest.machine.Registers.NT;
 import static lguest.machine.Registers.SS;
@@ -229,5 +230,6 @@ final class FarTransfer {
         if (size == 2) changeable &= 0xFFFF;
         c.materialize();
         c.flags = (c.flags & ~changeable) | (newFlags & changeable) | 2;
+        c.rfLoaded = (newFlags & changeable & RF) != 0;
     }
 }

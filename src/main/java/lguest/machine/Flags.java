@@ -31,13 +31,13 @@ final class Flags {
     static void pushf(Cpu c, Insn i) { c.push(i.size(), c.getEflags() & ~(Cpu.RF | 0x20000)); }
 
     /*X:180 POPF changes only what the current privilege allows: IOPL only at CPL 0, IF
-     * only when CPL <= IOPL, and never VM (RF is taken from the popped value, as IRET
-     * takes it); a bit it may not change is kept, silently,
-     * which is how a guest kernel deprivileged to ring 1 can believe it disabled
-     * interrupts when it did not, the very problem lguest's paravirtualization removes. */
+     * only when CPL <= IOPL, and never VM or RF (only IRET loads RF, X:512); a bit it
+     * may not change is kept, silently, which is how a guest kernel deprivileged to
+     * ring 1 can believe it disabled interrupts when it did not, the very problem
+     * lguest's paravirtualization removes. */
     static void popf(Cpu c, Insn i) {
         int sz = i.size(), v = c.pop(sz);
-        int changeable = 0x257FD5 & ~(Cpu.IOPL | Cpu.IF);
+        int changeable = 0x257FD5 & ~(Cpu.IOPL | Cpu.IF | Cpu.RF);
         if (c.cpl == 0) changeable |= Cpu.IOPL;
         if (c.cpl <= c.iopl()) changeable |= Cpu.IF;
         if (sz == 2) changeable &= 0xFFFF;

@@ -26,7 +26,7 @@ abstract class Translation {
     /**
      * Runs from the block at c.eip until control leaves the translated blocks, an
      * instruction stops the run (brk), an exit is pending, the interrupt line is raised,
-     * TF is set, the address space changes (epoch), or the next block would retire
+     * TF or RF is set, the address space changes (epoch), or the next block would retire
      * more than limit.
      */
     final void run(Cpu c, long limit) {
@@ -133,9 +133,9 @@ abstract class Translation {
     }
     /*:*/
 
-    /** Whether the run must leave after a called instruction: an exit, an interrupt, TF, a new address space. */
+    /** Whether the run must leave after a called instruction: an exit, an interrupt, TF or RF (X:512), a new address space. */
     static boolean leave(Cpu c, long epoch) {
-        return c.pendingExit != null || c.interruptLine || (c.flags & Cpu.TF) != 0 || c.epoch != epoch;
+        return c.pendingExit != null || c.interruptLine || (c.flags & (Cpu.TF | Cpu.RF)) != 0 || c.epoch != epoch;
     }
 
     /*X:619 What the generated code calls. The methods below are small, and C2 inlines

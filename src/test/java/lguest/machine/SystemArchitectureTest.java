@@ -478,6 +478,44 @@ class SystemArchitectureTest {
     }
 
     @Test
+    void aFaultIsPushedWithRfSetATrapWithout() {
+        Rig m = new Rig();
+        m.ring(3);
+        m.cpu.setEflags(0x202);
+        m.code(0x0F, 0x0B);                                       // ud2: a fault
+        assertThat(m.run().eflags & Cpu.RF).as("RF in a fault's image").isNotZero();
+        m.ring(3);
+        m.code(0x90, 0xCC);                                       // nop; int3: a trap
+        assertThat(m.run().eflags & Cpu.RF).as("RF in a trap's image").isZero();
+    }
+
+    @Test
+    void popfNeverLoadsRf() {
+        Rig m = new Rig();
+        m.ring(3);
+        m.code(0x68).code32(0x10202).code(0x9D, 0xCC);            // push $RF|IF; popf; int3
+        Trap t = m.run();
+        assertThat(t.vector).isEqualTo(Vectors.BP);
+        assertThat(t.eflags & Cpu.RF).isZero();
+    }
+
+    @Test
+    void iretLoadsRfAndTheNextInstructionClearsIt() {
+        Rig m = new Rig();
+        m.ring(1);
+        m.cpu.setEflags(0x002);
+        m.code(0x68).code32(0x10002).code(0x6A, Rig.R1CODE);       // an IRET frame for ring 1 with RF
+        m.code(0x68).code32(Rig.CODE + 0x40).code(0xCF);
+        m.pc = Rig.CODE + 0x40;
+        m.code(0x90, 0x90, 0xCC);                                 // nop; nop; int3
+        assertThat(m.cpu.run(4)).isEqualTo(Exit.BUDGET);
+        assertThat(m.cpu.getEflags() & Cpu.RF).as("after the IRET").isNotZero();
+        assertThat(m.cpu.run(1)).isEqualTo(Exit.BUDGET);
+        assertThat(m.cpu.getEflags() & Cpu.RF).as("after the instruction it resumed").isZero();
+        assertThat(m.run().eflags & Cpu.RF).isZero();
+    }
+
+    @Test
     void tripleFaultShutsTheProcessorDown() {
         Rig m = new Rig();
         m.ring(3);

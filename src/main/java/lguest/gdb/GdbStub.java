@@ -95,11 +95,12 @@ public final class GdbStub implements GuestDebug.Stopper {
      * one instruction at a time and compares the watched bytes after each.  That is
      * what gdb would do itself for a "software watchpoint", minus a network round trip
      * per instruction.  Every instruction is then a trip through the Switcher, with a
-     * CR3 load that empties the TLB: the demonstration's 830,000-odd instructions take
-     * some twenty seconds instead of half a second.  Delete the watchpoint and the Guest is
-     * back at full speed.  Breakpoints are INT3 bytes in the
-     * Guest's code only while it runs, and taken out at every stop, so that gdb (and
-     * the reader of an `x/i`) sees the Guest's own code. */
+     * CR3 load that empties the TLB: the demonstration's 740,000-odd instructions take
+     * some four seconds instead of half a second (gdb's own start included, measured
+     * with `watch` on a word nobody writes).  Delete the watchpoint and the Guest is
+     * back at full speed.  Breakpoints are INT3 bytes in the Guest's code only while
+     * it runs, and taken out at every stop, so that gdb (and the reader of an `x/i`)
+     * sees the Guest's own code. */
     @Override
     public Resume stopped(GuestDebug g, Stop why) {
         boolean gdbIsWaiting = running;

@@ -119,24 +119,28 @@ static int vformat(char *buf, unsigned long size, const char *fmt, va_list ap)
 	struct outbuf o = { buf, size, 0 };
 
 	for (; *fmt; fmt++) {
-		int alt = 0, width = 0;
+		int alt = 0, width = 0, left = 0;
+		unsigned long start;
 		char pad = ' ';
 
 		if (*fmt != '%') {
 			put(&o, *fmt);
 			continue;
 		}
-		fmt++;
-		if (*fmt == '#') {
-			alt = 1;
-			fmt++;
-		}
-		if (*fmt == '0') {
-			pad = '0';
-			fmt++;
+		for (fmt++; *fmt == '#' || *fmt == '0' || *fmt == '-'; fmt++) {
+			alt |= *fmt == '#';
+			left |= *fmt == '-';
+			if (*fmt == '0')
+				pad = '0';
 		}
 		while (*fmt >= '0' && *fmt <= '9')
 			width = width * 10 + (*fmt++ - '0');
+		if (left) {            /* "%-8s": the field first, then the spaces */
+			left = width;
+			width = 0;
+			pad = ' ';
+		}
+		start = o.len;
 		if (*fmt == 'l')
 			fmt++;
 		switch (*fmt) {
@@ -185,6 +189,8 @@ static int vformat(char *buf, unsigned long size, const char *fmt, va_list ap)
 			else
 				put(&o, *fmt);
 		}
+		while (o.len - start < (unsigned long)left)
+			put(&o, ' ');
 	}
 	if (size)
 		buf[o.len < size ? o.len : size - 1] = '\0';

@@ -44,7 +44,9 @@ static const char *const texts[] = {     /* /proc/NAME and /proc/PID/NAME */
 #define NR_GLOBAL 7
 static const char *const pid_texts[] = { "cmdline", "comm", "stat", "status" };
 #define NR_PID_TEXTS 4
-#define NET_DEV (NR_GLOBAL + NR_PID_TEXTS)    /* /proc/net/dev, the one file in /proc/net */
+static const char *const net_texts[] = { "arp", "dev", "raw", "route", "tcp", "udp" };   /* /proc/net/NAME */
+#define NR_NET_TEXTS 6
+#define NET_TEXT (NR_GLOBAL + NR_PID_TEXTS)
 
 static const struct { const char *name; u32 rdev; int block; } devs[] = {
 	{ "console", (5 << 8) | 1, 0 }, { "lgba", (254 << 8) | 0, 1 },
@@ -67,6 +69,17 @@ static int is(const char *s, unsigned long n, const char *name)
 }
 
 /* A decimal number, the whole of s[0..n), or -1. */
+/* Which of count names the component is, or -1. */
+static int one_of(const char *s, unsigned long n, const char *const *names, int count)
+{
+	int i;
+
+	for (i = 0; i < count; i++)
+		if (is(s, n, names[i]))
+			return i;
+	return -1;
+}
+
 static int number(const char *s, unsigned long n)
 {
 	int v = 0;
@@ -147,16 +160,20 @@ static int lookup(const char *path, int follow, struct node *nd)
 	nd->kind = K_PROC;
 	if (n == 1)
 		return 1;
-	for (v = 0; v < NR_GLOBAL; v++)
-		if (n == 2 && is(c[1], len[1], texts[v])) {
-			nd->kind = K_TEXT;
-			nd->n = v;
-			return 1;
-		}
+	if (n == 2 && (v = one_of(c[1], len[1], texts, NR_GLOBAL)) >= 0) {
+		nd->kind = K_TEXT;
+		nd->n = v;
+		return 1;
+	}
 	if (is(c[1], len[1], "net")) {
-		nd->kind = n == 2 ? K_NETDIR : K_TEXT;
-		nd->n = NET_DEV;
-		return n == 2 || (n == 3 && is(c[2], len[2], "dev")) ? 1 : -ENOENT;
+		nd->kind = K_NETDIR;
+		if (n == 2)
+			return 1;
+		if (n > 3 || (v = one_of(c[2], len[2], net_texts, NR_NET_TEXTS)) < 0)
+			return -ENOENT;
+		nd->kind = K_TEXT;
+		nd->n = NET_TEXT + v;
+		return 1;
 	}
 	if (is(c[1], len[1], "self")) {
 		if (n == 2 && !follow) {
@@ -174,12 +191,11 @@ static int lookup(const char *path, int follow, struct node *nd)
 	nd->kind = K_PID;
 	if (n == 2)
 		return 1;
-	for (v = 0; v < NR_PID_TEXTS; v++)
-		if (n == 3 && is(c[2], len[2], pid_texts[v])) {
-			nd->kind = K_TEXT;
-			nd->n = NR_GLOBAL + v;
-			return 1;
-		}
+	if (n == 3 && (v = one_of(c[2], len[2], pid_texts, NR_PID_TEXTS)) >= 0) {
+		nd->kind = K_TEXT;
+		nd->n = NR_GLOBAL + v;
+		return 1;
+	}
 	if (n == 3 && is(c[2], len[2], "exe")) {
 		nd->kind = K_EXE;
 		return 1;
@@ -197,14 +213,6 @@ static int lookup(const char *path, int follow, struct node *nd)
 	return 1;
 }
 /*:*/
-
-struct text {
-	u32 len;
-	char data[PAGE_SIZE - 4];
-};
-
-#define ADD(...) (t->len += snprintf(t->data + t->len, sizeof(t->data) - t->len, __VA_ARGS__), \
-		  t->len = t->len < sizeof(t->data) ? t->len : sizeof(t->data) - 1)
 
 /* ns / unit, without libgcc's 64-bit division: two of the i386's own. */
 static unsigned long ns_in(u64 ns, u32 unit)
@@ -460,6 +468,49 @@ static void global_text(struct text *t, int which)
 }
 /*:*/
 
+/*U:791 /proc/net is the network's tables as text, which is how the
+ * network's tools learn what the kernel knows: ifconfig reads dev, the
+ * counts of each interface; route -n reads route, netstat reads tcp, udp
+ * and raw, arp reads arp.  Each table lives with the code that keeps it
+ * (the routes and the ARP cache in ip.c, U:864 and U:866, the sockets in
+ * socket.c, U:878), which writes it out in Linux's format, the same
+ * columns, hexadecimal and all, since busybox reads them with scanf.  A
+ * socket's line ends with its inode number, the one /proc/PID/fd/N names
+ * as "socket:[N]" (U:789): netstat -p matches the two to say which program
+ * holds each connection.  Like every file here, a table is made when it
+ * is opened, into one page; the 64 sockets the kernel can have at most
+ * would not all fit in it, and a Guest that had them all open, in one
+ * protocol, would see the last few cut off.  What is not here: the IPv6
+ * tables (tcp6, udp6, raw6), since the kernel has no IPv6, and unix, since
+ * it has no AF_UNIX sockets (U:880), so netstat says it cannot open them,
+ * as it would on a Linux built without either. */
+static void net_dev(struct text *t);
+
+static void net_text(struct text *t, int which)
+{
+	switch (which) {
+	case 0:
+		arp_text(t);
+		break;
+	case 1:
+		net_dev(t);
+		break;
+	case 2:
+		sock_text(t, SOCK_RAW);
+		break;
+	case 3:
+		route_text(t);
+		break;
+	case 4:
+		sock_text(t, SOCK_STREAM);
+		break;
+	case 5:
+		sock_text(t, SOCK_DGRAM);
+		break;
+	}
+}
+/*:*/
+
 /* /proc/net/dev: for each interface there is (eth0 only with a network
  * device), what the network code counted, in Linux's columns; the ones it
  * does not count (errors, FIFO and frame errors, compression, multicast,
@@ -561,8 +612,8 @@ static void name_of(struct node *nd, long i, char *name, u8 *type, u32 *ino)
 		return;
 	}
 	if (nd->kind == K_NETDIR) {
-		if (i == 0)
-			memcpy(name, "dev", 4);
+		if (i < NR_NET_TEXTS)
+			memcpy(name, net_texts[i], strlen(net_texts[i]) + 1);
 		return;
 	}
 	if (nd->kind == K_PID) {
@@ -789,12 +840,12 @@ static struct file *open_dev(int i, u32 flags)
  * program's file, as execve() was given it (for busybox, the link it was
  * started by), if that was a path from the root: glibc insists on one, and
  * an initrd's program has no file at all.  /proc/PID/fd/N says what a
- * descriptor is open on: a device by its name, a pipe as Linux writes one,
- * "pipe:[inode]", and a file of the disk by its inode number, the one thing
- * the open file remembers of it (it has no name: names are the
- * directories' business, U:750).  That is enough
- * for ttyname(), which is readlink("/proc/self/fd/0") and then a stat() of
- * the answer, compared with the descriptor's own. */
+ * descriptor is open on: a device by its name, a pipe or a socket as Linux
+ * writes one, "pipe:[inode]" and "socket:[inode]" (U:791), and a file of
+ * the disk by its inode number, the one thing the open file remembers of it
+ * (it has no name: names are the directories' business, U:750).  That is
+ * enough for ttyname(), which is readlink("/proc/self/fd/0") and then a
+ * stat() of the answer, compared with the descriptor's own. */
 static long link_text(struct node *nd, char *buf, unsigned long size)
 {
 	struct kstat st;
@@ -809,6 +860,8 @@ static long link_text(struct node *nd, char *buf, unsigned long size)
 		return snprintf(buf, size, "anon_inode:[unknown]");
 	if ((st.mode & S_IFMT) == S_IFIFO)
 		return snprintf(buf, size, "pipe:[%u]", st.ino);
+	if ((st.mode & S_IFMT) == S_IFSOCK)
+		return snprintf(buf, size, "socket:[%u]", st.ino);
 	if ((st.mode & S_IFMT) == S_IFCHR || (st.mode & S_IFMT) == S_IFBLK) {
 		int i;
 
@@ -895,8 +948,8 @@ struct file *kfs_open(const char *name, u32 flags)
 			return ERR_PTR(-ENOMEM);
 		if (nd.n < NR_GLOBAL)
 			global_text(t, nd.n);
-		else if (nd.n == NET_DEV)
-			net_dev(t);
+		else if (nd.n >= NET_TEXT)
+			net_text(t, nd.n - NET_TEXT);
 		else if (nd.n == NR_GLOBAL)
 			pid_cmdline(t, nd.p);
 		else if (nd.n == NR_GLOBAL + 1)

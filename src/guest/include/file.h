@@ -75,6 +75,16 @@ void set_cwd_inode(u32 ino);
 /* open a path relative to dirfd (AT_FDCWD = -100) for execve: returns the
  * file or an ERR value (negative errno cast) that IS_ERR() tells apart */
 struct file *fs_open_path(int dirfd, const char *path, u32 flags, u32 mode);
+/* The text of a /proc file, made when it is opened (U:782): one page, and
+ * ADD(...) appends to the struct text *t in scope as printf would, cutting
+ * the text short rather than running past the page. */
+struct text {
+	u32 len;
+	char data[PAGE_SIZE - 4];
+};
+#define ADD(...) (t->len += snprintf(t->data + t->len, sizeof(t->data) - t->len, __VA_ARGS__), \
+		  t->len = t->len < sizeof(t->data) ? t->len : sizeof(t->data) - 1)
+
 #define IS_ERR(p) ((unsigned long)(p) >= (unsigned long)-4095)
 #define PTR_ERR(p) ((long)(p))
 #define ERR_PTR(e) ((void *)(long)(e))

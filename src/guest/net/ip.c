@@ -683,3 +683,57 @@ u64 net_next_deadline(void)
 	return d;
 }
 /*:*/
+
+/* /proc/net/route and /proc/net/arp (U:791): the two tables above as
+ * Linux prints them.  A route's line is tab-separated and padded with
+ * spaces to 127 columns; an interface's own subnet is a route too, as it
+ * is in Linux's table, and the loopback's 127/8, which Linux keeps in a
+ * table of its own, is not shown.  Addresses are printed as the 32-bit
+ * number their four bytes make in memory, network order read backwards:
+ * 10.0.2.0 is 0002000A. */
+#define RTF_UP 1
+static void route_line(struct text *t, const char *dev, u32 dst, u32 gw, u32 mask)
+{
+	char line[128];
+	u32 flags = RTF_UP | (gw ? RTF_GATEWAY : 0) | (mask == 0xFFFFFFFF ? RTF_HOST : 0);
+
+	snprintf(line, sizeof line, "%s\t%08X\t%08X\t%04X\t0\t0\t0\t%08X\t0\t0\t0",
+		 dev, dst, gw, flags, mask);
+	ADD("%-127s\n", line);
+}
+
+void route_text(struct text *t)
+{
+	struct netif *eth = &netifs[NIF_ETH];
+	int i;
+
+	ADD("%-127s\n", "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT");
+	if ((eth->flags & IFF_UP) && eth->addr)
+		route_line(t, eth->name, eth->addr & eth->mask, 0, eth->mask);
+	for (i = 0; i < 8; i++)
+		if (routes[i].used)
+			route_line(t, netifs[routes[i].nif].name, routes[i].dst, routes[i].gw, routes[i].mask);
+}
+
+/* An entry that has an answer is complete (flags 0x2, ATF_COM); one still
+ * asking has flags 0 and a MAC address of zeros, as Linux shows it. */
+void arp_text(struct text *t)
+{
+	static const u8 none[ETH_ALEN];
+	struct arp_entry *e;
+	u64 now = monotonic_ns();
+
+	ADD("IP address       HW type     Flags       HW address            Mask     Device\n");
+	for (e = arp_table; e < arp_table + ARP_ENTRIES; e++) {
+		int done = e->valid && now < e->expires;
+		const u8 *m = done ? e->mac : none;
+		char ip[16];
+
+		if (!done && !e->waiting && !e->tries)
+			continue;
+		snprintf(ip, sizeof ip, "%u.%u.%u.%u", e->ip & 0xFF, (e->ip >> 8) & 0xFF,
+			 (e->ip >> 16) & 0xFF, e->ip >> 24);
+		ADD("%-16s 0x%-10x0x%-10x%02x:%02x:%02x:%02x:%02x:%02x     %-8s %s\n", ip, 1, done ? 2 : 0,
+		    m[0], m[1], m[2], m[3], m[4], m[5], "*", netifs[NIF_ETH].name);
+	}
+}

@@ -112,6 +112,8 @@ void net_timers(u64 now);
 u64 net_next_deadline(void);
 void net_poll(void);
 void icmp_send_unreach(struct pkt *orig, u8 code);
+void route_text(struct text *t);       /* /proc/net/route (U:791) */
+void arp_text(struct text *t);         /* /proc/net/arp */
 
 /* The transport layers' part of a packet: payload follows l4 + hdr bytes. */
 #define PKT_PAYLOAD(p, hdr) ((p)->l4 + (hdr))
@@ -173,6 +175,8 @@ struct sock *sock_new(int type, int protocol);
 void sock_release(struct sock *s);
 void sock_queue_dgram(struct sock *s, struct pkt *p);
 u16 port_ephemeral(int type);
+u32 sock_ino(const struct sock *s);    /* its inode number, for fstat and /proc */
+void sock_text(struct text *t, int type);   /* /proc/net/tcp, udp, raw (U:791) */
 
 /* udp.c and raw (ip.c) input */
 void udp_input(struct pkt *p);

@@ -683,10 +683,18 @@ static void sock_file_release(struct file *f)
 	irq_restore(fl);
 }
 
+/* A socket's inode number: what fstat() says, what /proc/PID/fd/N's link
+ * names ("socket:[N]") and what /proc/net's tables end with, so that
+ * netstat -p can tell whose a connection is (U:791). */
+u32 sock_ino(const struct sock *s)
+{
+	return 0x20000 + (u32)(s - socks);
+}
+
 static long sock_stat(struct file *f, struct kstat *st)
 {
-	(void)f;
 	memset(st, 0, sizeof *st);
+	st->ino = sock_ino(f->priv);
 	st->mode = S_IFSOCK | 0777;
 	st->nlink = 1;
 	st->blksize = 4096;
@@ -1036,6 +1044,53 @@ static long socket_call(u32 call, u32 *a)
 }
 
 /*:*/
+
+/* /proc/net/tcp, udp and raw (U:791), one line a socket as Linux lists
+ * them: a TCP socket once it listens or connects, a UDP socket once it has
+ * a port, every raw one (whose "port" is its protocol).  The state is
+ * Linux's number for it (a datagram socket is CLOSE, 07, or ESTABLISHED,
+ * 01, once connected), the queues are the bytes waiting each way (for a
+ * listener, rx_queue is the connections waiting for accept()), and
+ * each line stops after the inode: the columns Linux prints past it are its
+ * own internals, and nobody parses them. */
+static const u8 linux_tcp_state[] = {
+	[TCP_CLOSED] = 0x07, [TCP_LISTEN] = 0x0A, [TCP_SYN_SENT] = 0x02, [TCP_SYN_RCVD] = 0x03,
+	[TCP_ESTABLISHED] = 0x01, [TCP_FIN_WAIT1] = 0x04, [TCP_FIN_WAIT2] = 0x05,
+	[TCP_CLOSING] = 0x0B, [TCP_TIME_WAIT] = 0x06, [TCP_CLOSE_WAIT] = 0x08, [TCP_LAST_ACK] = 0x09,
+};
+
+void sock_text(struct text *t, int type)
+{
+	int i, n = 0;
+
+	ADD("%s  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt"
+	    "   uid  timeout inode\n", type == SOCK_DGRAM ? " " : "");
+	for (i = 0; i < MAX_SOCKS; i++) {
+		struct sock *s = &socks[i];
+		u32 st, txq = 0, rxq = 0;
+		struct pkt *p;
+
+		if (!s->used || s->type != type || (type == SOCK_STREAM && s->state == TCP_CLOSED)
+		    || (type == SOCK_DGRAM && !s->lport))
+			continue;
+		if (type != SOCK_STREAM) {
+			st = s->raddr ? 0x01 : 0x07;
+			for (p = s->rq_head; p; p = p->next)   /* what recvfrom() would hand over */
+				rxq += p->len - ((type == SOCK_RAW ? p->l3 : p->l4 + 8) - p->data);
+		} else if (s->state == TCP_LISTEN) {
+			st = 0x0A;
+			rxq = s->pending;
+		} else {
+			st = linux_tcp_state[s->state];
+			txq = ring_used(&s->snd);
+			rxq = ring_used(&s->rcv);
+		}
+		ADD(type == SOCK_DGRAM ? "%5d: " : "%4d: ", n++);
+		ADD("%08X:%04X %08X:%04X %02X %08X:%08X 00:00000000 00000000 %5u %8d %u\n",
+		    s->laddr, type == SOCK_RAW ? (u32)s->protocol : s->lport, s->raddr,
+		    type == SOCK_RAW ? 0 : s->rport, st, txq, rxq, 0, 0, sock_ino(s));
+	}
+}
 
 static const u8 socketcall_args[19] = { 0, 3, 3, 3, 2, 3, 3, 3, 4, 4, 4, 6, 6, 2, 5, 5, 3, 3, 4 };
 

@@ -331,7 +331,9 @@ class NetworkTest {
                         return status + "\n" + out.toString(StandardCharsets.ISO_8859_1) + err.toString(StandardCharsets.ISO_8859_1);
                     });
             String data = "yes 0123456789abcdef0123456789abcde | head -c 1048576";
-            java.util.concurrent.Future<String> a = start.apply("10.0.0.1", "echo up\nnc -l -p 5000 -e sha256sum\n");
+            /* a stays up a while after its nc: if it powered off at once, b's last segments of
+             * the connection's close would find no binding on the Host and go to the file */
+            java.util.concurrent.Future<String> a = start.apply("10.0.0.1", "echo up\nnc -l -p 5000 -e sha256sum\nsleep 2\n");
             // b's first frame must find a's device already on the Host's net, or it goes to the
             // file (a fixed second was too short on a loaded machine): wait for a's "up".
             for (int i = 0; i < 600 && !outA.toString(StandardCharsets.ISO_8859_1).contains("up"); i++) Thread.sleep(100);

@@ -113,4 +113,27 @@ class UserNetworkTest {
         NetworkTest.GuestProcess g = guest("--net=user");
         assertThat(g.run("wget -q -O - http://10.0.2.2:" + port + "/ 2>&1", 60)).containsIgnoringCase("refused");
     }
+
+    /** route, arp and netstat read /proc/net (U:791): what they print is the Guest's own tables. */
+    @Test
+    void routeArpAndNetstatReadTheGuestsTables() throws Exception {
+        try (ServerSocket host = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            NetworkTest.GuestProcess g = guest("--net=user");
+            assertThat(g.run("route add -host 10.0.2.99 gw 10.0.2.2 && route -n", 30))
+                    .containsPattern("10\\.0\\.2\\.0 +0\\.0\\.0\\.0 +255\\.255\\.255\\.0 +U +0 +0 +0 eth0\\n")
+                    .containsPattern("0\\.0\\.0\\.0 +10\\.0\\.2\\.2 +0\\.0\\.0\\.0 +UG +0 +0 +0 eth0\\n")
+                    .containsPattern("10\\.0\\.2\\.99 +10\\.0\\.2\\.2 +255\\.255\\.255\\.255 +UGH +0 +0 +0 eth0\\n");
+            g.run("ping -c 1 10.0.2.2 >/dev/null", 30);
+            assertThat(g.run("arp -n", 30)).containsPattern("\\? \\(10\\.0\\.2\\.2\\) at [0-9a-f:]{17} \\[ether\\] +on eth0");
+            g.run("sleep 100 | nc -l -p 1234 & sleep 100 | nc 10.0.2.2 " + host.getLocalPort() + " & sleep 1", 30);
+            host.accept();
+            String tcp = g.run("netstat -tan 2>/dev/null", 30);
+            assertThat(tcp).containsPattern("tcp +0 +0 0\\.0\\.0\\.0:1234 +0\\.0\\.0\\.0:\\* +LISTEN")
+                    .containsPattern("tcp +0 +0 10\\.0\\.2\\.15:\\d+ +10\\.0\\.2\\.2:" + host.getLocalPort() + " +ESTABLISHED");
+            /* the connection's inode in /proc/net/tcp is the one nc's descriptor names */
+            String inode = g.run("grep ' 01 ' /proc/net/tcp | awk '{print $10}'", 30).split("\n")[0].trim();
+            assertThat(inode).matches("\\d+");
+            assertThat(g.run("ls -l /proc/*/fd 2>/dev/null | grep -c 'socket:\\[" + inode + "\\]'", 30)).startsWith("1\n");
+        }
+    }
 }

@@ -89,7 +89,8 @@ $(ROOTFS): $(BUSYBOX) $(wildcard src/guest/rootfs/etc/* src/guest/rootfs/etc/*/*
 	@cp $(BUSYBOX) $(ROOTDIR)/bin/busybox
 	@for a in $$($(BUSYBOX) --list-full); do [ "$$a" = bin/busybox ] || ln -sf /bin/busybox $(ROOTDIR)/$$a; done
 	@cp -r src/guest/rootfs/etc $(ROOTDIR)/
-	@chmod 755 $(ROOTDIR)/etc/init.d/rcS $(ROOTDIR)/etc/init.d/console && chmod 1777 $(ROOTDIR)/tmp
+	@chmod 755 $(ROOTDIR)/etc/init.d/rcS $(ROOTDIR)/etc/init.d/console $(ROOTDIR)/etc/udhcpc/default.script \
+	  && chmod 1777 $(ROOTDIR)/tmp
 	@cp chapters/*.adoc $(ROOTDIR)/usr/share/quest/
 	@rm -f $@
 	@$(MKE2FS) -q -t ext2 -L root -d $(ROOTDIR) -F $@ 16384 >/dev/null

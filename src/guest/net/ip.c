@@ -426,6 +426,8 @@ static u16 ip_ident;
 
 static void ip_input(struct netif *nif, struct pkt *p);
 
+static int ip_transmit(struct pkt *p, struct netif *nif, u32 nexthop);
+
 int ip_output(struct pkt *p, u32 saddr, u32 daddr, u8 proto, u8 ttl)
 {
 	u8 *ip = p->l3;
@@ -448,6 +450,14 @@ int ip_output(struct pkt *p, u32 saddr, u32 daddr, u8 proto, u8 ttl)
 	memcpy(ip + 12, &saddr, 4);
 	memcpy(ip + 16, &daddr, 4);
 	memcpy(ip + 10, &(u16){ ip_checksum(ip, IP_HLEN, 0) }, 2);
+	return ip_transmit(p, nif, nexthop);
+}
+
+/* A packet whose IP header is written, to the interface its route chose. */
+static int ip_transmit(struct pkt *p, struct netif *nif, u32 nexthop)
+{
+	u32 tot = p->len - ETH_HLEN;
+
 	if (nif == &netifs[NIF_LO]) {
 		nif->tx_packets++;
 		nif->tx_bytes += tot;
@@ -500,6 +510,7 @@ void eth_input(struct netif *nif, const u8 *frame, u32 len)
 	type = (u16)(frame[12] << 8 | frame[13]);
 	nif->rx_packets++;
 	nif->rx_bytes += len;
+	packet_input(nif, frame, len);      /* udhcpc's packet sockets first (U:875) */
 	if (type == ETH_P_ARP) {
 		arp_input(nif, frame + ETH_HLEN, len - ETH_HLEN);
 		return;
@@ -607,7 +618,11 @@ void icmp_send_unreach(struct pkt *orig, u8 code)
  * packets, header and all, and picks out its own replies by the identifier.
  * So a raw socket for ICMP gets a copy of every ICMP packet that arrives,
  * and what it sends goes out with an IP header in front and nothing else
- * done to it. */
+ * done to it.  A raw socket for IPPROTO_RAW is the other way round: its
+ * program writes the IP header too, and hears nothing (no packet carries
+ * protocol 255); the kernel fills in only what Linux fills in, the total
+ * length, the checksum, an identification and a source address left zero.
+ * udhcpc opens one for its ioctls and never sends on it (U:875). */
 void raw_input(struct pkt *p)
 {
 	int i;
@@ -616,7 +631,7 @@ void raw_input(struct pkt *p)
 		struct sock *s = &socks[i];
 		struct pkt *c;
 
-		if (!s->used || s->type != SOCK_RAW || s->protocol != p->l3[9])
+		if (!s->used || s->type != SOCK_RAW || s->packet || s->protocol != p->l3[9])
 			continue;
 		if (s->raddr && s->raddr != p->saddr)
 			continue;
@@ -632,11 +647,43 @@ void raw_input(struct pkt *p)
 	}
 }
 
+static long raw_header_included(const u8 *buf, u32 len)
+{
+	struct pkt *p;
+	struct netif *nif;
+	u32 daddr, saddr, nexthop;
+	u8 *ip;
+
+	if (len < IP_HLEN || len > ETH_MTU || (buf[0] >> 4) != 4 || (buf[0] & 15) * 4U > len)
+		return len > ETH_MTU ? -EMSGSIZE : -EINVAL;
+	memcpy(&daddr, buf + 16, 4);
+	memcpy(&saddr, buf + 12, 4);
+	if (!(nif = ip_route(daddr, &nexthop)) || (!saddr && !(saddr = ip_source_for(daddr))))
+		return -ENETUNREACH;
+	if (!(p = pkt_alloc()))
+		return -ENOMEM;
+	ip = p->l3;
+	memcpy(ip, buf, len);
+	p->len = ETH_HLEN + len;
+	ip[2] = len >> 8; ip[3] = len & 0xFF;
+	if (!ip[4] && !ip[5]) {
+		ip_ident++;
+		ip[4] = ip_ident >> 8; ip[5] = ip_ident & 0xFF;
+	}
+	memcpy(ip + 12, &saddr, 4);
+	ip[10] = ip[11] = 0;
+	memcpy(ip + 10, &(u16){ ip_checksum(ip, (buf[0] & 15) * 4, 0) }, 2);
+	ip_transmit(p, nif, nexthop);
+	return len;
+}
+
 long raw_sendto(struct sock *s, const u8 *buf, u32 len, u32 daddr)
 {
 	struct pkt *p;
 	u32 src;
 
+	if (s->protocol == IPPROTO_RAW)
+		return raw_header_included(buf, len);
 	if (len > ETH_MTU - IP_HLEN)
 		return -EMSGSIZE;
 	if (!(src = s->laddr ? s->laddr : ip_source_for(daddr)))

@@ -2,9 +2,9 @@
  * 2.6.23's shared page of slots (the Drivers part, D:600 on), and beneath
  * busybox's ping, nc, httpd and wget a small IPv4 stack, told in the Unix
  * appendix from U:860: ip.c (packets, interfaces, ARP, IP, ICMP, routes,
- * the loopback), udp.c, tcp.c (the smallest TCP that survives a lossy
- * network), and socket.c, the system calls and the ioctls of ifconfig and
- * route.  net.h is what they share.  Everything here runs with interrupts
+ * the loopback), packet.c (the frames themselves, for udhcpc), udp.c,
+ * tcp.c (the smallest TCP that survives a lossy network), and socket.c,
+ * the system calls and the ioctls of ifconfig and route.  net.h is what they share.  Everything here runs with interrupts
  * off: that is the stack's only lock (U:860). :*/
 #ifndef GUEST_NET_H
 #define GUEST_NET_H
@@ -23,6 +23,7 @@
 #define IPPROTO_ICMP 1
 #define IPPROTO_TCP  6
 #define IPPROTO_UDP  17
+#define IPPROTO_RAW  255
 #define IP_HLEN      20
 
 #define ENFILE        23
@@ -44,6 +45,7 @@
 #define ENOPROTOOPT   92
 #define EPROTONOSUPPORT 93
 #define EAFNOSUPPORT  97
+#define ENETDOWN     100
 
 /* Copying frames and stream bytes: the kernel's memcpy goes a byte at a
  * time, and a megabyte through TCP is copied four or five times on each
@@ -152,6 +154,9 @@ struct sock {
 	u16 lport, rport;         /* host order */
 	int err;                  /* pending error, reported once */
 	int reuse, broadcast, nodelay, shut_rd, shut_wr;
+	/* a packet socket (U:875): the Ethernet type it hears, the interface it is bound to */
+	int packet, ifindex;
+	u16 ethertype;
 	/* datagrams (UDP, raw ICMP) */
 	struct pkt *rq_head, *rq_tail;
 	u32 rq_count;
@@ -183,6 +188,13 @@ void udp_input(struct pkt *p);
 void raw_input(struct pkt *p);
 long udp_sendto(struct sock *s, const u8 *buf, u32 len, u32 daddr, u16 dport);
 long raw_sendto(struct sock *s, const u8 *buf, u32 len, u32 daddr);
+
+/* packet.c: AF_PACKET (U:875) */
+long packet_bind(struct sock *s, u32 uaddr, u32 len);
+long packet_sendto(struct sock *s, const u8 *buf, u32 len, const u8 *sockaddr_ll);
+void packet_input(struct netif *nif, const u8 *frame, u32 len);
+u8 *packet_data(struct sock *s, struct pkt *p);
+void packet_address(struct pkt *p, u8 *sockaddr_ll);
 
 /* tcp.c */
 void tcp_input(struct pkt *p);

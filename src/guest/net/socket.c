@@ -8,6 +8,8 @@
 #define POLLERR  0x008
 #define POLLHUP  0x010
 #define AF_INET  2
+#define AF_PACKET 17
+#define ESOCKTNOSUPPORT 94
 #define MSG_PEEK     0x2
 #define MSG_DONTWAIT 0x40
 #define MSG_NOSIGNAL 0x4000
@@ -194,6 +196,29 @@ static int put_addr(u32 uaddr, u32 ulen, u32 addr, u16 port)
 	return 0;
 }
 
+/* A packet socket's address, struct sockaddr_ll (U:875). */
+static int put_ll_addr(u32 uaddr, u32 ulen, struct pkt *p)
+{
+	u8 ll[20];
+	u32 len;
+
+	if (!uaddr)
+		return 0;
+	packet_address(p, ll);
+	if (!ulen || copy_from_user(&len, ulen, 4))
+		return -EFAULT;
+	if (copy_to_user(uaddr, ll, len < 20 ? len : 20) || copy_to_user(ulen, &(u32){ 20 }, 4))
+		return -EFAULT;
+	return 0;
+}
+
+/* Where a datagram's bytes for the program start: past the UDP header,
+ * at the IP header for raw IP, and for a packet socket where U:875 says. */
+static u8 *dgram_data(struct sock *s, struct pkt *p)
+{
+	return s->packet ? packet_data(s, p) : s->type == SOCK_RAW ? p->l3 : p->l4 + 8;
+}
+
 static const struct file_ops sock_ops;
 
 /* Waiting, for a socket: first let the loopback deliver what we sent
@@ -235,28 +260,37 @@ static int sock_file(struct sock *s, u32 flags)
 	return fd;
 }
 
-/*U:880 socket(): AF_INET only, and the three kinds busybox uses: streams
- * (TCP), datagrams (UDP) and raw ICMP (ping).  Anything else is refused the
- * way Linux refuses it, so a program can tell "no such family" from "no
- * such protocol". */
+/*U:880 socket(): AF_INET, and the three kinds busybox uses: streams
+ * (TCP), datagrams (UDP) and raw ICMP (ping), with raw IP whose header the
+ * program writes itself (IPPROTO_RAW); and AF_PACKET, for udhcpc (U:875).
+ * Anything else is refused the way Linux refuses it, so a program can tell
+ * "no such family" from "no such protocol". */
 static long do_socket(u32 family, u32 type, u32 protocol)
 {
 	u32 kind = type & 0xF;
 	struct sock *s;
 	int fd;
 
+	if (family == AF_PACKET && (kind == SOCK_DGRAM || kind == SOCK_RAW)) {
+		if (!(s = sock_new(kind, 0)))
+			return -ENFILE;
+		s->packet = 1;
+		s->ethertype = ntohs((u16)protocol);
+		goto file;
+	}
 	if (family != AF_INET)
-		return -EAFNOSUPPORT;
+		return family == AF_PACKET ? -ESOCKTNOSUPPORT : -EAFNOSUPPORT;
 	if (kind == SOCK_STREAM && (protocol == 0 || protocol == IPPROTO_TCP))
 		protocol = IPPROTO_TCP;
 	else if (kind == SOCK_DGRAM && (protocol == 0 || protocol == IPPROTO_UDP))
 		protocol = IPPROTO_UDP;
-	else if (kind == SOCK_RAW && protocol == IPPROTO_ICMP)
+	else if (kind == SOCK_RAW && (protocol == IPPROTO_ICMP || protocol == IPPROTO_RAW))
 		;
 	else
 		return kind > SOCK_RAW ? -EINVAL : -EPROTONOSUPPORT;
 	if (!(s = sock_new(kind, protocol)))
 		return -ENFILE;
+file:
 	fd = sock_file(s, type);
 	if (fd < 0) {
 		s->refs = 0;
@@ -505,13 +539,14 @@ static long sock_recv(struct file *f, u32 ubuf, u32 len, u32 flags, u32 uaddr, u
 	}
 	if (s->type != SOCK_STREAM) {
 		struct pkt *p = s->rq_head;
-		u8 *from = s->type == SOCK_RAW ? p->l3 : p->l4 + 8;
+		u8 *from = dgram_data(s, p);
 		u32 n = p->len - (from - p->data);
 		u16 sport = s->type == SOCK_RAW ? 0 : (u16)(p->l4[0] << 8 | p->l4[1]);
 
 		if (n > len)
 			n = len;
-		if (copy_out(ubuf, kern, from, n) || put_addr(uaddr, ulen, p->saddr, sport))
+		if (copy_out(ubuf, kern, from, n)
+		    || (s->packet ? put_ll_addr(uaddr, ulen, p) : put_addr(uaddr, ulen, p->saddr, sport)))
 			return -EFAULT;
 		if (!(flags & MSG_PEEK)) {
 			s->rq_head = p->next;
@@ -902,6 +937,27 @@ static long sock_ioctl(struct file *f, u32 cmd, u32 arg)
  * others are accepted and change nothing, which is also what Linux does
  * with most of them on a network this small. */
 #define SOL_SOCKET 1
+
+/* SO_BINDTODEVICE, which udhcpc insists on: the name must be an interface
+ * we have (or empty, to undo it).  With one interface besides lo it
+ * changes nothing for an AF_INET socket, and a packet socket hears and
+ * sends on it alone, as bind() would have it (U:875). */
+static long bind_to_device(struct sock *s, u32 uname, u32 len)
+{
+	char name[16] = { 0 };
+	struct netif *n;
+
+	if (copy_from_user(name, uname, len < 15 ? len : 15))
+		return -EFAULT;
+	if (!name[0])
+		return 0;
+	if (!(n = netif_named(name)))
+		return -ENODEV;
+	if (s->packet)
+		s->ifindex = (int)(n - netifs) + 1;
+	return 0;
+}
+
 static long do_setsockopt(struct sock *s, u32 level, u32 name, u32 uval, u32 len)
 {
 	u32 v = 0;
@@ -912,7 +968,8 @@ static long do_setsockopt(struct sock *s, u32 level, u32 name, u32 uval, u32 len
 		switch (name) {
 		case 2: s->reuse = v != 0; return 0;
 		case 6: s->broadcast = v != 0; return 0;
-		case 7: case 8: case 9: case 10: case 13: case 15: case 20: case 21:
+		case 25: return bind_to_device(s, uval, len);
+		case 5: case 7: case 8: case 9: case 10: case 13: case 15: case 20: case 21:
 			return 0;
 		}
 		return -ENOPROTOOPT;
@@ -969,18 +1026,74 @@ static long do_msg(struct file *f, u32 umsg, u32 flags, int sending)
 			return r;
 		return sock_send(f, iov[0], iov[1], flags, daddr, dport, m[0] != 0, 0);
 	}
-	r = sock_recv(f, iov[0], iov[1], flags, 0, 0, 0);
-	if (r >= 0 && m[0]) {
-		struct sock *s = f->priv;
-		u8 sa[16] = { AF_INET, 0, s->rport >> 8, s->rport & 0xFF };
-
-		memcpy(sa + 4, &s->raddr, 4);
-		copy_to_user(m[0], sa, m[1] < 16 ? m[1] : 16);
-		copy_to_user(umsg + 4, &(u32){ 16 }, 4);
-	}
+	/* the sender's address goes where msg_name points, its length into msg_namelen */
+	r = sock_recv(f, iov[0], iov[1], flags, m[0], m[0] ? umsg + 4 : 0, 0);
 	if (r >= 0)
 		copy_to_user(umsg + 20, &(u32){ 0 }, 4);
 	return r;
+}
+
+/* The calls on a packet socket (U:875): bind, send, receive and the
+ * options.  It has no connection, so connect(), listen(), accept(),
+ * getpeername() and shutdown() are EOPNOTSUPP, as on Linux. */
+static long packet_send(struct sock *s, u32 ubuf, u32 len, u32 uaddr, u32 alen)
+{
+	u8 ll[20] = { 0 };
+
+	if (uaddr && (alen < 12 || copy_from_user(ll, uaddr, alen < 20 ? alen : 20)))
+		return alen < 12 ? -EINVAL : -EFAULT;
+	if (uaddr && (ll[0] | ll[1] << 8) != AF_PACKET)
+		return -EINVAL;
+	if (!uaddr && s->type != SOCK_RAW)
+		return -EDESTADDRREQ;
+	if (len > sizeof bounce)
+		return -EMSGSIZE;
+	sock_prefault(ubuf, len, 0, 0, 0, 0);
+	if (copy_in(bounce, ubuf, 0, len))
+		return -EFAULT;
+	return packet_sendto(s, bounce, len, ll);
+}
+
+static long packet_call(struct sock *s, struct file *f, u32 call, u32 *a)
+{
+	u32 m[7], iov[2];
+	long r;
+
+	switch (call) {
+	case 2:  return packet_bind(s, a[1], a[2]);
+	case 6: {
+		u8 ll[20] = { AF_PACKET, 0, s->ethertype >> 8, s->ethertype & 0xFF, (u8)s->ifindex };
+		u32 len;
+
+		ll[8] = 1;                            /* ARPHRD_ETHER */
+		ll[11] = ETH_ALEN;
+		if (s->ifindex)
+			memcpy(ll + 12, netifs[s->ifindex - 1].mac, ETH_ALEN);
+		if (copy_from_user(&len, a[2], 4) || copy_to_user(a[1], ll, len < 20 ? len : 20)
+		    || copy_to_user(a[2], &(u32){ 20 }, 4))
+			return -EFAULT;
+		return 0;
+	}
+	case 9:  return packet_send(s, a[1], a[2], 0, 0);
+	case 11: return packet_send(s, a[1], a[2], a[4], a[5]);
+	case 10: return sock_recv(f, a[1], a[2], a[3], 0, 0, 0);
+	case 12: return sock_recv(f, a[1], a[2], a[3], a[4], a[5], 0);
+	case 14: return do_setsockopt(s, a[1], a[2], a[3], a[4]);
+	case 15: return do_getsockopt(s, a[1], a[2], a[3], a[4]);
+	case 16:
+	case 17:
+		if (copy_from_user(m, a[1], 28) || (m[3] && copy_from_user(iov, m[2], 8)))
+			return -EFAULT;
+		if (m[3] < 1)
+			return 0;
+		if (call == 16)
+			return packet_send(s, iov[0], iov[1], m[0], m[1]);
+		r = sock_recv(f, iov[0], iov[1], a[2], m[0], m[0] ? a[1] + 4 : 0, 0);
+		if (r >= 0)
+			copy_to_user(a[1] + 20, &(u32){ 0 }, 4);   /* msg_controllen: no control messages */
+		return r;
+	}
+	return -EOPNOTSUPP;
 }
 
 /*U:881 The calls themselves.  i386 Linux had one system call for all of
@@ -1001,6 +1114,8 @@ static long socket_call(u32 call, u32 *a)
 	if (!(s = fd_sock(a[0], &err)))
 		return err;
 	f = fd_file(a[0]);
+	if (s->packet)
+		return packet_call(s, f, call, a);
 	switch (call) {
 	case 2:  return do_bind(s, a[1], a[2]);
 	case 3:  return do_connect(s, f, a[1], a[2]);
@@ -1070,13 +1185,13 @@ void sock_text(struct text *t, int type)
 		u32 st, txq = 0, rxq = 0;
 		struct pkt *p;
 
-		if (!s->used || s->type != type || (type == SOCK_STREAM && s->state == TCP_CLOSED)
+		if (!s->used || s->type != type || s->packet || (type == SOCK_STREAM && s->state == TCP_CLOSED)
 		    || (type == SOCK_DGRAM && !s->lport))
 			continue;
 		if (type != SOCK_STREAM) {
 			st = s->raddr ? 0x01 : 0x07;
 			for (p = s->rq_head; p; p = p->next)   /* what recvfrom() would hand over */
-				rxq += p->len - ((type == SOCK_RAW ? p->l3 : p->l4 + 8) - p->data);
+				rxq += p->len - (dgram_data(s, p) - p->data);
 		} else if (s->state == TCP_LISTEN) {
 			st = 0x0A;
 			rxq = s->pending;

@@ -1,7 +1,7 @@
 /* src/guest/net/udp.c is UDP: ports, a checksum, and datagrams in a queue. */
 #include "net.h"
 
-/*U:876 UDP is IP with ports and a checksum, and nothing else: no
+/*U:873 UDP is IP with ports and a checksum, and nothing else: no
  * connection, no order, no second try.  A datagram in is matched to the
  * socket bound to its port (and, if that socket is connected, to its peer),
  * and queued whole; a datagram with no taker earns a "port unreachable".
@@ -29,7 +29,7 @@ void udp_input(struct pkt *p)
 	for (i = 0; i < MAX_SOCKS; i++) {
 		struct sock *s = &socks[i];
 
-		if (!s->used || s->type != SOCK_DGRAM || s->lport != dport)
+		if (!s->used || s->type != SOCK_DGRAM || s->packet || s->lport != dport)
 			continue;
 		if (s->laddr && s->laddr != p->daddr && p->daddr != 0xFFFFFFFF)
 			continue;

@@ -136,4 +136,42 @@ class UserNetworkTest {
             assertThat(g.run("ls -l /proc/*/fd 2>/dev/null | grep -c 'socket:\\[" + inode + "\\]'", 30)).startsWith("1\n");
         }
     }
+
+    /** udhcpc and arping over packet sockets (U:875), with the root disk's own script, from the Launcher's server (L:760). */
+    @Test
+    void udhcpcConfiguresTheGuestFromTheLaunchersDhcpServer() throws Exception {
+        Path tree = tmp.resolve("tree");
+        Files.createDirectories(tree.resolve("bin"));
+        Files.createDirectories(tree.resolve("etc/udhcpc"));
+        Files.copy(rig.busybox, tree.resolve("bin/busybox"));
+        Files.createSymbolicLink(tree.resolve("bin/sh"), Path.of("busybox"));
+        Path script = tree.resolve("etc/udhcpc/default.script");
+        Files.copy(Path.of("src/guest/rootfs/etc/udhcpc/default.script"), script);
+        assertThat(script.toFile().setExecutable(true)).isTrue();
+        Path image = tmp.resolve("disk.img");
+        String mke2fs = Files.isExecutable(Path.of("/sbin/mke2fs")) ? "/sbin/mke2fs" : "/usr/sbin/mke2fs";
+        HostPrerequisite.require(Files.isExecutable(Path.of(mke2fs)), "no mke2fs");
+        Process mk = new ProcessBuilder(mke2fs, "-q", "-t", "ext2", "-b", "1024", "-d", tree.toString(),
+                image.toString(), "8192").redirectErrorStream(true).start();
+        assertThat(mk.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", x -> {
+            byte[] hello = "hello over a leased address\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            x.sendResponseHeaders(200, hello.length);
+            try (OutputStream o = x.getResponseBody()) {
+                o.write(hello);
+            }
+        });
+        server.start();
+        NetworkTest.GuestProcess g = new NetworkTest.GuestProcess(rig.guestCommand(List.of("--block=" + image, "--net=user"), "sh"));
+        guests.add(g);
+        String r = g.run("udhcpc -i eth0 -n -q 2>&1; ifconfig eth0; route -n; cat /etc/resolv.conf", 60);
+        assertThat(r).contains("lease of 10.0.2.15 obtained from 10.0.2.2").contains("inet addr:10.0.2.15")
+                .containsPattern("0\\.0\\.0\\.0 +10\\.0\\.2\\.2 +0\\.0\\.0\\.0 +UG +0 +0 +0 eth0")
+                .contains("nameserver 10.0.2.3");
+        assertThat(g.run("wget -q -O - http://10.0.2.2:" + server.getAddress().getPort() + "/", 60))
+                .contains("hello over a leased address");
+        /* arping is a packet socket too, for ARP, and checks the hardware type of what it hears */
+        assertThat(g.run("arping -c 1 -I eth0 10.0.2.2", 60)).contains("Received 1 response");
+    }
 }

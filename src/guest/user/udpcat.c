@@ -36,6 +36,7 @@ static long sc6(long nr, long a, long b, long c, long d, long e, long f)
 #define SYS_bind 361
 #define SYS_sendto 369
 #define SYS_recvfrom 371
+#define SYS_recvmsg 372
 #define SYS_ioctl 54
 #define CHUNK 1024
 
@@ -137,8 +138,12 @@ static int receive(int s)
 
 	for (;;) {
 		struct sockaddr_in from;
-		long fromlen = sizeof from;
-		long n = sc6(SYS_recvfrom, s, (long)buf, sizeof buf, 0, (long)&from, (long)&fromlen);
+		/* recvmsg, not recvfrom: the sender's address comes back in msg_name,
+		 * which the kernel once filled with the connected peer's, nobody */
+		struct { void *base; long len; } iov = { buf, sizeof buf };
+		struct { void *name; long namelen; void *iov; long iovlen; void *control;
+			 long controllen; long flags; } msg = { &from, sizeof from, &iov, 1, 0, 0, 0 };
+		long n = sc6(SYS_recvmsg, s, (long)&msg, 0, 0, 0, 0);
 		unsigned int seq;
 
 		if (n < 4)

@@ -352,6 +352,8 @@ struct pipe {
 	int readers, writers;
 	u32 fifo;                 /* a named pipe's inode number, 0 for pipe() (U:528) */
 	u32 reader_opens, writer_opens;   /* opens ever, for a FIFO's open() to wait on */
+	struct pipe *peer;        /* a socketpair's other pipe (U:526), or NULL */
+	int shut_rd, shut_wr;     /* shutdown() of the socketpair end that reads this pipe */
 };
 static struct pipe pipes[MAX_PIPES];
 
@@ -385,9 +387,15 @@ static long pipe_read(struct file *f, char *buf, u32 len)
 	return n;
 }
 
+static long pipe_put(struct pipe *p, u32 flags, const char *buf, u32 len);
+
 static long pipe_write(struct file *f, const char *buf, u32 len)
 {
-	struct pipe *p = f->priv;
+	return pipe_put(f->priv, f->flags, buf, len);
+}
+
+static long pipe_put(struct pipe *p, u32 flags, const char *buf, u32 len)
+{
 	u32 n = 0;
 	long err;
 
@@ -396,7 +404,7 @@ static long pipe_write(struct file *f, const char *buf, u32 len)
 			send_signal(current_proc, SIGPIPE);
 			return n ? (long)n : -EPIPE;
 		}
-		if (!pipe_writable(p) && (f->flags & O_NONBLOCK))
+		if (!pipe_writable(p) && (flags & O_NONBLOCK))
 			return n ? (long)n : -EAGAIN;
 		err = wait_event(pipe_writable, p);
 		if (err)
@@ -457,11 +465,103 @@ static const struct file_ops pipe_rdwr_ops = {   /* a FIFO opened O_RDWR */
 
 /*:*/
 
-/*U:527 pipe2() makes the two open files and puts them in the two lowest
- * free descriptors, reading end first, as every shell expects.  Most of the
- * code is undoing: a pipe half made (no file left, no descriptor left, or a
- * bad pointer to write the numbers to) must not leave a page, a file or a
- * descriptor behind. */
+/*U:526 Two pipes, crossed, are a pair of connected stream sockets: what
+ * socketpair(AF_UNIX, SOCK_STREAM) makes, and what busybox's wget uses to
+ * talk to its TLS helper, ssl_client, when it fetches an https:// address.
+ * Each end reads one pipe and writes the other, its peer; closing an end
+ * closes the reader of one and the writer of the other, so U:520's rules
+ * hold both ways: end of file once the other end is gone, EPIPE and
+ * SIGPIPE for writing to an end that cannot read any more.  shutdown()
+ * closes one direction early (wget shuts its writing once the request is
+ * sent), and the end stays open for the other.  It is AF_UNIX in name
+ * only: such a pair has no address, and socket(AF_UNIX), which would need
+ * names in the file system, is still refused (U:880). */
+static const struct file_ops pair_ops;
+
+static long pair_read(struct file *f, char *buf, u32 len)
+{
+	struct pipe *p = f->priv;
+
+	return p->shut_rd ? 0 : pipe_read(f, buf, len);
+}
+
+static long pair_write(struct file *f, const char *buf, u32 len)
+{
+	struct pipe *p = f->priv;
+
+	if (p->shut_wr) {
+		send_signal(current_proc, SIGPIPE);
+		return -EPIPE;
+	}
+	return pipe_put(p->peer, f->flags, buf, len);
+}
+
+static u32 pair_poll(struct file *f)
+{
+	struct pipe *p = f->priv, *q = p->peer;
+	u32 r = 0;
+
+	if (p->head != p->tail || !p->writers || p->shut_rd)
+		r |= POLLIN;
+	if (!q->readers || p->shut_wr || q->head - q->tail < PIPE_SIZE)
+		r |= POLLOUT;
+	return r | (!p->writers && !q->readers ? POLLHUP : 0);
+}
+
+/* SHUT_RD (0), SHUT_WR (1) or both (2); -ENOTSOCK for any other file. */
+long pair_shutdown(struct file *f, u32 how)
+{
+	struct pipe *p = f->priv;
+
+	if (f->ops != &pair_ops)
+		return -ENOTSOCK;
+	if (how > 2)
+		return -EINVAL;
+	if (how != 1 && !p->shut_rd) {
+		p->shut_rd = 1;
+		p->readers--;
+	}
+	if (how != 0 && !p->shut_wr) {
+		p->shut_wr = 1;
+		p->peer->writers--;
+	}
+	return 0;
+}
+
+static void pair_release(struct file *f)
+{
+	struct pipe *p = f->priv, *q = p->peer;
+
+	pair_shutdown(f, 2);
+	pipe_free_unused(p);
+	pipe_free_unused(q);
+}
+
+static long pair_stat(struct file *f, struct kstat *st)
+{
+	struct pipe *p = f->priv;
+
+	memset(st, 0, sizeof(*st));
+	st->ino = 0x30000 + (u32)(p - pipes);
+	st->mode = 0140777;       /* S_IFSOCK | rwxrwxrwx, as Linux shows a socket */
+	st->nlink = 1;
+	st->blksize = PAGE_SIZE;
+	return 0;
+}
+
+static const struct file_ops pair_ops = {
+	.read = pair_read, .write = pair_write, .poll = pair_poll, .stat = pair_stat,
+	.release = pair_release,
+};
+
+/*:*/
+
+/*U:523 pipe2() makes the two open files and puts them in the two lowest
+ * free descriptors, reading end first, as every shell expects; socketpair()
+ * does the same with its two ends, and both end in install_two() (U:527).
+ * Most of the code is undoing: a pipe half made (no file left, no
+ * descriptor left, or a bad pointer to write the numbers to) must not leave
+ * a page, a file or a descriptor behind. */
 /* A free pipe with its page and no end open yet (fifo: the named pipe's
  * inode, U:528, or 0), or NULL when there is no pipe or no page left. */
 static struct pipe *pipe_new(u32 fifo)
@@ -478,16 +578,19 @@ static struct pipe *pipe_new(u32 fifo)
 			p->readers = p->writers = 0;
 			p->reader_opens = p->writer_opens = 0;
 			p->fifo = fifo;
+			p->peer = NULL;
+			p->shut_rd = p->shut_wr = 0;
 			return p;
 		}
 	return NULL;
 }
 
+static long install_two(struct file *a, struct file *b, int cloexec, u32 ufds);
+
 static long do_pipe(u32 ufds, u32 flags)
 {
 	struct pipe *p;
 	struct file *r, *w;
-	int fds[2];
 
 	if (flags & ~(O_CLOEXEC | O_NONBLOCK))
 		return -EINVAL;
@@ -508,21 +611,10 @@ static long do_pipe(u32 ufds, u32 flags)
 		pipe_free_unused(p);
 		return -EMFILE;
 	}
-	fds[0] = fd_install(r, 0, flags & O_CLOEXEC);
-	fds[1] = fds[0] < 0 ? -EMFILE : fd_install(w, 0, flags & O_CLOEXEC);
-	if (fds[1] < 0 || copy_to_user(ufds, fds, sizeof(fds))) {
-		if (fds[0] >= 0)
-			fd_close(fds[0]);
-		else
-			file_put(r);
-		if (fds[1] >= 0)
-			fd_close(fds[1]);
-		else
-			file_put(w);
-		return fds[1] < 0 ? -EMFILE : -EFAULT;
-	}
-	return 0;
+	return install_two(r, w, (flags & O_CLOEXEC) != 0, ufds);
 }
+
+
 
 long sys_pipe(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
@@ -532,6 +624,68 @@ long sys_pipe(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 long sys_pipe2(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
 	return do_pipe(a, b);
+}
+/*:*/
+
+/*U:527 socketpair() makes its pair of ends as pipe2() makes a pipe's
+ * (U:523): two pipes this time, each end the reader of one and the writer
+ * of the other (U:526), two open files, two descriptors, and the same care
+ * to leave nothing behind when any of it fails.  Only AF_UNIX and
+ * SOCK_STREAM: AF_INET has no pairs, on Linux either, and a datagram pair
+ * would need boundaries a pipe does not keep. */
+/* The two new files of pipe2() or socketpair() into the two lowest free
+ * descriptors, their numbers to the user; or, failing that, all undone. */
+static long install_two(struct file *a, struct file *b, int cloexec, u32 ufds)
+{
+	int fds[2];
+
+	fds[0] = fd_install(a, 0, cloexec);
+	fds[1] = fds[0] < 0 ? -EMFILE : fd_install(b, 0, cloexec);
+	if (fds[1] >= 0 && !copy_to_user(ufds, fds, sizeof(fds)))
+		return 0;
+	if (fds[0] >= 0)
+		fd_close(fds[0]);
+	else
+		file_put(a);
+	if (fds[1] >= 0)
+		fd_close(fds[1]);
+	else
+		file_put(b);
+	return fds[1] < 0 ? -EMFILE : -EFAULT;
+}
+
+long unix_socketpair(u32 family, u32 type, u32 protocol, u32 usv)
+{
+	struct pipe *a, *b;
+	struct file *f0, *f1;
+	u32 flags = O_RDWR | (type & O_NONBLOCK);
+
+	if (family != 1)              /* AF_UNIX; AF_INET and AF_PACKET have no pairs */
+		return family == 2 || family == 17 ? -EOPNOTSUPP : -EAFNOSUPPORT;
+	if ((type & 0xF) != 1 || protocol)               /* SOCK_STREAM only */
+		return (type & 0xF) != 1 ? -ESOCKTNOSUPPORT : -EPROTONOSUPPORT;
+	if (!(a = pipe_new(0)))
+		return -ENFILE;
+	if (!(b = pipe_new(0))) {
+		pipe_free_unused(a);
+		return -ENFILE;
+	}
+	a->peer = b;
+	b->peer = a;
+	a->readers = a->writers = b->readers = b->writers = 1;
+	f0 = file_new(&pair_ops, a, flags);
+	f1 = f0 ? file_new(&pair_ops, b, flags) : NULL;
+	if (!f1) {
+		if (f0)
+			file_put(f0);                         /* a's reader, b's writer */
+		else
+			a->readers = b->writers = 0;
+		a->writers = b->readers = 0;                  /* the end never made */
+		pipe_free_unused(a);
+		pipe_free_unused(b);
+		return -ENFILE;
+	}
+	return install_two(f0, f1, (type & O_CLOEXEC) != 0, usv);
 }
 /*:*/
 

@@ -220,18 +220,9 @@ static void fpu_drop(void)
  * descriptors and LDT (G:635), the same user registers, except that its
  * system call returns 0 where the parent's returns the child's pid.  Its kernel stack is
  * new, and holds only a copy of the parent's trap frame and the way into it
- * (U:220).  vfork(), which busybox's init uses, is simply fork() here: the
- * parent does not wait for the child's exec, and nothing in busybox notices.
- *
- * Threads (CLONE_VM without a new address space) are beyond this kernel.
- * One use of CLONE_VM is not a thread, though: glibc's posix_spawn(), which
- * is how awk's system() starts a shell, asks for CLONE_VM | CLONE_VFORK, a
- * child that borrows its parent's memory, on a stack of its own, only to
- * exec at once while the parent waits.  A child with a copy of that memory
- * does the same, as long as the parent waits for the exec, so that is what
- * it gets.  (What it cannot do is report a failed exec by writing into its
- * parent's memory: posix_spawn then sees success, and the child's exit
- * status 127 says the rest.) */
+ * (U:220).  vfork() is another thing, U:310.  Threads (CLONE_VM without
+ * CLONE_VFORK, a second flow of control in the same memory for good) are
+ * beyond this kernel. */
 /* The vfork child has exec'd or exited (or, reaped by nobody else, gone). */
 static int vfork_done(void *arg)
 {
@@ -265,7 +256,9 @@ static long do_fork(u32 flags, u32 newsp, u32 ptid, u32 ctid)
 	memcpy(child->sigaction, current.sigaction, sizeof(child->sigaction));
 	child->sigmask = current.sigmask;
 	fpu_fork(child);
-	if (vm_fork(child) < 0) {
+	if (flags & CLONE_VFORK)
+		vm_borrow(child);
+	else if (vm_fork(child) < 0) {
 		struct process *me = current_proc;
 
 		current_proc = child;
@@ -299,9 +292,58 @@ static long do_fork(u32 flags, u32 newsp, u32 ptid, u32 ctid)
 	child->state = P_RUNNABLE;
 	if (flags & CLONE_VFORK) {
 		child->vfork_parent = current.pid;
-		wait_event(vfork_done, child);
+		wait_event_killable(vfork_done, child);   /* the two must never run at once (U:310) */
 	}
 	return child->pid;
+}
+/*:*/
+
+/*U:310 vfork() is fork() for a child that will only exec (or give up and
+ * _exit), and Unix made it cheap by not copying anything: the child runs
+ * on its parent's memory itself, on the parent's stack even, while the
+ * parent waits, and gives the memory back by exec'ing, which makes it a
+ * new address space, or by exiting.  glibc's vfork() and posix_spawn() (how
+ * awk's system() starts a shell) ask for it with CLONE_VFORK, and programs
+ * count on the sharing: busybox's wget tries to exec "openssl s_client",
+ * and a child that could not sets a variable its parent then reads, to try
+ * ssl_client instead.  With a copy, as this kernel once gave, the parent
+ * never heard, and `wget https://...` failed with "error getting
+ * response".
+ *
+ * So the child gets the parent's page directory and a copy of its list of
+ * ranges (vm_borrow(), U:320), and is marked as borrowing: exec gives it a
+ * directory of its own before it loads the new program, where another
+ * process would empty its own, and exit or reaping frees nothing of the
+ * parent's.  Should the parent die while it waits (a SIGKILL does not wait
+ * for the child), the memory becomes the child's, which is the last one
+ * using it, as on Linux, where it is counted.  Only one process at a time
+ * runs on it, so nothing else needs to know it is shared. */
+/* A living child that borrows our memory, or NULL. */
+static struct process *borrower(void)
+{
+	int i;
+
+	for (i = 1; i < MAX_PROCS; i++)
+		if (procs[i].state != P_FREE && procs[i].state != P_ZOMBIE && procs[i].borrows_mm
+		    && procs[i].pgdir == current.pgdir && &procs[i] != current_proc)
+			return &procs[i];
+	return NULL;
+}
+
+/* The end of our hold on our memory, at exec or exit: give it back if it
+ * is borrowed, leave it to a borrower, or free it. */
+static void memory_release(void)
+{
+	struct process *b = current.borrows_mm ? NULL : borrower();
+
+	if (current.borrows_mm || b) {
+		vm_forget();
+		if (b)
+			b->borrows_mm = 0;        /* it is the owner now, and we a borrower */
+		current.borrows_mm = 1;
+		return;
+	}
+	vm_release();
 }
 /*:*/
 
@@ -313,6 +355,11 @@ long sys_clone(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 long sys_fork(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
 	return do_fork(SIGCHLD, 0, 0, 0);
+}
+
+long sys_vfork(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return do_fork(CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0);
 }
 
 #define AT_FDCWD (-100)
@@ -378,7 +425,10 @@ static long copy_strings(u32 uvec, char **vec, unsigned int max, char **space, c
  * "/bin/NAME", "/sbin/NAME", "/usr/bin/NAME", "/usr/sbin/NAME" or a bare
  * "NAME" means busybox anyway, whether the disk has no file there or a
  * regular file that is something else, since that is what a disk-less
- * system's PATH search tries.  Only a regular file runs: a directory, a FIFO
+ * system's PATH search tries, but only if NAME is one of busybox's
+ * applets: wget execs "openssl" and, when that fails, its own ssl_client,
+ * and a busybox that answered "openssl: applet not found" was not a
+ * failed exec.  Only a regular file runs: a directory, a FIFO
  * or a device is EACCES, as on Linux, and the look that tells opens it
  * without waiting (a FIFO opened to read its first line once waited for a
  * writer that never came).  Anything else is ENOENT, or ENOEXEC for a file
@@ -386,6 +436,31 @@ static long copy_strings(u32 uvec, char **vec, unsigned int max, char **space, c
 static int starts_with(const char *s, const char *prefix)
 {
 	return !memcmp(s, prefix, strlen(prefix));
+}
+
+/* busybox keeps its applets' names in one sorted table, "[", "[[", "acpid",
+ * ... each ending in a NUL and the table in two: found once in the image,
+ * it says whether a name is an applet.  An image without it is not a
+ * busybox, and any name is taken to be its. */
+static int image_has_applet(const char *name)
+{
+	static const char *table;
+	static int looked;
+	const char *img = __va(initrd_start), *t;
+	unsigned long i, n = strlen(name);
+
+	if (!looked) {
+		looked = 1;
+		for (i = 0; i + 6 < initrd_size && !table; i++)
+			if (!memcmp(img + i, "\0[\0[[\0", 6))
+				table = img + i + 1;
+	}
+	if (!table)
+		return 1;
+	for (t = table; *t && t < img + initrd_size; t += strlen(t) + 1)
+		if (strlen(t) == n && !memcmp(t, name, n))
+			return 1;
+	return 0;
 }
 
 static int is_applet_path(const char *path)
@@ -400,7 +475,7 @@ static int is_applet_path(const char *path)
 	for (s = path; *s; s++)
 		if (*s == '/')
 			return 0;
-	return *path != 0;
+	return *path != 0 && image_has_applet(path);
 }
 
 /* What the file at path is: 1 busybox, 2 a "#!" script (its first line in
@@ -543,7 +618,7 @@ static long do_execve(u32 a, u32 b, u32 c)
 	static char path[256], line[128];
 	char *space = exec_strings;
 	struct user_program prog = { NULL, __va(initrd_start), initrd_size };
-	unsigned long entry, sp;
+	unsigned long entry, sp, *fresh = NULL;
 	long err, kind;
 	const char *exe = path;
 	int i;
@@ -576,8 +651,16 @@ static long do_execve(u32 a, u32 b, u32 c)
 	}
 	prog.name = exec_argv[0];
 
+	if ((current.borrows_mm || borrower()) && !(fresh = pgdir_new()))
+		return -ENOMEM;
 	/* The point of no return: the old program is gone. */
-	vm_release();
+	memory_release();
+	if (fresh) {                     /* a vfork child: memory of its own (U:310) */
+		current.pgdir = fresh;
+		current.pgdir_fresh = 1;
+		current.borrows_mm = 0;
+		activate_process(current_proc);
+	}
 	files_exec();
 	for (i = 0; i < NSIG; i++)
 		if (current.sigaction[i][0] != SIG_IGN)
@@ -624,7 +707,7 @@ void do_exit(int code)
 	int i;
 
 	files_close_all();
-	vm_release();
+	memory_release();
 	if (fpu_owner == current_proc)
 		fpu_owner = NULL;
 	for (i = 1; i < MAX_PROCS; i++)
@@ -717,7 +800,8 @@ long sys_wait4(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 	pid = w.found->pid;
 	dead_cpu_ns += w.found->cpu_ns;
 	current.child_ns += w.found->cpu_ns + w.found->child_ns;   /* U:374 */
-	pgdir_free(w.found->pgdir);
+	if (!w.found->borrows_mm)              /* a vfork child's directory was its parent's */
+		pgdir_free(w.found->pgdir);
 	free_page(w.found->fds);
 	w.found->state = P_FREE;
 	return pid;

@@ -429,6 +429,12 @@ long wait_event(int (*cond)(void *), void *arg)
 	return wait_event_until(cond, arg, 0);
 }
 
+/* The same, ended early only by SIGKILL: a vfork parent's wait (U:310). */
+long wait_event_killable(int (*cond)(void *), void *arg)
+{
+	return wait_signalled(cond, arg, 0, SIGBIT(SIGKILL));
+}
+
 static int never(void *unused)
 {
 	(void)unused;

@@ -563,7 +563,7 @@ static const syscall_t syscalls[NR_SYSCALLS] = {
 	[66] = sys_setsid,         [114] = sys_wait4,          [119] = sys_sigreturn,
 	[120] = sys_clone,         [132] = sys_getpgid,        [145] = sys_readv,
 	[147] = sys_getsid,        [168] = sys_poll,           [173] = sys_rt_sigreturn,
-	[179] = sys_rt_sigsuspend, [190] = sys_fork,           [330] = sys_dup3,
+	[179] = sys_rt_sigsuspend, [190] = sys_vfork,           [330] = sys_dup3,
 	[331] = sys_pipe2,         [180] = sys_pread64,        [181] = sys_pwrite64,
 	/* names, inodes and the disk: fs.c */
 	[8] = fs_sys_creat,        [9] = fs_sys_link,          [10] = fs_sys_unlink,

@@ -269,8 +269,8 @@ int oom_kill(void)
 	for (i = 1; i < MAX_PROCS; i++) {
 		struct process *p = &procs[i];
 
-		if (p->state == P_FREE || p->state == P_ZOMBIE || p->pid == 1)
-			continue;
+		if (p->state == P_FREE || p->state == P_ZOMBIE || p->pid == 1 || p->borrows_mm)
+			continue;       /* a vfork child's pages are its parent's (U:310) */
 		if ((p->sigpending & SIGBIT(SIGKILL)) && p != current_proc)
 			return 1;          /* a victim is on its way out: wait for its pages */
 		n = private_pages(p);
@@ -640,6 +640,28 @@ static int fork_one(unsigned long va, unsigned long *e, void *arg)
 	pgdir_unseen = 0;
 	kernel_pgdir = parent_pgdir;
 	return err;
+}
+
+/* vfork (U:310): the child runs on this very directory, with a copy of
+ * the list of ranges that describes it; the directory alloc_process()
+ * made for it, still empty below PAGE_OFFSET, goes back. */
+void vm_borrow(struct process *child)
+{
+	memcpy(child->mm_vmas, vmas, sizeof(child->mm_vmas));
+	child->mm_nr_vmas = nr_vmas;
+	child->mm_brk_start = brk_start;
+	child->mm_brk_cur = brk_cur;
+	pgdir_free(child->pgdir);
+	child->pgdir = current.pgdir;
+	child->pgdir_fresh = 0;
+	child->borrows_mm = 1;
+}
+
+/* A borrower's end of its hold: the ranges were never its to unmap. */
+void vm_forget(void)
+{
+	nr_vmas = 0;
+	brk_start = brk_cur = 0;
 }
 
 int vm_fork(struct process *child)

@@ -65,6 +65,8 @@ u32 file_poll(struct file *f);                           /* POLLIN, POLLOUT, ...
  * a new file with one reference, or ERR_PTR(-ENXIO) and the like. */
 struct file *chrdev_open(u32 rdev, u32 flags);
 struct file *fifo_open(u32 ino, u32 flags);   /* a named pipe's end (U:528) */
+long unix_socketpair(u32 family, u32 type, u32 protocol, u32 usv);   /* two pipes, crossed (U:526) */
+long pair_shutdown(struct file *f, u32 how);  /* -ENOTSOCK unless f is a socketpair end */
 
 /* The current process's working directory, as an inode number of the root
  * file system (2, the root, until chdir). */

@@ -208,6 +208,11 @@ typedef long long s64;
 #define ENAMETOOLONG 36
 #define ETIMEDOUT 110            /* a futex wait (U:266), a TCP connection (U:899) */
 #define EOPNOTSUPP 95            /* fallocate on ext2 (U:657), a socket operation (U:880) */
+#define ENFILE   23              /* sockets and socketpair() (U:526, U:880) share these */
+#define ENOTSOCK 88
+#define EPROTONOSUPPORT 93
+#define ESOCKTNOSUPPORT 94
+#define EAFNOSUPPORT 97
 #define ERESTARTSYS 512          /* kernel-internal: restart if SA_RESTART */
 #define SIGINT   2
 #define SIGQUIT  3
@@ -244,6 +249,7 @@ struct process {
 	u32 syscall_nr;               /* for restarting an interrupted call */
 	int in_kernel;                /* 0 only while it runs its own code in ring 3 */
 	int vfork_parent;             /* CLONE_VFORK: its parent waits for its exec */
+	int borrows_mm;               /* runs on another's pgdir and pages, which it must not free (U:310) */
 	unsigned long ksp;            /* kernel %esp while switched out */
 	u8 *kstack;                   /* KSTACK_PAGES pages */
 	unsigned long *pgdir;         /* user half its own, kernel half shared */
@@ -294,6 +300,7 @@ void schedule(void);
 void maybe_preempt(void);
 void sched_init(void);
 long wait_event(int (*cond)(void *), void *arg);
+long wait_event_killable(int (*cond)(void *), void *arg);
 long wait_event_until(int (*cond)(void *), void *arg, u64 deadline_ns);
 long sleep_ns(u64 ns);
 long sleep_killable_ns(u64 ns);
@@ -316,7 +323,7 @@ DECLARE_SYSCALL(pread64); DECLARE_SYSCALL(pwrite64);
 DECLARE_SYSCALL(dup2); DECLARE_SYSCALL(dup3); DECLARE_SYSCALL(fcntl64);
 DECLARE_SYSCALL(pipe); DECLARE_SYSCALL(pipe2); DECLARE_SYSCALL(ioctl);
 DECLARE_SYSCALL(llseek); DECLARE_SYSCALL(lseek); DECLARE_SYSCALL(poll);
-DECLARE_SYSCALL(fork); DECLARE_SYSCALL(clone); DECLARE_SYSCALL(execve);
+DECLARE_SYSCALL(fork); DECLARE_SYSCALL(vfork); DECLARE_SYSCALL(clone); DECLARE_SYSCALL(execve);
 DECLARE_SYSCALL(wait4); DECLARE_SYSCALL(waitpid); DECLARE_SYSCALL(exit);
 DECLARE_SYSCALL(getpid); DECLARE_SYSCALL(getppid); DECLARE_SYSCALL(getpgrp);
 DECLARE_SYSCALL(setpgid); DECLARE_SYSCALL(getpgid); DECLARE_SYSCALL(setsid);
@@ -383,6 +390,8 @@ void vm_release(void);
 unsigned long *pgdir_new(void);
 void pgdir_free(unsigned long *pgdir);
 int vm_fork(struct process *child);
+void vm_borrow(struct process *child);        /* vfork: the same memory, not a copy (U:310) */
+void vm_forget(void);                         /* drop the ranges, free nothing (a borrower) */
 
 /* cmdline.c */
 extern int quiet;

@@ -26,7 +26,6 @@
 #define IPPROTO_RAW  255
 #define IP_HLEN      20
 
-#define ENFILE        23
 #define EADDRINUSE    98
 #define EADDRNOTAVAIL 99
 #define ENETUNREACH  101
@@ -38,13 +37,10 @@
 #define EHOSTUNREACH 113
 #define EALREADY     114
 #define EINPROGRESS  115
-#define ENOTSOCK      88
 #define EDESTADDRREQ  89
 #define EMSGSIZE      90
 #define EPROTOTYPE    91
 #define ENOPROTOOPT   92
-#define EPROTONOSUPPORT 93
-#define EAFNOSUPPORT  97
 #define ENETDOWN     100
 
 /* Copying frames and stream bytes: the kernel's memcpy goes a byte at a

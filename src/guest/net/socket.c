@@ -9,7 +9,6 @@
 #define POLLHUP  0x010
 #define AF_INET  2
 #define AF_PACKET 17
-#define ESOCKTNOSUPPORT 94
 #define MSG_PEEK     0x2
 #define MSG_DONTWAIT 0x40
 #define MSG_NOSIGNAL 0x4000
@@ -264,7 +263,9 @@ static int sock_file(struct sock *s, u32 flags)
  * (TCP), datagrams (UDP) and raw ICMP (ping), with raw IP whose header the
  * program writes itself (IPPROTO_RAW); and AF_PACKET, for udhcpc (U:875).
  * Anything else is refused the way Linux refuses it, so a program can tell
- * "no such family" from "no such protocol". */
+ * "no such family" from "no such protocol": AF_UNIX too, whose sockets
+ * would need names in the file system, though socketpair() makes AF_UNIX
+ * pairs, which have none, out of pipes (U:526). */
 static long do_socket(u32 family, u32 type, u32 protocol)
 {
 	u32 kind = type & 0xF;
@@ -1110,9 +1111,9 @@ static long socket_call(u32 call, u32 *a)
 	if (call == 1)
 		return do_socket(a[0], a[1], a[2]);
 	if (call == 8)
-		return -EOPNOTSUPP;       /* socketpair: AF_UNIX, which we do not have */
+		return unix_socketpair(a[0], a[1], a[2], a[3]);   /* two pipes (U:526) */
 	if (!(s = fd_sock(a[0], &err)))
-		return err;
+		return err == -ENOTSOCK && call == 13 ? pair_shutdown(fd_file(a[0]), a[1]) : err;
 	f = fd_file(a[0]);
 	if (s->packet)
 		return packet_call(s, f, call, a);

@@ -85,6 +85,14 @@ class BusyboxShellTest {
     }
 
     @Test
+    void aNameThatIsNoAppletIsNotFound() throws Exception {
+        // without a root disk a name means busybox only if busybox has that applet (U:342);
+        // it once ran busybox anyway, which said "applet not found" as if the exec had worked
+        assertThat(sh("nosuchcmd 2>&1; echo $?; /usr/bin/nosuchthing 2>&1; echo $?").output())
+                .isEqualTo("sh: nosuchcmd: not found\n127\nsh: /usr/bin/nosuchthing: not found\n127\n");
+    }
+
+    @Test
     void awkStartsCommandsWithPosixSpawnAndPopen() throws Exception {
         // system() is glibc's posix_spawn: clone(CLONE_VM | CLONE_VFORK) on a stack of its own.
         assertThat(same(null, "awk", "BEGIN{r = system(\"echo from-system; exit 3\"); print r; "

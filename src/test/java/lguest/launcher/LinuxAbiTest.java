@@ -34,11 +34,16 @@ import org.junit.jupiter.params.provider.CsvSource;
  * "hostname -i"). Its busy wait for 30 ms of its own CPU time never ended in a Guest whose one
  * process computed without an alarm set: the clock moved only with interrupts (G:694). It
  * also sets its CPU affinity and I/O priority (U:373: taskset and ionice had ENOSYS).
+ *
+ * <p>vfork.c has a vfork child write its parent's memory (U:310: the child had a copy, so
+ * busybox's wget never learned that "openssl" could not run, and https failed), and sends
+ * bytes both ways through a socketpair, with shutdown() and end of file (U:526: it was
+ * EOPNOTSUPP).
  */
 class LinuxAbiTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"signals, --translate=0", "signals, --interpret", "ldt, --translate=0", "ldt, --interpret",
-                "resources, --translate=0", "resources, --interpret"})
+                "resources, --translate=0", "resources, --interpret", "vfork, --translate=0", "vfork, --interpret"})
     void theSameBinaryPrintsTheSameOnLinuxAndInAGuest(String program, String backEnd) throws Exception {
         BusyboxRig rig = BusyboxRig.find();
         Path elf = rig.kernel.resolveSibling("user/" + program + ".elf");
@@ -54,7 +59,7 @@ class LinuxAbiTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"signals, steps 00000007 copied abc", "ldt, 16-bit code returned 00005678 esp moved 00000002",
-                "resources, FUTEX_WAIT 20 ms: ffffff92"})
+                "resources, FUTEX_WAIT 20 ms: ffffff92", "vfork, the parent reads what its child wrote: 00000002"})
     void theHostSaysWhatTheProgramPromises(String program, String line) throws Exception {
         BusyboxRig rig = BusyboxRig.find();
         Path elf = rig.kernel.resolveSibling("user/" + program + ".elf");

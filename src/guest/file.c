@@ -322,6 +322,7 @@ struct file *chrdev_open(u32 rdev, u32 flags)
 	case (1 << 8) | 5: ops = &zero_ops; break;
 	case (5 << 8) | 0:
 	case (5 << 8) | 1: ops = &console_ops; break;
+	case (252 << 8) | 0: ops = &rtc_ops; break;
 	default: return ERR_PTR(-ENXIO);
 	}
 	f = file_new(ops, NULL, flags);

@@ -51,10 +51,11 @@ static const char *const net_texts[] = { "arp", "dev", "raw", "route", "tcp", "u
 static const struct { const char *name; u32 rdev; int block; } devs[] = {
 	{ "console", (5 << 8) | 1, 0 }, { "lgba", (254 << 8) | 0, 1 },
 	{ "null", (1 << 8) | 3, 0 }, { "random", (1 << 8) | 8, 0 },
+	{ "rtc", (252 << 8) | 0, 0 }, { "rtc0", (252 << 8) | 0, 0 },
 	{ "tty", (5 << 8) | 0, 0 }, { "urandom", (1 << 8) | 9, 0 },
 	{ "zero", (1 << 8) | 5, 0 },
 };
-#define NR_DEVS 7
+#define NR_DEVS 9
 /*:*/
 
 /* /dev/lgba is there only with a disk behind it, as on Linux. */
@@ -724,7 +725,8 @@ static const struct file_ops dir_ops = {
 };
 
 /*U:788 The devices.  Most are the process side's (U:515): the console and
- * /dev/tty, null and zero, found by their numbers.  Two are new.  urandom
+ * /dev/tty, null and zero, and rtc (with rtc0, its other name), the
+ * hardware clock of U:263, found by their numbers.  Two are new.  urandom
  * (and random, which Linux has long made the same) hands out the
  * generator's bytes (U:055), which is as random as anything here.  lgba is
  * the disk itself, 512-byte sectors as the driver reads them (D:410),

@@ -285,14 +285,14 @@ SYSCALL(modify_ldt)
 /*:*/
 
 /*U:260 The clocks.  The wall clock comes from the Host, in lguest_data, as
- * of the last interrupt (G:690); the monotonic clocks are the same less the
- * first reading, so they start near zero, as Linux's do at boot.  (They
- * are only as steady as the Host's clock: a Host whose date jumps moves them
- * too.)  glibc 2.36 asks clock_gettime64() first, the call with 64-bit
- * seconds that 32-bit Linux grew for 2038, and falls back to clock_gettime()
- * on ENOSYS;
- * older programs ask gettimeofday() and time().  Four answers to one
- * question, from one function. */
+ * of the last interrupt (G:690), moved by whatever date -s asked (U:262);
+ * the monotonic clocks are the Host's less the first reading, so they start
+ * near zero, as Linux's do at boot.  (They are only as steady as the Host's
+ * clock: a Host whose date jumps moves them too.)  glibc 2.36 asks
+ * clock_gettime64() first, the call with 64-bit seconds that 32-bit Linux
+ * grew for 2038, and falls back to clock_gettime() on ENOSYS; older
+ * programs ask gettimeofday() and time().  Four answers to one question,
+ * from one function. */
 static void now(int clock, u64 *sec, u32 *nsec)
 {
 	static u32 boot_sec, boot_nsec;
@@ -313,6 +313,8 @@ static void now(int clock, u64 *sec, u32 *nsec)
 	}
 	*sec = s;
 	*nsec = ns;
+	if (clock == CLOCK_REALTIME || clock == CLOCK_REALTIME_COARSE)
+		wall_shift(sec, nsec);          /* as date -s last set it (U:262) */
 }
 
 static int valid_clock(u32 clock)
@@ -557,7 +559,8 @@ static const syscall_t syscalls[NR_SYSCALLS] = {
 	[355] = sys_getrandom,     [383] = fs_sys_statx,         [386] = sys_enosys,
 	[403] = sys_clock_gettime64, [407] = sys_clock_nanosleep_time64,
 	/* processes, descriptors, pipes and signals: process.c and file.c */
-	[2] = sys_fork,            [7] = sys_waitpid,          [11] = sys_execve,
+	[2] = sys_fork,            [79] = sys_settimeofday,    [264] = sys_clock_settime,
+	[404] = sys_clock_settime64,            [7] = sys_waitpid,          [11] = sys_execve,
 	[19] = sys_lseek,          [41] = sys_dup,             [42] = sys_pipe,
 	[57] = sys_setpgid,        [63] = sys_dup2,            [65] = sys_getpgrp,
 	[66] = sys_setsid,         [114] = sys_wait4,          [119] = sys_sigreturn,

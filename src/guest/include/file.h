@@ -64,6 +64,7 @@ u32 file_poll(struct file *f);                           /* POLLIN, POLLOUT, ...
  * (major << 8) | minor, and so do /dev's names (proc.c, U:788).  It returns
  * a new file with one reference, or ERR_PTR(-ENXIO) and the like. */
 struct file *chrdev_open(u32 rdev, u32 flags);
+extern const struct file_ops rtc_ops;            /* /dev/rtc (U:263) */
 struct file *fifo_open(u32 ino, u32 flags);   /* a named pipe's end (U:528) */
 long unix_socketpair(u32 family, u32 type, u32 protocol, u32 usv);   /* two pipes, crossed (U:526) */
 long pair_shutdown(struct file *f, u32 how);  /* -ENOTSOCK unless f is a socketpair end */

@@ -323,7 +323,8 @@ DECLARE_SYSCALL(pread64); DECLARE_SYSCALL(pwrite64);
 DECLARE_SYSCALL(dup2); DECLARE_SYSCALL(dup3); DECLARE_SYSCALL(fcntl64);
 DECLARE_SYSCALL(pipe); DECLARE_SYSCALL(pipe2); DECLARE_SYSCALL(ioctl);
 DECLARE_SYSCALL(llseek); DECLARE_SYSCALL(lseek); DECLARE_SYSCALL(poll);
-DECLARE_SYSCALL(fork); DECLARE_SYSCALL(vfork); DECLARE_SYSCALL(clone); DECLARE_SYSCALL(execve);
+DECLARE_SYSCALL(fork); DECLARE_SYSCALL(vfork); DECLARE_SYSCALL(clone);
+DECLARE_SYSCALL(settimeofday); DECLARE_SYSCALL(clock_settime); DECLARE_SYSCALL(clock_settime64); DECLARE_SYSCALL(execve);
 DECLARE_SYSCALL(wait4); DECLARE_SYSCALL(waitpid); DECLARE_SYSCALL(exit);
 DECLARE_SYSCALL(getpid); DECLARE_SYSCALL(getppid); DECLARE_SYSCALL(getpgrp);
 DECLARE_SYSCALL(setpgid); DECLARE_SYSCALL(getpgid); DECLARE_SYSCALL(setsid);
@@ -392,6 +393,9 @@ void pgdir_free(unsigned long *pgdir);
 int vm_fork(struct process *child);
 void vm_borrow(struct process *child);        /* vfork: the same memory, not a copy (U:310) */
 void vm_forget(void);                         /* drop the ranges, free nothing (a borrower) */
+
+/* rtc.c */
+void wall_shift(u64 *sec, u32 *nsec);          /* CLOCK_REALTIME as date -s moved it (U:262) */
 
 /* cmdline.c */
 extern int quiet;

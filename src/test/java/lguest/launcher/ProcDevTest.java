@@ -106,13 +106,30 @@ class ProcDevTest {
                 "echo == lgba; dd if=/dev/lgba bs=1024 skip=1 count=1 2>/dev/null | od -An -tx1 -j56 -N2",
                 "echo == write; echo x > /dev/lgba; echo \"status $?\"", ""));
         assertThat(section(out, "ls")).isEqualTo("total   0\ncrw--w---- 5, 1 console\nbrw-rw---- 254, 0 lgba\n"
-                + "crw-rw-rw- 1, 3 null\ncrw-rw-rw- 1, 8 random\ncrw--w---- 5, 0 tty\ncrw-rw-rw- 1, 9 urandom\n"
+                + "crw-rw-rw- 1, 3 null\ncrw-rw-rw- 1, 8 random\ncrw-r--r-- 252, 0 rtc\ncrw-r--r-- 252, 0 rtc0\n"
+                + "crw--w---- 5, 0 tty\ncrw-rw-rw- 1, 9 urandom\n"
                 + "crw-rw-rw- 1, 5 zero\n");
         assertThat(section(out, "null")).isEqualTo("0\n");
         assertThat(section(out, "zero")).isEqualTo(" 00 00 00 00 00\n");
         assertThat(Integer.parseInt(section(out, "urandom").trim())).as("distinct byte values in 4 KiB").isGreaterThan(200);
         assertThat(section(out, "lgba")).as("ext2's magic, read through /dev/lgba").isEqualTo(" 53 ef\n");
         assertThat(section(out, "write")).contains("status 1");
+    }
+
+    /* date -s and hwclock (U:262, U:263): both were ENOSYS or "can't open '/dev/misc/rtc'". */
+    @Test
+    void dateAndHwclockSetTheGuestsClocks(@TempDir Path tmp) throws Exception {
+        String out = run(tmp, String.join("\n",
+                "echo == rtc; hwclock -r -u | awk '{ print $5 }'",
+                "echo == set; date -s '2030-01-02 03:04:05' > /dev/null; date -u +%Y-%m-%d; touch /stamp; date -r /stamp +%Y",
+                "echo == write; hwclock -w -u; hwclock -r -u | cut -c1-24",
+                "echo == back; date -s '1999-12-31 23:59:58' > /dev/null; date +%Y; hwclock -s -u; date +%Y-%m-%d",
+                "echo == dev; ls -l /dev/rtc0 | awk '{ print $1, $5, $6 }'", ""));
+        assertThat(section(out, "rtc")).isEqualTo(java.time.LocalDate.now(java.time.ZoneOffset.UTC).getYear() + "\n");
+        assertThat(section(out, "set")).isEqualTo("2030-01-02\n2030\n");
+        assertThat(section(out, "write")).isEqualTo("Wed Jan  2 03:04:05 2030\n");
+        assertThat(section(out, "back")).isEqualTo("1999\n2030-01-02\n");
+        assertThat(section(out, "dev")).isEqualTo("crw-r--r-- 252, 0\n");
     }
 
     /* ifconfig reads the counters from /proc/net/dev; without it, it said so on every call. */

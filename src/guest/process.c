@@ -439,7 +439,7 @@ static int starts_with(const char *s, const char *prefix)
 }
 
 /* busybox keeps its applets' names in one sorted table, "[", "[[", "acpid",
- * ... each ending in a NUL and the table in two: found once in the image,
+ * ..., each ending in a NUL and the last in two: found once in the image,
  * it says whether a name is an applet.  An image without it is not a
  * busybox, and any name is taken to be its. */
 static int image_has_applet(const char *name)

@@ -197,11 +197,7 @@ static void add16(u8 *p, int delta)
 
 u32 ext2_now(void)
 {
-	u64 s = READ_ONCE(lguest_data.time.seconds);
-	u32 ns = 0;
-
-	wall_shift(&s, &ns);                  /* the system's time, as date -s set it (U:262) */
-	return (u32)s;
+	return wall_seconds();                /* the system's time, as date -s set it (U:262) */
 }
 
 u32 ext2_block_size(void)

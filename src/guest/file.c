@@ -388,13 +388,6 @@ static long pipe_read(struct file *f, char *buf, u32 len)
 	return n;
 }
 
-static long pipe_put(struct pipe *p, u32 flags, const char *buf, u32 len);
-
-static long pipe_write(struct file *f, const char *buf, u32 len)
-{
-	return pipe_put(f->priv, f->flags, buf, len);
-}
-
 static long pipe_put(struct pipe *p, u32 flags, const char *buf, u32 len)
 {
 	u32 n = 0;
@@ -414,6 +407,11 @@ static long pipe_put(struct pipe *p, u32 flags, const char *buf, u32 len)
 			p->buf[p->head++ % PIPE_SIZE] = buf[n++];
 	}
 	return n;
+}
+
+static long pipe_write(struct file *f, const char *buf, u32 len)
+{
+	return pipe_put(f->priv, f->flags, buf, len);
 }
 
 /*:*/
@@ -614,8 +612,6 @@ static long do_pipe(u32 ufds, u32 flags)
 	}
 	return install_two(r, w, (flags & O_CLOEXEC) != 0, ufds);
 }
-
-
 
 long sys_pipe(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {

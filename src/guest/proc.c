@@ -69,7 +69,6 @@ static int is(const char *s, unsigned long n, const char *name)
 	return strlen(name) == n && !memcmp(s, name, n);
 }
 
-/* A decimal number, the whole of s[0..n), or -1. */
 /* Which of count names the component is, or -1. */
 static int one_of(const char *s, unsigned long n, const char *const *names, int count)
 {
@@ -81,6 +80,7 @@ static int one_of(const char *s, unsigned long n, const char *const *names, int 
 	return -1;
 }
 
+/* A decimal number, the whole of s[0..n), or -1. */
 static int number(const char *s, unsigned long n)
 {
 	int v = 0;
@@ -483,8 +483,9 @@ static void global_text(struct text *t, int which)
  * would not all fit in it, and a Guest that had them all open, in one
  * protocol, would see the last few cut off.  What is not here: the IPv6
  * tables (tcp6, udp6, raw6), since the kernel has no IPv6, and unix, since
- * it has no AF_UNIX sockets (U:880), so netstat says it cannot open them,
- * as it would on a Linux built without either. */
+ * its only AF_UNIX sockets are socketpair()'s pipes (U:526, U:880), so
+ * netstat says it cannot open them, as it would on a Linux built without
+ * IPv6 or AF_UNIX. */
 static void net_dev(struct text *t);
 
 static void net_text(struct text *t, int which)

@@ -378,10 +378,11 @@ long sys_vfork(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
  * execve() at a time, and the others wait their turn (U:346).  It holds
  * 32 KiB in at most MAX_ARGS (1,024) arguments and MAX_ENV (256) variables:
  * a quarter of what Linux gave them until 2.6.23, and enough for "ls *" in a
- * directory of a thousand names, which is what a shell script will ask of it.  (It was 32
- * arguments, and "cat *.txt" failed in a directory of 40.)  More is E2BIG,
- * "Argument list too long", as on Linux; the limits are not Linux's because
- * every byte of this buffer is taken from the smallest Guest's memory too. */
+ * directory of a thousand names, which is what a shell script will ask of
+ * it.  (It was 32 arguments, and "cat *.txt" failed in a directory of 40.)
+ * More is E2BIG, "Argument list too long", as on Linux; the limits are not
+ * Linux's because every byte of this buffer is taken from the smallest
+ * Guest's memory too. */
 static char exec_strings[MAX_ARG_BYTES];
 static char *exec_argv[MAX_ARGS + 1], *exec_envp[MAX_ENV + 1];
 
@@ -582,7 +583,7 @@ static long shebang(char *line, char *path, char **space)
  * the process (SIGSEGV, as Linux does when a new program cannot be set up):
  * the old address space, the close-on-exec files, the caught signals and the
  * TLS go, and the new program is loaded (U:060) and started as the first one
- * was (U:210).  A vfork child's parent stops waiting here (U:300).
+ * was (U:210).  A vfork child's parent stops waiting here (U:310).
  *
  * All of it runs as the owner of exec's buffers (U:340): a process that finds
  * them taken sleeps until they are free, and the owner gives them up however
@@ -1142,8 +1143,9 @@ long sys_rt_sigtimedwait_time64(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
  * number (the handler's argument), then the interrupted registers and the
  * signal mask to restore.  The trap frame is changed to start the handler on
  * that stack, with the trap flag and the direction flag clear, as a handler
- * may assume (and the resume flag, which a fault's frame has set, X:512).  When the handler returns, it returns to glibc's restorer
- * (SA_RESTORER), which is "pop %eax; mov $119, %eax; int $0x80":
+ * may assume (and the resume flag, which a fault's frame has set, X:512).
+ * When the handler returns, it returns to glibc's restorer (SA_RESTORER),
+ * which is "pop %eax; mov $119, %eax; int $0x80":
  * sigreturn(), which finds the frame 8 bytes below the stack pointer it
  * arrives with, and puts every register back as it was.  The interrupted
  * program never knows.  (A handler installed without a restorer returns into
@@ -1361,8 +1363,8 @@ void signal_interrupted_user(void)
  * as i386 Linux restores it (a debugger's handler sets it to step over a
  * breakpoint; the CPU clears it after one instruction, X:512).  %cs and %ss
  * stay the user's, and IF stays on, or a forged frame would be a way into
- * ring 1, or a way to turn off the clock.  The mask comes back too, which is how
- * rt_sigsuspend's (U:410) is undone.  (sigreturn finds its frame 8 bytes
+ * ring 1, or a way to turn off the clock.  The mask comes back too, which
+ * is how rt_sigsuspend's (U:410) is undone.  (sigreturn finds its frame 8 bytes
  * below %esp, rt_sigreturn 4.) */
 static long restore_context(unsigned long uctx, unsigned long umask_hi)
 {

@@ -23,13 +23,16 @@ void wall_shift(u64 *sec, u32 *nsec)
 	*nsec = ns >= 1000000000 ? ns - 1000000000 : ns;
 }
 
-/* The Host's wall clock now, unshifted. */
-static void host_time(u32 *sec, u32 *nsec)
+/* The system's wall clock in whole seconds, for ext2's timestamps. */
+u32 wall_seconds(void)
 {
-	do {
-		*sec = READ_ONCE(lguest_data.time.seconds);
-		*nsec = READ_ONCE(lguest_data.time.nanoseconds);
-	} while (*sec != READ_ONCE(lguest_data.time.seconds));
+	u32 s, ns;
+	u64 sec;
+
+	host_clock(&s, &ns);
+	sec = s;
+	wall_shift(&sec, &ns);
+	return (u32)sec;
 }
 
 static long set_wall(u64 sec, u32 nsec)
@@ -38,7 +41,7 @@ static long set_wall(u64 sec, u32 nsec)
 
 	if (nsec >= 1000000000 || sec >> 32)
 		return -EINVAL;
-	host_time(&hs, &hns);
+	host_clock(&hs, &hns);
 	shift_s = (s32)((u32)sec - hs);
 	shift_ns = (s32)nsec - (s32)hns;
 	if (shift_ns < 0) {
@@ -155,7 +158,7 @@ static long rtc_ioctl(struct file *f, u32 cmd, u32 arg)
 	u32 hs, hns, t;
 
 	(void)f;
-	host_time(&hs, &hns);
+	host_clock(&hs, &hns);
 	if (cmd == RTC_RD_TIME) {
 		to_date(hs + rtc_shift, &tm);
 		return copy_to_user(arg, &tm, sizeof(tm)) ? -EFAULT : 0;

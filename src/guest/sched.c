@@ -161,14 +161,20 @@ static void switch_process(struct process *next)
  * and the Host puts the whole Guest to sleep until the alarm's interrupt,
  * without one instruction of ours in between.  The delay is 32 bits of
  * nanoseconds, so a long sleep is cut into seconds. */
+/* The Host's clock as of its last write, both halves from the same write. */
+void host_clock(u32 *sec, u32 *nsec)
+{
+	do {
+		*sec = READ_ONCE(lguest_data.time.seconds);
+		*nsec = READ_ONCE(lguest_data.time.nanoseconds);
+	} while (*sec != READ_ONCE(lguest_data.time.seconds));
+}
+
 u64 monotonic_ns(void)
 {
 	u32 s, ns;
 
-	do {
-		s = READ_ONCE(lguest_data.time.seconds);
-		ns = READ_ONCE(lguest_data.time.nanoseconds);
-	} while (s != READ_ONCE(lguest_data.time.seconds));
+	host_clock(&s, &ns);
 	return (u64)s * 1000000000ULL + ns;
 }
 

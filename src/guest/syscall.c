@@ -296,7 +296,9 @@ SYSCALL(modify_ldt)
 static void now(int clock, u64 *sec, u32 *nsec)
 {
 	static u32 boot_sec, boot_nsec;
-	u32 s = READ_ONCE(lguest_data.time.seconds), ns = READ_ONCE(lguest_data.time.nanoseconds);
+	u32 s, ns;
+
+	host_clock(&s, &ns);
 
 	if (!boot_sec) {
 		boot_sec = s;

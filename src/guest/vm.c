@@ -544,7 +544,7 @@ void vm_release(void)
 		unmap_range(vmas[nr_vmas].start, vmas[nr_vmas].end);
 	}
 	lazy_mode_leave();
-	brk_start = brk_cur = 0;
+	vm_forget();
 }
 /*:*/
 
@@ -645,19 +645,25 @@ static int fork_one(unsigned long va, unsigned long *e, void *arg)
 /* vfork (U:310): the child runs on this very directory, with a copy of
  * the list of ranges that describes it; the directory alloc_process()
  * made for it, still empty below PAGE_OFFSET, goes back. */
-void vm_borrow(struct process *child)
+static void copy_ranges(struct process *child)
 {
 	memcpy(child->mm_vmas, vmas, sizeof(child->mm_vmas));
 	child->mm_nr_vmas = nr_vmas;
 	child->mm_brk_start = brk_start;
 	child->mm_brk_cur = brk_cur;
+}
+
+void vm_borrow(struct process *child)
+{
+	copy_ranges(child);
 	pgdir_free(child->pgdir);
 	child->pgdir = current.pgdir;
 	child->pgdir_fresh = 0;
 	child->borrows_mm = 1;
 }
 
-/* A borrower's end of its hold: the ranges were never its to unmap. */
+/* Forgets the ranges without unmapping them: all a borrower may do at its
+ * end, since they were never its to unmap, and vm_release()'s last step. */
 void vm_forget(void)
 {
 	nr_vmas = 0;
@@ -669,10 +675,7 @@ int vm_fork(struct process *child)
 	unsigned int i;
 	int err = 0;
 
-	memcpy(child->mm_vmas, vmas, sizeof(child->mm_vmas));
-	child->mm_nr_vmas = nr_vmas;
-	child->mm_brk_start = brk_start;
-	child->mm_brk_cur = brk_cur;
+	copy_ranges(child);
 	lazy_mode_enter();
 	for (i = 0; i < nr_vmas && !err; i++)
 		err = walk_ptes(kernel_pgdir, vmas[i].start, vmas[i].end, fork_one, child);

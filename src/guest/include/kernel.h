@@ -304,6 +304,7 @@ long wait_event_killable(int (*cond)(void *), void *arg);
 long wait_event_until(int (*cond)(void *), void *arg, u64 deadline_ns);
 long sleep_ns(u64 ns);
 long sleep_killable_ns(u64 ns);
+void host_clock(u32 *sec, u32 *nsec);            /* lguest_data's time, read whole */
 u64 monotonic_ns(void);
 u64 fresh_ns(void);
 void switch_to(unsigned long *prev_ksp, unsigned long next_ksp);
@@ -396,6 +397,7 @@ void vm_forget(void);                         /* drop the ranges, free nothing (
 
 /* rtc.c */
 void wall_shift(u64 *sec, u32 *nsec);          /* CLOCK_REALTIME as date -s moved it (U:262) */
+u32 wall_seconds(void);                        /* the same, now, in whole seconds */
 
 /* cmdline.c */
 extern int quiet;

@@ -4,8 +4,9 @@
  * appendix from U:860: ip.c (packets, interfaces, ARP, IP, ICMP, routes,
  * the loopback), packet.c (the frames themselves, for udhcpc), udp.c,
  * tcp.c (the smallest TCP that survives a lossy network), and socket.c,
- * the system calls and the ioctls of ifconfig and route.  net.h is what they share.  Everything here runs with interrupts
- * off: that is the stack's only lock (U:860). :*/
+ * the system calls and the ioctls of ifconfig and route.  net.h is what
+ * they share.  Everything here runs with interrupts off: that is the
+ * stack's only lock (U:860). :*/
 #ifndef GUEST_NET_H
 #define GUEST_NET_H
 

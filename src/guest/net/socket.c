@@ -180,35 +180,36 @@ static int get_addr(u32 uaddr, u32 len, u32 *addr, u16 *port)
 	return 0;
 }
 
-static int put_addr(u32 uaddr, u32 ulen, u32 addr, u16 port)
+/* An address of size bytes to the user, as much as *ulen has room for,
+ * and its true size into *ulen (nothing if uaddr is NULL). */
+static int put_sockaddr(u32 uaddr, u32 ulen, const u8 *sa, u32 size)
 {
-	u8 sa[16] = { AF_INET, 0, port >> 8, port & 0xFF };
 	u32 len;
 
 	if (!uaddr)
 		return 0;
-	memcpy(sa + 4, &addr, 4);
 	if (!ulen || copy_from_user(&len, ulen, 4))
 		return -EFAULT;
-	if (copy_to_user(uaddr, sa, len < 16 ? len : 16) || copy_to_user(ulen, &(u32){ 16 }, 4))
+	if (copy_to_user(uaddr, sa, len < size ? len : size) || copy_to_user(ulen, &size, 4))
 		return -EFAULT;
 	return 0;
+}
+
+static int put_addr(u32 uaddr, u32 ulen, u32 addr, u16 port)
+{
+	u8 sa[16] = { AF_INET, 0, port >> 8, port & 0xFF };
+
+	memcpy(sa + 4, &addr, 4);
+	return put_sockaddr(uaddr, ulen, sa, sizeof sa);
 }
 
 /* A packet socket's address, struct sockaddr_ll (U:875). */
 static int put_ll_addr(u32 uaddr, u32 ulen, struct pkt *p)
 {
 	u8 ll[20];
-	u32 len;
 
-	if (!uaddr)
-		return 0;
 	packet_address(p, ll);
-	if (!ulen || copy_from_user(&len, ulen, 4))
-		return -EFAULT;
-	if (copy_to_user(uaddr, ll, len < 20 ? len : 20) || copy_to_user(ulen, &(u32){ 20 }, 4))
-		return -EFAULT;
-	return 0;
+	return put_sockaddr(uaddr, ulen, ll, sizeof ll);
 }
 
 /* Where a datagram's bytes for the program start: past the UDP header,
@@ -934,9 +935,10 @@ static long sock_ioctl(struct file *f, u32 cmd, u32 arg)
 /*U:883 Options.  Programs set many and depend on few: SO_REUSEADDR (a
  * server restarted within TIME_WAIT must be able to bind its port again),
  * SO_BROADCAST (without it a datagram to 255.255.255.255 is refused), and
- * SO_ERROR, which a non-blocking connect() is answered through.  The
- * others are accepted and change nothing, which is also what Linux does
- * with most of them on a network this small. */
+ * SO_ERROR, which a non-blocking connect() is answered through, and
+ * SO_BINDTODEVICE, which udhcpc insists on.  The others are accepted and
+ * change nothing, which is also what Linux does with most of them on a
+ * network this small. */
 #define SOL_SOCKET 1
 
 /* SO_BINDTODEVICE, which udhcpc insists on: the name must be an interface
@@ -1009,34 +1011,8 @@ static long do_getsockopt(struct sock *s, u32 level, u32 name, u32 uval, u32 ule
 }
 /*:*/
 
-/* sendmsg and recvmsg, for the one-buffer case programs use: msghdr is
- * {name, namelen, iov, iovlen, control, controllen, flags}. */
-static long do_msg(struct file *f, u32 umsg, u32 flags, int sending)
-{
-	u32 m[7], iov[2];
-	u32 daddr = 0;
-	u16 dport = 0;
-	long r;
-
-	if (copy_from_user(m, umsg, 28))
-		return -EFAULT;
-	if (m[3] < 1 || copy_from_user(iov, m[2], 8))
-		return m[3] < 1 ? 0 : -EFAULT;
-	if (sending) {
-		if (m[0] && (r = get_addr(m[0], m[1], &daddr, &dport)))
-			return r;
-		return sock_send(f, iov[0], iov[1], flags, daddr, dport, m[0] != 0, 0);
-	}
-	/* the sender's address goes where msg_name points, its length into msg_namelen */
-	r = sock_recv(f, iov[0], iov[1], flags, m[0], m[0] ? umsg + 4 : 0, 0);
-	if (r >= 0)
-		copy_to_user(umsg + 20, &(u32){ 0 }, 4);
-	return r;
-}
-
-/* The calls on a packet socket (U:875): bind, send, receive and the
- * options.  It has no connection, so connect(), listen(), accept(),
- * getpeername() and shutdown() are EOPNOTSUPP, as on Linux. */
+/* A packet socket's send (U:875): its destination a struct sockaddr_ll, or,
+ * for SOCK_RAW, the frame's own header and the interface bound to. */
 static long packet_send(struct sock *s, u32 ubuf, u32 len, u32 uaddr, u32 alen)
 {
 	u8 ll[20] = { 0 };
@@ -1055,46 +1031,56 @@ static long packet_send(struct sock *s, u32 ubuf, u32 len, u32 uaddr, u32 alen)
 	return packet_sendto(s, bounce, len, ll);
 }
 
-static long packet_call(struct sock *s, struct file *f, u32 call, u32 *a)
+/* The calls on which a packet socket differs from the others: its
+ * addresses are struct sockaddr_ll, and it has no connection, so
+ * connect(), listen(), accept(), getpeername() and shutdown() are
+ * EOPNOTSUPP, as on Linux.  Receiving, the options, sendmsg() and recvmsg()
+ * are every socket's: for those, -ENOSYS says "not mine". */
+static long packet_call(struct sock *s, u32 call, u32 *a)
 {
-	u32 m[7], iov[2];
-	long r;
+	u8 ll[20] = { AF_PACKET, 0, s->ethertype >> 8, s->ethertype & 0xFF, (u8)s->ifindex };
 
 	switch (call) {
 	case 2:  return packet_bind(s, a[1], a[2]);
-	case 6: {
-		u8 ll[20] = { AF_PACKET, 0, s->ethertype >> 8, s->ethertype & 0xFF, (u8)s->ifindex };
-		u32 len;
-
+	case 6:
 		ll[8] = 1;                            /* ARPHRD_ETHER */
 		ll[11] = ETH_ALEN;
 		if (s->ifindex)
 			memcpy(ll + 12, netifs[s->ifindex - 1].mac, ETH_ALEN);
-		if (copy_from_user(&len, a[2], 4) || copy_to_user(a[1], ll, len < 20 ? len : 20)
-		    || copy_to_user(a[2], &(u32){ 20 }, 4))
-			return -EFAULT;
-		return 0;
-	}
+		return put_sockaddr(a[1], a[2], ll, sizeof ll);
 	case 9:  return packet_send(s, a[1], a[2], 0, 0);
 	case 11: return packet_send(s, a[1], a[2], a[4], a[5]);
-	case 10: return sock_recv(f, a[1], a[2], a[3], 0, 0, 0);
-	case 12: return sock_recv(f, a[1], a[2], a[3], a[4], a[5], 0);
-	case 14: return do_setsockopt(s, a[1], a[2], a[3], a[4]);
-	case 15: return do_getsockopt(s, a[1], a[2], a[3], a[4]);
-	case 16:
-	case 17:
-		if (copy_from_user(m, a[1], 28) || (m[3] && copy_from_user(iov, m[2], 8)))
-			return -EFAULT;
-		if (m[3] < 1)
-			return 0;
-		if (call == 16)
-			return packet_send(s, iov[0], iov[1], m[0], m[1]);
-		r = sock_recv(f, iov[0], iov[1], a[2], m[0], m[0] ? a[1] + 4 : 0, 0);
-		if (r >= 0)
-			copy_to_user(a[1] + 20, &(u32){ 0 }, 4);   /* msg_controllen: no control messages */
-		return r;
+	case 3: case 4: case 5: case 7: case 13: case 18:
+		return -EOPNOTSUPP;
 	}
-	return -EOPNOTSUPP;
+	return -ENOSYS;
+}
+
+/* sendmsg and recvmsg, for the one-buffer case programs use: msghdr is
+ * {name, namelen, iov, iovlen, control, controllen, flags}. */
+static long do_msg(struct file *f, u32 umsg, u32 flags, int sending)
+{
+	u32 m[7], iov[2];
+	u32 daddr = 0;
+	u16 dport = 0;
+	long r;
+
+	if (copy_from_user(m, umsg, 28))
+		return -EFAULT;
+	if (m[3] < 1 || copy_from_user(iov, m[2], 8))
+		return m[3] < 1 ? 0 : -EFAULT;
+	if (sending) {
+		if (((struct sock *)f->priv)->packet)
+			return packet_send(f->priv, iov[0], iov[1], m[0], m[1]);
+		if (m[0] && (r = get_addr(m[0], m[1], &daddr, &dport)))
+			return r;
+		return sock_send(f, iov[0], iov[1], flags, daddr, dport, m[0] != 0, 0);
+	}
+	/* the sender's address goes where msg_name points, its length into msg_namelen */
+	r = sock_recv(f, iov[0], iov[1], flags, m[0], m[0] ? umsg + 4 : 0, 0);
+	if (r >= 0)
+		copy_to_user(umsg + 20, &(u32){ 0 }, 4);
+	return r;
 }
 
 /*U:881 The calls themselves.  i386 Linux had one system call for all of
@@ -1115,8 +1101,8 @@ static long socket_call(u32 call, u32 *a)
 	if (!(s = fd_sock(a[0], &err)))
 		return err == -ENOTSOCK && call == 13 ? pair_shutdown(fd_file(a[0]), a[1]) : err;
 	f = fd_file(a[0]);
-	if (s->packet)
-		return packet_call(s, f, call, a);
+	if (s->packet && (err = packet_call(s, call, a)) != -ENOSYS)
+		return err;
 	switch (call) {
 	case 2:  return do_bind(s, a[1], a[2]);
 	case 3:  return do_connect(s, f, a[1], a[2]);

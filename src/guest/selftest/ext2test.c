@@ -28,7 +28,7 @@ static int failures, disk_fd;
 static unsigned long image_sectors;
 
 struct lguest_data lguest_data;
-void wall_shift(u64 *sec, u32 *nsec) { (void)sec; (void)nsec; }   /* date -s never ran (U:262) */
+u32 wall_seconds(void) { return lguest_data.time.seconds; }   /* date -s never ran (U:262) */
 int quiet;
 unsigned long hcall(unsigned long call, unsigned long a1, unsigned long a2, unsigned long a3)
 {

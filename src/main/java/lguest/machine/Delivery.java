@@ -119,11 +119,12 @@ final class Delivery {
      * kept because it can be seen. A Linux program that catches SIGSEGV finds RF
      * (0x10000) in its saved EFLAGS, since the kernel copies the frame the processor
      * pushed (U:420), and a program compared with the real processor must find it too.
-     * Traps (INT n, INT3, INTO, the single-step #DB) and interrupts come after an
-     * instruction has completed, so their image has RF as it is, which is clear: the run
-     * loop clears RF once the instruction after the IRET has completed (X:605), unless
-     * that instruction was itself an IRET that loaded it again. POPF never sets it (the
-     * SDM: "RF is cleared"), and PUSHF never shows it. A double fault is an abort, not a
+     * Traps (INT n, INT3, INTO, the single-step #DB) and interrupts push RF as it is,
+     * which is clear once an instruction has completed: the run loop clears RF when the
+     * instruction after the IRET has completed (X:605), unless that instruction was
+     * itself an IRET that loaded it again; an interrupt taken between the IRET and that
+     * instruction pushes it set, as the processor's does. POPF never sets it (the SDM:
+     * "RF is cleared"), and PUSHF never shows it. A double fault is an abort, not a
      * fault, and is pushed as the others are. */
     private static boolean faultClass(int vec) { return vec != Vectors.DB && vec != Vectors.DF; }
     /*:*/

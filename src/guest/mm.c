@@ -50,6 +50,11 @@ void *alloc_page(void)
  * panics because a program asked for too much has its priorities wrong. */
 static void *free_list;
 static unsigned long nr_listed;          /* pages on the list, for /proc/meminfo */
+static u32 *free_map;                    /* a bit per page of RAM, set while it is listed (U:106) */
+
+#define LISTED(pa) (free_map[(pa) >> (PAGE_SHIFT + 5)] & (1U << (((pa) >> PAGE_SHIFT) & 31)))
+#define MARK(pa, on) ((on) ? (free_map[(pa) >> (PAGE_SHIFT + 5)] |= 1U << (((pa) >> PAGE_SHIFT) & 31)) \
+			   : (free_map[(pa) >> (PAGE_SHIFT + 5)] &= ~(1U << (((pa) >> PAGE_SHIFT) & 31))))
 
 unsigned long nr_free_pages(void)
 {
@@ -64,6 +69,7 @@ void *try_alloc_page(void)
 	if (page) {
 		free_list = *(void **)page;
 		nr_listed--;
+		MARK(__pa(page), 0);
 	} else {
 		if (next_free_pa + PAGE_SIZE > free_limit_pa) {
 			irq_restore(flags);
@@ -84,7 +90,54 @@ void free_page(void *page)
 	*(void **)page = free_list;
 	free_list = page;
 	nr_listed++;
+	MARK(__pa(page), 1);
 	irq_restore(flags);
+}
+/*:*/
+
+/*U:106 One thing needs two pages side by side: a process's kernel stack
+ * (U:205), which the Host reaches through the RAM mapping, so it must be
+ * contiguous there.  The pointer gives two such pages while it has room.
+ * After that only the list has pages, in whatever order they were freed,
+ * and the question "is the page after this one free too?" needs an answer
+ * quicker than a walk of the list for every page on it: a bitmap, a bit per
+ * page of RAM (28 KiB for the most RAM a Guest has, 2 KiB for 64 MiB), set
+ * while the page is listed.  One walk of the list then finds a pair, and a
+ * second unlinks the other half of it. */
+static void unlink_listed(void *page)
+{
+	void **at = &free_list;
+
+	while (*at != page)
+		at = (void **)*at;
+	*at = *(void **)page;
+	nr_listed--;
+	MARK(__pa(page), 0);
+}
+
+void *try_alloc_pair(void)
+{
+	unsigned long flags = irq_save();
+	u8 *pair = NULL;
+	void *p;
+
+	if (next_free_pa + 2 * PAGE_SIZE <= free_limit_pa) {
+		pair = __va(next_free_pa);
+		next_free_pa += 2 * PAGE_SIZE;
+	}
+	for (p = free_list; !pair && p; p = *(void **)p) {
+		unsigned long next = __pa(p) + PAGE_SIZE;
+
+		if (next < free_limit_pa && LISTED(next)) {
+			unlink_listed(p);
+			unlink_listed(__va(next));
+			pair = p;
+		}
+	}
+	irq_restore(flags);
+	if (pair)
+		memset(pair, 0, 2 * PAGE_SIZE);
+	return pair;
 }
 /*:*/
 
@@ -187,6 +240,9 @@ void mm_init(void)
 		panic("initrd at %#lx (%lu bytes) does not fit in %lu bytes of RAM",
 		      initrd_start, initrd_size, ram_size);
 
+	free_map = __va(next_free_pa);           /* U:106 */
+	next_free_pa += ((ram_size >> (PAGE_SHIFT + 3)) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	memset(free_map, 0, ram_size >> (PAGE_SHIFT + 3));
 	kernel_pgdir = alloc_page();
 	for (pa = 0; pa < ram_size; pa += PAGE_SIZE)
 		map_page(PAGE_OFFSET + pa, pa,

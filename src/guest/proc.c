@@ -133,7 +133,7 @@ static int split(const char *path, const char **c, unsigned long *len)
  * its files, "exe" and "fd", whose names are the numbers of its open
  * descriptors.  The answer is a node: what kind of thing the name is, and
  * for whom. */
-static int lookup(const char *path, int follow, struct node *nd)
+static int walk(const char *path, int follow, struct node *nd)
 {
 	const char *c[5];
 	unsigned long len[5];
@@ -214,6 +214,20 @@ static int lookup(const char *path, int follow, struct node *nd)
 	return 1;
 }
 /*:*/
+
+/* A name with a slash at its end names a directory: "/proc/self/" is the
+ * directory the link leads to, as lstat() sees it too, and "/proc/uptime/"
+ * is no name at all. */
+static int lookup(const char *path, int follow, struct node *nd)
+{
+	unsigned long n = strlen(path);
+	int slash = n > 1 && path[n - 1] == '/';
+	int r = walk(path, follow || slash, nd);
+
+	if (r > 0 && slash && (nd->kind == K_TEXT || nd->kind == K_DEV || nd->kind == K_EXE))
+		return -ENOTDIR;
+	return r;
+}
 
 /* ns / unit, without libgcc's 64-bit division: two of the i386's own. */
 static unsigned long ns_in(u64 ns, u32 unit)

@@ -4,20 +4,11 @@
  * process table.  Slot 0 is not a process but the kernel's own
  * boot context, the stack main() runs on: run_program() switches from it to
  * the first process, and the first process's exit switches back to it.  Each
- * real process has a slot with its kernel stack beside it: the stack the CPU
+ * real process has a slot and a kernel stack of its own: the stack the CPU
  * puts the trap frame on when the process makes a system call or faults, and
- * the stack it sleeps on in the kernel while others run.  Two whole pages,
- * since the Host keeps exactly the pages SET_STACK names mapped for us
- * (G:180).
- *
- * A new slot gets an empty page directory (U:180) and a pid, and stays
- * asleep until whoever made it has filled it in.  The registers a program
- * starts with are nearly all zero: the entry point, the stack, the user
- * segments, and interrupts on, since the timer must be able to take the CPU
- * back from it (G:696). */
+ * the stack it sleeps on in the kernel while others run (U:205). */
 struct process procs[MAX_PROCS];
 struct process *current_proc = &procs[0];
-static u8 kstacks[MAX_PROCS][KSTACK_PAGES * PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static int next_pid = 1, init_status;
 struct process *fpu_owner;
 
@@ -36,6 +27,25 @@ struct process *find_process(int pid)
 			return &procs[i];
 	return NULL;
 }
+/*:*/
+
+/*U:205 A kernel stack is two whole pages, since the Host keeps exactly the
+ * pages SET_STACK names mapped for us (G:180), and two pages side by side in
+ * the RAM mapping, since that is how the Host reaches them (H:300).  The
+ * stacks once sat in the kernel's image, a pair per slot, which made every
+ * slot cost 8 KiB whether it was ever used or not; at 32 slots that was a
+ * quarter of the kernel's memory, and 32 was too few for a shell that starts
+ * a hundred jobs.  So a slot's stack is taken from the allocator (U:106) the
+ * first time the slot is used, and kept for the next process that gets the
+ * slot.  There are 127 slots now, and the stacks cost 8 KiB for each process
+ * of the most there ever were at once.
+ *
+ * A new slot gets its stack, an empty page directory (U:180) and a pid, and
+ * stays asleep until whoever made it has filled it in.  The registers a
+ * program starts with are nearly all zero: the entry point, the stack, the
+ * user segments, and interrupts on, since the timer must be able to take the
+ * CPU back from it (G:696). */
+static u8 *kstacks[MAX_PROCS];
 
 static int no_slot;     /* why alloc_process() failed: no slot (EAGAIN), or no page (ENOMEM) */
 
@@ -49,6 +59,8 @@ static struct process *alloc_process(void)
 			struct process *p = &procs[i];
 
 			memset(p, 0, sizeof(*p));
+			if (!kstacks[i] && !(kstacks[i] = try_alloc_pair()))
+				return NULL;
 			p->kstack = kstacks[i];
 			p->pgdir = pgdir_new();
 			if (!p->pgdir)

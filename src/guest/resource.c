@@ -23,7 +23,7 @@
 
 /* The first process's limits, as a Linux of today starts its own (so that
  * "ulimit -a" reads as it does natively), except where this kernel has a
- * number of its own: 31 processes besides the idle one (NPROC), and
+ * number of its own: MAX_PROCS - 1 processes besides the idle one (NPROC), and
  * NR_OPEN descriptors. */
 void rlimits_init(struct process *p)
 {

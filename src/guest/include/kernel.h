@@ -106,6 +106,7 @@ extern char __bss_start[], __bss_end[], _end[], _text[];
 void *alloc_page(void);
 void *try_alloc_page(void);
 void free_page(void *page);
+void *try_alloc_pair(void);         /* two pages side by side (U:106) */
 void mm_init(void);
 unsigned long kernel_pgdir_pa(void);
 int map_page(unsigned long vaddr, unsigned long paddr, unsigned long flags); /* -ENOMEM: no page table */
@@ -192,7 +193,7 @@ typedef long long s64;
 #define NR_SYSCALLS 440
 
 /* process.c, sched.c, file.c: processes, their memory and their files. */
-#define MAX_PROCS 32
+#define MAX_PROCS 128
 #define MAX_VMAS  64
 #define NR_OPEN   1024          /* Linux's default soft limit: see U:925 */
 #define KSTACK_PAGES 2

@@ -3,6 +3,7 @@ package lguest.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import lguest.launcher.BusyboxRig.Result;
 import org.junit.jupiter.api.BeforeAll;
@@ -128,6 +129,30 @@ class BusyboxShellTest {
         Result r = sh("trap 'n=$((n+1))' USR1; n=0; for i in $(seq 1 300); do x=$(echo $i | cat); "
                 + "kill -USR1 $$; done; echo $x $n");
         assertThat(r.output()).isEqualTo("300 300\n");
+    }
+
+    @Test
+    void aHundredBackgroundJobsAtOnce() throws Exception {
+        // The process table once had 31 slots, each with its kernel stack in the kernel's
+        // image; the 31st sleep said "can't fork" (U:205 now maps a stack per slot on demand).
+        assertThat(sh("for i in $(seq 100); do sleep 1 & done; n=0; for p in $(jobs -p); do "
+                + "n=$((n+1)); done; wait; echo $n started, all done").output())
+                .isEqualTo("100 started, all done\n");
+    }
+
+    @Test
+    void kernelStacksAreFoundOnTheFreeListOnceRamHasBeenFull() throws Exception {
+        // In 16 MiB a RAM-disk file, then awk's array (killed when it runs out), take every
+        // page the allocator's pointer had; the stacks of the slots not used before must then
+        // come from the free list, two neighbouring pages at a time (U:106). Guest only: the
+        // numbers are this Guest's.
+        List<String> cmd = new ArrayList<>(rig.guestCommand(List.of(), "sh", "-c",
+                "dd if=/dev/zero of=/big bs=1k count=19800 2>/dev/null; "
+                + "(awk 'BEGIN { for (i = 0; i < 200000; i++) a[i] = i }') 2>/dev/null; rm /big; "
+                + "for i in $(seq 100); do sleep 1 & done; n=0; for p in $(jobs -p); do n=$((n+1)); done; "
+                + "wait; echo $n started"));
+        cmd.set(1, "16m");
+        assertThat(BusyboxRig.run(cmd, null, null).output()).endsWith("100 started\n").doesNotContain("fork");
     }
 
     @Test

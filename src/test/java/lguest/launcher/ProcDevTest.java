@@ -38,7 +38,8 @@ class ProcDevTest {
                 "echo == kill; kill $!; wait $!; echo \"status $?\"",
                 "echo == top; top -bn1 | head -n 4",
                 "echo == self; readlink /proc/self; readlink /proc/self/exe; ls -l /proc/self/fd/0 | sed 's/.*-> //'",
-                "echo == ls; ls /proc | grep '^[0-9]' | head -n 1; ls -d /proc/1 /proc/self /proc/meminfo", ""));
+                "echo == ls; ls /proc | grep '^[0-9]' | head -n 1; ls -d /proc/1 /proc/self /proc/meminfo",
+                "echo == slash; ls -ld /proc/self/ /proc/self | cut -c1-10; cat /proc/uptime/ 2>&1 || true", ""));
         assertThat(section(out, "ps")).startsWith("PID   USER     COMMAND\n")
                 .contains("    1 0        /bin/sh\n").containsPattern("\\n +\\d+ 0 +sleep 30\\n");
         /* pid (comm) state ppid pgrp session ..., 52 fields as Linux writes them */
@@ -55,6 +56,8 @@ class ProcDevTest {
         /* exe is the name execve() was given (readlink is a NOEXEC applet: the shell's own) */
         assertThat(section(out, "self")).matches("\\d+\\n/bin/sh\\n/dev/console\\n");
         assertThat(section(out, "ls")).isEqualTo("1\n/proc/1\n/proc/meminfo\n/proc/self\n");
+        /* a slash at the end follows the link, as lstat() does natively; it was the link itself */
+        assertThat(section(out, "slash")).isEqualTo("lrwxrwxrwx\ndr-xr-xr-x\ncat: can't open '/proc/uptime/': Not a directory\n");
     }
 
     @Test

@@ -230,7 +230,7 @@ public final class Launcher {
             Device d = devices.get(i);
             d.index = i;
             d.page = memBytes + 4096 * (1 + i);
-            if (d instanceof NetDevice) mem.addFileRegion(d.page, 4096, ((NetDevice) d).channel());
+            if (d instanceof NetDevice) mapShared((NetDevice) d);
             else mem.addRegion(d.page, 4096);
             d.describe(this);
             if (d instanceof BlockDevice) ((BlockDevice) d).setup(this);
@@ -442,6 +442,15 @@ public final class Launcher {
      * one of our devices, with -EAGAIN because the waker broke in, or with -ENOENT
      * because the Guest died, in which case a second read says why.  "CRASH: Power
      * down" is how a Guest powers off, and a number after it is its exit status. */
+    /** The shared network's page, mapped from its file: a file that cannot be mapped (a /proc file, say) is named. */
+    private void mapShared(NetDevice d) throws LaunchError {
+        try {
+            mem.addFileRegion(d.page, 4096, d.channel());
+        } catch (IOException e) {
+            throw new LaunchError("cannot map shared network file " + d.file + ": " + why(e));
+        }
+    }
+
     private int runGuest(Console console) throws IOException, LaunchError {
         byte[] buf = new byte[256];
         while (true) {

@@ -147,6 +147,8 @@ class HostileInputTest {
     void aSharedNetworkFileMustBeARegularFile() {
         String k = TestGuests.build("hello").toString();
         assertOneLine(run("4m", k, "--sharenet=/dev/null"), "not a regular file");
+        // a regular file that cannot be mapped said only "lguest: Input/output error"
+        assertOneLine(run("4m", k, "--sharenet=/proc/version"), "cannot map shared network file /proc/version");
     }
 
     @Test

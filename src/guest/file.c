@@ -473,8 +473,8 @@ static const struct file_ops pipe_rdwr_ops = {   /* a FIFO opened O_RDWR */
  * SIGPIPE for writing to an end that cannot read any more.  shutdown()
  * closes one direction early (wget shuts its writing once the request is
  * sent), and the end stays open for the other.  It is AF_UNIX in name
- * only: such a pair has no address, and socket(AF_UNIX), which would need
- * names in the file system, is still refused (U:880). */
+ * only: such a pair has no address, and the only AF_UNIX sockets with
+ * names are datagram ones, which are another thing (U:877). */
 static const struct file_ops pair_ops;
 
 static long pair_read(struct file *f, char *buf, u32 len)

@@ -496,10 +496,11 @@ static void global_text(struct text *t, int which)
  * is opened, into one page; the 64 sockets the kernel can have at most
  * would not all fit in it, and a Guest that had them all open, in one
  * protocol, would see the last few cut off.  What is not here: the IPv6
- * tables (tcp6, udp6, raw6), since the kernel has no IPv6, and unix, since
- * its only AF_UNIX sockets are socketpair()'s pipes (U:526, U:880), so
- * netstat says it cannot open them, as it would on a Linux built without
- * IPv6 or AF_UNIX. */
+ * tables (tcp6, udp6, raw6), since the kernel has no IPv6, and unix,
+ * whose sockets are socketpair()'s pipes (U:526) and named datagram
+ * sockets that live in socks[] beside the others (U:877): netstat says it
+ * cannot open the table, as it would on a Linux built without IPv6 or
+ * AF_UNIX, and `netstat -x` lists nothing. */
 static void net_dev(struct text *t);
 
 static void net_text(struct text *t, int which)

@@ -143,6 +143,8 @@ void ring_peek(const struct ring *r, u32 off, u8 *dst, u32 n);
 void ring_drop(struct ring *r, u32 n);
 
 #define MAX_SOCKS 64
+#define UNIX_PATH 108            /* sun_path's size */
+#define DGRAM_QUEUE 32           /* datagrams a socket holds unread */
 struct sock {
 	int used;
 	int type, protocol;
@@ -154,6 +156,9 @@ struct sock {
 	/* a packet socket (U:875): the Ethernet type it hears, the interface it is bound to */
 	int packet, ifindex;
 	u16 ethertype;
+	/* a Unix datagram socket (U:877): its name, and the name it is connected to */
+	int unix_dgram;
+	char uname[UNIX_PATH], upeer[UNIX_PATH];
 	/* datagrams (UDP, raw ICMP) */
 	struct pkt *rq_head, *rq_tail;
 	u32 rq_count;
@@ -185,6 +190,15 @@ void udp_input(struct pkt *p);
 void raw_input(struct pkt *p);
 long udp_sendto(struct sock *s, const u8 *buf, u32 len, u32 daddr, u16 dport);
 long raw_sendto(struct sock *s, const u8 *buf, u32 len, u32 daddr);
+
+/* unix.c: AF_UNIX datagrams with names (U:877) */
+long unix_bind(struct sock *s, u32 uaddr, u32 len);
+long unix_connect(struct sock *s, u32 uaddr, u32 len);
+long unix_target(struct sock *s, u32 uaddr, u32 alen, char *name);
+int unix_room(void *name);
+long unix_deliver(struct sock *s, const char *name, const u8 *buf, u32 len, int connected);
+long unix_put_addr(u32 uaddr, u32 ulen, const char *name, int sender);
+int put_sockaddr(u32 uaddr, u32 ulen, const u8 *sa, u32 size);
 
 /* packet.c: AF_PACKET (U:875) */
 long packet_bind(struct sock *s, u32 uaddr, u32 len);

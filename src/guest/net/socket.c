@@ -8,6 +8,7 @@
 #define POLLERR  0x008
 #define POLLHUP  0x010
 #define AF_INET  2
+#define AF_UNIX  1
 #define AF_PACKET 17
 #define MSG_PEEK     0x2
 #define MSG_DONTWAIT 0x40
@@ -92,7 +93,7 @@ void sock_release(struct sock *s)
 
 void sock_queue_dgram(struct sock *s, struct pkt *p)
 {
-	if (s->rq_count >= 32) {          /* nobody reads: drop, as Linux does past SO_RCVBUF */
+	if (s->rq_count >= DGRAM_QUEUE) {   /* nobody reads: drop, as Linux does past SO_RCVBUF */
 		pkt_free(p);
 		return;
 	}
@@ -182,7 +183,7 @@ static int get_addr(u32 uaddr, u32 len, u32 *addr, u16 *port)
 
 /* An address of size bytes to the user, as much as *ulen has room for,
  * and its true size into *ulen (nothing if uaddr is NULL). */
-static int put_sockaddr(u32 uaddr, u32 ulen, const u8 *sa, u32 size)
+int put_sockaddr(u32 uaddr, u32 ulen, const u8 *sa, u32 size)
 {
 	u32 len;
 
@@ -213,9 +214,12 @@ static int put_ll_addr(u32 uaddr, u32 ulen, struct pkt *p)
 }
 
 /* Where a datagram's bytes for the program start: past the UDP header,
- * at the IP header for raw IP, and for a packet socket where U:875 says. */
+ * at the IP header for raw IP, for a packet socket where U:875 says, and
+ * for a Unix one past the sender's name (U:877). */
 static u8 *dgram_data(struct sock *s, struct pkt *p)
 {
+	if (s->unix_dgram)
+		return p->l4;
 	return s->packet ? packet_data(s, p) : s->type == SOCK_RAW ? p->l3 : p->l4 + 8;
 }
 
@@ -262,11 +266,11 @@ static int sock_file(struct sock *s, u32 flags)
 
 /*U:880 socket(): AF_INET, and the three kinds busybox uses: streams
  * (TCP), datagrams (UDP) and raw ICMP (ping), with raw IP whose header the
- * program writes itself (IPPROTO_RAW); and AF_PACKET, for udhcpc (U:875).
- * Anything else is refused the way Linux refuses it, so a program can tell
- * "no such family" from "no such protocol": AF_UNIX too, whose sockets
- * would need names in the file system, though socketpair() makes AF_UNIX
- * pairs, which have none, out of pipes (U:526). */
+ * program writes itself (IPPROTO_RAW); AF_PACKET, for udhcpc (U:875); and
+ * AF_UNIX datagrams, for syslog (U:877).  Anything else is refused the way
+ * Linux refuses it, so a program can tell "no such family" from "no such
+ * protocol": AF_UNIX streams too, though socketpair() makes AF_UNIX stream
+ * pairs, which have no names, out of pipes (U:526). */
 static long do_socket(u32 family, u32 type, u32 protocol)
 {
 	u32 kind = type & 0xF;
@@ -280,8 +284,14 @@ static long do_socket(u32 family, u32 type, u32 protocol)
 		s->ethertype = ntohs((u16)protocol);
 		goto file;
 	}
+	if (family == AF_UNIX && kind == SOCK_DGRAM) {
+		if (!(s = sock_new(kind, 0)))
+			return -ENFILE;
+		s->unix_dgram = 1;
+		goto file;
+	}
 	if (family != AF_INET)
-		return family == AF_PACKET ? -ESOCKTNOSUPPORT : -EAFNOSUPPORT;
+		return family == AF_PACKET || family == AF_UNIX ? -ESOCKTNOSUPPORT : -EAFNOSUPPORT;
 	if (kind == SOCK_STREAM && (protocol == 0 || protocol == IPPROTO_TCP))
 		protocol = IPPROTO_TCP;
 	else if (kind == SOCK_DGRAM && (protocol == 0 || protocol == IPPROTO_UDP))
@@ -548,7 +558,8 @@ static long sock_recv(struct file *f, u32 ubuf, u32 len, u32 flags, u32 uaddr, u
 		if (n > len)
 			n = len;
 		if (copy_out(ubuf, kern, from, n)
-		    || (s->packet ? put_ll_addr(uaddr, ulen, p) : put_addr(uaddr, ulen, p->saddr, sport)))
+		    || (s->packet ? put_ll_addr(uaddr, ulen, p) : s->unix_dgram ? unix_put_addr(uaddr, ulen, (char *)p->data, 1)
+			: put_addr(uaddr, ulen, p->saddr, sport)))
 			return -EFAULT;
 		if (!(flags & MSG_PEEK)) {
 			s->rq_head = p->next;
@@ -594,6 +605,8 @@ static int sock_writable(void *arg)
  * window lets it (U:890); a writer that finds the ring full waits for
  * acknowledgements to empty it.  Writing to a connection that is gone is
  * EPIPE and SIGPIPE, as for a pipe with no reader, unless MSG_NOSIGNAL. */
+static long unix_send(struct file *f, u32 ubuf, u32 len, u32 flags, u32 uaddr, u32 alen, int kern);
+
 static long sock_send(struct file *f, u32 ubuf, u32 len, u32 flags, u32 daddr, u16 dport, int addressed,
 		      int kern)
 {
@@ -601,6 +614,8 @@ static long sock_send(struct file *f, u32 ubuf, u32 len, u32 flags, u32 daddr, u
 	u32 done = 0;
 	long err;
 
+	if (s->unix_dgram)
+		return unix_send(f, ubuf, len, flags, 0, 0, kern);   /* write(), send(): to the peer */
 	sock_prefault(ubuf, len, 0, 0, 0, kern);
 	if (s->type != SOCK_STREAM) {
 		if (len > sizeof bounce)
@@ -1056,6 +1071,46 @@ static long packet_call(struct sock *s, u32 call, u32 *a)
 	return -ENOSYS;
 }
 
+/* A Unix datagram's send (U:877): wait for room in the receiver's queue
+ * first, since the bounce buffer may not be held across a wait. */
+static long unix_send(struct file *f, u32 ubuf, u32 len, u32 flags, u32 uaddr, u32 alen, int kern)
+{
+	struct sock *s = f->priv;
+	char name[UNIX_PATH];
+	long err = unix_target(s, uaddr, alen, name);
+
+	if (err)
+		return err;
+	if (len > sizeof bounce)
+		return -EMSGSIZE;
+	sock_prefault(ubuf, len, 0, 0, 0, kern);
+	while (!unix_room(name)) {
+		if ((f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT))
+			return -EAGAIN;
+		if ((err = sock_wait(unix_room, name)))
+			return err;
+	}
+	if (copy_in(bounce, ubuf, kern, len))
+		return -EFAULT;
+	return unix_deliver(s, name, bounce, len, !uaddr);
+}
+
+/* The calls on which a Unix datagram socket differs: its addresses are
+ * names, and it neither listens nor accepts. */
+static long unix_call(struct sock *s, struct file *f, u32 call, u32 *a)
+{
+	switch (call) {
+	case 2:  return unix_bind(s, a[1], a[2]);
+	case 3:  return unix_connect(s, a[1], a[2]);
+	case 6:  return unix_put_addr(a[1], a[2], s->uname, 0);
+	case 7:  return s->upeer[0] ? unix_put_addr(a[1], a[2], s->upeer, 0) : -ENOTCONN;
+	case 11: return unix_send(f, a[1], a[2], a[3], a[4], a[5], 0);
+	case 4: case 5: case 18:
+		return -EOPNOTSUPP;
+	}
+	return -ENOSYS;
+}
+
 /* sendmsg and recvmsg, for the one-buffer case programs use: msghdr is
  * {name, namelen, iov, iovlen, control, controllen, flags}. */
 static long do_msg(struct file *f, u32 umsg, u32 flags, int sending)
@@ -1072,6 +1127,8 @@ static long do_msg(struct file *f, u32 umsg, u32 flags, int sending)
 	if (sending) {
 		if (((struct sock *)f->priv)->packet)
 			return packet_send(f->priv, iov[0], iov[1], m[0], m[1]);
+		if (((struct sock *)f->priv)->unix_dgram)
+			return unix_send(f, iov[0], iov[1], flags, m[0], m[1], 0);
 		if (m[0] && (r = get_addr(m[0], m[1], &daddr, &dport)))
 			return r;
 		return sock_send(f, iov[0], iov[1], flags, daddr, dport, m[0] != 0, 0);
@@ -1102,6 +1159,8 @@ static long socket_call(u32 call, u32 *a)
 		return err == -ENOTSOCK && call == 13 ? pair_shutdown(fd_file(a[0]), a[1]) : err;
 	f = fd_file(a[0]);
 	if (s->packet && (err = packet_call(s, call, a)) != -ENOSYS)
+		return err;
+	if (s->unix_dgram && (err = unix_call(s, f, call, a)) != -ENOSYS)
 		return err;
 	switch (call) {
 	case 2:  return do_bind(s, a[1], a[2]);

@@ -121,6 +121,18 @@ class ProcDevTest {
 
     /* date -s and hwclock (U:262, U:263): both were ENOSYS or "can't open '/dev/misc/rtc'". */
     @Test
+    void syslogdHearsLoggerThroughDevLog(@TempDir Path tmp) throws Exception {
+        // glibc's syslog() sends to the AF_UNIX datagram socket syslogd bound as /dev/log
+        // (U:877); syslogd said "socket: Address family not supported by protocol". Forty
+        // lines at once are more than a socket's queue holds: the sender waits, none is lost.
+        String out = run(tmp, String.join("\n",
+                "syslogd -n -O /messages & sleep 0.5; logger -p local0.err -t me hello there",
+                "seq 40 | logger -t many; sleep 0.5; kill $!; wait $!",
+                "echo == log; grep -c many: /messages; grep -o 'local0.err me: hello there' /messages", ""));
+        assertThat(section(out, "log")).isEqualTo("40\nlocal0.err me: hello there\n");
+    }
+
+    @Test
     void dateAndHwclockSetTheGuestsClocks(@TempDir Path tmp) throws Exception {
         String out = run(tmp, String.join("\n",
                 "echo == rtc; hwclock -r -u | awk '{ print $5 }'",

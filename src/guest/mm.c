@@ -103,7 +103,9 @@ void free_page(void *page)
  * quicker than a walk of the list for every page on it: a bitmap, a bit per
  * page of RAM (28 KiB for the most RAM a Guest has, 2 KiB for 64 MiB), set
  * while the page is listed.  One walk of the list then finds a pair, and a
- * second unlinks the other half of it. */
+ * second unlinks the other half of it.  The walks are short in practice:
+ * a reaped process's stack goes back as two pages side by side at the
+ * list's head, where the next fork finds them. */
 static void unlink_listed(void *page)
 {
 	void **at = &free_list;
@@ -138,6 +140,12 @@ void *try_alloc_pair(void)
 	if (pair)
 		memset(pair, 0, 2 * PAGE_SIZE);
 	return pair;
+}
+
+void free_pair(void *pair)
+{
+	free_page(pair);
+	free_page((u8 *)pair + PAGE_SIZE);
 }
 /*:*/
 

@@ -35,18 +35,16 @@ struct process *find_process(int pid)
  * stacks once sat in the kernel's image, a pair per slot, which made every
  * slot cost 8 KiB whether it was ever used or not; at 32 slots that was a
  * quarter of the kernel's memory, and 32 was too few for a shell that starts
- * a hundred jobs.  So a slot's stack is taken from the allocator (U:106) the
- * first time the slot is used, and kept for the next process that gets the
- * slot.  There are 127 slots now, and the stacks cost 8 KiB for each process
- * of the most there ever were at once.
+ * a hundred jobs.  So a process's stack is taken from the allocator (U:106)
+ * when it is made, and given back with its slot when it is reaped.  There
+ * are 103 slots now: the table itself, at some 3 KiB a slot, is what limits
+ * them, since a Guest of 4 MiB must still hold the kernel and busybox.
  *
  * A new slot gets its stack, an empty page directory (U:180) and a pid, and
  * stays asleep until whoever made it has filled it in.  The registers a
  * program starts with are nearly all zero: the entry point, the stack, the
  * user segments, and interrupts on, since the timer must be able to take the
  * CPU back from it (G:696). */
-static u8 *kstacks[MAX_PROCS];
-
 static int no_slot;     /* why alloc_process() failed: no slot (EAGAIN), or no page (ENOMEM) */
 
 static struct process *alloc_process(void)
@@ -59,15 +57,14 @@ static struct process *alloc_process(void)
 			struct process *p = &procs[i];
 
 			memset(p, 0, sizeof(*p));
-			if (!kstacks[i] && !(kstacks[i] = try_alloc_pair()))
-				return NULL;
-			p->kstack = kstacks[i];
-			p->pgdir = pgdir_new();
-			if (!p->pgdir)
-				return NULL;
-			p->fds = try_alloc_page();     /* NR_OPEN pointers: U:925 */
+			p->kstack = try_alloc_pair();
+			p->pgdir = p->kstack ? pgdir_new() : NULL;
+			p->fds = p->pgdir ? try_alloc_page() : NULL;     /* NR_OPEN pointers: U:925 */
 			if (!p->fds) {
-				pgdir_free(p->pgdir);
+				if (p->pgdir)
+					pgdir_free(p->pgdir);
+				if (p->kstack)
+					free_pair(p->kstack);
 				return NULL;
 			}
 			p->pgdir_fresh = 1;
@@ -82,6 +79,18 @@ static struct process *alloc_process(void)
 	}
 	no_slot = 1;
 	return NULL;
+}
+
+/* A slot given back: the stack, the directory (unless it was a vfork
+ * child's borrowed one) and the descriptors' page.  The process is not
+ * running, and never will again, so its stack is free too. */
+static void free_slot(struct process *p)
+{
+	if (!p->borrows_mm)
+		pgdir_free(p->pgdir);
+	free_page(p->fds);
+	free_pair(p->kstack);
+	p->state = P_FREE;
 }
 
 /* A process that has never run starts in ret_from_fork (sched.c) with the
@@ -136,9 +145,7 @@ int run_program(const struct user_program *prog, char *const argv[])
 	if (exec_program(prog, argv, NULL, &entry, &sp) < 0) {
 		printk("%s: not a program this kernel can run\n", prog->name);
 		vm_release();
-		pgdir_free(init->pgdir);
-		free_page(init->fds);
-		init->state = P_FREE;
+		free_slot(init);
 		current_proc = &procs[0];
 		return 127;
 	}
@@ -278,9 +285,7 @@ static long do_fork(u32 flags, u32 newsp, u32 ptid, u32 ctid)
 		vm_release();
 		current_proc = me;
 		kernel_pgdir = me->pgdir;
-		pgdir_free(child->pgdir);
-		free_page(child->fds);
-		child->state = P_FREE;
+		free_slot(child);
 		return -ENOMEM;
 	}
 	files_fork(child);
@@ -813,10 +818,7 @@ long sys_wait4(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 	pid = w.found->pid;
 	dead_cpu_ns += w.found->cpu_ns;
 	current.child_ns += w.found->cpu_ns + w.found->child_ns;   /* U:374 */
-	if (!w.found->borrows_mm)              /* a vfork child's directory was its parent's */
-		pgdir_free(w.found->pgdir);
-	free_page(w.found->fds);
-	w.found->state = P_FREE;
+	free_slot(w.found);
 	return pid;
 }
 

@@ -107,6 +107,7 @@ void *alloc_page(void);
 void *try_alloc_page(void);
 void free_page(void *page);
 void *try_alloc_pair(void);         /* two pages side by side (U:106) */
+void free_pair(void *pair);
 void mm_init(void);
 unsigned long kernel_pgdir_pa(void);
 int map_page(unsigned long vaddr, unsigned long paddr, unsigned long flags); /* -ENOMEM: no page table */
@@ -193,7 +194,7 @@ typedef long long s64;
 #define NR_SYSCALLS 440
 
 /* process.c, sched.c, file.c: processes, their memory and their files. */
-#define MAX_PROCS 128
+#define MAX_PROCS 104
 #define MAX_VMAS  64
 #define NR_OPEN   1024          /* Linux's default soft limit: see U:925 */
 #define KSTACK_PAGES 2

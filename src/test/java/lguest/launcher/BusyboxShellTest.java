@@ -134,7 +134,7 @@ class BusyboxShellTest {
     @Test
     void aHundredBackgroundJobsAtOnce() throws Exception {
         // The process table once had 31 slots, each with its kernel stack in the kernel's
-        // image; the 31st sleep said "can't fork" (U:205 now maps a stack per slot on demand).
+        // image; the 31st sleep said "can't fork" (U:205 takes a slot's stack from the allocator).
         assertThat(sh("for i in $(seq 100); do sleep 1 & done; n=0; for p in $(jobs -p); do "
                 + "n=$((n+1)); done; wait; echo $n started, all done").output())
                 .isEqualTo("100 started, all done\n");

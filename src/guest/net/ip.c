@@ -138,7 +138,7 @@ struct route {
 };
 static struct route routes[8];
 
-static int mask_len(u32 mask)
+int mask_len(u32 mask)
 {
 	int n = 0;
 
@@ -198,34 +198,20 @@ u32 ip_source_for(u32 daddr)
 	return n->addr;
 }
 
-/* SIOCADDRT and SIOCDELRT, with Linux's struct rtentry: the destination,
- * gateway and mask addresses at 8, 24 and 40, the flags at 52, the device
- * name's pointer at 68. */
-#define RTF_GATEWAY 2
-#define RTF_HOST    4
-int route_ioctl(u32 cmd, u32 arg)
+/* Adds or deletes a route of the table: by hand through the SIOCADDRT and
+ * SIOCDELRT ioctls below (route), or through rtnetlink (ip, U:900).  A
+ * gateway must be reachable directly, and its interface is the route's;
+ * without one the route goes out of nif. */
+int route_change(int add, u32 dst, u32 mask, u32 gw, int nif)
 {
-	u8 rt[72];
-	u32 dst, gw, mask;
-	u16 flags;
-	int i, nif = NIF_ETH;
+	int i;
 
-	if (copy_from_user(rt, arg, sizeof rt))
-		return -EFAULT;
-	memcpy(&dst, rt + 8, 4);
-	memcpy(&gw, rt + 24, 4);
-	memcpy(&mask, rt + 40, 4);
-	memcpy(&flags, rt + 52, 2);
-	if (flags & RTF_HOST)
-		mask = 0xFFFFFFFF;
-	if (!(flags & RTF_GATEWAY))
-		gw = 0;
 	if (gw && (ntohl(gw) >> 24) == 127)
 		nif = NIF_LO;
 	for (i = 0; i < 8; i++) {
 		struct route *r = &routes[i];
 
-		if (cmd == 0x890C) {              /* SIOCDELRT */
+		if (!add) {
 			if (r->used && r->dst == (dst & mask) && r->mask == mask) {
 				r->used = 0;
 				return 0;
@@ -247,7 +233,43 @@ int route_ioctl(u32 cmd, u32 arg)
 			return 0;
 		}
 	}
-	return cmd == 0x890C ? -ESRCH : -ENOMEM;
+	return add ? -ENOMEM : -ESRCH;
+}
+
+/* Route i of those added by hand, for rtnetlink's dump: 0 if there is one. */
+int route_get(int i, u32 *dst, u32 *mask, u32 *gw, int *nif)
+{
+	if (i >= 8 || !routes[i].used)
+		return -ENOENT;
+	*dst = routes[i].dst;
+	*mask = routes[i].mask;
+	*gw = routes[i].gw;
+	*nif = routes[i].nif;
+	return 0;
+}
+
+/* SIOCADDRT and SIOCDELRT, with Linux's struct rtentry: the destination,
+ * gateway and mask addresses at 8, 24 and 40, the flags at 52, the device
+ * name's pointer at 68. */
+#define RTF_GATEWAY 2
+#define RTF_HOST    4
+int route_ioctl(u32 cmd, u32 arg)
+{
+	u8 rt[72];
+	u32 dst, gw, mask;
+	u16 flags;
+
+	if (copy_from_user(rt, arg, sizeof rt))
+		return -EFAULT;
+	memcpy(&dst, rt + 8, 4);
+	memcpy(&gw, rt + 24, 4);
+	memcpy(&mask, rt + 40, 4);
+	memcpy(&flags, rt + 52, 2);
+	if (flags & RTF_HOST)
+		mask = 0xFFFFFFFF;
+	if (!(flags & RTF_GATEWAY))
+		gw = 0;
+	return route_change(cmd == 0x890B, dst, mask, gw, NIF_ETH);
 }
 
 static const u8 eth_broadcast[ETH_ALEN] = { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF };
@@ -631,7 +653,7 @@ void raw_input(struct pkt *p)
 		struct sock *s = &socks[i];
 		struct pkt *c;
 
-		if (!s->used || s->type != SOCK_RAW || s->packet || s->protocol != p->l3[9])
+		if (!s->used || s->type != SOCK_RAW || s->packet || s->netlink || s->protocol != p->l3[9])
 			continue;
 		if (s->raddr && s->raddr != p->saddr)
 			continue;
@@ -760,6 +782,24 @@ void route_text(struct text *t)
 	for (i = 0; i < 8; i++)
 		if (routes[i].used)
 			route_line(t, netifs[routes[i].nif].name, routes[i].dst, routes[i].gw, routes[i].mask);
+}
+
+/* ARP entry i for rtnetlink's neighbour dump (U:900): 0 and its address,
+ * its MAC and whether it is answered, -ENOENT for an empty one, -ERANGE
+ * past the last. */
+int arp_get(int i, u32 *ip, u8 *mac, int *done)
+{
+	struct arp_entry *e;
+
+	if (i >= ARP_ENTRIES)
+		return -ERANGE;
+	e = &arp_table[i];
+	*done = e->valid && monotonic_ns() < e->expires;
+	if (!*done && !e->waiting && !e->tries)
+		return -ENOENT;
+	*ip = e->ip;
+	memcpy(mac, e->mac, ETH_ALEN);
+	return 0;
 }
 
 /* An entry that has an answer is complete (flags 0x2, ATF_COM); one still

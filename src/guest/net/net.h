@@ -107,6 +107,10 @@ struct netif *ip_route(u32 daddr, u32 *nexthop);
 int ip_is_local(u32 addr);
 u32 ip_source_for(u32 daddr);
 int route_ioctl(u32 cmd, u32 arg);
+int route_change(int add, u32 dst, u32 mask, u32 gw, int nif);
+int route_get(int i, u32 *dst, u32 *mask, u32 *gw, int *nif);
+int mask_len(u32 mask);
+int arp_get(int i, u32 *ip, u8 *mac, int *done);
 void net_timers(u64 now);
 u64 net_next_deadline(void);
 void net_poll(void);
@@ -159,6 +163,9 @@ struct sock {
 	/* a Unix datagram socket (U:877): its name, and the name it is connected to */
 	int unix_dgram;
 	char uname[UNIX_PATH], upeer[UNIX_PATH];
+	/* an rtnetlink socket (U:900), and the port (a pid) bind() gave it */
+	int netlink;
+	u32 nl_pid;
 	/* datagrams (UDP, raw ICMP) */
 	struct pkt *rq_head, *rq_tail;
 	u32 rq_count;
@@ -199,6 +206,9 @@ int unix_room(void *name);
 long unix_deliver(struct sock *s, const char *name, const u8 *buf, u32 len, int connected);
 long unix_put_addr(u32 uaddr, u32 ulen, const char *name, int sender);
 int put_sockaddr(u32 uaddr, u32 ulen, const u8 *sa, u32 size);
+
+/* netlink.c: rtnetlink, for ip (U:900) */
+long netlink_input(struct sock *s, const u8 *buf, u32 len);
 
 /* packet.c: AF_PACKET (U:875) */
 long packet_bind(struct sock *s, u32 uaddr, u32 len);

@@ -10,6 +10,7 @@
 #define AF_INET  2
 #define AF_UNIX  1
 #define AF_PACKET 17
+#define AF_NETLINK 16
 #define MSG_PEEK     0x2
 #define MSG_DONTWAIT 0x40
 #define MSG_NOSIGNAL 0x4000
@@ -213,12 +214,21 @@ static int put_ll_addr(u32 uaddr, u32 ulen, struct pkt *p)
 	return put_sockaddr(uaddr, ulen, ll, sizeof ll);
 }
 
+/* An rtnetlink address, struct sockaddr_nl: the family, a pad, the port
+ * (the kernel's is 0) and the groups (U:900). */
+static int put_nl_addr(u32 uaddr, u32 ulen, u32 port)
+{
+	u32 nl[3] = { AF_NETLINK, port, 0 };
+
+	return put_sockaddr(uaddr, ulen, (u8 *)nl, sizeof nl);
+}
+
 /* Where a datagram's bytes for the program start: past the UDP header,
  * at the IP header for raw IP, for a packet socket where U:875 says, and
  * for a Unix one past the sender's name (U:877). */
 static u8 *dgram_data(struct sock *s, struct pkt *p)
 {
-	if (s->unix_dgram)
+	if (s->unix_dgram || s->netlink)
 		return p->l4;
 	return s->packet ? packet_data(s, p) : s->type == SOCK_RAW ? p->l3 : p->l4 + 8;
 }
@@ -266,43 +276,39 @@ static int sock_file(struct sock *s, u32 flags)
 
 /*U:880 socket(): AF_INET, and the three kinds busybox uses: streams
  * (TCP), datagrams (UDP) and raw ICMP (ping), with raw IP whose header the
- * program writes itself (IPPROTO_RAW); AF_PACKET, for udhcpc (U:875); and
- * AF_UNIX datagrams, for syslog (U:877).  Anything else is refused the way
+ * program writes itself (IPPROTO_RAW); AF_PACKET, for udhcpc (U:875);
+ * AF_UNIX datagrams, for syslog (U:877); and AF_NETLINK, for ip (U:900).  Anything else is refused the way
  * Linux refuses it, so a program can tell "no such family" from "no such
  * protocol": AF_UNIX streams too, though socketpair() makes AF_UNIX stream
  * pairs, which have no names, out of pipes (U:526). */
 static long do_socket(u32 family, u32 type, u32 protocol)
 {
 	u32 kind = type & 0xF;
+	int packet = family == AF_PACKET && (kind == SOCK_DGRAM || kind == SOCK_RAW);
+	int netlink = family == AF_NETLINK && (kind == SOCK_DGRAM || kind == SOCK_RAW);
+	int unix_dgram = family == AF_UNIX && kind == SOCK_DGRAM;
 	struct sock *s;
 	int fd;
 
-	if (family == AF_PACKET && (kind == SOCK_DGRAM || kind == SOCK_RAW)) {
-		if (!(s = sock_new(kind, 0)))
-			return -ENFILE;
-		s->packet = 1;
-		s->ethertype = ntohs((u16)protocol);
-		goto file;
+	if (netlink && protocol != 0)             /* NETLINK_ROUTE only */
+		return -EPROTONOSUPPORT;
+	if (!packet && !netlink && !unix_dgram) {
+		if (family != AF_INET)
+			return family == AF_PACKET || family == AF_UNIX ? -ESOCKTNOSUPPORT : -EAFNOSUPPORT;
+		if (kind == SOCK_STREAM && (protocol == 0 || protocol == IPPROTO_TCP))
+			protocol = IPPROTO_TCP;
+		else if (kind == SOCK_DGRAM && (protocol == 0 || protocol == IPPROTO_UDP))
+			protocol = IPPROTO_UDP;
+		else if (kind != SOCK_RAW || (protocol != IPPROTO_ICMP && protocol != IPPROTO_RAW))
+			return kind > SOCK_RAW ? -EINVAL : -EPROTONOSUPPORT;
 	}
-	if (family == AF_UNIX && kind == SOCK_DGRAM) {
-		if (!(s = sock_new(kind, 0)))
-			return -ENFILE;
-		s->unix_dgram = 1;
-		goto file;
-	}
-	if (family != AF_INET)
-		return family == AF_PACKET || family == AF_UNIX ? -ESOCKTNOSUPPORT : -EAFNOSUPPORT;
-	if (kind == SOCK_STREAM && (protocol == 0 || protocol == IPPROTO_TCP))
-		protocol = IPPROTO_TCP;
-	else if (kind == SOCK_DGRAM && (protocol == 0 || protocol == IPPROTO_UDP))
-		protocol = IPPROTO_UDP;
-	else if (kind == SOCK_RAW && (protocol == IPPROTO_ICMP || protocol == IPPROTO_RAW))
-		;
-	else
-		return kind > SOCK_RAW ? -EINVAL : -EPROTONOSUPPORT;
-	if (!(s = sock_new(kind, protocol)))
+	if (!(s = sock_new(kind, family == AF_INET ? protocol : 0)))
 		return -ENFILE;
-file:
+	s->packet = packet;
+	s->netlink = netlink;
+	s->unix_dgram = unix_dgram;
+	if (packet)
+		s->ethertype = ntohs((u16)protocol);
 	fd = sock_file(s, type);
 	if (fd < 0) {
 		s->refs = 0;
@@ -559,7 +565,7 @@ static long sock_recv(struct file *f, u32 ubuf, u32 len, u32 flags, u32 uaddr, u
 			n = len;
 		if (copy_out(ubuf, kern, from, n)
 		    || (s->packet ? put_ll_addr(uaddr, ulen, p) : s->unix_dgram ? unix_put_addr(uaddr, ulen, (char *)p->data, 1)
-			: put_addr(uaddr, ulen, p->saddr, sport)))
+			: s->netlink ? put_nl_addr(uaddr, ulen, 0) : put_addr(uaddr, ulen, p->saddr, sport)))
 			return -EFAULT;
 		if (!(flags & MSG_PEEK)) {
 			s->rq_head = p->next;
@@ -606,6 +612,7 @@ static int sock_writable(void *arg)
  * acknowledgements to empty it.  Writing to a connection that is gone is
  * EPIPE and SIGPIPE, as for a pipe with no reader, unless MSG_NOSIGNAL. */
 static long unix_send(struct file *f, u32 ubuf, u32 len, u32 flags, u32 uaddr, u32 alen, int kern);
+static long netlink_send(struct file *f, u32 ubuf, u32 len, int kern);
 
 static long sock_send(struct file *f, u32 ubuf, u32 len, u32 flags, u32 daddr, u16 dport, int addressed,
 		      int kern)
@@ -616,6 +623,8 @@ static long sock_send(struct file *f, u32 ubuf, u32 len, u32 flags, u32 daddr, u
 
 	if (s->unix_dgram)
 		return unix_send(f, ubuf, len, flags, 0, 0, kern);   /* write(), send(): to the peer */
+	if (s->netlink)
+		return netlink_send(f, ubuf, len, kern);
 	sock_prefault(ubuf, len, 0, 0, 0, kern);
 	if (s->type != SOCK_STREAM) {
 		if (len > sizeof bounce)
@@ -1111,6 +1120,65 @@ static long unix_call(struct sock *s, struct file *f, u32 call, u32 *a)
 	return -ENOSYS;
 }
 
+/* A request to rtnetlink (U:900), answered before the call returns. */
+static long netlink_send(struct file *f, u32 ubuf, u32 len, int kern)
+{
+	if (len > sizeof bounce)
+		return -EMSGSIZE;
+	sock_prefault(ubuf, len, 0, 0, 0, kern);
+	if (copy_in(bounce, ubuf, kern, len))
+		return -EFAULT;
+	return netlink_input(f->priv, bounce, len);
+}
+
+/* sendmsg() to rtnetlink may come in pieces (ip sends a dump request's
+ * header and body as two): every piece is faulted in before the first is
+ * copied, since nothing may wait while the bounce buffer is in use. */
+static long netlink_sendmsg(struct file *f, const u32 *m)
+{
+	u32 iov[8][2], i, len = 0;
+
+	if (m[3] > 8 || copy_from_user(iov, m[2], m[3] * 8))
+		return m[3] > 8 ? -EMSGSIZE : -EFAULT;
+	for (i = 0; i < m[3]; len += iov[i++][1])
+		if (len + iov[i][1] > sizeof bounce)
+			return -EMSGSIZE;
+	for (i = 0; i < m[3]; i++)
+		sock_prefault(iov[i][0], iov[i][1], 0, 0, 0, 0);
+	for (i = 0, len = 0; i < m[3]; len += iov[i++][1])
+		if (copy_in(bounce + len, iov[i][0], 0, iov[i][1]))
+			return -EFAULT;
+	return netlink_input(f->priv, bounce, len);
+}
+
+/* bind() gives an rtnetlink socket its port: the one asked for, or the
+ * process's pid, as Linux gives a process's first. */
+static long netlink_bind(struct sock *s, u32 uaddr, u32 len)
+{
+	u32 nl[3];
+
+	if (len < sizeof nl || copy_from_user(nl, uaddr, sizeof nl))
+		return len < sizeof nl ? -EINVAL : -EFAULT;
+	if ((nl[0] & 0xFFFF) != AF_NETLINK)
+		return -EINVAL;
+	s->nl_pid = nl[1] ? nl[1] : (u32)current.pid;
+	return 0;
+}
+
+static long netlink_call(struct sock *s, struct file *f, u32 call, u32 *a)
+{
+	switch (call) {
+	case 2:  return netlink_bind(s, a[1], a[2]);
+	case 3:  return 0;                        /* connect(): to the kernel, which it is already */
+	case 6:  return put_nl_addr(a[1], a[2], s->nl_pid);
+	case 7:  return put_nl_addr(a[1], a[2], 0);
+	case 11: return netlink_send(f, a[1], a[2], 0);
+	case 4: case 5: case 18:
+		return -EOPNOTSUPP;
+	}
+	return -ENOSYS;
+}
+
 /* sendmsg and recvmsg, for the one-buffer case programs use: msghdr is
  * {name, namelen, iov, iovlen, control, controllen, flags}. */
 static long do_msg(struct file *f, u32 umsg, u32 flags, int sending)
@@ -1122,6 +1190,8 @@ static long do_msg(struct file *f, u32 umsg, u32 flags, int sending)
 
 	if (copy_from_user(m, umsg, 28))
 		return -EFAULT;
+	if (sending && ((struct sock *)f->priv)->netlink)
+		return netlink_sendmsg(f, m);
 	if (m[3] < 1 || copy_from_user(iov, m[2], 8))
 		return m[3] < 1 ? 0 : -EFAULT;
 	if (sending) {
@@ -1161,6 +1231,8 @@ static long socket_call(u32 call, u32 *a)
 	if (s->packet && (err = packet_call(s, call, a)) != -ENOSYS)
 		return err;
 	if (s->unix_dgram && (err = unix_call(s, f, call, a)) != -ENOSYS)
+		return err;
+	if (s->netlink && (err = netlink_call(s, f, call, a)) != -ENOSYS)
 		return err;
 	switch (call) {
 	case 2:  return do_bind(s, a[1], a[2]);
@@ -1231,7 +1303,8 @@ void sock_text(struct text *t, int type)
 		u32 st, txq = 0, rxq = 0;
 		struct pkt *p;
 
-		if (!s->used || s->type != type || s->packet || (type == SOCK_STREAM && s->state == TCP_CLOSED)
+		if (!s->used || s->type != type || s->packet || s->netlink || s->unix_dgram
+		    || (type == SOCK_STREAM && s->state == TCP_CLOSED)
 		    || (type == SOCK_DGRAM && !s->lport))
 			continue;
 		if (type != SOCK_STREAM) {

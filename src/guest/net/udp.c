@@ -29,7 +29,7 @@ void udp_input(struct pkt *p)
 	for (i = 0; i < MAX_SOCKS; i++) {
 		struct sock *s = &socks[i];
 
-		if (!s->used || s->type != SOCK_DGRAM || s->packet || s->lport != dport)
+		if (!s->used || s->type != SOCK_DGRAM || s->packet || s->unix_dgram || !dport || s->lport != dport)
 			continue;
 		if (s->laddr && s->laddr != p->daddr && p->daddr != 0xFFFFFFFF)
 			continue;

@@ -137,6 +137,37 @@ class UserNetworkTest {
         }
     }
 
+    /** ip speaks rtnetlink (U:885): the configuration ifconfig and route make, and the lists. */
+    @Test
+    void ipConfiguresTheGuestAndListsWhatItSet() throws Exception {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", x -> {
+            byte[] hello = "configured by ip\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            x.sendResponseHeaders(200, hello.length);
+            try (OutputStream o = x.getResponseBody()) {
+                o.write(hello);
+            }
+        });
+        server.start();
+        NetworkTest.GuestProcess g = new NetworkTest.GuestProcess(rig.guestCommand(List.of("--net=user"), "sh"));
+        guests.add(g);
+        // it said "ip: socket: Address family not supported by protocol"
+        String r = g.run("ip link set eth0 up && ip addr add 10.0.2.15/24 brd + dev eth0 && ip route add default via 10.0.2.2"
+                + " && ip addr show dev eth0 && ip route && ifconfig eth0", 60);
+        assertThat(r).contains("eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500")
+                .contains("inet 10.0.2.15/24 brd 10.0.2.255 scope global eth0")
+                .contains("10.0.2.0/24 dev eth0 scope link  src 10.0.2.15").contains("default via 10.0.2.2 dev eth0")
+                .contains("inet addr:10.0.2.15  Bcast:10.0.2.255  Mask:255.255.255.0");
+        assertThat(g.run("wget -q -O - http://10.0.2.2:" + server.getAddress().getPort() + "/", 60))
+                .contains("configured by ip");
+        assertThat(g.run("ip neigh", 30)).containsPattern("10\\.0\\.2\\.2 dev eth0 lladdr [0-9a-f:]{17} REACHABLE");
+        assertThat(g.run("ip addr add 10.0.2.15/24 dev eth0 2>&1; ip route del default; ip route; ip link show lo", 30))
+                .contains("RTNETLINK answers: File exists").doesNotContain("default")
+                .contains("1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536");
+        assertThat(g.run("ip addr flush dev eth0; ip -4 addr show dev eth0; ifconfig eth0 | grep -c 'inet addr'", 30))
+                .startsWith("0\n");
+    }
+
     /** udhcpc and arping over packet sockets (U:875), with the root disk's own script, from the Launcher's server (L:760). */
     @Test
     void udhcpcConfiguresTheGuestFromTheLaunchersDhcpServer() throws Exception {

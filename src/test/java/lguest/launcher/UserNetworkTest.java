@@ -2,6 +2,7 @@ package lguest.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -58,6 +59,19 @@ class UserNetworkTest {
         g.send("ifconfig eth0 10.0.2.15 netmask 255.255.255.0 up && route add default gw 10.0.2.2 && echo UP\n");
         g.await("UP\n", 60);
         return g;
+    }
+
+    /** A server on the host's loopback whose every page is this text. */
+    private void serve(String text) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", x -> {
+            byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            x.sendResponseHeaders(200, bytes.length);
+            try (OutputStream o = x.getResponseBody()) {
+                o.write(bytes);
+            }
+        });
+        server.start();
     }
 
     @Test
@@ -137,18 +151,10 @@ class UserNetworkTest {
         }
     }
 
-    /** ip speaks rtnetlink (U:885): the configuration ifconfig and route make, and the lists. */
+    /** ip speaks rtnetlink (U:900): the configuration ifconfig and route make, and the lists. */
     @Test
     void ipConfiguresTheGuestAndListsWhatItSet() throws Exception {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", x -> {
-            byte[] hello = "configured by ip\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            x.sendResponseHeaders(200, hello.length);
-            try (OutputStream o = x.getResponseBody()) {
-                o.write(hello);
-            }
-        });
-        server.start();
+        serve("configured by ip\n");
         NetworkTest.GuestProcess g = new NetworkTest.GuestProcess(rig.guestCommand(List.of("--net=user"), "sh"));
         guests.add(g);
         // it said "ip: socket: Address family not supported by protocol"
@@ -185,15 +191,7 @@ class UserNetworkTest {
         Process mk = new ProcessBuilder(mke2fs, "-q", "-t", "ext2", "-b", "1024", "-d", tree.toString(),
                 image.toString(), "8192").redirectErrorStream(true).start();
         assertThat(mk.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", x -> {
-            byte[] hello = "hello over a leased address\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            x.sendResponseHeaders(200, hello.length);
-            try (OutputStream o = x.getResponseBody()) {
-                o.write(hello);
-            }
-        });
-        server.start();
+        serve("hello over a leased address\n");
         NetworkTest.GuestProcess g = new NetworkTest.GuestProcess(rig.guestCommand(List.of("--block=" + image, "--net=user"), "sh"));
         guests.add(g);
         String r = g.run("udhcpc -i eth0 -n -q 2>&1; ifconfig eth0; route -n; cat /etc/resolv.conf", 60);

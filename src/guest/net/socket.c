@@ -277,10 +277,11 @@ static int sock_file(struct sock *s, u32 flags)
 /*U:880 socket(): AF_INET, and the three kinds busybox uses: streams
  * (TCP), datagrams (UDP) and raw ICMP (ping), with raw IP whose header the
  * program writes itself (IPPROTO_RAW); AF_PACKET, for udhcpc (U:875);
- * AF_UNIX datagrams, for syslog (U:877); and AF_NETLINK, for ip (U:900).  Anything else is refused the way
- * Linux refuses it, so a program can tell "no such family" from "no such
- * protocol": AF_UNIX streams too, though socketpair() makes AF_UNIX stream
- * pairs, which have no names, out of pipes (U:526). */
+ * AF_UNIX datagrams, for syslog (U:877); and AF_NETLINK, for ip (U:900).
+ * Anything else is refused the way Linux refuses it, so a program can tell
+ * "no such family" from "no such protocol": AF_UNIX streams too, though
+ * socketpair() makes AF_UNIX stream pairs, which have no names, out of
+ * pipes (U:526). */
 static long do_socket(u32 family, u32 type, u32 protocol)
 {
 	u32 kind = type & 0xF;
@@ -930,7 +931,7 @@ static long sock_ioctl(struct file *f, u32 cmd, u32 arg)
 	switch (cmd) {
 	case 0x541B:                       /* FIONREAD */
 		r = s->type == SOCK_STREAM ? (long)ring_used(&s->rcv)
-			: s->rq_head ? (long)(s->rq_head->len - (s->rq_head->l4 + 8 - s->rq_head->data)) : 0;
+			: s->rq_head ? (long)(s->rq_head->len - (dgram_data(s, s->rq_head) - s->rq_head->data)) : 0;
 		r = copy_to_user(arg, &r, 4) ? -EFAULT : 0;
 		break;
 	case 0x5421:                       /* FIONBIO */

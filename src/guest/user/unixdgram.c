@@ -1,13 +1,15 @@
 /* AF_UNIX datagram sockets with names (U:877), run natively and in a Guest,
- * outputs compared (LinuxAbiTest): bind(), sendto() a name, recvfrom()
- * with the sender's name (or none), connect() and send(), getsockname()
- * and getpeername(), the errors for a name taken, a name nobody has, no
- * peer and a peer gone, and a sender that finds the queue full.  Only what
+ * outputs compared (LinuxAbiTest): bind(), sendto() a name, FIONREAD,
+ * recvfrom() with the sender's name (or none), connect() and send(),
+ * getsockname() and getpeername(), the errors for a name taken, a name
+ * nobody has, no peer and a peer gone, and a sender that finds the queue
+ * full.  Only what
  * Linux and the Guest share is printed: how many datagrams fit before the
  * queue is full is each kernel's own.  No C library: int $0x80 only. */
 #include "print.h"
 
 #define SYS_close       6
+#define SYS_ioctl      54
 #define SYS_unlink     10
 #define SYS_socket    359
 #define SYS_bind      361
@@ -56,6 +58,9 @@ void _start(void)
 	line("bind the same name again:", sys6(SYS_bind, c, (long)&a, la, 0, 0, 0));
 	line("bind another:", sys6(SYS_bind, c, (long)&b, lb, 0, 0, 0));
 	line("sendto:", sys6(SYS_sendto, c, (long)"hi", 2, 0, (long)&a, la));
+	n = 0;
+	syscall3(SYS_ioctl, s, 0x541B, (long)&n);       /* FIONREAD: the next datagram's size */
+	line("FIONREAD:", n);
 	n = line("recvfrom:", sys6(SYS_recvfrom, s, (long)buf, sizeof buf, 0, (long)&from, (long)&fromlen));
 	line(n == 2 && buf[0] == 'h' && from.path[14] == '-' && from.path[15] == 'b'
 	     ? "  from unixdgram-b, name length" : "  wrong", fromlen);

@@ -44,8 +44,8 @@ static const char *const texts[] = {     /* /proc/NAME and /proc/PID/NAME */
 #define NR_GLOBAL 7
 static const char *const pid_texts[] = { "cmdline", "comm", "stat", "status" };
 #define NR_PID_TEXTS 4
-static const char *const net_texts[] = { "arp", "dev", "raw", "route", "tcp", "udp" };   /* /proc/net/NAME */
-#define NR_NET_TEXTS 6
+static const char *const net_texts[] = { "arp", "dev", "raw", "route", "tcp", "udp", "unix" };   /* /proc/net/NAME */
+#define NR_NET_TEXTS 7
 #define NET_TEXT (NR_GLOBAL + NR_PID_TEXTS)
 
 static const struct { const char *name; u32 rdev; int block; } devs[] = {
@@ -486,7 +486,7 @@ static void global_text(struct text *t, int which)
 /*U:791 /proc/net is the network's tables as text, which is how the
  * network's tools learn what the kernel knows: ifconfig reads dev, the
  * counts of each interface; route -n reads route, netstat reads tcp, udp
- * and raw, arp reads arp.  Each table lives with the code that keeps it
+ * and raw (and unix, for netstat -x), arp reads arp.  Each table lives with the code that keeps it
  * (the routes and the ARP cache in ip.c, U:864 and U:866, the sockets in
  * socket.c, U:878), which writes it out in Linux's format, the same
  * columns, hexadecimal and all, since busybox reads them with scanf.  A
@@ -495,12 +495,11 @@ static void global_text(struct text *t, int which)
  * holds each connection.  Like every file here, a table is made when it
  * is opened, into one page; the 64 sockets the kernel can have at most
  * would not all fit in it, and a Guest that had them all open, in one
- * protocol, would see the last few cut off.  What is not here: the IPv6
- * tables (tcp6, udp6, raw6), since the kernel has no IPv6, and unix,
- * whose sockets are socketpair()'s pipes (U:526) and named datagram
- * sockets that live in socks[] beside the others (U:877): netstat says it
- * cannot open the table, as it would on a Linux built without IPv6 or
- * AF_UNIX, and `netstat -x` lists nothing. */
+ * protocol, would see the last few cut off.  The unix table has the
+ * datagram sockets of U:877, not socketpair()'s, which are pipes (U:526).
+ * What is not here: the IPv6 tables (tcp6, udp6, raw6), since the kernel
+ * has no IPv6; netstat says it cannot open them, as it would on a Linux
+ * built without IPv6. */
 static void net_dev(struct text *t);
 
 static void net_text(struct text *t, int which)
@@ -523,6 +522,9 @@ static void net_text(struct text *t, int which)
 		break;
 	case 5:
 		sock_text(t, SOCK_DGRAM);
+		break;
+	case 6:
+		unix_text(t);
 		break;
 	}
 }

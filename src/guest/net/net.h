@@ -205,6 +205,7 @@ long unix_target(struct sock *s, u32 uaddr, u32 alen, char *name);
 int unix_room(void *name);
 long unix_deliver(struct sock *s, const char *name, const u8 *buf, u32 len, int connected);
 long unix_put_addr(u32 uaddr, u32 ulen, const char *name, int sender);
+void unix_text(struct text *t);     /* /proc/net/unix (U:791) */
 int put_sockaddr(u32 uaddr, u32 ulen, const u8 *sa, u32 size);
 
 /* netlink.c: rtnetlink, for ip (U:900) */

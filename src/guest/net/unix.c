@@ -138,3 +138,22 @@ long unix_deliver(struct sock *s, const char *name, const u8 *buf, u32 len, int 
 	return len;
 }
 /*:*/
+
+/* /proc/net/unix (U:791), in Linux's columns: what would be the socket's
+ * kernel address (Linux hides it as zeros too), the references, the
+ * protocol, the flags, the type, the state (unconnected 01, connected 03),
+ * the inode and the name. */
+void unix_text(struct text *t)
+{
+	int i;
+
+	ADD("Num       RefCount Protocol Flags    Type St Inode Path\n");
+	for (i = 0; i < MAX_SOCKS; i++) {
+		struct sock *s = &socks[i];
+
+		if (!s->used || !s->unix_dgram)
+			continue;
+		ADD("%08x: %08X %08X %08X %04X %02X %5u%s%s\n", 0, (u32)s->refs + 1, 0, 0, SOCK_DGRAM,
+		    s->upeer[0] ? 3 : 1, sock_ino(s), s->uname[0] ? " " : "", s->uname);
+	}
+}

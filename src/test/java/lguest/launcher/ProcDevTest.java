@@ -127,9 +127,11 @@ class ProcDevTest {
         // lines at once are more than a socket's queue holds: the sender waits, none is lost.
         String out = run(tmp, String.join("\n",
                 "syslogd -n -O /messages & sleep 0.5; logger -p local0.err -t me hello there",
-                "seq 40 | logger -t many; sleep 0.5; kill $!; wait $!",
+                "seq 40 | logger -t many; sleep 0.5; echo == netstat; netstat -x | tail -n +3; kill $!; wait $!",
                 "echo == log; grep -c many: /messages; grep -o 'local0.err me: hello there' /messages", ""));
         assertThat(section(out, "log")).isEqualTo("40\nlocal0.err me: hello there\n");
+        /* /proc/net/unix lists the bound name, as Linux does */
+        assertThat(section(out, "netstat")).matches("unix +2 +\\[ \\] +DGRAM +\\d+ /dev/log\n");
     }
 
     @Test

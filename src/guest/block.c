@@ -140,7 +140,7 @@ static int block_request(int type, unsigned int sector, void *buf, unsigned long
  * run read all but its last kilobyte or three and reported success, since
  * the length in the header was what the DMA could hold: a Guest booted from
  * a disk ran a busybox with holes in it (netstat printed "[ " for "[ ]").
- * So a transfer goes as many requests as it needs, each of a size the
+ * So a transfer is cut into as many requests as it needs, each of a size the
  * sixteen pieces can hold whole. */
 static int block_io(int type, unsigned int sector, void *buf, unsigned long bytes)
 {

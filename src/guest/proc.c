@@ -272,7 +272,7 @@ static unsigned long vm_size(struct process *p)
 
 static char state_letter(struct process *p)
 {
-	return p->state == P_ZOMBIE ? 'Z' : p->state == P_SLEEPING ? 'S' : 'R';
+	return p->state == P_ZOMBIE ? 'Z' : p->stop_sig ? 'T' : p->state == P_SLEEPING ? 'S' : 'R';
 }
 
 /* Another process's memory, through its own page table: no faults taken. */
@@ -320,12 +320,12 @@ static void pid_stat(struct text *t, struct process *p)
 
 static void pid_status(struct text *t, struct process *p)
 {
-	static const char *const names[] = { "R (running)", "S (sleeping)", "Z (zombie)" };
+	static const char *const names[] = { "R (running)", "S (sleeping)", "Z (zombie)", "T (stopped)" };
 	char c = state_letter(p);
 
 	ADD("Name:\t%s\nUmask:\t0022\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
 	    "TracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%d\nGroups:\t0\n",
-	    p->comm, names[c == 'R' ? 0 : c == 'S' ? 1 : 2], p->pid, p->pid, p->ppid, NR_OPEN);
+	    p->comm, names[c == 'R' ? 0 : c == 'S' ? 1 : c == 'T' ? 3 : 2], p->pid, p->pid, p->ppid, NR_OPEN);
 	ADD("VmSize:\t%8lu kB\nVmRSS:\t%8lu kB\nThreads:\t1\nSigPnd:\t%08x%08x\nSigBlk:\t%08x%08x\n",
 	    vm_size(p) >> 10, resident_pages(p) << 2, (u32)(p->sigpending >> 32), (u32)p->sigpending,
 	    (u32)(p->sigmask >> 32), (u32)p->sigmask);

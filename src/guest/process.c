@@ -760,11 +760,14 @@ long sys_exit(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
  * or the signal that killed it in the first), and the zombie is finally
  * gone.  If none is, WNOHANG returns 0 at once; otherwise the parent sleeps
  * until one becomes one, and a caller with no such children at all gets
- * ECHILD rather than an eternity. */
-#define WNOHANG 1
+ * ECHILD rather than an eternity.  WUNTRACED and WCONTINUED ask to hear of
+ * a child stopped or continued as well (U:402), once each. */
+#define WNOHANG    1
+#define WUNTRACED  2
+#define WCONTINUED 8
 
 struct wait_request {
-	int pid;
+	int pid, options;
 	struct process *found;
 };
 
@@ -790,7 +793,9 @@ static int child_exited(void *arg)
 		if (!child_matches(&procs[i], w->pid))
 			continue;
 		children++;
-		if (procs[i].state == P_ZOMBIE) {
+		if (procs[i].state == P_ZOMBIE
+		    || ((w->options & WUNTRACED) && (procs[i].report & REPORT_STOP))
+		    || ((w->options & WCONTINUED) && (procs[i].report & REPORT_CONT))) {
 			w->found = &procs[i];
 			return 1;
 		}
@@ -800,9 +805,10 @@ static int child_exited(void *arg)
 
 long sys_wait4(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
-	struct wait_request w = { (s32)a, NULL };
+	struct wait_request w = { (s32)a, (int)c, NULL };
 	long err;
 	int pid;
+	u32 status;
 
 	if (!child_exited(&w) && (c & WNOHANG))
 		return 0;
@@ -811,6 +817,13 @@ long sys_wait4(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 		return err;
 	if (!w.found)
 		return -ECHILD;
+	if (w.found->state != P_ZOMBIE) {          /* stopped (signal << 8 | 0x7f) or continued */
+		status = w.found->report & REPORT_STOP ? (u32)w.found->stop_sig << 8 | 0x7f : 0xffff;
+		if (b && copy_to_user(b, &status, 4))
+			return -EFAULT;
+		w.found->report = 0;
+		return w.found->pid;
+	}
 	if (b && copy_to_user(b, &w.found->exit_code, 4))
 		return -EFAULT;
 	if (d && put_rusage(d, w.found->cpu_ns + w.found->child_ns))
@@ -913,18 +926,21 @@ long sys_setsid(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 #define SA_NODEFER   0x40000000
 #define SA_RESETHAND 0x80000000
 #define SIG_DFL 0
-#define DEFAULT_IGNORED (SIGBIT(SIGCHLD) | SIGBIT(SIGCONT) | SIGBIT(23) | SIGBIT(28) \
-			 | SIGBIT(SIGSTOP) | SIGBIT(20) | SIGBIT(21) | SIGBIT(22))
+#define DEFAULT_IGNORED (SIGBIT(SIGCHLD) | SIGBIT(SIGCONT) | SIGBIT(23) | SIGBIT(28))
+#define STOP_SIGNALS (SIGBIT(SIGSTOP) | SIGBIT(20) | SIGBIT(21) | SIGBIT(22))   /* and TSTP, TTIN, TTOU */
+#define SA_NOCLDSTOP 0x00000001
 #define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 
+
+static void stop_or_continue(struct process *p, int sig);
 
 /*U:400 Signals.  Sending one sets a bit in the target's pending set, and
  * that is all: the target notices when it next returns to user space (and
  * a target asleep in the kernel is woken by the scheduler, U:230, to notice
  * it sooner).  A signal whose action is "ignore" is dropped at once, unless
  * it is blocked (the program may yet change its mind); SIGCHLD, SIGCONT,
- * SIGURG and SIGWINCH are ignored by default, and so, in a kernel without
- * job control, are the stop signals.
+ * SIGURG and SIGWINCH are ignored by default.  The stop signals stop, and
+ * SIGCONT continues (U:402).
  *
  * kill() finds its targets as wait4() finds children: a pid, a process
  * group (0 for the caller's, -pgid for another), or -1 for everybody but
@@ -943,6 +959,7 @@ int send_signal(struct process *p, int sig)
 {
 	if (p->state == P_FREE || p->state == P_ZOMBIE)
 		return 0;
+	stop_or_continue(p, sig);
 	if (sig_ignored(p, sig) && !(p->sigmask & SIGBIT(sig)))
 		return 0;
 	p->sigpending |= SIGBIT(sig);
@@ -996,6 +1013,74 @@ long sys_tgkill(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 	if (a != b)
 		return -ESRCH;          /* every process is its own only thread */
 	return kill_matching((s32)b, c);
+}
+/*:*/
+
+/*U:402 Stopping and continuing.  SIGSTOP (and SIGTSTP, SIGTTIN and SIGTTOU,
+ * which a program may catch) stops a process: it is taken like any signal,
+ * on the way back to user space (U:420), and there it goes to sleep until
+ * SIGCONT or SIGKILL comes.  Its parent hears of it through SIGCHLD, unless
+ * it asked not to (SA_NOCLDSTOP), and through wait4() with WUNTRACED, once;
+ * of the continue likewise, with WCONTINUED.  SIGCONT acts the moment it is
+ * sent, whatever the target does with it after: it wakes a stopped process
+ * and takes back any stop still pending, as a stop signal takes back a
+ * pending SIGCONT.  Process 1 is not stopped by a signal it has no handler
+ * for, as it is not killed by one (U:768).  And SIGTSTP, SIGTTIN and
+ * SIGTTOU do not stop a process whose group is orphaned, POSIX's word for a
+ * group none of whose members has a parent in another group of the same
+ * session: nobody is left who would continue it.  A system call the stop
+ * interrupted starts again from the beginning when the process continues,
+ * so a stopped `sleep 5` sleeps its five seconds afresh, where Linux would
+ * sleep what was left.  There is no terminal job control behind it: ash
+ * without a terminal stops and continues jobs with kill, as a script does. */
+static void tell_parent(struct process *p, int report)
+{
+	struct process *parent = find_process(p->ppid);
+
+	p->report = report;
+	if (parent && !(parent->sigaction[SIGCHLD - 1][1] & SA_NOCLDSTOP))
+		send_signal(parent, SIGCHLD);
+}
+
+static void stop_or_continue(struct process *p, int sig)
+{
+	if (sig == SIGCONT) {
+		p->sigpending &= ~STOP_SIGNALS;
+		if (p->stop_sig) {
+			p->stop_sig = 0;
+			tell_parent(p, REPORT_CONT);
+		}
+	} else if (STOP_SIGNALS & SIGBIT(sig)) {
+		p->sigpending &= ~SIGBIT(SIGCONT);
+	}
+}
+
+static int pgrp_orphaned(int pgid, int sid)
+{
+	int i;
+
+	for (i = 1; i < MAX_PROCS; i++) {
+		struct process *p = &procs[i], *parent;
+
+		if (p->state == P_FREE || p->state == P_ZOMBIE || p->pgid != pgid)
+			continue;
+		parent = find_process(p->ppid);
+		if (parent && parent->pgid != pgid && parent->sid == sid)
+			return 0;
+	}
+	return 1;
+}
+
+static int continued(void *arg)
+{
+	return !((struct process *)arg)->stop_sig;
+}
+
+static void do_stop(int sig)
+{
+	current.stop_sig = sig;
+	tell_parent(current_proc, REPORT_STOP);
+	wait_event_killable(continued, current_proc);
 }
 
 /*:*/
@@ -1339,6 +1424,11 @@ void do_signal(struct trap_frame *regs, long ret)
 			continue;
 		if (act[0] == SIG_DFL && current.pid == 1 && sig != SIGKILL)
 			continue;       /* only the OOM killer's SIGKILL ends process 1 (U:768) */
+		if (act[0] == SIG_DFL && (STOP_SIGNALS & SIGBIT(sig))) {
+			if (sig == SIGSTOP || !pgrp_orphaned(current.pgid, current.sid))
+				do_stop(sig);   /* U:402 */
+			continue;
+		}
 		if (act[0] == SIG_DFL)
 			do_exit(sig);
 		if (ret == -ERESTARTSYS)

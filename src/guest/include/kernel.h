@@ -276,6 +276,10 @@ struct process {
 	u32 ioprio;                   /* the I/O priority, class << 13 | level (U:373) */
 	u32 persona;                  /* personality(): 0, or PER_LINUX32 (U:373) */
 	u64 child_ns;                 /* CPU time of the children it reaped, theirs included (U:374) */
+	int stop_sig;                 /* the signal that stopped it, while it is stopped (U:402) */
+	int report;                   /* a stop or a continue its parent's wait4() has not seen: */
+#define REPORT_STOP 1
+#define REPORT_CONT 2
 };
 extern u64 boot_ns, idle_ns, dead_cpu_ns;   /* sched.c, for /proc */
 extern unsigned long nr_forks, nr_switches;

@@ -16,23 +16,7 @@
  * traps once per element (X:256), and one case takes its signal through an
  * old-style handler, whose struct sigcontext is its argument. */
 #include "print.h"
-
-#define SA_SIGINFO  0x00000004
-#define SA_NODEFER  0x40000000
-#define SA_RESTORER 0x04000000
-/* The kernel's struct sigaction for rt_sigaction(), and the restorer every
- * handler returns to. */
-struct kaction {
-	void *handler;
-	unsigned long flags;
-	void (*restorer)(void);
-	unsigned long mask[2];
-};
-void restore_rt(void);
-void restore_old(void);
-__asm__(".text\n"
-	"restore_rt: movl $173, %eax; int $0x80\n"
-	"restore_old: popl %eax; movl $119, %eax; int $0x80\n");
+#include "sigaction.h"
 
 static volatile unsigned long resume, steps, step_end;
 

@@ -112,6 +112,14 @@ class BusyboxShellTest {
     }
 
     @Test
+    void killStopsAndContinuesABackgroundJob() throws Exception {
+        // the stop signals were ignored, so the job went on sleeping, "S", when stopped (U:402)
+        assertThat(sh("sleep 2 & p=$!; kill -STOP $p; sleep 0.2; grep State /proc/$p/status; kill -CONT $p; "
+                + "sleep 0.1; grep State /proc/$p/status; kill -9 $p; wait $p 2>/dev/null; echo st $?").output())
+                .isEqualTo("State:\tT (stopped)\nState:\tS (sleeping)\nst 137\n");
+    }
+
+    @Test
     void aBusyBackgroundJobDoesNotStarveTheShell() throws Exception {
         // yes makes system calls, the loop none: both must be preempted, and killed.
         assertThat(sh("yes > /dev/null & sleep 0.2; kill $!; wait $! 2>/dev/null; echo \"ok $?\"").output())

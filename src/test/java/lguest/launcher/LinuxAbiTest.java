@@ -42,12 +42,15 @@ import org.junit.jupiter.params.provider.CsvSource;
  *
  * <p>unixdgram.c sends datagrams between AF_UNIX sockets with names (U:877: socket(AF_UNIX,
  * SOCK_DGRAM) was EAFNOSUPPORT, so syslogd could not start), with the errors Linux gives.
+ *
+ * <p>stopcont.c stops and continues its children (U:402: the stop signals were ignored, so
+ * `kill -STOP` did nothing and wait4(WUNTRACED) waited for the exit).
  */
 class LinuxAbiTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"signals, --translate=0", "signals, --interpret", "ldt, --translate=0", "ldt, --interpret",
                 "resources, --translate=0", "resources, --interpret", "vfork, --translate=0", "vfork, --interpret",
-                "unixdgram, --translate=0", "unixdgram, --interpret"})
+                "unixdgram, --translate=0", "unixdgram, --interpret", "stopcont, --translate=0", "stopcont, --interpret"})
     void theSameBinaryPrintsTheSameOnLinuxAndInAGuest(String program, String backEnd) throws Exception {
         BusyboxRig rig = BusyboxRig.find();
         Path elf = rig.kernel.resolveSibling("user/" + program + ".elf");
@@ -64,7 +67,8 @@ class LinuxAbiTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"signals, steps 00000007 copied abc", "ldt, 16-bit code returned 00005678 esp moved 00000002",
                 "resources, FUTEX_WAIT 20 ms: ffffff92", "vfork, the parent reads what its child wrote: 00000002",
-                "unixdgram, from unixdgram-b, name length 00000013"})
+                "unixdgram, from unixdgram-b, name length 00000013",
+                "stopcont, SIGSTOP, WUNTRACED: 00000001 0000137f 00000001"})
     void theHostSaysWhatTheProgramPromises(String program, String line) throws Exception {
         BusyboxRig rig = BusyboxRig.find();
         Path elf = rig.kernel.resolveSibling("user/" + program + ".elf");

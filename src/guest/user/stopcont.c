@@ -1,0 +1,119 @@
+/* Stopping and continuing (U:402), run natively and in a Guest, outputs
+ * compared (LinuxAbiTest): a child stopped by SIGSTOP and by its own
+ * SIGTSTP, what wait4() says with WUNTRACED and WCONTINUED, the SIGCHLDs
+ * its parent gets (none for a stop with SA_NOCLDSTOP), a stopped child
+ * that SIGKILL still kills, and one that SIGCONT lets finish.  The program
+ * starts a session of its own first, so that whether its process group is
+ * orphaned (then SIGTSTP does not stop) is the same wherever it runs: it
+ * is, and a child that moves to a group of its own is not.  No C library:
+ * int $0x80 only. */
+#include "print.h"
+#include "sigaction.h"
+
+#define SYS_fork       2
+#define SYS_kill      37
+#define SYS_getpid    20
+#define SYS_setpgid   57
+#define SYS_setsid    66
+#define SYS_wait4    114
+#define SYS_nanosleep 162
+#define SYS_rt_sigaction 174
+#define SIGKILL  9
+#define SIGCHLD 17
+#define SIGCONT 18
+#define SIGSTOP 19
+#define SIGTSTP 20
+#define WUNTRACED  2
+#define WCONTINUED 8
+#define SA_NOCLDSTOP 1
+
+static volatile long chld;
+
+static void on_chld(int sig)
+{
+	(void)sig;
+	chld++;
+}
+
+static void catch_chld(unsigned long flags)
+{
+	struct kaction a = { (void *)on_chld, flags | SA_SIGINFO | SA_RESTART | SA_RESTORER, restore_rt,
+			     { 0, 0 } };
+
+	/* rt_sigaction(SIGCHLD, &a, NULL, sizeof(sigset_t)) */
+	__asm__ __volatile__("int $0x80" : : "a"(SYS_rt_sigaction), "b"(SIGCHLD), "c"(&a), "d"(0), "S"(8)
+			     : "memory");
+}
+
+static void nap(long ms)
+{
+	long ts[2] = { 0, ms * 1000000 };
+
+	while (syscall3(SYS_nanosleep, (long)ts, (long)ts, 0) < 0)
+		;
+}
+
+/* A child that naps and exits 5; with self_stop it sends itself SIGTSTP
+ * first, from its own process group if own_group. */
+static long child(int self_stop, int own_group)
+{
+	long pid = syscall3(SYS_fork, 0, 0, 0);
+
+	if (pid == 0) {
+		if (own_group)
+			syscall3(SYS_setpgid, 0, 0, 0);
+		if (self_stop)
+			syscall3(SYS_kill, syscall3(SYS_getpid, 0, 0, 0), SIGTSTP, 0);
+		nap(200);
+		exit(5);
+	}
+	return pid;
+}
+
+/* What wait4() said, and how many SIGCHLDs came: counted 50 ms later,
+ * since Linux has a continued child send its SIGCHLD when it next runs,
+ * which may be after the wait has seen it continued. */
+static void waited(const char *what, long pid, long options)
+{
+	long status = 0, r = sys6(SYS_wait4, pid, (long)&status, options, 0, 0, 0);
+
+	nap(50);
+	put(what);
+	hex(r == pid);
+	hex(status);
+	hex(chld);
+	put("\n");
+	chld = 0;
+}
+
+void _start(void)
+{
+	long p;
+
+	syscall3(SYS_setsid, 0, 0, 0);
+	catch_chld(0);
+	p = child(0, 0);
+	nap(20);
+	syscall3(SYS_kill, p, SIGSTOP, 0);
+	waited("SIGSTOP, WUNTRACED:", p, WUNTRACED);
+	syscall3(SYS_kill, p, SIGCONT, 0);
+	waited("SIGCONT, WCONTINUED:", p, WCONTINUED);
+	waited("then it exits:", p, 0);
+
+	p = child(1, 0);
+	waited("its own SIGTSTP in an orphaned group:", p, WUNTRACED);
+	p = child(1, 1);
+	waited("its own SIGTSTP in a group of its own:", p, WUNTRACED);
+	syscall3(SYS_kill, p, SIGKILL, 0);
+	waited("SIGKILL while stopped:", p, 0);
+
+	catch_chld(SA_NOCLDSTOP);
+	p = child(0, 0);
+	nap(20);
+	syscall3(SYS_kill, p, SIGSTOP, 0);
+	waited("with SA_NOCLDSTOP:", p, WUNTRACED);
+	syscall3(SYS_kill, p, SIGCONT, 0);
+	waited("and exits:", p, 0);
+	flush();
+	exit(0);
+}

@@ -58,7 +58,7 @@ u64 timers_next(void)
 
 /* Nanoseconds into seconds and the rest, without libgcc's 64-bit division:
  * long division, a bit at a time. */
-static u32 split_ns(u64 ns, u32 *rest)
+u32 split_ns(u64 ns, u32 *rest)
 {
 	u64 q = 0, r = 0;
 	int i;

@@ -1029,9 +1029,9 @@ long sys_tgkill(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
  * SIGTTOU do not stop a process whose group is orphaned, POSIX's word for a
  * group none of whose members has a parent in another group of the same
  * session: nobody is left who would continue it.  A system call the stop
- * interrupted starts again from the beginning when the process continues,
- * so a stopped `sleep 5` sleeps its five seconds afresh, where Linux would
- * sleep what was left.  There is no terminal job control behind it: ash
+ * interrupted goes on when the process continues: one that waits for
+ * something starts again, and a sleep sleeps what was left of it (U:265).
+ * There is no terminal job control behind it: ash
  * without a terminal stops and continues jobs with kill, as a script does. */
 static void tell_parent(struct process *p, int report)
 {
@@ -1435,11 +1435,17 @@ void do_signal(struct trap_frame *regs, long ret)
 			regs->eax = (act[1] & SA_RESTART) ? current.syscall_nr : (u32)-EINTR;
 		if (ret == -ERESTARTSYS && (act[1] & SA_RESTART))
 			regs->eip -= 2;
+		if (ret == -ERESTART_RESTARTBLOCK)
+			regs->eax = (u32)-EINTR;      /* a sleep a handler cut short (U:265) */
 		setup_frame(sig, regs, 0, 0);    /* si_code SI_USER */
 		return;
 	}
 	if (ret == -ERESTARTSYS) {
 		regs->eax = current.syscall_nr;
+		regs->eip -= 2;
+	}
+	if (ret == -ERESTART_RESTARTBLOCK) {   /* no handler ran: sleep on (U:265) */
+		regs->eax = 0;                  /* restart_syscall() */
 		regs->eip -= 2;
 	}
 	if (current.restore_sigmask) {

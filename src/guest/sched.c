@@ -152,7 +152,11 @@ static void switch_process(struct process *next)
  * (G:694) is an interrupt too.  It is good enough for clock_gettime() (U:260).
  * A deadline must start from now, though, so a sleep first makes sure it is
  * now: it asks for an alarm in one nanosecond and waits for it, and the
- * interrupt brings the time.  (The seconds are read again after the
+ * interrupt brings the time.  It waits with that nanosecond as its deadline
+ * too, so that the scheduler, if it halts meanwhile, sets the alarm for it
+ * and not for somebody else's later deadline: the alarm is one, and the
+ * last setting wins, so a `sleep 0.02` beside a process sleeping a second
+ * once took the second.  (The seconds are read again after the
  * nanoseconds, in case the Host wrote between the two reads.)
  *
  * Nor may a sleep spin: the Host would run our loop for the whole delay on
@@ -188,7 +192,7 @@ u64 fresh_ns(void)
 	unsigned long t = timer_ticks;
 
 	set_clockevent(1);
-	wait_event(tick_passed, &t);       /* a signal may cut it short: fine */
+	wait_event_until(tick_passed, &t, monotonic_ns() + 1);   /* a signal may cut it short: fine */
 	return monotonic_ns();
 }
 /*:*/
@@ -455,6 +459,15 @@ long sleep_ns(u64 ns)
 	if (!ns)
 		return 0;
 	ret = wait_event_until(never, NULL, fresh_ns() + ns);
+	return ret == -EAGAIN ? 0 : ret;
+}
+
+/* Until a deadline on the monotonic clock: 0, or -ERESTARTSYS if a signal
+ * came first. */
+long sleep_until_ns(u64 deadline)
+{
+	long ret = wait_event_until(never, NULL, deadline);
+
 	return ret == -EAGAIN ? 0 : ret;
 }
 

@@ -376,16 +376,50 @@ SYSCALL(time)
 /*U:265 Sleeping.  A relative sleep is a deadline of now plus the request; an
  * absolute one (TIMER_ABSTIME, which busybox's sleep does not use but
  * clock_nanosleep() allows) is measured on the clock it names.  The waiting
- * itself is the scheduler's (U:240, sleep_ns()), which halts the Guest when
- * nobody has anything to do (G:690).  A signal ends a sleep early with EINTR,
- * SA_RESTART or not: Linux never restarts a sleep after a handler either,
- * since the time left is no longer the time asked for. */
-/* Sleep until (sec, nsec) has passed, measured on the clock's own terms if
- * it is absolute, else from now. */
-static long do_sleep(u32 clock, int absolute, u64 sec, u32 nsec)
+ * itself is the scheduler's (U:240, sleep_until_ns()), which halts the Guest
+ * when nobody has anything to do (G:690).
+ *
+ * A signal ends a sleep early, and then it depends on the signal.  One whose
+ * handler runs makes it EINTR, SA_RESTART or not, with the time that was
+ * left in the second timespec if the program gave one: Linux never restarts
+ * a sleep after a handler, since the time left is no longer the time asked
+ * for.  One that runs no handler, a stop and the SIGCONT after it (U:402),
+ * must leave the sleep as if nothing had happened.  So the call keeps its
+ * deadline in the process and returns ERESTART_RESTARTBLOCK, and do_signal()
+ * (U:420) makes that EINTR for a handler, or else sends the process back
+ * into the kernel with restart_syscall(), system call 0, which sleeps until
+ * that same deadline: Linux's way, and so `sleep 5` stopped for a while
+ * still ends five seconds after it began. */
+static long sleep_to_deadline(u64 deadline, u32 urem, int time64)
 {
-	u64 ns;
+	u64 now, left;
+	u32 ts[4] = { 0 };
 
+	if (!sleep_until_ns(deadline)) {
+		current.sleep_deadline = 0;
+		return 0;
+	}
+	current.sleep_deadline = deadline;
+	now = monotonic_ns();
+	left = deadline > now ? deadline - now : 0;
+	if (urem) {
+		ts[0] = split_ns(left, &ts[time64 ? 2 : 1]);
+		if (copy_to_user(urem, ts, time64 ? 16 : 8))
+			return -EFAULT;
+	}
+	return -ERESTART_RESTARTBLOCK;
+}
+
+SYSCALL(restart_syscall)
+{
+	return current.sleep_deadline ? sleep_to_deadline(current.sleep_deadline, 0, 0) : -EINTR;
+}
+
+/* Sleep until (sec, nsec) has passed, measured on the clock's own terms if
+ * it is absolute, else from now; the time left goes to urem if a signal
+ * ends it (not for an absolute one, as on Linux). */
+static long do_sleep(u32 clock, int absolute, u64 sec, u32 nsec, u32 urem, int time64)
+{
 	if (nsec >= 1000000000 || (s64)sec < 0)
 		return -EINVAL;
 	if (absolute) {
@@ -401,14 +435,14 @@ static long do_sleep(u32 clock, int absolute, u64 sec, u32 nsec)
 			sec--;
 		}
 		nsec -= ns_now;
+		urem = 0;
 	}
-	ns = sec * 1000000000ULL + nsec;
-	return sleep_ns(ns) ? -EINTR : 0;
+	return sleep_to_deadline(fresh_ns() + sec * 1000000000ULL + nsec, urem, time64);
 }
 
 /* The request is a struct timespec, of 32-bit seconds or, for the _time64
  * calls that glibc tries first, of 64-bit ones. */
-static long sleep_request(u32 clock, u32 flags, u32 uts, int time64)
+static long sleep_request(u32 clock, u32 flags, u32 uts, u32 urem, int time64)
 {
 	u32 ts[4];
 
@@ -417,23 +451,23 @@ static long sleep_request(u32 clock, u32 flags, u32 uts, int time64)
 	if (copy_from_user(ts, uts, time64 ? 16 : 8))
 		return -EFAULT;
 	if (time64)
-		return do_sleep(clock, flags & TIMER_ABSTIME, ts[0] | ((u64)ts[1] << 32), ts[2]);
-	return do_sleep(clock, flags & TIMER_ABSTIME, (s64)(s32)ts[0], ts[1]);
+		return do_sleep(clock, flags & TIMER_ABSTIME, ts[0] | ((u64)ts[1] << 32), ts[2], urem, 1);
+	return do_sleep(clock, flags & TIMER_ABSTIME, (s64)(s32)ts[0], ts[1], urem, 0);
 }
 
 SYSCALL(nanosleep)
 {
-	return sleep_request(CLOCK_MONOTONIC, 0, a, 0);
+	return sleep_request(CLOCK_MONOTONIC, 0, a, b, 0);
 }
 
 SYSCALL(clock_nanosleep)
 {
-	return sleep_request(a, b, c, 0);
+	return sleep_request(a, b, c, d, 0);
 }
 
 SYSCALL(clock_nanosleep_time64)
 {
-	return sleep_request(a, b, c, 1);
+	return sleep_request(a, b, c, d, 1);
 }
 /*:*/
 
@@ -489,8 +523,8 @@ static long futex(u32 uaddr, u32 op, u32 val, u32 utime, u32 bitset, int time64)
 	if (copy_from_user(ts, utime, time64 ? 16 : 8))
 		return -EFAULT;
 	ret = do_sleep(op & FUTEX_CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC, cmd == FUTEX_WAIT_BITSET,
-		       time64 ? ts[0] | ((u64)ts[1] << 32) : (u64)(s64)(s32)ts[0], time64 ? ts[2] : ts[1]);
-	return ret ? ret : -ETIMEDOUT;
+		       time64 ? ts[0] | ((u64)ts[1] << 32) : (u64)(s64)(s32)ts[0], time64 ? ts[2] : ts[1], 0, 0);
+	return ret == -ERESTART_RESTARTBLOCK ? -EINTR : ret ? ret : -ETIMEDOUT;
 }
 
 SYSCALL(futex)
@@ -542,7 +576,7 @@ SYSCALL(enosys)
  * The way into the table, do_syscall(), is in Part II (G:620): the trap
  * that brings a system call here is one the Host never sees. :*/
 static const syscall_t syscalls[NR_SYSCALLS] = {
-	[1] = sys_exit,            [3] = sys_read,             [4] = sys_write,
+	[0] = sys_restart_syscall, [1] = sys_exit,            [3] = sys_read,             [4] = sys_write,
 	[5] = fs_sys_open,        [6] = sys_close,            [13] = sys_time,
 	[20] = sys_getpid,         [24] = sys_zero,            [33] = fs_sys_access,
 	[37] = sys_kill,           [45] = sys_brk,             [47] = sys_zero,

@@ -216,6 +216,7 @@ typedef long long s64;
 #define ESOCKTNOSUPPORT 94
 #define EAFNOSUPPORT 97
 #define ERESTARTSYS 512          /* kernel-internal: restart if SA_RESTART */
+#define ERESTART_RESTARTBLOCK 516 /* kernel-internal: go on with restart_syscall() if no handler ran */
 #define SIGINT   2
 #define SIGQUIT  3
 #define SIGPIPE 13
@@ -277,6 +278,7 @@ struct process {
 	u32 persona;                  /* personality(): 0, or PER_LINUX32 (U:373) */
 	u64 child_ns;                 /* CPU time of the children it reaped, theirs included (U:374) */
 	int stop_sig;                 /* the signal that stopped it, while it is stopped (U:402) */
+	u64 sleep_deadline;           /* an interrupted sleep's end, for restart_syscall() (U:265) */
 	int report;                   /* a stop or a continue its parent's wait4() has not seen: */
 #define REPORT_STOP 1
 #define REPORT_CONT 2
@@ -309,6 +311,8 @@ long wait_event(int (*cond)(void *), void *arg);
 long wait_event_killable(int (*cond)(void *), void *arg);
 long wait_event_until(int (*cond)(void *), void *arg, u64 deadline_ns);
 long sleep_ns(u64 ns);
+long sleep_until_ns(u64 deadline);
+u32 split_ns(u64 ns, u32 *rest);       /* seconds, and the nanoseconds over (itimer.c) */
 long sleep_killable_ns(u64 ns);
 void host_clock(u32 *sec, u32 *nsec);            /* lguest_data's time, read whole */
 u64 monotonic_ns(void);

@@ -2,7 +2,9 @@
  * compared (LinuxAbiTest): a child stopped by SIGSTOP and by its own
  * SIGTSTP, what wait4() says with WUNTRACED and WCONTINUED, the SIGCHLDs
  * its parent gets (none for a stop with SA_NOCLDSTOP), a stopped child
- * that SIGKILL still kills, and one that SIGCONT lets finish.  The program
+ * that SIGKILL still kills, and one that SIGCONT lets finish; a sleep that
+ * a stop interrupts goes on to its deadline, and one that a handler
+ * interrupts ends with EINTR and the time left (U:265).  The program
  * starts a session of its own first, so that whether its process group is
  * orphaned (then SIGTSTP does not stop) is the same wherever it runs: it
  * is, and a child that moves to a group of its own is not.  No C library:
@@ -18,6 +20,9 @@
 #define SYS_wait4    114
 #define SYS_nanosleep 162
 #define SYS_rt_sigaction 174
+#define SYS_setitimer 104
+#define SYS_clock_gettime 265
+#define SIGALRM 14
 #define SIGKILL  9
 #define SIGCHLD 17
 #define SIGCONT 18
@@ -47,7 +52,7 @@ static void catch_chld(unsigned long flags)
 
 static void nap(long ms)
 {
-	long ts[2] = { 0, ms * 1000000 };
+	long ts[2] = { ms / 1000, ms % 1000 * 1000000 };
 
 	while (syscall3(SYS_nanosleep, (long)ts, (long)ts, 0) < 0)
 		;
@@ -55,6 +60,29 @@ static void nap(long ms)
 
 /* A child that naps and exits 5; with self_stop it sends itself SIGTSTP
  * first, from its own process group if own_group. */
+static unsigned long ms_now(void)
+{
+	long ts[2];
+
+	syscall3(SYS_clock_gettime, 1, (long)ts, 0);      /* CLOCK_MONOTONIC */
+	return ts[0] * 1000 + ts[1] / 1000000;
+}
+
+/* A child that sleeps a second in one nanosleep() and exits 1 if the call
+ * returned 0, plus 2 if it took 950 to 1600 ms. */
+static long sleeper(void)
+{
+	long pid = syscall3(SYS_fork, 0, 0, 0);
+
+	if (pid == 0) {
+		long ts[2] = { 1, 0 };
+		unsigned long t0 = ms_now(), r = syscall3(SYS_nanosleep, (long)ts, 0, 0), ms = ms_now() - t0;
+
+		exit((r == 0) + 2 * (ms >= 950 && ms <= 1600));
+	}
+	return pid;
+}
+
 static long child(int self_stop, int own_group)
 {
 	long pid = syscall3(SYS_fork, 0, 0, 0);
@@ -64,16 +92,17 @@ static long child(int self_stop, int own_group)
 			syscall3(SYS_setpgid, 0, 0, 0);
 		if (self_stop)
 			syscall3(SYS_kill, syscall3(SYS_getpid, 0, 0, 0), SIGTSTP, 0);
-		nap(200);
+		nap(1000);     /* long enough that the parent's steps, and a JIT's pauses, fit inside */
 		exit(5);
 	}
 	return pid;
 }
 
-/* What wait4() said, and how many SIGCHLDs came: counted 50 ms later,
- * since Linux has a continued child send its SIGCHLD when it next runs,
- * which may be after the wait has seen it continued. */
-static void waited(const char *what, long pid, long options)
+/* What wait4() said, and how many SIGCHLDs came since the last time,
+ * counted 50 ms later; or, with count 0, not counted, where the time a
+ * SIGCHLD comes is each kernel's own (Linux has a continued child send its
+ * SIGCHLD when it next runs, ours sends it with the SIGCONT). */
+static void waited(const char *what, long pid, long options, int count)
 {
 	long status = 0, r = sys6(SYS_wait4, pid, (long)&status, options, 0, 0, 0);
 
@@ -81,7 +110,8 @@ static void waited(const char *what, long pid, long options)
 	put(what);
 	hex(r == pid);
 	hex(status);
-	hex(chld);
+	if (count)
+		hex(chld);
 	put("\n");
 	chld = 0;
 }
@@ -95,25 +125,48 @@ void _start(void)
 	p = child(0, 0);
 	nap(20);
 	syscall3(SYS_kill, p, SIGSTOP, 0);
-	waited("SIGSTOP, WUNTRACED:", p, WUNTRACED);
+	waited("SIGSTOP, WUNTRACED:", p, WUNTRACED, 1);
 	syscall3(SYS_kill, p, SIGCONT, 0);
-	waited("SIGCONT, WCONTINUED:", p, WCONTINUED);
-	waited("then it exits:", p, 0);
+	waited("SIGCONT, WCONTINUED:", p, WCONTINUED, 0);
+	waited("then it exits:", p, 0, 0);
 
 	p = child(1, 0);
-	waited("its own SIGTSTP in an orphaned group:", p, WUNTRACED);
+	waited("its own SIGTSTP in an orphaned group:", p, WUNTRACED, 1);
 	p = child(1, 1);
-	waited("its own SIGTSTP in a group of its own:", p, WUNTRACED);
+	waited("its own SIGTSTP in a group of its own:", p, WUNTRACED, 1);
 	syscall3(SYS_kill, p, SIGKILL, 0);
-	waited("SIGKILL while stopped:", p, 0);
+	waited("SIGKILL while stopped:", p, 0, 1);
 
 	catch_chld(SA_NOCLDSTOP);
 	p = child(0, 0);
 	nap(20);
 	syscall3(SYS_kill, p, SIGSTOP, 0);
-	waited("with SA_NOCLDSTOP:", p, WUNTRACED);
+	waited("with SA_NOCLDSTOP:", p, WUNTRACED, 1);
 	syscall3(SYS_kill, p, SIGCONT, 0);
-	waited("and exits:", p, 0);
+	waited("and exits:", p, 0, 1);
+
+	p = sleeper();
+	nap(100);
+	syscall3(SYS_kill, p, SIGSTOP, 0);
+	nap(200);
+	syscall3(SYS_kill, p, SIGCONT, 0);
+	waited("a sleep stopped and continued (0x300 if it slept on):", p, 0, 0);
+
+	{       /* SIGALRM's handler 200 ms into a sleep of a second: EINTR, and what was left
+		 * (some 800 ms, or all of it if the alarm came as the sleep began) */
+		struct kaction a = { (void *)on_chld, SA_SIGINFO | SA_RESTART | SA_RESTORER, restore_rt,
+				     { 0, 0 } };
+		long it[4] = { 0, 0, 0, 200000 }, ts[2] = { 1, 0 }, rem[2] = { 0, 0 }, r;
+
+		__asm__ __volatile__("int $0x80" : : "a"(SYS_rt_sigaction), "b"(SIGALRM), "c"(&a), "d"(0),
+				     "S"(8) : "memory");
+		syscall3(SYS_setitimer, 0, (long)it, 0);    /* ITIMER_REAL */
+		r = syscall3(SYS_nanosleep, (long)ts, (long)rem, 0);
+		put("a sleep a handler cut short:");
+		hex(r);
+		hex((rem[0] == 0 && rem[1] > 0) || (rem[0] == 1 && rem[1] == 0));   /* some, not more */
+		put("\n");
+	}
 	flush();
 	exit(0);
 }

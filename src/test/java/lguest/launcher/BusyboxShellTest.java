@@ -120,6 +120,15 @@ class BusyboxShellTest {
     }
 
     @Test
+    void aShortSleepBesideALongOneIsShort() throws Exception {
+        // A sleep first waits for a clock tick; the scheduler, halting for the other process's
+        // later deadline, set the one alarm past that tick, and "sleep 0.05" took a second.
+        assertThat(sh("for i in 1 2 3 4 5; do sleep 1 & t0=$(cut -d' ' -f1 /proc/uptime); sleep 0.05; "
+                + "t1=$(cut -d' ' -f1 /proc/uptime); awk -v a=$t0 -v b=$t1 'BEGIN { print (b - a < 0.8) ? \"short\" : \"long\" }'; "
+                + "wait; done").output()).isEqualTo("short\n".repeat(5));
+    }
+
+    @Test
     void aBusyBackgroundJobDoesNotStarveTheShell() throws Exception {
         // yes makes system calls, the loop none: both must be preempted, and killed.
         assertThat(sh("yes > /dev/null & sleep 0.2; kill $!; wait $! 2>/dev/null; echo \"ok $?\"").output())

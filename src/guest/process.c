@@ -1018,7 +1018,7 @@ long sys_tgkill(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 
 /*U:402 Stopping and continuing.  SIGSTOP (and SIGTSTP, SIGTTIN and SIGTTOU,
  * which a program may catch) stops a process: it is taken like any signal,
- * on the way back to user space (U:420), and there it goes to sleep until
+ * on the way back to user space (U:425), and there it goes to sleep until
  * SIGCONT or SIGKILL comes.  Its parent hears of it through SIGCHLD, unless
  * it asked not to (SA_NOCLDSTOP), and through wait4() with WUNTRACED, once;
  * of the continue likewise, with WCONTINUED.  SIGCONT acts the moment it is
@@ -1405,8 +1405,9 @@ static void setup_frame(int sig, struct trap_frame *regs, int code, u32 addr)
  * -ERESTARTSYS (U:240); with SA_RESTART it is made again after the handler
  * (%eax gets the call's number back and %eip goes back over the 2-byte
  * "int $0x80"), otherwise it fails with EINTR.  A signal with no handler
- * either ends the process or is ignored, and an interrupted call is then
- * simply restarted. */
+ * ends the process, stops it (U:402) or is ignored, and an interrupted call
+ * is then simply restarted; an interrupted sleep goes on to its deadline
+ * instead (ERESTART_RESTARTBLOCK, U:265). */
 void do_signal(struct trap_frame *regs, long ret)
 {
 	for (;;) {

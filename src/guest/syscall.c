@@ -386,7 +386,7 @@ SYSCALL(time)
  * for.  One that runs no handler, a stop and the SIGCONT after it (U:402),
  * must leave the sleep as if nothing had happened.  So the call keeps its
  * deadline in the process and returns ERESTART_RESTARTBLOCK, and do_signal()
- * (U:420) makes that EINTR for a handler, or else sends the process back
+ * (U:425) makes that EINTR for a handler, or else sends the process back
  * into the kernel with restart_syscall(), system call 0, which sleeps until
  * that same deadline: Linux's way, and so `sleep 5` stopped for a while
  * still ends five seconds after it began. */

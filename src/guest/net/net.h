@@ -147,7 +147,8 @@ void ring_peek(const struct ring *r, u32 off, u8 *dst, u32 n);
 void ring_drop(struct ring *r, u32 n);
 
 #define MAX_SOCKS 64
-#define UNIX_PATH 108            /* sun_path's size */
+#define UNIX_PATH 108            /* sun_path's size: a name of that many bytes needs no NUL */
+#define UNIX_NAME (UNIX_PATH + 1) /* a name as the kernel keeps it, with its NUL */
 #define DGRAM_QUEUE 32           /* datagrams a socket holds unread */
 struct sock {
 	int used;
@@ -162,7 +163,7 @@ struct sock {
 	u16 ethertype;
 	/* a Unix datagram socket (U:877): its name, and the name it is connected to */
 	int unix_dgram;
-	char uname[UNIX_PATH], upeer[UNIX_PATH];
+	char uname[UNIX_NAME], upeer[UNIX_NAME];
 	/* an rtnetlink socket (U:900), and the port (a pid) bind() gave it */
 	int netlink;
 	u32 nl_pid;

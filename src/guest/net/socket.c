@@ -1036,11 +1036,34 @@ static long do_getsockopt(struct sock *s, u32 level, u32 name, u32 uval, u32 ule
 }
 /*:*/
 
+/* What a program sends, in n pieces (an iovec's, or a buffer alone), into
+ * the bounce buffer: every piece is faulted in before the first is copied,
+ * since nothing may wait while the buffer is in use (U:127).  Its length,
+ * or EMSGSIZE for more than a frame, the sum taken in 64 bits so that no
+ * piece's length can wrap it. */
+static long gather(u32 (*iov)[2], u32 n, int kern)
+{
+	u64 total = 0;
+	u32 i, len;
+
+	for (i = 0; i < n; i++)
+		total += iov[i][1];
+	if (total > sizeof bounce)
+		return -EMSGSIZE;
+	for (i = 0; i < n; i++)
+		sock_prefault(iov[i][0], iov[i][1], 0, 0, 0, kern);
+	for (i = 0, len = 0; i < n; len += iov[i++][1])
+		if (copy_in(bounce + len, iov[i][0], kern, iov[i][1]))
+			return -EFAULT;
+	return len;
+}
+
 /* A packet socket's send (U:875): its destination a struct sockaddr_ll, or,
  * for SOCK_RAW, the frame's own header and the interface bound to. */
 static long packet_send(struct sock *s, u32 ubuf, u32 len, u32 uaddr, u32 alen)
 {
 	u8 ll[20] = { 0 };
+	long n;
 
 	if (uaddr && (alen < 12 || copy_from_user(ll, uaddr, alen < 20 ? alen : 20)))
 		return alen < 12 ? -EINVAL : -EFAULT;
@@ -1048,12 +1071,8 @@ static long packet_send(struct sock *s, u32 ubuf, u32 len, u32 uaddr, u32 alen)
 		return -EINVAL;
 	if (!uaddr && s->type != SOCK_RAW)
 		return -EDESTADDRREQ;
-	if (len > sizeof bounce)
-		return -EMSGSIZE;
-	sock_prefault(ubuf, len, 0, 0, 0, 0);
-	if (copy_in(bounce, ubuf, 0, len))
-		return -EFAULT;
-	return packet_sendto(s, bounce, len, ll);
+	n = gather(&(u32 [2]){ ubuf, len }, 1, 0);
+	return n < 0 ? n : packet_sendto(s, bounce, len, ll);
 }
 
 /* The calls on which a packet socket differs from the others: its
@@ -1086,7 +1105,7 @@ static long packet_call(struct sock *s, u32 call, u32 *a)
 static long unix_send(struct file *f, u32 ubuf, u32 len, u32 flags, u32 uaddr, u32 alen, int kern)
 {
 	struct sock *s = f->priv;
-	char name[UNIX_PATH];
+	char name[UNIX_NAME];
 	long err = unix_target(s, uaddr, alen, name);
 
 	if (err)
@@ -1124,32 +1143,26 @@ static long unix_call(struct sock *s, struct file *f, u32 call, u32 *a)
 /* A request to rtnetlink (U:900), answered before the call returns. */
 static long netlink_send(struct file *f, u32 ubuf, u32 len, int kern)
 {
-	if (len > sizeof bounce)
-		return -EMSGSIZE;
-	sock_prefault(ubuf, len, 0, 0, 0, kern);
-	if (copy_in(bounce, ubuf, kern, len))
-		return -EFAULT;
-	return netlink_input(f->priv, bounce, len);
+	long n = gather(&(u32 [2]){ ubuf, len }, 1, kern);
+
+	return n < 0 ? n : netlink_input(f->priv, bounce, n);
 }
 
-/* sendmsg() to rtnetlink may come in pieces (ip sends a dump request's
- * header and body as two): every piece is faulted in before the first is
- * copied, since nothing may wait while the bounce buffer is in use. */
+/* sendmsg() to rtnetlink may come in pieces: ip sends a dump request's
+ * header and body as two.  A piece whose length is negative as a ssize_t
+ * is EINVAL, as Linux says. */
 static long netlink_sendmsg(struct file *f, const u32 *m)
 {
-	u32 iov[8][2], i, len = 0;
+	u32 iov[8][2], i;
+	long n;
 
 	if (m[3] > 8 || copy_from_user(iov, m[2], m[3] * 8))
 		return m[3] > 8 ? -EMSGSIZE : -EFAULT;
-	for (i = 0; i < m[3]; len += iov[i++][1])
-		if (len + iov[i][1] > sizeof bounce)
-			return -EMSGSIZE;
 	for (i = 0; i < m[3]; i++)
-		sock_prefault(iov[i][0], iov[i][1], 0, 0, 0, 0);
-	for (i = 0, len = 0; i < m[3]; len += iov[i++][1])
-		if (copy_in(bounce + len, iov[i][0], 0, iov[i][1]))
-			return -EFAULT;
-	return netlink_input(f->priv, bounce, len);
+		if ((s32)iov[i][1] < 0)
+			return -EINVAL;
+	n = gather(iov, m[3], 0);
+	return n < 0 ? n : netlink_input(f->priv, bounce, n);
 }
 
 /* bind() gives an rtnetlink socket its port: the one asked for, or the

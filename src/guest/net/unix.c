@@ -16,7 +16,8 @@ static struct sock *unix_bound(const char *name)
 	return NULL;
 }
 
-/* A struct sockaddr_un from the program: its path, NUL-terminated. */
+/* A struct sockaddr_un from the program: its path, which may fill all of
+ * sun_path without a NUL, into name with one (UNIX_NAME bytes). */
 static long get_unix_addr(u32 uaddr, u32 len, char *name)
 {
 	u8 sa[2 + UNIX_PATH];
@@ -33,11 +34,13 @@ static long get_unix_addr(u32 uaddr, u32 len, char *name)
 }
 
 /* getsockname(), getpeername() and recvfrom()'s sender: the family, and the
- * name with its NUL if there is one.  A socket without a name is just its
- * family, except as a sender, where Linux gives no address at all. */
+ * name with its NUL if there is one (for a name of all 108 bytes, Linux
+ * counts the NUL past the end of sun_path as well).  A socket without a
+ * name is just its family, except as a sender, where Linux gives no
+ * address at all. */
 long unix_put_addr(u32 uaddr, u32 ulen, const char *name, int sender)
 {
-	u8 sa[2 + UNIX_PATH] = { AF_UNIX };
+	u8 sa[2 + UNIX_NAME] = { AF_UNIX };
 	u32 n = strlen(name);
 
 	memcpy(sa + 2, name, n);
@@ -65,7 +68,7 @@ long unix_put_addr(u32 uaddr, u32 ulen, const char *name, int sender)
  * datagram connect() fails with EPROTOTYPE. */
 long unix_bind(struct sock *s, u32 uaddr, u32 len)
 {
-	char name[UNIX_PATH];
+	char name[UNIX_NAME];
 	long err = get_unix_addr(uaddr, len, name);
 
 	if (err)
@@ -74,7 +77,7 @@ long unix_bind(struct sock *s, u32 uaddr, u32 len)
 		return -EINVAL;
 	if (unix_bound(name))
 		return -EADDRINUSE;
-	memcpy(s->uname, name, UNIX_PATH);
+	memcpy(s->uname, name, UNIX_NAME);
 	return 0;
 }
 
@@ -82,14 +85,14 @@ long unix_bind(struct sock *s, u32 uaddr, u32 len)
  * name must be bound now, as the file must exist on Linux. */
 long unix_connect(struct sock *s, u32 uaddr, u32 len)
 {
-	char name[UNIX_PATH];
+	char name[UNIX_NAME];
 	long err = get_unix_addr(uaddr, len, name);
 
 	if (err)
 		return err;
 	if (!unix_bound(name))
 		return -ENOENT;
-	memcpy(s->upeer, name, UNIX_PATH);
+	memcpy(s->upeer, name, UNIX_NAME);
 	return 0;
 }
 
@@ -100,7 +103,7 @@ long unix_target(struct sock *s, u32 uaddr, u32 alen, char *name)
 		return get_unix_addr(uaddr, alen, name);
 	if (!s->upeer[0])
 		return -ENOTCONN;
-	memcpy(name, s->upeer, UNIX_PATH);
+	memcpy(name, s->upeer, UNIX_NAME);
 	return 0;
 }
 

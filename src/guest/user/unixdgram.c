@@ -2,8 +2,8 @@
  * outputs compared (LinuxAbiTest): bind(), sendto() a name, FIONREAD,
  * recvfrom() with the sender's name (or none), connect() and send(),
  * getsockname() and getpeername(), the errors for a name taken, a name
- * nobody has, no peer and a peer gone, and a sender that finds the queue
- * full.  Only what
+ * nobody has, no peer and a peer gone, a sender that finds the queue
+ * full, and a name of all of sun_path's 108 bytes.  Only what
  * Linux and the Guest share is printed: how many datagrams fit before the
  * queue is full is each kernel's own.  No C library: int $0x80 only. */
 #include "print.h"
@@ -18,6 +18,7 @@
 #define SYS_getpeername 368
 #define SYS_sendto    369
 #define SYS_recvfrom  371
+#define SYS_sendmsg   370
 #define MSG_DONTWAIT 0x40
 
 struct sun { unsigned short family; char path[108]; };
@@ -85,6 +86,44 @@ void _start(void)
 	line("send to a peer gone:", sys6(SYS_sendto, d, (long)"x", 1, 0, 0, 0));
 	syscall3(SYS_unlink, (long)a.path, 0, 0);
 	syscall3(SYS_unlink, (long)b.path, 0, 0);
+
+	/* a name of the whole 108 bytes, with no NUL after it (Linux allows it) */
+	{
+		static const char whole[] = "/tmp/nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn";
+		long e = unix_socket(), k;
+
+		syscall3(SYS_unlink, (long)whole, 0, 0);
+		a.family = 1;
+		for (k = 0; k < 108; k++)
+			a.path[k] = whole[k];
+		line("bind a name of 108 bytes:", sys6(SYS_bind, e, (long)&a, sizeof a, 0, 0, 0));
+		syscall3(SYS_close, c, 0, 0);    /* the name goes with the socket (U:877), not with unlink() */
+		syscall3(SYS_unlink, (long)b.path, 0, 0);
+		sys6(SYS_bind, c = unix_socket(), (long)&b, lb, 0, 0, 0);
+		line("  and connect it:", sys6(SYS_connect, e, (long)&b, lb, 0, 0, 0));
+		line("  send:", sys6(SYS_sendto, e, (long)"z", 1, 0, 0, 0));
+		fromlen = sizeof from + 4;
+		line("  received from:", sys6(SYS_recvfrom, c, (long)buf, sizeof buf, 0, (long)&from, (long)&fromlen));
+		line(from.path[107] == 'n' ? "  all of it, length" : "  wrong", fromlen);
+		syscall3(SYS_close, c, 0, 0);
+		syscall3(SYS_unlink, (long)b.path, 0, 0);
+		fromlen = sizeof from + 4;
+		line("getsockname:", sys6(SYS_getsockname, e, (long)&from, (long)&fromlen, 0, 0, 0));
+		line(from.path[107] == 'n' ? "  all of it, length" : "  wrong", fromlen);
+		syscall3(SYS_close, e, 0, 0);
+		syscall3(SYS_unlink, (long)whole, 0, 0);
+	}
+
+	/* and, beside these, a sendmsg() to rtnetlink whose two pieces' lengths
+	 * add up past 4 GiB: refused (the Guest once added them as 32 bits) */
+	{
+		unsigned long iov[4] = { (unsigned long)buf, 16, (unsigned long)buf, 0xFFFFFFF8UL };
+		unsigned long msg[7] = { 0, 0, (unsigned long)iov, 2, 0, 0, 0 };
+		long nl = sys6(SYS_socket, 16, 3, 0, 0, 0, 0);       /* AF_NETLINK, SOCK_RAW, NETLINK_ROUTE */
+
+		line("rtnetlink, pieces past 4 GiB:", sys6(SYS_sendmsg, nl, (long)msg, 0, 0, 0, 0));
+		syscall3(SYS_close, nl, 0, 0);
+	}
 	flush();
 	exit(0);
 }

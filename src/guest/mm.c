@@ -61,15 +61,15 @@ unsigned long nr_free_pages(void)
 	return nr_listed + (free_limit_pa - next_free_pa) / PAGE_SIZE;
 }
 
+static void unlink_listed(void *page);
+
 void *try_alloc_page(void)
 {
 	unsigned long flags = irq_save();    /* the network allocates in its interrupt (U:860) */
 	void *page = free_list;
 
 	if (page) {
-		free_list = *(void **)page;
-		nr_listed--;
-		MARK(__pa(page), 0);
+		unlink_listed(page);         /* the head: no walk */
 	} else {
 		if (next_free_pa + PAGE_SIZE > free_limit_pa) {
 			irq_restore(flags);

@@ -451,17 +451,6 @@ static int never(void *unused)
 	return 0;
 }
 
-/* Sleep for ns nanoseconds: 0, or -ERESTARTSYS if a signal came first. */
-long sleep_ns(u64 ns)
-{
-	long ret;
-
-	if (!ns)
-		return 0;
-	ret = wait_event_until(never, NULL, fresh_ns() + ns);
-	return ret == -EAGAIN ? 0 : ret;
-}
-
 /* Until a deadline on the monotonic clock: 0, or -ERESTARTSYS if a signal
  * came first. */
 long sleep_until_ns(u64 deadline)
@@ -469,6 +458,12 @@ long sleep_until_ns(u64 deadline)
 	long ret = wait_event_until(never, NULL, deadline);
 
 	return ret == -EAGAIN ? 0 : ret;
+}
+
+/* Sleep for ns nanoseconds: 0, or -ERESTARTSYS if a signal came first. */
+long sleep_ns(u64 ns)
+{
+	return ns ? sleep_until_ns(fresh_ns() + ns) : 0;
 }
 
 /* The same, ended early only by SIGKILL (-ERESTARTSYS then). */

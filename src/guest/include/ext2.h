@@ -8,7 +8,6 @@
 #define ENXIO         6
 #define EACCES       13
 #define EBUSY        16
-#define EEXIST       17
 #define EXDEV        18
 #define ENOTDIR      20
 #define EISDIR       21

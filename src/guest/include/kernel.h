@@ -215,6 +215,7 @@ typedef long long s64;
 #define EPROTONOSUPPORT 93
 #define ESOCKTNOSUPPORT 94
 #define EAFNOSUPPORT 97
+#define EEXIST   17              /* a name taken, on the disk or among rtnetlink's addresses (U:904) */
 #define ERESTARTSYS 512          /* kernel-internal: restart if SA_RESTART */
 #define ERESTART_RESTARTBLOCK 516 /* kernel-internal: go on with restart_syscall() if no handler ran */
 #define SIGINT   2

@@ -30,6 +30,17 @@
  * U:896). :*/
 
 struct netif netifs[2];
+const u8 eth_broadcast[ETH_ALEN] = { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF };
+
+/* The interface an index names, as SIOCGIFINDEX numbers them (1 lo, 2 eth0,
+ * which there is only with a network device), for packet sockets and
+ * rtnetlink. */
+struct netif *netif_by_index(int ifindex)
+{
+	if (ifindex == 2 && lguest_net_present())
+		return &netifs[NIF_ETH];
+	return ifindex == 1 ? &netifs[NIF_LO] : NULL;
+}
 
 /*U:862 Packets come from pages cut in two: a frame is at most 1514 bytes,
  * and a page holds two with their bookkeeping.  Freed packets go on a list
@@ -236,15 +247,34 @@ int route_change(int add, u32 dst, u32 mask, u32 gw, int nif)
 	return add ? -ENOMEM : -ESRCH;
 }
 
-/* Route i of those added by hand, for rtnetlink's dump: 0 if there is one. */
-int route_get(int i, u32 *dst, u32 *mask, u32 *gw, int *nif)
+/* Route i of the table as /proc/net/route and rtnetlink list it: first
+ * eth0's own subnet while it is up with an address (*kernel set: the kernel
+ * made that one), then those added by hand.  0 if there is one, -ENOENT
+ * for an empty place, -ERANGE past the last. */
+int route_get(int i, u32 *dst, u32 *mask, u32 *gw, int *nif, int *kernel)
 {
-	if (i >= 8 || !routes[i].used)
+	struct netif *eth = &netifs[NIF_ETH];
+	struct route *r;
+
+	if (i > 8)
+		return -ERANGE;
+	*kernel = i == 0;
+	if (i == 0) {
+		if (!(eth->flags & IFF_UP) || !eth->addr)
+			return -ENOENT;
+		*dst = eth->addr & eth->mask;
+		*mask = eth->mask;
+		*gw = 0;
+		*nif = NIF_ETH;
+		return 0;
+	}
+	r = &routes[i - 1];
+	if (!r->used)
 		return -ENOENT;
-	*dst = routes[i].dst;
-	*mask = routes[i].mask;
-	*gw = routes[i].gw;
-	*nif = routes[i].nif;
+	*dst = r->dst;
+	*mask = r->mask;
+	*gw = r->gw;
+	*nif = r->nif;
 	return 0;
 }
 
@@ -271,8 +301,6 @@ int route_ioctl(u32 cmd, u32 arg)
 		gw = 0;
 	return route_change(cmd == 0x890B, dst, mask, gw, NIF_ETH);
 }
-
-static const u8 eth_broadcast[ETH_ALEN] = { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF };
 
 static int eth_send(struct netif *nif, struct pkt *p, const u8 *dst, u16 type)
 {
@@ -773,20 +801,18 @@ static void route_line(struct text *t, const char *dev, u32 dst, u32 gw, u32 mas
 
 void route_text(struct text *t)
 {
-	struct netif *eth = &netifs[NIF_ETH];
-	int i;
+	u32 dst, mask, gw;
+	int i, nif, kernel, r;
 
 	ADD("%-127s\n", "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT");
-	if ((eth->flags & IFF_UP) && eth->addr)
-		route_line(t, eth->name, eth->addr & eth->mask, 0, eth->mask);
-	for (i = 0; i < 8; i++)
-		if (routes[i].used)
-			route_line(t, netifs[routes[i].nif].name, routes[i].dst, routes[i].gw, routes[i].mask);
+	for (i = 0; (r = route_get(i, &dst, &mask, &gw, &nif, &kernel)) != -ERANGE; i++)
+		if (!r)
+			route_line(t, netifs[nif].name, dst, gw, mask);
 }
 
-/* ARP entry i for rtnetlink's neighbour dump (U:900): 0 and its address,
- * its MAC and whether it is answered, -ENOENT for an empty one, -ERANGE
- * past the last. */
+/* ARP entry i, for /proc/net/arp and rtnetlink's neighbours (U:900): 0
+ * and its address, its MAC and whether it is answered (an entry still
+ * asking counts too), -ENOENT for an empty one, -ERANGE past the last. */
 int arp_get(int i, u32 *ip, u8 *mac, int *done)
 {
 	struct arp_entry *e;
@@ -806,20 +832,19 @@ int arp_get(int i, u32 *ip, u8 *mac, int *done)
  * asking has flags 0 and a MAC address of zeros, as Linux shows it. */
 void arp_text(struct text *t)
 {
-	static const u8 none[ETH_ALEN];
-	struct arp_entry *e;
-	u64 now = monotonic_ns();
+	u32 a;
+	u8 m[ETH_ALEN];
+	int i, done, r;
 
 	ADD("IP address       HW type     Flags       HW address            Mask     Device\n");
-	for (e = arp_table; e < arp_table + ARP_ENTRIES; e++) {
-		int done = e->valid && now < e->expires;
-		const u8 *m = done ? e->mac : none;
+	for (i = 0; (r = arp_get(i, &a, m, &done)) != -ERANGE; i++) {
 		char ip[16];
 
-		if (!done && !e->waiting && !e->tries)
+		if (r)
 			continue;
-		snprintf(ip, sizeof ip, "%u.%u.%u.%u", e->ip & 0xFF, (e->ip >> 8) & 0xFF,
-			 (e->ip >> 16) & 0xFF, e->ip >> 24);
+		if (!done)
+			memset(m, 0, ETH_ALEN);
+		snprintf(ip, sizeof ip, "%u.%u.%u.%u", a & 0xFF, (a >> 8) & 0xFF, (a >> 16) & 0xFF, a >> 24);
 		ADD("%-16s 0x%-10x0x%-10x%02x:%02x:%02x:%02x:%02x:%02x     %-8s %s\n", ip, 1, done ? 2 : 0,
 		    m[0], m[1], m[2], m[3], m[4], m[5], "*", netifs[NIF_ETH].name);
 	}

@@ -92,6 +92,8 @@ struct netif {
 	int (*xmit)(struct netif *nif, const u8 *frame, u32 len);
 };
 extern struct netif netifs[2];
+extern const u8 eth_broadcast[ETH_ALEN];
+struct netif *netif_by_index(int ifindex);
 #define NIF_LO  0
 #define NIF_ETH 1
 
@@ -108,7 +110,7 @@ int ip_is_local(u32 addr);
 u32 ip_source_for(u32 daddr);
 int route_ioctl(u32 cmd, u32 arg);
 int route_change(int add, u32 dst, u32 mask, u32 gw, int nif);
-int route_get(int i, u32 *dst, u32 *mask, u32 *gw, int *nif);
+int route_get(int i, u32 *dst, u32 *mask, u32 *gw, int *nif, int *kernel);
 int mask_len(u32 mask);
 int arp_get(int i, u32 *ip, u8 *mac, int *done);
 void net_timers(u64 now);

@@ -19,21 +19,12 @@
 #define RTM_GETNEIGH 30
 #define AF_INET      2
 #define IFF_LOWER_UP 0x10000
-#define EEXIST       17
 
 struct nlmsghdr {
 	u32 len;
 	u16 type, flags;
 	u32 seq, pid;
 };
-
-/* The interface rtnetlink numbers index (SIOCGIFINDEX's numbers: lo 1, eth0 2). */
-static struct netif *netif_at(u32 index)
-{
-	if (index == 2 && lguest_net_present())
-		return &netifs[NIF_ETH];
-	return index == 1 ? &netifs[NIF_LO] : NULL;
-}
 
 /* One reply at a time, built here and queued whole: interrupts are off for
  * the whole of a request (U:860), so one buffer serves every socket. */
@@ -110,12 +101,12 @@ static void answer(struct sock *s, const struct nlmsghdr *req, long err)
  * not a message. */
 static void link_msg(struct sock *s, const struct nlmsghdr *req, int index)
 {
-	struct netif *n = netif_at(index);
+	struct netif *n = netif_by_index(index);
 	int lo = n == &netifs[NIF_LO];
 	u32 ifi[4] = { (lo ? 772u : 1u) << 16, (u32)index,
 		       n->flags | (n->flags & IFF_RUNNING ? IFF_LOWER_UP : 0), 0 };
 	u8 state = lo ? 0 : n->flags & IFF_RUNNING ? 6 : 2;    /* UNKNOWN, UP, DOWN */
-	static const u8 bcast[ETH_ALEN] = { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF }, none[ETH_ALEN];
+	static const u8 none[ETH_ALEN];
 
 	begin(req, RTM_NEWLINK, NLM_F_MULTI, ifi, sizeof ifi);
 	attr(3, n->name, strlen(n->name) + 1);           /* IFLA_IFNAME */
@@ -124,13 +115,13 @@ static void link_msg(struct sock *s, const struct nlmsghdr *req, int index)
 	attr32(4, n->mtu);                                /* IFLA_MTU */
 	attr(6, lo ? "noqueue" : "pfifo_fast", lo ? 8 : 11);   /* IFLA_QDISC */
 	attr(1, n->mac, ETH_ALEN);                        /* IFLA_ADDRESS */
-	attr(2, lo ? none : bcast, ETH_ALEN);             /* IFLA_BROADCAST */
+	attr(2, lo ? none : eth_broadcast, ETH_ALEN);     /* IFLA_BROADCAST */
 	send_up(s);
 }
 
 static void addr_msg(struct sock *s, const struct nlmsghdr *req, int index)
 {
-	struct netif *n = netif_at(index);
+	struct netif *n = netif_by_index(index);
 	int lo = n == &netifs[NIF_LO];
 	u8 ifa[8] = { AF_INET, (u8)mask_len(n->mask), 0x80, lo ? 254 : 0 };   /* PERMANENT; host or global scope */
 
@@ -186,26 +177,22 @@ static void neigh_msg(struct sock *s, const struct nlmsghdr *req, u32 ip, const 
 static void dump(struct sock *s, const struct nlmsghdr *req)
 {
 	u32 dst, mask, gw, zero = 0;
-	int i, nif, done;
+	int i, nif, kernel, done, r;
 	u8 mac[ETH_ALEN];
 
 	for (i = 1; i <= 2; i++) {
-		struct netif *n = netif_at(i);
+		struct netif *n = netif_by_index(i);
 
-		if (!n)
-			continue;
-		if (req->type == RTM_GETLINK)
+		if (n && req->type == RTM_GETLINK)
 			link_msg(s, req, i);
-		else if (req->type == RTM_GETADDR && n->addr)
+		else if (n && req->type == RTM_GETADDR && n->addr)
 			addr_msg(s, req, i);
-		else if (req->type == RTM_GETROUTE && i == 2 && (n->flags & IFF_UP) && n->addr)
-			route_msg(s, req, n->addr & n->mask, n->mask, 0, NIF_ETH, 1);
 	}
-	for (i = 0; req->type == RTM_GETROUTE && i < 8; i++)
-		if (!route_get(i, &dst, &mask, &gw, &nif))
-			route_msg(s, req, dst, mask, gw, nif, 0);
-	for (i = 0; req->type == RTM_GETNEIGH && (nif = arp_get(i, &dst, mac, &done)) != -ERANGE; i++)
-		if (!nif)
+	for (i = 0; req->type == RTM_GETROUTE && (r = route_get(i, &dst, &mask, &gw, &nif, &kernel)) != -ERANGE; i++)
+		if (!r)
+			route_msg(s, req, dst, mask, gw, nif, kernel);
+	for (i = 0; req->type == RTM_GETNEIGH && (r = arp_get(i, &dst, mac, &done)) != -ERANGE; i++)
+		if (!r)
 			neigh_msg(s, req, dst, mac, done);
 	begin(req, NLMSG_DONE, NLM_F_MULTI, &zero, 4);
 	send_up(s);
@@ -242,14 +229,13 @@ static long change(const u8 *m, u32 len, u16 type)
 	const u8 *a;
 	u32 index, addr = 0, gw = 0, dst = 0, oif = 2;
 	struct netif *n;
-
 	int addresses = type == RTM_NEWADDR || type == RTM_DELADDR;
 
 	if (len < (addresses ? 24u : 28u) || m[17] > 32)   /* the header, ifaddrmsg or rtmsg; the prefix */
 		return -EINVAL;
 	if (addresses) {
 		memcpy(&index, m + 20, 4);
-		if (!(n = netif_at(index)))
+		if (!(n = netif_by_index(index)))
 			return -ENODEV;
 		if ((a = find_attr(m, len, 8, 2, 4)) || (a = find_attr(m, len, 8, 1, 4)))   /* IFA_LOCAL, IFA_ADDRESS */
 			memcpy(&addr, a, 4);
@@ -274,7 +260,7 @@ static long change(const u8 *m, u32 len, u16 type)
 		memcpy(&gw, a, 4);
 	if ((a = find_attr(m, len, 12, 4, 4)))             /* RTA_OIF */
 		memcpy(&oif, a, 4);
-	if (!netif_at(oif))
+	if (!netif_by_index(oif))
 		return -ENODEV;
 	return route_change(type == RTM_NEWROUTE, dst, prefix_mask(m[17]), gw, oif - 1);
 }

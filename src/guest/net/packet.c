@@ -5,16 +5,6 @@
 #define ETH_P_ALL 0x0003
 #define AF_PACKET 17
 
-static const u8 broadcast_mac[ETH_ALEN] = { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF };
-
-/* The interface an index names: SIOCGIFINDEX gives 1 to lo, 2 to eth0. */
-static struct netif *netif_by_index(int ifindex)
-{
-	if (ifindex == 2 && lguest_net_present())
-		return &netifs[NIF_ETH];
-	return ifindex == 1 ? &netifs[NIF_LO] : NULL;
-}
-
 /*U:875 Packet sockets.  DHCP has a problem no other protocol here has:
  * the client asks for its address before it has one.  Its DISCOVER must
  * go out from 0.0.0.0 to 255.255.255.255, and many servers send the OFFER
@@ -139,7 +129,7 @@ void packet_address(struct pkt *p, u8 *ll)
 	ll[3] = p->data[13];
 	memcpy(ll + 4, &ifindex, 4);
 	ll[8] = 1;                                      /* sll_hatype: ARPHRD_ETHER */
-	ll[10] = !memcmp(p->data, broadcast_mac, ETH_ALEN) ? 1     /* PACKET_BROADCAST */
+	ll[10] = !memcmp(p->data, eth_broadcast, ETH_ALEN) ? 1     /* PACKET_BROADCAST */
 		: (p->data[0] & 1) ? 2                          /* PACKET_MULTICAST */
 		: !memcmp(p->data, netifs[NIF_ETH].mac, ETH_ALEN) ? 0 : 3;   /* HOST, OTHERHOST */
 	ll[11] = ETH_ALEN;

@@ -119,7 +119,6 @@ class ProcDevTest {
         assertThat(section(out, "write")).contains("status 1");
     }
 
-    /* date -s and hwclock (U:262, U:263): both were ENOSYS or "can't open '/dev/misc/rtc'". */
     @Test
     void syslogdHearsLoggerThroughDevLog(@TempDir Path tmp) throws Exception {
         // glibc's syslog() sends to the AF_UNIX datagram socket syslogd bound as /dev/log
@@ -134,6 +133,7 @@ class ProcDevTest {
         assertThat(section(out, "netstat")).matches("unix +2 +\\[ \\] +DGRAM +\\d+ /dev/log\n(Terminated\n)?");
     }
 
+    /* date -s and hwclock (U:262, U:263): both were ENOSYS or "can't open '/dev/misc/rtc'". */
     @Test
     void dateAndHwclockSetTheGuestsClocks(@TempDir Path tmp) throws Exception {
         String out = run(tmp, String.join("\n",

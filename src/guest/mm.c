@@ -101,8 +101,8 @@ void free_page(void *page)
  * After that only the list has pages, in whatever order they were freed,
  * and the question "is the page after this one free too?" needs an answer
  * quicker than a walk of the list for every page on it: a bitmap, a bit per
- * page of RAM (28 KiB for the most RAM a Guest has, 2 KiB for 64 MiB), set
- * while the page is listed.  One walk of the list then finds a pair, and a
+ * page of RAM (28 KiB for the most RAM a Guest has; 2 KiB, in a page of its
+ * own, for 64 MiB), set while the page is listed.  One walk of the list then finds a pair, and a
  * second unlinks the other half of it.  The walks are short in practice:
  * a reaped process's stack goes back as two pages side by side at the
  * list's head, where the next fork finds them. */

@@ -486,9 +486,10 @@ static void global_text(struct text *t, int which)
 /*U:791 /proc/net is the network's tables as text, which is how the
  * network's tools learn what the kernel knows: ifconfig reads dev, the
  * counts of each interface; route -n reads route, netstat reads tcp, udp
- * and raw (and unix, for netstat -x), arp reads arp.  Each table lives with the code that keeps it
- * (the routes and the ARP cache in ip.c, U:864 and U:866, the sockets in
- * socket.c, U:878), which writes it out in Linux's format, the same
+ * and raw (and unix, for netstat -x), arp reads arp.  Each table lives
+ * with the code that keeps it (the routes and the ARP cache in ip.c, U:864
+ * and U:866, the sockets in socket.c, U:878, the Unix ones in unix.c,
+ * U:877), which writes it out in Linux's format, the same
  * columns, hexadecimal and all, since busybox reads them with scanf.  A
  * socket's line ends with its inode number, the one /proc/PID/fd/N names
  * as "socket:[N]" (U:789): netstat -p matches the two to say which program

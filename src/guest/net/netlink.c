@@ -68,7 +68,7 @@ static void send_up(struct sock *s)
 	sock_queue_dgram(s, p);
 }
 
-/* NLMSG_ERROR: the error (0 is the acknowledgement) and the request's header. */
+/* NLMSG_ERROR: the error (0 is the acknowledgement), the request's header. */
 static void answer(struct sock *s, const struct nlmsghdr *req, long err)
 {
 	u32 e = (u32)err;
@@ -95,8 +95,8 @@ static void answer(struct sock *s, const struct nlmsghdr *req, long err)
  * The kinds `ip addr`, `ip link`, `ip route`, `ip neigh` and their add
  * and del need: links (lo and eth0, with the numbers SIOCGIFINDEX gives),
  * addresses (an interface has one, so adding a second replaces the first,
- * where Linux would keep both), routes (each interface's subnet, as Linux
- * lists the routes it made itself, and the table route edits, U:864) and
+ * where Linux would keep both), routes (eth0's own subnet, as Linux lists
+ * the routes it made itself, and the table route edits, U:864) and
  * neighbours, the ARP table.  `ip link set up` is the ioctl SIOCSIFFLAGS,
  * not a message. */
 static void link_msg(struct sock *s, const struct nlmsghdr *req, int index)
@@ -162,7 +162,7 @@ static void route_msg(struct sock *s, const struct nlmsghdr *req, u32 dst, u32 m
 	send_up(s);
 }
 
-/* A neighbour: an ARP entry, reachable once answered, incomplete while asked. */
+/* A neighbour: an ARP entry, reachable if answered, incomplete if asked. */
 static void neigh_msg(struct sock *s, const struct nlmsghdr *req, u32 ip, const u8 *mac, int done)
 {
 	u32 ndm[3] = { AF_INET, 2, done ? 0x02 : 0x01 };   /* family, eth0, NUD_REACHABLE or NUD_INCOMPLETE */

@@ -93,6 +93,7 @@ static void bits(unsigned a, unsigned b)
 	r = a; asm volatile("btcl %2, %0; pushf; pop %1" : "+r"(r), "=r"(f) : "r"(b) : "cc"); hex(r); hex(f & 1);
 	r = a; asm volatile("btcl $7, %0; pushf; pop %1" : "+r"(r), "=r"(f) : : "cc"); hex(r); hex(f & 1);
 	r = a; asm volatile("bswap %0" : "+r"(r)); hex(r);
+	r = a; asm volatile(".byte 0x66; bswap %0" : "+r"(r)); hex(r);   /* undefined: Intel and AMD clear the low word */
 	r = a; asm volatile("shldl %%cl, %2, %0; pushf; pop %1" : "+r"(r), "=r"(f) : "r"(b), "c"(b) : "cc"); hex(r); hex((b & 31) ? f & 0xc5 : 0);
 	r = a; asm volatile("shrdl %%cl, %2, %0; pushf; pop %1" : "+r"(r), "=r"(f) : "r"(b), "c"(b) : "cc"); hex(r); hex((b & 31) ? f & 0xc5 : 0);
 	r = a; asm volatile("shldl $1, %2, %0; pushf; pop %1" : "+r"(r), "=r"(f) : "r"(b) : "cc"); hex(r); hex(f & 0x8c5);

@@ -522,6 +522,9 @@ public class FormGenerator {
         Form f = form("bswap r32 [0F C8+r]", 32);
         for (int r : new int[]{EAX, ECX, EDX, EBX, EBP, ESI, EDI})
             f.add("bswap " + R32[r]);
+        f = form("bswap r16 [66 0F C8+r]", 16);   // undefined in the SDM; the host's answer
+        for (int r : new int[]{EAX, ECX, EDX, EBX, EBP, ESI, EDI})
+            f.add("bswap " + R16[r], "", ".byte 0x66\n\tbswap " + R32[r]);
     }
 
     // CMPXCHG XADD XCHG CMPXCHG8B

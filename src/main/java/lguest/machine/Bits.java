@@ -72,8 +72,15 @@ final class Bits {
         c.flags = (c.flags & ~Cpu.ARITH) | (v == 0 ? Cpu.ZF : 0) | ((Integer.bitCount(n) & 1) == 0 ? Cpu.PF : 0);
     }
 
-    /** BSWAP r32. */
-    static void bswap(Cpu c, Insn i) { c.r[i.reg()] = Integer.reverseBytes(c.r[i.reg()]); }
+    /**
+     * BSWAP r32. Under 0x66 the SDM calls the result undefined; Intel's and AMD's parts
+     * alike clear the low word and leave the high one (valgrind's bswapw test prints
+     * 0x12340000 for 0x12345678, natively and here), so that is what this one does.
+     */
+    static void bswap(Cpu c, Insn i) {
+        int v = c.r[i.reg()];
+        c.r[i.reg()] = i.size() == 2 ? v & 0xFFFF0000 : Integer.reverseBytes(v);
+    }
 
     /**
      * SHLD, SHRD: count in the immediate or in CL. The SDM defines OF for a count of 1

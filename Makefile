@@ -123,7 +123,7 @@ test: setup-test docs guest busybox rootfs
 # from SEED, starting no new seed after SECONDS seconds (the hypercall fuzzer runs two
 # at a time beside a healthy companion; see HypercallFuzzTest).  `make stress` keeps
 # 16 guests in one JVM and separate bin/lguest processes busy with busybox for MINUTES.
-.PHONY: fuzz stress
+.PHONY: fuzz stress third-party
 SEEDS   ?= 400
 SECONDS ?= 1200
 SEED    ?= 1
@@ -139,6 +139,11 @@ fuzz: setup-test guest busybox
 stress: setup-test guest busybox
 	$(MVN) test -Dtest=StressTest -Dsurefire.failIfNoSpecifiedTests=false -Dlguest.strict=true \
 	  -Dlguest.guest.dir=$(CURDIR)/target/guest -Dstress.minutes=$(MINUTES) $(LONG_PROPS)
+
+# `make third-party`: QEMU's and valgrind's x86 test programs, natively and in a Guest on
+# both back ends, outputs compared (src/test/third-party/run.sh says which and why).
+third-party: setup-test guest
+	bash src/test/third-party/run.sh
 
 # ---- labs (Mastery) -------------------------------------------------------------
 # `make lab NAME` takes the lab's code out of the tree, `make grade NAME` marks

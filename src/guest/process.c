@@ -274,6 +274,9 @@ static long do_fork(u32 flags, u32 newsp, u32 ptid, u32 ctid)
 	child->arg_end = current.arg_end;
 	memcpy(child->sigaction, current.sigaction, sizeof(child->sigaction));
 	child->sigmask = current.sigmask;
+	child->sas_sp = current.sas_sp;            /* and its signal stack (U:406) */
+	child->sas_size = current.sas_size;
+	child->sas_flags = current.sas_flags;
 	fpu_fork(child);
 	if (flags & CLONE_VFORK)
 		vm_borrow(child);
@@ -683,6 +686,7 @@ static long do_execve(u32 a, u32 b, u32 c)
 	for (i = 0; i < NSIG; i++)
 		if (current.sigaction[i][0] != SIG_IGN)
 			memset(current.sigaction[i], 0, sizeof(current.sigaction[i]));
+	current.sas_sp = current.sas_size = current.sas_flags = 0;   /* no signal stack (U:406) */
 	memset(current.tls, 0, sizeof(current.tls));
 	load_tls(current.tls);
 	current.gs = 0;
@@ -1133,6 +1137,85 @@ long sys_rt_sigprocmask(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 
 /*:*/
 
+/*U:406 sigaltstack(): a second stack for handlers, so that a program whose
+ * own stack has overflowed can still catch the SIGSEGV that says so (on its
+ * stack there is no room left for the frame).  A handler installed with
+ * SA_ONSTACK gets its frame at the top of this one (U:422), unless the
+ * process is on it already, where the frame goes below the one it is in.
+ * The kernel keeps only the three words, as they were set (a handler's
+ * ucontext gets them so), and no stack (SS_DISABLE) is a size of 0, as in
+ * Linux; "on it" is worked out each time from %esp, never stored, so a
+ * longjmp() out of a handler leaves nothing stale.  Linux's rules and
+ * errors: a stack cannot be changed while on it (EPERM), one smaller than
+ * MINSIGSTKSZ is ENOMEM, and SS_AUTODISARM hands the stack over to the
+ * handler, cleared for as long as it runs and back at its sigreturn.  Fork
+ * copies it, exec clears it. */
+#define SA_ONSTACK    0x08000000
+#define SS_ONSTACK    1
+#define SS_DISABLE    2
+#define SS_AUTODISARM 0x80000000U
+#define MINSIGSTKSZ   2048
+
+struct stack_t { u32 ss_sp, ss_flags, ss_size; };
+
+/* Is sp inside the signal stack (which grows down from sas_sp + sas_size)? */
+static int in_sigstack(u32 sp)
+{
+	return sp > current.sas_sp && sp - current.sas_sp <= current.sas_size;
+}
+
+/* Linux's on_sig_stack(): while SS_AUTODISARM is set, never "on it". */
+static int on_sigstack(u32 sp)
+{
+	return !(current.sas_flags & SS_AUTODISARM) && in_sigstack(sp);
+}
+
+static u32 sigstack_flags(u32 sp)
+{
+	return !current.sas_size ? SS_DISABLE : on_sigstack(sp) ? SS_ONSTACK : 0;
+}
+
+static void sigstack_now(struct stack_t *st, u32 sp)
+{
+	st->ss_sp = current.sas_sp;
+	st->ss_size = current.sas_size;
+	st->ss_flags = sigstack_flags(sp) | (current.sas_flags & SS_AUTODISARM);
+}
+
+static long set_sigstack(const struct stack_t *st, u32 sp)
+{
+	u32 mode = st->ss_flags & ~SS_AUTODISARM;
+
+	if (on_sigstack(sp))
+		return -EPERM;
+	if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0)
+		return -EINVAL;
+	if (mode != SS_DISABLE && st->ss_size < MINSIGSTKSZ)
+		return -ENOMEM;
+	current.sas_sp = mode == SS_DISABLE ? 0 : st->ss_sp;
+	current.sas_size = mode == SS_DISABLE ? 0 : st->ss_size;
+	current.sas_flags = st->ss_flags;
+	return 0;
+}
+
+long sys_sigaltstack(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	u32 sp = task_regs(current_proc)->esp;
+	struct stack_t st, old;
+	long err = 0;
+
+	if (a && copy_from_user(&st, a, sizeof(st)))
+		return -EFAULT;
+	sigstack_now(&old, sp);
+	if (a)
+		err = set_sigstack(&st, sp);
+	if (!err && b && copy_to_user(b, &old, sizeof(old)))
+		return -EFAULT;
+	return err;
+}
+
+/*:*/
+
 /*U:410 rt_sigsuspend(mask): wait for a signal with this mask in place, and
  * put the old one back only after the handler has run (do_signal saves the
  * old one in the frame, and sigreturn restores it): ash's "wait" depends on
@@ -1268,7 +1351,7 @@ struct sigcontext {                   /* <asm/sigcontext.h>, i386 */
 };
 struct ucontext {
 	u32 uc_flags, uc_link;
-	u32 ss_sp, ss_flags, ss_size;     /* the signal stack: none (SS_DISABLE) */
+	struct stack_t stack;             /* the signal stack, as it was (U:406) */
 	struct sigcontext mcontext;
 	u32 sigmask[2];
 };
@@ -1289,7 +1372,6 @@ struct rt_sigframe {                  /* rt_sigreturn finds it at %esp - 4 */
 	struct ucontext uc;
 	u8 retcode[8];
 };
-#define SS_DISABLE 2
 
 static u32 read_seg(int fs)
 {
@@ -1329,17 +1411,41 @@ static void save_context(struct sigcontext *sc, const struct trap_frame *regs, u
 
 /*:*/
 
+/*U:421 First, what becomes of a frame that cannot be written (U:422): it
+ * is a SIGSEGV, as on Linux, which the program may still catch with a
+ * handler of its own, on another stack, unless it was the SIGSEGV's own
+ * frame that failed, or the program blocks or ignores it, and then the
+ * process ends.  Unless the copy failed because the OOM killer chose this
+ * very process while the copy waited for a page (U:920): then it dies of
+ * the SIGKILL it was sent.  -1: a SIGSEGV is pending instead of the
+ * handler. */
+static int force_sigsegv(int sig)
+{
+	u32 handler = current.sigaction[SIGSEGV - 1][0];
+
+	if (current.sigpending & SIGBIT(SIGKILL))
+		do_exit(SIGKILL);
+	if (sig == SIGSEGV || handler == SIG_DFL || handler == SIG_IGN
+	    || (current.sigmask & SIGBIT(SIGSEGV)))
+		do_exit(SIGSEGV);
+	current.sigpending |= SIGBIT(SIGSEGV);
+	return -1;
+}
+
+/*:*/
+
 /*U:422 Building the frame is then filling in that layout and copying it out:
  * for SA_SIGINFO, the siginfo and the ucontext, with pointers to them as the
  * handler's second and third arguments (on the stack, and in %edx and %ecx
  * for a handler compiled with regparm); without it, the sigcontext straight
  * after the signal number, which is what an old-style handler takes as its
- * argument.  The stack is aligned as Linux aligns it, so that (%esp + 4) is
- * a multiple of 16 when the handler starts.  A stack the frame cannot be
- * written to ends the process with SIGSEGV, as on Linux; unless the copy
- * failed because the OOM killer chose this very process while the copy
- * waited for a page (U:920), and then it dies of the SIGKILL it was sent. */
-static void setup_frame(int sig, struct trap_frame *regs, int code, u32 addr)
+ * argument.  The frame goes below the program's %esp, or at the top of the
+ * signal stack for an SA_ONSTACK handler (U:406), aligned as Linux aligns
+ * it, so that (%esp + 4) is a multiple of 16 when the handler starts; one
+ * that would run off the bottom of the signal stack is not written at all.
+ * Returns 0 when the handler is ready to run, or, when the frame could not
+ * be written, what force_sigsegv() (U:421) returns. */
+static int setup_frame(int sig, struct trap_frame *regs, int code, u32 addr)
 {
 	u32 *act = current.sigaction[sig - 1];
 	int rt = (act[1] & SA_SIGINFO) != 0;
@@ -1348,12 +1454,21 @@ static void setup_frame(int sig, struct trap_frame *regs, int code, u32 addr)
 		struct rt_sigframe rt;
 	} frame;
 	unsigned long size = rt ? sizeof(struct rt_sigframe) : sizeof(struct sigframe);
-	unsigned long sp = ((regs->esp - size + 4) & ~15UL) - 4;
+	u32 top = regs->esp;
+	int on_stack = on_sigstack(top);
+	unsigned long sp, rc;
 	u8 *retcode = rt ? frame.rt.retcode : frame.f.retcode;
-	unsigned long rc = sp + (retcode - (u8 *)&frame);
 	u64 mask = current.restore_sigmask ? current.saved_sigmask : current.sigmask;
 	u32 cr2 = regs->vector == 14 ? addr : 0;
 
+	if ((act[1] & SA_ONSTACK) && sigstack_flags(top) == 0) {
+		top = current.sas_sp + current.sas_size;
+		on_stack = 1;
+	}
+	sp = ((top - size + 4) & ~15UL) - 4;
+	rc = sp + (retcode - (u8 *)&frame);
+	if (on_stack && !in_sigstack(sp))
+		return force_sigsegv(sig);
 	memset(&frame, 0, sizeof(frame));
 	current.restore_sigmask = 0;
 	if (rt) {
@@ -1363,7 +1478,9 @@ static void setup_frame(int sig, struct trap_frame *regs, int code, u32 addr)
 		frame.rt.info.si_signo = sig;
 		frame.rt.info.si_code = code;
 		frame.rt.info.si_addr = addr;
-		frame.rt.uc.ss_flags = SS_DISABLE;
+		frame.rt.uc.stack.ss_sp = current.sas_sp;   /* as it was set: Linux's save_altstack */
+		frame.rt.uc.stack.ss_size = current.sas_size;
+		frame.rt.uc.stack.ss_flags = current.sas_size ? current.sas_flags : current.sas_flags | SS_DISABLE;
 		save_context(&frame.rt.uc.mcontext, regs, mask, cr2);
 		frame.rt.uc.sigmask[0] = (u32)mask;
 		frame.rt.uc.sigmask[1] = (u32)(mask >> 32);
@@ -1380,7 +1497,9 @@ static void setup_frame(int sig, struct trap_frame *regs, int code, u32 addr)
 	retcode[7] = 0x80;
 	frame.f.pretcode = (act[1] & SA_RESTORER) ? act[2] : rc + (rt ? 1 : 0);
 	if (copy_to_user(sp, &frame, size))
-		do_exit(current.sigpending & SIGBIT(SIGKILL) ? SIGKILL : SIGSEGV);
+		return force_sigsegv(sig);
+	if (current.sas_flags & SS_AUTODISARM)
+		current.sas_sp = current.sas_size = current.sas_flags = 0;   /* the handler's now (U:406) */
 	regs->esp = sp;
 	regs->eip = act[0];
 	regs->eax = sig;
@@ -1393,6 +1512,7 @@ static void setup_frame(int sig, struct trap_frame *regs, int code, u32 addr)
 	current.sigmask &= ~UNBLOCKABLE;
 	if (act[1] & SA_RESETHAND)
 		act[0] = SIG_DFL;
+	return 0;
 }
 
 /*:*/
@@ -1438,8 +1558,9 @@ void do_signal(struct trap_frame *regs, long ret)
 			regs->eip -= 2;
 		if (ret == -ERESTART_RESTARTBLOCK)
 			regs->eax = (u32)-EINTR;      /* a sleep a handler cut short (U:265) */
-		setup_frame(sig, regs, 0, 0);    /* si_code SI_USER */
-		return;
+		if (setup_frame(sig, regs, 0, 0) == 0)    /* si_code SI_USER */
+			return;
+		ret = 0;                         /* a SIGSEGV instead (U:422): the call is settled */
 	}
 	if (ret == -ERESTARTSYS) {
 		regs->eax = current.syscall_nr;
@@ -1475,7 +1596,9 @@ void signal_interrupted_user(void)
  * breakpoint; the CPU clears it after one instruction, X:512).  %cs and %ss
  * stay the user's, and IF stays on, or a forged frame would be a way into
  * ring 1, or a way to turn off the clock.  The mask comes back too, which
- * is how rt_sigsuspend's (U:410) is undone.  (sigreturn finds its frame 8 bytes
+ * is how rt_sigsuspend's (U:410) is undone, and rt_sigreturn puts back the
+ * signal stack the frame says it had, under sigaltstack()'s own rules (U:406:
+ * SS_AUTODISARM's stack returns this way).  (sigreturn finds its frame 8 bytes
  * below %esp, rt_sigreturn 4.) */
 static long restore_context(unsigned long uctx, unsigned long umask_hi)
 {
@@ -1510,9 +1633,14 @@ long sys_sigreturn(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 long sys_rt_sigreturn(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
 	unsigned long frame = task_regs(current_proc)->esp - 4;
+	struct stack_t st;
+	long ret = restore_context(frame + __builtin_offsetof(struct rt_sigframe, uc.mcontext),
+				   frame + __builtin_offsetof(struct rt_sigframe, uc.sigmask[1]));
 
-	return restore_context(frame + __builtin_offsetof(struct rt_sigframe, uc.mcontext),
-			       frame + __builtin_offsetof(struct rt_sigframe, uc.sigmask[1]));
+	if (copy_from_user(&st, frame + __builtin_offsetof(struct rt_sigframe, uc.stack), sizeof(st)))
+		do_exit(SIGSEGV);
+	set_sigstack(&st, task_regs(current_proc)->esp);   /* refused, as in Linux, without a word */
+	return ret;
 }
 /*:*/
 
@@ -1588,7 +1716,8 @@ void user_fault(struct trap_frame *regs, const char *what)
 	if (act[0] != SIG_DFL && act[0] != SIG_IGN && !(current.sigmask & SIGBIT(sig))) {
 		current.in_kernel = 1;         /* as a system call is, while it writes the frame */
 		irq_enable();
-		setup_frame(sig, regs, code, addr);
+		if (setup_frame(sig, regs, code, addr))
+			do_signal(regs, 0);    /* the SIGSEGV that took its place (U:422) */
 		irq_disable();
 		current.in_kernel = 0;
 		return;

@@ -134,14 +134,11 @@ SYSCALL(getrandom)
  * built here, in the i386's descriptor format, from glibc's struct
  * user_desc, and handed over with LOAD_TLS (G:170), which copies entries 6 to
  * 8 into the real GDT.  The Host checks nothing but the privilege: a DPL of
- * 0 would become 1.  Ours says 3, or ring 3 could not load it, and we refuse
- * conforming code segments ourselves; anything else bad would fault when the
- * Switcher loads it, and kill the Guest, not the process.
- *
- * glibc passes entry number -1, "any free one", and reads back the number we
- * chose to build its selector, number * 8 + 3.  A descriptor that is "empty"
- * by Linux's definition frees the entry.  The entries are the process's, kept
- * in its struct process and handed over again at every switch (G:640).
+ * 0 would become 1.  Ours says 3, or ring 3 could not load it, and like
+ * Linux we take only present 32-bit data segments (a 16-bit stack segment
+ * would leak the top of the kernel's %esp, which Linux's espfix hides only
+ * for the LDT); anything else bad would fault when the Switcher loads it,
+ * and kill the Guest, not the process.
  *
  * %gs itself is the user's: a trap from ring 3 does not change it, so it is
  * still loaded while we run.  load_tls() must zero it for the Host's sake
@@ -151,13 +148,18 @@ SYSCALL(getrandom)
  * they were, %fs would have killed the Guest in the Switcher and %ds or %es
  * panicked the kernel on the way back to ring 3, both for one careless
  * program, until ldt.c tried it. */
-/* glibc's struct user_desc as a descriptor: -EINVAL for what we refuse. */
-static int user_desc_to_desc(u32 base, u32 limit, u32 flags, u64 *d)
+/* glibc's struct user_desc as a descriptor, or -EINVAL for what Linux
+ * refuses: for the TLS entries (how 0) anything but a present 32-bit data
+ * segment; in the LDT (how: modify_ldt's 1 or 0x11) a conforming code
+ * segment, unless it is not present and asked for in the newer form. */
+static int user_desc_to_desc(u32 base, u32 limit, u32 flags, u64 *d, u32 how)
 {
-	u32 lo, hi;
+	u32 lo, hi, contents = (flags >> 1) & 3, not_present = flags & 0x20;
 
-	if (((flags >> 1) & 3) == 3)
-		return -EINVAL;     /* conforming code: no, thank you */
+	if (how == 0 && (!(flags & 1) || contents > 1 || not_present))
+		return -EINVAL;
+	if (how != 0 && contents == 3 && (how == 1 || !not_present))
+		return -EINVAL;     /* conforming code, which nothing may run */
 	lo = (base << 16) | (limit & 0xFFFF);
 	hi = (base & 0xFF000000) | ((base >> 16) & 0xFF) | (limit & 0xF0000)
 		| (!(flags & 8) << 9)            /* writable unless read_exec_only */
@@ -200,6 +202,14 @@ static void reload_segments(int ldt)
 		do_exit(SIGSEGV);       /* its own code or stack is gone: as Linux's failed IRET */
 }
 
+/*:*/
+
+/*G:632 glibc passes entry number -1, "any free one", and reads back the
+ * number we chose to build its selector, number * 8 + 3.  A descriptor that
+ * is "empty" by Linux's definition frees the entry, and so does one of all
+ * zeros, which programs have long used to mean "none".  The entries are the
+ * process's, kept in its struct process and handed over again at every
+ * switch (G:640). */
 SYSCALL(set_thread_area)
 {
 	u32 desc[4], idx;
@@ -221,7 +231,8 @@ SYSCALL(set_thread_area)
 	if (idx < LGUEST_TLS_MIN || idx >= LGUEST_TLS_MIN + LGUEST_TLS_ENTRIES)
 		return -EINVAL;
 	if (!user_desc_empty(desc[1], desc[2], desc[3])
-	    && (err = user_desc_to_desc(desc[1], desc[2], desc[3], &entry)))
+	    && !(desc[1] == 0 && desc[2] == 0 && (desc[3] & 0x7F) == 0)   /* all zeros: empty too */
+	    && (err = user_desc_to_desc(desc[1], desc[2], desc[3], &entry, 0)))
 		return err;
 	current.tls[idx - LGUEST_TLS_MIN] = entry;
 	reload_segments(0);
@@ -231,8 +242,9 @@ SYSCALL(set_thread_area)
 
 /*G:635 modify_ldt(), the other way to a segment of one's own: a local
  * descriptor table per process, which lguest never offered (H:520).  Entries
- * are built exactly as set_thread_area() builds its (DPL 3, no conforming
- * code), kept in the process, handed to the Host with LOAD_LDT, and handed
+ * are built as set_thread_area() builds its (DPL 3), but code and 16-bit
+ * segments are allowed, and conforming code only not present, as Linux
+ * allows it (ldt_gdt, a kernel selftest, tries each), kept in the process, handed to the Host with LOAD_LDT, and handed
  * over again at every switch to or from a process that has one (G:640).
  * Function 1 (and 0x11, the newer form, which may keep the "useable" bit)
  * writes one entry from a struct user_desc; 0 reads the table back, padded
@@ -272,7 +284,7 @@ SYSCALL(modify_ldt)
 	if (a == 1)
 		desc[3] &= ~0x40;       /* the old form has no "useable" bit */
 	if (!((a == 1 && desc[1] == 0 && desc[2] == 0) || user_desc_empty(desc[1], desc[2], desc[3]))
-	    && (err = user_desc_to_desc(desc[1], desc[2], desc[3], &entry)))
+	    && (err = user_desc_to_desc(desc[1], desc[2], desc[3], &entry, a)))
 		return err;
 	if (entry)
 		entry |= 1ULL << 40;    /* accessed: the Host's copy has it (H:520), so reads say so */
@@ -602,7 +614,7 @@ static const syscall_t syscalls[NR_SYSCALLS] = {
 	[66] = sys_setsid,         [114] = sys_wait4,          [119] = sys_sigreturn,
 	[120] = sys_clone,         [132] = sys_getpgid,        [145] = sys_readv,
 	[147] = sys_getsid,        [168] = sys_poll,           [173] = sys_rt_sigreturn,
-	[179] = sys_rt_sigsuspend, [190] = sys_vfork,           [330] = sys_dup3,
+	[179] = sys_rt_sigsuspend, [186] = sys_sigaltstack, [190] = sys_vfork,           [330] = sys_dup3,
 	[331] = sys_pipe2,         [180] = sys_pread64,        [181] = sys_pwrite64,
 	/* names, inodes and the disk: fs.c */
 	[8] = fs_sys_creat,        [9] = fs_sys_link,          [10] = fs_sys_unlink,

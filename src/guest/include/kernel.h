@@ -249,6 +249,7 @@ struct process {
 	char comm[16];                /* prctl(PR_SET_NAME) */
 	u32 sigaction[NSIG][5];       /* handler, flags, restorer, mask */
 	u64 sigmask, sigpending, saved_sigmask;
+	u32 sas_sp, sas_size, sas_flags;  /* sigaltstack(): none while sas_size is 0 (U:406) */
 	int restore_sigmask;          /* rt_sigsuspend: put saved_sigmask back */
 	u32 syscall_nr;               /* for restarting an interrupted call */
 	int in_kernel;                /* 0 only while it runs its own code in ring 3 */
@@ -342,7 +343,7 @@ DECLARE_SYSCALL(getpid); DECLARE_SYSCALL(getppid); DECLARE_SYSCALL(getpgrp);
 DECLARE_SYSCALL(setpgid); DECLARE_SYSCALL(getpgid); DECLARE_SYSCALL(setsid);
 DECLARE_SYSCALL(getsid); DECLARE_SYSCALL(kill); DECLARE_SYSCALL(tgkill);
 DECLARE_SYSCALL(rt_sigaction); DECLARE_SYSCALL(rt_sigprocmask);
-DECLARE_SYSCALL(rt_sigsuspend); DECLARE_SYSCALL(sigreturn);
+DECLARE_SYSCALL(rt_sigsuspend); DECLARE_SYSCALL(sigreturn); DECLARE_SYSCALL(sigaltstack);
 DECLARE_SYSCALL(rt_sigreturn); DECLARE_SYSCALL(set_tid_address);
 DECLARE_SYSCALL(rt_sigtimedwait); DECLARE_SYSCALL(rt_sigtimedwait_time64);
 DECLARE_SYSCALL(reboot); DECLARE_SYSCALL(sysinfo); DECLARE_SYSCALL(syslog);

@@ -16,7 +16,9 @@ static long sys(long nr, long a, long b, long c)
 /* struct user_desc: entry, base, limit, then the flag bits */
 #define SEG_32BIT      0x01
 #define CONTENTS_CODE  0x04
+#define CONFORMING     0x06
 #define LIMIT_PAGES    0x10
+#define NOT_PRESENT    0x20
 #define USEABLE        0x40
 
 static long modify_ldt(unsigned entry, unsigned long base, unsigned limit, unsigned flags)
@@ -127,6 +129,35 @@ void start(unsigned long *sp)
 	sys(7, -1, (long)&status, 0);
 	put("child that freed its stack segment: signal"); hex(status & 0x7f); put("\n");
 	flush();
+	/* What Linux refuses (G:630, G:635): in the TLS entries anything but a present 32-bit
+	 * data segment; in the LDT a conforming code segment, unless it is not present and
+	 * written with the newer function, 0x11.  All zeros frees a TLS entry. */
+	{
+		unsigned long t16[4] = { -1UL, 0, 0xfffff, LIMIT_PAGES },
+			tcode[4] = { -1UL, 0, 0xfffff, SEG_32BIT | CONTENTS_CODE | LIMIT_PAGES },
+			tgone[4] = { -1UL, 0, 0xfffff, SEG_32BIT | LIMIT_PAGES | NOT_PRESENT },
+			tls[4] = { -1UL, 0, 0xfffff, SEG_32BIT | LIMIT_PAGES | USEABLE }, again[4], zero[4] = { 0 },
+			conf[4] = { 3, 0, 0xfff, SEG_32BIT | CONFORMING | NOT_PRESENT };
+
+		put("set_thread_area, 16-bit data:"); hex(sys(243, (long)t16, 0, 0));
+		put(" code:"); hex(sys(243, (long)tcode, 0, 0));
+		put(" not present:"); hex(sys(243, (long)tgone, 0, 0));
+		put("\n");
+		sys(243, (long)tls, 0, 0);
+		zero[0] = tls[0];
+		put("all zeros:"); hex(sys(243, (long)zero, 0, 0));
+		again[0] = -1UL; again[1] = 0; again[2] = 0xfffff; again[3] = tls[3];
+		sys(243, (long)again, 0, 0);
+		put(" and the entry is free again:"); hex(again[0] == tls[0]); put("\n");
+		put("conforming code not present, function 1:"); hex(sys(123, 1, (long)conf, sizeof(conf)));
+		put(" 0x11:"); hex(sys(123, 0x11, (long)conf, sizeof(conf)));
+		__asm__ __volatile__("larl %1, %0" : "=r"(lar) : "r"((3 << 3) | 4 | 3) : "cc");
+		put(" lar"); hex(lar);
+		conf[3] &= ~NOT_PRESENT;
+		put(" present:"); hex(sys(123, 0x11, (long)conf, sizeof(conf)));
+		put("\n");
+		flush();
+	}
 	sys(11, (long)self, (long)argv, (long)envp);   /* execve: the LDT goes with the old program */
 	put("exec failed\n");
 	flush();

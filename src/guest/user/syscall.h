@@ -4,8 +4,8 @@
  * ABI through int $0x80.  Two of them the kernel embeds in its image
  * (blob.S) and loads as exec() would: hello.c, the demonstration's program,
  * and hcall.c, the ring-3 half of a hostile guest.  The rest (sysfuzz.c,
- * udpcat.c, signals.c, ldt.c, resources.c, oomwait.c, vfork.c, unixdgram.c
- * and stopcont.c) are built as ELF files of their own, which the tests give
+ * udpcat.c, signals.c, ldt.c, resources.c, oomwait.c, vfork.c, unixdgram.c,
+ * stopcont.c and sigstack.c) are built as ELF files of their own, which the tests give
  * the Guest as its --initrd; imgcheck.c goes on a root disk, as its init. :*/
 #ifndef USER_SYSCALL_H
 #define USER_SYSCALL_H

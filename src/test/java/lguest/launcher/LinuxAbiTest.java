@@ -45,12 +45,19 @@ import org.junit.jupiter.params.provider.CsvSource;
  *
  * <p>stopcont.c stops and continues its children (U:402: the stop signals were ignored, so
  * `kill -STOP` did nothing and wait4(WUNTRACED) waited for the exit).
+ *
+ * <p>sigstack.c takes signals on a stack of its own (U:406: sigaltstack() was ENOSYS, so a
+ * program could not catch the SIGSEGV of its own stack overflowing), nested, disarmed,
+ * inherited, and one with no room left, as Linux's kernel selftests do. ldt.c also checks
+ * the segments Linux refuses (G:630, G:635), which the kernel selftest ldt_gdt found
+ * accepted or refused the other way.
  */
 class LinuxAbiTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"signals, --translate=0", "signals, --interpret", "ldt, --translate=0", "ldt, --interpret",
                 "resources, --translate=0", "resources, --interpret", "vfork, --translate=0", "vfork, --interpret",
-                "unixdgram, --translate=0", "unixdgram, --interpret", "stopcont, --translate=0", "stopcont, --interpret"})
+                "unixdgram, --translate=0", "unixdgram, --interpret", "stopcont, --translate=0", "stopcont, --interpret",
+                "sigstack, --translate=0", "sigstack, --interpret"})
     void theSameBinaryPrintsTheSameOnLinuxAndInAGuest(String program, String backEnd) throws Exception {
         BusyboxRig rig = BusyboxRig.find();
         Path elf = rig.kernel.resolveSibling("user/" + program + ".elf");
@@ -68,7 +75,9 @@ class LinuxAbiTest {
     @CsvSource({"signals, steps 00000007 copied abc", "ldt, 16-bit code returned 00005678 esp moved 00000002",
                 "resources, FUTEX_WAIT 20 ms: ffffff92", "vfork, the parent reads what its child wrote: 00000002",
                 "unixdgram, from unixdgram-b, name length 00000013",
-                "stopcont, SIGSTOP, WUNTRACED: 00000001 0000137f 00000001"})
+                "stopcont, SIGSTOP, WUNTRACED: 00000001 0000137f 00000001",
+                "sigstack, SIGSEGV handler on the signal stack code 00000001",
+                "ldt, 0x11: 00000000 lar 00407f00 present: ffffffea"})
     void theHostSaysWhatTheProgramPromises(String program, String line) throws Exception {
         BusyboxRig rig = BusyboxRig.find();
         Path elf = rig.kernel.resolveSibling("user/" + program + ".elf");

@@ -9,6 +9,11 @@
 #     exceptions caught as signals, self-modifying code) and the x87 tests.
 #   valgrind 3.19, none/tests/x86: insn_basic, insn_cmov and insn_fpu (generated from
 #     their .def tables), and the programs that reproduce bugs its CPU once had.
+#   Linux 6.1, tools/testing/selftests/x86: test_FCMOV and test_FCOMI (x87), the
+#     registers a program starts with, single-step traps in a loop, and NT set across a
+#     system call. The others test a 64-bit kernel (this host's, so they print other
+#     lines here: its TLS entries are 12-14, an i386 kernel's 6-8; it has a vDSO,
+#     SYSCALL and larger FPU frames), ptrace or vm86, which the Guest kernel has not.
 #
 # The sources come with `apt-get source --download-only`, which needs deb-src lines in
 # /etc/apt/sources.list; they are kept in target/third-party and fetched once.
@@ -38,7 +43,9 @@ fetch() {   # package: the .orig tarball in $work, downloaded once
 }
 fetch qemu
 fetch valgrind
+fetch linux
 [ -d src/qemu ] || { mkdir -p src/qemu && tar -xJf qemu_*.orig.tar.xz -C src/qemu --strip-components=1 --wildcards '*/tests/tcg/i386/*'; }
+[ -d src/linux ] || { mkdir -p src/linux && tar -xJf linux_*.orig.tar.xz -C src/linux --strip-components=1 --wildcards '*/tools/testing/selftests/x86/*' '*/tools/testing/selftests/kselftest*.h'; }
 [ -d src/valgrind ] || { mkdir -p src/valgrind && tar -xjf valgrind_*.orig.tar.bz2 -C src/valgrind --strip-components=1 --wildcards '*/none/tests/x86/*' '*/tests/*.h'; }
 
 CC="gcc -m32 -static -O0 -fno-pie -no-pie -fno-strict-aliasing -w"
@@ -62,6 +69,12 @@ vg="aad_aam badseg bswapw bt_everything bt_literal cet_nops bug125959-x86 bug126
     incdec_alt int jcxz lahf looper movx pushpopseg sbbmisc shift_ndep smc1 x86locked
     x87trigOOR xadd"
 for t in $vg; do build "$t" -Isrc/valgrind -Ibin "$v/$t.c"; done
+k=src/linux/tools/testing/selftests/x86
+kst="test_FCMOV test_FCOMI check_initial_reg_state sigtrap_loop syscall_nt"
+for t in $kst; do
+    extra=""; [ "$t" = check_initial_reg_state ] && extra=-Wl,-ereal_start
+    build "$t" -O2 -std=gnu99 -pthread -I$k/.. $extra "$k/$t.c" -lrt
+done
 
 # One program three ways; its expected output is the host's, or a file given as $2.
 failed=0
@@ -80,7 +93,7 @@ check() {
 }
 check test-i386
 for t in $qemu_x87; do check "test-i386-$t"; done
-for t in insn_basic insn_cmov insn_fpu $vg; do
+for t in insn_basic insn_cmov insn_fpu $vg $kst; do
     if [ "$t" = smc1 ]; then check smc1 "$v/smc1.stdout.exp"; else check "$t"; fi
 done
 [ "$failed" = 0 ] && echo "third-party: every program printed what the host prints, on both back ends" && exit 0

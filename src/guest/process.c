@@ -462,7 +462,12 @@ static int starts_with(const char *s, const char *prefix)
 /* busybox keeps its applets' names in one sorted table, "[", "[[", "acpid",
  * ..., each ending in a NUL and the last in two: found once in the image,
  * it says whether a name is an applet.  An image without it is not a
- * busybox, and any name is taken to be its. */
+ * busybox and has no applets: a program of its own that execs "echo" gets
+ * ENOENT, as it would from a Linux without /bin/echo, and only
+ * /proc/self/exe runs it again.  (Taking every name to be its own made
+ * valgrind's nocwd, which execs echo after making 680 directories, make
+ * them again and again in each new copy of itself until the inodes ran
+ * out.) */
 static int image_has_applet(const char *name)
 {
 	static const char *table;
@@ -477,7 +482,7 @@ static int image_has_applet(const char *name)
 				table = img + i + 1;
 	}
 	if (!table)
-		return 1;
+		return 0;
 	for (t = table; *t && t < img + initrd_size; t += strlen(t) + 1)
 		if (strlen(t) == n && !memcmp(t, name, n))
 			return 1;

@@ -15,9 +15,9 @@
  * worker does may panic the kernel; the worker itself may die of it.
  *
  * The last line is "sysfuzz: seed S: N calls, W workers, K killed, T timed
- * out", and the exit status 0.  (execve() in this kernel always runs the
- * initrd: a worker that execs becomes a sysfuzz with random arguments, which
- * exits at once.) */
+ * out", and the exit status 0.  (execve() of /proc/self/exe runs the
+ * initrd: a worker that execs it becomes a sysfuzz with random arguments,
+ * which exits at once; other names are ENOENT, U:342.) */
 #include "syscall.h"
 
 #define REPORT_FD 1000          /* the worker's end of the counting pipe */

@@ -6,6 +6,8 @@
 #define O_APPEND   02000
 #define O_CLOEXEC  02000000
 #define F_DUPFD    0
+#define F_SETOWN   8
+#define F_GETOWN   9
 #define F_DUPFD_CLOEXEC 1030
 #define FD_CLOEXEC 1
 #define POLLIN   0x001
@@ -43,6 +45,7 @@ struct file *file_new(const struct file_ops *ops, void *priv, u32 flags)
 			f->flags = flags & ~O_CLOEXEC;
 			f->pos = 0;
 			f->priv = priv;
+			f->owner = 0;
 			return f;
 		}
 	}
@@ -966,7 +969,10 @@ long sys_dup3(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
  * close-on-exec twin (a dup at or above a minimum), the close-on-exec flag of
  * the descriptor (F_GETFD, F_SETFD), and the open file's flags (F_GETFL,
  * F_SETFL, which may change only O_APPEND and O_NONBLOCK: the access mode is
- * the open's for life).  ioctl() is the file's own business, and for all
+ * the open's for life).  F_SETOWN and F_GETOWN keep and tell the process (or
+ * group, negative) that would be sent SIGIO, which this kernel never sends,
+ * since it has no O_ASYNC; a program that names itself before asking for
+ * O_ASYNC learns that from F_GETFL.  ioctl() is the file's own business, and for all
  * but a terminal (U:840), a socket (U:887) and the disk's size questions
  * the answer is ENOTTY, which is how isatty() learns "no". */
 long sys_fcntl64(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
@@ -996,6 +1002,11 @@ long sys_fcntl64(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 	case F_SETFL:
 		fl->flags = (fl->flags & ~(O_APPEND | O_NONBLOCK)) | (c & (O_APPEND | O_NONBLOCK));
 		return 0;
+	case F_SETOWN:
+		fl->owner = (int)c;
+		return 0;
+	case F_GETOWN:
+		return fl->owner;
 	}
 	return -EINVAL;
 }

@@ -49,6 +49,7 @@ struct file {
 	u32 flags;      /* O_RDONLY/O_WRONLY/O_RDWR, O_APPEND, O_NONBLOCK (not CLOEXEC: that is per fd) */
 	u64 pos;
 	void *priv;     /* the kind's own: an inode, a pipe, ... */
+	int owner;      /* fcntl(F_SETOWN): who would get its SIGIO (U:545) */
 };
 
 /* file.c (the process side): files and the current process's descriptors. */

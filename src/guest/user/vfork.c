@@ -4,8 +4,8 @@
  * how busybox's wget learns that "openssl" could not be exec'd.  A
  * socketpair is two connected stream sockets (U:526): bytes go both ways,
  * a peer's close is end of file, shutdown() closes one direction, and a
- * write after SHUT_WR is EPIPE.  And a name that is no file does not run
- * this program again.  No C library: int $0x80 only. */
+ * write after SHUT_WR is EPIPE; F_SETOWN names the owner F_GETOWN tells.
+ * And a name that is no file does not run this program again.  No C library: int $0x80 only. */
 #include "print.h"
 
 #define SYS_waitpid    7
@@ -65,6 +65,9 @@ void _start(void)
 	sys6(SYS_rt_sigaction, 13, (long)ign, 0, 8, 0, 0);
 	line("a write after SHUT_WR:", write(sv[0], "x", 1));
 	syscall3(SYS_waitpid, -1, (long)&status, 0);
+	n = syscall3(20, 0, 0, 0);   /* getpid */
+	line("F_SETOWN:", syscall3(221, sv[0], 8, n));
+	line("F_GETOWN is the pid:", syscall3(221, sv[0], 9, 0) == n);
 	line("socketpair(AF_INET):", sys6(SYS_socketpair, 2, 1, 0, (long)sv, 0, 0));
 	/* a bare name that is no file: ENOENT, in a Guest whose initrd is this program too (U:342) */
 	line("execve of a name that is no file:", syscall3(SYS_execve, (long)"no-such-program", (long)argv, 0));

@@ -135,10 +135,10 @@ SYSCALL(getrandom)
  * user_desc, and handed over with LOAD_TLS (G:170), which copies entries 6 to
  * 8 into the real GDT.  The Host checks nothing but the privilege: a DPL of
  * 0 would become 1.  Ours says 3, or ring 3 could not load it, and like
- * Linux we take only present 32-bit data segments (a 16-bit stack segment
- * would leak the top of the kernel's %esp, which Linux's espfix hides only
- * for the LDT); anything else bad would fault when the Switcher loads it,
- * and kill the Guest, not the process.
+ * Linux we take only present 32-bit data segments (Linux refuses 16-bit ones
+ * here because the way it hides the top of its %esp from a 16-bit stack,
+ * espfix, covers the LDT's segments only); anything else bad would fault
+ * when the Switcher loads it, and kill the Guest, not the process.
  *
  * %gs itself is the user's: a trap from ring 3 does not change it, so it is
  * still loaded while we run.  load_tls() must zero it for the Host's sake

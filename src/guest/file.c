@@ -180,7 +180,11 @@ void files_exec(void)
  * depth 62.  So the table has Linux's 1024 slots, and what they cost is
  * fixed and known in advance: one page of pointers per process, taken at
  * fork() (no page, no fork: ENOMEM) and given back when it is reaped, and
- * 128 bytes of close-on-exec bits in its slot; a pool of 2048 open files in
+ * 128 bytes of close-on-exec bits in its slot; (beside it, at fork too, a
+ * page for the list of its address space's ranges, 341 of them, where 64 in
+ * its slot had been too few for a program that unmaps every other page of a
+ * mapping, valgrind's map_unmap; Linux allows 65,530, and the 342nd here is
+ * ENOMEM, as theirs is); a pool of 2048 open files in
  * the kernel (48 KiB); and, once a disk is mounted, 36 pages for ext2's 1044
  * in-memory inodes, since each open directory holds its inode.  A kernel
  * image that grew by all of it would not leave a 4 MiB Guest room for

@@ -60,7 +60,10 @@ static struct process *alloc_process(void)
 			p->kstack = try_alloc_pair();
 			p->pgdir = p->kstack ? pgdir_new() : NULL;
 			p->fds = p->pgdir ? try_alloc_page() : NULL;     /* NR_OPEN pointers: U:925 */
-			if (!p->fds) {
+			p->mm_vmas = p->fds ? try_alloc_page() : NULL;  /* and its ranges */
+			if (!p->mm_vmas) {
+				if (p->fds)
+					free_page(p->fds);
 				if (p->pgdir)
 					pgdir_free(p->pgdir);
 				if (p->kstack)
@@ -82,13 +85,14 @@ static struct process *alloc_process(void)
 }
 
 /* A slot given back: the stack, the directory (unless it was a vfork
- * child's borrowed one) and the descriptors' page.  The process is not
+ * child's borrowed one), the descriptors' page and the ranges' page.  The process is not
  * running, and never will again, so its stack is free too. */
 static void free_slot(struct process *p)
 {
 	if (!p->borrows_mm)
 		pgdir_free(p->pgdir);
 	free_page(p->fds);
+	free_page(p->mm_vmas);
 	free_pair(p->kstack);
 	p->state = P_FREE;
 }

@@ -647,7 +647,7 @@ static int fork_one(unsigned long va, unsigned long *e, void *arg)
  * made for it, still empty below PAGE_OFFSET, goes back. */
 static void copy_ranges(struct process *child)
 {
-	memcpy(child->mm_vmas, vmas, sizeof(child->mm_vmas));
+	memcpy(child->mm_vmas, vmas, nr_vmas * sizeof(vmas[0]));
 	child->mm_nr_vmas = nr_vmas;
 	child->mm_brk_start = brk_start;
 	child->mm_brk_cur = brk_cur;

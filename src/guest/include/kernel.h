@@ -195,7 +195,7 @@ typedef long long s64;
 
 /* process.c, sched.c, file.c: processes, their memory and their files. */
 #define MAX_PROCS 104
-#define MAX_VMAS  64
+#define MAX_VMAS  (PAGE_SIZE / sizeof(struct vma))   /* 341: a page of them (U:925) */
 #define NR_OPEN   1024          /* Linux's default soft limit: see U:925 */
 #define KSTACK_PAGES 2
 #define ECHILD   10
@@ -259,7 +259,7 @@ struct process {
 	u8 *kstack;                   /* KSTACK_PAGES pages */
 	unsigned long *pgdir;         /* user half its own, kernel half shared */
 	int pgdir_fresh;              /* not yet loaded: the Host may cache a stale shadow */
-	struct vma mm_vmas[MAX_VMAS];  /* vm.c calls them vmas, nr_vmas, ... */
+	struct vma *mm_vmas;          /* a page of MAX_VMAS; vm.c calls them vmas, nr_vmas, ... */
 	unsigned int mm_nr_vmas;
 	unsigned long mm_brk_start, mm_brk_cur;
 	struct file **fds;            /* NR_OPEN of them: one page of its own (U:925) */

@@ -1,8 +1,9 @@
 /* Limits, niceness, CPU time and futexes, run natively and in a Guest,
  * outputs compared (LinuxAbiTest): getrlimit/setrlimit/prlimit64 (U:370),
  * getpriority/setpriority (U:372), the CPU affinity and I/O priority
- * (U:373), times() and wait4's rusage (U:374) and
- * futex() (U:266) must answer as Linux does.  Only what is the same on any
+ * (U:373), times() and wait4's rusage (U:374),
+ * futex() (U:266) and an address space of many ranges (U:925) must answer
+ * as Linux does.  Only what is the same on any
  * Linux is printed: return values and errors, limits this program set itself,
  * and relations ("at least 20 ms") rather than times.  (Its busy wait once
  * spun on clock_gettime(), and never ended in a Guest whose clock stood still
@@ -171,6 +172,23 @@ static void futexes(void)
 	line("futex op 99:", sys6(NR_futex, (long)&word, 99, 0, 0, 0, 0));
 }
 
+/* Ranges of an address space (U:925): a mapping with every other page unmapped
+ * is 150 ranges, each of them still there, and a new mapping still fits. */
+static void ranges(void)
+{
+	unsigned long p = sys6(192, 0, 300 * 4096, 3, 0x22, -1, 0), i, q;   /* mmap2 RW, private anonymous */
+	long bad = 0;
+
+	for (i = 1; i < 300; i += 2)
+		bad |= sys6(91, p + i * 4096, 4096, 0, 0, 0, 0);     /* munmap */
+	for (i = 0; i < 300; i += 2)
+		*(volatile char *)(p + i * 4096) = 1;
+	line("unmapping every other page of 300:", bad);
+	q = sys6(192, 0, 8 * 4096, 3, 0x22, -1, 0);
+	line("  a mapping after them:", q > -4096UL);
+	*(volatile char *)q = 1;
+}
+
 __asm__(".text\n.globl _start\n_start:\n\tcall start\n");
 
 void start(void)
@@ -183,6 +201,8 @@ void start(void)
 	cpu_time();
 	flush();
 	futexes();
+	flush();
+	ranges();
 	flush();
 	exit(0);
 }

@@ -37,8 +37,9 @@ struct process *find_process(int pid)
  * quarter of the kernel's memory, and 32 was too few for a shell that starts
  * a hundred jobs.  So a process's stack is taken from the allocator (U:106)
  * when it is made, and given back with its slot when it is reaped.  There
- * are 103 slots now: the table itself, at some 3 KiB a slot, is what limits
- * them, since a Guest of 4 MiB must still hold the kernel and busybox.
+ * are 103 slots now: the table itself, at some 2 KiB a slot (3 KiB before
+ * the ranges moved to a page of their own, U:925), is what limits them,
+ * since a Guest of 4 MiB must still hold the kernel and busybox.
  *
  * A new slot gets its stack, an empty page directory (U:180) and a pid, and
  * stays asleep until whoever made it has filled it in.  The registers a

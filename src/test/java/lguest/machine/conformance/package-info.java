@@ -18,6 +18,26 @@
  * generator of random single-instruction cases, hand-written whole programs,
  * and two probes of what the CPU says it is.  They are C and GNU as, built by
  * the host's gcc at test time, so anyone with gcc -m32 can check every claim. :*/
+
+/*M:590 Other people's witnesses.  Every test so far was written by us, and a
+ * test shares the blind spots of whoever wrote it: a form nobody thought to
+ * generate is a form nobody checks.  So `make third-party` runs programs that
+ * other emulators' authors wrote for the same purpose, unmodified: QEMU's
+ * test-i386 (every integer form with its flags, BCD, 16-bit addressing,
+ * segments made with modify_ldt, a call into 16-bit code, string
+ * instructions, faults caught as signals, single steps) and its x87 tests;
+ * valgrind's none/tests/x86, whose insn_basic alone checks a thousand cases
+ * from a table; and five of Linux's own x86 selftests.  Each is built from
+ * Debian's source package, run natively, then as the first process of a
+ * Guest on each back end, and must print the same bytes and end with the
+ * same status.  They found what our own tests had not: the 16-bit double
+ * shifts past 16 (X:225), REP string instructions under single-step (X:256)
+ * and BSWAP under 0x66 (Bits.bswap) in the CPU; the signal frame's layout
+ * (U:420), the LDT (G:635) and the signal stack (U:406) in the Guest kernel.
+ * What they may rightly print otherwise is written down in the script
+ * (src/test/third-party/run.sh): programs made of instructions an i686 does
+ * not have, and tests of a 64-bit kernel.  It is not part of `make test`,
+ * since it fetches some 180 MB of sources and runs for minutes. :*/
 /**
  * Conformance of the emulated i686 with the host's CPU, instruction for instruction.
  */

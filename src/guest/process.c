@@ -1480,7 +1480,6 @@ static int setup_frame(int sig, struct trap_frame *regs, int code, u32 addr)
 	if (on_stack && !in_sigstack(sp))
 		return force_sigsegv(sig);
 	memset(&frame, 0, sizeof(frame));
-	current.restore_sigmask = 0;
 	if (rt) {
 		frame.rt.sig = sig;
 		frame.rt.pinfo = sp + __builtin_offsetof(struct rt_sigframe, info);
@@ -1507,7 +1506,8 @@ static int setup_frame(int sig, struct trap_frame *regs, int code, u32 addr)
 	retcode[7] = 0x80;
 	frame.f.pretcode = (act[1] & SA_RESTORER) ? act[2] : rc + (rt ? 1 : 0);
 	if (copy_to_user(sp, &frame, size))
-		return force_sigsegv(sig);
+		return force_sigsegv(sig);   /* the mask to restore stays for the SIGSEGV's frame */
+	current.restore_sigmask = 0;
 	if (current.sas_flags & SS_AUTODISARM)
 		current.sas_sp = current.sas_size = current.sas_flags = 0;   /* the handler's now (U:406) */
 	regs->esp = sp;

@@ -725,7 +725,8 @@ static long do_execve(u32 a, u32 b, u32 c)
 /*U:350 The end of a process.  It closes its files (which may be the last
  * writer of a pipe somebody is reading: that reader now sees end of file),
  * gives back its memory, hands its children to process 1, as Unix always
- * has, and becomes a zombie: a process that is nothing any more but a pid
+ * has (hanging up any group that leaves orphaned and stopped, U:403), and
+ * becomes a zombie: a process that is nothing any more but a pid
  * and an exit status, kept until its parent asks for them with wait4().
  * Its parent gets SIGCHLD.  Its kernel stack is still under our feet, which
  * is one reason the zombie's slot is freed by the parent, not by itself.
@@ -733,18 +734,24 @@ static long do_execve(u32 a, u32 b, u32 c)
  * Process 1 is special: when it ends, the kernel has nothing more to do,
  * and goes back to the boot context to turn the machine off with its
  * status. */
+static void orphan_groups(const u8 *mine);
+
 void do_exit(int code)
 {
 	struct process *parent;
+	u8 mine[MAX_PROCS];
 	int i;
 
 	files_close_all();
 	memory_release();
 	if (fpu_owner == current_proc)
 		fpu_owner = NULL;
+	memset(mine, 0, sizeof(mine));
 	for (i = 1; i < MAX_PROCS; i++)
-		if (procs[i].state != P_FREE && procs[i].ppid == current.pid)
+		if (procs[i].state != P_FREE && procs[i].ppid == current.pid) {
 			procs[i].ppid = 1;
+			mine[i] = 1;
+		}
 	current.exit_code = code;
 	current.state = P_ZOMBIE;
 	if (current.pid == 1) {
@@ -754,6 +761,7 @@ void do_exit(int code)
 		current_proc = &procs[0];
 		switch_to(&me->ksp, procs[0].ksp);
 	}
+	orphan_groups(mine);    /* groups left with nobody to continue them (U:403) */
 	parent = find_process(current.ppid);
 	if (parent)
 		send_signal(parent, SIGCHLD);
@@ -1095,6 +1103,58 @@ static void do_stop(int sig)
 	current.stop_sig = sig;
 	tell_parent(current_proc, REPORT_STOP);
 	wait_event_killable(continued, current_proc);
+}
+
+/*:*/
+
+/*U:403 And the other side of that rule.  When a group becomes orphaned
+ * with a stopped member in it, nobody is left to continue it, so POSIX has
+ * the kernel do it: the whole group gets SIGHUP, then SIGCONT.  A shell that
+ * ends with stopped jobs leaves them to this; by default the hangup ends
+ * them, and a program that catches SIGHUP is continued to handle it.
+ * Linux looks when a process ends, and so does do_exit(): at its own
+ * group, if its parent was the group's last link into another group of the
+ * session, and at its children's groups, if it was theirs.  Linux does not count process 1 as a link; this
+ * kernel counts it like any parent, which can only spare a group, never
+ * hang one up that Linux would not. */
+static int group_stopped(int pgid)
+{
+	int i;
+
+	for (i = 1; i < MAX_PROCS; i++)
+		if (procs[i].state != P_FREE && procs[i].state != P_ZOMBIE
+		    && procs[i].pgid == pgid && procs[i].stop_sig)
+			return 1;
+	return 0;
+}
+
+/* p's group, now that link (p's parent, or a process that was p's parent)
+ * is gone or going: hang it up if it is orphaned and has a stopped member. */
+static void hup_if_orphaned(struct process *p, struct process *link)
+{
+	int i;
+
+	if (!link || link->pgid == p->pgid || link->sid != p->sid
+	    || !pgrp_orphaned(p->pgid, p->sid) || !group_stopped(p->pgid))
+		return;
+	for (i = 1; i < MAX_PROCS; i++)
+		if (procs[i].state != P_FREE && procs[i].state != P_ZOMBIE
+		    && procs[i].pgid == p->pgid) {
+			send_signal(&procs[i], SIGHUP);
+			send_signal(&procs[i], SIGCONT);
+		}
+}
+
+/* From do_exit(), for the current process, a zombie now, whose children
+ * (mine[i] set) have just gone to process 1. */
+static void orphan_groups(const u8 *mine)
+{
+	int i;
+
+	hup_if_orphaned(current_proc, find_process(current.ppid));
+	for (i = 1; i < MAX_PROCS; i++)
+		if (mine[i])
+			hup_if_orphaned(&procs[i], current_proc);
 }
 
 /*:*/

@@ -183,6 +183,7 @@ typedef long long s64;
 #define SIG_UNBLOCK 1
 #define SIG_SETMASK 2
 #define SIG_IGN 1
+#define SIGHUP   1
 #define SIGILL   4
 #define SIGTRAP  5
 #define SIGBUS   7

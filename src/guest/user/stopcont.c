@@ -7,12 +7,15 @@
  * interrupts ends with EINTR and the time left (U:265).  The program
  * starts a session of its own first, so that whether its process group is
  * orphaned (then SIGTSTP does not stop) is the same wherever it runs: it
- * is, and a child that moves to a group of its own is not.  No C library:
+ * is, and a child that moves to a group of its own is not.  Last, a group
+ * that becomes orphaned while stopped is hung up (U:403).  No C library:
  * int $0x80 only. */
 #include "print.h"
 #include "sigaction.h"
 
 #define SYS_fork       2
+#define SYS_read       3
+#define SYS_close      6
 #define SYS_kill      37
 #define SYS_getpid    20
 #define SYS_setpgid   57
@@ -116,6 +119,73 @@ static void waited(const char *what, long pid, long options, int count)
 	chld = 0;
 }
 
+/* A group left orphaned with a stopped member is hung up and continued
+ * (U:403).  A child H starts a session of its own (so that whoever the
+ * orphan's new parent is, here process 1, natively the host's init, it is
+ * no link), and its child P makes C, which moves to a group of its own and
+ * stops; when P ends, C's group has nobody left in the session outside it.
+ * C's SIGHUP handler says so through a pipe and ends C.  Or, if nothing
+ * comes within two seconds, this says that and kills C. */
+static void on_hup(int sig)
+{
+	(void)sig;
+	write(4, "C got SIGHUP\n", 13);
+	exit(0);
+}
+
+static void orphans(void)
+{
+	int fds[2];
+	long c = 0, pfd[2], n, got = 0;
+	char b[64];
+
+	syscall3(42, (long)fds, 0, 0);                 /* pipe */
+	syscall3(63, fds[1], 4, 0);                    /* dup2: the children write to fd 4 */
+	if (syscall3(SYS_fork, 0, 0, 0) == 0) {        /* H */
+		syscall3(SYS_setsid, 0, 0, 0);
+		if (syscall3(SYS_fork, 0, 0, 0) == 0) {    /* P */
+			long status;
+
+			c = syscall3(SYS_fork, 0, 0, 0);
+			if (c == 0) {                          /* C */
+				struct kaction a = { (void *)on_hup, SA_RESTORER, restore_old, { 0, 0 } };
+
+				syscall3(SYS_setpgid, 0, 0, 0);
+				sys6(SYS_rt_sigaction, 1, (long)&a, 0, 8, 0, 0);
+				c = syscall3(SYS_getpid, 0, 0, 0);
+				write(4, &c, 4);
+				syscall3(SYS_kill, c, SIGSTOP, 0);
+				write(4, "C went on without SIGHUP\n", 25);
+				exit(0);
+			}
+			sys6(SYS_wait4, c, (long)&status, WUNTRACED, 0, 0, 0);
+			exit(0);
+		}
+		sys6(SYS_wait4, -1, 0, 0, 0, 0, 0);
+		exit(0);
+	}
+	syscall3(SYS_close, 4, 0, 0);
+	syscall3(SYS_close, fds[1], 0, 0);
+	syscall3(SYS_read, fds[0], (long)&c, 4);
+	for (;;) {
+		pfd[0] = fds[0];
+		pfd[1] = 1;                                    /* POLLIN */
+		if (syscall3(168, (long)pfd, 1, 2000) <= 0) {  /* poll */
+			put("nothing came: C is still stopped\n");
+			syscall3(SYS_kill, c, SIGKILL, 0);
+			break;
+		}
+		n = syscall3(SYS_read, fds[0], (long)b + got, sizeof(b) - 1 - got);
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	b[got] = 0;
+	put("an orphaned group, stopped: ");
+	put(b);
+	syscall3(SYS_close, fds[0], 0, 0);
+}
+
 void _start(void)
 {
 	long p;
@@ -167,6 +237,8 @@ void _start(void)
 		hex((rem[0] == 0 && rem[1] > 0) || (rem[0] == 1 && rem[1] == 0));   /* some, not more */
 		put("\n");
 	}
+	flush();
+	orphans();
 	flush();
 	exit(0);
 }

@@ -95,9 +95,10 @@ static int number(const char *s, unsigned long n)
 	return v;
 }
 
-/* An absolute path's components, without "." and doubled slashes: their
- * number, -ENOENT for more than five of ours (none is that deep) or for a
- * ".." below the top, and 0 for anything that is the disk's anyway. */
+/* An absolute path's components, without "." and doubled slashes, a ".."
+ * taking back the one before it: their number, -ENOENT for more than five
+ * of ours (none is that deep), and 0 for anything that is the disk's anyway
+ * (a ".." out of /proc or /dev among them). */
 static int split(const char *path, const char **c, unsigned long *len)
 {
 	int n = 0;
@@ -117,8 +118,12 @@ static int split(const char *path, const char **c, unsigned long *len)
 		len[n] = path - c[n];
 		if (len[n] == 1 && c[n][0] == '.')
 			continue;
-		if (len[n] == 2 && c[n][0] == '.' && c[n][1] == '.')
-			return n ? -ENOENT : 0;      /* "/.." is "/", and the rest is the disk's */
+		if (len[n] == 2 && c[n][0] == '.' && c[n][1] == '.') {
+			if (n <= 1)
+				return 0;            /* "/.." and "/proc/.." are "/": the rest is the disk's */
+			n--;                         /* "/proc/1/.." is "/proc" */
+			continue;
+		}
 		if (!n && !is(c[0], len[0], "proc") && !is(c[0], len[0], "dev"))
 			return 0;                    /* the disk's, however deep */
 		n++;
@@ -896,19 +901,40 @@ static long link_text(struct node *nd, char *buf, unsigned long size)
 
 /*U:787 top does what a careful program should not: it changes directory
  * to /proc and names the files there relatively, "stat" and "meminfo".  So a
- * process may stand in /proc or /dev: its working directory is then not an
- * inode of the disk but a number no inode has (U:645 keeps it), and a
- * relative name is ours, with the directory's name in front. */
+ * process may stand in any directory of ours, /proc, /dev, /proc/net, a
+ * /proc/PID or its fd: its working directory is then not an inode of the
+ * disk but a number no inode has (U:645 keeps it), the directory's kind in
+ * the top bits and the pid below, and a relative name is ours, with the
+ * directory's name in front.  (A /proc/PID whose process has ended is still
+ * where the process stands, and every name in it ENOENT, as on Linux.) */
 #define CWD_PROC 0xFFFFFF01
 #define CWD_DEV  0xFFFFFF02
+#define CWD_NET  0xFFFFFF03
+#define CWD_PID  0xFFE00000      /* | pid: /proc/PID */
+#define CWD_FD   0xFFD00000      /* | pid: /proc/PID/fd */
+#define CWD_KIND 0xFFF00000
 
-static const char *absolute(const char *path, char *buf, unsigned long size)
+/* The name of the directory of ours the process stands in, or NULL. */
+static const char *cwd_name(char *buf, unsigned long size)
 {
 	u32 cwd = cwd_inode();
 
-	if (*path == '/' || (cwd != CWD_PROC && cwd != CWD_DEV))
+	if (cwd == CWD_PROC || cwd == CWD_DEV || cwd == CWD_NET)
+		return cwd == CWD_PROC ? "/proc" : cwd == CWD_DEV ? "/dev" : "/proc/net";
+	if ((cwd & CWD_KIND) != CWD_PID && (cwd & CWD_KIND) != CWD_FD)
+		return NULL;
+	snprintf(buf, size, (cwd & CWD_KIND) == CWD_PID ? "/proc/%u" : "/proc/%u/fd", cwd & ~CWD_KIND);
+	return buf;
+}
+
+static const char *absolute(const char *path, char *buf, unsigned long size)
+{
+	char dir[24];
+	const char *d = cwd_name(dir, sizeof(dir));
+
+	if (*path == '/' || !d)
 		return path;
-	if ((unsigned long)snprintf(buf, size, "%s/%s", cwd == CWD_PROC ? "/proc" : "/dev", path) >= size)
+	if ((unsigned long)snprintf(buf, size, "%s/%s", d, path) >= size)
 		return "/proc/no/such/name";
 	return buf;
 }
@@ -921,17 +947,22 @@ long kfs_chdir(const char *path)
 
 	if (r <= 0)
 		return r ? r : NOT_OURS;
-	if (nd.kind == K_PROC || nd.kind == K_DEVDIR) {
-		set_cwd_inode(nd.kind == K_PROC ? CWD_PROC : CWD_DEV);
-		return 0;
+	switch (nd.kind) {
+	case K_PROC: set_cwd_inode(CWD_PROC); return 0;
+	case K_DEVDIR: set_cwd_inode(CWD_DEV); return 0;
+	case K_NETDIR: set_cwd_inode(CWD_NET); return 0;
+	case K_PID: set_cwd_inode(CWD_PID | nd.p->pid); return 0;
+	case K_FDDIR: set_cwd_inode(CWD_FD | nd.p->pid); return 0;
+	default: return -ENOTDIR;
 	}
-	return nd.kind == K_TEXT || nd.kind == K_DEV ? -ENOTDIR : -EACCES;
 }
 
-/* "/proc", "/dev", or NULL: the disk's. */
+/* Where the process stands, if it is one of ours, or NULL: the disk's. */
 const char *kfs_cwd(void)
 {
-	return cwd_inode() == CWD_PROC ? "/proc" : cwd_inode() == CWD_DEV ? "/dev" : NULL;
+	static char buf[24];
+
+	return cwd_name(buf, sizeof(buf));
 }
 /*:*/
 

@@ -39,7 +39,9 @@ class ProcDevTest {
                 "echo == top; top -bn1 | head -n 4",
                 "echo == self; readlink /proc/self; readlink /proc/self/exe; ls -l /proc/self/fd/0 | sed 's/.*-> //'",
                 "echo == ls; ls /proc | grep '^[0-9]' | head -n 1; ls -d /proc/1 /proc/self /proc/meminfo",
-                "echo == slash; ls -ld /proc/self/ /proc/self | cut -c1-10; cat /proc/uptime/ 2>&1 || true", ""));
+                "echo == slash; ls -ld /proc/self/ /proc/self | cut -c1-10; cat /proc/uptime/ 2>&1 || true",
+                "echo == cd; cd /proc/1 && cat comm && cd fd && ls 0 && cd /proc/net && head -c 6 dev; echo",
+                "cat /proc/1/../1/comm /proc/1/fd/../comm; cd /proc/1/comm 2>&1 | sed 's/.*: //'; cd /", ""));
         assertThat(section(out, "ps")).startsWith("PID   USER     COMMAND\n")
                 .contains("    1 0        /bin/sh\n").containsPattern("\\n +\\d+ 0 +sleep 30\\n");
         /* pid (comm) state ppid pgrp session ..., 52 fields as Linux writes them */
@@ -58,6 +60,8 @@ class ProcDevTest {
         assertThat(section(out, "ls")).isEqualTo("1\n/proc/1\n/proc/meminfo\n/proc/self\n");
         /* a slash at the end follows the link, as lstat() does natively; it was the link itself */
         assertThat(section(out, "slash")).isEqualTo("lrwxrwxrwx\ndr-xr-xr-x\ncat: can't open '/proc/uptime/': Not a directory\n");
+        /* a working directory below /proc (it was EACCES), and ".." inside /proc's names (ENOENT) */
+        assertThat(section(out, "cd")).isEqualTo("sh\n0\nInter-\nsh\nsh\nNot a directory\n");
     }
 
     @Test

@@ -123,6 +123,89 @@ SYSCALL(getrandom)
 }
 /*:*/
 
+/*U:082 And can I become somebody else?  No: there is nobody else.  A
+ * set*id() call that asks for 0, or for -1, "leave it", succeeds and
+ * changes nothing; one that asks for any other user or group is EPERM, the
+ * answer a process gets when it may not become that id.  Linux's root could,
+ * but a kernel without users cannot keep the promise (a process that thinks
+ * it became "nobody" would still be root to every check), and a daemon told
+ * to drop its privileges should hear that it did not.  So busybox's
+ * traceroute, which drops to its real ids, 0, carries on (it said "setgid:
+ * Function not implemented"), and su or httpd -u say why they cannot.  getresuid() and getresgid() write three zeros, and setgroups()
+ * takes an empty list or one of group 0 alone. */
+static int only_root(u32 id)
+{
+	return id == 0 || id == 0xFFFFFFFF || id == 0xFFFF;   /* 0xFFFF: the 16-bit calls' -1 */
+}
+
+SYSCALL(setid)
+{
+	return only_root(a) && only_root(b) && only_root(c) ? 0 : -EPERM;
+}
+
+SYSCALL(setid1)
+{
+	return only_root(a) ? 0 : -EPERM;
+}
+
+SYSCALL(setid2)
+{
+	return only_root(a) && only_root(b) ? 0 : -EPERM;
+}
+
+SYSCALL(setfsid)
+{
+	return 0;               /* the old fsuid, which was 0; nothing changes */
+}
+
+/* Three ids of n bytes each (2 for the 16-bit calls), all zero. */
+static long put_ids(u32 a, u32 b, u32 c, u32 n)
+{
+	u32 zero = 0;
+
+	if (copy_to_user(a, &zero, n) || copy_to_user(b, &zero, n) || copy_to_user(c, &zero, n))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL(getresid16)
+{
+	return put_ids(a, b, c, 2);
+}
+
+SYSCALL(getresid)
+{
+	return put_ids(a, b, c, 4);
+}
+
+/* A list of n-byte group ids: only group 0 may be in it. */
+static long only_group0(u32 count, u32 list, u32 n)
+{
+	u32 g, i;
+
+	if (count > 65536)
+		return -EINVAL;
+	for (i = 0; i < count; i++) {
+		g = 0;
+		if (copy_from_user(&g, list + n * i, n))
+			return -EFAULT;
+		if (g != 0)
+			return -EPERM;
+	}
+	return 0;
+}
+
+SYSCALL(setgroups16)
+{
+	return only_group0(a, b, 2);
+}
+
+SYSCALL(setgroups)
+{
+	return only_group0(a, b, 4);
+}
+/*:*/
+
 /*G:630 Thread-local storage, where every glibc program meets the Host's
  * GDT before it reaches main().  glibc puts its thread control block (the
  * TCB, with the stack-protector canary at offset 0x14 and the system-call
@@ -591,6 +674,15 @@ static const syscall_t syscalls[NR_SYSCALLS] = {
 	[0] = sys_restart_syscall, [1] = sys_exit,            [3] = sys_read,             [4] = sys_write,
 	[5] = fs_sys_open,        [6] = sys_close,            [13] = sys_time,
 	[20] = sys_getpid,         [24] = sys_zero,            [33] = fs_sys_access,
+	/* set*id() (U:082): 16-bit and 32-bit ids alike */
+	[23] = sys_setid1,         [46] = sys_setid1,          [213] = sys_setid1,
+	[214] = sys_setid1,        [70] = sys_setid2,          [71] = sys_setid2,
+	[203] = sys_setid2,        [204] = sys_setid2,         [164] = sys_setid,
+	[170] = sys_setid,         [208] = sys_setid,          [210] = sys_setid,
+	[165] = sys_getresid16,    [171] = sys_getresid16,     [209] = sys_getresid,
+	[211] = sys_getresid,      [81] = sys_setgroups16,     [206] = sys_setgroups,
+	[138] = sys_setfsid,       [139] = sys_setfsid,        [215] = sys_setfsid,
+	[216] = sys_setfsid,
 	[37] = sys_kill,           [45] = sys_brk,             [47] = sys_zero,
 	[49] = sys_zero,           [50] = sys_zero,            [54] = sys_ioctl,
 	[64] = sys_getppid,        [76] = sys_getrlimit,       [78] = sys_gettimeofday,

@@ -932,10 +932,28 @@ long fs_sys_access(u32 upath, u32 mode, u32 c, u32 d, u32 e, u32 f)
  * frees the inode when the count and the last open file are both gone. */
 /* The directory and name a new file will have: EEXIST if the name is
  * taken, or is "/" or "a/." (no name at all). */
+/* Refused if the name is one of /proc's or /dev's (U:787): 0 if the disk's. */
+static long ours_to_make(int dirfd, u32 upath)
+{
+	char *path;
+	long err;
+
+	if (dirfd != AT_FDCWD)
+		return 0;
+	err = user_path(upath, &path);
+	if (err < 0)
+		return err;
+	err = kfs_new_name(path);
+	free_page(path);
+	return err == NOT_OURS ? 0 : err;
+}
+
 static long new_name(int dirfd, u32 upath, struct inode **dir, struct last *name)
 {
-	long err = walk_user(dirfd, upath, 0, dir, name);
+	long err = ours_to_make(dirfd, upath);
 
+	if (!err)
+		err = walk_user(dirfd, upath, 0, dir, name);
 	if (err)
 		return err;
 	if (!name->len || ext2_lookup(*dir, name->name, name->len) >= 0) {
@@ -1146,7 +1164,9 @@ long fs_sys_renameat2(u32 olddirfd, u32 uold, u32 newdirfd, u32 unew, u32 flags,
 	if (!on)
 		return -ENOMEM;
 	nn = on + 1;
-	err = walk_user(olddirfd, uold, 0, &od, on);
+	err = ours_to_make(newdirfd, unew);
+	if (!err)
+		err = walk_user(olddirfd, uold, 0, &od, on);
 	if (err)
 		goto out;
 	err = walk_user(newdirfd, unew, 0, &nd, nn);
@@ -1256,8 +1276,10 @@ long fs_sys_linkat(u32 olddirfd, u32 uold, u32 newdirfd, u32 unew, u32 flags, u3
 {
 	struct last name;
 	struct inode *ip, *dir;
-	long err = walk_user(olddirfd, uold, !!(flags & AT_SYMLINK_FOLLOW), &ip, NULL);
+	long err = ours_to_make(newdirfd, unew);
 
+	if (!err)
+		err = walk_user(olddirfd, uold, !!(flags & AT_SYMLINK_FOLLOW), &ip, NULL);
 	if (err)
 		return err;
 	err = walk_user(newdirfd, unew, 0, &dir, &name);

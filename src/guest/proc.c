@@ -957,6 +957,29 @@ long kfs_chdir(const char *path)
 	}
 }
 
+/* A name a program wants to make (mkdir, mknod, a symlink, a link, a
+ * rename's new name) in /proc or /dev, whose names only the kernel makes:
+ * EEXIST for one we have, else ENOENT in /proc, as Linux says, and EPERM
+ * in /dev, whose table takes no new devices; NOT_OURS for the disk's.  The
+ * disk's own /proc and /dev, hidden beneath, once took them all unseen:
+ * busybox's mount -o loop, which makes /dev/loopN until one opens, filled
+ * the RAM root's inodes with four thousand of them. */
+long kfs_new_name(const char *path)
+{
+	char buf[256];
+	struct node nd;
+	const char *abs = absolute(path, buf, sizeof(buf));
+	int r = lookup(abs, 0, &nd);
+
+	if (r == 0)
+		return NOT_OURS;
+	if (r > 0)
+		return -EEXIST;
+	while (*abs == '/')
+		abs++;
+	return !memcmp(abs, "dev", 3) ? -EPERM : -ENOENT;
+}
+
 /* Where the process stands, if it is one of ours, or NULL: the disk's. */
 const char *kfs_cwd(void)
 {

@@ -27,6 +27,7 @@ struct file *kfs_open(const char *path, u32 flags);   /* NULL: not ours */
 long kfs_stat(const char *path, int follow, struct kstat *st);
 long kfs_readlink(const char *path, char *buf, unsigned long size);
 long kfs_chdir(const char *path);
+long kfs_new_name(const char *path);
 const char *kfs_cwd(void);
 void calc_load(void);
 unsigned long load_average(int i);        /* root= at boot (U:760): 0 or -errno */

@@ -124,6 +124,23 @@ class ProcDevTest {
     }
 
     @Test
+    void onlyTheKernelMakesNamesInProcAndDev(@TempDir Path tmp) throws Exception {
+        // they went to the disk's own /dev and /proc, hidden beneath, unseen: busybox's
+        // mount -o loop made /dev/loop0, 1, 2, ... until the inodes ran out (U:787)
+        String out = run(tmp, String.join("\n",
+                "echo == make; mkdir -p /tmp /mnt; touch /tmp/used; df -i / | tail -n 1 | awk '{ print $3 }' > /tmp/used",
+                "mknod /dev/loop9 b 7 9 2>&1; mkdir /proc/x 2>&1; mkdir /proc/1 2>&1; echo hi > /tmp/f",
+                "mv /tmp/f /dev/f 2>&1; cd /dev && ln -s /tmp l 2>&1; cd /",
+                "dd if=/dev/zero of=/tmp/img bs=1k count=64 2>/dev/null; mount -o loop /tmp/img /mnt 2>&1; rm /tmp/img /tmp/f",
+                "echo inodes in use: $(cat /tmp/used) $(df -i / | tail -n 1 | awk '{ print $3 }'); ls /dev | wc -l", ""));
+        assertThat(section(out, "make")).matches("mknod: /dev/loop9: Operation not permitted\n"
+                + "mkdir: can't create directory '/proc/x': No such file or directory\n"
+                + "mkdir: can't create directory '/proc/1': File exists\n"
+                + "mv: can't rename '/tmp/f': Operation not permitted\nln: l: Operation not permitted\n"
+                + "mount: permission denied \\(are you root\\?\\)\ninodes in use: (\\d+) \\1\n9\n");
+    }
+
+    @Test
     void syslogdHearsLoggerThroughDevLog(@TempDir Path tmp) throws Exception {
         // glibc's syslog() sends to the AF_UNIX datagram socket syslogd bound as /dev/log
         // (U:877); syslogd said "socket: Address family not supported by protocol". Forty

@@ -880,6 +880,90 @@ long sys_pwrite64(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 }
 /*:*/
 
+/*U:532 sendfile(): a copy from one open file into another without the
+ * bytes passing through the program, a page at a time through a page of
+ * the kernel's.  busybox's cat and cp try it first (it was ENOSYS, and they
+ * fell back on read() and write() after a line on the console).  Given an
+ * offset, the input is read from there on a copy of the open file, as
+ * pread64() reads (U:531), and the offset comes back moved; without one the
+ * input's own position moves.  A short write ends the copy, and the count
+ * says what was written. */
+static long write_all(struct file *f, const char *buf, long len)
+{
+	long done = 0, n;
+
+	while (done < len) {
+		n = f->ops->write(f, buf + done, len - done);
+		if (n <= 0)
+			return done ? done : n;
+		done += n;
+	}
+	return done;
+}
+
+static long copy_between(struct file *to, struct file *from, u32 count)
+{
+	char *buf = try_alloc_page();
+	long done = 0, n, w;
+
+	if (!buf)
+		return -ENOMEM;
+	while ((u32)done < count) {
+		n = from->ops->read(from, buf, count - done < PAGE_SIZE ? count - done : PAGE_SIZE);
+		if (n <= 0) {
+			done = done ? done : n;
+			break;
+		}
+		w = write_all(to, buf, n);
+		if (w < 0) {
+			done = done ? done : w;
+			break;
+		}
+		done += w;
+		if (w < n)
+			break;
+	}
+	free_page(buf);
+	return done;
+}
+
+static long do_sendfile(u32 out, u32 in, u32 uoff, u32 count, u32 offsize)
+{
+	struct file *to = fd_file(out), *from = fd_file(in), copy;
+	u64 off = 0;
+	long n;
+
+	if (!to || !from || (from->flags & O_ACCMODE) == O_WRONLY || !(to->flags & O_ACCMODE))
+		return -EBADF;
+	if (!from->ops->read || !to->ops->write)
+		return -EINVAL;
+	if (!uoff)
+		return copy_between(to, from, count);
+	if (!from->ops->lseek)
+		return -ESPIPE;
+	if (copy_from_user(&off, uoff, offsize))
+		return -EFAULT;
+	if ((s64)off < 0)
+		return -EINVAL;
+	copy = *from;
+	copy.pos = off;
+	n = copy_between(to, &copy, count);
+	if (n >= 0 && copy_to_user(uoff, &copy.pos, offsize))
+		return -EFAULT;
+	return n;
+}
+
+long sys_sendfile(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return do_sendfile(a, b, c, d, 4);
+}
+
+long sys_sendfile64(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return do_sendfile(a, b, c, d, 8);
+}
+/*:*/
+
 /* readv() and writev(): the same, piece by piece, stopping at a short one. */
 static long do_rwv(u32 fd, u32 uiov, u32 cnt, int writing)
 {

@@ -1770,8 +1770,9 @@ long fs_sys_fallocate(u32 fd, u32 mode, u32 b, u32 c, u32 d, u32 e)
 
 /*:*/
 
-/*U:659 sync() and fsync() have little left to do: every change already
- * ended with the cache written out (U:705), so they only make sure.
+/*U:659 sync() and fsync() (and syncfs(), which is fsync() here: there is
+ * one disk) have little left to do: every change already ended with the
+ * cache written out (U:705), so they only make sure.
  * umask() is one for the whole kernel here, not one per process as in
  * Linux; every process is a shell's child or grandchild, and shells set it
  * once. */

@@ -664,7 +664,8 @@ SYSCALL(enosys)
  * kernel, and a line on the console (unless the kernel was told to be
  * quiet, U:075) naming the call: that is how the next system call this
  * kernel needs announces itself.  A few calls are answered with a failure
- * on purpose and without a word: rseq(), which glibc manages without.  And
+ * on purpose and without a word: rseq() and clone3(), which glibc manages
+ * without (it falls back to clone()).  And
  * a few succeed by doing nothing: set_robust_list() (threads only) and
  * sched_yield() (the scheduler will come round anyway).
  *
@@ -697,6 +698,7 @@ static const syscall_t syscalls[NR_SYSCALLS] = {
 	[258] = sys_set_tid_address, [265] = sys_clock_gettime, [267] = sys_clock_nanosleep,
 	[270] = sys_tgkill,        [295] = fs_sys_openat,        [311] = sys_zero,
 	[355] = sys_getrandom,     [383] = fs_sys_statx,         [386] = sys_enosys,
+	[435] = sys_enosys,        [344] = fs_sys_fsync,       /* clone3; syncfs, U:659 */
 	[403] = sys_clock_gettime64, [407] = sys_clock_nanosleep_time64,
 	/* processes, descriptors, pipes and signals: process.c and file.c */
 	[2] = sys_fork,            [79] = sys_settimeofday,    [264] = sys_clock_settime,
@@ -708,6 +710,7 @@ static const syscall_t syscalls[NR_SYSCALLS] = {
 	[147] = sys_getsid,        [168] = sys_poll,           [173] = sys_rt_sigreturn,
 	[179] = sys_rt_sigsuspend, [186] = sys_sigaltstack, [190] = sys_vfork,           [330] = sys_dup3,
 	[331] = sys_pipe2,         [180] = sys_pread64,        [181] = sys_pwrite64,
+	[187] = sys_sendfile,      [239] = sys_sendfile64,
 	/* names, inodes and the disk: fs.c */
 	[8] = fs_sys_creat,        [9] = fs_sys_link,          [10] = fs_sys_unlink,
 	[12] = fs_sys_chdir,       [15] = fs_sys_chmod,        [36] = fs_sys_sync,

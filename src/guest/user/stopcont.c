@@ -129,7 +129,7 @@ static void waited(const char *what, long pid, long options, int count)
 static void on_hup(int sig)
 {
 	(void)sig;
-	write(4, "C got SIGHUP\n", 13);
+	write(20, "C got SIGHUP\n", 13);
 	exit(0);
 }
 
@@ -140,7 +140,8 @@ static void orphans(void)
 	char b[64];
 
 	syscall3(42, (long)fds, 0, 0);                 /* pipe */
-	syscall3(63, fds[1], 4, 0);                    /* dup2: the children write to fd 4 */
+	syscall3(63, fds[1], 20, 0);                   /* dup2: the children write to fd 20, */
+							/* clear of whatever the caller left open */
 	if (syscall3(SYS_fork, 0, 0, 0) == 0) {        /* H */
 		syscall3(SYS_setsid, 0, 0, 0);
 		if (syscall3(SYS_fork, 0, 0, 0) == 0) {    /* P */
@@ -153,9 +154,9 @@ static void orphans(void)
 				syscall3(SYS_setpgid, 0, 0, 0);
 				sys6(SYS_rt_sigaction, 1, (long)&a, 0, 8, 0, 0);
 				c = syscall3(SYS_getpid, 0, 0, 0);
-				write(4, &c, 4);
+				write(20, &c, 4);
 				syscall3(SYS_kill, c, SIGSTOP, 0);
-				write(4, "C went on without SIGHUP\n", 25);
+				write(20, "C went on without SIGHUP\n", 25);
 				exit(0);
 			}
 			sys6(SYS_wait4, c, (long)&status, WUNTRACED, 0, 0, 0);
@@ -164,22 +165,16 @@ static void orphans(void)
 		sys6(SYS_wait4, -1, 0, 0, 0, 0, 0);
 		exit(0);
 	}
-	syscall3(SYS_close, 4, 0, 0);
+	syscall3(SYS_close, 20, 0, 0);
 	syscall3(SYS_close, fds[1], 0, 0);
 	syscall3(SYS_read, fds[0], (long)&c, 4);
-	for (;;) {
-		pfd[0] = fds[0];
-		pfd[1] = 1;                                    /* POLLIN */
-		if (syscall3(168, (long)pfd, 1, 2000) <= 0) {  /* poll */
-			put("nothing came: C is still stopped\n");
-			syscall3(SYS_kill, c, SIGKILL, 0);
-			break;
-		}
-		n = syscall3(SYS_read, fds[0], (long)b + got, sizeof(b) - 1 - got);
-		if (n <= 0)
-			break;
-		got += n;
-	}
+	pfd[0] = fds[0];
+	pfd[1] = 1;                                    /* POLLIN */
+	if (syscall3(168, (long)pfd, 1, 2000) <= 0)    /* poll */
+		put("nothing came: C is still stopped\n");
+	else if ((n = syscall3(SYS_read, fds[0], (long)b, sizeof(b) - 1)) > 0)
+		got = n;
+	syscall3(SYS_kill, c, SIGKILL, 0);             /* if it is still there */
 	b[got] = 0;
 	put("an orphaned group, stopped: ");
 	put(b);

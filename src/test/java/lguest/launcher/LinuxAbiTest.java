@@ -51,13 +51,16 @@ import org.junit.jupiter.params.provider.CsvSource;
  * inherited, and one with no room left, as Linux's kernel selftests do. ldt.c also checks
  * the segments Linux refuses (G:630, G:635), which the kernel selftest ldt_gdt found
  * accepted or refused the other way.
+ *
+ * <p>sendfile.c copies between files, with and without an offset, and into a pipe (U:532:
+ * sendfile() was ENOSYS, which busybox's cat and cp try first).
  */
 class LinuxAbiTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"signals, --translate=0", "signals, --interpret", "ldt, --translate=0", "ldt, --interpret",
                 "resources, --translate=0", "resources, --interpret", "vfork, --translate=0", "vfork, --interpret",
                 "unixdgram, --translate=0", "unixdgram, --interpret", "stopcont, --translate=0", "stopcont, --interpret",
-                "sigstack, --translate=0", "sigstack, --interpret"})
+                "sigstack, --translate=0", "sigstack, --interpret", "sendfile, --translate=0", "sendfile, --interpret"})
     void theSameBinaryPrintsTheSameOnLinuxAndInAGuest(String program, String backEnd) throws Exception {
         BusyboxRig rig = BusyboxRig.find();
         Path elf = rig.kernel.resolveSibling("user/" + program + ".elf");

@@ -887,7 +887,10 @@ long sys_pwrite64(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
  * offset, the input is read from there on a copy of the open file, as
  * pread64() reads (U:531), and the offset comes back moved; without one the
  * input's own position moves.  A short write ends the copy, and the count
- * says what was written. */
+ * says what was written.  The input must be a file that can seek: from a
+ * pipe or a terminal, where a read may wait and a ^D is not the end for
+ * good, it is EINVAL (Linux says so for a terminal too), and the caller
+ * copies with read() and write() itself, as busybox's cat then does. */
 static long write_all(struct file *f, const char *buf, long len)
 {
 	long done = 0, n;
@@ -909,7 +912,9 @@ static long copy_between(struct file *to, struct file *from, u32 count)
 	if (!buf)
 		return -ENOMEM;
 	while ((u32)done < count) {
-		n = from->ops->read(from, buf, count - done < PAGE_SIZE ? count - done : PAGE_SIZE);
+		u32 chunk = count - done < PAGE_SIZE ? count - done : PAGE_SIZE;
+
+		n = from->ops->read(from, buf, chunk);
 		if (n <= 0) {
 			done = done ? done : n;
 			break;
@@ -920,8 +925,8 @@ static long copy_between(struct file *to, struct file *from, u32 count)
 			break;
 		}
 		done += w;
-		if (w < n)
-			break;
+		if (w < n || (u32)n < chunk)
+			break;      /* a short read is the end of the file */
 	}
 	free_page(buf);
 	return done;
@@ -935,12 +940,12 @@ static long do_sendfile(u32 out, u32 in, u32 uoff, u32 count, u32 offsize)
 
 	if (!to || !from || (from->flags & O_ACCMODE) == O_WRONLY || !(to->flags & O_ACCMODE))
 		return -EBADF;
-	if (!from->ops->read || !to->ops->write)
-		return -EINVAL;
+	if (uoff && from->ops->read && !from->ops->lseek)
+		return -ESPIPE;
+	if (!from->ops->read || !to->ops->write || !from->ops->lseek)
+		return -EINVAL;     /* from a pipe or a terminal too: the caller reads and writes */
 	if (!uoff)
 		return copy_between(to, from, count);
-	if (!from->ops->lseek)
-		return -ESPIPE;
 	if (copy_from_user(&off, uoff, offsize))
 		return -EFAULT;
 	if ((s64)off < 0)

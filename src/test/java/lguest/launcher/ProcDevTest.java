@@ -32,7 +32,9 @@ class ProcDevTest {
     @Test
     void processesAsPsTopAndKillSeeThem(@TempDir Path tmp) throws Exception {
         String out = run(tmp, String.join("\n",
-                "echo == ps; sleep 30 & ps; echo == stat; cat /proc/$!/stat",
+                /* the child may not have exec'd sleep yet when ps looks: give it a moment */
+                "sleep 30 & for i in 1 2 3 4 5 6 7 8 9 10; do grep -q sleep /proc/$!/comm && break; sleep 0.1; done",
+                "echo == ps; ps; echo == stat; cat /proc/$!/stat",
                 "echo == cmdline; tr '\\0' ' ' < /proc/$!/cmdline; echo",
                 "echo == status; grep -E '^(Name|State|PPid):' /proc/$!/status",
                 "echo == kill; kill $!; wait $!; echo \"status $?\"",

@@ -30,11 +30,11 @@ void _start(void)
 
 	for (i = 0; i < (long)sizeof(data); i++)
 		data[i] = 'a' + i % 26;
-	in = syscall3(SYS_open, (long)"sendfile.in", 0101 | 01000, 0644);   /* O_WRONLY|O_CREAT|O_TRUNC */
+	in = syscall3(SYS_open, (long)"/tmp/lguest-sendfile.in", 0101 | 01000, 0644);   /* O_WRONLY|O_CREAT|O_TRUNC */
 	write(in, data, sizeof(data));
 	syscall3(SYS_close, in, 0, 0);
-	in = syscall3(SYS_open, (long)"sendfile.in", 0, 0);
-	out = syscall3(SYS_open, (long)"sendfile.out", 0102 | 01000, 0644);  /* O_RDWR|O_CREAT|O_TRUNC */
+	in = syscall3(SYS_open, (long)"/tmp/lguest-sendfile.in", 0, 0);
+	out = syscall3(SYS_open, (long)"/tmp/lguest-sendfile.out", 0102 | 01000, 0644);  /* O_RDWR|O_CREAT|O_TRUNC */
 	line("sendfile64, 7000 bytes:", sys6(SYS_sendfile64, out, in, 0, 7000, 0, 0));
 	line("  the input moved to:", syscall3(SYS_lseek, in, 0, 1));
 	line("sendfile from 5000, 3000 bytes:", sys6(SYS_sendfile, out, in, (long)&off32, 3000, 0, 0));
@@ -56,8 +56,8 @@ void _start(void)
 	line("out of a pipe with an offset:", sys6(SYS_sendfile64, out, p[0], (long)&off64, 4, 0, 0));
 	line("into a file open only to read:", sys6(SYS_sendfile64, in, in, 0, 4, 0, 0));
 	line("a bad descriptor:", sys6(SYS_sendfile64, out, 99, 0, 4, 0, 0));
-	syscall3(SYS_unlink, (long)"sendfile.in", 0, 0);
-	syscall3(SYS_unlink, (long)"sendfile.out", 0, 0);
+	syscall3(SYS_unlink, (long)"/tmp/lguest-sendfile.in", 0, 0);
+	syscall3(SYS_unlink, (long)"/tmp/lguest-sendfile.out", 0, 0);
 	flush();
 	exit(0);
 }

@@ -180,17 +180,17 @@ void files_exec(void)
  * depth 62.  So the table has Linux's 1024 slots, and what they cost is
  * fixed and known in advance: one page of pointers per process, taken at
  * fork() (no page, no fork: ENOMEM) and given back when it is reaped, and
- * 128 bytes of close-on-exec bits in its slot; (beside it, at fork too, a
- * page for the list of its address space's ranges, 341 of them, where 64 in
- * its slot had been too few for a program that unmaps every other page of a
- * mapping, valgrind's map_unmap; Linux allows 65,530, and the 342nd here is
- * ENOMEM, as theirs is); a pool of 2048 open files in
+ * 128 bytes of close-on-exec bits in its slot; a pool of 2048 open files in
  * the kernel (48 KiB); and, once a disk is mounted, 36 pages for ext2's 1044
  * in-memory inodes, since each open directory holds its inode.  A kernel
  * image that grew by all of it would not leave a 4 MiB Guest room for
  * busybox.  Nothing grows with what a process asks for: its 1025th open
  * descriptor is EMFILE, and the 2049th open file or the 1045th busy inode
- * of the whole system an error too (EMFILE or ENOMEM), never a panic. :*/
+ * of the whole system an error too (EMFILE or ENOMEM), never a panic.  A
+ * process's list of address-space ranges is kept the same way, on a page
+ * taken at fork: 341 of them, where the 64 in its slot had been too few for
+ * a program that unmaps every other page of a mapping (valgrind's
+ * map_unmap).  Linux allows 65,530; the 342nd here is ENOMEM, as theirs is. :*/
 
 /*U:510 The console becomes a file like any other.  Reading waits until the
  * keyboard (the Launcher's standard input) has something, or has ended:
@@ -854,19 +854,27 @@ long sys_write(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
  * runs on a copy of the open file.  Only a file that can seek has offsets
  * (ESPIPE for the rest); glibc's posix_fallocate() writes with them where
  * ext2 cannot fallocate. */
-static long do_prw(u32 fd, u32 buf, u32 len, u64 off, int writing)
+/* A copy of f at off, for a read or write its own position must not see. */
+static long at_offset(struct file *f, u64 off, struct file *copy)
 {
-	struct file *f = fd_file(fd), copy;
-
-	if (!f)
-		return -EBADF;
 	if (!f->ops->lseek)
 		return -ESPIPE;
 	if ((s64)off < 0)
 		return -EINVAL;
-	copy = *f;
-	copy.pos = off;
-	return rw_file(&copy, buf, len, writing);
+	*copy = *f;
+	copy->pos = off;
+	return 0;
+}
+
+static long do_prw(u32 fd, u32 buf, u32 len, u64 off, int writing)
+{
+	struct file *f = fd_file(fd), copy;
+	long err;
+
+	if (!f)
+		return -EBADF;
+	err = at_offset(f, off, &copy);
+	return err ? err : rw_file(&copy, buf, len, writing);
 }
 
 long sys_pread64(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
@@ -940,18 +948,14 @@ static long do_sendfile(u32 out, u32 in, u32 uoff, u32 count, u32 offsize)
 
 	if (!to || !from || (from->flags & O_ACCMODE) == O_WRONLY || !(to->flags & O_ACCMODE))
 		return -EBADF;
-	if (uoff && from->ops->read && !from->ops->lseek)
-		return -ESPIPE;
-	if (!from->ops->read || !to->ops->write || !from->ops->lseek)
-		return -EINVAL;     /* from a pipe or a terminal too: the caller reads and writes */
-	if (!uoff)
-		return copy_between(to, from, count);
+	if (!from->ops->read || !to->ops->write)
+		return -EINVAL;
+	if (!uoff)      /* from a pipe or a terminal: the caller reads and writes */
+		return from->ops->lseek ? copy_between(to, from, count) : -EINVAL;
 	if (copy_from_user(&off, uoff, offsize))
 		return -EFAULT;
-	if ((s64)off < 0)
-		return -EINVAL;
-	copy = *from;
-	copy.pos = off;
+	if ((n = at_offset(from, off, &copy)))
+		return n;
 	n = copy_between(to, &copy, count);
 	if (n >= 0 && copy_to_user(uoff, &copy.pos, offsize))
 		return -EFAULT;
@@ -1065,9 +1069,9 @@ long sys_dup3(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
  * the open's for life).  F_SETOWN and F_GETOWN keep and tell the process (or
  * group, negative) that would be sent SIGIO, which this kernel never sends,
  * since it has no O_ASYNC; a program that names itself before asking for
- * O_ASYNC learns that from F_GETFL.  ioctl() is the file's own business, and for all
- * but a terminal (U:840), a socket (U:887) and the disk's size questions
- * the answer is ENOTTY, which is how isatty() learns "no". */
+ * O_ASYNC learns that from F_GETFL.  ioctl() is the file's own business,
+ * and for all but a terminal (U:840), a socket (U:887) and the disk's size
+ * questions the answer is ENOTTY, which is how isatty() learns "no". */
 long sys_fcntl64(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
 	struct file *fl = fd_file(a);

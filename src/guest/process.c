@@ -86,8 +86,8 @@ static struct process *alloc_process(void)
 }
 
 /* A slot given back: the stack, the directory (unless it was a vfork
- * child's borrowed one), the descriptors' page and the ranges' page.  The process is not
- * running, and never will again, so its stack is free too. */
+ * child's borrowed one), the descriptors' page and the ranges' page.  The
+ * process is not running, and never will again, so its stack is free too. */
 static void free_slot(struct process *p)
 {
 	if (!p->borrows_mm)
@@ -725,8 +725,8 @@ static long do_execve(u32 a, u32 b, u32 c)
 /*U:350 The end of a process.  It closes its files (which may be the last
  * writer of a pipe somebody is reading: that reader now sees end of file),
  * gives back its memory, hands its children to process 1, as Unix always
- * has (hanging up any group that leaves orphaned and stopped, U:403), and
- * becomes a zombie: a process that is nothing any more but a pid
+ * has (hanging up any group that this leaves orphaned with a stopped member,
+ * U:403), and becomes a zombie: a process that is nothing any more but a pid
  * and an exit status, kept until its parent asks for them with wait4().
  * Its parent gets SIGCHLD.  Its kernel stack is still under our feet, which
  * is one reason the zombie's slot is freed by the parent, not by itself.
@@ -1114,9 +1114,9 @@ static void do_stop(int sig)
  * them, and a program that catches SIGHUP is continued to handle it.
  * Linux looks when a process ends, and so does do_exit(): at its own
  * group, if its parent was the group's last link into another group of the
- * session, and at its children's groups, if it was theirs.  Linux does not count process 1 as a link; this
- * kernel counts it like any parent, which can only spare a group, never
- * hang one up that Linux would not. */
+ * session, and at its children's groups, if it was theirs.  Linux does not
+ * count process 1 as a link; this kernel counts it like any parent, which
+ * can only spare a group, never hang one up that Linux would not. */
 static int group_stopped(int pgid)
 {
 	int i;
@@ -1132,17 +1132,11 @@ static int group_stopped(int pgid)
  * is gone or going: hang it up if it is orphaned and has a stopped member. */
 static void hup_if_orphaned(struct process *p, struct process *link)
 {
-	int i;
-
 	if (!link || link->pgid == p->pgid || link->sid != p->sid
 	    || !pgrp_orphaned(p->pgid, p->sid) || !group_stopped(p->pgid))
 		return;
-	for (i = 1; i < MAX_PROCS; i++)
-		if (procs[i].state != P_FREE && procs[i].state != P_ZOMBIE
-		    && procs[i].pgid == p->pgid) {
-			send_signal(&procs[i], SIGHUP);
-			send_signal(&procs[i], SIGCONT);
-		}
+	kill_matching(-p->pgid, SIGHUP);
+	kill_matching(-p->pgid, SIGCONT);
 }
 
 /* From do_exit(), for the current process, a zombie now, whose children
@@ -1630,7 +1624,7 @@ void do_signal(struct trap_frame *regs, long ret)
 			regs->eax = (u32)-EINTR;      /* a sleep a handler cut short (U:265) */
 		if (setup_frame(sig, regs, 0, 0) == 0)    /* si_code SI_USER */
 			return;
-		ret = 0;                         /* a SIGSEGV instead (U:422): the call is settled */
+		ret = 0;                         /* a SIGSEGV instead (U:421): the call is settled */
 	}
 	if (ret == -ERESTARTSYS) {
 		regs->eax = current.syscall_nr;
@@ -1787,7 +1781,7 @@ void user_fault(struct trap_frame *regs, const char *what)
 		current.in_kernel = 1;         /* as a system call is, while it writes the frame */
 		irq_enable();
 		if (setup_frame(sig, regs, code, addr))
-			do_signal(regs, 0);    /* the SIGSEGV that took its place (U:422) */
+			do_signal(regs, 0);    /* the SIGSEGV that took its place (U:421) */
 		irq_disable();
 		current.in_kernel = 0;
 		return;

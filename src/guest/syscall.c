@@ -131,8 +131,9 @@ SYSCALL(getrandom)
  * it became "nobody" would still be root to every check), and a daemon told
  * to drop its privileges should hear that it did not.  So busybox's
  * traceroute, which drops to its real ids, 0, carries on (it said "setgid:
- * Function not implemented"), and su or httpd -u say why they cannot.  getresuid() and getresgid() write three zeros, and setgroups()
- * takes an empty list or one of group 0 alone. */
+ * Function not implemented"), and su or httpd -u say why they cannot.
+ * getresuid() and getresgid() write three zeros, and setgroups() takes an
+ * empty list or one of group 0 alone. */
 static int only_root(u32 id)
 {
 	return id == 0 || id == 0xFFFFFFFF || id == 0xFFFF;   /* 0xFFFF: the 16-bit calls' -1 */
@@ -263,6 +264,13 @@ static int user_desc_empty(u32 base, u32 limit, u32 flags)
 	return base == 0 && limit == 0 && (flags & 0x7F) == 0x28;
 }
 
+/* All zeros: what programs have long passed to set_thread_area() to mean
+ * "none" (Linux's LDT_zero). */
+static int user_desc_zero(u32 base, u32 limit, u32 flags)
+{
+	return base == 0 && limit == 0 && (flags & 0x7F) == 0;
+}
+
 /* After the process's TLS or LDT entries changed: hand them over, and put
  * back only the selectors that still name something (usable_selector), in
  * %fs and %gs now and in %ds and %es at the return to ring 3.  A process
@@ -314,7 +322,7 @@ SYSCALL(set_thread_area)
 	if (idx < LGUEST_TLS_MIN || idx >= LGUEST_TLS_MIN + LGUEST_TLS_ENTRIES)
 		return -EINVAL;
 	if (!user_desc_empty(desc[1], desc[2], desc[3])
-	    && !(desc[1] == 0 && desc[2] == 0 && (desc[3] & 0x7F) == 0)   /* all zeros: empty too */
+	    && !user_desc_zero(desc[1], desc[2], desc[3])
 	    && (err = user_desc_to_desc(desc[1], desc[2], desc[3], &entry, 0)))
 		return err;
 	current.tls[idx - LGUEST_TLS_MIN] = entry;
@@ -327,8 +335,9 @@ SYSCALL(set_thread_area)
  * descriptor table per process, which lguest never offered (H:520).  Entries
  * are built as set_thread_area() builds its (DPL 3), but code and 16-bit
  * segments are allowed, and conforming code only not present, as Linux
- * allows it (ldt_gdt, a kernel selftest, tries each), kept in the process, handed to the Host with LOAD_LDT, and handed
- * over again at every switch to or from a process that has one (G:640).
+ * allows it (ldt_gdt, a kernel selftest, tries each).  They are kept in the
+ * process, handed to the Host with LOAD_LDT, and handed over again at every
+ * switch to or from a process that has one (G:640).
  * Function 1 (and 0x11, the newer form, which may keep the "useable" bit)
  * writes one entry from a struct user_desc; 0 reads the table back, padded
  * with zeros to the size asked (nothing at all if it never had one); 2, the

@@ -5,7 +5,8 @@
  * socketpair is two connected stream sockets (U:526): bytes go both ways,
  * a peer's close is end of file, shutdown() closes one direction, and a
  * write after SHUT_WR is EPIPE; F_SETOWN names the owner F_GETOWN tells.
- * And a name that is no file does not run this program again.  No C library: int $0x80 only. */
+ * And a name that is no file does not run this program again (U:342).  No
+ * C library: int $0x80 only. */
 #include "print.h"
 
 #define SYS_waitpid    7

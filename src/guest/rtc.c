@@ -188,3 +188,186 @@ const struct file_ops rtc_ops = {
 	.ioctl = rtc_ioctl, .stat = rtc_stat,
 };
 /*:*/
+
+/*U:268 The clock's discipline.  An NTP daemon does not set the clock; it
+ * steers it, with adjtimex(): how fast it runs (freq, in parts per million
+ * shifted left by 16), how far off it is believed to be (offset), the error
+ * bounds, and the status bits, of which STA_UNSYNC says "not synchronized
+ * yet", Linux's state at boot and why adjtimex() then returns TIME_ERROR.
+ * This Guest's clock is the Host's (U:260), which the Host's own NTP
+ * steers: so the kernel keeps what it is told and reports it back, with the
+ * ranges and clamps Linux applies, but moves nothing, except for the two
+ * requests that are really a step: ADJ_SETOFFSET, a jump by the given time,
+ * and adjtime()'s single shot (ADJ_OFFSET_SINGLESHOT), which Linux slews in
+ * over a while at 0.5 ms a second, and this kernel takes all at once.
+ * Everyone is root, so no request is EPERM.  Three entry points: adjtimex()
+ * and clock_adjtime() with the 32-bit struct timex, clock_adjtime64() with
+ * the 64-bit struct __kernel_timex that glibc tries first; both are turned
+ * into the same 21 numbers here, numbered as the 32-bit struct's words. */
+enum { TX_MODES, TX_OFFSET, TX_FREQ, TX_MAXERROR, TX_ESTERROR, TX_STATUS, TX_CONSTANT, TX_PRECISION,
+       TX_TOLERANCE, TX_SEC, TX_USEC, TX_TICK, TX_TAI = 20, TX_WORDS };
+#define ADJ_OFFSET     0x0001
+#define ADJ_FREQUENCY  0x0002
+#define ADJ_MAXERROR   0x0004
+#define ADJ_ESTERROR   0x0008
+#define ADJ_STATUS     0x0010
+#define ADJ_TIMECONST  0x0020
+#define ADJ_TAI        0x0080
+#define ADJ_SETOFFSET  0x0100
+#define ADJ_MICRO      0x1000
+#define ADJ_NANO       0x2000
+#define ADJ_TICK       0x4000
+#define ADJ_ADJTIME    0x8000      /* with ADJ_OFFSET: adjtime()'s single shot */
+#define ADJ_READONLY   0x2000      /* with ADJ_ADJTIME: only read what is left */
+#define STA_PLL        0x0001
+#define STA_UNSYNC     0x0040
+#define STA_NANO       0x2000
+#define STA_RONLY      0xFF00      /* bits only the kernel sets */
+#define MAXFREQ_SCALED (500LL << 16)
+#define PHASE_LIMIT    16000000    /* the error bounds' ceiling, in microseconds */
+#define TIME_OK        0
+#define TIME_ERROR     5
+
+static s64 ntp[TX_WORDS] = { [TX_MAXERROR] = PHASE_LIMIT, [TX_ESTERROR] = PHASE_LIMIT,
+			     [TX_STATUS] = STA_UNSYNC, [TX_CONSTANT] = 2, [TX_TICK] = 10000 };
+
+static s64 clamp(s64 v, s64 lo, s64 hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* The wall clock moved by sec seconds and nsec nanoseconds (0 <= nsec < 10^9). */
+static long step_wall(s64 sec, u32 nsec)
+{
+	u32 s, ns;
+	u64 now;
+
+	host_clock(&s, &ns);
+	now = s;
+	wall_shift(&now, &ns);
+	ns += nsec;
+	if (ns >= 1000000000) {
+		ns -= 1000000000;
+		sec++;
+	}
+	return set_wall(now + sec, ns);
+}
+/*:*/
+
+/*U:269 What each mode bit asks, checked first and then done, so that a
+ * request with one bad part changes nothing: Linux's order, and its limits
+ * (a tick of 9,000 to 11,000 microseconds, a step's fraction below a
+ * second, in nanoseconds if the request says ADJ_NANO; the frequency clamped to 500 ppm, the bounds to 16 s, the time
+ * constant to 0..10, stored plus 4 in microsecond mode).  The reply is the
+ * state after, with the time now, in microseconds or, under STA_NANO, in
+ * nanoseconds. */
+static long adjtimex(s64 *tx)
+{
+	u32 modes = tx[TX_MODES], s, ns;
+	s64 second = modes & ADJ_NANO ? 1000000000 : 1000000;   /* a step's fraction, in its unit */
+	u64 sec;
+	long err = 0;
+
+	if ((modes & ADJ_ADJTIME) && modes != (ADJ_ADJTIME | ADJ_OFFSET) && modes != (ADJ_ADJTIME | ADJ_READONLY | ADJ_OFFSET))
+		return -EINVAL;
+	if (!(modes & ADJ_ADJTIME) && (modes & ADJ_TICK) && (tx[TX_TICK] < 9000 || tx[TX_TICK] > 11000))
+		return -EINVAL;
+	if (!(modes & ADJ_ADJTIME) && (modes & ADJ_SETOFFSET) && (tx[TX_USEC] < 0 || tx[TX_USEC] >= second))
+		return -EINVAL;
+	if (modes == (ADJ_ADJTIME | ADJ_OFFSET)) {       /* taken at once: nothing is left to slew */
+		s32 us = (s32)tx[TX_OFFSET], whole = us / 1000000, part = us % 1000000;
+
+		err = part < 0 ? step_wall(whole - 1, (u32)(part + 1000000) * 1000) : step_wall(whole, (u32)part * 1000);
+	} else if (!(modes & ADJ_ADJTIME)) {
+		if (modes & ADJ_SETOFFSET)
+			err = step_wall(tx[TX_SEC], (u32)tx[TX_USEC] * (modes & ADJ_NANO ? 1 : 1000));
+		if (modes & ADJ_STATUS)
+			ntp[TX_STATUS] = (ntp[TX_STATUS] & STA_RONLY) | (tx[TX_STATUS] & ~STA_RONLY);
+		if (modes & ADJ_NANO)
+			ntp[TX_STATUS] |= STA_NANO;
+		if (modes & ADJ_MICRO)
+			ntp[TX_STATUS] &= ~STA_NANO;
+		if (modes & ADJ_FREQUENCY)
+			ntp[TX_FREQ] = clamp(tx[TX_FREQ], -MAXFREQ_SCALED, MAXFREQ_SCALED);
+		if (modes & ADJ_MAXERROR)
+			ntp[TX_MAXERROR] = clamp(tx[TX_MAXERROR], 0, PHASE_LIMIT);
+		if (modes & ADJ_ESTERROR)
+			ntp[TX_ESTERROR] = clamp(tx[TX_ESTERROR], 0, PHASE_LIMIT);
+		if (modes & ADJ_TIMECONST)
+			ntp[TX_CONSTANT] = clamp(tx[TX_CONSTANT] + (ntp[TX_STATUS] & STA_NANO ? 0 : 4), 0, 10);
+		if ((modes & ADJ_TAI) && tx[TX_CONSTANT] >= 0)
+			ntp[TX_TAI] = tx[TX_CONSTANT];
+		if ((modes & ADJ_OFFSET) && (ntp[TX_STATUS] & STA_PLL))
+			ntp[TX_OFFSET] = tx[TX_OFFSET];
+		if (modes & ADJ_TICK)
+			ntp[TX_TICK] = tx[TX_TICK];
+	}
+	if (err)
+		return err;
+	memcpy(tx + 1, ntp + 1, (TX_WORDS - 1) * sizeof(s64));
+	if (modes & ADJ_ADJTIME)
+		tx[TX_OFFSET] = 0;
+	tx[TX_PRECISION] = 1;
+	tx[TX_TOLERANCE] = MAXFREQ_SCALED;
+	host_clock(&s, &ns);
+	sec = s;
+	wall_shift(&sec, &ns);
+	tx[TX_SEC] = sec;
+	tx[TX_USEC] = ntp[TX_STATUS] & STA_NANO ? ns : ns / 1000;
+	return ntp[TX_STATUS] & STA_UNSYNC ? TIME_ERROR : TIME_OK;
+}
+/*:*/
+
+/* The two layouts: the 32-bit struct timex is 32 words, the 64-bit one
+ * has 8-byte fields where this one has 4, except the four ints (modes,
+ * status, shift, tai), which keep 4 and are padded to 8. */
+static const u8 wide_at[TX_WORDS] = { 0, 8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96, 104, 112,
+				      120, 128, 136, 144, 152, 160 };
+
+static long timex_call(u32 clock, u32 utx, int wide)
+{
+	u32 buf[52];
+	s64 tx[TX_WORDS];
+	int i, four;
+	long ret;
+
+	if (clock != CLOCK_REALTIME)
+		return clock < 12 ? -EOPNOTSUPP : -EINVAL;
+	if (copy_from_user(buf, utx, wide ? 208 : 128))
+		return -EFAULT;
+	for (i = 0; i < TX_WORDS; i++) {
+		four = !wide || i == TX_MODES || i == TX_STATUS || i == 14 || i == TX_TAI;
+		tx[i] = !wide ? (s64)(s32)buf[i] : four ? (s64)(s32)buf[wide_at[i] / 4]
+			: (s64)(buf[wide_at[i] / 4] | (u64)buf[wide_at[i] / 4 + 1] << 32);
+	}
+	ret = adjtimex(tx);
+	if (ret < 0)
+		return ret;
+	for (i = 0; i < TX_WORDS; i++) {
+		four = !wide || i == TX_MODES || i == TX_STATUS || i == 14 || i == TX_TAI;
+		if (!wide)
+			buf[i] = (u32)tx[i];
+		else if (four)
+			buf[wide_at[i] / 4] = (u32)tx[i];
+		else {
+			buf[wide_at[i] / 4] = (u32)tx[i];
+			buf[wide_at[i] / 4 + 1] = (u32)((u64)tx[i] >> 32);
+		}
+	}
+	return copy_to_user(utx, buf, wide ? 208 : 128) ? -EFAULT : ret;
+}
+
+long sys_adjtimex(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return timex_call(CLOCK_REALTIME, a, 0);
+}
+
+long sys_clock_adjtime(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return timex_call(a, b, 0);
+}
+
+long sys_clock_adjtime64(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return timex_call(a, b, 1);
+}

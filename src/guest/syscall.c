@@ -477,6 +477,34 @@ SYSCALL(time)
 
 /*:*/
 
+/*U:264 A time a program gives, as a point on the monotonic clock, which
+ * is what the kernel sleeps by: a relative time is measured from now, an
+ * absolute one on the clock it names, which date -s may have moved (U:262).
+ * 0 and *deadline, or 1 if an absolute time has passed already, or -EINVAL.
+ * A sleep (U:265) and a futex's wait (U:267) both start here. */
+static long deadline_of(u32 clock, int absolute, u64 sec, u32 nsec, u64 *deadline)
+{
+	if (nsec >= 1000000000 || (s64)sec < 0)
+		return -EINVAL;
+	if (absolute) {
+		u64 ns_now_s;
+		u32 ns_now;
+
+		now(clock, &ns_now_s, &ns_now);
+		if (sec < ns_now_s || (sec == ns_now_s && nsec <= ns_now))
+			return 1;
+		sec -= ns_now_s;
+		if (nsec < ns_now) {
+			nsec += 1000000000;
+			sec--;
+		}
+		nsec -= ns_now;
+	}
+	*deadline = fresh_ns() + sec * 1000000000ULL + nsec;
+	return 0;
+}
+/*:*/
+
 /*U:265 Sleeping.  A relative sleep is a deadline of now plus the request; an
  * absolute one (TIMER_ABSTIME, which busybox's sleep does not use but
  * clock_nanosleep() allows) is measured on the clock it names.  The waiting
@@ -519,29 +547,16 @@ SYSCALL(restart_syscall)
 	return current.sleep_deadline ? sleep_to_deadline(current.sleep_deadline, 0, 0) : -EINTR;
 }
 
-/* Sleep until (sec, nsec) has passed, measured on the clock's own terms if
- * it is absolute, else from now; the time left goes to urem if a signal
- * ends it (not for an absolute one, as on Linux). */
+/* Sleep until (sec, nsec) has passed (deadline_of); the time left goes to
+ * urem if a signal ends it (not for an absolute time, as on Linux). */
 static long do_sleep(u32 clock, int absolute, u64 sec, u32 nsec, u32 urem, int time64)
 {
-	if (nsec >= 1000000000 || (s64)sec < 0)
-		return -EINVAL;
-	if (absolute) {
-		u64 ns_now_s;
-		u32 ns_now;
+	u64 deadline;
+	long err = deadline_of(clock, absolute, sec, nsec, &deadline);
 
-		now(clock, &ns_now_s, &ns_now);
-		if (sec < ns_now_s || (sec == ns_now_s && nsec <= ns_now))
-			return 0;
-		sec -= ns_now_s;
-		if (nsec < ns_now) {
-			nsec += 1000000000;
-			sec--;
-		}
-		nsec -= ns_now;
-		urem = 0;
-	}
-	return sleep_to_deadline(fresh_ns() + sec * 1000000000ULL + nsec, urem, time64);
+	if (err)
+		return err < 0 ? err : 0;
+	return sleep_to_deadline(deadline, absolute ? 0 : urem, time64);
 }
 
 /* The request is a struct timespec, of 32-bit seconds or, for the _time64
@@ -577,18 +592,22 @@ SYSCALL(clock_nanosleep_time64)
 
 /*U:266 futex(), the slow half of a lock: "sleep while this word still
  * holds this value", and "wake whoever sleeps on this word".  It exists for
- * threads, and a process here has one, and shares no writable memory with
- * any other (fork() copies, U:320), so nobody can be asleep on a word that
- * this process could wake: FUTEX_WAKE truthfully wakes nobody.  glibc still
- * calls it where a lock it took might have had waiters (hostname -i, looking
- * the name up, did), and took ENOSYS for a broken kernel and aborted.  A
- * wait is kept to the letter: a word that has changed is EAGAIN, and
- * otherwise the process sleeps until a signal or the timeout (relative for
- * FUTEX_WAIT, a deadline on the monotonic or, with FUTEX_CLOCK_REALTIME,
- * the real clock for FUTEX_WAIT_BITSET), which for one thread is the only
- * way such a wait can end, as on Linux.  The other operations, the
- * requeueing and the atomic operations for condition variables, are ENOSYS,
- * Linux's answer for an operation it does not have. */
+ * threads, and a process here has only one; but processes may share memory
+ * (a System V segment or a MAP_SHARED mapping, U:165), and a lock in it,
+ * glibc's process-shared mutex or semaphore, sleeps here in one process
+ * and is woken from another.  So a word is known by its physical address,
+ * which is the same for every process that maps it (Linux keys a private
+ * futex by address space and virtual address, a shared one by the page,
+ * which here comes to the same thing).  A sleeper writes that address, and
+ * the bits it waits for, in its own entry of a table with one per process;
+ * FUTEX_WAKE marks up to val sleepers on the same word, with a bit in
+ * common, as woken, and says how many.  A wait is kept to the letter: a word
+ * that has changed is EAGAIN, and otherwise the process sleeps until woken,
+ * a signal or the timeout (relative for FUTEX_WAIT, a deadline on the
+ * monotonic or, with FUTEX_CLOCK_REALTIME, the real clock for
+ * FUTEX_WAIT_BITSET).  The other operations, the requeueing and the atomic
+ * operations for condition variables, are ENOSYS, Linux's answer for an
+ * operation it does not have. */
 #define FUTEX_WAIT          0
 #define FUTEX_WAKE          1
 #define FUTEX_WAIT_BITSET   9
@@ -596,16 +615,42 @@ SYSCALL(clock_nanosleep_time64)
 #define FUTEX_PRIVATE_FLAG 128
 #define FUTEX_CLOCK_REALTIME 256
 
-static int nobody_wakes(void *unused)
+static struct futex_waiter {
+	unsigned long pa;          /* the word's physical address; 0: not waiting */
+	u32 bitset;
+	int woken;
+} futex_waiters[MAX_PROCS];
+
+static int futex_woken(void *arg)
 {
-	(void)unused;
-	return 0;
+	return ((struct futex_waiter *)arg)->woken;
 }
 
+static long futex_wake(unsigned long pa, u32 n, u32 bitset)
+{
+	struct futex_waiter *w;
+	long woken = 0;
+
+	for (w = futex_waiters; w < futex_waiters + MAX_PROCS && woken < n; w++)
+		if (w->pa == pa && (w->bitset & bitset) && !w->woken) {
+			w->woken = 1;
+			woken++;
+		}
+	return woken;
+}
+
+/*:*/
+
+/*U:267 The wait: the word is read through the kernel's own mapping of the
+ * page (U:125), which also gives its physical address, and compared; the
+ * sleeper's entry is written before it sleeps and cleared after, whatever
+ * ended the sleep. */
 static long futex(u32 uaddr, u32 op, u32 val, u32 utime, u32 bitset, int time64)
 {
-	u32 cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME), word, ts[4];
+	u32 cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME), *word, ts[4];
 	int bits = cmd == FUTEX_WAIT_BITSET || cmd == FUTEX_WAKE_BITSET;
+	struct futex_waiter *me = &futex_waiters[current_proc - procs];
+	u64 deadline = 0;
 	long ret;
 
 	if (cmd != FUTEX_WAIT && cmd != FUTEX_WAKE && !bits)
@@ -616,19 +661,30 @@ static long futex(u32 uaddr, u32 op, u32 val, u32 utime, u32 bitset, int time64)
 		return -EINVAL;
 	if (uaddr & 3)
 		return -EINVAL;
+	word = user_page(uaddr, 0);
+	if (!word)
+		return -EFAULT;
 	if (cmd == FUTEX_WAKE || cmd == FUTEX_WAKE_BITSET)
-		return 0;
-	if (copy_from_user(&word, uaddr, 4))
-		return -EFAULT;
-	if (word != val)
+		return futex_wake(__pa(word), val, bits ? bitset : ~0U);
+	if (*word != val)
 		return -EAGAIN;
-	if (!utime)
-		return wait_event(nobody_wakes, NULL);
-	if (copy_from_user(ts, utime, time64 ? 16 : 8))
-		return -EFAULT;
-	ret = do_sleep(op & FUTEX_CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC, cmd == FUTEX_WAIT_BITSET,
-		       time64 ? ts[0] | ((u64)ts[1] << 32) : (u64)(s64)(s32)ts[0], time64 ? ts[2] : ts[1], 0, 0);
-	return ret == -ERESTART_RESTARTBLOCK ? -EINTR : ret ? ret : -ETIMEDOUT;
+	if (utime) {
+		if (copy_from_user(ts, utime, time64 ? 16 : 8))
+			return -EFAULT;
+		ret = deadline_of(op & FUTEX_CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC,
+				  cmd == FUTEX_WAIT_BITSET, time64 ? ts[0] | ((u64)ts[1] << 32)
+				  : (u64)(s64)(s32)ts[0], time64 ? ts[2] : ts[1], &deadline);
+		if (ret)
+			return ret < 0 ? ret : -ETIMEDOUT;
+	}
+	me->pa = __pa(word);
+	me->bitset = bits ? bitset : ~0U;
+	me->woken = 0;
+	ret = wait_event_until(futex_woken, me, deadline);
+	me->pa = 0;
+	if (ret == -EAGAIN)
+		return -ETIMEDOUT;
+	return ret == -ERESTARTSYS && utime ? -EINTR : ret;
 }
 
 SYSCALL(futex)
@@ -711,6 +767,7 @@ static const syscall_t syscalls[NR_SYSCALLS] = {
 	[403] = sys_clock_gettime64, [407] = sys_clock_nanosleep_time64,
 	/* processes, descriptors, pipes and signals: process.c and file.c */
 	[2] = sys_fork,            [79] = sys_settimeofday,    [264] = sys_clock_settime,
+	[124] = sys_adjtimex,      [343] = sys_clock_adjtime,  [405] = sys_clock_adjtime64,
 	[404] = sys_clock_settime64,            [7] = sys_waitpid,          [11] = sys_execve,
 	[19] = sys_lseek,          [41] = sys_dup,             [42] = sys_pipe,
 	[57] = sys_setpgid,        [63] = sys_dup2,            [65] = sys_getpgrp,
@@ -758,6 +815,12 @@ static const syscall_t syscalls[NR_SYSCALLS] = {
 	[370] = sys_sendmsg,       [371] = sys_recvfrom,       [372] = sys_recvmsg,
 	[373] = sys_shutdown,      [142] = sys_select,         [308] = sys_pselect6,
 	[413] = sys_pselect6_time64,
+	/* System V shared memory and semaphores: ipc.c */
+	[117] = sys_ipc,           [393] = sys_semget,         [394] = sys_semctl,
+	[395] = sys_shmget,        [396] = sys_shmctl,         [397] = sys_shmat,
+	[398] = sys_shmdt,         [420] = sys_semtimedop_time64,
+	[399] = sys_enosys,        [400] = sys_enosys,         [401] = sys_enosys,
+	[402] = sys_enosys,        /* message queues (U:179) */
 };
 
 /*G:600 Where the processes meet lguest.  The programs this kernel runs

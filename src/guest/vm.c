@@ -41,6 +41,10 @@ static int split_at(unsigned long addr)
 	nr_vmas++;
 	vmas[i].end = addr;
 	vmas[i + 1].start = addr;
+	if (vmas[i].shm) {               /* both halves map the segment now (U:167) */
+		vmas[i + 1].pgoff += (addr - vmas[i].start) >> PAGE_SHIFT;
+		shm_hold(vmas[i].shm);
+	}
 	return 0;
 }
 
@@ -57,7 +61,9 @@ int vma_add(unsigned long start, unsigned long end, unsigned int prot)
 	vmas[i].start = start;
 	vmas[i].end = end;
 	vmas[i].prot = prot;
-	return 0;
+	vmas[i].shm = 0;
+	vmas[i].pgoff = 0;
+	return i;
 }
 
 unsigned int vma_prot(unsigned long addr)
@@ -153,6 +159,29 @@ static void unmap_range(unsigned long start, unsigned long end)
 	walk_ptes(kernel_pgdir, start, end, unmap_one, NULL);
 	flush_tlb_user();
 }
+
+/* A shared segment's page is the segment's (U:166): the entry goes, the page stays. */
+static int clear_one(unsigned long va, unsigned long *e, void *unused)
+{
+	*e = 0;
+	return 0;
+}
+
+/* Range i goes: its pages, or its hold on a segment, and its slot in the list. */
+static void vma_remove(unsigned int i)
+{
+	struct vma *v = &vmas[i];
+
+	if (v->shm) {
+		walk_ptes(kernel_pgdir, v->start, v->end, clear_one, NULL);
+		flush_tlb_user();
+		shm_drop(v->shm);
+	} else {
+		unmap_range(v->start, v->end);
+	}
+	memmove(&vmas[i], &vmas[i + 1], (nr_vmas - i - 1) * sizeof(vmas[0]));
+	nr_vmas--;
+}
 /*:*/
 
 /*U:120 The page-fault handler, where the promises are kept.  The Host
@@ -180,6 +209,9 @@ int vm_fault(unsigned long addr, int write)
 		return -1;
 	if (lookup_pte(va) & PTE_PRESENT)
 		return -1;
+	if (v->shm)      /* the page exists already: the segment's (U:166) */
+		return map_page(va, shm_page(v->shm, v->pgoff + ((va - v->start) >> PAGE_SHIFT)),
+				prot_pte_flags(v->prot)) < 0 ? -ENOMEM : 0;
 	page = try_alloc_page();
 	if (page && map_page(va, __pa(page), prot_pte_flags(v->prot)) < 0) {
 		free_page(page);
@@ -414,13 +446,10 @@ long vm_munmap(unsigned long start, unsigned long len)
 	if (err)
 		return err;
 	for (i = 0; i < nr_vmas; ) {
-		if (vmas[i].start >= start && vmas[i].end <= end) {
-			unmap_range(vmas[i].start, vmas[i].end);
-			memmove(&vmas[i], &vmas[i + 1], (nr_vmas - i - 1) * sizeof(vmas[0]));
-			nr_vmas--;
-		} else {
+		if (vmas[i].start >= start && vmas[i].end <= end)
+			vma_remove(i);
+		else
 			i++;
-		}
 	}
 	return 0;
 }
@@ -434,12 +463,43 @@ long vm_munmap(unsigned long start, unsigned long len)
  * was there, as Linux does.  A file mapping would need the page cache this
  * kernel does not have, and gets ENODEV (busybox was never seen to ask for
  * one).  Either way the new range is a promise; no page exists until the
- * first touch (U:120). */
+ * first touch (U:120).  Memory a program means to share with its children,
+ * MAP_SHARED, is a System V segment without a key (U:165), so that fork
+ * hands on the same pages instead of copies. */
+#define IS_ERR_ADDR(x) ((unsigned long)(x) >= (unsigned long)-4095)
+
+/* Where size bytes go: addr itself (after unmapping what was there, or
+ * refusing to, as how says), or the first stretch free from MMAP_BASE up. */
+static long place(unsigned long addr, unsigned long size, enum attach how)
+{
+	unsigned long start = MMAP_BASE;
+	unsigned int i;
+
+	if (how != ATTACH_ANYWHERE) {
+		if ((addr & (PAGE_SIZE - 1)) || addr < PAGE_SIZE || addr + size > PAGE_OFFSET
+		    || addr + size < addr || (how == ATTACH_HERE && !range_is_free(addr, addr + size)))
+			return -EINVAL;
+		return vm_munmap(addr, size) < 0 ? -ENOMEM : (long)addr;
+	}
+	for (i = 0; i < nr_vmas; i++) {
+		if (vmas[i].end <= start)
+			continue;
+		if (vmas[i].start >= start + size)
+			break;
+		start = vmas[i].end;
+	}
+	if (start + size > USER_STACK_TOP - USER_STACK_SIZE || start + size < start)
+		return -ENOMEM;
+	return start;
+}
+
 long vm_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 	    unsigned long flags, unsigned long fd, unsigned long pgoff)
 {
-	unsigned long start, size = (len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-	unsigned int i;
+	unsigned long size = (len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	enum attach how = flags & MAP_FIXED ? ATTACH_REPLACE : ATTACH_ANYWHERE;
+	long start;
+	int shm;
 
 	(void)fd;
 	(void)pgoff;
@@ -447,28 +507,61 @@ long vm_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 		return -EINVAL;
 	if (!(flags & MAP_ANONYMOUS))
 		return -ENODEV;
-	if (flags & MAP_FIXED) {
-		if ((addr & (PAGE_SIZE - 1)) || addr < PAGE_SIZE || addr + size > PAGE_OFFSET
-		    || addr + size < addr)
-			return -EINVAL;
-		if (vm_munmap(addr, size) < 0)
-			return -ENOMEM;
-		start = addr;
-	} else {
-		start = MMAP_BASE;
-		for (i = 0; i < nr_vmas; i++) {
-			if (vmas[i].end <= start)
-				continue;
-			if (vmas[i].start >= start + size)
-				break;
-			start = vmas[i].end;
-		}
-		if (start + size > USER_STACK_TOP - USER_STACK_SIZE || start + size < start)
-			return -ENOMEM;
+	if ((flags & MAP_TYPE) == MAP_SHARED) {
+		shm = shm_anonymous(size);
+		return shm < 0 ? shm : vm_attach(addr, size, prot, shm, how);
 	}
-	if (vma_add(start, start + size, prot) < 0)
+	start = place(addr, size, how);
+	if (!IS_ERR_ADDR(start) && vma_add(start, start + size, prot) < 0)
 		return -ENOMEM;
 	return start;
+}
+
+/*:*/
+
+/*U:156 The ranges of a shared segment (U:165).  vm_attach() makes one, for
+ * shmat() and mmap(MAP_SHARED), with the segment's hold that the caller hands
+ * over (U:167): if the range cannot be made, the hold is let go. */
+long vm_attach(unsigned long addr, unsigned long size, unsigned int prot, unsigned int shm, enum attach how)
+{
+	long start = place(addr, size, how);
+	int i;
+
+	if (!IS_ERR_ADDR(start) && (i = vma_add(start, start + size, prot)) >= 0) {
+		vmas[i].shm = shm;
+		return start;
+	}
+	shm_drop(shm);
+	return IS_ERR_ADDR(start) ? start : -ENOMEM;
+}
+
+/* shmdt(), as Linux finds what to detach: the first range at or above
+ * addr that maps a segment from the page it would map had it been attached
+ * at addr (what is left of an attachment whose first pages were unmapped
+ * counts), and the other such ranges of that segment within its size. */
+long vm_detach(unsigned long addr)
+{
+	unsigned long size = 0;
+	unsigned int i, shm = 0;
+
+	if (addr & (PAGE_SIZE - 1))
+		return -EINVAL;
+	for (i = 0; i < nr_vmas; i++) {
+		struct vma *v = &vmas[i];
+
+		if (v->start < addr)
+			continue;
+		if (shm && v->end - addr > size)
+			break;
+		if (!v->shm || (v->start - addr) >> PAGE_SHIFT != v->pgoff || (shm && v->shm != shm))
+			continue;
+		if (!shm) {
+			shm = v->shm;
+			size = shm_bytes(shm);
+		}
+		vma_remove(i--);
+	}
+	return shm ? 0 : -EINVAL;
 }
 
 /*:*/
@@ -539,10 +632,8 @@ long vm_mprotect(unsigned long start, unsigned long len, unsigned long prot)
 void vm_release(void)
 {
 	lazy_mode_enter();
-	while (nr_vmas) {
-		nr_vmas--;
-		unmap_range(vmas[nr_vmas].start, vmas[nr_vmas].end);
-	}
+	while (nr_vmas)
+		vma_remove(nr_vmas - 1);
 	lazy_mode_leave();
 	vm_forget();
 }
@@ -604,7 +695,8 @@ void pgdir_free(unsigned long *pgdir)
 /*U:320 fork() copies the address space: the same ranges, and for every page
  * that exists a private copy with the same contents and rights (the pages of
  * the initrd that a program's code is mapped from are read-only and simply
- * shared).  Linux would share everything and copy a page only when one side
+ * shared, and so are the pages of a shared segment, U:165, whose point is
+ * that both sides see each other's writes).  Linux would share everything and copy a page only when one side
  * writes it; copying at once is simpler and, for a busybox whose writable
  * memory is a few dozen pages, not much slower.
  *
@@ -615,25 +707,26 @@ void pgdir_free(unsigned long *pgdir)
  * map_page() to make no SET_PTE or SET_PMD for them.  (It used to make
  * them, lazily, G:685: a few hundred hypercalls a fork that changed nothing
  * the Host was using.) */
-/* One page of the parent's, copied unless it is the initrd's, into the child. */
-static int fork_one(unsigned long va, unsigned long *e, void *arg)
+/* One page of the parent's, copied unless it is the initrd's or a shared
+ * segment's (share), into the child. */
+static inline __attribute__((always_inline))
+int fork_page(unsigned long va, unsigned long *e, struct process *child, int share)
 {
-	struct process *child = arg;
 	unsigned long *parent_pgdir = kernel_pgdir, pa = *e & ~0xFFFUL;
-	int err = 0;
+	int copy = !share && page_is_private(pa), err = 0;
 
-	if (page_is_private(pa)) {
-		void *copy = try_alloc_page();
+	if (copy) {
+		void *page = try_alloc_page();
 
-		if (!copy)
+		if (!page)
 			return -ENOMEM;
-		memcpy(copy, __va(pa), PAGE_SIZE);
-		pa = __pa(copy);
+		memcpy(page, __va(pa), PAGE_SIZE);
+		pa = __pa(page);
 	}
 	kernel_pgdir = child->pgdir;
 	pgdir_unseen = 1;
 	if (map_page(va, pa, *e & 0xFFFUL) < 0) {
-		if (page_is_private(pa))
+		if (copy)
 			free_page(__va(pa));
 		err = -ENOMEM;
 	}
@@ -642,6 +735,22 @@ static int fork_one(unsigned long va, unsigned long *e, void *arg)
 	return err;
 }
 
+static int fork_one(unsigned long va, unsigned long *e, void *arg)
+{
+	return fork_page(va, e, arg, 0);
+}
+
+static int share_one(unsigned long va, unsigned long *e, void *arg)
+{
+	return fork_page(va, e, arg, 1);
+}
+
+/*:*/
+
+/*U:321 The child's list of ranges is the parent's, and a range that maps
+ * a segment holds it once more (U:167).  Then the pages, range by range, in
+ * lazy mode (G:685).  vfork() copies the list too, for the child to know
+ * its ranges, but not the pages. */
 /* vfork (U:310): the child runs on this very directory, with a copy of
  * the list of ranges that describes it; the directory alloc_process()
  * made for it, still empty below PAGE_OFFSET, goes back. */
@@ -676,9 +785,13 @@ int vm_fork(struct process *child)
 	int err = 0;
 
 	copy_ranges(child);
+	for (i = 0; i < nr_vmas; i++)   /* the child's ranges hold their segments too */
+		if (vmas[i].shm)
+			shm_hold(vmas[i].shm);
 	lazy_mode_enter();
 	for (i = 0; i < nr_vmas && !err; i++)
-		err = walk_ptes(kernel_pgdir, vmas[i].start, vmas[i].end, fork_one, child);
+		err = vmas[i].shm ? walk_ptes(kernel_pgdir, vmas[i].start, vmas[i].end, share_one, child)
+				  : walk_ptes(kernel_pgdir, vmas[i].start, vmas[i].end, fork_one, child);
 	lazy_mode_leave();
 	return err;
 }

@@ -156,6 +156,8 @@ typedef long long s64;
 #define PROT_READ  1
 #define PROT_WRITE 2
 #define PROT_EXEC  4
+#define MAP_SHARED    0x01
+#define MAP_TYPE      0x0F
 #define MAP_FIXED     0x10
 #define MAP_ANONYMOUS 0x20
 #define O_RDWR 2
@@ -232,7 +234,9 @@ struct user_program {
 };
 struct vma {
 	unsigned long start, end;
-	unsigned int prot;
+	u8 prot;                      /* PROT_* */
+	u8 shm;                       /* 0, or 1 + the shared segment behind it (U:165) */
+	u16 pgoff;                    /* which page of that segment start is */
 };
 struct file;
 enum proc_state { P_FREE, P_RUNNABLE, P_SLEEPING, P_ZOMBIE };
@@ -407,6 +411,21 @@ void pgdir_free(unsigned long *pgdir);
 int vm_fork(struct process *child);
 void vm_borrow(struct process *child);        /* vfork: the same memory, not a copy (U:310) */
 void vm_forget(void);                         /* drop the ranges, free nothing (a borrower) */
+enum attach { ATTACH_ANYWHERE, ATTACH_HERE, ATTACH_REPLACE };
+long vm_attach(unsigned long addr, unsigned long size, unsigned int prot, unsigned int shm, enum attach how);
+long vm_detach(unsigned long addr);           /* shmdt(): 0, or -EINVAL */
+
+/* ipc.c: System V shared memory and semaphores (U:165 to U:179) */
+unsigned long shm_page(unsigned int shm, unsigned long index);   /* its physical address */
+unsigned long shm_bytes(unsigned int shm);    /* its size, in whole pages */
+void shm_hold(unsigned int shm);              /* one more range maps it */
+void shm_drop(unsigned int shm);              /* one fewer: the last of a removed one frees it */
+int shm_anonymous(unsigned long size);        /* mmap(MAP_SHARED|MAP_ANONYMOUS): 1 + slot, or -errno */
+void sem_exit(void);                          /* a process's SEM_UNDO adjustments, at its end */
+DECLARE_SYSCALL(ipc); DECLARE_SYSCALL(semget); DECLARE_SYSCALL(semctl);
+DECLARE_SYSCALL(semtimedop_time64); DECLARE_SYSCALL(shmget); DECLARE_SYSCALL(shmctl);
+DECLARE_SYSCALL(shmat); DECLARE_SYSCALL(shmdt);
+DECLARE_SYSCALL(adjtimex); DECLARE_SYSCALL(clock_adjtime); DECLARE_SYSCALL(clock_adjtime64);   /* rtc.c */
 
 /* rtc.c */
 void wall_shift(u64 *sec, u32 *nsec);          /* CLOCK_REALTIME as date -s moved it (U:262) */

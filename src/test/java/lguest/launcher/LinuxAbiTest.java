@@ -54,13 +54,19 @@ import org.junit.jupiter.params.provider.CsvSource;
  *
  * <p>sendfile.c copies between files, with and without an offset, and into a pipe (U:532:
  * sendfile() was ENOSYS, which busybox's cat and cp try first).
+ *
+ * <p>sysvipc.c shares a System V segment and a MAP_SHARED mapping with a child and
+ * passes a semaphore back and forth (U:165 to U:179: ipc() was ENOSYS, so `syslogd -C`
+ * could not start and logread had nothing to read, and MAP_SHARED memory was copied at
+ * fork like private memory).
  */
 class LinuxAbiTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"signals, --translate=0", "signals, --interpret", "ldt, --translate=0", "ldt, --interpret",
                 "resources, --translate=0", "resources, --interpret", "vfork, --translate=0", "vfork, --interpret",
                 "unixdgram, --translate=0", "unixdgram, --interpret", "stopcont, --translate=0", "stopcont, --interpret",
-                "sigstack, --translate=0", "sigstack, --interpret", "sendfile, --translate=0", "sendfile, --interpret"})
+                "sigstack, --translate=0", "sigstack, --interpret", "sendfile, --translate=0", "sendfile, --interpret",
+                "sysvipc, --translate=0", "sysvipc, --interpret"})
     void theSameBinaryPrintsTheSameOnLinuxAndInAGuest(String program, String backEnd) throws Exception {
         BusyboxRig rig = BusyboxRig.find();
         Path elf = rig.kernel.resolveSibling("user/" + program + ".elf");

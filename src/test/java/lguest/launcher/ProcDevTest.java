@@ -156,6 +156,23 @@ class ProcDevTest {
         assertThat(section(out, "netstat")).matches("unix +2 +\\[ \\] +DGRAM +\\d+ /dev/log\n(Terminated\n)?");
     }
 
+    /* syslogd -C keeps its log in a System V segment guarded by semaphores, and logread,
+       another process, reads it there (U:165 to U:179): ipc() was ENOSYS, so syslogd -C
+       could not start and logread said "can't find syslogd buffer". logread -f sleeps in
+       semop() until syslogd adds a line. */
+    @Test
+    void logreadReadsTheLogSyslogdKeepsInSharedMemory(@TempDir Path tmp) throws Exception {
+        String out = run(tmp, String.join("\n",
+                "mkdir -p /tmp; syslogd -n -C16 & sleep 0.5; logread -f > /tmp/follow & sleep 0.5",
+                "logger -t me one; seq 200 | logger -t many; logger -t me two; sleep 0.5",
+                "echo == logread; logread | grep -c many: ; logread | grep -o 'me: .*'",
+                "echo == follow; grep -c many: /tmp/follow; grep -o 'me: .*' /tmp/follow",
+                "kill %1 %2; wait; echo == gone; logread 2>&1; echo status $?", ""));
+        assertThat(section(out, "logread")).isEqualTo("200\nme: one\nme: two\n");
+        assertThat(section(out, "follow")).isEqualTo("200\nme: one\nme: two\n");
+        assertThat(section(out, "gone")).isEqualTo("logread: can't find syslogd buffer: No such file or directory\nstatus 1\n");
+    }
+
     /* date -s and hwclock (U:262, U:263): both were ENOSYS or "can't open '/dev/misc/rtc'". */
     @Test
     void dateAndHwclockSetTheGuestsClocks(@TempDir Path tmp) throws Exception {
@@ -170,6 +187,25 @@ class ProcDevTest {
         assertThat(section(out, "write")).isEqualTo("Wed Jan  2 03:04:05 2030\n");
         assertThat(section(out, "back")).isEqualTo("1999\n2030-01-02\n");
         assertThat(section(out, "dev")).isEqualTo("crw-r--r-- 252, 0\n");
+    }
+
+    /* adjtimex (U:268, U:269): it was ENOSYS ("adjtimex: (null): Function not implemented").
+       The values an NTP daemon sets are kept and clamped as Linux does; a single-shot offset
+       steps the clock at once. */
+    @Test
+    void adjtimexKeepsTheDisciplineAndStepsTheClock(@TempDir Path tmp) throws Exception {
+        String out = run(tmp, String.join("\n",
+                "echo == read; adjtimex | grep -E 'status|return value|tick'",
+                "echo == set; adjtimex -q -f 6553600 -p 3; adjtimex | grep -E 'freq|timeconstant'",
+                "adjtimex -q -f 99999999; adjtimex | grep freq",
+                "echo == step; a=$(date +%s); adjtimex -q -o 100000000; echo $(( $(date +%s) - a ))",
+                "echo == bad; adjtimex -t 20000 2>&1; echo status $?", ""));
+        assertThat(section(out, "read")).isEqualTo("    status:       64 (UNSYNC)\n-t  tick:         10000 us\n"
+                + "    return value: 5 (clock not synchronized)\n");
+        assertThat(section(out, "set")).isEqualTo("-f  freq.adjust:  6553600 (65536 = 1ppm)\n-p  timeconstant: 7\n"
+                + "-f  freq.adjust:  32768000 (65536 = 1ppm)\n");
+        assertThat(section(out, "step")).matches("10[01]\n");
+        assertThat(section(out, "bad")).isEqualTo("adjtimex: (null): Invalid argument\nstatus 1\n");
     }
 
     /* ifconfig reads the counters from /proc/net/dev; without it, it said so on every call. */

@@ -1,0 +1,758 @@
+#include "kernel.h"
+
+/*U:165 Memory two processes share.  Everything so far keeps processes
+ * apart: fork() copies (U:320), and a page belongs to one address space.
+ * System V's shared memory is the old Unix way round that, and busybox uses
+ * it: `syslogd -C` keeps its log in a segment, and `logread`, another
+ * process, reads it from there.  shmget() makes a segment (or finds the one
+ * with the same key), a numbered object of the kernel's own with pages
+ * behind it; shmat() maps those pages into the caller, as a range like any
+ * other (U:110) except that its pages are the segment's; shmdt() unmaps
+ * them; shmctl() reads the segment's record, or removes it, which takes
+ * effect when the last range that maps it goes.
+ *
+ * The ids are Linux's shape: slot + 32768 times a sequence number that
+ * grows when the slot is used again, so that an old id stops working.
+ * Every process here is root (U:082), so no permission is ever refused;
+ * the modes are only kept and reported. */
+#define IPC_CREAT   01000
+#define IPC_EXCL    02000
+#define IPC_NOWAIT  04000
+#define IPC_RMID    0
+#define IPC_SET     1
+#define IPC_STAT    2
+#define IPC_64      0x100
+#define SHM_RDONLY  010000
+#define SHM_RND     020000
+#define SHM_REMAP   040000
+#define SHM_EXEC    0100000
+#define SHM_DEST    01000          /* in the mode: removed, waiting for its last detach */
+#define SHM_LOCK    11
+#define SHM_UNLOCK  12
+#define IPCMNI      32768
+#define SHM_SEGMENTS 64
+#define SHM_PAGES   (PAGE_SIZE / sizeof(unsigned long))
+#define EIDRM       43
+#define ENOSPC      28
+#define EFBIG       27
+
+struct ipc_perm64 {                /* struct ipc64_perm, 36 bytes */
+	s32 key;
+	u32 uid, gid, cuid, cgid;
+	u16 mode, pad1;
+	u16 seq, pad2;
+	u32 unused[2];
+};
+
+struct shm_segment {
+	u8 used, removed;
+	u16 seq;
+	s32 key;
+	u32 size, mode, nattch;
+	int cpid, lpid;
+	u32 atime, dtime, ctime;
+	unsigned long *pages;      /* a page of physical addresses */
+};
+
+static struct shm_segment segments[SHM_SEGMENTS];
+
+static struct shm_segment *segment(u32 id)
+{
+	struct shm_segment *s = &segments[id % IPCMNI % SHM_SEGMENTS];
+
+	return id % IPCMNI < SHM_SEGMENTS && s->used && s->seq == id / IPCMNI ? s : NULL;
+}
+/*:*/
+
+/*U:166 A segment's pages are made when the segment is, zeroed, up to
+ * SHM_PAGES of them (4 MiB, where Linux allows nearly all of memory): a
+ * page that a first touch made (U:120) would have to be found again by the
+ * next process to touch it, and a segment that asks for more than the
+ * machine can give should fail at shmget(), where the program can hear of
+ * it, not at a touch, where it would be killed. */
+static void segment_free(struct shm_segment *s)
+{
+	unsigned long i;
+
+	for (i = 0; i < (s->size + PAGE_SIZE - 1) / PAGE_SIZE; i++)
+		free_page(__va(s->pages[i]));
+	free_page(s->pages);
+	s->used = 0;
+	s->seq++;
+}
+
+/* A new segment of size bytes, pages and all: its slot, or -errno. */
+static int segment_new(s32 key, u32 size, u32 mode)
+{
+	struct shm_segment *s = NULL;
+	unsigned long i, n = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+	int slot;
+
+	if (!size || n > SHM_PAGES)
+		return -EINVAL;
+	for (slot = 0; slot < SHM_SEGMENTS && segments[slot].used; slot++)
+		;
+	if (slot == SHM_SEGMENTS)
+		return -ENOSPC;
+	s = &segments[slot];
+	s->pages = try_alloc_page();
+	for (i = 0; s->pages && i < n; i++) {
+		void *page = try_alloc_page();
+
+		if (!page) {
+			s->size = i * PAGE_SIZE;   /* what segment_free() is to give back */
+			segment_free(s);
+			return -ENOMEM;
+		}
+		s->pages[i] = __pa(page);
+	}
+	if (!s->pages)
+		return -ENOMEM;
+	s->used = 1;
+	s->removed = 0;
+	s->key = key;
+	s->size = size;
+	s->mode = mode & 0777;
+	s->nattch = 0;
+	s->cpid = current.pid;
+	s->lpid = 0;
+	s->atime = s->dtime = 0;
+	s->ctime = wall_seconds();
+	return slot;
+}
+/*:*/
+
+/*U:167 A segment is mapped by ranges, and a range is the one thing that
+ * holds it (vm.c calls shm_hold for each range made, by shmat(), by fork()
+ * copying the list, by a split, and shm_drop for each one unmapped, by
+ * shmdt(), munmap(), exec or exit).  So the count is of ranges, as Linux's
+ * shm_nattch is, and a segment that shmctl(IPC_RMID) removed is freed when
+ * it reaches zero: a removed segment stays usable by whoever still has it
+ * mapped, and disappears with the last of them, which is what lets a
+ * program make one, attach it, remove it at once, and never leak it.
+ * mmap(MAP_SHARED | MAP_ANONYMOUS) is exactly such a segment (and so can
+ * be no larger than one, U:166). */
+unsigned long shm_page(unsigned int shm, unsigned long index)
+{
+	return segments[shm - 1].pages[index];
+}
+
+unsigned long shm_bytes(unsigned int shm)
+{
+	return (segments[shm - 1].size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+}
+
+void shm_hold(unsigned int shm)
+{
+	segments[shm - 1].nattch++;
+}
+
+void shm_drop(unsigned int shm)
+{
+	struct shm_segment *s = &segments[shm - 1];
+
+	s->dtime = wall_seconds();
+	s->lpid = current.pid;
+	if (--s->nattch == 0 && s->removed)
+		segment_free(s);
+}
+
+int shm_anonymous(unsigned long size)
+{
+	int slot = segment_new(0, size, 0600);
+
+	if (slot < 0)
+		return slot;
+	segments[slot].removed = 1;
+	segments[slot].nattch = 1;     /* the hold vm_attach() takes over */
+	return slot + 1;
+}
+/*:*/
+
+/*U:168 shmget(key, size, flags): the segment with this key if there is
+ * one (IPC_PRIVATE, key 0, never names one), else a new one if IPC_CREAT
+ * says so.  Linux's errors: EEXIST for IPC_CREAT | IPC_EXCL and a key
+ * taken, EINVAL for an old segment smaller than asked, ENOENT for no such
+ * key and no IPC_CREAT, ENOSPC with every slot used. */
+static long shmget(s32 key, u32 size, u32 flags)
+{
+	int slot;
+
+	for (slot = 0; key && slot < SHM_SEGMENTS; slot++) {
+		struct shm_segment *s = &segments[slot];
+
+		if (!s->used || s->removed || s->key != key)
+			continue;
+		if ((flags & IPC_CREAT) && (flags & IPC_EXCL))
+			return -EEXIST;
+		if (size > s->size)
+			return -EINVAL;
+		return s->seq * IPCMNI + slot;
+	}
+	if (key && !(flags & IPC_CREAT))
+		return -ENOENT;
+	slot = segment_new(key, size, flags);
+	return slot < 0 ? slot : segments[slot].seq * IPCMNI + slot;
+}
+/*:*/
+
+/*U:169 shmat(id, addr, flags): where it is mapped, or -errno.  Read-only with
+ * SHM_RDONLY; at addr if given (rounded down to a page with SHM_RND, else
+ * it must be one), where nothing else may be unless SHM_REMAP says to
+ * replace it; anywhere free if not. */
+static long shmat(u32 id, unsigned long addr, u32 flags)
+{
+	struct shm_segment *s = segment(id);
+	unsigned int prot = PROT_READ | (flags & SHM_RDONLY ? 0 : PROT_WRITE) | (flags & SHM_EXEC ? PROT_EXEC : 0);
+	enum attach how = !addr ? ATTACH_ANYWHERE : flags & SHM_REMAP ? ATTACH_REPLACE : ATTACH_HERE;
+	long at;
+
+	if (!s)
+		return -EINVAL;
+	if (flags & SHM_RND)
+		addr &= ~(PAGE_SIZE - 1);
+	if (addr & (PAGE_SIZE - 1))
+		return -EINVAL;
+	shm_hold(s - segments + 1);
+	at = vm_attach(addr, (s->size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1), prot, s - segments + 1, how);
+	if ((unsigned long)at < (unsigned long)-4095) {
+		s->atime = wall_seconds();
+		s->lpid = current.pid;
+	}
+	return at;
+}
+/*:*/
+
+/*U:170 shmctl(id, cmd, buf): the record (IPC_STAT), its owner and mode
+ * (IPC_SET), removal (IPC_RMID); SHM_LOCK and SHM_UNLOCK succeed, since no
+ * page of this kernel is ever swapped out.  The record is Linux's struct
+ * shmid64_ds, whether the caller said IPC_64 or not (glibc always does). */
+static void perm_of(struct ipc_perm64 *p, s32 key, u32 mode, u16 seq)
+{
+	memset(p, 0, sizeof(*p));
+	p->key = key;
+	p->mode = mode;
+	p->seq = seq;
+}
+
+/* IPC_SET, for either kind: the mode from the record's ipc64_perm (the
+ * owner, which Linux would also take, is root whatever is asked). */
+static long set_perm(u32 ubuf, u32 *mode, u32 *ctime)
+{
+	struct ipc_perm64 p;
+
+	if (copy_from_user(&p, ubuf, sizeof(p)))
+		return -EFAULT;
+	*mode = p.mode & 0777;
+	*ctime = wall_seconds();
+	return 0;
+}
+
+static long shmctl(u32 id, u32 cmd, u32 buf)
+{
+	struct shm_segment *s = segment(id);
+	struct { struct ipc_perm64 perm; u32 segsz, atime, atime_hi, dtime, dtime_hi, ctime, ctime_hi;
+		 s32 cpid, lpid; u32 nattch, unused[2]; } d;
+
+	cmd &= ~IPC_64;
+	if (!s)
+		return -EINVAL;
+	switch (cmd) {
+	case IPC_STAT:
+		memset(&d, 0, sizeof(d));
+		perm_of(&d.perm, s->removed ? 0 : s->key, s->mode | (s->removed ? SHM_DEST : 0), s->seq);
+		d.segsz = s->size;
+		d.atime = s->atime;
+		d.dtime = s->dtime;
+		d.ctime = s->ctime;
+		d.cpid = s->cpid;
+		d.lpid = s->lpid;
+		d.nattch = s->nattch;
+		return copy_to_user(buf, &d, sizeof(d)) ? -EFAULT : 0;
+	case IPC_SET:
+		return set_perm(buf, &s->mode, &s->ctime);
+	case IPC_RMID:
+		s->removed = 1;
+		if (!s->nattch)
+			segment_free(s);
+		return 0;
+	case SHM_LOCK:
+	case SHM_UNLOCK:
+		return 0;
+	}
+	return -EINVAL;
+}
+/*:*/
+
+/*U:172 Semaphores, System V's: a set of counters, each never below zero,
+ * and one call, semop(), that applies a list of operations to a set all at
+ * once or not at all.  An operation adds to a counter (sem_op > 0), takes
+ * from it (< 0: the caller waits while that would go below zero), or waits
+ * for it to be zero (0).  If any operation of the list would wait, none is
+ * applied and the caller sleeps, unless that operation said IPC_NOWAIT
+ * (EAGAIN); whenever the set changes, every sleeper tries its whole list
+ * again.  SEM_UNDO asks the kernel to take an operation back when the
+ * process ends, so that a lock held by a process that dies is not held for
+ * ever: syslogd -C and logread guard their shared log (U:165) with one.
+ *
+ * The sleep is this kernel's usual one (U:240): a condition the scheduler
+ * asks, here "has the set's generation moved on since I looked", and a
+ * signal ends it with EINTR, never restarted, as in Linux.  A set removed
+ * under a sleeper gives it EIDRM. */
+#define SEM_UNDO    0x1000
+#define GETPID      11
+#define GETVAL      12
+#define GETALL      13
+#define GETNCNT     14
+#define GETZCNT     15
+#define SETVAL      16
+#define SETALL      17
+#define SEM_SETS    32
+#define SEMMSL      64             /* counters in a set (Linux: 32000) */
+#define SEMOPM      32             /* operations in one semop() (Linux: 500) */
+#define SEMVMX      32767
+#define SEM_UNDOS   128            /* adjustments, over all processes */
+
+struct sem_set {
+	u8 used;
+	u16 seq, nsems;
+	s32 key;
+	u32 mode, otime, ctime, generation;
+	u16 val[SEMMSL];
+	s32 pid[SEMMSL];           /* the last to change each counter (GETPID) */
+};
+
+typedef short s16;
+
+struct sembuf {
+	u16 num;
+	s16 op;
+	s16 flags;
+};
+
+/* What a process will take back at its end: adj on counter num of a set. */
+static struct sem_undo {
+	s32 pid;
+	u16 set, seq, num;
+	s16 adj;
+} undos[SEM_UNDOS];
+
+static struct sem_set sets[SEM_SETS];
+
+/* Who sleeps in semop() on what, for GETNCNT and GETZCNT. */
+static struct { struct sem_set *set; u16 num; u8 zero; } waiting[MAX_PROCS];
+
+static struct sem_set *sem_set(u32 id)
+{
+	struct sem_set *s = &sets[id % IPCMNI % SEM_SETS];
+
+	return id % IPCMNI < SEM_SETS && s->used && s->seq == id / IPCMNI ? s : NULL;
+}
+/*:*/
+
+/*U:173 An undo is remembered per process, counter and set, in one table for
+ * all (SEM_UNDOS entries): the sum of what the process's SEM_UNDO operations
+ * did to that counter, negated.  fork() does not hand them on (a table keyed
+ * by pid does that by itself), exec keeps them, and setting a counter with
+ * SETVAL or SETALL forgets them, as in Linux. */
+/* The undo entry of this process for counter num of set s, made if make. */
+static struct sem_undo *undo_of(struct sem_set *s, u16 num, int make)
+{
+	struct sem_undo *u, *free = NULL;
+
+	for (u = undos; u < undos + SEM_UNDOS; u++) {
+		if (u->pid == current.pid && u->set == s - sets && u->seq == s->seq && u->num == num)
+			return u;
+		if (!u->pid && !free)
+			free = u;
+	}
+	if (!make || !free)
+		return NULL;
+	free->pid = current.pid;
+	free->set = s - sets;
+	free->seq = s->seq;
+	free->num = num;
+	free->adj = 0;
+	return free;
+}
+
+/* SETVAL and SETALL make every adjustment of the counters they set void. */
+static void forget_undos(struct sem_set *s, int num)
+{
+	struct sem_undo *u;
+
+	for (u = undos; u < undos + SEM_UNDOS; u++)
+		if (u->pid && u->set == s - sets && u->seq == s->seq && (num < 0 || u->num == num))
+			u->pid = 0;
+}
+
+static void changed(struct sem_set *s)
+{
+	s->generation++;
+}
+/*:*/
+
+/*U:174 The operations, tried on a copy of the counters: 0 if they all
+ * went (and then they are the set's), 1 if one must wait (which, in
+ * *blocked), or an error: ERANGE for a counter or an undo pushed past
+ * SEMVMX, ENOSPC with no room left to remember an undo. */
+static int try_ops(struct sem_set *s, const struct sembuf *ops, unsigned int n, const struct sembuf **blocked)
+{
+	u16 val[SEMMSL];
+	struct sem_undo *u;
+	unsigned int i;
+
+	memcpy(val, s->val, sizeof(val));
+	for (i = 0; i < n; i++) {
+		int v = val[ops[i].num] + ops[i].op;
+
+		if (v > SEMVMX)
+			return -ERANGE;
+		if (v < 0 || (!ops[i].op && val[ops[i].num])) {
+			*blocked = &ops[i];
+			return 1;
+		}
+		val[ops[i].num] = v;
+	}
+	for (i = 0; i < n; i++) {
+		if (!(ops[i].flags & SEM_UNDO) || !ops[i].op)
+			continue;
+		u = undo_of(s, ops[i].num, 1);
+		if (!u)
+			return -ENOSPC;
+		if (u->adj - ops[i].op > SEMVMX || u->adj - ops[i].op < -SEMVMX - 1)
+			return -ERANGE;
+	}
+	for (i = 0; i < n; i++) {
+		if ((ops[i].flags & SEM_UNDO) && ops[i].op)
+			undo_of(s, ops[i].num, 0)->adj -= ops[i].op;
+		s->pid[ops[i].num] = current.pid;
+	}
+	memcpy(s->val, val, sizeof(val));
+	s->otime = wall_seconds();
+	changed(s);
+	return 0;
+}
+
+/*:*/
+
+/*U:175 semtimedop() tries the list, and while it would wait, sleeps until
+ * the set changes (or goes: EIDRM), then tries again. */
+struct sem_wait {
+	struct sem_set *set;
+	u16 seq;
+	u32 generation;
+};
+
+static int set_changed(void *arg)
+{
+	struct sem_wait *w = arg;
+
+	return !w->set->used || w->set->seq != w->seq || w->set->generation != w->generation;
+}
+
+/* semtimedop(id, ops, n, timeout): timeout is a deadline on the monotonic
+ * clock, 0 for none; it running out is EAGAIN. */
+static long semtimedop(u32 id, u32 uops, u32 n, u64 deadline)
+{
+	struct sembuf ops[SEMOPM];
+	const struct sembuf *blocked;
+	struct sem_set *s = sem_set(id);
+	struct sem_wait w;
+	unsigned int i;
+	long err;
+
+	if (!n)
+		return -EINVAL;
+	if (n > SEMOPM)
+		return -E2BIG;
+	if (copy_from_user(ops, uops, n * sizeof(ops[0])))
+		return -EFAULT;
+	if (!s)
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		if (ops[i].num >= s->nsems)
+			return -EFBIG;
+	for (;;) {
+		err = try_ops(s, ops, n, &blocked);
+		if (err <= 0)
+			return err;
+		if (blocked->flags & IPC_NOWAIT)
+			return -EAGAIN;
+		w.set = s;
+		w.seq = s->seq;
+		w.generation = s->generation;
+		waiting[current_proc - procs].set = s;
+		waiting[current_proc - procs].num = blocked->num;
+		waiting[current_proc - procs].zero = !blocked->op;
+		err = wait_event_until(set_changed, &w, deadline);
+		waiting[current_proc - procs].set = NULL;
+		if (!s->used || s->seq != w.seq)
+			return -EIDRM;
+		if (err)
+			return err == -ERESTARTSYS ? -EINTR : err;
+	}
+}
+
+/*:*/
+
+/*U:176 At the end of a process: its adjustments, each as far as the
+ * counter allows (Linux's rule too: a counter never goes below zero). */
+void sem_exit(void)
+{
+	struct sem_undo *u;
+
+	for (u = undos; u < undos + SEM_UNDOS; u++) {
+		struct sem_set *s = &sets[u->set];
+		int v;
+
+		if (u->pid != current.pid)
+			continue;
+		u->pid = 0;
+		if (!s->used || s->seq != u->seq || !u->adj)
+			continue;
+		v = s->val[u->num] + u->adj;
+		s->val[u->num] = v < 0 ? 0 : v > SEMVMX ? SEMVMX : v;
+		s->pid[u->num] = current.pid;
+		changed(s);
+	}
+}
+/*:*/
+
+/*U:177 semget(key, nsems, flags) finds or makes a set, with the rules of
+ * shmget() (U:168): nsems may be 0 to find one, and may not be more than
+ * the set has.  semctl(id, num, cmd, arg) reads and sets counters one
+ * (GETVAL, SETVAL, GETPID, and how many wait for it to grow, GETNCNT, or to
+ * be zero, GETZCNT) or all at once (GETALL, SETALL, an array of u16), and
+ * reads (IPC_STAT) and removes (IPC_RMID) the set, waking its sleepers with
+ * EIDRM.  arg is the union semun, passed by value: a number or a pointer. */
+static long semget(s32 key, s32 nsems, u32 flags)
+{
+	struct sem_set *s;
+	int slot;
+
+	if (nsems < 0 || nsems > SEMMSL)
+		return -EINVAL;
+	for (slot = 0; key && slot < SEM_SETS; slot++) {
+		s = &sets[slot];
+		if (!s->used || s->key != key)
+			continue;
+		if ((flags & IPC_CREAT) && (flags & IPC_EXCL))
+			return -EEXIST;
+		if (nsems > s->nsems)
+			return -EINVAL;
+		return s->seq * IPCMNI + slot;
+	}
+	if (key && !(flags & IPC_CREAT))
+		return -ENOENT;
+	if (!nsems)
+		return -EINVAL;
+	for (slot = 0; slot < SEM_SETS && sets[slot].used; slot++)
+		;
+	if (slot == SEM_SETS)
+		return -ENOSPC;
+	s = &sets[slot];
+	memset(s->val, 0, sizeof(s->val));
+	memset(s->pid, 0, sizeof(s->pid));
+	s->used = 1;
+	s->key = key;
+	s->nsems = nsems;
+	s->mode = flags & 0777;
+	s->otime = 0;
+	s->ctime = wall_seconds();
+	return s->seq * IPCMNI + slot;
+}
+
+
+/* semctl()'s questions of how many sleep in semop() on a counter, for it to
+ * grow (GETNCNT) or to be zero (GETZCNT), are answered from a table with one
+ * entry per process, written by the sleeper (U:175). */
+static long sleepers(struct sem_set *s, u32 num, int zero)
+{
+	long n = 0;
+	int i;
+
+	for (i = 0; i < MAX_PROCS; i++)
+		if (procs[i].state == P_SLEEPING && waiting[i].set == s && waiting[i].num == num
+		    && waiting[i].zero == zero)
+			n++;
+	return n;
+}
+
+/*:*/
+
+/*U:178 GETALL and SETALL read and write every counter of a set, as an
+ * array of u16; SETALL, like SETVAL, wakes every sleeper to try again.
+ * Then semctl() itself, which answers for one counter or the whole set. */
+static long sem_all(struct sem_set *s, u32 cmd, u32 arg)
+{
+	u16 val[SEMMSL];
+	unsigned int i;
+
+	if (cmd == GETALL)
+		return copy_to_user(arg, s->val, s->nsems * sizeof(u16)) ? -EFAULT : 0;
+	if (copy_from_user(val, arg, s->nsems * sizeof(u16)))
+		return -EFAULT;
+	for (i = 0; i < s->nsems; i++)
+		if (val[i] > SEMVMX)
+			return -ERANGE;
+	memcpy(s->val, val, s->nsems * sizeof(u16));
+	for (i = 0; i < s->nsems; i++)
+		s->pid[i] = current.pid;
+	forget_undos(s, -1);
+	s->ctime = wall_seconds();
+	changed(s);
+	return 0;
+}
+
+static long semctl(u32 id, u32 num, u32 cmd, u32 arg)
+{
+	struct sem_set *s = sem_set(id);
+	struct { struct ipc_perm64 perm; u32 otime, otime_hi, ctime, ctime_hi, nsems, unused[2]; } d;
+
+	cmd &= ~IPC_64;
+	if (!s)
+		return -EINVAL;
+	if ((cmd == GETVAL || cmd == SETVAL || cmd == GETPID || cmd == GETNCNT || cmd == GETZCNT)
+	    && num >= s->nsems)
+		return -EINVAL;
+	switch (cmd) {
+	case IPC_STAT:
+		memset(&d, 0, sizeof(d));
+		perm_of(&d.perm, s->key, s->mode, s->seq);
+		d.otime = s->otime;
+		d.ctime = s->ctime;
+		d.nsems = s->nsems;
+		return copy_to_user(arg, &d, sizeof(d)) ? -EFAULT : 0;
+	case IPC_SET:
+		return set_perm(arg, &s->mode, &s->ctime);
+	case IPC_RMID:
+		forget_undos(s, -1);
+		s->used = 0;
+		s->seq++;
+		return 0;
+	case GETVAL:
+		return s->val[num];
+	case GETPID:
+		return s->pid[num];
+	case GETNCNT:
+	case GETZCNT:
+		return sleepers(s, num, cmd == GETZCNT);
+	case SETVAL:
+		if ((s32)arg < 0 || (s32)arg > SEMVMX)
+			return -ERANGE;
+		s->val[num] = arg;
+		s->pid[num] = current.pid;
+		forget_undos(s, num);
+		s->ctime = wall_seconds();
+		changed(s);
+		return 0;
+	case GETALL:
+	case SETALL:
+		return sem_all(s, cmd, arg);
+	}
+	return -EINVAL;
+}
+/*:*/
+
+/*U:179 The way in.  i386 Linux had one system call for all of System V
+ * IPC, ipc(call, first, second, third, ptr, fifth), and glibc still uses
+ * it (Debian's busybox does); Linux 5.1 added a call of its own for each,
+ * which a newer libc may use, so both are here.  A semaphore's timeout
+ * comes as a relative struct timespec, of 32-bit seconds through ipc()
+ * and of 64-bit ones through semtimedop_time64.  Message queues, the third
+ * kind of System V IPC, busybox never uses: their calls are ENOSYS. */
+#define SEMOP      1
+#define SEMGET     2
+#define SEMCTL     3
+#define SEMTIMEDOP 4
+#define SHMAT      21
+#define SHMDT      22
+#define SHMGET     23
+#define SHMCTL     24
+
+static long timed(u32 id, u32 ops, u32 n, u32 uts, int time64)
+{
+	u32 ts[4];
+	u64 sec;
+
+	if (!uts)
+		return semtimedop(id, ops, n, 0);
+	if (copy_from_user(ts, uts, time64 ? 16 : 8))
+		return -EFAULT;
+	sec = time64 ? ts[0] | ((u64)ts[1] << 32) : (u64)(s64)(s32)ts[0];
+	if ((s64)sec < 0 || ts[time64 ? 2 : 1] >= 1000000000)
+		return -EINVAL;
+	return semtimedop(id, ops, n, fresh_ns() + sec * 1000000000ULL + ts[time64 ? 2 : 1] + 1);
+}
+
+long sys_ipc(u32 call, u32 first, u32 second, u32 third, u32 ptr, u32 fifth)
+{
+	u32 arg;
+	long at;
+
+	switch (call & 0xFFFF) {
+	case SEMOP:
+		return semtimedop(first, ptr, second, 0);
+	case SEMTIMEDOP:
+		return timed(first, ptr, second, fifth, 0);
+	case SEMGET:
+		return semget(first, second, third);
+	case SEMCTL:
+		if (!ptr)
+			return -EINVAL;
+		if (copy_from_user(&arg, ptr, 4))
+			return -EFAULT;
+		return semctl(first, second, third, arg);
+	case SHMAT:
+		if (call >> 16 == 1)       /* iBCS2's version: not Linux's */
+			return -EINVAL;
+		at = shmat(first, ptr, second);
+		if ((unsigned long)at >= (unsigned long)-4095)
+			return at;
+		return copy_to_user(third, &at, 4) ? -EFAULT : 0;
+	case SHMDT:
+		return vm_detach(ptr);
+	case SHMGET:
+		return shmget(first, second, third);
+	case SHMCTL:
+		return shmctl(first, second, ptr);
+	}
+	return -ENOSYS;
+}
+/*:*/
+
+long sys_semget(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return semget(a, b, c);
+}
+
+long sys_semctl(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return semctl(a, b, c, d);
+}
+
+long sys_semtimedop_time64(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return timed(a, b, c, d, 1);
+}
+
+long sys_shmget(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return shmget(a, b, c);
+}
+
+long sys_shmctl(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return shmctl(a, b, c);
+}
+
+long sys_shmat(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return shmat(a, b, c);
+}
+
+long sys_shmdt(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return vm_detach(a);
+}

@@ -69,13 +69,19 @@ static struct shm_segment *segment(u32 id)
  * page that a first touch made (U:120) would have to be found again by the
  * next process to touch it, and a segment that asks for more than the
  * machine can give should fail at shmget(), where the program can hear of
- * it, not at a touch, where it would be killed. */
+ * it, not at a touch, where it would be killed.  A segment outlives its
+ * maker unless removed, so all of them together may hold at most half of
+ * the memory nobody else uses (Linux's SHMALL, whose error is ENOSPC):
+ * segments a crashed program left behind can slow the machine down, not
+ * leave it without a page for fork. */
+static unsigned long shm_pages_held;
 static void segment_free(struct shm_segment *s)
 {
 	unsigned long i;
 
 	for (i = 0; i < (s->size + PAGE_SIZE - 1) / PAGE_SIZE; i++)
 		free_page(__va(s->pages[i]));
+	shm_pages_held -= i;
 	free_page(s->pages);
 	s->used = 0;
 	s->seq++;
@@ -90,6 +96,8 @@ static int segment_new(s32 key, u32 size, u32 mode)
 
 	if (!size || n > SHM_PAGES)
 		return -EINVAL;
+	if (shm_pages_held + n > (shm_pages_held + nr_free_pages()) / 2)
+		return -ENOSPC;
 	for (slot = 0; slot < SHM_SEGMENTS && segments[slot].used; slot++)
 		;
 	if (slot == SHM_SEGMENTS)
@@ -105,6 +113,7 @@ static int segment_new(s32 key, u32 size, u32 mode)
 			return -ENOMEM;
 		}
 		s->pages[i] = __pa(page);
+		shm_pages_held++;
 	}
 	if (!s->pages)
 		return -ENOMEM;

@@ -181,8 +181,10 @@ int shm_anonymous(unsigned long size)
 /*U:168 shmget(key, size, flags): the segment with this key if there is
  * one (IPC_PRIVATE, key 0, never names one), else a new one if IPC_CREAT
  * says so.  Linux's errors: EEXIST for IPC_CREAT | IPC_EXCL and a key
- * taken, EINVAL for an old segment smaller than asked, ENOENT for no such
- * key and no IPC_CREAT, ENOSPC with every slot used. */
+ * taken, EINVAL for an old segment smaller than asked or a new one of no
+ * size or past SHM_PAGES, ENOENT for no such key and no IPC_CREAT, ENOSPC
+ * with every slot used or shared memory's share of the memory (U:166) too
+ * small, ENOMEM if the pages are not there. */
 static long shmget(s32 key, u32 size, u32 flags)
 {
 	int slot;
@@ -232,8 +234,8 @@ static long shmat(u32 id, unsigned long addr, u32 flags)
 }
 /*:*/
 
-/*U:170 shmctl(id, cmd, buf): the record (IPC_STAT), its owner and mode
- * (IPC_SET), removal (IPC_RMID); SHM_LOCK and SHM_UNLOCK succeed, since no
+/*U:170 shmctl(id, cmd, buf): the record (IPC_STAT), its mode (IPC_SET;
+ * the owner, which Linux would also change, stays root), removal (IPC_RMID); SHM_LOCK and SHM_UNLOCK succeed, since no
  * page of this kernel is ever swapped out.  The record is Linux's struct
  * shmid64_ds, whether the caller said IPC_64 or not (glibc always does). */
 static void perm_of(struct ipc_perm64 *p, s32 key, u32 mode, u16 seq)
@@ -244,8 +246,7 @@ static void perm_of(struct ipc_perm64 *p, s32 key, u32 mode, u16 seq)
 	p->seq = seq;
 }
 
-/* IPC_SET, for either kind: the mode from the record's ipc64_perm (the
- * owner, which Linux would also take, is root whatever is asked). */
+/* IPC_SET, for either kind: the mode from the record's ipc64_perm. */
 static long set_perm(u32 ubuf, u32 *mode, u32 *ctime)
 {
 	struct ipc_perm64 p;

@@ -257,10 +257,10 @@ static long step_wall(s64 sec, u32 nsec)
 /*U:269 What each mode bit asks, checked first and then done, so that a
  * request with one bad part changes nothing: Linux's order, and its limits
  * (a tick of 9,000 to 11,000 microseconds, a step's fraction below a
- * second, in nanoseconds if the request says ADJ_NANO; the frequency clamped to 500 ppm, the bounds to 16 s, the time
- * constant to 0..10, stored plus 4 in microsecond mode).  The reply is the
- * state after, with the time now, in microseconds or, under STA_NANO, in
- * nanoseconds. */
+ * second, in nanoseconds if the request says ADJ_NANO; the frequency
+ * clamped to 500 ppm, the bounds to 16 s, the time constant to 0..10,
+ * stored plus 4 in microsecond mode).  The reply is the state after, with
+ * the time now, in microseconds or, under STA_NANO, in nanoseconds. */
 static long adjtimex(s64 *tx)
 {
 	u32 modes = tx[TX_MODES], s, ns;

@@ -1,6 +1,6 @@
 #include "kernel.h"
 
-/*U:165 Memory two processes share.  Everything so far keeps processes
+/*U:181 Memory two processes share.  Everything so far keeps processes
  * apart: fork() copies (U:320), and a page belongs to one address space.
  * System V's shared memory is the old Unix way round that, and busybox uses
  * it: `syslogd -C` keeps its log in a segment, and `logread`, another
@@ -64,7 +64,7 @@ static struct shm_segment *segment(u32 id)
 }
 /*:*/
 
-/*U:166 A segment's pages are made when the segment is, zeroed, up to
+/*U:182 A segment's pages are made when the segment is, zeroed, up to
  * SHM_PAGES of them (4 MiB, where Linux allows nearly all of memory): a
  * page that a first touch made (U:120) would have to be found again by the
  * next process to touch it, and a segment that asks for more than the
@@ -131,7 +131,7 @@ static int segment_new(s32 key, u32 size, u32 mode)
 }
 /*:*/
 
-/*U:167 A segment is mapped by ranges, and a range is the one thing that
+/*U:183 A segment is mapped by ranges, and a range is the one thing that
  * holds it (vm.c calls shm_hold for each range made, by shmat(), by fork()
  * copying the list, by a split, and shm_drop for each one unmapped, by
  * shmdt(), munmap(), exec or exit).  So the count is of ranges, as Linux's
@@ -140,7 +140,7 @@ static int segment_new(s32 key, u32 size, u32 mode)
  * mapped, and disappears with the last of them, which is what lets a
  * program make one, attach it, remove it at once, and never leak it.
  * mmap(MAP_SHARED | MAP_ANONYMOUS) is exactly such a segment (and so can
- * be no larger than one, U:166). */
+ * be no larger than one, U:182). */
 unsigned long shm_page(unsigned int shm, unsigned long index)
 {
 	return segments[shm - 1].pages[index];
@@ -178,12 +178,12 @@ int shm_anonymous(unsigned long size)
 }
 /*:*/
 
-/*U:168 shmget(key, size, flags): the segment with this key if there is
+/*U:184 shmget(key, size, flags): the segment with this key if there is
  * one (IPC_PRIVATE, key 0, never names one), else a new one if IPC_CREAT
  * says so.  Linux's errors: EEXIST for IPC_CREAT | IPC_EXCL and a key
  * taken, EINVAL for an old segment smaller than asked or a new one of no
  * size or past SHM_PAGES, ENOENT for no such key and no IPC_CREAT, ENOSPC
- * with every slot used or shared memory's share of the memory (U:166) too
+ * with every slot used or shared memory's share of the memory (U:182) too
  * small, ENOMEM if the pages are not there. */
 static long shmget(s32 key, u32 size, u32 flags)
 {
@@ -207,7 +207,7 @@ static long shmget(s32 key, u32 size, u32 flags)
 }
 /*:*/
 
-/*U:169 shmat(id, addr, flags): where it is mapped, or -errno.  Read-only with
+/*U:185 shmat(id, addr, flags): where it is mapped, or -errno.  Read-only with
  * SHM_RDONLY; at addr if given (rounded down to a page with SHM_RND, else
  * it must be one), where nothing else may be unless SHM_REMAP says to
  * replace it; anywhere free if not. */
@@ -234,7 +234,7 @@ static long shmat(u32 id, unsigned long addr, u32 flags)
 }
 /*:*/
 
-/*U:170 shmctl(id, cmd, buf): the record (IPC_STAT), its mode (IPC_SET;
+/*U:186 shmctl(id, cmd, buf): the record (IPC_STAT), its mode (IPC_SET;
  * the owner, which Linux would also change, stays root), removal (IPC_RMID); SHM_LOCK and SHM_UNLOCK succeed, since no
  * page of this kernel is ever swapped out.  The record is Linux's struct
  * shmid64_ds, whether the caller said IPC_64 or not (glibc always does). */
@@ -294,7 +294,7 @@ static long shmctl(u32 id, u32 cmd, u32 buf)
 }
 /*:*/
 
-/*U:172 Semaphores, System V's: a set of counters, each never below zero,
+/*U:187 Semaphores, System V's: a set of counters, each never below zero,
  * and one call, semop(), that applies a list of operations to a set all at
  * once or not at all.  An operation adds to a counter (sem_op > 0), takes
  * from it (< 0: the caller waits while that would go below zero), or waits
@@ -303,7 +303,7 @@ static long shmctl(u32 id, u32 cmd, u32 buf)
  * (EAGAIN); whenever the set changes, every sleeper tries its whole list
  * again.  SEM_UNDO asks the kernel to take an operation back when the
  * process ends, so that a lock held by a process that dies is not held for
- * ever: syslogd -C and logread guard their shared log (U:165) with one.
+ * ever: syslogd -C and logread guard their shared log (U:181) with one.
  *
  * The sleep is this kernel's usual one (U:240): a condition the scheduler
  * asks, here "has the set's generation moved on since I looked", and a
@@ -360,7 +360,7 @@ static struct sem_set *sem_set(u32 id)
 }
 /*:*/
 
-/*U:173 An undo is remembered per process, counter and set, in one table for
+/*U:188 An undo is remembered per process, counter and set, in one table for
  * all (SEM_UNDOS entries): the sum of what the process's SEM_UNDO operations
  * did to that counter, negated.  fork() does not hand them on (a table keyed
  * by pid does that by itself), exec keeps them, and setting a counter with
@@ -402,7 +402,7 @@ static void changed(struct sem_set *s)
 }
 /*:*/
 
-/*U:174 The operations, tried on a copy of the counters: 0 if they all
+/*U:189 The operations, tried on a copy of the counters: 0 if they all
  * went (and then they are the set's), 1 if one must wait (which, in
  * *blocked), or an error: ERANGE for a counter or an undo pushed past
  * SEMVMX, ENOSPC with no room left to remember an undo. */
@@ -446,19 +446,36 @@ static int try_ops(struct sem_set *s, const struct sembuf *ops, unsigned int n, 
 
 /*:*/
 
-/*U:175 semtimedop() tries the list, and while it would wait, sleeps until
- * the set changes (or goes: EIDRM), then tries again. */
-struct sem_wait {
-	struct sem_set *set;
-	u16 seq;
-	u32 generation;
+/*U:190 semtimedop() tries the list, and while it would wait, sleeps until
+ * the set changes (or goes: EIDRM), then tries again.  The question the
+ * sleeper leaves for the scheduler is the same for a message queue
+ * (U:195): is the object's slot still in use, by the same object (its
+ * sequence number), and has its generation not moved on? */
+struct ipc_wait {
+	const u8 *used;
+	const u16 *seq;
+	const u32 *generation;
+	u16 was_seq;
+	u32 was_generation;
 };
 
-static int set_changed(void *arg)
+static int ipc_changed(void *arg)
 {
-	struct sem_wait *w = arg;
+	struct ipc_wait *w = arg;
 
-	return !w->set->used || w->set->seq != w->seq || w->set->generation != w->generation;
+	return !*w->used || *w->seq != w->was_seq || *w->generation != w->was_generation;
+}
+
+/* Sleeps until the object changes, or until deadline (0: none): 0, -EIDRM
+ * if it went, -EINTR for a signal, -EAGAIN at the deadline. */
+static long ipc_wait(const u8 *used, const u16 *seq, const u32 *generation, u64 deadline)
+{
+	struct ipc_wait w = { used, seq, generation, *seq, *generation };
+	long err = wait_event_until(ipc_changed, &w, deadline);
+
+	if (!*used || *seq != w.was_seq)
+		return -EIDRM;
+	return err == -ERESTARTSYS ? -EINTR : err;
 }
 
 /* semtimedop(id, ops, n, timeout): timeout is a deadline on the monotonic
@@ -468,7 +485,6 @@ static long semtimedop(u32 id, u32 uops, u32 n, u64 deadline)
 	struct sembuf ops[SEMOPM];
 	const struct sembuf *blocked;
 	struct sem_set *s = sem_set(id);
-	struct sem_wait w;
 	unsigned int i;
 	long err;
 
@@ -489,24 +505,19 @@ static long semtimedop(u32 id, u32 uops, u32 n, u64 deadline)
 			return err;
 		if (blocked->flags & IPC_NOWAIT)
 			return -EAGAIN;
-		w.set = s;
-		w.seq = s->seq;
-		w.generation = s->generation;
 		waiting[current_proc - procs].set = s;
 		waiting[current_proc - procs].num = blocked->num;
 		waiting[current_proc - procs].zero = !blocked->op;
-		err = wait_event_until(set_changed, &w, deadline);
+		err = ipc_wait(&s->used, &s->seq, &s->generation, deadline);
 		waiting[current_proc - procs].set = NULL;
-		if (!s->used || s->seq != w.seq)
-			return -EIDRM;
 		if (err)
-			return err == -ERESTARTSYS ? -EINTR : err;
+			return err;
 	}
 }
 
 /*:*/
 
-/*U:176 At the end of a process: its adjustments, each as far as the
+/*U:191 At the end of a process: its adjustments, each as far as the
  * counter allows (Linux's rule too: a counter never goes below zero). */
 void sem_exit(void)
 {
@@ -529,8 +540,8 @@ void sem_exit(void)
 }
 /*:*/
 
-/*U:177 semget(key, nsems, flags) finds or makes a set, with the rules of
- * shmget() (U:168): nsems may be 0 to find one, and may not be more than
+/*U:192 semget(key, nsems, flags) finds or makes a set, with the rules of
+ * shmget() (U:184): nsems may be 0 to find one, and may not be more than
  * the set has.  semctl(id, num, cmd, arg) reads and sets counters one
  * (GETVAL, SETVAL, GETPID, and how many wait for it to grow, GETNCNT, or to
  * be zero, GETZCNT) or all at once (GETALL, SETALL, an array of u16), and
@@ -576,7 +587,7 @@ static long semget(s32 key, s32 nsems, u32 flags)
 
 /* semctl()'s questions of how many sleep in semop() on a counter, for it to
  * grow (GETNCNT) or to be zero (GETZCNT), are answered from a table with one
- * entry per process, written by the sleeper (U:175). */
+ * entry per process, written by the sleeper (U:190). */
 static long sleepers(struct sem_set *s, u32 num, int zero)
 {
 	long n = 0;
@@ -591,7 +602,7 @@ static long sleepers(struct sem_set *s, u32 num, int zero)
 
 /*:*/
 
-/*U:178 GETALL and SETALL read and write every counter of a set, as an
+/*U:193 GETALL and SETALL read and write every counter of a set, as an
  * array of u16; SETALL, like SETVAL, wakes every sleeper to try again.
  * Then semctl() itself, which answers for one counter or the whole set. */
 static long sem_all(struct sem_set *s, u32 cmd, u32 arg)
@@ -665,13 +676,231 @@ static long semctl(u32 id, u32 num, u32 cmd, u32 arg)
 }
 /*:*/
 
-/*U:179 The way in.  i386 Linux had one system call for all of System V
+/*U:194 Message queues, the third kind of System V IPC: a queue of
+ * typed messages, each a long (its type, at least 1) and up to MSGMAX bytes
+ * of text, that msgsnd() appends and msgrcv() takes out, the first one, or
+ * the first of a type, or the first of the lowest type up to a bound, so
+ * that one queue can carry several conversations.  busybox never uses
+ * them; programs written to learn Unix do.  A queue here is one page,
+ * holding its messages one after another, each behind its type and length:
+ * MSGMNB, the bytes a queue may hold, is then a page (Linux's is 16 KiB,
+ * and its MSGMAX 8 KiB); a sender finding no room waits, and a receiver
+ * finding no message, as semop() does (U:190): for the queue's generation
+ * to move, or for the queue to go (EIDRM). */
+#define MSG_QUEUES  16
+#define MSGMAX      (PAGE_SIZE - 8)
+#define MSG_NOERROR 010000
+#define MSG_EXCEPT  020000
+#define ENOMSG      42
+
+struct msg_queue {
+	u8 used;
+	u16 seq;
+	s32 key;
+	u32 mode, bytes, count, limit, generation;      /* bytes: of text, as msg_cbytes */
+	u32 stime, rtime, ctime;
+	s32 lspid, lrpid;
+	u8 *buf;                   /* a page: { s32 type; u32 size; text, padded to 4 } ... */
+	u32 used_bytes;            /* of buf, headers and padding included */
+};
+
+static struct msg_queue queues[MSG_QUEUES];
+
+static struct msg_queue *msg_queue(u32 id)
+{
+	struct msg_queue *q = &queues[id % IPCMNI % MSG_QUEUES];
+
+	return id % IPCMNI < MSG_QUEUES && q->used && q->seq == id / IPCMNI ? q : NULL;
+}
+
+static u32 record_bytes(u32 size)
+{
+	return 8 + ((size + 3) & ~3U);
+}
+
+static long msgget(s32 key, u32 flags)
+{
+	struct msg_queue *q;
+	int slot;
+
+	for (slot = 0; key && slot < MSG_QUEUES; slot++) {
+		q = &queues[slot];
+		if (q->used && q->key == key)
+			return (flags & IPC_CREAT) && (flags & IPC_EXCL) ? -EEXIST : q->seq * IPCMNI + slot;
+	}
+	if (key && !(flags & IPC_CREAT))
+		return -ENOENT;
+	for (slot = 0; slot < MSG_QUEUES && queues[slot].used; slot++)
+		;
+	if (slot == MSG_QUEUES)
+		return -ENOSPC;
+	q = &queues[slot];
+	q->buf = try_alloc_page();
+	if (!q->buf)
+		return -ENOMEM;
+	q->used = 1;
+	q->key = key;
+	q->mode = flags & 0777;
+	q->bytes = q->count = q->used_bytes = 0;
+	q->limit = PAGE_SIZE;
+	q->stime = q->rtime = 0;
+	q->lspid = q->lrpid = 0;
+	q->ctime = wall_seconds();
+	return q->seq * IPCMNI + slot;
+}
+/*:*/
+
+/*U:195 msgsnd(id, msg, size, flags): the message is read from the
+ * caller first (its type must be at least 1: EINVAL), then appended when
+ * it fits, under both the page and the queue's limit (msg_qbytes, which
+ * IPC_SET may lower), else EAGAIN with IPC_NOWAIT, or a wait. */
+static long queue_wait(struct msg_queue *q)
+{
+	return ipc_wait(&q->used, &q->seq, &q->generation, 0);
+}
+
+static long msgsnd(u32 id, u32 umsg, u32 size, u32 flags)
+{
+	struct msg_queue *q = msg_queue(id);
+	s32 type;
+	long err;
+	u8 *at;
+
+	if (!q || (s32)size < 0 || size > MSGMAX)
+		return -EINVAL;
+	if (copy_from_user(&type, umsg, 4))
+		return -EFAULT;
+	if (type < 1)
+		return -EINVAL;
+	while (q->used_bytes + record_bytes(size) > PAGE_SIZE || q->bytes + size > q->limit) {
+		if (flags & IPC_NOWAIT)
+			return -EAGAIN;
+		err = queue_wait(q);
+		if (err)
+			return err;
+	}
+	at = q->buf + q->used_bytes;
+	if (copy_from_user(at + 8, umsg + 4, size))
+		return -EFAULT;
+	((s32 *)at)[0] = type;
+	((u32 *)at)[1] = size;
+	q->used_bytes += record_bytes(size);
+	q->bytes += size;
+	q->count++;
+	q->lspid = current.pid;
+	q->stime = wall_seconds();
+	q->generation++;
+	return 0;
+}
+/*:*/
+
+/*U:196 msgrcv(id, msg, size, type, flags): which message, by type: the
+ * first (0), the first of that type (> 0), the first of any other type
+ * with MSG_EXCEPT, or the first of the lowest type not above -type (< 0).
+ * One longer than size stays in the queue (E2BIG) unless MSG_NOERROR says
+ * to cut it; none there is ENOMSG with IPC_NOWAIT, or a wait.  The text is
+ * copied out before the message leaves, so a bad buffer loses nothing. */
+static u8 *pick(struct msg_queue *q, s32 want, u32 flags)
+{
+	u8 *at, *best = NULL;
+
+	for (at = q->buf; at < q->buf + q->used_bytes; at += record_bytes(((u32 *)at)[1])) {
+		s32 type = ((s32 *)at)[0];
+
+		if (!want || (want > 0 && !(flags & MSG_EXCEPT) && type == want)
+		    || (want > 0 && (flags & MSG_EXCEPT) && type != want))
+			return at;
+		if (want < 0 && type <= -want && (!best || type < ((s32 *)best)[0]))
+			best = at;
+	}
+	return best;
+}
+
+static long msgrcv(u32 id, u32 umsg, u32 size, s32 want, u32 flags)
+{
+	struct msg_queue *q = msg_queue(id);
+	u32 n, len;
+	long err;
+	u8 *at;
+
+	if (!q || (s32)size < 0)
+		return -EINVAL;
+	while (!(at = pick(q, want, flags))) {
+		if (flags & IPC_NOWAIT)
+			return -ENOMSG;
+		err = queue_wait(q);
+		if (err)
+			return err;
+	}
+	n = ((u32 *)at)[1];
+	if (n > size && !(flags & MSG_NOERROR))
+		return -E2BIG;
+	len = n > size ? size : n;
+	if (copy_to_user(umsg, at, 4) || copy_to_user(umsg + 4, at + 8, len))
+		return -EFAULT;
+	memmove(at, at + record_bytes(n), q->buf + q->used_bytes - at - record_bytes(n));
+	q->used_bytes -= record_bytes(n);
+	q->bytes -= n;
+	q->count--;
+	q->lrpid = current.pid;
+	q->rtime = wall_seconds();
+	q->generation++;
+	return len;
+}
+/*:*/
+
+/*U:197 msgctl(id, cmd, buf): the record, struct msqid64_ds (IPC_STAT);
+ * the mode and the queue's limit in bytes (IPC_SET: as far down as the
+ * caller likes, and up to a page); removal (IPC_RMID), which wakes every
+ * sender and receiver with EIDRM. */
+static long msgctl(u32 id, u32 cmd, u32 buf)
+{
+	struct msg_queue *q = msg_queue(id);
+	struct { struct ipc_perm64 perm; u32 stime, stime_hi, rtime, rtime_hi, ctime, ctime_hi;
+		 u32 cbytes, qnum, qbytes; s32 lspid, lrpid; u32 unused[2]; } d;
+
+	cmd &= ~IPC_64;
+	if (!q)
+		return -EINVAL;
+	switch (cmd) {
+	case IPC_STAT:
+		memset(&d, 0, sizeof(d));
+		perm_of(&d.perm, q->key, q->mode, q->seq);
+		d.stime = q->stime;
+		d.rtime = q->rtime;
+		d.ctime = q->ctime;
+		d.cbytes = q->bytes;
+		d.qnum = q->count;
+		d.qbytes = q->limit;
+		d.lspid = q->lspid;
+		d.lrpid = q->lrpid;
+		return copy_to_user(buf, &d, sizeof(d)) ? -EFAULT : 0;
+	case IPC_SET:
+		if (copy_from_user(&d, buf, sizeof(d)))
+			return -EFAULT;
+		if (d.qbytes > PAGE_SIZE)
+			return -EINVAL;
+		q->limit = d.qbytes;
+		q->generation++;
+		return set_perm(buf, &q->mode, &q->ctime);
+	case IPC_RMID:
+		free_page(q->buf);
+		q->used = 0;
+		q->seq++;
+		return 0;
+	}
+	return -EINVAL;
+}
+/*:*/
+
+/*U:199 The way in.  i386 Linux had one system call for all of System V
  * IPC, ipc(call, first, second, third, ptr, fifth), and glibc still uses
  * it (Debian's busybox does); Linux 5.1 added a call of its own for each,
  * which a newer libc may use, so both are here.  A semaphore's timeout
  * comes as a relative struct timespec, of 32-bit seconds through ipc()
- * and of 64-bit ones through semtimedop_time64.  Message queues, the third
- * kind of System V IPC, busybox never uses: their calls are ENOSYS. */
+ * and of 64-bit ones through semtimedop_time64.  msgrcv() through ipc()
+ * takes the buffer and the type it wants in a pair that ptr points to
+ * (Linux's "ipc_kludge"). */
 #define SEMOP      1
 #define SEMGET     2
 #define SEMCTL     3
@@ -680,6 +909,10 @@ static long semctl(u32 id, u32 num, u32 cmd, u32 arg)
 #define SHMDT      22
 #define SHMGET     23
 #define SHMCTL     24
+#define MSGSND     11
+#define MSGRCV     12
+#define MSGGET     13
+#define MSGCTL     14
 
 static long timed(u32 id, u32 ops, u32 n, u32 uts, int time64)
 {
@@ -727,6 +960,23 @@ long sys_ipc(u32 call, u32 first, u32 second, u32 third, u32 ptr, u32 fifth)
 		return shmget(first, second, third);
 	case SHMCTL:
 		return shmctl(first, second, ptr);
+	case MSGSND:
+		return msgsnd(first, ptr, second, third);
+	case MSGRCV:
+		if (call >> 16 == 0) {     /* the pair { msg, type } */
+			u32 kludge[2];
+
+			if (!ptr)
+				return -EINVAL;
+			if (copy_from_user(kludge, ptr, 8))
+				return -EFAULT;
+			return msgrcv(first, kludge[0], second, kludge[1], third);
+		}
+		return msgrcv(first, ptr, second, fifth, third);
+	case MSGGET:
+		return msgget(first, second);
+	case MSGCTL:
+		return msgctl(first, second, ptr);
 	}
 	return -ENOSYS;
 }
@@ -765,4 +1015,24 @@ long sys_shmat(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 long sys_shmdt(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 {
 	return vm_detach(a);
+}
+
+long sys_msgget(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return msgget(a, b);
+}
+
+long sys_msgsnd(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return msgsnd(a, b, c, d);
+}
+
+long sys_msgrcv(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return msgrcv(a, b, c, d, e);
+}
+
+long sys_msgctl(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	return msgctl(a, b, c);
 }

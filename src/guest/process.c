@@ -743,7 +743,7 @@ void do_exit(int code)
 	int i;
 
 	files_close_all();
-	sem_exit();             /* its SEM_UNDO adjustments (U:176) */
+	sem_exit();             /* its SEM_UNDO adjustments (U:191) */
 	memory_release();
 	if (fpu_owner == current_proc)
 		fpu_owner = NULL;

@@ -593,7 +593,7 @@ SYSCALL(clock_nanosleep_time64)
 /*U:266 futex(), the slow half of a lock: "sleep while this word still
  * holds this value", and "wake whoever sleeps on this word".  It exists for
  * threads, and a process here has only one; but processes may share memory
- * (a System V segment or a MAP_SHARED mapping, U:165), and a lock in it,
+ * (a System V segment or a MAP_SHARED mapping, U:181), and a lock in it,
  * glibc's process-shared mutex or semaphore, sleeps here in one process
  * and is woken from another.  So a word is known by its physical address,
  * which is the same for every process that maps it (Linux keys a private
@@ -819,8 +819,8 @@ static const syscall_t syscalls[NR_SYSCALLS] = {
 	[117] = sys_ipc,           [393] = sys_semget,         [394] = sys_semctl,
 	[395] = sys_shmget,        [396] = sys_shmctl,         [397] = sys_shmat,
 	[398] = sys_shmdt,         [420] = sys_semtimedop_time64,
-	[399] = sys_enosys,        [400] = sys_enosys,         [401] = sys_enosys,
-	[402] = sys_enosys,        /* message queues (U:179) */
+	[399] = sys_msgget,        [400] = sys_msgsnd,         [401] = sys_msgrcv,
+	[402] = sys_msgctl,
 };
 
 /*G:600 Where the processes meet lguest.  The programs this kernel runs

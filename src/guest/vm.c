@@ -41,7 +41,7 @@ static int split_at(unsigned long addr)
 	nr_vmas++;
 	vmas[i].end = addr;
 	vmas[i + 1].start = addr;
-	if (vmas[i].shm) {               /* both halves map the segment now (U:167) */
+	if (vmas[i].shm) {               /* both halves map the segment now (U:183) */
 		vmas[i + 1].pgoff += (addr - vmas[i].start) >> PAGE_SHIFT;
 		shm_hold(vmas[i].shm);
 	}
@@ -160,7 +160,7 @@ static void unmap_range(unsigned long start, unsigned long end)
 	flush_tlb_user();
 }
 
-/* A shared segment's page is the segment's (U:166): the entry goes, the page stays. */
+/* A shared segment's page is the segment's (U:182): the entry goes, the page stays. */
 static int clear_one(unsigned long va, unsigned long *e, void *unused)
 {
 	*e = 0;
@@ -209,7 +209,7 @@ int vm_fault(unsigned long addr, int write)
 		return -1;
 	if (lookup_pte(va) & PTE_PRESENT)
 		return -1;
-	if (v->shm)      /* the page exists already: the segment's (U:166) */
+	if (v->shm)      /* the page exists already: the segment's (U:182) */
 		return map_page(va, shm_page(v->shm, v->pgoff + ((va - v->start) >> PAGE_SHIFT)),
 				prot_pte_flags(v->prot)) < 0 ? -ENOMEM : 0;
 	page = try_alloc_page();
@@ -464,7 +464,7 @@ long vm_munmap(unsigned long start, unsigned long len)
  * kernel does not have, and gets ENODEV (busybox was never seen to ask for
  * one).  Either way the new range is a promise; no page exists until the
  * first touch (U:120).  Memory a program means to share with its children,
- * MAP_SHARED, is a System V segment without a key (U:165), so that fork
+ * MAP_SHARED, is a System V segment without a key (U:181), so that fork
  * hands on the same pages instead of copies. */
 #define IS_ERR_ADDR(x) ((unsigned long)(x) >= (unsigned long)-4095)
 
@@ -519,9 +519,9 @@ long vm_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 
 /*:*/
 
-/*U:156 The ranges of a shared segment (U:165).  vm_attach() makes one, for
+/*U:156 The ranges of a shared segment (U:181).  vm_attach() makes one, for
  * shmat() and mmap(MAP_SHARED), with the segment's hold that the caller hands
- * over (U:167): if the range cannot be made, the hold is let go. */
+ * over (U:183): if the range cannot be made, the hold is let go. */
 long vm_attach(unsigned long addr, unsigned long size, unsigned int prot, unsigned int shm, enum attach how)
 {
 	long start = place(addr, size, how);
@@ -695,7 +695,7 @@ void pgdir_free(unsigned long *pgdir)
 /*U:320 fork() copies the address space: the same ranges, and for every page
  * that exists a private copy with the same contents and rights (the pages of
  * the initrd that a program's code is mapped from are read-only and simply
- * shared, and so are the pages of a shared segment, U:165, whose point is
+ * shared, and so are the pages of a shared segment, U:181, whose point is
  * that both sides see each other's writes).  Linux would share everything and copy a page only when one side
  * writes it; copying at once is simpler and, for a busybox whose writable
  * memory is a few dozen pages, not much slower.
@@ -748,7 +748,7 @@ static int share_one(unsigned long va, unsigned long *e, void *arg)
 /*:*/
 
 /*U:321 The child's list of ranges is the parent's, and a range that maps
- * a segment holds it once more (U:167).  Then the pages, range by range, in
+ * a segment holds it once more (U:183).  Then the pages, range by range, in
  * lazy mode (G:685).  vfork() copies the list too, for the child to know
  * its ranges, but not the pages. */
 /* vfork (U:310): the child runs on this very directory, with a copy of

@@ -235,7 +235,7 @@ struct user_program {
 struct vma {
 	unsigned long start, end;
 	u8 prot;                      /* PROT_* */
-	u8 shm;                       /* 0, or 1 + the shared segment behind it (U:165) */
+	u8 shm;                       /* 0, or 1 + the shared segment behind it (U:181) */
 	u16 pgoff;                    /* which page of that segment start is */
 };
 struct file;
@@ -415,7 +415,7 @@ enum attach { ATTACH_ANYWHERE, ATTACH_HERE, ATTACH_REPLACE };
 long vm_attach(unsigned long addr, unsigned long size, unsigned int prot, unsigned int shm, enum attach how);
 long vm_detach(unsigned long addr);           /* shmdt(): 0, or -EINVAL */
 
-/* ipc.c: System V shared memory and semaphores (U:165 to U:179) */
+/* ipc.c: System V shared memory, semaphores and message queues (U:181 to U:199) */
 unsigned long shm_page(unsigned int shm, unsigned long index);   /* its physical address */
 unsigned long shm_bytes(unsigned int shm);    /* its size, in whole pages */
 void shm_hold(unsigned int shm);              /* one more range maps it */
@@ -425,6 +425,7 @@ void sem_exit(void);                          /* a process's SEM_UNDO adjustment
 DECLARE_SYSCALL(ipc); DECLARE_SYSCALL(semget); DECLARE_SYSCALL(semctl);
 DECLARE_SYSCALL(semtimedop_time64); DECLARE_SYSCALL(shmget); DECLARE_SYSCALL(shmctl);
 DECLARE_SYSCALL(shmat); DECLARE_SYSCALL(shmdt);
+DECLARE_SYSCALL(msgget); DECLARE_SYSCALL(msgsnd); DECLARE_SYSCALL(msgrcv); DECLARE_SYSCALL(msgctl);
 DECLARE_SYSCALL(adjtimex); DECLARE_SYSCALL(clock_adjtime); DECLARE_SYSCALL(clock_adjtime64);   /* rtc.c */
 
 /* rtc.c */

@@ -5,7 +5,8 @@
  * semaphores, one semop() that waits and one that may not, a child waking
  * its parent, SEM_UNDO at a child's end, GETNCNT, a timeout, EIDRM, ERANGE
  * and EFBIG; a futex in shared memory, waited on by a child and woken by its
- * parent.  Through ipc(), as glibc calls them, and through the calls of
+ * parent; message queues, by type, waiting, full, removed.  Through ipc(),
+ * as glibc calls them, and through the calls of
  * their own that Linux 5.1 added.  No C library: int $0x80 only. */
 #include "print.h"
 
@@ -23,6 +24,10 @@
 #define SYS_shmctl  396
 #define SYS_shmat   397
 #define SYS_shmdt   398
+#define SYS_msgget  399
+#define SYS_msgsnd  400
+#define SYS_msgrcv  401
+#define SYS_msgctl  402
 
 #define SEMOP 1
 #define SEMGET 2
@@ -32,6 +37,10 @@
 #define SHMDT 22
 #define SHMGET 23
 #define SHMCTL 24
+#define MSGSND 11
+#define MSGRCV 12
+#define MSGGET 13
+#define MSGCTL 14
 #define IPC_CREAT 01000
 #define IPC_EXCL 02000
 #define IPC_NOWAIT 04000
@@ -284,12 +293,92 @@ static void semaphores(void)
 	line("semget asking for no counters:", ipc(SEMGET, 0, 0, IPC_CREAT | 0600, 0, 0));
 }
 
+struct message { long type; char text[200]; };
+
+static long msgsnd(long id, long type, const char *text, long n, long flags)
+{
+	struct message m;
+	long i;
+
+	m.type = type;
+	for (i = 0; i < n; i++)
+		m.text[i] = text[i];
+	return ipc(MSGSND, id, n, flags, (long)&m, 0);
+}
+
+/* msgrcv through ipc(), which takes { buffer, type } by pointer: the length
+ * (or error), the type and the text's first byte. */
+static void msgrcv(const char *what, long id, long size, long type, long flags)
+{
+	struct message m = { 0, { 0 } };
+	long pair[2] = { (long)&m, type };
+
+	put(what);
+	hex(ipc(MSGRCV, id, size, flags, (long)pair, 0));
+	hex(m.type);
+	hex(m.text[0]);
+	put("\n");
+}
+
+static void message_queues(void)
+{
+	long id = ipc(MSGGET, 0, IPC_CREAT | 0600, 0, 0, 0), pid, n;
+	unsigned long d[22];
+
+	line("msgget IPC_PRIVATE, made one:", id >= 0);
+	line("msgsnd of type 0:", msgsnd(id, 0, "x", 1, 0));
+	msgsnd(id, 1, "one", 3, 0);
+	msgsnd(id, 2, "two", 3, 0);
+	msgsnd(id, 3, "three", 5, 0);
+	msgsnd(id, 2, "deux", 4, 0);
+	ipc(MSGCTL, id, IPC_STAT, 0, (long)d, 0);
+	line("the record: messages, bytes:", d[16] * 256 + d[15]);
+	msgrcv("the first of type 2:", id, 100, 2, 0);
+	msgrcv("the first not of type 1:", id, 100, 1, 020000);
+	msgrcv("the lowest type up to 3:", id, 100, -3, 0);
+	msgrcv("too long for 2 bytes:", id, 2, 0, 0);
+	msgrcv("cut to 2 bytes (MSG_NOERROR):", id, 2, 0, 010000);
+	msgrcv("type 9, IPC_NOWAIT:", id, 100, 9, IPC_NOWAIT);
+	msgrcv("an empty queue, IPC_NOWAIT:", id, 100, 0, IPC_NOWAIT);
+	if ((pid = fork_()) == 0) {
+		msgrcv("the child waited for type 5:", id, 100, 5, 0);
+		child_exit();
+	}
+	nap(50);
+	line("the parent sends type 4, then 5:", msgsnd(id, 4, "four", 4, 0) | msgsnd(id, 5, "five", 4, 0));
+	reap(pid);
+	msgrcv("type 4 is still there:", id, 100, 0, 0);
+	ipc(MSGCTL, id, IPC_STAT, 0, (long)d, 0);
+	d[17] = 1000;
+	line("IPC_SET of its limit to 1000 bytes:", ipc(MSGCTL, id, 1 | 0x100, 0, (long)d, 0));
+	for (n = 0; n < 20 && msgsnd(id, 1, "0123456789", 100, IPC_NOWAIT) == 0; n++)
+		;
+	line("100-byte messages that fit:", n);
+	line("then, IPC_NOWAIT:", msgsnd(id, 1, "x", 100, IPC_NOWAIT));
+	if ((pid = fork_()) == 0) {
+		line("the child's send to the full queue, removed:", msgsnd(id, 1, "x", 100, 0));
+		child_exit();
+	}
+	nap(50);
+	line("removed:", sys6(SYS_msgctl, id, IPC_RMID, 0, 0, 0, 0));
+	reap(pid);
+	line("then a bad id:", sys6(SYS_msgsnd, id, (long)d, 1, 0, 0, 0));
+	id = sys6(SYS_msgget, 0, IPC_CREAT | 0600, 0, 0, 0, 0);
+	d[0] = 7;
+	d[1] = 'q';
+	line("msgget() and msgsnd() of their own:", sys6(SYS_msgsnd, id, (long)d, 1, 0, 0, 0));
+	d[0] = d[1] = 0;
+	line("  msgrcv():", sys6(SYS_msgrcv, id, (long)d, 10, 0, 0, 0) * 256 + d[0] * 16 + (d[1] & 0xFF));
+	line("  removed:", sys6(SYS_msgctl, id, IPC_RMID, 0, 0, 0, 0));
+}
+
 void _start(void)
 {
 	shared_memory();
 	shared_mapping();
 	shared_futex();
 	semaphores();
+	message_queues();
 	flush();
 	exit(0);
 }

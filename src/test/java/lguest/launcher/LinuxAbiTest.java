@@ -55,8 +55,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * <p>sendfile.c copies between files, with and without an offset, and into a pipe (U:532:
  * sendfile() was ENOSYS, which busybox's cat and cp try first).
  *
- * <p>sysvipc.c shares a System V segment and a MAP_SHARED mapping with a child and
- * passes a semaphore back and forth (U:165 to U:179: ipc() was ENOSYS, so `syslogd -C`
+ * <p>sysvipc.c shares a System V segment and a MAP_SHARED mapping with a child, passes
+ * a semaphore back and forth, and sends messages by type through a queue (U:181 to U:199: ipc() was ENOSYS, so `syslogd -C`
  * could not start and logread had nothing to read, and MAP_SHARED memory was copied at
  * fork like private memory).
  */

@@ -157,7 +157,7 @@ class ProcDevTest {
     }
 
     /* syslogd -C keeps its log in a System V segment guarded by semaphores, and logread,
-       another process, reads it there (U:165 to U:179): ipc() was ENOSYS, so syslogd -C
+       another process, reads it there (U:181 to U:199): ipc() was ENOSYS, so syslogd -C
        could not start and logread said "can't find syslogd buffer". logread -f sleeps in
        semop() until syslogd adds a line. */
     @Test

@@ -750,10 +750,10 @@ static long msgget(s32 key, u32 flags)
 }
 /*:*/
 
-/*U:195 msgsnd(id, msg, size, flags): the message is read from the
- * caller first (its type must be at least 1: EINVAL), then appended when
- * it fits, under both the page and the queue's limit (msg_qbytes, which
- * IPC_SET may lower), else EAGAIN with IPC_NOWAIT, or a wait. */
+/*U:195 msgsnd(id, msg, size, flags): the type is read first (it must be
+ * at least 1: EINVAL), and the text once there is room for it, under both
+ * the page and the queue's limit (msg_qbytes, which IPC_SET may lower);
+ * with no room, EAGAIN with IPC_NOWAIT, or a wait. */
 static long queue_wait(struct msg_queue *q)
 {
 	return ipc_wait(&q->used, &q->seq, &q->generation, 0);

@@ -39,9 +39,9 @@ struct node {
 };
 
 static const char *const texts[] = {     /* /proc/NAME and /proc/PID/NAME */
-	"cpuinfo", "loadavg", "meminfo", "mounts", "stat", "uptime", "version",
+	"cpuinfo", "loadavg", "meminfo", "mounts", "stat", "uptime", "version", "partitions",
 };
-#define NR_GLOBAL 7
+#define NR_GLOBAL 8
 static const char *const pid_texts[] = { "cmdline", "comm", "stat", "status" };
 #define NR_PID_TEXTS 4
 static const char *const net_texts[] = { "arp", "dev", "raw", "route", "tcp", "udp", "unix" };   /* /proc/net/NAME */
@@ -418,7 +418,9 @@ static void load_text(struct text *t)
  * is the CPU time the processes have had, living and dead, beside the time
  * the scheduler spent halted (U:230), both in ticks, with no line between
  * user and system time, which this kernel does not keep apart; uptime is
- * the time since boot and that same halted time, in seconds. */
+ * the time since boot and that same halted time, in seconds; partitions
+ * lists the disk, whole, in 1 KiB blocks (fdisk -l reads it to learn which
+ * disks there are, and busybox's crashed when it was missing). */
 static void cpuinfo(struct text *t)
 {
 	static const char *const flags[32] = {
@@ -483,6 +485,11 @@ static void global_text(struct text *t, int which)
 		break;
 	case 6:
 		ADD("Linux version 2.6.23-lguest-java (lguest in Java) #1\n");
+		break;
+	case 7:
+		ADD("major minor  #blocks  name\n\n");
+		if (block_present())
+			ADD(" 254        0 %10lu lgba\n", block_sectors() / 2);
 		break;
 	}
 }

@@ -156,6 +156,17 @@ class ProcDevTest {
         assertThat(section(out, "netstat")).matches("unix +2 +\\[ \\] +DGRAM +\\d+ /dev/log\n(Terminated\n)?");
     }
 
+    /* fdisk -l reads /proc/partitions to learn which disks there are; busybox's died of a
+       SIGSEGV when the file was missing (U:784). */
+    @Test
+    void fdiskFindsTheDiskInProcPartitions(@TempDir Path tmp) throws Exception {
+        String out = run(tmp, String.join("\n",
+                "echo == partitions; cat /proc/partitions",
+                "echo == fdisk; fdisk -l 2>&1 | head -n 1", ""));
+        assertThat(section(out, "partitions")).isEqualTo("major minor  #blocks  name\n\n 254        0       8192 lgba\n");
+        assertThat(section(out, "fdisk")).isEqualTo("Disk /dev/lgba: 8 MB, 8388608 bytes, 16384 sectors\n");
+    }
+
     /* syslogd -C keeps its log in a System V segment guarded by semaphores, and logread,
        another process, reads it there (U:181 to U:199): ipc() was ENOSYS, so syslogd -C
        could not start and logread said "can't find syslogd buffer". logread -f sleeps in

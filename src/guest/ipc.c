@@ -408,6 +408,7 @@ static void changed(struct sem_set *s)
  * SEMVMX, ENOSPC with no room left to remember an undo. */
 static int try_ops(struct sem_set *s, const struct sembuf *ops, unsigned int n, const struct sembuf **blocked)
 {
+	/* LAB(semaphores) { lab_missing("semaphores", "U:187, U:188, U:189"); */
 	u16 val[SEMMSL];
 	struct sem_undo *u;
 	unsigned int i;
@@ -442,6 +443,7 @@ static int try_ops(struct sem_set *s, const struct sembuf *ops, unsigned int n, 
 	s->otime = wall_seconds();
 	changed(s);
 	return 0;
+	/* LAB(semaphores) } */
 }
 
 /*:*/

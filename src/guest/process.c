@@ -1305,6 +1305,14 @@ long sys_rt_sigsuspend(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
 	wait_event(never_true, NULL);
 	return -EINTR;
 }
+
+/* pause(), the old system call 29, is the same wait with the mask as it is:
+ * glibc's pause() uses rt_sigsuspend, but a program of its own may not. */
+long sys_pause(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f)
+{
+	wait_event(never_true, NULL);
+	return -EINTR;
+}
 /*:*/
 
 /*U:768 rt_sigtimedwait(set, info, timeout): take a signal without a

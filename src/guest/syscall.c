@@ -774,7 +774,7 @@ static const syscall_t syscalls[NR_SYSCALLS] = {
 	[66] = sys_setsid,         [114] = sys_wait4,          [119] = sys_sigreturn,
 	[120] = sys_clone,         [132] = sys_getpgid,        [145] = sys_readv,
 	[147] = sys_getsid,        [168] = sys_poll,           [173] = sys_rt_sigreturn,
-	[179] = sys_rt_sigsuspend, [186] = sys_sigaltstack, [190] = sys_vfork,           [330] = sys_dup3,
+	[29] = sys_pause,          [179] = sys_rt_sigsuspend, [186] = sys_sigaltstack, [190] = sys_vfork,           [330] = sys_dup3,
 	[331] = sys_pipe2,         [180] = sys_pread64,        [181] = sys_pwrite64,
 	[187] = sys_sendfile,      [239] = sys_sendfile64,
 	/* names, inodes and the disk: fs.c */

@@ -259,9 +259,10 @@ void *user_page(unsigned long addr, int write)
  * fault has nobody to return an error to: the program touched memory it was
  * promised.  Linux then calls its OOM killer, which picks the process holding
  * the most memory and sends it SIGKILL, and so do we, with a cruder measure
- * (private pages mapped, by walking its page tables) and one rule Linux has
- * too: process 1 goes last, since its death is the machine's.  If the victim
- * is the process at fault, it dies now (and so does one that faults again
+ * (the private pages its ranges map: a shared segment's are not counted,
+ * since its death would not free them) and one rule Linux has too: process
+ * 1 goes last, since its death is the machine's.  If the victim is the
+ * process at fault, it dies now (and so does one that faults again
  * with its SIGKILL still pending).  Otherwise the victim needs to run to die,
  * so the faulting side waits a tick and then tries again, until the pages
  * come back; a program's page fault waits too, in trap_dispatch().  Only
@@ -276,14 +277,19 @@ void *user_page(unsigned long addr, int write)
  * first one had died. */
 static unsigned long private_pages(struct process *p)
 {
-	unsigned long n = 0, pte;
-	unsigned int i, j;
+	unsigned long n = 0, va, pde, pte;
+	unsigned int i;
 
-	for (i = 0; i < (PAGE_OFFSET >> 22); i++) {
-		if (!(p->pgdir[i] & PTE_PRESENT))
+	for (i = 0; i < p->mm_nr_vmas; i++) {
+		if (p->mm_vmas[i].shm)   /* a segment's pages outlive it (U:183) */
 			continue;
-		for (j = 0; j < 1024; j++) {
-			pte = ((unsigned long *)__va(p->pgdir[i] & ~0xFFFUL))[j];
+		for (va = p->mm_vmas[i].start; va < p->mm_vmas[i].end; va += PAGE_SIZE) {
+			pde = p->pgdir[va >> 22];
+			if (!(pde & PTE_PRESENT)) {
+				va = (va | 0x3FFFFF) + 1 - PAGE_SIZE;   /* no table: the next 4 MiB */
+				continue;
+			}
+			pte = ((unsigned long *)__va(pde & ~0xFFFUL))[(va >> PAGE_SHIFT) & 1023];
 			if ((pte & PTE_PRESENT) && page_is_private(pte & ~0xFFFUL))
 				n++;
 		}

@@ -116,6 +116,18 @@ class HostileUserTest {
     }
 
     @Test
+    void theOomKillerSparesAProcessWhoseDeathWouldFreeNothing() throws Exception {
+        // src/guest/user/oomshm.c: a process holding shared memory that others hold too mapped
+        // the most pages, and the OOM killer ended it first, freeing nothing (U:920).
+        Path elf = rig.kernel.resolveSibling("user/oomshm.elf");
+        Result r = run(List.of(Path.of("bin/lguest").toAbsolutePath().toString(), "8m", rig.kernel.toString(),
+                "--initrd=" + elf, "quiet", "--", "oomshm"), 120);
+        assertThat(r.output()).isEqualTo(
+                "the filler ready 00000021 the eater's end 00000009 the holder still there 00000001\n");
+        assertThat(r.status()).isZero();
+    }
+
+    @Test
     void memoryEatenByManyProcessesThenMore() throws Exception {
         // Each background dd holds as much as it can get; the shell must still run commands.
         survivedOrRefused(guest(rig, "16m", List.of(),

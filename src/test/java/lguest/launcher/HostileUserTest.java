@@ -101,15 +101,20 @@ class HostileUserTest {
                         + " ls /proc >/dev/null; echo survived"));
     }
 
+    /** One of src/guest/user's programs as the first process of a Guest of 8 MiB. */
+    private Result inAnEightMegabyteGuest(String program) throws Exception {
+        Path elf = rig.kernel.resolveSibling("user/" + program + ".elf");
+        return run(List.of(Path.of("bin/lguest").toAbsolutePath().toString(), "8m", rig.kernel.toString(),
+                "--initrd=" + elf, "quiet", "--", program), 120);
+    }
+
     @Test
     void aWaitForMemoryIsEndedOnlyBySIGKILL() throws Exception {
         // src/guest/user/oomwait.c: the OOM killer ends a child while its parent's read() waits
         // for pages, and the child's SIGCHLD used to end that wait: read() failed with EFAULT,
         // and a shell whose signal frame could not be written the same way died of SIGSEGV
         // (about one run in twenty of the test below). U:240, U:920.
-        Path elf = rig.kernel.resolveSibling("user/oomwait.elf");
-        Result r = run(List.of(Path.of("bin/lguest").toAbsolutePath().toString(), "8m", rig.kernel.toString(),
-                "--initrd=" + elf, "quiet", "--", "oomwait"), 120);
+        Result r = inAnEightMegabyteGuest("oomwait");
         assertThat(r.output()).isEqualTo(
                 "child ready 00000021 read 00010000 child status 00000009 SIGCHLD caught 00000001\n");
         assertThat(r.status()).isZero();
@@ -117,11 +122,10 @@ class HostileUserTest {
 
     @Test
     void theOomKillerSparesAProcessWhoseDeathWouldFreeNothing() throws Exception {
-        // src/guest/user/oomshm.c: a process holding shared memory that others hold too mapped
-        // the most pages, and the OOM killer ended it first, freeing nothing (U:920).
-        Path elf = rig.kernel.resolveSibling("user/oomshm.elf");
-        Result r = run(List.of(Path.of("bin/lguest").toAbsolutePath().toString(), "8m", rig.kernel.toString(),
-                "--initrd=" + elf, "quiet", "--", "oomshm"), 120);
+        // src/guest/user/oomshm.c: a process holding shared memory mapped the most pages, and
+        // the OOM killer ended it first, though its death freed nothing: the first process
+        // held the memory too (U:920).
+        Result r = inAnEightMegabyteGuest("oomshm");
         assertThat(r.output()).isEqualTo(
                 "the filler ready 00000021 the eater's end 00000009 the holder still there 00000001\n");
         assertThat(r.status()).isZero();

@@ -30,7 +30,7 @@
  * no doubled slashes, no "." components, and "/proc/self" replaced by the
  * caller's own "/proc/PID" wherever it is followed, which is everywhere but
  * as the last component of an lstat() or readlink(). */
-enum kind { K_PROC, K_PID, K_FDDIR, K_FD, K_TEXT, K_SELF, K_EXE, K_DEVDIR, K_DEV, K_NETDIR };
+enum kind { K_PROC, K_PID, K_FDDIR, K_FD, K_TEXT, K_SELF, K_EXE, K_DEVDIR, K_DEV, K_NETDIR, K_SYSDIR };
 
 struct node {
 	enum kind kind;
@@ -47,6 +47,17 @@ static const char *const pid_texts[] = { "cmdline", "comm", "stat", "status" };
 static const char *const net_texts[] = { "arp", "dev", "raw", "route", "tcp", "udp", "unix" };   /* /proc/net/NAME */
 #define NR_NET_TEXTS 7
 #define NET_TEXT (NR_GLOBAL + NR_PID_TEXTS)
+static const struct { u8 parent; const char *name; } sys_dirs[] = {   /* K_SYSDIR's n (U:793) */
+	{ 0, "sys" }, { 0, "kernel" }, { 0, "net" }, { 2, "ipv4" }, { 0, "vm" },
+};
+#define NR_SYS_DIRS 5
+static const struct { u8 dir; const char *name; } sys_texts[] = {    /* /proc/sys/DIR/NAME */
+	{ 1, "domainname" }, { 1, "hostname" }, { 1, "osrelease" }, { 1, "ostype" }, { 1, "version" },
+	{ 3, "ip_forward" }, { 4, "overcommit_memory" },
+};
+#define NR_SYS_TEXTS 7
+#define SYS_TEXT (NET_TEXT + NR_NET_TEXTS)
+#define SYS_WRITABLE(i) ((i) < 2)           /* the two names */
 
 static const struct { const char *name; u32 rdev; int block; } devs[] = {
 	{ "console", (5 << 8) | 1, 0 }, { "lgba", (254 << 8) | 0, 1 },
@@ -131,6 +142,13 @@ static int split(const char *path, const char **c, unsigned long *len)
 	return n;
 }
 
+/* /proc/sys (U:793), at the end of the file */
+static int sys_walk(const char **c, unsigned long *len, int n, struct node *nd);
+static void sys_path(int dir, char *buf, unsigned long size);
+static void sys_name(int dir, long i, char *name, u8 *type);
+static void sys_text(struct text *t, int k);
+static struct file *sys_open(int k, u32 flags);
+
 /*U:781 Finding a name of ours is then a walk down a tree that is not
  * stored anywhere: /dev's names are a table, /proc's first level the
  * kernel's files, "self", "net" (which holds "dev", the interfaces' counts
@@ -138,6 +156,7 @@ static int split(const char *path, const char **c, unsigned long *len)
  * its files, "exe" and "fd", whose names are the numbers of its open
  * descriptors.  The answer is a node: what kind of thing the name is, and
  * for whom. */
+
 static int walk(const char *path, int follow, struct node *nd)
 {
 	const char *c[5];
@@ -148,9 +167,7 @@ static int walk(const char *path, int follow, struct node *nd)
 	memset(nd, 0, sizeof(*nd));
 	n = split(path, c, len);
 	if (n <= 0)
-		return n;
-	if (!n || !(is(c[0], len[0], "proc") || is(c[0], len[0], "dev")))
-		return 0;
+		return n;                /* 0: not /proc's or /dev's (split() looked) */
 	if (is(c[0], len[0], "dev")) {
 		nd->kind = K_DEVDIR;
 		if (n == 1)
@@ -181,6 +198,8 @@ static int walk(const char *path, int follow, struct node *nd)
 		nd->n = NET_TEXT + v;
 		return 1;
 	}
+	if (is(c[1], len[1], "sys"))
+		return sys_walk(c + 2, len + 2, n - 2, nd);
 	if (is(c[1], len[1], "self")) {
 		if (n == 2 && !follow) {
 			nd->kind = K_SELF;
@@ -608,7 +627,7 @@ static const struct file_ops text_ops = {
 
 /*U:786 A directory of ours is read as any other, with getdents64 (U:615),
  * and its offset is simply the number of the next entry: for /proc, ".",
- * "..", the kernel's files, "self", "net" and then one directory per
+ * "..", the kernel's files, "self", "net", "sys" and then one directory per
  * process, in the order of the process table; for /dev, the devices.  What it lists is
  * made up as it is read, so a process that exits between two reads of
  * /proc simply is not there for the second. */
@@ -643,6 +662,10 @@ static void name_of(struct node *nd, long i, char *name, u8 *type, u32 *ino)
 			}
 		return;
 	}
+	if (nd->kind == K_SYSDIR) {
+		sys_name(nd->n, i, name, type);
+		return;
+	}
 	if (nd->kind == K_NETDIR) {
 		if (i < NR_NET_TEXTS)
 			memcpy(name, net_texts[i], strlen(net_texts[i]) + 1);
@@ -666,12 +689,12 @@ static void name_of(struct node *nd, long i, char *name, u8 *type, u32 *ino)
 		*type = DT_LNK;
 		return;
 	}
-	if (i == NR_GLOBAL + 1) {
-		memcpy(name, "net", 4);
+	if (i == NR_GLOBAL + 1 || i == NR_GLOBAL + 2) {
+		memcpy(name, i == NR_GLOBAL + 1 ? "net" : "sys", 4);
 		*type = DT_DIR;
 		return;
 	}
-	for (k = 1, i -= NR_GLOBAL + 2; k < MAX_PROCS; k++)
+	for (k = 1, i -= NR_GLOBAL + 3; k < MAX_PROCS; k++)
 		if (procs[k].state != P_FREE && !i--) {
 			snprintf(name, 16, "%d", procs[k].pid);
 			*type = DT_DIR;
@@ -689,7 +712,7 @@ static long dir_getdents64(struct file *f, char *buf, u32 len)
 	char name[20];
 	u8 type;
 
-	if (nd->kind != K_PROC && nd->kind != K_DEVDIR && nd->kind != K_NETDIR && nd->p->state == P_FREE)
+	if (nd->p && nd->p->state == P_FREE)
 		return 0;                 /* the process has gone */
 	for (;;) {
 		name_of(nd, f->pos, name, &type, &ino);
@@ -909,14 +932,15 @@ static long link_text(struct node *nd, char *buf, unsigned long size)
 /*U:787 top does what a careful program should not: it changes directory
  * to /proc and names the files there relatively, "stat" and "meminfo".  So a
  * process may stand in any directory of ours, /proc, /dev, /proc/net, a
- * /proc/PID or its fd: its working directory is then not an inode of the
- * disk but a number no inode has (U:645 keeps it), the directory's kind in
+ * /proc/PID or its fd, /proc/sys and those below it: its working directory
+ * is then not an inode of the disk but a number no inode has (U:645 keeps it), the directory's kind in
  * the top bits and the pid below, and a relative name is ours, with the
  * directory's name in front.  (A /proc/PID whose process has ended is still
  * where the process stands, and every name in it ENOENT, as on Linux.) */
 #define CWD_PROC 0xFFFFFF01
 #define CWD_DEV  0xFFFFFF02
 #define CWD_NET  0xFFFFFF03
+#define CWD_SYS  0xFFFFFF10      /* + which of sys_dirs (U:793) */
 #define CWD_PID  0xFFE00000      /* | pid: /proc/PID */
 #define CWD_FD   0xFFD00000      /* | pid: /proc/PID/fd */
 #define CWD_KIND 0xFFF00000
@@ -928,6 +952,10 @@ static const char *cwd_name(char *buf, unsigned long size)
 
 	if (cwd == CWD_PROC || cwd == CWD_DEV || cwd == CWD_NET)
 		return cwd == CWD_PROC ? "/proc" : cwd == CWD_DEV ? "/dev" : "/proc/net";
+	if (cwd >= CWD_SYS && cwd < CWD_SYS + NR_SYS_DIRS) {
+		sys_path(cwd - CWD_SYS, buf, size);
+		return buf;
+	}
 	if ((cwd & CWD_KIND) != CWD_PID && (cwd & CWD_KIND) != CWD_FD)
 		return NULL;
 	snprintf(buf, size, (cwd & CWD_KIND) == CWD_PID ? "/proc/%u" : "/proc/%u/fd", cwd & ~CWD_KIND);
@@ -958,13 +986,16 @@ long kfs_chdir(const char *path)
 	case K_PROC: set_cwd_inode(CWD_PROC); return 0;
 	case K_DEVDIR: set_cwd_inode(CWD_DEV); return 0;
 	case K_NETDIR: set_cwd_inode(CWD_NET); return 0;
+	case K_SYSDIR: set_cwd_inode(CWD_SYS + nd.n); return 0;
 	case K_PID: set_cwd_inode(CWD_PID | nd.p->pid); return 0;
 	case K_FDDIR: set_cwd_inode(CWD_FD | nd.p->pid); return 0;
 	default: return -ENOTDIR;
 	}
 }
 
-/* A name a program wants to make (mkdir, mknod, a symlink, a link, a
+/*:*/
+
+/*U:795 A name a program wants to make (mkdir, mknod, a symlink, a link, a
  * rename's new name) in /proc or /dev, whose names only the kernel makes:
  * EEXIST for one we have, else ENOENT in /proc, as Linux says, and EPERM
  * in /dev, whose table takes no new devices; NOT_OURS for the disk's.  The
@@ -1022,6 +1053,8 @@ struct file *kfs_open(const char *name, u32 flags)
 		target = nd.p->exe;
 		return target[0] == '/' && target[1] ? fs_open_path(-100, target, flags, 0) : ERR_PTR(-ENOENT);
 	}
+	if ((flags & O_ACCMODE) != 0 && nd.kind == K_TEXT && nd.n >= SYS_TEXT)
+		return sys_open(nd.n - SYS_TEXT, flags);
 	if ((flags & O_ACCMODE) != 0)
 		return ERR_PTR(nd.kind == K_TEXT ? -EACCES : -EISDIR);
 	if (nd.kind == K_TEXT) {
@@ -1030,6 +1063,8 @@ struct file *kfs_open(const char *name, u32 flags)
 			return ERR_PTR(-ENOMEM);
 		if (nd.n < NR_GLOBAL)
 			global_text(t, nd.n);
+		else if (nd.n >= SYS_TEXT)
+			sys_text(t, nd.n - SYS_TEXT);
 		else if (nd.n >= NET_TEXT)
 			net_text(t, nd.n - NET_TEXT);
 		else if (nd.n == NR_GLOBAL)
@@ -1067,7 +1102,8 @@ long kfs_stat(const char *name, int follow, struct kstat *st)
 	if (r <= 0)
 		return r ? r : NOT_OURS;
 	if (nd.kind == K_PROC || nd.kind == K_PID || nd.kind == K_FDDIR || nd.kind == K_DEVDIR
-	    || nd.kind == K_NETDIR || nd.kind == K_SELF || (!follow && (nd.kind == K_EXE || nd.kind == K_FD))) {
+	    || nd.kind == K_NETDIR || nd.kind == K_SYSDIR || nd.kind == K_SELF
+	    || (!follow && (nd.kind == K_EXE || nd.kind == K_FD))) {
 		node_stat(&nd, st);
 		return 0;
 	}
@@ -1078,6 +1114,8 @@ long kfs_stat(const char *name, int follow, struct kstat *st)
 	file_put(f);
 	if (!err && nd.kind == K_DEV)
 		st->rdev = devs[nd.n].rdev;     /* /dev/tty is the console, but named 5,0 */
+	if (!err && nd.kind == K_TEXT && nd.n >= SYS_TEXT && SYS_WRITABLE(nd.n - SYS_TEXT))
+		st->mode |= 0200;
 	return err;
 }
 
@@ -1151,5 +1189,120 @@ long sys_syslog(u32 type, u32 ubuf, u32 len, u32 d, u32 e, u32 f)
 		return 0;
 	}
 	return -EINVAL;
+}
+/*:*/
+
+/*U:793 /proc/sys is where Linux keeps its tunables, a file for each, and
+ * busybox's sysctl is how a script reads and sets them: it changes
+ * directory to /proc/sys and turns kernel.hostname into kernel/hostname.  A
+ * kernel this small has few knobs, so the tree holds the ones scripts look
+ * for: the two names uname() reports, hostname and domainname, which a
+ * write sets as sethostname() and setdomainname() do; what the kernel is
+ * (ostype, osrelease, version); and two honest answers, 0 for IP forwarding,
+ * which this kernel does not do, and 1 for overcommit, since mmap() is a
+ * promise that only a page fault finds out (U:920).  The others are
+ * read-only: opening one to write is EACCES, as for root on Linux.  The
+ * directories are sys_dirs, each with its parent's index; a walk goes down
+ * them one name at a time, and the last name may be a file of the one it
+ * reached. */
+static int sys_walk(const char **c, unsigned long *len, int n, struct node *nd)
+{
+	int dir = 0, i, k;
+
+	for (i = 0; i < n; i++) {
+		for (k = 1; k < NR_SYS_DIRS; k++)
+			if (sys_dirs[k].parent == dir && is(c[i], len[i], sys_dirs[k].name))
+				break;
+		if (k < NR_SYS_DIRS) {
+			dir = k;
+			continue;
+		}
+		for (k = 0; i == n - 1 && k < NR_SYS_TEXTS; k++)
+			if (sys_texts[k].dir == dir && is(c[i], len[i], sys_texts[k].name)) {
+				nd->kind = K_TEXT;
+				nd->n = SYS_TEXT + k;
+				return 1;
+			}
+		return -ENOENT;
+	}
+	nd->kind = K_SYSDIR;
+	nd->n = dir;
+	return 1;
+}
+
+/* "/proc/sys/net/ipv4", for the directory a process stands in. */
+static void sys_path(int dir, char *buf, unsigned long size)
+{
+	char up[24];
+
+	if (!dir) {
+		snprintf(buf, size, "/proc/sys");
+		return;
+	}
+	sys_path(sys_dirs[dir].parent, up, sizeof(up));
+	snprintf(buf, size, "%s/%s", up, sys_dirs[dir].name);
+}
+
+/* Entry i of a /proc/sys directory after "." and "..": its subdirectories, then its files. */
+static void sys_name(int dir, long i, char *name, u8 *type)
+{
+	int k;
+
+	for (k = 1; k < NR_SYS_DIRS; k++)
+		if (sys_dirs[k].parent == dir && !i--) {
+			memcpy(name, sys_dirs[k].name, strlen(sys_dirs[k].name) + 1);
+			*type = DT_DIR;
+			return;
+		}
+	for (k = 0; k < NR_SYS_TEXTS; k++)
+		if (sys_texts[k].dir == dir && !i--) {
+			memcpy(name, sys_texts[k].name, strlen(sys_texts[k].name) + 1);
+			return;
+		}
+}
+
+/*:*/
+
+/*U:796 The files of /proc/sys: read, each is one line made when it is
+ * opened, like every text of /proc (U:782); written, hostname and
+ * domainname take the name they are given, without the newline that echo
+ * adds, and every other file refuses to be opened for writing at all. */
+static void sys_text(struct text *t, int k)
+{
+	static const char *const fixed[] = { 0, 0, "2.6.23-lguest-java", "Linux", "#1", "0", "1" };
+
+	ADD("%s\n", k == 0 ? domainname : k == 1 ? hostname : fixed[k]);
+}
+
+/* A write to hostname or domainname: the name, without the newline echo adds. */
+static long sysctl_write(struct file *f, const char *buf, u32 len)
+{
+	char *to = f->priv ? hostname : domainname;
+	u32 n = len && buf[len - 1] == '\n' ? len - 1 : len;
+
+	if (n > 64)
+		return -EINVAL;
+	memset(to, 0, 65);
+	memcpy(to, buf, n);
+	return len;
+}
+
+static long sysctl_stat(struct file *f, struct kstat *st)
+{
+	text_stat(f, st);
+	st->mode |= 0200;
+	return 0;
+}
+
+static const struct file_ops sysctl_ops = { .write = sysctl_write, .stat = sysctl_stat };
+
+static struct file *sys_open(int k, u32 flags)
+{
+	struct file *f;
+
+	if ((flags & O_ACCMODE) != 1 || !SYS_WRITABLE(k))    /* O_WRONLY */
+		return ERR_PTR(-EACCES);
+	f = file_new(&sysctl_ops, k ? (void *)1 : NULL, flags);
+	return f ? f : ERR_PTR(-ENOMEM);
 }
 /*:*/

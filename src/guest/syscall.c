@@ -64,12 +64,12 @@ SYSCALL(zero)
 	return 0;
 }
 
-static char hostname[65] = "lguest";
+char hostname[65] = "lguest", domainname[65] = "(none)";   /* /proc/sys has them too (U:793) */
 
 SYSCALL(uname)
 {
 	static const char *const fields[6] = {
-		"Linux", hostname, "2.6.23-lguest-java", "#1", "i686", "(none)"
+		"Linux", hostname, "2.6.23-lguest-java", "#1", "i686", domainname
 	};
 	char field[65];
 	unsigned int i;
@@ -84,18 +84,29 @@ SYSCALL(uname)
 }
 
 /* sethostname(): what uname() says as the node's name, until it is changed
- * again (the rcS of make rootfs sets it, U:775). */
-SYSCALL(sethostname)
+ * again (the rcS of make rootfs sets it, U:775); setdomainname() the same
+ * for the NIS domain, the last field. */
+static long set_name(char *to, u32 uname, u32 n)
 {
 	char name[64];
 
-	if (b > 64)
+	if (n > 64)
 		return -EINVAL;
-	if (copy_from_user(name, a, b))
+	if (copy_from_user(name, uname, n))
 		return -EFAULT;
-	memset(hostname, 0, sizeof(hostname));
-	memcpy(hostname, name, b);
+	memset(to, 0, 65);
+	memcpy(to, name, n);
 	return 0;
+}
+
+SYSCALL(sethostname)
+{
+	return set_name(hostname, a, b);
+}
+
+SYSCALL(setdomainname)
+{
+	return set_name(domainname, a, b);
 }
 
 SYSCALL(prctl)
@@ -794,7 +805,7 @@ static const syscall_t syscalls[NR_SYSCALLS] = {
 	[439] = fs_sys_faccessat2, [14] = fs_sys_mknod,        [297] = fs_sys_mknodat,
 	[61] = fs_sys_chroot,
 	/* booting from a disk, and the end: root.c and process.c */
-	[74] = sys_sethostname,    [88] = sys_reboot,          [177] = sys_rt_sigtimedwait,
+	[74] = sys_sethostname,    [121] = sys_setdomainname,    [88] = sys_reboot,          [177] = sys_rt_sigtimedwait,
 	[421] = sys_rt_sigtimedwait_time64,
 	/* limits, niceness, affinity and CPU time: resource.c */
 	[240] = sys_futex,         [422] = sys_futex_time64,

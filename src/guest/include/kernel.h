@@ -425,6 +425,7 @@ void sem_exit(void);                          /* a process's SEM_UNDO adjustment
 DECLARE_SYSCALL(ipc); DECLARE_SYSCALL(semget); DECLARE_SYSCALL(semctl);
 DECLARE_SYSCALL(semtimedop_time64); DECLARE_SYSCALL(shmget); DECLARE_SYSCALL(shmctl);
 DECLARE_SYSCALL(shmat); DECLARE_SYSCALL(shmdt);
+extern char hostname[65], domainname[65];      /* uname()'s, syscall.c */
 DECLARE_SYSCALL(pause); DECLARE_SYSCALL(msgget); DECLARE_SYSCALL(msgsnd); DECLARE_SYSCALL(msgrcv); DECLARE_SYSCALL(msgctl);
 DECLARE_SYSCALL(adjtimex); DECLARE_SYSCALL(clock_adjtime); DECLARE_SYSCALL(clock_adjtime64);   /* rtc.c */
 

@@ -156,6 +156,21 @@ class ProcDevTest {
         assertThat(section(out, "netstat")).matches("unix +2 +\\[ \\] +DGRAM +\\d+ /dev/log\n(Terminated\n)?");
     }
 
+    /* sysctl reads and sets /proc/sys (U:793): "can't change directory to '/proc/sys'" before. */
+    @Test
+    void sysctlReadsAndSetsTheKernelsTunables(@TempDir Path tmp) throws Exception {
+        String out = run(tmp, String.join("\n",
+                "echo == read; sysctl kernel.ostype net.ipv4.ip_forward vm.overcommit_memory",
+                "echo == set; sysctl -w kernel.hostname=guest1 kernel.domainname=lab; uname -n; cat /proc/sys/kernel/domainname",
+                "echo == refused; sysctl -w net.ipv4.ip_forward=1 2>&1; echo x > /proc/sys/kernel/ostype 2>&1",
+                "echo == all; sysctl -a | wc -l; cd /proc/sys/net/ipv4 && pwd && ls", ""));
+        assertThat(section(out, "read")).isEqualTo("kernel.ostype = Linux\nnet.ipv4.ip_forward = 0\nvm.overcommit_memory = 1\n");
+        assertThat(section(out, "set")).isEqualTo("kernel.hostname = guest1\nkernel.domainname = lab\nguest1\nlab\n");
+        assertThat(section(out, "refused")).isEqualTo("sysctl: error setting key 'net.ipv4.ip_forward': Permission denied\n"
+                + "/bin/sh: can't create /proc/sys/kernel/ostype: Permission denied\n");
+        assertThat(section(out, "all")).isEqualTo("7\n/proc/sys/net/ipv4\nip_forward\n");
+    }
+
     /* fdisk -l reads /proc/partitions to learn which disks there are; busybox's died of a
        SIGSEGV when the file was missing (U:784). */
     @Test

@@ -211,7 +211,9 @@ int snprintf(char *buf, unsigned long size, const char *fmt, ...)
 /*U:790 The kernel's log.  Every message printk() makes is also kept, quiet
  * or not, in a ring of 16 KiB that only ever overwrites its oldest bytes,
  * for dmesg to read with syslog() (U:792): "quiet" keeps the console clean,
- * not the kernel's memory short. */
+ * not the kernel's memory short.  Two places in it move on their own:
+ * where dmesg -c cleared it, and how far klogd has taken it, since klogd
+ * reads each message once, as it comes, to hand it to syslogd. */
 #define LOG_SIZE 16384
 static char log_buf[LOG_SIZE];
 static u32 log_end;                 /* bytes ever logged: the ring holds the last LOG_SIZE */
@@ -234,21 +236,45 @@ int printk(const char *fmt, ...)
 	return n;
 }
 
-/* Copy the log, oldest byte first, into buf (a kernel buffer of size bytes). */
+static u32 log_cleared;               /* where dmesg -c last cleared it */
+static u32 log_taken;                 /* what syslog(SYSLOG_ACTION_READ) has taken (klogd) */
+
+/* Bytes from *from up to the end, into buf (a kernel buffer of size bytes),
+ * oldest first, but none the ring has lost; *from moves past them. */
+static unsigned long log_copy_out(u32 *from, char *buf, unsigned long size)
+{
+	u32 start = *from, n = 0;
+
+	if (log_end - start > LOG_SIZE)
+		start = log_end - LOG_SIZE;
+	while (start != log_end && n < size)
+		buf[n++] = log_buf[start++ % LOG_SIZE];
+	*from = start;
+	return n;
+}
+
+/* The log since it was last cleared, as much as fits, the newest part. */
 unsigned long log_read(char *buf, unsigned long size)
 {
-	u32 start = log_end > LOG_SIZE ? log_end - LOG_SIZE : 0, i;
+	u32 from = log_end - log_cleared > size ? log_end - size : log_cleared;
 
-	if (log_end - start > size)
-		start = log_end - size;
-	for (i = start; i != log_end; i++)
-		*buf++ = log_buf[i % LOG_SIZE];
-	return log_end - start;
+	return log_copy_out(&from, buf, size);
 }
 
 void log_clear(void)
 {
-	log_end = 0;
+	log_cleared = log_end;
+}
+
+/* What nobody has taken yet, taken: a reader that keeps up sees every byte once. */
+unsigned long log_take(char *buf, unsigned long size)
+{
+	return log_copy_out(&log_taken, buf, size);
+}
+
+unsigned long log_unread(void)
+{
+	return log_end - log_taken > LOG_SIZE ? LOG_SIZE : log_end - log_taken;
 }
 /*:*/
 

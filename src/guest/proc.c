@@ -1137,8 +1137,10 @@ long kfs_readlink(const char *name, char *buf, unsigned long size)
  * is how free and uptime ask for memory and time, in one structure: the
  * seconds since boot, the three load averages in 1/65536, RAM and free RAM
  * in units of mem_unit bytes (ours is 1: plain bytes, which 32 bits hold for
- * any Guest the Launcher will make), the number of processes.  syslog() is how dmesg reads the kernel's log (U:790): the
- * size of the ring, all of it, or all of it and then nothing (-c).  The
+ * any Guest the Launcher will make), the number of processes.  syslog() is
+ * how dmesg reads the kernel's log (U:790): the size of the ring, all of
+ * it, or all of it and then nothing (-c); and how klogd reads it, waiting
+ * for what it has not read yet and taking it (SYSLOG_ACTION_READ).  The
  * console-level commands are accepted and change nothing, the console
  * having one level: quiet or not. */
 long sys_sysinfo(u32 ubuf, u32 b, u32 c, u32 d, u32 e, u32 f)
@@ -1159,12 +1161,19 @@ long sys_sysinfo(u32 ubuf, u32 b, u32 c, u32 d, u32 e, u32 f)
 	return copy_to_user(ubuf, si, 64) ? -EFAULT : 0;
 }
 
+#define SYSLOG_READ        2
 #define SYSLOG_READ_ALL    3
 #define SYSLOG_READ_CLEAR  4
 #define SYSLOG_CLEAR       5
+#define SYSLOG_SIZE_UNREAD 9
 #define SYSLOG_SIZE_BUFFER 10
 
-static char log_copy[16384];     /* nothing in syslog() sleeps: one copy serves all */
+static char log_copy[16384];     /* filled and copied out with no sleep between: one serves all */
+
+static int log_has_unread(void *unused)
+{
+	return log_unread() != 0;
+}
 
 long sys_syslog(u32 type, u32 ubuf, u32 len, u32 d, u32 e, u32 f)
 {
@@ -1173,6 +1182,16 @@ long sys_syslog(u32 type, u32 ubuf, u32 len, u32 d, u32 e, u32 f)
 	switch (type) {
 	case SYSLOG_SIZE_BUFFER:
 		return 16384;
+	case SYSLOG_SIZE_UNREAD:
+		return log_unread();
+	case SYSLOG_READ:
+		if ((s32)len <= 0)
+			return len ? -EINVAL : 0;
+		n = wait_event(log_has_unread, NULL);
+		if (n)
+			return n;
+		n = log_take(log_copy, len < sizeof(log_copy) ? len : sizeof(log_copy));
+		return copy_to_user(ubuf, log_copy, n) ? -EFAULT : n;
 	case SYSLOG_CLEAR:
 		log_clear();
 		return 0;
@@ -1185,7 +1204,7 @@ long sys_syslog(u32 type, u32 ubuf, u32 len, u32 d, u32 e, u32 f)
 		if (n >= 0 && type == SYSLOG_READ_CLEAR)
 			log_clear();
 		return n;
-	case 0: case 1: case 6: case 7: case 8: case 9:
+	case 0: case 1: case 6: case 7: case 8:
 		return 0;
 	}
 	return -EINVAL;

@@ -456,6 +456,8 @@ void power_off(int status) __attribute__((noreturn));
 void restart(void) __attribute__((noreturn));      /* reboot(RESTART): U:770 */
 unsigned long log_read(char *buf, unsigned long size);   /* the kernel's log (U:790) */
 void log_clear(void);
+unsigned long log_take(char *buf, unsigned long size);   /* what klogd has not read yet */
+unsigned long log_unread(void);
 void *memset(void *d, int c, unsigned long n);
 void *memcpy(void *d, const void *s, unsigned long n);
 void *memmove(void *d, const void *s, unsigned long n);

@@ -156,6 +156,19 @@ class ProcDevTest {
         assertThat(section(out, "netstat")).matches("unix +2 +\\[ \\] +DGRAM +\\d+ /dev/log\n(Terminated\n)?");
     }
 
+    /* klogd takes the kernel's messages as they come, with syslog(SYSLOG_ACTION_READ), and
+       hands them to syslogd (U:790, U:792): the call was EINVAL, and klogd exited at once. */
+    @Test
+    void klogdHandsTheKernelsMessagesToSyslogd(@TempDir Path tmp) throws Exception {
+        String out = run(tmp, String.join("\n",
+                "mkdir -p /tmp; syslogd -n -O /tmp/messages & klogd -n & sleep 0.5",
+                "echo == log; grep -c 'kernel: lguest guest kernel' /tmp/messages; grep -o 'kern.info kernel: lgba: .*' /tmp/messages",
+                "echo == dmesg; dmesg | grep -c 'lguest guest kernel'; dmesg -c > /dev/null; dmesg | wc -c",
+                "kill %1 %2; wait", ""));
+        assertThat(section(out, "log")).isEqualTo("1\nkern.info kernel: lgba: 16384 sectors (8192 KiB), irq 2\n");
+        assertThat(section(out, "dmesg")).isEqualTo("1\n0\n");
+    }
+
     /* sysctl reads and sets /proc/sys (U:793): "can't change directory to '/proc/sys'" before. */
     @Test
     void sysctlReadsAndSetsTheKernelsTunables(@TempDir Path tmp) throws Exception {

@@ -210,7 +210,9 @@ static long shmget(s32 key, u32 size, u32 flags)
 /*U:185 shmat(id, addr, flags): where it is mapped, or -errno.  Read-only with
  * SHM_RDONLY; at addr if given (rounded down to a page with SHM_RND, else
  * it must be one), where nothing else may be unless SHM_REMAP says to
- * replace it; anywhere free if not. */
+ * replace it; anywhere free if not.  (A range does not remember how it was
+ * attached, so mprotect() can make a read-only attachment writable, which
+ * Linux refuses with EACCES.) */
 static long shmat(u32 id, unsigned long addr, u32 flags)
 {
 	struct shm_segment *s = segment(id);

@@ -45,7 +45,7 @@ struct ipc_perm64 {                /* struct ipc64_perm, 36 bytes */
 };
 
 struct shm_segment {
-	u8 used, removed;
+	u8 used, removed, anonymous;      /* anonymous: mmap(MAP_SHARED)'s (U:183) */
 	u16 seq;
 	s32 key;
 	u32 size, mode, nattch;
@@ -118,7 +118,7 @@ static int segment_new(s32 key, u32 size, u32 mode)
 	if (!s->pages)
 		return -ENOMEM;
 	s->used = 1;
-	s->removed = 0;
+	s->removed = s->anonymous = 0;
 	s->key = key;
 	s->size = size;
 	s->mode = mode & 0777;
@@ -172,9 +172,20 @@ int shm_anonymous(unsigned long size)
 
 	if (slot < 0)
 		return slot;
-	segments[slot].removed = 1;
+	segments[slot].removed = segments[slot].anonymous = 1;
 	segments[slot].nattch = 1;     /* the hold vm_attach() takes over */
 	return slot + 1;
+}
+
+/* What /proc/PID/maps calls a range of it (U:797), as Linux does. */
+void shm_name(unsigned int shm, char *buf, unsigned long size)
+{
+	struct shm_segment *s = &segments[shm - 1];
+
+	if (s->anonymous)
+		snprintf(buf, size, "/dev/zero (deleted)");
+	else
+		snprintf(buf, size, "/SYSV%08x (deleted)", (u32)s->key);
 }
 /*:*/
 

@@ -42,8 +42,8 @@ static const char *const texts[] = {     /* /proc/NAME and /proc/PID/NAME */
 	"cpuinfo", "loadavg", "meminfo", "mounts", "stat", "uptime", "version", "partitions",
 };
 #define NR_GLOBAL 8
-static const char *const pid_texts[] = { "cmdline", "comm", "stat", "status" };
-#define NR_PID_TEXTS 4
+static const char *const pid_texts[] = { "cmdline", "comm", "stat", "status", "maps" };
+#define NR_PID_TEXTS 5
 static const char *const net_texts[] = { "arp", "dev", "raw", "route", "tcp", "udp", "unix" };   /* /proc/net/NAME */
 #define NR_NET_TEXTS 7
 #define NET_TEXT (NR_GLOBAL + NR_PID_TEXTS)
@@ -148,6 +148,7 @@ static void sys_path(int dir, char *buf, unsigned long size);
 static void sys_name(int dir, long i, char *name, u8 *type);
 static void sys_text(struct text *t, int k);
 static struct file *sys_open(int k, u32 flags);
+static void pid_maps(struct text *t, struct process *p);   /* U:797 */
 
 /*U:781 Finding a name of ours is then a walk down a tree that is not
  * stored anywhere: /dev's names are a table, /proc's first level the
@@ -1073,8 +1074,10 @@ struct file *kfs_open(const char *name, u32 flags)
 			ADD("%s\n", nd.p->comm);
 		else if (nd.n == NR_GLOBAL + 2)
 			pid_stat(t, nd.p);
-		else
+		else if (nd.n == NR_GLOBAL + 3)
 			pid_status(t, nd.p);
+		else
+			pid_maps(t, nd.p);
 		f = file_new(&text_ops, t, flags);
 		if (!f)
 			free_page(t);
@@ -1323,5 +1326,44 @@ static struct file *sys_open(int k, u32 flags)
 		return ERR_PTR(-EACCES);
 	f = file_new(&sysctl_ops, k ? (void *)1 : NULL, flags);
 	return f ? f : ERR_PTR(-ENOMEM);
+}
+/*:*/
+
+/*U:797 /proc/PID/maps is a process's list of ranges (U:110) as Linux
+ * prints it: start and end, the rights and whether the range is shared
+ * with others (s) or private (p), an offset, a device and an inode, and a
+ * name.  This kernel maps no files, so the device and inode are 0 and the
+ * offset is the page a range starts at in a shared segment, else 0; the
+ * names are what the ranges are: the program's own image (below the heap),
+ * [heap], [stack], and a shared segment as Linux names one, /SYSVkey, or
+ * /dev/zero for mmap(MAP_SHARED) memory, both "(deleted)", since the file
+ * Linux keeps behind them never had a name.  A student can watch malloc()
+ * grow the heap, or mmap() add a range, with cat /proc/self/maps. */
+static void pid_maps(struct text *t, struct process *p)
+{
+	unsigned int i;
+	char name[72];
+
+	for (i = 0; i < p->mm_nr_vmas; i++) {
+		struct vma *v = &p->mm_vmas[i];
+		u32 before = t->len;
+
+		ADD("%08lx-%08lx %c%c%c%c %08lx 00:00 0", v->start, v->end, v->prot & PROT_READ ? 'r' : '-',
+		    v->prot & PROT_WRITE ? 'w' : '-', v->prot & PROT_EXEC ? 'x' : '-', v->shm ? 's' : 'p',
+		    (unsigned long)v->pgoff << PAGE_SHIFT);
+		name[0] = 0;
+		if (v->shm)
+			shm_name(v->shm, name, sizeof(name));
+		else if (v->end == USER_STACK_TOP)
+			snprintf(name, sizeof(name), "[stack]");
+		else if (v->start == p->mm_brk_start && p->mm_brk_start)
+			snprintf(name, sizeof(name), "[heap]");
+		else if (v->end <= p->mm_brk_start)
+			snprintf(name, sizeof(name), "%s", p->exe);
+		while (name[0] && t->len - before < 73 && t->len < sizeof(t->data) - 1)
+			t->data[t->len++] = ' ';     /* the names in a column, as Linux pads them */
+		ADD("%s", name);
+		ADD("\n");
+	}
 }
 /*:*/

@@ -420,6 +420,7 @@ unsigned long shm_page(unsigned int shm, unsigned long index);   /* its physical
 unsigned long shm_bytes(unsigned int shm);    /* its size, in whole pages */
 void shm_hold(unsigned int shm);              /* one more range maps it */
 void shm_drop(unsigned int shm);              /* one fewer: the last of a removed one frees it */
+void shm_name(unsigned int shm, char *buf, unsigned long size);   /* for /proc/PID/maps */
 int shm_anonymous(unsigned long size);        /* mmap(MAP_SHARED|MAP_ANONYMOUS): 1 + slot, or -errno */
 void sem_exit(void);                          /* a process's SEM_UNDO adjustments, at its end */
 DECLARE_SYSCALL(ipc); DECLARE_SYSCALL(semget); DECLARE_SYSCALL(semctl);

@@ -156,6 +156,22 @@ class ProcDevTest {
         assertThat(section(out, "netstat")).matches("unix +2 +\\[ \\] +DGRAM +\\d+ /dev/log\n(Terminated\n)?");
     }
 
+    /* /proc/PID/maps (U:797): each range as Linux prints it, the heap and the stack named, and
+       syslogd -C's log a shared segment named by its key. */
+    @Test
+    void mapsListsAProcesssRanges(@TempDir Path tmp) throws Exception {
+        String out = run(tmp, String.join("\n",
+                "mkdir -p /tmp; syslogd -n -C16 & sleep 0.5",
+                "echo == self; cat /proc/self/maps > /tmp/maps; grep -c '' /tmp/maps; grep -E '\\[(heap|stack)\\]' /tmp/maps",
+                "echo == form; grep -cvE '^[0-9a-f]{8}-[0-9a-f]{8} [r-][w-][x-][ps] [0-9a-f]{8} 00:00 0( +[^ ].*)?$' /tmp/maps",
+                "echo == shared; grep -o ' rw-s 00000000 00:00 0 *.*' /proc/$!/maps",
+                "kill %1; wait", ""));
+        assertThat(section(out, "self")).matches("\\d+\n[0-9a-f]{8}-[0-9a-f]{8} rw-p 00000000 00:00 0 {34}\\[heap\\]\n"
+                + "bf800000-c0000000 rw-p 00000000 00:00 0 {34}\\[stack\\]\n");
+        assertThat(section(out, "form")).isEqualTo("0\n");
+        assertThat(section(out, "shared")).isEqualTo(" rw-s 00000000 00:00 0" + " ".repeat(34) + "/SYSV414e4547 (deleted)\n");
+    }
+
     /* klogd takes the kernel's messages as they come, with syslog(SYSLOG_ACTION_READ), and
        hands them to syslogd (U:790, U:792): the call was EINVAL, and klogd exited at once. */
     @Test

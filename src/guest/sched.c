@@ -147,17 +147,17 @@ static void switch_process(struct process *next)
 
 /*G:690 The time, for a kernel without a clock chip.  The Host writes the
  * wall-clock time into lguest_data whenever it delivers an interrupt, and
- * that is all the time there is: the time as of the last interrupt, which
- * is at most a time slice old while a process runs, since the slice's alarm
- * (G:694) is an interrupt too.  It is good enough for clock_gettime() (U:260).
- * A deadline must start from now, though, so a sleep first makes sure it is
- * now: it asks for an alarm in one nanosecond and waits for it, and the
- * interrupt brings the time.  It waits with that nanosecond as its deadline
- * too, so that the scheduler, if it halts meanwhile, sets the alarm for it
- * and not for somebody else's later deadline: the alarm is one, and the
- * last setting wins, so a `sleep 0.02` beside a process sleeping a second
- * once took the second.  (The seconds are read again after the
- * nanoseconds, in case the Host wrote between the two reads.)
+ * in lguest that was all the time there was: the time as of the last
+ * interrupt, at most a time slice old while a process runs, since the
+ * slice's alarm (G:694) is an interrupt too.  Our Host also writes it at
+ * every hypercall (H:235), so the time *now* costs one call, the cheapest:
+ * FLUSH_ASYNC, which with nothing queued does nothing else.  fresh_ns() makes
+ * it, and so every deadline starts from now, and clock_gettime() and
+ * gettimeofday() tell the time to the nanosecond (they told it to the
+ * slice: ping measured every round trip as 0.000 ms).  A kernel that only
+ * needs a rough time, the scheduler's accounting, a TCP timer, reads what
+ * is there.  (The seconds are read again after the nanoseconds, in case the
+ * Host wrote between the two reads.)
  *
  * Nor may a sleep spin: the Host would run our loop for the whole delay on
  * its own CPU.  When nobody can run, the scheduler (U:230) sets the one-shot
@@ -182,18 +182,17 @@ u64 monotonic_ns(void)
 	return (u64)s * 1000000000ULL + ns;
 }
 
-static int tick_passed(void *arg)
-{
-	return timer_ticks != *(unsigned long *)arg;
-}
-
+/* The time now: one hypercall, and the Host has written it (H:235). */
 u64 fresh_ns(void)
 {
-	unsigned long t = timer_ticks;
-
-	set_clockevent(1);
-	wait_event_until(tick_passed, &t, monotonic_ns() + 1);   /* a signal may cut it short: fine */
+	hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0);
 	return monotonic_ns();
+}
+
+void host_clock_now(u32 *sec, u32 *nsec)
+{
+	hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0);
+	host_clock(sec, nsec);
 }
 /*:*/
 

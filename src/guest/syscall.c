@@ -413,7 +413,7 @@ static void now(int clock, u64 *sec, u32 *nsec)
 	static u32 boot_sec, boot_nsec;
 	u32 s, ns;
 
-	host_clock(&s, &ns);
+	host_clock_now(&s, &ns);
 
 	if (!boot_sec) {
 		boot_sec = s;

@@ -323,7 +323,8 @@ u32 split_ns(u64 ns, u32 *rest);       /* seconds, and the nanoseconds over (iti
 long sleep_killable_ns(u64 ns);
 void host_clock(u32 *sec, u32 *nsec);            /* lguest_data's time, read whole */
 u64 monotonic_ns(void);
-u64 fresh_ns(void);
+u64 fresh_ns(void);                               /* the time now: a hypercall (G:690) */
+void host_clock_now(u32 *sec, u32 *nsec);
 void switch_to(unsigned long *prev_ksp, unsigned long next_ksp);
 void ret_from_fork(void);
 void activate_process(struct process *p);

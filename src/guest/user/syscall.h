@@ -5,9 +5,9 @@
  * (blob.S) and loads as exec() would: hello.c, the demonstration's program,
  * and hcall.c, the ring-3 half of a hostile guest.  The rest (sysfuzz.c,
  * udpcat.c, signals.c, ldt.c, resources.c, oomwait.c, vfork.c, unixdgram.c,
- * stopcont.c, sigstack.c, sendfile.c, sysvipc.c and oomshm.c) are built as
- * ELF files of their own, which the tests give the Guest as its --initrd;
- * imgcheck.c goes on a root disk, as its init. :*/
+ * stopcont.c, sigstack.c, sendfile.c, sysvipc.c, oomshm.c and clock.c) are
+ * built as ELF files of their own, which the tests give the Guest as its
+ * --initrd; imgcheck.c goes on a root disk, as its init. :*/
 #ifndef USER_SYSCALL_H
 #define USER_SYSCALL_H
 

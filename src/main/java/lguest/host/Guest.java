@@ -338,15 +338,26 @@ final class Guest {
     /** How far this Host's clock is behind the one a restored Guest last saw (M:672); 0 for most. */
     long clockBehindMillis;
 
-    /** Host-time wall clock into lguest_data.time. */
+    /** The wall clock when this Host started, in nanoseconds, and System.nanoTime() then (H:235). */
+    private static final long WALL_AT_START = System.currentTimeMillis() * 1_000_000L, NANO_AT_START = System.nanoTime();
+
+    /*H:235 The time, as lguest_data.time holds it: seconds and nanoseconds of the wall
+     * clock.  The Guest reads its monotonic clock from there too (G:690), so what is
+     * written must never go back: it is the wall clock as the Host started, plus how far
+     * System.nanoTime() has moved since, exact to the nanosecond and monotonic as that
+     * is (the milliseconds of currentTimeMillis() with nanoTime()'s remainder glued on,
+     * as it once was, stepped back by up to a millisecond whenever the two disagreed).
+     * lguest wrote it whenever it injected an interrupt; this Host also writes it at
+     * every hypercall, so that a Guest that wants the time now, not as of its last
+     * interrupt, makes the cheapest call there is (G:690). */
     void writeTimestamp() {
         if (!haveData) return;
-        long now = System.currentTimeMillis() + clockBehindMillis;
-        long nanos = System.nanoTime() % 1_000_000;
+        long now = WALL_AT_START + (System.nanoTime() - NANO_AT_START) + clockBehindMillis * 1_000_000L;
         if (!addressOk(lguestData + LD_TIME, 8)) { kill("Writing timestamp"); return; }
-        mem.write32(lguestData + LD_TIME, (int) (now / 1000));
-        mem.write32(lguestData + LD_TIME + 4, (int) ((now % 1000) * 1_000_000 + Math.abs(nanos)));
+        mem.write32(lguestData + LD_TIME, (int) (now / 1_000_000_000L));
+        mem.write32(lguestData + LD_TIME + 4, (int) (now % 1_000_000_000L));
     }
+    /*:*/
 
     /** Releases what the guest holds: timer, DMA bindings, shadow tables. */
     void release() {

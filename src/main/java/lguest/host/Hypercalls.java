@@ -184,6 +184,7 @@ final class Hypercalls {
         doAsyncHcalls();
         if (g.trace != null) g.trace.asyncRingDone(g);
         if (hcall && !g.dmaIsPending && !g.isDead()) {
+            g.writeTimestamp();   /* every call brings the time (H:235) */
             if (g.trace != null) g.trace.hypercall(g, g.reg(Switcher.R_EAX), g.reg(Switcher.R_EDX), g.reg(Switcher.R_EBX), g.reg(Switcher.R_ECX));
             doHcall(g.reg(Switcher.R_EAX), g.reg(Switcher.R_EDX), g.reg(Switcher.R_EBX), g.reg(Switcher.R_ECX), true);
             g.setReg(Switcher.R_TRAPNUM, 255);

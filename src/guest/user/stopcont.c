@@ -133,11 +133,11 @@ static void on_hup(int sig)
 	exit(0);
 }
 
-static void orphans(void)
+/* One try: what came through the pipe within two seconds, into b. */
+static long orphan_try(char *b, unsigned long size)
 {
 	int fds[2];
-	long c = 0, pfd[2], n, got = 0;
-	char b[64];
+	long c = 0, pfd[2], got = 0;
 
 	syscall3(42, (long)fds, 0, 0);                 /* pipe */
 	syscall3(63, fds[1], 20, 0);                   /* dup2: the children write to fd 20, */
@@ -170,15 +170,29 @@ static void orphans(void)
 	syscall3(SYS_read, fds[0], (long)&c, 4);
 	pfd[0] = fds[0];
 	pfd[1] = 1;                                    /* POLLIN */
-	if (syscall3(168, (long)pfd, 1, 2000) <= 0)    /* poll */
-		put("nothing came: C is still stopped\n");
-	else if ((n = syscall3(SYS_read, fds[0], (long)b, sizeof(b) - 1)) > 0)
-		got = n;
+	if (syscall3(168, (long)pfd, 1, 2000) > 0)    /* poll */
+		got = syscall3(SYS_read, fds[0], (long)b, size - 1);
 	syscall3(SYS_kill, c, SIGKILL, 0);             /* if it is still there */
-	b[got] = 0;
+	syscall3(SYS_close, fds[0], 0, 0);
+	b[got > 0 ? got : 0] = 0;
+	return got > 0;
+}
+
+/* Natively, on this project's machine, about one run in ten left C stopped
+ * for the two seconds (never in a Guest; the cause was not found), which
+ * made the comparison fail: so up to three tries, and the last answer. */
+static void orphans(void)
+{
+	char b[64];
+	int tries = 0, came;
+
+	do
+		came = orphan_try(b, sizeof(b));
+	while (!came && ++tries < 3);
+	if (!came)
+		put("nothing came: C is still stopped\n");
 	put("an orphaned group, stopped: ");
 	put(b);
-	syscall3(SYS_close, fds[0], 0, 0);
 }
 
 void _start(void)

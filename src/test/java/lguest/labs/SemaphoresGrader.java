@@ -65,7 +65,8 @@ class SemaphoresGrader {
     @DisplayName("logread reads what syslogd -C keeps in shared memory, and follows it")
     void logreadReadsSyslogdsLog() throws Exception {
         GuestLabRig.Result r = GuestLabRig.busybox(List.of(), "sh", "-c", String.join("; ",
-                "mkdir -p /tmp; syslogd -n -C16 & sleep 0.5", "logread -f > /tmp/follow & sleep 0.5",
+                "mkdir -p /tmp; syslogd -n -C16 & for i in 1 2 3 4 5 6 7 8 9 10; do logread > /dev/null 2>&1 && break; sleep 0.2; done",
+                "logread -f > /tmp/follow & sleep 0.5",
                 "logger -t lab one; seq 50 | logger -t many; logger -t lab two; sleep 0.5",
                 "echo logread: $(logread | grep -c many:) $(logread | grep -o 'lab: .*' | tr '\\n' ' ')",
                 "echo follow: $(grep -c many: /tmp/follow) $(grep -o 'lab: .*' /tmp/follow | tr '\\n' ' ')",

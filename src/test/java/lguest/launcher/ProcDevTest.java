@@ -161,7 +161,7 @@ class ProcDevTest {
     @Test
     void mapsListsAProcesssRanges(@TempDir Path tmp) throws Exception {
         String out = run(tmp, String.join("\n",
-                "mkdir -p /tmp; syslogd -n -C16 & sleep 0.5",
+                "mkdir -p /tmp; syslogd -n -C16 & for i in 1 2 3 4 5 6 7 8 9 10; do logread > /dev/null 2>&1 && break; sleep 0.2; done",
                 "echo == self; cat /proc/self/maps > /tmp/maps; grep -c '' /tmp/maps; grep -E '\\[(heap|stack)\\]' /tmp/maps",
                 "echo == form; grep -cvE '^[0-9a-f]{8}-[0-9a-f]{8} [r-][w-][x-][ps] [0-9a-f]{8} 00:00 0( +[^ ].*)?$' /tmp/maps",
                 "echo == shared; grep -o ' rw-s 00000000 00:00 0 *.*' /proc/$!/maps",
@@ -173,11 +173,12 @@ class ProcDevTest {
     }
 
     /* klogd takes the kernel's messages as they come, with syslog(SYSLOG_ACTION_READ), and
-       hands them to syslogd (U:790, U:792): the call was EINVAL, and klogd exited at once. */
+       hands them to syslogd (U:790, U:792): the call was EINVAL, and klogd exited at once.
+       syslogd first: klogd's messages before /dev/log is bound would go nowhere. */
     @Test
     void klogdHandsTheKernelsMessagesToSyslogd(@TempDir Path tmp) throws Exception {
         String out = run(tmp, String.join("\n",
-                "mkdir -p /tmp; syslogd -n -O /tmp/messages & klogd -n & sleep 0.5",
+                "mkdir -p /tmp; syslogd -n -O /tmp/messages & sleep 0.5; klogd -n & sleep 0.5",
                 "echo == log; grep -c 'kernel: lguest guest kernel' /tmp/messages; grep -o 'kern.info kernel: lgba: .*' /tmp/messages",
                 "echo == dmesg; dmesg | grep -c 'lguest guest kernel'; dmesg -c > /dev/null; dmesg | wc -c",
                 "kill %1 %2; wait", ""));
@@ -218,7 +219,8 @@ class ProcDevTest {
     @Test
     void logreadReadsTheLogSyslogdKeepsInSharedMemory(@TempDir Path tmp) throws Exception {
         String out = run(tmp, String.join("\n",
-                "mkdir -p /tmp; syslogd -n -C16 & sleep 0.5; logread -f > /tmp/follow & sleep 0.5",
+                "mkdir -p /tmp; syslogd -n -C16 & for i in 1 2 3 4 5 6 7 8 9 10; do logread > /dev/null 2>&1 && break; sleep 0.2; done",
+                "logread -f > /tmp/follow & sleep 0.5",
                 "logger -t me one; seq 200 | logger -t many; logger -t me two; sleep 0.5",
                 "echo == logread; logread | grep -c many: ; logread | grep -o 'me: .*'",
                 "echo == follow; grep -c many: /tmp/follow; grep -o 'me: .*' /tmp/follow",

@@ -33,8 +33,6 @@
 #define SHM_SEGMENTS 64
 #define SHM_PAGES   (PAGE_SIZE / sizeof(unsigned long))
 #define EIDRM       43
-#define ENOSPC      28
-#define EFBIG       27
 
 struct ipc_perm64 {                /* struct ipc64_perm, 36 bytes */
 	s32 key;
@@ -239,7 +237,7 @@ static long shmat(u32 id, unsigned long addr, u32 flags)
 		return -EINVAL;
 	shm_hold(s - segments + 1);
 	at = vm_attach(addr, (s->size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1), prot, s - segments + 1, how);
-	if ((unsigned long)at < (unsigned long)-4095) {
+	if (!IS_ERR(at)) {
 		s->atime = wall_seconds();
 		s->lpid = current.pid;
 	}
@@ -967,7 +965,7 @@ long sys_ipc(u32 call, u32 first, u32 second, u32 third, u32 ptr, u32 fifth)
 		if (call >> 16 == 1)       /* iBCS2's version: not Linux's */
 			return -EINVAL;
 		at = shmat(first, ptr, second);
-		if ((unsigned long)at >= (unsigned long)-4095)
+		if (IS_ERR(at))
 			return at;
 		return copy_to_user(third, &at, 4) ? -EFAULT : 0;
 	case SHMDT:

@@ -12,7 +12,8 @@
  * The list is kept sorted and small.  Changing part of a range (munmap of
  * its middle, mprotect of its first page) first cuts it at the edges of the
  * change, so that every operation works on whole ranges.  We never merge
- * neighbours again; a program would have to work hard to fill 64 slots. */
+ * neighbours again; a program would have to work hard to fill 341 slots
+ * (U:925). */
 #define vmas (current.mm_vmas)
 #define nr_vmas (current.mm_nr_vmas)
 
@@ -472,8 +473,6 @@ long vm_munmap(unsigned long start, unsigned long len)
  * first touch (U:120).  Memory a program means to share with its children,
  * MAP_SHARED, is a System V segment without a key (U:181), so that fork
  * hands on the same pages instead of copies. */
-#define IS_ERR_ADDR(x) ((unsigned long)(x) >= (unsigned long)-4095)
-
 /* Where size bytes go: addr itself (after unmapping what was there, or
  * refusing to, as how says), or the first stretch free from MMAP_BASE up. */
 static long place(unsigned long addr, unsigned long size, enum attach how)
@@ -518,7 +517,7 @@ long vm_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 		return shm < 0 ? shm : vm_attach(addr, size, prot, shm, how);
 	}
 	start = place(addr, size, how);
-	if (!IS_ERR_ADDR(start) && vma_add(start, start + size, prot) < 0)
+	if (!IS_ERR(start) && vma_add(start, start + size, prot) < 0)
 		return -ENOMEM;
 	return start;
 }
@@ -533,12 +532,12 @@ long vm_attach(unsigned long addr, unsigned long size, unsigned int prot, unsign
 	long start = place(addr, size, how);
 	int i;
 
-	if (!IS_ERR_ADDR(start) && (i = vma_add(start, start + size, prot)) >= 0) {
+	if (!IS_ERR(start) && (i = vma_add(start, start + size, prot)) >= 0) {
 		vmas[i].shm = shm;
 		return start;
 	}
 	shm_drop(shm);
-	return IS_ERR_ADDR(start) ? start : -ENOMEM;
+	return IS_ERR(start) ? start : -ENOMEM;
 }
 
 /* shmdt(), as Linux finds what to detach: the first range at or above

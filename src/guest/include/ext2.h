@@ -12,8 +12,6 @@
 #define ENOTDIR      20
 #define EISDIR       21
 #define EMFILE       24
-#define EFBIG        27
-#define ENOSPC       28
 #define EROFS        30
 #define EMLINK       31
 #define ENAMETOOLONG 36

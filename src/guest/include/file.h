@@ -89,8 +89,5 @@ struct text {
 #define ADD(...) (t->len += snprintf(t->data + t->len, sizeof(t->data) - t->len, __VA_ARGS__), \
 		  t->len = t->len < sizeof(t->data) ? t->len : sizeof(t->data) - 1)
 
-#define IS_ERR(p) ((unsigned long)(p) >= (unsigned long)-4095)
-#define PTR_ERR(p) ((long)(p))
-#define ERR_PTR(e) ((void *)(long)(e))
 
 #endif

@@ -219,6 +219,13 @@ typedef long long s64;
 #define ESOCKTNOSUPPORT 94
 #define EAFNOSUPPORT 97
 #define EEXIST   17              /* a name taken, on the disk or among rtnetlink's addresses (U:904) */
+#define EFBIG    27              /* a file past ext2's limits, a semaphore not in its set (U:190) */
+#define ENOSPC   28              /* ext2's, and System V IPC's tables full (U:184) */
+/* A pointer or an address that is an error instead: -4095 to -1 (the kernel's
+ * addresses and the top of user space never get that high). */
+#define IS_ERR(p) ((unsigned long)(p) >= (unsigned long)-4095)
+#define PTR_ERR(p) ((long)(p))
+#define ERR_PTR(e) ((void *)(long)(e))
 #define ERESTARTSYS 512          /* kernel-internal: restart if SA_RESTART */
 #define ERESTART_RESTARTBLOCK 516 /* kernel-internal: go on with restart_syscall() if no handler ran */
 #define SIGINT   2

@@ -12,7 +12,7 @@
  * effect when the last range that maps it goes.
  *
  * The ids are Linux's shape: slot + 32768 times a sequence number that
- * grows when the slot is used again, so that an old id stops working.
+ * grows each time the slot is freed, so that an old id stops working.
  * Every process here is root (U:082), so no permission is ever refused;
  * the modes are only kept and reported. */
 #define IPC_CREAT   01000
@@ -42,24 +42,59 @@ struct ipc_perm64 {                /* struct ipc64_perm, 36 bytes */
 	u32 unused[2];
 };
 
-struct shm_segment {
-	u8 used, removed, anonymous;      /* anonymous: mmap(MAP_SHARED)'s (U:183) */
+/* What the three kinds share, at the head of each object, as Linux's
+ * struct kern_ipc_perm is: so one lookup by id, one by key and one search
+ * for a free slot serve segments, semaphore sets and message queues alike,
+ * each given its table as IPC_TABLE(table): where, how big an object, how
+ * many. */
+struct ipc_head {
+	u8 used, removed;
 	u16 seq;
 	s32 key;
-	u32 size, mode, nattch;
+	u32 mode, ctime;
+};
+#define IPC_TABLE(t) (void *)(t), sizeof((t)[0]), (int)(sizeof(t) / sizeof((t)[0]))
+static void *ipc_new(void *table, unsigned long size, int n, s32 key, u32 mode);   /* U:184 */
+
+static struct ipc_head *ipc_at(void *table, unsigned long size, int slot)
+{
+	return (struct ipc_head *)((char *)table + slot * size);
+}
+
+static u32 ipc_id(void *table, unsigned long size, int n, const struct ipc_head *h)
+{
+	(void)n;
+	return h->seq * IPCMNI + ((const char *)h - (char *)table) / size;
+}
+
+/* The object id names, or NULL: its slot in use, by the same object. */
+static void *ipc_find(void *table, unsigned long size, int n, u32 id)
+{
+	struct ipc_head *h;
+
+	if (id % IPCMNI >= (u32)n)
+		return NULL;
+	h = ipc_at(table, size, id % IPCMNI);
+	return h->used && h->seq == id / IPCMNI ? h : NULL;
+}
+
+/* Gone: the slot free, and every id that named it stale. */
+static void ipc_remove(struct ipc_head *h)
+{
+	h->used = 0;
+	h->seq++;
+}
+
+struct shm_segment {
+	struct ipc_head h;
+	u8 anonymous;              /* mmap(MAP_SHARED)'s (U:183) */
+	u32 size, nattch;
 	int cpid, lpid;
-	u32 atime, dtime, ctime;
+	u32 atime, dtime;
 	unsigned long *pages;      /* a page of physical addresses */
 };
 
 static struct shm_segment segments[SHM_SEGMENTS];
-
-static struct shm_segment *segment(u32 id)
-{
-	struct shm_segment *s = &segments[id % IPCMNI % SHM_SEGMENTS];
-
-	return id % IPCMNI < SHM_SEGMENTS && s->used && s->seq == id / IPCMNI ? s : NULL;
-}
 /*:*/
 
 /*U:182 A segment's pages are made when the segment is, zeroed, up to
@@ -81,26 +116,23 @@ static void segment_free(struct shm_segment *s)
 		free_page(__va(s->pages[i]));
 	shm_pages_held -= i;
 	free_page(s->pages);
-	s->used = 0;
-	s->seq++;
+	ipc_remove(&s->h);
 }
 
-/* A new segment of size bytes, pages and all: its slot, or -errno. */
-static int segment_new(s32 key, u32 size, u32 mode)
+/* A new segment of size bytes, pages and all, or -errno. */
+static struct shm_segment *segment_new(s32 key, u32 size, u32 mode)
 {
-	struct shm_segment *s = NULL;
+	struct shm_segment *s;
 	unsigned long i, n = (size + PAGE_SIZE - 1) / PAGE_SIZE;
-	int slot;
 
 	if (!size || n > SHM_PAGES)
-		return -EINVAL;
+		return ERR_PTR(-EINVAL);
 	if (shm_pages_held + n > (shm_pages_held + nr_free_pages()) / 2)
-		return -ENOSPC;
-	for (slot = 0; slot < SHM_SEGMENTS && segments[slot].used; slot++)
-		;
-	if (slot == SHM_SEGMENTS)
-		return -ENOSPC;
-	s = &segments[slot];
+		return ERR_PTR(-ENOSPC);
+	s = ipc_new(IPC_TABLE(segments), key, mode);
+	if (IS_ERR(s))
+		return s;
+	s->size = 0;
 	s->pages = try_alloc_page();
 	for (i = 0; s->pages && i < n; i++) {
 		void *page = try_alloc_page();
@@ -108,24 +140,22 @@ static int segment_new(s32 key, u32 size, u32 mode)
 		if (!page) {
 			s->size = i * PAGE_SIZE;   /* what segment_free() is to give back */
 			segment_free(s);
-			return -ENOMEM;
+			return ERR_PTR(-ENOMEM);
 		}
 		s->pages[i] = __pa(page);
 		shm_pages_held++;
 	}
-	if (!s->pages)
-		return -ENOMEM;
-	s->used = 1;
-	s->removed = s->anonymous = 0;
-	s->key = key;
+	if (!s->pages) {
+		ipc_remove(&s->h);
+		return ERR_PTR(-ENOMEM);
+	}
+	s->anonymous = 0;
 	s->size = size;
-	s->mode = mode & 0777;
 	s->nattch = 0;
 	s->cpid = current.pid;
 	s->lpid = 0;
 	s->atime = s->dtime = 0;
-	s->ctime = wall_seconds();
-	return slot;
+	return s;
 }
 /*:*/
 
@@ -160,19 +190,19 @@ void shm_drop(unsigned int shm)
 
 	s->dtime = wall_seconds();
 	s->lpid = current.pid;
-	if (--s->nattch == 0 && s->removed)
+	if (--s->nattch == 0 && s->h.removed)
 		segment_free(s);
 }
 
 int shm_anonymous(unsigned long size)
 {
-	int slot = segment_new(0, size, 0600);
+	struct shm_segment *s = segment_new(0, size, 0600);
 
-	if (slot < 0)
-		return slot;
-	segments[slot].removed = segments[slot].anonymous = 1;
-	segments[slot].nattch = 1;     /* the hold vm_attach() takes over */
-	return slot + 1;
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	s->h.removed = s->anonymous = 1;
+	s->nattch = 1;                 /* the hold vm_attach() takes over */
+	return s - segments + 1;
 }
 
 /* What /proc/PID/maps calls a range of it (U:797), as Linux does. */
@@ -183,7 +213,7 @@ void shm_name(unsigned int shm, char *buf, unsigned long size)
 	if (s->anonymous)
 		snprintf(buf, size, "/dev/zero (deleted)");
 	else
-		snprintf(buf, size, "/SYSV%08x (deleted)", (u32)s->key);
+		snprintf(buf, size, "/SYSV%08x (deleted)", (u32)s->h.key);
 }
 /*:*/
 
@@ -193,26 +223,54 @@ void shm_name(unsigned int shm, char *buf, unsigned long size)
  * taken, EINVAL for an old segment smaller than asked or a new one of no
  * size or past SHM_PAGES, ENOENT for no such key and no IPC_CREAT, ENOSPC
  * with every slot used or shared memory's share of the memory (U:182) too
- * small, ENOMEM if the pages are not there. */
-static long shmget(s32 key, u32 size, u32 flags)
+ * small, ENOMEM if the pages are not there.  The rules of the key, and the
+ * free slot, are the same for semget() and msgget(), and so are
+ * ipc_key() and ipc_new() below. */
+/* For a get: the object key names (IPC_PRIVATE, 0, names none, and a removed
+ * one is nobody's), NULL if none and IPC_CREAT may make one, or -EEXIST
+ * (IPC_CREAT | IPC_EXCL, and there is one) or -ENOENT (none, no IPC_CREAT). */
+static void *ipc_key(void *table, unsigned long size, int n, s32 key, u32 flags)
 {
 	int slot;
 
-	for (slot = 0; key && slot < SHM_SEGMENTS; slot++) {
-		struct shm_segment *s = &segments[slot];
+	for (slot = 0; key && slot < n; slot++) {
+		struct ipc_head *h = ipc_at(table, size, slot);
 
-		if (!s->used || s->removed || s->key != key)
-			continue;
-		if ((flags & IPC_CREAT) && (flags & IPC_EXCL))
-			return -EEXIST;
-		if (size > s->size)
-			return -EINVAL;
-		return s->seq * IPCMNI + slot;
+		if (h->used && !h->removed && h->key == key)
+			return (flags & IPC_CREAT) && (flags & IPC_EXCL) ? ERR_PTR(-EEXIST) : h;
 	}
-	if (key && !(flags & IPC_CREAT))
-		return -ENOENT;
-	slot = segment_new(key, size, flags);
-	return slot < 0 ? slot : segments[slot].seq * IPCMNI + slot;
+	return key && !(flags & IPC_CREAT) ? ERR_PTR(-ENOENT) : NULL;
+}
+
+/* A free slot with its head filled in, or -ENOSPC. */
+static void *ipc_new(void *table, unsigned long size, int n, s32 key, u32 mode)
+{
+	int slot;
+
+	for (slot = 0; slot < n; slot++) {
+		struct ipc_head *h = ipc_at(table, size, slot);
+
+		if (!h->used) {
+			h->used = 1;
+			h->removed = 0;
+			h->key = key;
+			h->mode = mode & 0777;
+			h->ctime = wall_seconds();
+			return h;
+		}
+	}
+	return ERR_PTR(-ENOSPC);
+}
+
+static long shmget(s32 key, u32 size, u32 flags)
+{
+	struct shm_segment *s = ipc_key(IPC_TABLE(segments), key, flags);
+
+	if (!s)
+		s = segment_new(key, size, flags);
+	else if (!IS_ERR(s) && size > s->size)
+		return -EINVAL;
+	return IS_ERR(s) ? PTR_ERR(s) : ipc_id(IPC_TABLE(segments), &s->h);
 }
 /*:*/
 
@@ -224,7 +282,7 @@ static long shmget(s32 key, u32 size, u32 flags)
  * Linux refuses with EACCES.) */
 static long shmat(u32 id, unsigned long addr, u32 flags)
 {
-	struct shm_segment *s = segment(id);
+	struct shm_segment *s = ipc_find(IPC_TABLE(segments), id);
 	unsigned int prot = PROT_READ | (flags & SHM_RDONLY ? 0 : PROT_WRITE) | (flags & SHM_EXEC ? PROT_EXEC : 0);
 	enum attach how = !addr ? ATTACH_ANYWHERE : flags & SHM_REMAP ? ATTACH_REPLACE : ATTACH_HERE;
 	long at;
@@ -271,7 +329,7 @@ static long set_perm(u32 ubuf, u32 *mode, u32 *ctime)
 
 static long shmctl(u32 id, u32 cmd, u32 buf)
 {
-	struct shm_segment *s = segment(id);
+	struct shm_segment *s = ipc_find(IPC_TABLE(segments), id);
 	struct { struct ipc_perm64 perm; u32 segsz, atime, atime_hi, dtime, dtime_hi, ctime, ctime_hi;
 		 s32 cpid, lpid; u32 nattch, unused[2]; } d;
 
@@ -281,19 +339,19 @@ static long shmctl(u32 id, u32 cmd, u32 buf)
 	switch (cmd) {
 	case IPC_STAT:
 		memset(&d, 0, sizeof(d));
-		perm_of(&d.perm, s->removed ? 0 : s->key, s->mode | (s->removed ? SHM_DEST : 0), s->seq);
+		perm_of(&d.perm, s->h.removed ? 0 : s->h.key, s->h.mode | (s->h.removed ? SHM_DEST : 0), s->h.seq);
 		d.segsz = s->size;
 		d.atime = s->atime;
 		d.dtime = s->dtime;
-		d.ctime = s->ctime;
+		d.ctime = s->h.ctime;
 		d.cpid = s->cpid;
 		d.lpid = s->lpid;
 		d.nattch = s->nattch;
 		return copy_to_user(buf, &d, sizeof(d)) ? -EFAULT : 0;
 	case IPC_SET:
-		return set_perm(buf, &s->mode, &s->ctime);
+		return set_perm(buf, &s->h.mode, &s->h.ctime);
 	case IPC_RMID:
-		s->removed = 1;
+		s->h.removed = 1;
 		if (!s->nattch)
 			segment_free(s);
 		return 0;
@@ -335,10 +393,9 @@ static long shmctl(u32 id, u32 cmd, u32 buf)
 #define SEM_UNDOS   128            /* adjustments, over all processes */
 
 struct sem_set {
-	u8 used;
-	u16 seq, nsems;
-	s32 key;
-	u32 mode, otime, ctime, generation;
+	struct ipc_head h;
+	u16 nsems;
+	u32 otime, generation;
 	u16 val[SEMMSL];
 	s32 pid[SEMMSL];           /* the last to change each counter (GETPID) */
 };
@@ -365,9 +422,7 @@ static struct { struct sem_set *set; u16 num; u8 zero; } waiting[MAX_PROCS];
 
 static struct sem_set *sem_set(u32 id)
 {
-	struct sem_set *s = &sets[id % IPCMNI % SEM_SETS];
-
-	return id % IPCMNI < SEM_SETS && s->used && s->seq == id / IPCMNI ? s : NULL;
+	return ipc_find(IPC_TABLE(sets), id);
 }
 /*:*/
 
@@ -376,23 +431,24 @@ static struct sem_set *sem_set(u32 id)
  * did to that counter, negated.  fork() does not hand them on (a table keyed
  * by pid does that by itself), exec keeps them, and setting a counter with
  * SETVAL or SETALL forgets them, as in Linux. */
-/* The undo entry of this process for counter num of set s, made if make.
+/* The undo entry of this process for counter num of set s, made if need be
+ * (NULL: the table is full).
  * (Marked unused for the lab that takes out try_ops(), its one caller.) */
-static __attribute__((unused)) struct sem_undo *undo_of(struct sem_set *s, u16 num, int make)
+static __attribute__((unused)) struct sem_undo *undo_of(struct sem_set *s, u16 num)
 {
 	struct sem_undo *u, *free = NULL;
 
 	for (u = undos; u < undos + SEM_UNDOS; u++) {
-		if (u->pid == current.pid && u->set == s - sets && u->seq == s->seq && u->num == num)
+		if (u->pid == current.pid && u->set == s - sets && u->seq == s->h.seq && u->num == num)
 			return u;
 		if (!u->pid && !free)
 			free = u;
 	}
-	if (!make || !free)
+	if (!free)
 		return NULL;
 	free->pid = current.pid;
 	free->set = s - sets;
-	free->seq = s->seq;
+	free->seq = s->h.seq;
 	free->num = num;
 	free->adj = 0;
 	return free;
@@ -404,7 +460,7 @@ static void forget_undos(struct sem_set *s, int num)
 	struct sem_undo *u;
 
 	for (u = undos; u < undos + SEM_UNDOS; u++)
-		if (u->pid && u->set == s - sets && u->seq == s->seq && (num < 0 || u->num == num))
+		if (u->pid && u->set == s - sets && u->seq == s->h.seq && (num < 0 || u->num == num))
 			u->pid = 0;
 }
 
@@ -422,7 +478,7 @@ static int try_ops(struct sem_set *s, const struct sembuf *ops, unsigned int n, 
 {
 	/* LAB(semaphores) { lab_missing("semaphores", "U:187, U:188, U:189"); */
 	u16 val[SEMMSL];
-	struct sem_undo *u;
+	struct sem_undo *undo[SEMOPM];      /* each SEM_UNDO operation's entry, found before anything changes */
 	unsigned int i;
 
 	memcpy(val, s->val, sizeof(val));
@@ -438,17 +494,18 @@ static int try_ops(struct sem_set *s, const struct sembuf *ops, unsigned int n, 
 		val[ops[i].num] = v;
 	}
 	for (i = 0; i < n; i++) {
+		undo[i] = NULL;
 		if (!(ops[i].flags & SEM_UNDO) || !ops[i].op)
 			continue;
-		u = undo_of(s, ops[i].num, 1);
-		if (!u)
+		undo[i] = undo_of(s, ops[i].num);
+		if (!undo[i])
 			return -ENOSPC;
-		if (u->adj - ops[i].op > SEMVMX || u->adj - ops[i].op < -SEMVMX - 1)
+		if (undo[i]->adj - ops[i].op > SEMVMX || undo[i]->adj - ops[i].op < -SEMVMX - 1)
 			return -ERANGE;
 	}
 	for (i = 0; i < n; i++) {
-		if ((ops[i].flags & SEM_UNDO) && ops[i].op)
-			undo_of(s, ops[i].num, 0)->adj -= ops[i].op;
+		if (undo[i])
+			undo[i]->adj -= ops[i].op;
 		s->pid[ops[i].num] = current.pid;
 	}
 	memcpy(s->val, val, sizeof(val));
@@ -466,8 +523,7 @@ static int try_ops(struct sem_set *s, const struct sembuf *ops, unsigned int n, 
  * (U:195): is the object's slot still in use, by the same object (its
  * sequence number), and has its generation not moved on? */
 struct ipc_wait {
-	const u8 *used;
-	const u16 *seq;
+	const struct ipc_head *h;
 	const u32 *generation;
 	u16 was_seq;
 	u32 was_generation;
@@ -477,17 +533,17 @@ static int ipc_changed(void *arg)
 {
 	struct ipc_wait *w = arg;
 
-	return !*w->used || *w->seq != w->was_seq || *w->generation != w->was_generation;
+	return !w->h->used || w->h->seq != w->was_seq || *w->generation != w->was_generation;
 }
 
 /* Sleeps until the object changes, or until deadline (0: none): 0, -EIDRM
  * if it went, -EINTR for a signal, -EAGAIN at the deadline. */
-static long ipc_wait(const u8 *used, const u16 *seq, const u32 *generation, u64 deadline)
+static long ipc_wait(const struct ipc_head *h, const u32 *generation, u64 deadline)
 {
-	struct ipc_wait w = { used, seq, generation, *seq, *generation };
+	struct ipc_wait w = { h, generation, h->seq, *generation };
 	long err = wait_event_until(ipc_changed, &w, deadline);
 
-	if (!*used || *seq != w.was_seq)
+	if (!h->used || h->seq != w.was_seq)
 		return -EIDRM;
 	return err == -ERESTARTSYS ? -EINTR : err;
 }
@@ -522,7 +578,7 @@ static long semtimedop(u32 id, u32 uops, u32 n, u64 deadline)
 		waiting[current_proc - procs].set = s;
 		waiting[current_proc - procs].num = blocked->num;
 		waiting[current_proc - procs].zero = !blocked->op;
-		err = ipc_wait(&s->used, &s->seq, &s->generation, deadline);
+		err = ipc_wait(&s->h, &s->generation, deadline);
 		waiting[current_proc - procs].set = NULL;
 		if (err)
 			return err;
@@ -544,7 +600,7 @@ void sem_exit(void)
 		if (u->pid != current.pid)
 			continue;
 		u->pid = 0;
-		if (!s->used || s->seq != u->seq || !u->adj)
+		if (!s->h.used || s->h.seq != u->seq || !u->adj)
 			continue;
 		v = s->val[u->num] + u->adj;
 		s->val[u->num] = v < 0 ? 0 : v > SEMVMX ? SEMVMX : v;
@@ -554,8 +610,8 @@ void sem_exit(void)
 }
 /*:*/
 
-/*U:192 semget(key, nsems, flags) finds or makes a set, with the rules of
- * shmget() (U:184): nsems may be 0 to find one, and may not be more than
+/*U:192 semget(key, nsems, flags) finds or makes a set, with the rules and
+ * the code of shmget() (U:184): nsems may be 0 to find one, and may not be more than
  * the set has.  semctl(id, num, cmd, arg) reads and sets counters one
  * (GETVAL, SETVAL, GETPID, and how many wait for it to grow, GETNCNT, or to
  * be zero, GETZCNT) or all at once (GETALL, SETALL, an array of u16), and
@@ -564,38 +620,24 @@ void sem_exit(void)
 static long semget(s32 key, s32 nsems, u32 flags)
 {
 	struct sem_set *s;
-	int slot;
 
 	if (nsems < 0 || nsems > SEMMSL)
 		return -EINVAL;
-	for (slot = 0; key && slot < SEM_SETS; slot++) {
-		s = &sets[slot];
-		if (!s->used || s->key != key)
-			continue;
-		if ((flags & IPC_CREAT) && (flags & IPC_EXCL))
-			return -EEXIST;
-		if (nsems > s->nsems)
-			return -EINVAL;
-		return s->seq * IPCMNI + slot;
-	}
-	if (key && !(flags & IPC_CREAT))
-		return -ENOENT;
+	s = ipc_key(IPC_TABLE(sets), key, flags);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	if (s)
+		return nsems > s->nsems ? -EINVAL : ipc_id(IPC_TABLE(sets), &s->h);
 	if (!nsems)
 		return -EINVAL;
-	for (slot = 0; slot < SEM_SETS && sets[slot].used; slot++)
-		;
-	if (slot == SEM_SETS)
-		return -ENOSPC;
-	s = &sets[slot];
+	s = ipc_new(IPC_TABLE(sets), key, flags);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
 	memset(s->val, 0, sizeof(s->val));
 	memset(s->pid, 0, sizeof(s->pid));
-	s->used = 1;
-	s->key = key;
 	s->nsems = nsems;
-	s->mode = flags & 0777;
 	s->otime = 0;
-	s->ctime = wall_seconds();
-	return s->seq * IPCMNI + slot;
+	return ipc_id(IPC_TABLE(sets), &s->h);
 }
 
 
@@ -635,7 +677,7 @@ static long sem_all(struct sem_set *s, u32 cmd, u32 arg)
 	for (i = 0; i < s->nsems; i++)
 		s->pid[i] = current.pid;
 	forget_undos(s, -1);
-	s->ctime = wall_seconds();
+	s->h.ctime = wall_seconds();
 	changed(s);
 	return 0;
 }
@@ -654,17 +696,16 @@ static long semctl(u32 id, u32 num, u32 cmd, u32 arg)
 	switch (cmd) {
 	case IPC_STAT:
 		memset(&d, 0, sizeof(d));
-		perm_of(&d.perm, s->key, s->mode, s->seq);
+		perm_of(&d.perm, s->h.key, s->h.mode, s->h.seq);
 		d.otime = s->otime;
-		d.ctime = s->ctime;
+		d.ctime = s->h.ctime;
 		d.nsems = s->nsems;
 		return copy_to_user(arg, &d, sizeof(d)) ? -EFAULT : 0;
 	case IPC_SET:
-		return set_perm(arg, &s->mode, &s->ctime);
+		return set_perm(arg, &s->h.mode, &s->h.ctime);
 	case IPC_RMID:
 		forget_undos(s, -1);
-		s->used = 0;
-		s->seq++;
+		ipc_remove(&s->h);
 		return 0;
 	case GETVAL:
 		return s->val[num];
@@ -679,7 +720,7 @@ static long semctl(u32 id, u32 num, u32 cmd, u32 arg)
 		s->val[num] = arg;
 		s->pid[num] = current.pid;
 		forget_undos(s, num);
-		s->ctime = wall_seconds();
+		s->h.ctime = wall_seconds();
 		changed(s);
 		return 0;
 	case GETALL:
@@ -708,11 +749,9 @@ static long semctl(u32 id, u32 num, u32 cmd, u32 arg)
 #define ENOMSG      42
 
 struct msg_queue {
-	u8 used;
-	u16 seq;
-	s32 key;
-	u32 mode, bytes, count, limit, generation;      /* bytes: of text, as msg_cbytes */
-	u32 stime, rtime, ctime;
+	struct ipc_head h;
+	u32 bytes, count, limit, generation;      /* bytes: of text, as msg_cbytes */
+	u32 stime, rtime;
 	s32 lspid, lrpid;
 	u8 *buf;                   /* a page: { s32 type; u32 size; text, padded to 4 } ... */
 	u32 used_bytes;            /* of buf, headers and padding included */
@@ -722,9 +761,7 @@ static struct msg_queue queues[MSG_QUEUES];
 
 static struct msg_queue *msg_queue(u32 id)
 {
-	struct msg_queue *q = &queues[id % IPCMNI % MSG_QUEUES];
-
-	return id % IPCMNI < MSG_QUEUES && q->used && q->seq == id / IPCMNI ? q : NULL;
+	return ipc_find(IPC_TABLE(queues), id);
 }
 
 static u32 record_bytes(u32 size)
@@ -734,33 +771,23 @@ static u32 record_bytes(u32 size)
 
 static long msgget(s32 key, u32 flags)
 {
-	struct msg_queue *q;
-	int slot;
+	struct msg_queue *q = ipc_key(IPC_TABLE(queues), key, flags);
 
-	for (slot = 0; key && slot < MSG_QUEUES; slot++) {
-		q = &queues[slot];
-		if (q->used && q->key == key)
-			return (flags & IPC_CREAT) && (flags & IPC_EXCL) ? -EEXIST : q->seq * IPCMNI + slot;
-	}
-	if (key && !(flags & IPC_CREAT))
-		return -ENOENT;
-	for (slot = 0; slot < MSG_QUEUES && queues[slot].used; slot++)
-		;
-	if (slot == MSG_QUEUES)
-		return -ENOSPC;
-	q = &queues[slot];
+	if (q)
+		return IS_ERR(q) ? PTR_ERR(q) : ipc_id(IPC_TABLE(queues), &q->h);
+	q = ipc_new(IPC_TABLE(queues), key, flags);
+	if (IS_ERR(q))
+		return PTR_ERR(q);
 	q->buf = try_alloc_page();
-	if (!q->buf)
+	if (!q->buf) {
+		ipc_remove(&q->h);
 		return -ENOMEM;
-	q->used = 1;
-	q->key = key;
-	q->mode = flags & 0777;
+	}
 	q->bytes = q->count = q->used_bytes = 0;
 	q->limit = PAGE_SIZE;
 	q->stime = q->rtime = 0;
 	q->lspid = q->lrpid = 0;
-	q->ctime = wall_seconds();
-	return q->seq * IPCMNI + slot;
+	return ipc_id(IPC_TABLE(queues), &q->h);
 }
 /*:*/
 
@@ -770,7 +797,7 @@ static long msgget(s32 key, u32 flags)
  * with no room, EAGAIN with IPC_NOWAIT, or a wait. */
 static long queue_wait(struct msg_queue *q)
 {
-	return ipc_wait(&q->used, &q->seq, &q->generation, 0);
+	return ipc_wait(&q->h, &q->generation, 0);
 }
 
 static long msgsnd(u32 id, u32 umsg, u32 size, u32 flags)
@@ -879,10 +906,10 @@ static long msgctl(u32 id, u32 cmd, u32 buf)
 	switch (cmd) {
 	case IPC_STAT:
 		memset(&d, 0, sizeof(d));
-		perm_of(&d.perm, q->key, q->mode, q->seq);
+		perm_of(&d.perm, q->h.key, q->h.mode, q->h.seq);
 		d.stime = q->stime;
 		d.rtime = q->rtime;
-		d.ctime = q->ctime;
+		d.ctime = q->h.ctime;
 		d.cbytes = q->bytes;
 		d.qnum = q->count;
 		d.qbytes = q->limit;
@@ -896,11 +923,10 @@ static long msgctl(u32 id, u32 cmd, u32 buf)
 			return -EINVAL;
 		q->limit = d.qbytes;
 		q->generation++;
-		return set_perm(buf, &q->mode, &q->ctime);
+		return set_perm(buf, &q->h.mode, &q->h.ctime);
 	case IPC_RMID:
 		free_page(q->buf);
-		q->used = 0;
-		q->seq++;
+		ipc_remove(&q->h);
 		return 0;
 	}
 	return -EINVAL;

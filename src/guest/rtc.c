@@ -205,7 +205,7 @@ const struct file_ops rtc_ops = {
  * the 64-bit struct __kernel_timex that glibc tries first; both are turned
  * into the same 21 numbers here, numbered as the 32-bit struct's words. */
 enum { TX_MODES, TX_OFFSET, TX_FREQ, TX_MAXERROR, TX_ESTERROR, TX_STATUS, TX_CONSTANT, TX_PRECISION,
-       TX_TOLERANCE, TX_SEC, TX_USEC, TX_TICK, TX_TAI = 20, TX_WORDS };
+       TX_TOLERANCE, TX_SEC, TX_USEC, TX_TICK, TX_SHIFT = 14, TX_TAI = 20, TX_WORDS };
 #define ADJ_OFFSET     0x0001
 #define ADJ_FREQUENCY  0x0002
 #define ADJ_MAXERROR   0x0004
@@ -321,38 +321,33 @@ static long adjtimex(s64 *tx)
 /* The two layouts: the 32-bit struct timex is 32 words, the 64-bit one
  * has 8-byte fields where this one has 4, except the four ints (modes,
  * status, shift, tai), which keep 4 and are padded to 8. */
-static const u8 wide_at[TX_WORDS] = { 0, 8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96, 104, 112,
-				      120, 128, 136, 144, 152, 160 };
+static int is_int(int i)
+{
+	return i == TX_MODES || i == TX_STATUS || i == TX_SHIFT || i == TX_TAI;
+}
 
+/* Field i is word i of the 32-bit struct, words 2i and 2i + 1 of the 64-bit one. */
 static long timex_call(u32 clock, u32 utx, int wide)
 {
 	u32 buf[52];
 	s64 tx[TX_WORDS];
-	int i, four;
 	long ret;
+	int i;
 
 	if (clock != CLOCK_REALTIME)
 		return clock < 12 ? -EOPNOTSUPP : -EINVAL;
 	if (copy_from_user(buf, utx, wide ? 208 : 128))
 		return -EFAULT;
-	for (i = 0; i < TX_WORDS; i++) {
-		four = !wide || i == TX_MODES || i == TX_STATUS || i == 14 || i == TX_TAI;
-		tx[i] = !wide ? (s64)(s32)buf[i] : four ? (s64)(s32)buf[wide_at[i] / 4]
-			: (s64)(buf[wide_at[i] / 4] | (u64)buf[wide_at[i] / 4 + 1] << 32);
-	}
+	for (i = 0; i < TX_WORDS; i++)
+		tx[i] = !wide ? (s64)(s32)buf[i] : is_int(i) ? (s64)(s32)buf[2 * i]
+			: (s64)(buf[2 * i] | (u64)buf[2 * i + 1] << 32);
 	ret = adjtimex(tx);
 	if (ret < 0)
 		return ret;
 	for (i = 0; i < TX_WORDS; i++) {
-		four = !wide || i == TX_MODES || i == TX_STATUS || i == 14 || i == TX_TAI;
-		if (!wide)
-			buf[i] = (u32)tx[i];
-		else if (four)
-			buf[wide_at[i] / 4] = (u32)tx[i];
-		else {
-			buf[wide_at[i] / 4] = (u32)tx[i];
-			buf[wide_at[i] / 4 + 1] = (u32)((u64)tx[i] >> 32);
-		}
+		buf[wide ? 2 * i : i] = (u32)tx[i];
+		if (wide && !is_int(i))
+			buf[2 * i + 1] = (u32)((u64)tx[i] >> 32);
 	}
 	return copy_to_user(utx, buf, wide ? 208 : 128) ? -EFAULT : ret;
 }
